@@ -1,0 +1,3 @@
+from projtrack.cli import run
+
+run()

@@ -1,0 +1,53 @@
+"""As-of dates, ISO weeks and the time progress of a year (序时进度)."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import re
+from decimal import Decimal
+
+
+def days_in_year(year: int) -> int:
+    return 366 if _calendar.isleap(year) else 365
+
+
+def day_of_year(d: dt.date) -> int:
+    """1 January is day 1."""
+    return d.timetuple().tm_yday
+
+
+def time_progress(d: dt.date) -> Decimal:
+    """序时进度: d's day of the year ÷ days in that year, exact (e.g. 2024-12-31 → 1)."""
+    return Decimal(day_of_year(d)) / Decimal(days_in_year(d.year))
+
+
+_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+
+
+def parse_iso_week(text: str) -> tuple[dt.date, dt.date]:
+    """'2026-W48' → (its Monday, its Sunday).  Raises ValueError."""
+    m = _WEEK.match(text.strip())
+    if not m:
+        raise ValueError(f"not an ISO week (such as 2026-W48): {text!r}")
+    year, week = int(m[1]), int(m[2])
+    try:
+        monday = dt.date.fromisocalendar(year, week, 1)
+    except ValueError as exc:
+        raise ValueError(f"no such ISO week: {text!r}") from exc
+    return monday, monday + dt.timedelta(days=6)
+
+
+def iso_week_of(d: dt.date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_bounds(d: dt.date) -> tuple[dt.date, dt.date]:
+    monday = d - dt.timedelta(days=d.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def autumn_term_start(year: int) -> dt.date:
+    """New places are due for the autumn term: 投用 by 31 August of the end year."""
+    return dt.date(year, 8, 31)

@@ -1,0 +1,280 @@
+"""The figures officers read for one project at an as-of date d (DOMAIN.md, "Money, and the
+figures officers read"), and its 红黄绿 flag.
+
+Figures take *pre-aggregated* ledger sums (``LedgerSums``), so the store can compute them with one
+SQL ``GROUP BY`` for the whole portfolio; ``ledger_sums`` is the pure reference that the store's
+query must agree with.  Group figures (category, township, portfolio) live in
+``projtrack.core.groups`` and are re-exported here.
+
+Money is Decimal 万元; rates are Decimal fractions (0.4 is 40 %).  Nothing is quantized here:
+display code formats.  Divisions are Decimal divisions at the context precision (28 digits);
+flag thresholds are decided with exact rational arithmetic, so "exactly 10 points behind" is
+never tipped over the line by a rounded digit.
+
+Decisions where DOMAIN.md is silent:
+- As-of consistency: ledger entries, milestone actual dates and progress points dated after d
+  are ignored (a milestone done after d is "not done" at d).
+- PV, variance, SPI and CPI use the in-period figures as DOMAIN.md defines them: PV sums the
+  annual plans (the annex's plan years), and "actual" is 累计完成投资 in the period, without
+  ``prior_actual``.  EV (percent × 总投资) covers the whole project, so for a 续建 project with
+  prior actual SPI and CPI read high; 开累 and 超概 do include prior actual.
+- Milestone slip: done → actual − planned (negative = early); not done → days the planned
+  date has passed, never negative (0 while it is still ahead or due today); None without a
+  planned date.  Overdue = planned < d and not done by d.
+- Stalled: phase in ``rules.stalled_phases`` (default 在建 only, so 暂缓 is never stalled) and
+  no positive 完成投资 entry in the last ``rules.stalled_weeks`` weeks, i.e. no entry ever, or
+  (d − last entry date) >= 7 × weeks days: an entry on a Monday and nothing since, read on the
+  Monday eight weeks later, is stalled (56 days without one); read on the Sunday before, not.
+- A withdrawn project or one in phase 取消 has its figures computed but no flag rule
+  evaluated: green, no reasons, ``rules_applied`` False.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from projtrack.core.calendar import day_of_year, days_in_year, time_progress, week_bounds
+from projtrack.core.groups import GroupFigures, group_by, group_figures
+from projtrack.core.money import ZERO
+from projtrack.core.types import (
+    ACTUAL,
+    DEFAULT_RULES,
+    FUNDS,
+    MILESTONES,
+    PAYMENT,
+    Entry,
+    FlagRules,
+    MilestoneFacts,
+    ProgressPoint,
+    ProjectFacts,
+)
+
+__all__ = [
+    "FLAGS", "REASONS", "Figures", "GroupFigures", "LedgerSums", "MilestoneStatus",
+    "group_by", "group_figures", "latest_progress", "ledger_sums", "milestone_status",
+    "project_figures",
+]
+
+GREEN, YELLOW, RED = "green", "yellow", "red"
+FLAGS = (GREEN, YELLOW, RED)
+LAGGING, LAGGING_BADLY = "lagging", "lagging_badly"
+OVERRUN, STALLED, MILESTONE_OVERDUE = "overrun", "stalled", "milestone_overdue"
+REASONS = (LAGGING, LAGGING_BADLY, OVERRUN, STALLED, MILESTONE_OVERDUE)
+NO_RULES_PHASES = ("取消",)
+NO_RULES_STATUSES = ("withdrawn",)
+
+
+@dataclass(frozen=True)
+class LedgerSums:
+    """Σ of one project's ledger entries dated <= as_of, in 万元 (reversals included)."""
+
+    actual_to_date: Decimal = ZERO  # Σ 完成投资 in the period (prior actual is separate)
+    actual_this_year: Decimal = ZERO  # Σ 完成投资 dated in as_of.year
+    actual_this_week: Decimal = ZERO  # Σ 完成投资 dated Monday..as_of of as_of's ISO week
+    funds_to_date: Decimal = ZERO  # Σ 到位资金
+    payments_to_date: Decimal = ZERO  # Σ 拨付
+    last_actual_date: dt.date | None = None  # latest positive 完成投资 entry
+    funds_by_source: Mapping[str, Decimal] = field(default_factory=dict)  # 到位资金 by source ("" = none)
+
+
+def ledger_sums(entries: Iterable[Entry], as_of: dt.date) -> LedgerSums:
+    """The pure reference for one project's entries (the caller passes one project's entries).
+    Entries after ``as_of`` and of unknown kinds are ignored; negative amounts (reversals) count.
+    The week runs from as_of's Monday, which may fall in the previous year."""
+    week_start, _ = week_bounds(as_of)
+    actual = year = week = funds = paid = ZERO
+    last: dt.date | None = None
+    by_source: dict[str, Decimal] = {}
+    for e in entries:
+        if e.date > as_of:
+            continue
+        if e.kind == ACTUAL:
+            actual += e.amount
+            if e.date.year == as_of.year:
+                year += e.amount
+            if e.date >= week_start:
+                week += e.amount
+            if e.amount > 0 and (last is None or e.date > last):
+                last = e.date
+        elif e.kind == FUNDS:
+            funds += e.amount
+            src = e.source or ""
+            by_source[src] = by_source.get(src, ZERO) + e.amount
+        elif e.kind == PAYMENT:
+            paid += e.amount
+    return LedgerSums(actual, year, week, funds, paid, last, by_source)
+
+
+def latest_progress(points: Iterable[ProgressPoint], as_of: dt.date) -> ProgressPoint | None:
+    """The latest 形象进度 point dated <= as_of (same date: the higher id, then the later one)."""
+    best: ProgressPoint | None = None
+    best_key: tuple[dt.date, int, int] | None = None
+    for i, p in enumerate(points):
+        if p.date > as_of:
+            continue
+        key = (p.date, p.id if p.id is not None else -1, i)
+        if best_key is None or key >= best_key:
+            best, best_key = p, key
+    return best
+
+
+@dataclass(frozen=True)
+class MilestoneStatus:
+    name: str
+    planned: dt.date | None
+    actual: dt.date | None  # as recorded; ``done`` says whether it counts at the as-of date
+    slip_days: int | None  # see the module docstring; None without a planned date
+    overdue: bool  # planned < as_of and not done by as_of
+    done: bool  # actual recorded and <= as_of
+
+
+def milestone_status(m: MilestoneFacts, as_of: dt.date) -> MilestoneStatus:
+    done = m.actual is not None and m.actual <= as_of
+    slip: int | None = None
+    if m.planned is not None:
+        if done:
+            assert m.actual is not None
+            slip = (m.actual - m.planned).days
+        else:
+            slip = max(0, (as_of - m.planned).days)
+    overdue = m.planned is not None and m.planned < as_of and not done
+    return MilestoneStatus(m.name, m.planned, m.actual, slip, overdue, done)
+
+
+def _milestone_order(name: str) -> int:
+    return MILESTONES.index(name) if name in MILESTONES else len(MILESTONES)
+
+
+@dataclass(frozen=True)
+class Figures:
+    as_of: dt.date
+    phase: str  # the phase the figures were computed for (the override, or the project's)
+    time_progress: Decimal  # 序时进度
+    total_investment: Decimal | None  # 总投资
+    prior_actual: Decimal | None  # before the period
+    annual_plan: Decimal | None  # 年度计划投资 for as_of.year
+    planned_to_date: Decimal  # PV
+    actual_to_date: Decimal  # 累计完成投资 in the period
+    actual_this_year: Decimal  # 本年完成投资
+    actual_this_week: Decimal  # 本周完成投资
+    annual_completion_rate: Decimal | None  # 年度投资完成率
+    points_vs_time: Decimal | None  # rate − time progress (fraction; positive = ahead)
+    cumulative_actual: Decimal  # prior + actual to date
+    cumulative_completion_rate: Decimal | None  # 开累投资完成率
+    variance: Decimal  # actual to date − PV
+    variance_rate: Decimal | None
+    overrun: Decimal | None  # 超概: amount above 总投资, None when not over
+    funds_received: Decimal  # 到位资金
+    payments: Decimal  # 拨付
+    last_actual_date: dt.date | None
+    stage: str | None  # 形象进度
+    percent_complete: Decimal | None
+    earned_value: Decimal | None
+    spi: Decimal | None
+    cpi: Decimal | None
+    milestones: tuple[MilestoneStatus, ...]  # standard order, then any others
+    next_milestone: MilestoneStatus | None  # first not done with a planned date
+    max_slip_days: int | None
+    flag: str  # "green" | "yellow" | "red"
+    flag_reasons: tuple[str, ...]  # codes from REASONS
+    rules_applied: bool  # False for withdrawn and 取消 projects
+
+    @property
+    def lagging(self) -> bool:
+        return LAGGING in self.flag_reasons or LAGGING_BADLY in self.flag_reasons
+
+    @property
+    def milestone_overdue(self) -> bool:
+        return any(m.overdue for m in self.milestones)
+
+
+def _div(a: Decimal, b: Decimal | None) -> Decimal | None:
+    return None if b is None or b == 0 else a / b
+
+
+def _behind(as_of: dt.date, actual_this_year: Decimal, plan: Decimal) -> Fraction:
+    """Time progress − annual completion rate, exactly."""
+    return Fraction(day_of_year(as_of), days_in_year(as_of.year)) - Fraction(actual_this_year) / Fraction(plan)
+
+
+def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
+                    progress: ProgressPoint | None = None,
+                    milestones: Sequence[MilestoneFacts] = (),
+                    rules: FlagRules = DEFAULT_RULES,
+                    phase: str | None = None) -> Figures:
+    """Every figure of one project at ``as_of``.  ``progress`` is the latest point <= as_of (see
+    ``latest_progress``; a later one is ignored); ``phase`` overrides ``project.phase``."""
+    phase = phase if phase is not None else project.phase
+    tp = time_progress(as_of)
+    year = as_of.year
+    plans = project.annual_plan
+    plan = plans.get(year)
+    # plan × day ÷ days: one rounding (at the 28th digit), not two as plan × rounded tp would
+    part = plan * day_of_year(as_of) / days_in_year(year) if plan is not None else ZERO
+    pv = sum((v for y, v in plans.items() if y < year), ZERO) + part
+    total = project.total_investment
+    prior = project.prior_actual
+    actual = sums.actual_to_date
+
+    rate = _div(sums.actual_this_year, plan)
+    cumulative = (prior or ZERO) + actual
+    over = cumulative - total if total is not None and cumulative > total else None
+    variance = actual - pv
+
+    if progress is not None and progress.date > as_of:
+        progress = None
+    stage = progress.stage if progress else None
+    percent = progress.percent if progress else None
+    ev = percent * total if percent is not None and total is not None else None
+    spi = _div(ev, pv) if ev is not None else None
+    cpi = _div(ev, actual) if ev is not None else None
+
+    statuses = tuple(sorted((milestone_status(m, as_of) for m in milestones),
+                            key=lambda s: _milestone_order(s.name)))
+    upcoming = [s for s in statuses if not s.done and s.planned is not None]
+    slips = [s.slip_days for s in statuses if s.slip_days is not None]
+
+    applied = project.status not in NO_RULES_STATUSES and phase not in NO_RULES_PHASES
+    reasons: list[str] = []
+    red = yellow = False
+    if applied:
+        if rate is not None:
+            assert plan is not None
+            behind = _behind(as_of, sums.actual_this_year, plan)
+            if behind > Fraction(rules.red_behind):
+                reasons.append(LAGGING_BADLY)
+                red = True
+            elif behind > Fraction(rules.yellow_behind):
+                reasons.append(LAGGING)
+                yellow = True
+        if over is not None and rules.overrun_red:
+            reasons.append(OVERRUN)
+            red = True
+        last = sums.last_actual_date
+        if phase in rules.stalled_phases and (
+                last is None or (as_of - last).days >= 7 * rules.stalled_weeks):
+            reasons.append(STALLED)
+            red = True
+        if rules.milestone_overdue_yellow and any(s.overdue for s in statuses):
+            reasons.append(MILESTONE_OVERDUE)
+            yellow = True
+
+    return Figures(
+        as_of=as_of, phase=phase, time_progress=tp, total_investment=total, prior_actual=prior,
+        annual_plan=plan, planned_to_date=pv, actual_to_date=actual,
+        actual_this_year=sums.actual_this_year, actual_this_week=sums.actual_this_week,
+        annual_completion_rate=rate, points_vs_time=rate - tp if rate is not None else None,
+        cumulative_actual=cumulative, cumulative_completion_rate=_div(cumulative, total),
+        variance=variance, variance_rate=_div(variance, pv), overrun=over,
+        funds_received=sums.funds_to_date, payments=sums.payments_to_date,
+        last_actual_date=sums.last_actual_date, stage=stage, percent_complete=percent,
+        earned_value=ev, spi=spi, cpi=cpi, milestones=statuses,
+        next_milestone=upcoming[0] if upcoming else None,
+        max_slip_days=max(slips) if slips else None,
+        flag=RED if red else YELLOW if yellow else GREEN, flag_reasons=tuple(reasons),
+        rules_applied=applied,
+    )

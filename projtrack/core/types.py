@@ -1,0 +1,134 @@
+"""Frozen value types shared by the importer, the store, the figures, the CLI and the UI.
+
+Words that officers read (category, annex class, phase …) are kept in the annex's own Chinese
+terms; the i18n catalogs translate them for display.  Money is Decimal 万元, land Decimal 亩,
+floor area Decimal m², places int, percents Decimal fractions (0.4 is 40 %).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+CATEGORIES = ("中小学", "幼儿园", "职业教育", "特殊教育", "其他")
+ANNEX_CLASSES = ("续建", "新开工", "前期")
+CONSTRUCTION_TYPES = ("新建", "迁建", "改扩建", "扩建")
+PHASES = ("前期", "在建", "竣工", "投用", "暂缓", "取消")
+MILESTONES = ("立项", "可研批复", "用地批准", "初设批复", "施工许可", "开工", "主体结顶", "竣工验收", "投用")
+ENTRY_KINDS = ("完成投资", "到位资金", "拨付")
+FUND_SOURCES = ("中央", "省", "专项债", "县财政", "自筹")
+STAGES = ("基础", "主体结构", "屋面", "装饰装修", "收尾", "竣工")
+STATUSES = ("active", "withdrawn")
+
+ACTUAL = "完成投资"
+FUNDS = "到位资金"
+PAYMENT = "拨付"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a project came from: file name, sheet and 1-based row."""
+
+    file: str
+    sheet: str
+    row: int
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """A project as the figures need it (and as the annex describes it)."""
+
+    id: int | None
+    name: str
+    category: str | None = None
+    annex_class: str | None = None
+    construction_type: str | None = None
+    township: str | None = None
+    responsible_unit: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    total_investment: Decimal | None = None
+    period_plan: Decimal | None = None
+    annual_plan: dict[int, Decimal] = field(default_factory=dict)
+    land_mu: Decimal | None = None
+    floor_area_m2: Decimal | None = None
+    classes: int | None = None
+    new_places: int | None = None
+    content: str | None = None
+    remarks: str | None = None
+    project_code: str | None = None
+    prior_actual: Decimal | None = None
+    phase: str = "前期"
+    status: str = "active"
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ledger entry: an increment (万元, may be negative for a reversal) on a date."""
+
+    project_id: int
+    kind: str
+    date: dt.date
+    amount: Decimal
+    source: str | None = None
+    note: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    """形象进度 recorded on a date: a stage and, where known, a percent (fraction)."""
+
+    project_id: int
+    date: dt.date
+    stage: str | None
+    percent: Decimal | None
+    note: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    project_id: int
+    name: str
+    planned: dt.date | None = None
+    actual: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class FlagRules:
+    """红黄绿 rules as data.  Points are percentage points of the year (0.10 = 10 points)."""
+
+    yellow_behind: Decimal = Decimal("0.10")
+    red_behind: Decimal = Decimal("0.20")
+    stalled_weeks: int = 8
+    milestone_overdue_yellow: bool = True
+    overrun_red: bool = True
+    stalled_phases: tuple[str, ...] = ("在建",)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "yellow_behind": str(self.yellow_behind),
+            "red_behind": str(self.red_behind),
+            "stalled_weeks": self.stalled_weeks,
+            "milestone_overdue_yellow": self.milestone_overdue_yellow,
+            "overrun_red": self.overrun_red,
+            "stalled_phases": list(self.stalled_phases),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> FlagRules:
+        base = cls()
+        return cls(
+            yellow_behind=Decimal(str(data.get("yellow_behind", base.yellow_behind))),
+            red_behind=Decimal(str(data.get("red_behind", base.red_behind))),
+            stalled_weeks=int(data.get("stalled_weeks", base.stalled_weeks)),  # type: ignore[arg-type]
+            milestone_overdue_yellow=bool(data.get("milestone_overdue_yellow", True)),
+            overrun_red=bool(data.get("overrun_red", True)),
+            stalled_phases=tuple(data.get("stalled_phases", base.stalled_phases)),  # type: ignore[arg-type]
+        )
+
+
+DEFAULT_RULES = FlagRules()

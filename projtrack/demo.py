@@ -1,0 +1,226 @@
+"""A demo portfolio: the sample annex plus a deterministic, realistic weekly history.
+
+Most projects are done and in use; some lag (their plans run into 2026–2027), a couple are
+over budget, two have stalled, milestones slip.  The same as-of date always gives the same
+database (a seeded generator; amounts are whole 百元, exact Decimals).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from projtrack.core.types import FUND_SOURCES, MILESTONES
+from projtrack.errors import BadUsage
+from projtrack.store.engine import sqlite_path
+from projtrack.store.engine import normalize_url
+from projtrack.store.models import AnnualPlan, LedgerEntry, Milestone, ProgressEntry, Project, Setting
+from projtrack.store.repo import Store, os_user, record_audit
+
+SAMPLE = Path(__file__).resolve().parents[1] / "imports" / "sample-annex.xlsx"
+CENT = Decimal("0.01")  # demo amounts are whole 百元 (0.01 万元)
+SEED = 20210101
+
+
+def _q(x: Decimal) -> Decimal:
+    return x.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _prepare_target(target: str) -> None:
+    """The demo rebuilds its database from scratch; refuse to wipe a database that is not one."""
+    path = sqlite_path(normalize_url(target))
+    if path is None:
+        raise BadUsage("err.demo_needs_file")
+    if path.exists() and path.stat().st_size > 0:
+        store = Store.open(str(path))
+        is_demo = store.setting("demo") is not None
+        store.close()
+        if not is_demo:
+            raise BadUsage("err.demo_not_demo", db=str(path))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _profiles(projects: list[Project], rng: random.Random) -> dict[int, str]:
+    ids = [p.id for p in projects if p.annex_class != "前期"]
+    rng.shuffle(ids)
+    profile = {pid: "on_track" for pid in ids}
+    for pid in ids[:10]:
+        profile[pid] = "lagging"
+    for pid in ids[10:12]:
+        profile[pid] = "overrun"
+    for pid in ids[12:14]:
+        profile[pid] = "stalled"
+    for pid in ids[14:16]:
+        profile[pid] = "slipped"  # money on time, milestones late
+    for p in projects:
+        if p.annex_class == "前期":
+            profile[p.id] = "preparing"
+    return profile
+
+
+def _fridays(start: dt.date, end: dt.date) -> list[dt.date]:
+    d = start + dt.timedelta(days=(4 - start.weekday()) % 7)
+    out = []
+    while d <= end:
+        out.append(d)
+        d += dt.timedelta(days=7)
+    return out
+
+
+def _schedule(p: Project, plans: dict[int, Decimal], profile: str, rng: random.Random) -> dict[int, Decimal]:
+    """How much work is put in place each year (万元), by profile; late work spills over."""
+    total = p.total_investment or sum(plans.values(), Decimal(0))
+    prior = p.prior_actual or Decimal(0)
+    remaining = total - prior
+    end = (p.end_year or 2025) + (1 if profile in ("lagging", "stalled") else 0)
+    years = sorted(set(plans) | set(range(min(plans or {2021: 0}), end + 1)))
+    out: dict[int, Decimal] = {}
+    carry = Decimal(0)
+    for y in years:
+        want = plans.get(y, Decimal(0)) + carry
+        if y == years[-1]:
+            want = remaining - sum(out.values(), Decimal(0))
+        factor = {"lagging": Decimal(rng.randint(55, 80)), "stalled": Decimal(rng.randint(60, 75)),
+                  "overrun": Decimal(rng.randint(110, 118))}.get(profile, Decimal(rng.randint(95, 104)))
+        done = _q(want * factor / 100) if y != years[-1] or profile == "overrun" else _q(want)
+        done = max(done, Decimal(0))
+        out[y] = done
+        carry = max(want - done, Decimal(0))
+    return out
+
+
+def build_demo(target: str, as_of: dt.date, annex: Path | None = None) -> Store:
+    from projtrack.services.annex import import_annex
+
+    _prepare_target(target)
+    store = Store.open(target)
+    plan = import_annex(store, annex or SAMPLE)
+    if plan.errors:
+        raise BadUsage("err.demo_annex", file=str(annex or SAMPLE))
+    rng = random.Random(SEED)
+    with store.write() as s:
+        s.add(Setting(key="demo", value=json.dumps({"as_of": as_of.isoformat()})))
+        projects = list(s.execute(select(Project).order_by(Project.id)).scalars())
+        plan_rows = list(s.execute(select(AnnualPlan)).scalars())
+        plans: dict[int, dict[int, Decimal]] = {}
+        for row in plan_rows:
+            plans.setdefault(row.project_id, {})[row.year] = row.amount
+        profiles = _profiles(projects, rng)
+        for p in projects:
+            _history(s, p, plans.get(p.id, {}), profiles[p.id], as_of, rng)
+    return store
+
+
+def _history(s, p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.date,
+             rng: random.Random) -> None:
+    user = os_user()
+    if p.annex_class == "续建" and p.total_investment and p.period_plan:
+        p.prior_actual = p.total_investment - p.period_plan
+    milestones = {m.name: m for m in s.execute(select(Milestone).where(Milestone.project_id == p.id))
+                  .scalars()}
+    start_year = max(p.start_year or 2021, 2021) if profile != "preparing" else (p.start_year or 2025)
+    if profile == "preparing":
+        _milestones_preparing(milestones, p, as_of)
+        p.phase = "前期"
+        record_audit(s, action="demo", entity="project", entity_id=p.id, project_id=p.id,
+                     field="history", new=profile, context="demo")
+        return
+    schedule = _schedule(p, plans, profile, rng)
+    for year, amount in schedule.items():  # plans for the years the annex does not cover
+        if year not in plans and amount > 0:
+            s.add(AnnualPlan(project_id=p.id, year=year, amount=amount))
+    first_year = min(schedule)
+    start = dt.date(first_year, 3, 1) if p.annex_class != "续建" else dt.date(2021, 1, 1)
+    cumulative = p.prior_actual or Decimal(0)
+    total = p.total_investment or Decimal(1)
+    last_day = as_of - dt.timedelta(days=70) if profile == "stalled" else as_of
+    finished: dt.date | None = None
+    for year, amount in sorted(schedule.items()):
+        weeks = [d for d in _fridays(max(start, dt.date(year, 1, 1)), dt.date(year, 12, 31))]
+        if not weeks or amount <= 0:
+            continue
+        weights = [Decimal(rng.randint(60, 140)) for _ in weeks]
+        wsum = sum(weights)
+        paid_so_far = Decimal(0)
+        for i, (day, w) in enumerate(zip(weeks, weights, strict=True)):
+            inc = amount - paid_so_far if i == len(weeks) - 1 else _q(amount * w / wsum)
+            paid_so_far += inc
+            if day > last_day or inc <= 0:
+                continue
+            s.add(LedgerEntry(project_id=p.id, kind="完成投资", entry_date=day, amount=inc,
+                              origin="demo", created_by=user))
+            cumulative += inc
+            if day.day <= 7:  # monthly: funds, payments and physical progress
+                s.add(LedgerEntry(project_id=p.id, kind="到位资金", entry_date=day,
+                                  amount=_q(inc * 4 * Decimal(rng.randint(90, 110)) / 100),
+                                  source=rng.choice(FUND_SOURCES), origin="demo", created_by=user))
+                s.add(LedgerEntry(project_id=p.id, kind="拨付", entry_date=day,
+                                  amount=_q(inc * 4 * Decimal(rng.randint(75, 90)) / 100),
+                                  origin="demo", created_by=user))
+                pct = min(cumulative / total, Decimal(1))
+                s.add(ProgressEntry(project_id=p.id, entry_date=day, stage=_stage(pct),
+                                    percent=_q(pct), origin="demo", created_by=user))
+            if cumulative >= total and finished is None:
+                finished = day
+    _milestones(milestones, p, profile, start, finished, as_of, rng)
+    if finished and finished <= as_of:
+        handover = milestones["投用"].actual
+        p.phase = "投用" if handover and handover <= as_of else "竣工"
+    elif start <= as_of:
+        p.phase = "在建"
+    record_audit(s, action="demo", entity="project", entity_id=p.id, project_id=p.id,
+                 field="history", new=profile, context="demo")
+
+
+def _stage(pct: Decimal) -> str:
+    for limit, stage in ((Decimal("0.2"), "基础"), (Decimal("0.6"), "主体结构"),
+                         (Decimal("0.7"), "屋面"), (Decimal("0.9"), "装饰装修"),
+                         (Decimal("0.999"), "收尾")):
+        if pct < limit:
+            return stage
+    return "竣工"
+
+
+def _milestones(ms: dict, p: Project, profile: str, start: dt.date, finished: dt.date | None,
+                as_of: dt.date, rng: random.Random) -> None:
+    slip = rng.randint(45, 160) if profile in ("lagging", "slipped", "stalled") else rng.randint(-10, 12)
+    approvals = ("立项", "可研批复", "用地批准", "初设批复", "施工许可")
+    for i, name in enumerate(approvals):
+        day = start - dt.timedelta(days=30 * (len(approvals) - i) + rng.randint(0, 20))
+        ms[name].planned = ms[name].planned or day
+        if day <= as_of:
+            ms[name].actual = day
+    ms["开工"].planned = ms["开工"].planned or start
+    if start <= as_of:
+        ms["开工"].actual = min(start, ms["开工"].planned) if p.annex_class == "续建" else start
+    end_year = p.end_year or start.year + 2
+    topping = dt.date(max(start.year, end_year - 1), 10, 31)
+    ms["主体结顶"].planned = topping
+    ms["竣工验收"].planned = dt.date(end_year, 6, 30)
+    for name, planned in (("主体结顶", topping), ("竣工验收", ms["竣工验收"].planned),
+                          ("投用", ms["投用"].planned)):
+        if planned is None:
+            continue
+        actual = planned + dt.timedelta(days=slip)
+        if name != "主体结顶" and (finished is None or finished > actual):
+            actual = (finished + dt.timedelta(days=20)) if finished else None
+        if name == "投用" and actual is not None and actual > planned:
+            actual = dt.date(actual.year, 8, 31) if actual <= dt.date(actual.year, 8, 31) else \
+                dt.date(actual.year + 1, 8, 31)
+        if actual is not None and actual <= as_of:
+            ms[name].actual = actual
+
+
+def _milestones_preparing(ms: dict, p: Project, as_of: dt.date) -> None:
+    base = dt.date((p.start_year or as_of.year), 3, 31)
+    for i, name in enumerate(MILESTONES[:5]):
+        planned = base + dt.timedelta(days=60 * i)
+        ms[name].planned = planned
+        if planned + dt.timedelta(days=15) <= as_of and i < 3:
+            ms[name].actual = planned + dt.timedelta(days=15)

@@ -1,0 +1,37 @@
+"""Errors an officer may see.  Each carries a catalog key and its parameters, so the CLI and the
+UI can say it in Chinese or in English; ``exit_code`` follows the CLI contract (1 bad data,
+2 bad usage)."""
+
+from __future__ import annotations
+
+
+class ProjtrackError(Exception):
+    exit_code = 1
+
+    def __init__(self, key: str, **params: object):
+        self.key = key
+        self.params = params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str | None = None) -> str:
+        from projtrack.i18n import t
+
+        return t(self.key, lang=lang, **self.params)
+
+
+class BadData(ProjtrackError):
+    """The input cannot be accepted; nothing was written."""
+
+    exit_code = 1
+
+
+class BadUsage(ProjtrackError):
+    """The command was called wrongly (unknown project, ambiguous name, bad option)."""
+
+    exit_code = 2
+
+
+class Conflict(ProjtrackError):
+    """Someone else changed the record since it was read; the save was refused."""
+
+    exit_code = 1

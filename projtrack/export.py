@@ -1,0 +1,129 @@
+"""Exports: JSON (the documented contract), CSV and xlsx.
+
+JSON contract: ``{"as_of": "YYYY-MM-DD", "projects": [...], "totals": {...}}``; money (万元) and
+rates are decimal strings (a rate is a fraction: "0.4" is 40 %), unknown is null, dates ISO.
+See README.md, "JSON export".
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+
+from projtrack.core.money import to_plain
+from projtrack.services.portfolio import Portfolio, ProjectView
+
+
+def jsonable(value: object) -> object:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return to_plain(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float):
+        raise TypeError("a float reached the export: money must be Decimal")
+    return str(value)
+
+
+PROJECT_KEYS = (
+    "id", "name", "category", "annex_class", "construction_type", "township", "responsible_unit",
+    "start_year", "end_year", "total_investment", "period_plan", "annual_plan", "project_code",
+    "prior_actual", "land_mu", "floor_area_m2", "new_places", "phase", "status",
+    "actual_to_date", "actual_this_year", "planned_to_date", "variance", "variance_rate",
+    "annual_completion_rate", "cumulative_completion_rate", "time_progress", "funds_received",
+    "payments", "percent_complete", "earned_value", "spi", "cpi", "flag", "flag_reasons",
+    "milestones", "source",
+)
+
+
+def project_record(view: ProjectView) -> dict[str, object]:
+    f, g = view.facts, view.figures
+    rec: dict[str, object] = {
+        "id": f.id, "name": f.name, "category": f.category, "annex_class": f.annex_class,
+        "construction_type": f.construction_type, "township": f.township,
+        "responsible_unit": f.responsible_unit, "start_year": f.start_year,
+        "end_year": f.end_year, "total_investment": f.total_investment,
+        "period_plan": f.period_plan,
+        "annual_plan": {str(y): a for y, a in sorted(f.annual_plan.items())},
+        "project_code": f.project_code, "prior_actual": f.prior_actual, "land_mu": f.land_mu,
+        "floor_area_m2": f.floor_area_m2,
+        "new_places": int(f.new_places) if f.new_places is not None else None,
+        "phase": f.phase, "status": f.status,
+        "actual_to_date": g.actual_to_date, "actual_this_year": g.actual_this_year,
+        "planned_to_date": g.planned_to_date, "variance": g.variance,
+        "variance_rate": g.variance_rate, "annual_completion_rate": g.annual_completion_rate,
+        "cumulative_completion_rate": g.cumulative_completion_rate,
+        "time_progress": g.time_progress, "funds_received": g.funds_received,
+        "payments": g.payments, "percent_complete": g.percent_complete,
+        "earned_value": g.earned_value, "spi": g.spi, "cpi": g.cpi, "flag": g.flag,
+        "flag_reasons": list(g.flag_reasons),
+        "milestones": [{"name": m.name, "planned": m.planned, "actual": m.actual,
+                        "slip_days": m.slip_days} for m in g.milestones],
+        "source": ({"file": f.source.file, "sheet": f.source.sheet, "row": f.source.row}
+                   if f.source else None),
+    }
+    return jsonable(rec)  # type: ignore[return-value]
+
+
+def totals_record(portfolio: Portfolio) -> dict[str, object]:
+    by_cat = portfolio.by_category()
+    return jsonable({
+        "overall": portfolio.totals(),
+        "by_category": {str(k): v for k, v in by_cat.items()},
+    })  # type: ignore[return-value]
+
+
+def portfolio_json(portfolio: Portfolio) -> dict[str, object]:
+    return {
+        "as_of": portfolio.as_of.isoformat(),
+        "projects": [project_record(v) for v in portfolio.projects],
+        "totals": totals_record(portfolio),
+    }
+
+
+def dumps(portfolio: Portfolio) -> str:
+    return json.dumps(portfolio_json(portfolio), ensure_ascii=False, indent=2)
+
+
+CSV_KEYS = tuple(k for k in PROJECT_KEYS if k not in ("annual_plan", "milestones", "source",
+                                                       "flag_reasons"))
+
+
+def _safe_csv(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            Decimal(value)
+            return value  # a negative number such as "-12.5" stays a number
+        except ArithmeticError:
+            return "'" + value
+    return value
+
+
+def to_csv(portfolio: Portfolio) -> str:
+    years = sorted({y for v in portfolio.projects for y in v.facts.annual_plan})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    header = list(CSV_KEYS) + [f"plan_{y}" for y in years] + ["flag_reasons", "source_file",
+                                                              "source_sheet", "source_row"]
+    writer.writerow(header)
+    for v in portfolio.projects:
+        rec = project_record(v)
+        plan = rec["annual_plan"]
+        src = rec["source"] or {}
+        row = [rec[k] for k in CSV_KEYS] + [plan.get(str(y)) for y in years]  # type: ignore[union-attr]
+        row += [";".join(rec["flag_reasons"]), src.get("file"), src.get("sheet"), src.get("row")]  # type: ignore[arg-type, union-attr]
+        writer.writerow(["" if x is None else _safe_csv(x) for x in row])
+    return out.getvalue()

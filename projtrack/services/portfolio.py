@@ -1,0 +1,88 @@
+"""The portfolio at an as-of date: every project's facts with its figures.
+
+Ledger sums come from one SQL aggregate per series (see Store.ledger_sums); every figure is
+computed by projtrack.core.figures — nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from projtrack.core.figures import (
+    Figures,
+    GroupFigures,
+    LedgerSums,
+    group_by,
+    group_figures,
+    project_figures,
+)
+from projtrack.core.types import FlagRules, ProjectFacts
+from projtrack.store.repo import Store
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    facts: ProjectFacts
+    figures: Figures
+
+    @property
+    def id(self) -> int:
+        assert self.facts.id is not None
+        return self.facts.id
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    as_of: dt.date
+    rules: FlagRules
+    projects: tuple[ProjectView, ...]
+
+    def items(self, views: Iterable[ProjectView] | None = None) -> list[tuple[ProjectFacts, Figures]]:
+        return [(v.facts, v.figures) for v in (self.projects if views is None else views)]
+
+    def totals(self, views: Iterable[ProjectView] | None = None) -> GroupFigures:
+        return group_figures(self.items(views), self.as_of, key="total")
+
+    def by(self, keyfunc: Callable[[ProjectFacts], object],
+           views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
+        return group_by(self.items(views), keyfunc)
+
+    def by_category(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
+        return self.by(lambda f: f.category or "其他", views)
+
+    def by_township(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
+        return self.by(lambda f: f.township or "", views)
+
+    def get(self, project_id: int) -> ProjectView | None:
+        for v in self.projects:
+            if v.facts.id == project_id:
+                return v
+        return None
+
+
+def load_portfolio(store: Store, as_of: dt.date, *, include_withdrawn: bool = True,
+                   project_ids: Iterable[int] | None = None) -> Portfolio:
+    ids = list(project_ids) if project_ids is not None else None
+    facts = store.projects(include_withdrawn=include_withdrawn)
+    if ids is not None:
+        wanted = set(ids)
+        facts = [f for f in facts if f.id in wanted]
+    sums = store.ledger_sums(as_of, ids)
+    progress = store.latest_progress(as_of, ids)
+    milestones = store.milestones(ids)
+    rules = store.rules()
+    empty = LedgerSums()
+    views = tuple(
+        ProjectView(f, project_figures(f, sums.get(f.id, empty), as_of,
+                                       progress=progress.get(f.id),
+                                       milestones=milestones.get(f.id, ()), rules=rules))
+        for f in facts
+    )
+    return Portfolio(as_of, rules, views)
+
+
+def project_view(store: Store, project_id: int, as_of: dt.date) -> ProjectView | None:
+    portfolio = load_portfolio(store, as_of, project_ids=[project_id])
+    return portfolio.get(project_id)

@@ -1,0 +1,88 @@
+"""Engines for a SQLite file, an in-memory SQLite database or PostgreSQL.
+
+SQLite is set up for several processes on one file (see PITFALLS): WAL, a busy timeout,
+foreign keys on, and ``BEGIN IMMEDIATE`` for write transactions so that two writers queue
+instead of failing with "database is locked".  Read-only sessions use a plain deferred BEGIN.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+BUSY_TIMEOUT_MS = 30_000
+DEFAULT_DB = Path("db") / "projtrack.db"
+
+
+def normalize_url(target: str | os.PathLike[str] | None) -> str:
+    """A file path or an SQLAlchemy URL → an SQLAlchemy URL string."""
+    if target is None or str(target) == "":
+        target = DEFAULT_DB
+    text = str(target)
+    if "://" in text or text in ("sqlite://", ":memory:"):
+        if text == ":memory:":
+            return "sqlite://"
+        if text.startswith("postgresql://"):  # prefer psycopg 3 over psycopg2
+            return "postgresql+psycopg://" + text[len("postgresql://"):]
+        return text
+    path = Path(text).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the parent folder, and the file readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def make_engine(target: str | os.PathLike[str] | None) -> Engine:
+    url = normalize_url(target)
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True)
+    path = sqlite_path(url)
+    if path is None:
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, poolclass=StaticPool
+        )
+    else:
+        _prepare_sqlite_file(path)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no branch
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below take over
+        cur = dbapi_connection.cursor()
+        if path is not None:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        if conn.get_execution_options().get("projtrack_readonly"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,73 @@
+"""Schema migrations (Alembic) run from inside projtrack: ``projtrack db upgrade``.
+
+The migration scripts live in ``db/migrations`` at the top of the project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
+
+
+class SchemaError(RuntimeError):
+    """The database's schema does not match this program (too old, or newer than it)."""
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return heads[0]
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def is_empty(engine: Engine) -> bool:
+    return not inspect(engine).get_table_names()
+
+
+def check_schema(engine: Engine, *, create: bool = True) -> str:
+    """Make sure the schema is usable: create it in an empty database; refuse an old or a newer
+    one with a clear message.  Returns the current revision."""
+    rev = current_revision(engine)
+    head = head_revision()
+    if rev == head:
+        return rev
+    if rev is None:
+        if is_empty(engine) and create:
+            upgrade(engine)
+            return head
+        raise SchemaError("not a projtrack database (no schema version found)")
+    if rev not in known_revisions():
+        raise SchemaError(
+            f"the database was made by a newer projtrack (schema {rev}); upgrade projtrack to open it"
+        )
+    raise SchemaError(f"the database's schema ({rev}) is older than this program's ({head}); "
+                      "run `projtrack db upgrade` (it keeps your data)")

@@ -1,0 +1,191 @@
+"""SQLModel tables.
+
+Money, land and floor area are ``Scaled`` integers (exact on SQLite and PostgreSQL).  Editable
+records (project, annual plan, milestone) carry a ``version`` used for optimistic concurrency:
+SQLAlchemy refuses a save whose version changed underneath (StaleDataError).  Ledger and
+progress entries are append-only; a correction or an undo is a new (reversal) entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from projtrack.store.types import Scaled
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _money(nullable: bool = True) -> Column:
+    return Column(Scaled(6), nullable=nullable)
+
+
+def _fk_project() -> Column:
+    return Column(Integer, ForeignKey("project.id", ondelete="RESTRICT"), nullable=False, index=True)
+
+
+_project_version = Column("version", Integer, nullable=False, server_default="1")
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+    __mapper_args__ = {"version_id_col": _project_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    category: str | None = Field(default=None, index=True)
+    annex_class: str | None = None
+    construction_type: str | None = None
+    township: str | None = Field(default=None, index=True)
+    responsible_unit: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    total_investment: Decimal | None = Field(default=None, sa_column=_money())
+    period_plan: Decimal | None = Field(default=None, sa_column=_money())
+    land_mu: Decimal | None = Field(default=None, sa_column=_money())
+    floor_area_m2: Decimal | None = Field(default=None, sa_column=_money())
+    classes: int | None = None
+    new_places: int | None = None
+    content: str | None = None
+    remarks: str | None = None
+    project_code: str | None = Field(default=None, index=True)
+    prior_actual: Decimal | None = Field(default=None, sa_column=_money())
+    phase: str = Field(default="前期", index=True)
+    status: str = Field(default="active", index=True)
+    source_file: str | None = None
+    source_sheet: str | None = None
+    source_row: int | None = None
+    annex_facts: str | None = None  # JSON of the facts as last imported: a re-import changes
+    # only what the annex itself changed, so an officer's later edits are not undone
+    created_at: dt.datetime = Field(default_factory=_now)
+    updated_at: dt.datetime = Field(default_factory=_now)
+    version: int = Field(default=1, sa_column=_project_version)
+
+
+_plan_version = Column("version", Integer, nullable=False, server_default="1")
+
+
+class AnnualPlan(SQLModel, table=True):
+    """年度计划投资 of one project for one year (any year; revisable)."""
+
+    __tablename__ = "annual_plan"
+    __table_args__ = (UniqueConstraint("project_id", "year", name="uq_annual_plan_project_year"),)
+    __mapper_args__ = {"version_id_col": _plan_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_fk_project())
+    year: int
+    amount: Decimal = Field(sa_column=_money(nullable=False))
+    version: int = Field(default=1, sa_column=_plan_version)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One money entry (完成投资 / 到位资金 / 拨付).  Append-only: never updated, never deleted.
+
+    ``amount`` is the increment in 万元 (negative for a reversal).  When the officer typed a new
+    cumulative total, ``entered_cumulative`` keeps what was typed and ``amount`` the increment."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (Index("ix_ledger_entry_project_kind_date", "project_id", "kind", "entry_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_fk_project())
+    kind: str
+    entry_date: dt.date = Field(sa_column=Column(Date, nullable=False))
+    amount: Decimal = Field(sa_column=_money(nullable=False))
+    entered_cumulative: Decimal | None = Field(default=None, sa_column=_money())
+    source: str | None = None
+    note: str | None = None
+    reverses_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("ledger_entry.id"), nullable=True)
+    )
+    origin: str | None = None  # "cli", "tui", "progress-import:<file>#<row>" …
+    created_at: dt.datetime = Field(default_factory=_now)
+    created_by: str = ""
+
+
+class ProgressEntry(SQLModel, table=True):
+    """形象进度: a stage and a percent (fraction, 0.4 = 40 %), dated.  Append-only."""
+
+    __tablename__ = "progress_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_fk_project())
+    entry_date: dt.date = Field(sa_column=Column(Date, nullable=False))
+    stage: str | None = None
+    percent: Decimal | None = Field(default=None, sa_column=_money())
+    note: str | None = None
+    reverses_id: int | None = None
+    origin: str | None = None
+    created_at: dt.datetime = Field(default_factory=_now)
+    created_by: str = ""
+
+
+_milestone_version = Column("version", Integer, nullable=False, server_default="1")
+
+
+class Milestone(SQLModel, table=True):
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_milestone_project_name"),)
+    __mapper_args__ = {"version_id_col": _milestone_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_fk_project())
+    name: str
+    seq: int = 0
+    planned: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    actual: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    version: int = Field(default=1, sa_column=_milestone_version)
+
+
+class AuditLog(SQLModel, table=True):
+    """Every change: what (entity, field), old and new value as text, when, which OS user."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=_now, index=True)
+    user: str = ""
+    action: str  # create, update, withdraw, entry, reverse, import …
+    entity: str  # project, annual_plan, milestone, ledger_entry, progress_entry, setting
+    entity_id: int | None = None
+    project_id: int | None = Field(default=None, index=True)
+    field: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
+    context: str | None = None  # e.g. the import file
+
+
+class Setting(SQLModel, table=True):
+    """Rules and targets as data (JSON text): flag rules, plan targets …"""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str
+    version: int = Field(default=1)
+
+
+class ImportRun(SQLModel, table=True):
+    __tablename__ = "import_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=_now)
+    user: str = ""
+    kind: str = "annex"  # annex, progress
+    file: str
+    sha256: str = Field(index=True)
+    summary: str = ""  # JSON

@@ -1,0 +1,58 @@
+"""Column types that keep Decimals exact on every engine.
+
+SQLite stores a NUMERIC column as a binary float (see PITFALLS), so money, land and floor area
+are stored as scaled integers: ``Scaled(6)`` keeps 6 decimals (万元 to the cent) in a BIGINT.
+Sums in SQL stay exact integers; the type converts them back to Decimal on the way out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import BigInteger
+from sqlalchemy.types import TypeDecorator
+
+
+MAX_SCALED = 2**63 - 1  # BIGINT: with 6 decimals, up to about 9.2 trillion 万元
+
+
+class Scaled(TypeDecorator):
+    """A Decimal stored as an integer count of 10**-scale units."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int = 6):
+        super().__init__()
+        self.scale = scale
+        self._factor = Decimal(10) ** scale
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("money must be a Decimal, never a float")
+        d = Decimal(value) * self._factor
+        if d != d.to_integral_value():
+            raise ValueError(f"{value} has more than {self.scale} decimals")
+        if abs(d) > MAX_SCALED:
+            raise ValueError(f"{value} is too large to store")
+        return int(d)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):  # never expected: guard against a float sneaking in
+            raise TypeError("a scaled integer column returned a float")
+        q = Decimal(int(value)).scaleb(-self.scale)
+        return q.quantize(Decimal(1)) if q == q.to_integral_value() else q.normalize()
+
+    def __repr__(self) -> str:
+        return f"Scaled({self.scale})"
+
+    def copy(self, **kw):
+        return Scaled(self.scale)
+
+
+def money() -> Scaled:
+    return Scaled(6)

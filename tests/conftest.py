@@ -1,0 +1,85 @@
+"""Shared fixtures: a real SQLite file per test and, when a PostgreSQL server is given in
+PROJTRACK_TEST_PG (an admin URL such as postgresql+psycopg://postgres@127.0.0.1:55432/postgres),
+the same tests on a fresh PostgreSQL database each."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = FIXTURES / "sample-annex.xlsx"
+EXPECTED = FIXTURES / "sample-annex.expected.json"
+
+for var in ("NO_COLOR", "TEXTUAL_THEME", "PROJTRACK_DB", "PROJTRACK_LANG"):
+    os.environ.pop(var, None)
+
+PG_ADMIN = os.environ.get("PROJTRACK_TEST_PG")
+
+
+def pytest_report_header(config):
+    if PG_ADMIN:
+        return f"PostgreSQL tests: on ({PG_ADMIN.rsplit('@', 1)[-1]})"
+    return "PostgreSQL tests: skipped (set PROJTRACK_TEST_PG to run them; .ci/run does)"
+
+
+@pytest.fixture(scope="session")
+def expected() -> dict:
+    return json.loads(EXPECTED.read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def _pg_database():
+    from sqlalchemy import create_engine, text
+
+    name = "pt_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN.rsplit("/", 1)[0]
+    return admin, name, f"{base}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A database URL on each engine: a SQLite file, and a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "test.db")
+        return
+    if not PG_ADMIN:
+        pytest.skip("PostgreSQL not configured (PROJTRACK_TEST_PG)")
+    from sqlalchemy import text
+
+    admin, name, url = _pg_database()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path) -> str:
+    return str(tmp_path / "test.db")
+
+
+@pytest.fixture
+def store(db_url):
+    from projtrack.store.repo import Store
+
+    s = Store.open(db_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def loaded_store(store):
+    """A store with the sample annex imported."""
+    from projtrack.services.annex import import_annex
+
+    plan = import_annex(store, SAMPLE)
+    assert not plan.errors, plan.errors
+    return store

@@ -1,0 +1,130 @@
+"""Storage: exact money on every engine, schema checks, file permissions, ledger sums."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+
+from projtrack.core.figures import ledger_sums
+from projtrack.core.types import Entry
+from projtrack.store.models import LedgerEntry, Project
+from projtrack.store.repo import Store
+
+
+def test_money_is_exact_on_storage_and_in_sums(store):
+    amounts = [Decimal("9000000000000.567891"), Decimal("1.005"), Decimal("0.000001"),
+               Decimal("0.1"), Decimal("0.2")]
+    with store.write() as s:
+        p = Project(name="P")
+        s.add(p)
+        s.flush()
+        for i, a in enumerate(amounts):
+            s.add(LedgerEntry(project_id=p.id, kind="完成投资", entry_date=dt.date(2024, 1, 1 + i),
+                              amount=a))
+        pid = p.id
+    got = [e.amount for e in store.entries(pid)]
+    assert got == amounts
+    sums = store.ledger_sums(dt.date(2024, 12, 31))
+    assert sums[pid].actual_to_date == sum(amounts)
+    assert sums[pid].actual_to_date == Decimal("9000000000001.872892")
+
+
+def test_sqlite_stores_money_as_integers(sqlite_db):
+    store = Store.open(sqlite_db)
+    with store.write() as s:
+        s.add(Project(name="P", total_investment=Decimal("1.005")))
+    with store.engine.connect() as conn:
+        kind, raw = conn.execute(text("select typeof(total_investment), total_investment from project")).one()
+    assert (kind, raw) == ("integer", 1005000)
+
+
+def test_an_amount_beyond_the_column_is_refused(store):
+    with pytest.raises(Exception, match="too large"):
+        with store.write() as s:
+            s.add(Project(name="P", total_investment=Decimal("10000000000000")))
+
+
+def test_a_float_never_reaches_the_database(store):
+    with pytest.raises(Exception, match="float"):
+        with store.write() as s:
+            s.add(Project(name="P", total_investment=1.5))
+
+
+def test_more_than_six_decimals_is_refused(store):
+    with pytest.raises(Exception, match="decimals"):
+        with store.write() as s:
+            s.add(Project(name="P", total_investment=Decimal("1.0000001")))
+
+
+def test_database_file_is_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "sub" / "new.db"
+    Store.open(str(path)).close()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_ledger_sums_in_sql_equal_the_pure_reference(store):
+    import random
+
+    rng = random.Random(7)
+    entries = []
+    with store.write() as s:
+        p = Project(name="P")
+        s.add(p)
+        s.flush()
+        for i in range(300):
+            kind = rng.choice(["完成投资", "到位资金", "拨付"])
+            day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
+            amount = Decimal(rng.randint(-5000, 900000)) / 10000
+            s.add(LedgerEntry(project_id=p.id, kind=kind, entry_date=day, amount=amount))
+            entries.append(Entry(p.id, kind, day, amount))
+        pid = p.id
+    for as_of in (dt.date(2023, 12, 31), dt.date(2024, 2, 29), dt.date(2024, 7, 3), dt.date(2025, 6, 1)):
+        ref = ledger_sums(entries, as_of)
+        got = store.ledger_sums(as_of)[pid]
+        assert (got.actual_to_date, got.actual_this_year, got.actual_this_week, got.funds_to_date,
+                got.payments_to_date, got.last_actual_date) == (
+            ref.actual_to_date, ref.actual_this_year, ref.actual_this_week, ref.funds_to_date,
+            ref.payments_to_date, ref.last_actual_date)
+
+
+def test_a_newer_database_is_refused(sqlite_db):
+    from projtrack.store.migrate import SchemaError
+
+    store = Store.open(sqlite_db)
+    with store.engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num = '9999'"))
+    store.close()
+    with pytest.raises(SchemaError, match="newer"):
+        Store.open(sqlite_db)
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path):
+    import sqlite3
+
+    from projtrack.store.migrate import SchemaError
+
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("create table x (a)")
+    con.commit()
+    con.close()
+    with pytest.raises(SchemaError, match="not a projtrack database"):
+        Store.open(str(path))
+
+
+def test_migrations_match_the_models(sqlite_db):
+    """`alembic check`: the migration scripts create exactly what the models declare."""
+    from alembic import command
+
+    from projtrack.store.migrate import alembic_config
+
+    store = Store.open(sqlite_db)
+    cfg = alembic_config(store.engine)
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.check(cfg)

@@ -1,0 +1,57 @@
+"""The architecture's one-way dependencies, made executable."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parents[1] / "projtrack"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_imports_no_database_spreadsheet_or_ui_library():
+    for path in (PKG / "core").glob("*.py"):
+        bad = {n for n in _imports(path)
+               if n.split(".")[0] in ("sqlmodel", "sqlalchemy", "openpyxl", "textual", "typer")
+               or n.startswith(("projtrack.store", "projtrack.tui", "projtrack.services"))}
+        assert not bad, f"{path.name} imports {bad}"
+
+
+def test_only_the_tui_imports_textual():
+    for path in PKG.rglob("*.py"):
+        if "tui" in path.relative_to(PKG).parts:
+            continue
+        assert not {n for n in _imports(path) if n.split(".")[0] == "textual"}, path
+
+
+def test_importer_reads_workbooks_only_through_workbook_module():
+    for path in (PKG / "importer").glob("*.py"):
+        if path.name == "workbook.py":
+            continue
+        assert "openpyxl" not in {n.split(".")[0] for n in _imports(path)}, path
+
+
+def test_core_loads_without_textual_or_sqlalchemy_in_a_fresh_process():
+    code = ("import sys, projtrack.core.figures, projtrack.core.units, projtrack.core.money;"
+            "print(','.join(m for m in ('textual','sqlalchemy','openpyxl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_both_catalogs_hold_the_same_keys():
+    from projtrack.i18n import catalog
+
+    zh, en = catalog("zh"), catalog("en")
+    assert set(zh) == set(en), set(zh) ^ set(en)
