@@ -379,6 +379,11 @@ def tui_cmd(ctx: typer.Context) -> None:
     run_tui(c.store, c.as_of, c.lang)
 
 
+# --- commands defined in their own modules register themselves on the apps above -------------
+# (each module imports what it needs from this one; keep these imports here, below the apps)
+import projtrack.cli_modules  # noqa: E402,F401
+
+
 def _log_crash(exc: BaseException) -> Path | None:
     import tempfile
     import traceback

@@ -189,3 +189,20 @@ class ImportRun(SQLModel, table=True):
     file: str
     sha256: str = Field(index=True)
     summary: str = ""  # JSON
+
+
+class ReportSnapshot(SQLModel, table=True):
+    """A weekly report as issued: its figures frozen as JSON, so that next week's "what changed"
+    compares with what was actually reported and the report can be reprinted exactly."""
+
+    __tablename__ = "report_snapshot"
+    __table_args__ = (UniqueConstraint("kind", "period", name="uq_report_snapshot_kind_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = "weekly"
+    period: str  # ISO week, e.g. "2026-W48"
+    as_of: dt.date = Field(sa_column=Column(Date, nullable=False))
+    issued_at: dt.datetime = Field(default_factory=_now)
+    issued_by: str = ""
+    data: str  # JSON of the frozen report content
+    sha256: str = ""

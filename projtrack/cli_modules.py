@@ -1,0 +1,1 @@
+"""The command modules that extend the command line: one import per module."""
