@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -337,13 +336,21 @@ def audit_list(
 def db_upgrade(ctx: typer.Context) -> None:
     """Upgrade the database's schema to this program's version, keeping the data."""
     from projtrack.store.engine import make_engine
-    from projtrack.store.migrate import current_revision, head_revision, known_revisions, upgrade
+    from projtrack.store.migrate import (
+        current_revision,
+        head_revision,
+        is_empty,
+        known_revisions,
+        upgrade,
+    )
 
     c = _ctx(ctx)
     engine = make_engine(c.db)
     rev = current_revision(engine)
     if rev is not None and rev not in known_revisions():
         raise BadData("err.db_newer", rev=rev)
+    if rev is None and not is_empty(engine):  # another program's database: leave it alone
+        raise BadData("err.schema_foreign")
     upgrade(engine)
     typer.echo(t("msg.db_upgraded", old=rev or "∅", new=head_revision()))
 
@@ -416,11 +423,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # click usage errors and anything unexpected
-        import click
+        try:  # typer ≥ 0.2x carries its own copy of click
+            from typer._click.exceptions import ClickException
+        except ImportError:  # pragma: no cover - older typer uses click itself
+            from click import ClickException
 
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, typer.Abort):
             return 1
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, ClickException):
             exc.show()
             return exc.exit_code
         from sqlalchemy.exc import OperationalError

@@ -17,9 +17,15 @@ from sqlalchemy import select
 
 from projtrack.core.types import FUND_SOURCES, MILESTONES
 from projtrack.errors import BadUsage
-from projtrack.store.engine import sqlite_path
-from projtrack.store.engine import normalize_url
-from projtrack.store.models import AnnualPlan, LedgerEntry, Milestone, ProgressEntry, Project, Setting
+from projtrack.store.engine import normalize_url, sqlite_path
+from projtrack.store.models import (
+    AnnualPlan,
+    LedgerEntry,
+    Milestone,
+    ProgressEntry,
+    Project,
+    Setting,
+)
 from projtrack.store.repo import Store, os_user, record_audit
 
 SAMPLE = Path(__file__).resolve().parents[1] / "imports" / "sample-annex.xlsx"
@@ -47,16 +53,20 @@ def _prepare_target(target: str) -> None:
 
 
 def _profiles(projects: list[Project], rng: random.Random) -> dict[int, str]:
-    ids = [p.id for p in projects if p.annex_class != "前期"]
-    rng.shuffle(ids)
-    profile = {pid: "on_track" for pid in ids}
-    for pid in ids[:10]:
+    """Most projects on track; lagging and stalled ones among those still running late in the
+    plan period (so they are visibly behind in the current year); a couple over budget."""
+    running = [p.id for p in projects if p.annex_class != "前期" and (p.end_year or 0) >= 2024]
+    others = [p.id for p in projects if p.annex_class != "前期" and p.id not in set(running)]
+    rng.shuffle(running)
+    rng.shuffle(others)
+    profile = {pid: "on_track" for pid in running + others}
+    for pid in running[:8]:
         profile[pid] = "lagging"
-    for pid in ids[10:12]:
-        profile[pid] = "overrun"
-    for pid in ids[12:14]:
+    for pid in running[8:10]:
         profile[pid] = "stalled"
-    for pid in ids[14:16]:
+    for pid in others[:2]:
+        profile[pid] = "overrun"
+    for pid in others[2:5] + running[10:12]:
         profile[pid] = "slipped"  # money on time, milestones late
     for p in projects:
         if p.annex_class == "前期":
@@ -73,24 +83,35 @@ def _fridays(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
-def _schedule(p: Project, plans: dict[int, Decimal], profile: str, rng: random.Random) -> dict[int, Decimal]:
-    """How much work is put in place each year (万元), by profile; late work spills over."""
+def _schedule(p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.date,
+              rng: random.Random) -> dict[int, tuple[Decimal, Decimal]]:
+    """Year → (plan, work put in place), 万元.  Late work spills into the next year's plan;
+    lagging and stalled projects run on into the current year."""
     total = p.total_investment or sum(plans.values(), Decimal(0))
-    prior = p.prior_actual or Decimal(0)
-    remaining = total - prior
-    end = (p.end_year or 2025) + (1 if profile in ("lagging", "stalled") else 0)
-    years = sorted(set(plans) | set(range(min(plans or {2021: 0}), end + 1)))
-    out: dict[int, Decimal] = {}
+    remaining = total - (p.prior_actual or Decimal(0))
+    end = p.end_year or 2025
+    if profile in ("lagging", "stalled"):
+        end = max(end + 1, as_of.year)
+    first = min(plans) if plans else max(p.start_year or 2021, 2021)
+    years = list(range(first, end + 1))
+    out: dict[int, tuple[Decimal, Decimal]] = {}
     carry = Decimal(0)
+    spent = Decimal(0)
+    last_annex_year = max(plans) if plans else first - 1
     for y in years:
         want = plans.get(y, Decimal(0)) + carry
+        if y > last_annex_year:  # beyond the annex: spread what is left over the years left
+            want = _q((remaining - spent) / (years[-1] - y + 1))
         if y == years[-1]:
-            want = remaining - sum(out.values(), Decimal(0))
-        factor = {"lagging": Decimal(rng.randint(55, 80)), "stalled": Decimal(rng.randint(60, 75)),
-                  "overrun": Decimal(rng.randint(110, 118))}.get(profile, Decimal(rng.randint(95, 104)))
-        done = _q(want * factor / 100) if y != years[-1] or profile == "overrun" else _q(want)
-        done = max(done, Decimal(0))
-        out[y] = done
+            want = remaining - spent
+        want = max(want, Decimal(0))
+        low, high = {"lagging": (55, 75), "stalled": (60, 75),
+                     "overrun": (110, 118)}.get(profile, (95, 104))
+        done = _q(want * rng.randint(low, high) / 100)
+        if y == years[-1] and profile not in ("lagging", "stalled", "overrun"):
+            done = want
+        out[y] = (plans.get(y, want), max(done, Decimal(0)))
+        spent += done
         carry = max(want - done, Decimal(0))
     return out
 
@@ -124,25 +145,30 @@ def _history(s, p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.d
         p.prior_actual = p.total_investment - p.period_plan
     milestones = {m.name: m for m in s.execute(select(Milestone).where(Milestone.project_id == p.id))
                   .scalars()}
-    start_year = max(p.start_year or 2021, 2021) if profile != "preparing" else (p.start_year or 2025)
+    max(p.start_year or 2021, 2021) if profile != "preparing" else (p.start_year or 2025)
     if profile == "preparing":
         _milestones_preparing(milestones, p, as_of)
         p.phase = "前期"
         record_audit(s, action="demo", entity="project", entity_id=p.id, project_id=p.id,
                      field="history", new=profile, context="demo")
         return
-    schedule = _schedule(p, plans, profile, rng)
-    for year, amount in schedule.items():  # plans for the years the annex does not cover
-        if year not in plans and amount > 0:
-            s.add(AnnualPlan(project_id=p.id, year=year, amount=amount))
+    full = _schedule(p, plans, profile, as_of, rng)
+    for year, (plan_amount, _done) in full.items():  # plans for the years the annex omits
+        if year not in plans and plan_amount > 0:
+            s.add(AnnualPlan(project_id=p.id, year=year, amount=plan_amount))
+    schedule = {year: done for year, (_plan, done) in full.items()}
     first_year = min(schedule)
     start = dt.date(first_year, 3, 1) if p.annex_class != "续建" else dt.date(2021, 1, 1)
     cumulative = p.prior_actual or Decimal(0)
     total = p.total_investment or Decimal(1)
     last_day = as_of - dt.timedelta(days=70) if profile == "stalled" else as_of
     finished: dt.date | None = None
+    final_year = max(schedule)
     for year, amount in sorted(schedule.items()):
-        weeks = [d for d in _fridays(max(start, dt.date(year, 1, 1)), dt.date(year, 12, 31))]
+        # a project on time finishes its work before the autumn term of its last year
+        year_end = dt.date(year, 7, 31) if year == final_year and profile in (
+            "on_track", "overrun", "slipped") else dt.date(year, 12, 31)
+        weeks = _fridays(max(start, dt.date(year, 1, 1)), year_end)
         if not weeks or amount <= 0:
             continue
         weights = [Decimal(rng.randint(60, 140)) for _ in weeks]

@@ -17,7 +17,14 @@ from sqlmodel import Session
 from projtrack.core.money import check_precision
 from projtrack.core.types import ENTRY_KINDS, FUND_SOURCES, FUNDS, MILESTONES, PHASES, STAGES
 from projtrack.errors import BadData, BadUsage, Conflict
-from projtrack.store.models import AnnualPlan, AuditLog, LedgerEntry, Milestone, ProgressEntry, Project
+from projtrack.store.models import (
+    AnnualPlan,
+    AuditLog,
+    LedgerEntry,
+    Milestone,
+    ProgressEntry,
+    Project,
+)
 from projtrack.store.repo import Store, os_user, record_audit
 
 _UNSET = object()
@@ -49,11 +56,17 @@ def _project(session: Session, project_id: int) -> Project:
     return p
 
 
-def _check_version(session: Session, entity: str, row, expected: int | None, project_id: int) -> None:
+def _check_version(session: Session, entity: str, row, expected: int | None, project_id: int,
+                   field_like: str | None = None) -> None:
+    """Refuse a save based on a stale read, naming the newest change of *that* record (a
+    milestone's or a year plan's audit field is ``<name>.…`` / ``plan.<year>``; an import writes a
+    plan change as entity "project", so records with a field pattern match on it alone)."""
     if expected is None or row.version == expected:
         return
+    which = (AuditLog.field.like(field_like) if field_like is not None
+             else AuditLog.entity == entity)
     last = session.execute(
-        select(AuditLog).where(AuditLog.project_id == project_id, AuditLog.entity == entity)
+        select(AuditLog).where(AuditLog.project_id == project_id, which)
         .order_by(AuditLog.id.desc()).limit(1)
     ).scalar_one_or_none()
     other = (f"{last.field}: {last.old_value} → {last.new_value} ({last.user}, "
@@ -167,7 +180,7 @@ def set_milestone(store: Store, project_id: int, name: str, *, planned=_UNSET, a
                 m = Milestone(project_id=project_id, name=name, seq=MILESTONES.index(name))
                 s.add(m)
                 s.flush()
-            _check_version(s, "milestone", m, expected_version, project_id)
+            _check_version(s, "milestone", m, expected_version, project_id, f"{name}.%")
             for fld, value in (("planned", planned), ("actual", actual)):
                 if value is _UNSET or getattr(m, fld) == value:
                     continue
@@ -198,7 +211,8 @@ def set_plan(store: Store, project_id: int, year: int, amount: Decimal, *,
                 s.add(row)
                 s.flush()
             else:
-                _check_version(s, "annual_plan", row, expected_version, project_id)
+                _check_version(s, "annual_plan", row, expected_version, project_id,
+                               f"plan.{year}")
                 old = row.amount
                 if old == amount:
                     return row

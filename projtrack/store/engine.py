@@ -3,6 +3,7 @@
 SQLite is set up for several processes on one file (see PITFALLS): WAL, a busy timeout,
 foreign keys on, and ``BEGIN IMMEDIATE`` for write transactions so that two writers queue
 instead of failing with "database is locked".  Read-only sessions use a plain deferred BEGIN.
+On PostgreSQL write transactions queue the same way, on an advisory lock.
 """
 
 from __future__ import annotations
@@ -52,10 +53,25 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
+PG_WRITE_LOCK = 0x70726A74  # "prjt": the advisory lock key every projtrack writer takes
+
+
+def _pg_serialize_writers(conn) -> None:
+    """PostgreSQL's counterpart of SQLite's BEGIN IMMEDIATE: a write transaction first takes a
+    transaction-level advisory lock, so writers queue and each one's read-then-write (a
+    cumulative total's increment, the entry an undo reverses, an import's diff) sees every write
+    committed before it.  Under plain READ COMMITTED two such writers would interleave."""
+    if not conn.get_execution_options().get("projtrack_readonly"):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
 def make_engine(target: str | os.PathLike[str] | None) -> Engine:
     url = normalize_url(target)
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "begin", _pg_serialize_writers)
+        return engine
     path = sqlite_path(url)
     if path is None:
         engine = create_engine(

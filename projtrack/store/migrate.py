@@ -13,11 +13,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+from projtrack.errors import BadData
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
 
 
-class SchemaError(RuntimeError):
-    """The database's schema does not match this program (too old, or newer than it)."""
+class SchemaError(BadData, RuntimeError):
+    """The database's schema does not match this program (too old, or newer than it).  A BadData,
+    so the CLI and the UI say it in the officer's language."""
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -64,10 +67,7 @@ def check_schema(engine: Engine, *, create: bool = True) -> str:
         if is_empty(engine) and create:
             upgrade(engine)
             return head
-        raise SchemaError("not a projtrack database (no schema version found)")
+        raise SchemaError("err.schema_foreign")
     if rev not in known_revisions():
-        raise SchemaError(
-            f"the database was made by a newer projtrack (schema {rev}); upgrade projtrack to open it"
-        )
-    raise SchemaError(f"the database's schema ({rev}) is older than this program's ({head}); "
-                      "run `projtrack db upgrade` (it keeps your data)")
+        raise SchemaError("err.db_newer", rev=rev)
+    raise SchemaError("err.schema_old", rev=rev, head=head)

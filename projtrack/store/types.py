@@ -12,7 +12,6 @@ from decimal import Decimal
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
 
-
 MAX_SCALED = 2**63 - 1  # BIGINT: with 6 decimals, up to about 9.2 trillion 万元
 
 

@@ -196,7 +196,7 @@ def test_milestone_plan_phase_and_progress(db, capsys):
 
 @pytest.mark.parametrize("args, code, text", [
     (["spend", "add", "第六小学", "abc", "--date", "2023-01-01"], 1, "cannot read the amount"),
-    (["spend", "add", "第六小学", "-5", "--date", "2023-01-01"], 1, "negative"),
+    (["spend", "add", "--date", "2023-01-01", "第六小学", "--", "-5"], 1, "negative"),
     (["spend", "add", "第六小学", "5", "--date", "2023-13-01"], 2, "not a date"),
     (["spend", "add", "no such project", "5", "--date", "2023-01-01"], 2, "no project matches"),
     (["spend", "add", "幼儿园", "5", "--date", "2023-01-01"], 2, "matches"),

@@ -76,7 +76,7 @@ def test_ledger_sums_in_sql_equal_the_pure_reference(store):
         p = Project(name="P")
         s.add(p)
         s.flush()
-        for i in range(300):
+        for _i in range(300):
             kind = rng.choice(["完成投资", "到位资金", "拨付"])
             day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
             amount = Decimal(rng.randint(-5000, 900000)) / 10000
