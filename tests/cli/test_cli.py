@@ -4,7 +4,6 @@ the store holds afterwards."""
 from __future__ import annotations
 
 import json
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -263,6 +262,6 @@ def test_python_dash_m_and_help(tmp_path):
 
     r = subprocess.run([sys.executable, "-m", "projtrack", "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "import" in r.stdout and "export" in r.stdout
-    r = subprocess.run([shutil.which("projtrack") or "projtrack", "--version"], capture_output=True,
-                       text=True)
+    script = Path(sys.executable).with_name("projtrack")  # the console script beside python
+    r = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("projtrack ")

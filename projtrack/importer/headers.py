@@ -1,0 +1,296 @@
+"""Header recognition by meaning, not by position.
+
+Rows near the top of a sheet are scored by how many of their cells name a known column (under
+any of its spellings); the best row, plus the rows merged into it or holding sub-labels under it
+(“十四五”计划投资 over 合计 / 2021年 …), is the header.  Labels are compared after NFKC, with all
+whitespace, quotes and parenthesised units removed ("用地面积\\n(亩)" → 用地面积, unit 亩).
+Units in a header or in a 单位 row above it ("单位:万元、亩", "(亿元)", "(元)", "(万平方米)") set
+the factor that turns a column's values into 万元 / 亩 / m².
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from projtrack.core.money import normalize_text
+
+MAX_HEADER_SCAN = 40  # rows searched for a header
+NEEDED = ("name", "total")
+MONEY_FIELDS = frozenset({"total", "period", "year", "prior"})
+
+LABELS = {  # how messages name a field
+    "seq": "序号", "code": "项目代码", "prior": "已完成投资", "year": "年度计划投资",
+    "total": "总投资", "period": "“十四五”计划投资合计", "name": "项目名称", "nature": "建设性质",
+    "klass": "项目类型", "category": "学段", "town": "建设地点", "content": "建设内容及规模",
+    "years": "建设起止年限", "start": "开工年份", "end": "竣工年份", "floor": "建筑面积",
+    "land": "用地面积", "places": "新增学位", "classes": "班级数", "unit": "责任单位",
+    "remarks": "备注",
+}
+
+_YEAR = r"(?P<year>(?:19|20|21)\d{2})年?度?(?:计划)?(?:投资|安排)?(?:计划)?(?:额)?(?:及以后|以后)?"
+_RULES = [(f, re.compile(p)) for f, p in (
+    ("seq", r"序号|序|编号|项目序号|no\.?"),
+    ("code", r".*(?:项目代码|项目编码|统一代码|赋码|代码).*"),
+    ("prior", r".*(?:完成投资|已完成|已投资|累计完成|累计投资).*"),
+    ("year", _YEAR),
+    ("total", r"(?:计划|项目|估算|概算|批复|预计)?总投资(?:额|估算|概算)?|投资总额|总投资规模"),
+    ("period", r".*十四五.*|合计|小计|计划投资(?:合计)?|五年计划投资|.*期间计划投资|投资计划"),
+    ("name", r"(?:项目|工程|建设项目)?名称|项目|项目名|工程项目|学校名称"),
+    ("nature", r"建设性质|建设类型|性质|建设方式"),
+    ("klass", r"项目类型|类型|项目性质|项目分类|开工类型|项目状态"),
+    ("category", r"学段|类别|项目类别|学校类别|学校类型|学段类别|分类"),
+    ("town", r"建设地点|所在乡镇|乡镇|乡镇街道|所在地|地点|项目地点|建设地址|所属乡镇|项目所在地|地址"),
+    ("content", r"(?:主要)?建设(?:内容|规模).*|建设规模|主要内容|规模"),
+    ("years", r".*起止.*|建设(?:年限|期限|工期|周期)|年限|工期"),
+    ("start", r"(?:计划)?开工(?:年份|时间|年度|日期|年月)?"),
+    ("end", r"(?:计划)?(?:竣工|完工)(?:年份|时间|年度|日期|年月)?"),
+    ("floor", r".*建筑面积.*|建设面积|建面"),
+    ("land", r"(?:新增)?(?:用地|占地|征地)(?:面积|规模)?"),
+    ("places", r"(?:新增)?(?:学位|学额)数?"),
+    ("classes", r"(?:新增)?班级?数|(?:新增)?班级"),
+    ("unit", r"责任单位|业主单位|建设单位|实施主体|实施单位|项目业主|牵头单位|责任主体|主管单位|业主"),
+    ("remarks", r"备注|说明|备注说明"),
+)]
+_PARENS = re.compile(r"[(\[【<《](.*?)[)\]】>》]")
+_QUOTES = str.maketrans("", "", "“”‘’\"'〝〞「」『』")
+
+
+def column_letter(number: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def norm(value: object) -> str:
+    """A header cell as comparable text (NFKC, no whitespace or quotes); '' for non-labels."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, (str, int)):
+        return ""
+    return normalize_text(str(value)).translate(_QUOTES).rstrip(":").lower()
+
+
+def classify(label: str) -> tuple[str, int | None] | None:
+    """(field, year) for one normalised label, or None."""
+    core = _PARENS.sub("", label).strip("*#")
+    if not core:
+        return None
+    for name, rule in _RULES:
+        m = rule.fullmatch(core)
+        if m:
+            return name, int(m["year"]) if name == "year" else None
+    return None
+
+
+def money_scale(text: str) -> Decimal | None:
+    """万元 → 1, 亿元 → 10000, 元 → 0.0001 (the factor to 万元), from a label or a 单位 row."""
+    if "万元" in text:
+        return Decimal(1)
+    if "亿元" in text:
+        return Decimal(10000)
+    if re.search(r"(?<![万亿千百])元", text):
+        return Decimal("0.0001")
+    return None
+
+
+def _land_scale(text: str) -> Decimal:
+    if "公顷" in text:
+        return Decimal(15)
+    if re.search(r"平方米|平米|m2|m²", text) and "亩" not in text:
+        return Decimal(15) / Decimal(10000)
+    return Decimal(1)
+
+
+@dataclass
+class Column:
+    index: int  # 0-based position in a row tuple
+    field: str
+    label: str  # header text as written, parts joined with "/"
+    year: int | None = None
+    scale: Decimal = Decimal(1)  # value × scale is in the field's unit (万元, 亩, m²)
+    group: str = ""  # the label of a group heading above (multi-row headers)
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index + 1)
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年" if self.field == "year" else LABELS.get(self.field, self.label)
+
+
+@dataclass
+class Header:
+    first_row: int  # 1-based rows of the header block
+    last_row: int
+    columns: dict[str, Column] = field(default_factory=dict)
+    years: list[Column] = field(default_factory=list)
+    duplicates: list[Column] = field(default_factory=list)
+
+    def get(self, name: str) -> Column | None:
+        return self.columns.get(name)
+
+    def numeric(self) -> list[Column]:
+        """The columns a subtotal row can be checked on."""
+        cols = [self.columns[f] for f in ("total", "period") if f in self.columns]
+        return cols + self.years + [self.columns[f] for f in ("land", "places") if f in self.columns]
+
+
+@dataclass
+class HeaderMiss:
+    """A row that looks like a header but lacks a column the importer needs."""
+
+    row: int
+    found: list[str]
+    missing: list[str]
+
+
+def _row_fields(row: tuple) -> set[str]:
+    fields = set()
+    for value in row:
+        hit = classify(norm(value))
+        if hit:
+            fields.add(hit[0])
+    return fields
+
+
+def _score(row: tuple) -> int:
+    fields = _row_fields(row)
+    if sum(1 for v in row if norm(v)) < 2:
+        return 0
+    return len(fields) + (10 if set(NEEDED) <= fields else 0)
+
+
+def _labels_only(row: tuple) -> bool:
+    """A row of sub-labels (合计, 2021年 …) or units under the header: two or more, all known."""
+    texts = [norm(v) for v in row if v is not None and str(v).strip()]
+    return len(texts) >= 2 and all(
+        classify(t) or (not _PARENS.sub("", t) and t) for t in texts)
+
+
+def find_header(rows: list[tuple], merges: list[tuple[int, int, int, int]]
+                ) -> Header | HeaderMiss | None:
+    """The header of a sheet (rows are 1-based in ``merges``; ``rows[0]`` is row 1)."""
+    scan = rows[:MAX_HEADER_SCAN]
+    scores = [_score(r) for r in scan]
+    if not scores or max(scores) < 2:
+        return None
+    best = scores.index(max(scores)) + 1
+    start = end = best
+    if best > 1 and any(m[0] == best - 1 and m[2] >= best for m in merges) and _score(rows[best - 2]):
+        start = best - 1
+    while end < len(rows) and end - start < 2 and (
+            any(start <= m[0] <= end < m[2] for m in merges) or _labels_only(rows[end])):
+        end += 1
+    header = _build(rows, merges, start, end, sheet_money_unit(rows[: start - 1]))
+    missing = [LABELS[f] for f in NEEDED if f not in header.columns]
+    if missing:
+        found = [str(v).replace("\n", "") for v in rows[best - 1] if norm(v)]
+        return HeaderMiss(best, found, missing)
+    return header
+
+
+def _texts(rows, merges, start, end) -> dict[tuple[int, int], tuple[str, bool]]:
+    """(row, col) → (text as written, belongs to a group wider than one column)."""
+    width = max(len(rows[r - 1]) for r in range(start, end + 1))
+    out: dict[tuple[int, int], tuple[str, bool]] = {}
+    for r in range(start, end + 1):
+        for c in range(1, width + 1):
+            row = rows[r - 1]
+            value = row[c - 1] if c <= len(row) else None
+            if norm(value):
+                out[(r, c)] = (str(value), False)
+    for min_row, min_col, max_row, max_col in merges:
+        if not (start <= min_row <= end) or (min_row, min_col) not in out:
+            continue
+        text = out[(min_row, min_col)][0]
+        for r in range(min_row, min(max_row, end) + 1):
+            for c in range(min_col, max_col + 1):
+                out[(r, c)] = (text, max_col > min_col)
+    for r in range(start, end):  # a group heading without a merge: spread it over the sub-labels
+        for c in range(2, width + 1):
+            if (r, c) not in out and (r + 1, c) in out and (r, c - 1) in out and (r + 1, c - 1) in out:
+                out[(r, c)] = (out[(r, c - 1)][0], True)
+                out[(r, c - 1)] = (out[(r, c - 1)][0], True)
+    return out
+
+
+def _build(rows, merges, start, end, sheet_unit: Decimal | None) -> Header:
+    header = Header(first_row=start, last_row=end)
+    texts = _texts(rows, merges, start, end)
+    for c in sorted({c for _, c in texts}):
+        parts: list[tuple[str, bool]] = []
+        for r in range(start, end + 1):
+            if (r, c) in texts and texts[(r, c)][0] not in [p[0] for p in parts]:
+                parts.append(texts[(r, c)])
+        hit = _column_meaning(parts)
+        if hit is None:
+            continue
+        name, year = hit
+        joined = " ".join(norm(p[0]) for p in parts)
+        group = norm(parts[0][0]) if len(parts) > 1 else ""
+        col = Column(index=c - 1, field=name, year=year, group=group,
+                     label="/".join(p[0].replace("\n", "") for p in parts))
+        if name in MONEY_FIELDS:
+            col.scale = money_scale(joined) or sheet_unit or Decimal(1)
+        elif name == "land":
+            col.scale = _land_scale(joined)
+        elif name == "floor" and re.search(r"万(?:平方米|平米|m2)", joined):
+            col.scale = Decimal(10000)
+        if name == "year":
+            if any(y.year == year for y in header.years):
+                header.duplicates.append(col)
+            else:
+                header.years.append(col)
+        elif name in header.columns:
+            header.duplicates.append(col)
+        else:
+            header.columns[name] = col
+    return header
+
+
+def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | None:
+    """Read a column's labels from the lowest: a sub-label decides, a group heading qualifies."""
+    if not parts:
+        return None
+    *upper, (low, _) = parts
+    hit = classify(norm(low))
+    if hit and hit[0] == "period" and norm(low) in ("合计", "小计"):
+        if any((classify(norm(u)) or ("",))[0] == "total" for u, _ in upper):
+            return "total", None
+        return hit
+    if hit:
+        return hit
+    for text, is_group in reversed(upper):  # a lone heading with a unit or note below it
+        if not is_group and (up := classify(norm(text))):
+            return up
+    return None
+
+
+def guess_header(rows: list[tuple]) -> HeaderMiss | None:
+    """A row that looks like the header of a table the importer does not understand: three or
+    more text cells with something below them."""
+    for i, row in enumerate(rows[:MAX_HEADER_SCAN]):
+        texts = [v.replace("\n", "") for v in row if isinstance(v, str) and v.strip()]
+        below = any(v is not None and str(v).strip() for r in rows[i + 1:] for v in r)
+        if len(texts) >= 3 and below:
+            fields = _row_fields(row)
+            return HeaderMiss(i + 1, texts, [LABELS[f] for f in NEEDED if f not in fields])
+    return None
+
+
+def sheet_money_unit(rows: list[tuple]) -> Decimal | None:
+    """The money unit a 单位 row above the header declares ("单位:万元、亩" → 1)."""
+    for row in rows:
+        for value in row:
+            text = norm(value)
+            if "单位" in text and (scale := money_scale(text.split("单位", 1)[1])) is not None:
+                return scale
+    return None

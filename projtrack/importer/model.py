@@ -1,0 +1,110 @@
+"""What the annex reader hands back: the projects it read and the issues it found.
+
+Every problem with an input file becomes an :class:`Issue` naming the file, the sheet and the cell
+("附件!G23"), with a stable machine ``code`` and one English sentence.  Errors mean the file (or a
+project in it) cannot be trusted as read; warnings are claims of the annex that did not check out
+(a subtotal that is not the sum of its items) or figures left unknown (待定).
+
+Issue codes
+-----------
+File level (errors): ``empty_file``, ``not_found``, ``not_xlsx``, ``xls_format``, ``encrypted``,
+``zip_bomb``, ``unsafe_xml``, ``unreadable``, ``no_table``.
+Sheet level: ``no_header`` (error), ``duplicate_column`` (warning).
+Cell level (errors): ``bad_number``, ``negative``, ``bad_years``, ``duplicate_name``.
+Cell level (warnings): ``tbd``, ``blank_total``, ``subtotal_mismatch``, ``count_mismatch``,
+``formula_uncached``, ``plan_mismatch``, ``plan_exceeds_total``, ``unnamed_row``,
+``unknown_category``, ``unknown_class``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from projtrack.core.types import ProjectFacts
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    level: str  # "error" or "warning"
+    file: str  # the file's name (Path.name)
+    sheet: str | None
+    cell: str | None  # e.g. "G23"
+    code: str  # stable machine code (see the module docstring)
+    message: str  # one English sentence naming the place and what was found
+    found: str | None = None
+    expected: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file.xlsx 附件!G23`` (or less, when the issue concerns the file or a whole sheet)."""
+        if self.sheet and self.cell:
+            return f"{self.file} {self.sheet}!{self.cell}"
+        if self.sheet:
+            return f"{self.file} {self.sheet}"
+        if self.cell:
+            return f"{self.file} {self.cell}"
+        return self.file
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.where}: {self.message} [{self.code}]"
+
+
+@dataclass
+class ParsedAnnex:
+    file: str
+    projects: list[ProjectFacts] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # sheets that held a table
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def place(sheet: str | None, cell: str | None) -> str:
+    """``附件!G23`` for messages."""
+    if sheet and cell:
+        return f"{sheet}!{cell}"
+    return sheet or cell or "the workbook"
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A found value for a message and for ``Issue.found``: text as written, shortened."""
+    text = value if isinstance(value, str) else str(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class IssueLog:
+    """Collects the issues of one file."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.issues: list[Issue] = []
+
+    def add(self, level: str, code: str, message: str, *, sheet: str | None = None,
+            cell: str | None = None, found: object = None, expected: object = None) -> Issue:
+        issue = Issue(
+            level=level, file=self.file, sheet=sheet, cell=cell, code=code, message=message,
+            found=None if found is None else shown(found, 200),
+            expected=None if expected is None else str(expected),
+        )
+        self.issues.append(issue)
+        return issue
+
+    def error(self, code: str, message: str, **where: object) -> Issue:
+        return self.add(ERROR, code, message, **where)  # type: ignore[arg-type]
+
+    def warning(self, code: str, message: str, **where: object) -> Issue:
+        return self.add(WARNING, code, message, **where)  # type: ignore[arg-type]

@@ -1,0 +1,290 @@
+"""The entry point: ``read_annex(path) -> ParsedAnnex``.  It never raises for a bad input file.
+
+Each sheet of the workbook is read; a sheet without a project table is skipped (a workbook
+without any is an error ``no_table``).  In a table, rows are section rows (category, class,
+totals: checked against their items), notes rows (the table ends) or projects.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from projtrack.core.money import NumState, normalize_text, to_plain
+from projtrack.core.types import ProjectFacts, SourceRef
+from projtrack.core.units import area_from_content, classes_from_content, places_from_content
+
+from .formulas import Resolver, Unresolvable
+from .headers import Header, HeaderMiss, column_letter, find_header, guess_header
+from .model import IssueLog, ParsedAnnex, place, shown
+from .rows import (
+    Cells,
+    category_of,
+    class_of,
+    is_index_row,
+    is_notes,
+    row_label,
+    section_of,
+    squeeze,
+)
+from .tally import Claim, Figures, Tally
+from .workbook import Book, Sheet, WorkbookError, is_empty
+
+_FILLED_DOWN = ("nature", "town", "unit", "klass", "category", "years", "start", "end", "remarks")
+_FORMULA_FIELDS = ("total", "period", "land", "places", "prior", "floor", "classes")
+_NEEDED = "项目名称 and 总投资"
+_HAS_WORD = re.compile(r"[^\W\d_]")
+
+
+def read_annex(path: str | Path) -> ParsedAnnex:
+    path = Path(path)
+    run = _Run(path.name)
+    try:
+        with Book(path) as book:
+            misses: list[tuple[str, HeaderMiss]] = []
+            for sheet in book.sheets:
+                found = run.sheet(sheet)
+                if isinstance(found, HeaderMiss):
+                    misses.append((sheet.name, found))
+            run.no_table(misses)
+            run.duplicates()
+    except WorkbookError as exc:
+        run.fail(exc.code, exc.message, exc.sheet)
+    except Exception as exc:  # noqa: BLE001 - never raise for a bad file
+        run.fail("unreadable", f"The workbook could not be read ({type(exc).__name__}: {exc}).")
+    return run.result
+
+
+class _Run:
+    def __init__(self, file: str):
+        self.file = file
+        self.log = IssueLog(file)
+        self.result = ParsedAnnex(file=file, issues=self.log.issues)
+        self.name_cells: list[str] = []  # parallel to result.projects
+
+    def fail(self, code: str, message: str, sheet: str | None = None) -> None:
+        self.result.projects.clear()
+        self.result.sheets.clear()
+        self.log.error(code, message, sheet=sheet)
+
+    def no_table(self, misses: list[tuple[str, HeaderMiss]]) -> None:
+        tables = bool(self.result.sheets)
+        for sheet, miss in misses:
+            self.log.add(
+                "warning" if tables else "error", "no_header",
+                f"Sheet {sheet} has no header the importer recognises: row {miss.row} has the "
+                f"columns {', '.join(miss.found) or '(none)'}; it needs at least {_NEEDED} (missing: "
+                f"{', '.join(miss.missing)}){'; the sheet was skipped' if tables else ''}.",
+                sheet=sheet, cell=f"A{miss.row}", found=", ".join(miss.found),
+                expected=", ".join(miss.missing))
+        if not tables and not misses:
+            self.log.error("no_table", "No sheet of the workbook holds a project table (a header "
+                           f"with {_NEEDED} above rows of projects).")
+
+    def duplicates(self) -> None:
+        seen: dict[str, int] = {}
+        for i, project in enumerate(self.result.projects):
+            first = seen.setdefault(normalize_text(project.name), i)
+            if first == i:
+                continue
+            a = self.result.projects[first].source
+            b = project.source
+            assert a is not None and b is not None
+            here, there = place(b.sheet, self.name_cells[i]), place(a.sheet, self.name_cells[first])
+            self.log.error("duplicate_name", f"The project name '{project.name}' appears twice: "
+                           f"{there} and {here}.", sheet=b.sheet, cell=self.name_cells[i],
+                           found=project.name, expected=there)
+
+    def sheet(self, sheet: Sheet) -> Header | HeaderMiss | None:
+        rows = [list(r) for r in sheet.read_rows()]
+        scan = sheet.scan()
+        header = find_header(rows, scan.merges)
+        if header is None:
+            return guess_header(rows)
+        if isinstance(header, HeaderMiss):
+            return header
+        self.result.sheets.append(sheet.name)
+        for col in header.duplicates:
+            self.log.warning(
+                "duplicate_column", f"Column {place(sheet.name, col.letter)} ('{col.label}') repeats "
+                f"{col.title}; only the first such column is read.",
+                sheet=sheet.name, cell=f"{col.letter}{header.last_row}", found=col.label)
+        unknown: set[tuple[int, int]] = set()
+        if scan.uncached_formulas:
+            unknown = self._formulas(sheet, rows, header)
+        _fill_down(rows, scan.merges, header)
+        self._table(sheet.name, rows, header, unknown)
+        return header
+
+    def _formulas(self, sheet: Sheet, rows: list[list], header: Header) -> set[tuple[int, int]]:
+        """Compute the simple formulas whose cached value is missing; warn about the others
+        and return their cells (row, column index)."""
+        cols = [c for f in _FORMULA_FIELDS if (c := header.get(f))] + header.years
+        first = header.last_row + 1
+        blanks = {(r, c.index + 1): c for r in range(first, len(rows) + 1) for c in cols
+                  if c.index < len(rows[r - 1]) and rows[r - 1][c.index] is None}
+        unknown: set[tuple[int, int]] = set()
+        if not blanks:
+            return unknown
+        formulas = sheet.formulas(len(rows))
+        resolver = Resolver(rows, formulas)
+        for (r, c), col in sorted(blanks.items()):
+            if (r, c) not in formulas:
+                continue
+            try:
+                rows[r - 1][c - 1] = resolver.compute(r, c)
+            except Unresolvable:
+                unknown.add((r, col.index))
+                cell = f"{col.letter}{r}"
+                self.log.warning(
+                    "formula_uncached", f"Cell {place(sheet.name, cell)} ({col.title}) holds the "
+                    f"formula '{shown(formulas[(r, c)])}' without a saved value and it cannot be "
+                    "computed here; the figure is left blank (open and save the file in Excel or "
+                    "WPS to store the values).", sheet=sheet.name, cell=cell, found=formulas[(r, c)])
+        return unknown
+
+    def _table(self, sheet: str, rows: list[list], header: Header,
+               unknown: set[tuple[int, int]]) -> None:
+        tally = Tally(sheet, header, self.log)
+        by_sheet = (category_of(sheet), class_of(sheet))
+        name_col = header.columns["name"]
+        for r in range(header.last_row + 1, len(rows) + 1):
+            values = tuple(rows[r - 1])
+            if is_empty(values):
+                continue
+            if is_notes(values):
+                break
+            if is_index_row(values):
+                continue
+            label = row_label(values, header)
+            section = section_of(label) if label else None
+            cells = Cells(sheet, r, values, header, self.log, item=section is None,
+                          unknown=frozenset(c for row, c in unknown if row == r))
+            if section is not None:
+                label_col = next((i for i, v in enumerate(values) if isinstance(v, str) and v.strip()), 0)
+                tally.section(Claim(section, r, _figures(cells, header, claim=True),
+                                    f"{column_letter(label_col + 1)}{r}"))
+                continue
+            name = squeeze(cells.raw(name_col))
+            if not name or not _HAS_WORD.search(name):
+                if any(cells.raw(c) is not None for c in header.numeric()):
+                    self.log.warning("unnamed_row", f"Row {r} of sheet {sheet} has figures but no "
+                                     "project name; it was skipped.", sheet=sheet,
+                                     cell=f"{name_col.letter}{r}")
+                continue
+            figures = _figures(cells, header, claim=False)
+            tally.item(figures)
+            context = (tally.context("category"), tally.context("klass"))
+            self.result.projects.append(_project(self.file, cells, name, figures, context, by_sheet))
+            self.name_cells.append(f"{name_col.letter}{r}")
+        tally.finish()
+
+
+def _fill_down(rows: list[list], merges: list[tuple[int, int, int, int]], header: Header) -> None:
+    """A text cell merged down over several projects (建设地点, 责任单位 …) applies to each."""
+    cols = {c.index + 1 for f in _FILLED_DOWN if (c := header.get(f))}
+    for min_row, min_col, max_row, max_col in merges:
+        if min_row <= header.last_row or max_row == min_row or min_row > len(rows):
+            continue
+        for c in range(min_col, max_col + 1):
+            if c not in cols or c - 1 >= len(rows[min_row - 1]):
+                continue
+            for r in range(min_row + 1, min(max_row, len(rows)) + 1):
+                if c - 1 < len(rows[r - 1]) and rows[r - 1][c - 1] is None:
+                    rows[r - 1][c - 1] = rows[min_row - 1][c - 1]
+
+
+def _figures(cells: Cells, header: Header, *, claim: bool) -> Figures:
+    """The checkable figures of a row (a claim's "—" counts as 0)."""
+    values: dict[int, Decimal | None] = {}
+    for col in header.numeric():
+        value, state = cells.number(col, integer=col.field == "places")
+        values[col.index] = Decimal(0) if claim and state is NumState.NONE else value
+    return Figures(cells.row, values, cells.uncertain)
+
+
+def _kinds(cells: Cells) -> tuple[str | None, str | None]:
+    """Category and annex class from 学段/类别 and 项目类型 columns, read by what they hold."""
+    cat_text, klass_text = cells.text("category"), cells.text("klass")
+    category = category_of(cat_text) or category_of(klass_text)
+    annex_class = class_of(klass_text) or class_of(cat_text)
+    for name, text, known, code in (("category", cat_text, category, "unknown_category"),
+                                    ("klass", klass_text, annex_class, "unknown_class")):
+        col = cells.header.get(name)
+        if col and text and not known and not (category_of(text) or class_of(text)):
+            cell = cells.ref(col)
+            cells.log.warning(code, f"Cell {place(cells.sheet, cell)} ({col.title}) holds "
+                              f"'{shown(text)}', which is not a known category or class; it was "
+                              "ignored.", sheet=cells.sheet, cell=cell, found=text)
+    return category, annex_class
+
+
+def _project(file: str, cells: Cells, name: str, figures: Figures,
+             context: tuple[str | None, str | None], by_sheet: tuple[str | None, str | None]
+             ) -> ProjectFacts:
+    h = cells.header
+    category, annex_class = _kinds(cells)
+    start, end = cells.years()
+    total_col = h.columns["total"]
+    total, state = cells.number(total_col)
+    if state in (NumState.BLANK, NumState.NONE):
+        cell = cells.ref(total_col)
+        cells.log.warning("blank_total", f"Cell {place(cells.sheet, cell)} (总投资) of project "
+                          f"'{name}' is blank; its total investment is unknown.",
+                          sheet=cells.sheet, cell=cell, found=cells.raw(total_col))
+    plan = {c.year: v for c in h.years if (v := cells.number(c)[0]) and c.year is not None}
+    period = _period(cells, total)
+    content = cells.text("content", squeezed=False)
+    floor_col, classes_col, places_col = h.get("floor"), h.get("classes"), h.get("places")
+    floor = cells.number(floor_col)[0] if floor_col else area_from_content(content)
+    classes: int | None = classes_from_content(content)
+    if classes_col:
+        value = cells.number(classes_col, integer=True)[0]
+        classes = int(value) if value is not None else None
+    places: int | None = places_from_content(content)
+    if places_col:
+        value, state = cells.number(places_col, integer=True)
+        places = int(value) if value is not None else (
+            0 if state in (NumState.BLANK, NumState.NONE) else None)
+    return ProjectFacts(
+        id=None, name=name, category=category or context[0] or by_sheet[0],
+        annex_class=annex_class or context[1] or by_sheet[1],
+        construction_type=cells.text("nature"), township=cells.text("town"),
+        responsible_unit=cells.text("unit"), start_year=start, end_year=end,
+        total_investment=total, period_plan=period, annual_plan=plan,
+        land_mu=cells.number(h.get("land"))[0], floor_area_m2=floor, classes=classes,
+        new_places=places, content=content, remarks=cells.text("remarks", squeezed=False),
+        project_code=normalize_text(code) if (code := cells.text("code")) else None, prior_actual=cells.number(h.get("prior"))[0],
+        phase="前期", status="active", source=SourceRef(file, cells.sheet, cells.row),
+    )
+
+
+def _period(cells: Cells, total: Decimal | None) -> Decimal | None:
+    """The “十四五” plan: the 合计 column, or the sum of its year columns; checked against both."""
+    h = cells.header
+    col = h.get("period")
+    years = h.years
+    if col is not None:
+        years = [y for y in h.years if y.group == col.group]
+        if "十四五" in col.label and col.group:
+            years = [y for y in years if y.year is not None and 2021 <= y.year <= 2025]
+    read = [cells.number(y) for y in years]
+    known = all(state is not None and state is not NumState.TBD for _, state in read)
+    year_sum = sum((v for v, _ in read if v is not None), Decimal(0))
+    value, state = cells.number(col) if col is not None else (None, NumState.BLANK)
+    if state in (NumState.BLANK, NumState.NONE):
+        value = year_sum if years and known else None
+    elif col is not None and state is NumState.VALUE and years and known and value != year_sum:
+        cell = cells.ref(col)
+        cells.log.warning("plan_mismatch", f"Cell {place(cells.sheet, cell)} ({col.title}) says "
+                          f"{to_plain(value)} but the year columns of the row sum to "
+                          f"{to_plain(year_sum)}.", sheet=cells.sheet, cell=cell,
+                          found=to_plain(value), expected=to_plain(year_sum))
+    if value is not None and total is not None and value > total:
+        cell = cells.ref(col) if col is not None else cells.ref(h.columns["total"])
+        cells.log.warning("plan_exceeds_total", f"Cell {place(cells.sheet, cell)}: the period plan "
+                          f"{to_plain(value)} exceeds the total investment {to_plain(total)}.",
+                          sheet=cells.sheet, cell=cell, found=to_plain(value),
+                          expected=to_plain(total))
+    return value

@@ -1,0 +1,137 @@
+"""Subtotal and count checks: a section or total row is a claim that can be checked against its items.
+
+Groups nest in the order their kinds first appear on the sheet (usually category, then class):
+a heading row "一、中小学项目(44个)" opens a category group that lasts until the next category
+heading; "(一)续建项目(9个)" opens a class group inside it.  A heading's figures and count are
+checked against the items of its group when the group closes.  A closing row ("小计",
+"中小学合计") is checked against the items of the group it ends (or the items since the last
+section row); a 总计/合计 row against every item of the sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from projtrack.core.money import to_plain
+
+from .headers import Header
+from .model import IssueLog, place
+from .rows import Section
+
+
+@dataclass
+class Figures:
+    """The numeric cells of one row: column index → value (None when blank)."""
+
+    row: int
+    values: dict[int, Decimal | None]
+    uncertain: set[int] = field(default_factory=set)  # 待定 or unreadable: the sum is unknown
+
+
+@dataclass
+class Claim:
+    section: Section
+    row: int
+    figures: Figures
+    label_cell: str
+
+
+@dataclass
+class Group:
+    kind: str
+    value: str | None
+    claims: list[Claim] = field(default_factory=list)
+    items: list[Figures] = field(default_factory=list)
+
+
+class Tally:
+    def __init__(self, sheet: str, header: Header, log: IssueLog):
+        self.sheet, self.header, self.log = sheet, header, log
+        self.order: list[str] = []  # group kinds, outermost first
+        self.open: list[Group] = []  # outermost first
+        self.items: list[Figures] = []
+        self.recent: list[Figures] = []  # items since the last section row
+        self.totals: list[Claim] = []
+
+    def context(self, kind: str) -> str | None:
+        """The category or class of the group an item now falls in."""
+        return next((g.value for g in self.open if g.kind == kind), None)
+
+    def item(self, figures: Figures) -> None:
+        self.items.append(figures)
+        self.recent.append(figures)
+        for group in self.open:
+            group.items.append(figures)
+
+    def section(self, claim: Claim) -> None:
+        section = claim.section
+        recent, self.recent = self.recent, []
+        if section.kind == "total":
+            self.totals.append(claim)
+            return
+        if section.kind == "subtotal":
+            if self.open and self.open[-1].items:
+                self._close_from(len(self.open) - 1, extra=claim)
+            elif self.open:
+                self.open[-1].claims.append(claim)
+            elif recent:
+                self._check(claim, recent)
+            return
+        if section.kind not in self.order:
+            self.order.append(section.kind)
+        level = self.order.index(section.kind)
+        depth = next((i for i, g in enumerate(self.open) if self.order.index(g.kind) >= level),
+                     len(self.open))
+        if section.closing:
+            match = next((i for i, g in enumerate(self.open)
+                          if g.kind == section.kind and g.value == section.value), None)
+            if match is not None:
+                self._close_from(match, extra=claim)
+            else:
+                self._check(claim, recent)
+            return
+        self._close_from(depth)
+        self.open.append(Group(section.kind, section.value, [claim]))
+
+    def _close_from(self, index: int, extra: Claim | None = None) -> None:
+        """Close the open groups from ``index`` inwards, checking their claims."""
+        for position, group in reversed(list(enumerate(self.open))):
+            if position < index:
+                break
+            claims = group.claims + ([extra] if extra is not None and position == index else [])
+            for claim in claims:
+                self._check(claim, group.items)
+        del self.open[index:]
+
+    def finish(self) -> None:
+        self._close_from(0)
+        for claim in self.totals:
+            self._check(claim, self.items)
+
+    def _check(self, claim: Claim, items: list[Figures]) -> None:
+        label = claim.section.label.replace("\n", "")
+        count = claim.section.count
+        if count is not None and count != len(items):
+            self.log.warning(
+                "count_mismatch",
+                f"Row {place(self.sheet, claim.label_cell)} '{label}' announces {count} projects, "
+                f"but {len(items)} {'is' if len(items) == 1 else 'are'} listed under it.",
+                sheet=self.sheet, cell=claim.label_cell, found=str(count), expected=str(len(items)))
+        for col in self.header.numeric():
+            found = claim.figures.values.get(col.index)
+            if found is None or any(col.index in i.uncertain for i in items):
+                continue
+            expected = sum((i.values.get(col.index) or Decimal(0) for i in items), Decimal(0))
+            if found == expected:
+                continue
+            cell = f"{col.letter}{claim.row}"
+            self.log.warning(
+                "subtotal_mismatch",
+                f"Subtotal {place(self.sheet, cell)} ({col.title}) of '{label}' says "
+                f"{to_plain(found)} but {_items(len(items))} to {to_plain(expected)}.",
+                sheet=self.sheet, cell=cell, found=to_plain(found), expected=to_plain(expected))
+
+
+def _items(n: int) -> str:
+    return "its 1 item sums" if n == 1 else f"its {n} items sum"
