@@ -1,0 +1,114 @@
+"""The progress fill-in round trip: a template goes out (``make_template``), returned sheets come
+back (``import_progress``): read and checked cell by cell, planned against the database, shown
+as a diff, and recorded in one transaction — or nothing at all when any cell is bad."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from projtrack.progress_io.plan import ProgressPlan
+    from projtrack.store.repo import Store
+
+
+def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt.date,
+                  township: str | None = None, unit: str | None = None,
+                  include_all: bool = False, lang: str) -> tuple[Path, int, str]:
+    """Write the fill-in template for ``week`` (default: the ISO week containing ``as_of``).
+    Current figures are as of ``as_of``, or the week's last day when that is earlier.
+    Returns (path, number of projects, period)."""
+    from projtrack.errors import BadUsage
+    from projtrack.progress_io.template import select_projects, write_template
+    from projtrack.reports.issue import county_name
+    from projtrack.reports.weekly import guess_county, resolve_week
+    from projtrack.services.portfolio import load_portfolio
+
+    try:
+        period, monday, sunday = resolve_week(week, as_of)
+    except ValueError as exc:
+        raise BadUsage("report.bad_week", week=week) from exc
+    portfolio = load_portfolio(store, min(as_of, sunday), include_withdrawn=False)
+    views = select_projects(portfolio, township=township, unit=unit, include_all=include_all)
+    county = county_name(store) or guess_county(v.facts.name for v in portfolio.projects)
+    write_template(portfolio, views, out, period=period, week_start=monday, week_end=sunday,
+                   lang=lang, county=county)
+    return out, len(views), period
+
+
+def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = False) -> ProgressPlan:
+    """Read every file, check every cell, plan against the database; unless ``dry_run`` or any
+    error, record the plan in one transaction.  Raises nothing for bad cells: the returned
+    plan's ``errors`` say what is wrong (and then nothing was written)."""
+    from projtrack.progress_io.plan import apply_plan, plan_import
+    from projtrack.progress_io.reader import read_returned
+
+    files, problems = [], []
+    for path in paths:
+        f, found = read_returned(Path(path))
+        files.append(f)
+        problems.extend(found)
+    readable = [f for f in files if f.week_end is not None]
+    with store.read() as s:
+        plan = plan_import(s, readable)
+    plan.files = files
+    plan.errors = problems + plan.errors
+    if plan.errors or dry_run or not plan.actions:
+        return plan
+    with store.write() as s:  # planned again inside the write transaction: nothing in between
+        final = plan_import(s, readable)
+        final.files = readable
+        if final.errors:
+            plan.errors = final.errors
+            return plan
+        apply_plan(s, final)
+    return final
+
+
+def summary_text(plan: ProgressPlan, *, dry_run: bool, lang: str | None = None) -> str:
+    """The diff, file by file and project by project, and what was (or would be) recorded."""
+    from projtrack.core.money import format_rate, format_wan
+    from projtrack.i18n import t, term
+
+    lines: list[str] = []
+    for f in plan.files:
+        lines.append(t("progress.file_head", lang=lang, file=f.name, period=f.period or "?",
+                       rows=sum(1 for r in f.rows if r.filled())))
+        if f.name in plan.imported_before:
+            lines.append("  " + t("progress.imported_before", lang=lang,
+                                  when=f"{plan.imported_before[f.name]:%Y-%m-%d %H:%M}"))
+    last = None
+    for a in plan.actions:
+        if a.project_id != last:
+            lines.append(f"  #{a.project_id} {a.project}")
+            last = a.project_id
+        if a.kind == "actual":
+            key = "progress.do.cumulative" if a.entered_cumulative is not None else "progress.do.week"
+            text = t(key, lang=lang, amount=format_wan(a.amount), total=format_wan(a.total_after),
+                     date=a.date.isoformat())
+        elif a.kind == "progress":
+            text = t("progress.do.progress", lang=lang, stage=term(a.stage, lang) or "—",
+                     percent=format_rate(a.percent, decimals=0), date=a.date.isoformat())
+        else:
+            text = t("progress.do.milestone", lang=lang, milestone=term(a.milestone, lang),
+                     date=a.date.isoformat())
+        lines.append(f"      {text}  [{a.cell}]")
+    for s in plan.skips:
+        lines.append("  " + t("progress.skipped", lang=lang, cell=s.cell, project=s.project,
+                              why=t(s.key, lang=lang, **s.params)))
+    for w in plan.warnings:
+        lines.append("  " + t("progress.warning", lang=lang, text=w.text(lang)))
+    counts = {k: sum(1 for a in plan.actions if a.kind == k) for k in ("actual", "progress",
+                                                                         "milestone")}
+    key = "progress.would_record" if dry_run else "progress.recorded"
+    if plan.errors:
+        key = "progress.nothing_recorded"
+    elif not plan.actions:
+        key = "progress.nothing_new"
+    lines.append(t(key, lang=lang, actual=counts["actual"], progress=counts["progress"],
+                   milestones=counts["milestone"], skipped=len(plan.skips)))
+    if dry_run and not plan.errors:
+        lines.append(t("import.nothing_written_dry", lang=lang))
+    return "\n".join(lines)

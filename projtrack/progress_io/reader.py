@@ -1,0 +1,289 @@
+"""Reading returned progress sheets: every fill-in cell is read and checked on its own here
+(a number, a percent 0–100, a stage, a date not after the week, a short note); what the database
+already holds is checked when the import is planned (``plan``).
+
+Every problem names its file and cell.  The file is opened only after the importer's safety
+checks (magic bytes, zip sizes and ratios, no DTDs), and read with the layout the template
+recorded in its hidden sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import defusedxml  # noqa: F401  (openpyxl parses with defusedxml when it is importable)
+
+import openpyxl  # isort: skip  (after defusedxml)
+from openpyxl.utils import get_column_letter
+
+from projtrack.core.money import NumberFormatError, NumState, check_precision, read_number
+from projtrack.core.text import clean_text
+from projtrack.core.types import STAGES
+from projtrack.core.units import DateFormatError, parse_date, parse_percent
+from projtrack.i18n import t, term
+from projtrack.importer.workbook import WorkbookError, check_zip, sniff
+from projtrack.progress_io.layout import MAGIC, MAX_NOTE, META_SHEET, VERSION, header_key
+
+EARLIEST = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error (or a warning) in a returned file; ``cell`` is "Sheet!K7", or None for the file."""
+
+    file: str
+    cell: str | None
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        message = t(self.key, lang=lang, **self.params)
+        where = f"{self.file} {self.cell}" if self.cell else self.file
+        return t("progress.where", lang=lang, where=where, message=message)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value read from a cell, with the cell it came from ("Sheet!K7")."""
+
+    value: object
+    cell: str
+
+
+@dataclass
+class FilledRow:
+    file: str
+    sheet: str
+    row: int
+    project_id: int
+    name: str
+    week_actual: Value | None = None  # Decimal 万元
+    cumulative: Value | None = None  # Decimal 万元
+    stage: Value | None = None  # a STAGES word
+    percent: Value | None = None  # Decimal fraction
+    # name, date, and whether the template printed it (a date already recorded; locked cell)
+    milestones: list[tuple[str, Value, bool]] = field(default_factory=list)
+    note: Value | None = None  # str
+
+    @property
+    def cell_a(self) -> str:
+        return f"{self.sheet}!A{self.row}"
+
+    def empty(self) -> bool:
+        return not (self.week_actual or self.cumulative or self.stage or self.percent
+                    or self.milestones or self.note)
+
+    def filled(self) -> bool:
+        """Something the sender entered (a date the template printed does not count)."""
+        return bool(self.week_actual or self.cumulative or self.stage or self.percent
+                    or self.note or any(not shown for _, _, shown in self.milestones))
+
+
+@dataclass
+class ReturnedFile:
+    path: Path
+    name: str
+    sha256: str
+    period: str = ""
+    week_start: dt.date | None = None
+    week_end: dt.date | None = None
+    rows: list[FilledRow] = field(default_factory=list)
+
+
+def _stage_words() -> dict[str, str]:
+    words = {s: s for s in STAGES}
+    for lang in ("en", "zh"):
+        words.update({term(s, lang).strip().lower(): s for s in STAGES})
+    return words
+
+
+def _meta(wb, name: str, problems: list[Problem]) -> dict[str, str] | None:
+    if META_SHEET not in wb.sheetnames:
+        problems.append(Problem(name, None, "progress.err.not_template"))
+        return None
+    ws = wb[META_SHEET]
+    meta = {str(r[0]): str(r[1]) for r in ws.iter_rows(min_row=1, max_col=2, values_only=True)
+            if r[0] is not None and r[1] is not None}
+    if meta.get("magic") != MAGIC:
+        problems.append(Problem(name, None, "progress.err.not_template"))
+        return None
+    if meta.get("version") != str(VERSION):
+        problems.append(Problem(name, None, "progress.err.version",
+                                {"version": meta.get("version")}))
+        return None
+    return meta
+
+
+class _Cells:
+    """One sheet's values (cached values of formulas) and the formulas without a cached value."""
+
+    def __init__(self, ws_values, ws_formulas):
+        self.v, self.f = ws_values, ws_formulas
+
+    def get(self, row: int, col: int):
+        cell = self.v.cell(row=row, column=col)
+        value = cell.value
+        if value is None:
+            raw = self.f.cell(row=row, column=col).value
+            text = getattr(raw, "text", raw)
+            if isinstance(text, str) and text.startswith("="):
+                return cell, _NO_CACHE
+        return cell, value
+
+
+_NO_CACHE = object()
+
+
+def _read_cell(kind: str, cell, value, ref: str, file: str, week_end: dt.date,
+               problems: list[Problem], stages: dict[str, str]) -> Value | None:
+    """One fill-in cell → a Value, None when empty, or a problem."""
+    def bad(key: str, **params) -> None:
+        problems.append(Problem(file, ref, key, {"found": _show(value), **params}))
+
+    if value is _NO_CACHE:
+        problems.append(Problem(file, ref, "progress.err.formula"))
+        return None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if kind == "money":
+        try:
+            num = read_number(value)
+        except NumberFormatError:
+            return bad("progress.err.not_number")
+        if num.state in (NumState.BLANK, NumState.NONE):
+            return None
+        if num.state is NumState.TBD or num.value is None:
+            return bad("progress.err.not_number")
+        if num.value < 0:
+            return bad("progress.err.negative")
+        try:
+            return Value(check_precision(num.value), ref)
+        except NumberFormatError:
+            return bad("progress.err.precision")
+    if kind == "percent":
+        raw = value
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) \
+                and "%" in (cell.number_format or ""):
+            raw = Decimal(repr(value)) * 100 if isinstance(value, float) else Decimal(value) * 100
+        try:
+            return Value(parse_percent(raw), ref)
+        except NumberFormatError:
+            return bad("progress.err.percent")
+    if kind == "stage":
+        stage = stages.get(str(value).strip().lower())
+        if stage is None:
+            return bad("progress.err.stage", stages="、".join(STAGES))
+        return Value(stage, ref)
+    if kind == "date":
+        try:
+            day = parse_date(value)
+        except DateFormatError:
+            return bad("progress.err.date")
+        if day < EARLIEST:
+            return bad("progress.err.date")
+        if day > week_end:
+            return bad("progress.err.date_after_week", end=week_end.isoformat())
+        return Value(day, ref)
+    # text (the note)
+    text = clean_text(str(value))
+    if text and len(text) > MAX_NOTE:
+        return bad("progress.err.note_long", n=MAX_NOTE)
+    return Value(text, ref) if text else None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value) if value is not None and value is not _NO_CACHE else ""
+
+
+def _open(path: Path, data_only: bool):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path, data_only=data_only, keep_links=False)
+
+
+def read_returned(path: Path) -> tuple[ReturnedFile, list[Problem]]:
+    """Read one returned sheet.  Returns what was filled in and every problem found."""
+    name = path.name
+    problems: list[Problem] = []
+    try:
+        sniff(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with zipfile.ZipFile(path) as zf:
+            check_zip(zf)
+        wb, wbf = _open(path, True), _open(path, False)
+    except WorkbookError as exc:
+        problems.append(Problem(name, None, "progress.err.file", {"why": exc.message}))
+        return ReturnedFile(path, name, ""), problems
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        problems.append(Problem(name, None, "progress.err.file", {"why": type(exc).__name__}))
+        return ReturnedFile(path, name, ""), problems
+    out = ReturnedFile(path, name, digest)
+    meta = _meta(wb, name, problems)
+    if meta is None:
+        return out, problems
+    out.period = meta["period"]
+    out.week_start = dt.date.fromisoformat(meta["week_start"])
+    out.week_end = dt.date.fromisoformat(meta["week_end"])
+    sheet, lang = meta["sheet"], meta.get("lang", "zh")
+    if sheet not in wb.sheetnames:
+        problems.append(Problem(name, None, "progress.err.no_sheet", {"sheet": sheet}))
+        return out, problems
+    codes = meta["columns"].split(",")
+    header_row, first_row = int(meta["header_row"]), int(meta["first_row"])
+    cells = _Cells(wb[sheet], wbf[sheet])
+    for i, code in enumerate(codes, 1):
+        want = t(header_key(code), lang=lang)
+        _, got = cells.get(header_row, i)
+        if str(got or "").strip() != want:
+            problems.append(Problem(name, f"{sheet}!{get_column_letter(i)}{header_row}",
+                                    "progress.err.header", {"want": want, "found": _show(got)}))
+    if problems:
+        return out, problems
+    stages = _stage_words()
+    col = {code: i for i, code in enumerate(codes, 1)}
+    for r in range(first_row, cells.v.max_row + 1):
+        def ref(code: str, r: int = r) -> str:
+            return f"{sheet}!{get_column_letter(col[code])}{r}"
+
+        values = {code: cells.get(r, i) for code, i in col.items()}
+        _, pid = values["id"]
+        # milestone cells are read even where the template showed a date already recorded: the
+        # plan finds those unchanged, so nothing rests on the cell protection surviving
+        fill = {code: v for code, v in values.items()
+                if code in ("week_actual", "cumulative", "stage", "percent", "note")
+                or code.startswith("ms:")}
+        if pid is None and all(v is None or (isinstance(v, str) and not v.strip())
+                               for _, v in fill.values()):
+            continue
+        if not isinstance(pid, int) or isinstance(pid, bool):
+            if isinstance(pid, float) and pid.is_integer():
+                pid = int(pid)
+            else:
+                problems.append(Problem(name, ref("id"), "progress.err.no_id", {"found": _show(pid)}))
+                continue
+        _, sheet_name = values["name"]
+        row = FilledRow(name, sheet, r, pid, str(sheet_name or ""))
+        for code, (cell, value) in fill.items():
+            kind = {"week_actual": "money", "cumulative": "money", "stage": "stage",
+                    "percent": "percent", "note": "text"}.get(code, "date")
+            got = _read_cell(kind, cell, value, ref(code), name, out.week_end, problems, stages)
+            if got is None:
+                continue
+            if code.startswith("ms:"):
+                row.milestones.append((code[3:], got, bool(cell.protection.locked)))
+            else:
+                setattr(row, code, got)
+        if row.week_actual and row.cumulative:
+            problems.append(Problem(name, ref("cumulative"), "progress.err.both"))
+        if not row.empty():
+            out.rows.append(row)
+    return out, problems
+

@@ -1,0 +1,224 @@
+"""The weekly report as data: what an issued report says, frozen as JSON in ``report_snapshot``.
+
+Everything here is language-neutral — domain words as the annex writes them (中小学, 续建, 在建),
+flag and reason codes (``red``, ``lagging``) and raw Decimals — so a frozen report can be
+reprinted in either language and the renderers translate.  Money is Decimal 万元; rates and
+``points_vs_time`` are Decimal fractions (0.4 is 40 %, −0.05 is 5 points behind).
+
+``to_data`` / ``from_data`` turn any of these dataclasses into JSON-ready values and back:
+Decimals as strings (exact), dates as ISO strings, tuples as lists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The figures of a group (a category, a category's annex class, the whole portfolio);
+    taken from ``core.groups.GroupFigures``."""
+
+    count: int
+    total_investment: Decimal
+    annual_plan: Decimal
+    actual_this_week: Decimal
+    actual_this_year: Decimal
+    annual_completion_rate: Decimal | None
+    time_progress: Decimal
+    points_vs_time: Decimal | None
+    cumulative_actual: Decimal
+    cumulative_completion_rate: Decimal | None
+    funds_received: Decimal
+    payments: Decimal
+    variance: Decimal
+    lagging_count: int
+    overrun_count: int
+    overdue_count: int
+    flag_counts: dict[str, int] = field(default_factory=dict)
+    phase_counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    """A milestone as it stood at the report's as-of date (kept for next week's comparison)."""
+
+    name: str
+    planned: dt.date | None
+    actual: dt.date | None
+    done: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    """One project line of the main table."""
+
+    id: int
+    name: str
+    township: str | None
+    responsible_unit: str | None
+    phase: str
+    stage: str | None
+    percent_complete: Decimal | None
+    total_investment: Decimal | None
+    annual_plan: Decimal | None
+    actual_this_week: Decimal
+    actual_this_year: Decimal
+    annual_completion_rate: Decimal | None
+    points_vs_time: Decimal | None
+    cumulative_actual: Decimal
+    cumulative_completion_rate: Decimal | None
+    funds_received: Decimal
+    payments: Decimal
+    variance: Decimal
+    flag: str
+    flag_reasons: tuple[str, ...]
+    milestones: tuple[MilestoneState, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassBlock:
+    """The projects of one annex class (续建, 新开工, 前期; "" when unknown) within a category."""
+
+    annex_class: str
+    rows: tuple[Row, ...]
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class CategoryBlock:
+    category: str
+    classes: tuple[ClassBlock, ...]
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class MilestoneAlert:
+    """A milestone overdue at the as-of date (``days`` late) or due within two weeks (``days``
+    until its planned date)."""
+
+    kind: str  # "overdue" | "due_soon"
+    project_id: int
+    project: str
+    township: str | None
+    responsible_unit: str | None
+    milestone: str
+    planned: dt.date
+    days: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing that changed since the previous report.
+
+    kinds: ``flag_worse`` / ``flag_better`` (old, new: flag codes), ``phase`` (old, new: phases),
+    ``milestone_reached`` (detail: milestone, new: actual date), ``milestone_overdue`` (detail:
+    milestone, new: planned date — newly overdue), ``milestone_replanned`` (detail: milestone,
+    old → new planned date, later), ``new_project``, ``gone_project``."""
+
+    kind: str
+    project_id: int
+    project: str
+    old: str | None = None
+    new: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class RateMove:
+    """Annual completion rate of a category (or ``""`` for the whole portfolio) last report and
+    now."""
+
+    key: str
+    old: Decimal | None
+    new: Decimal | None
+    old_time_progress: Decimal | None
+    new_time_progress: Decimal
+
+
+@dataclass(frozen=True)
+class Changes:
+    previous_period: str | None  # None: no earlier report was issued
+    previous_as_of: dt.date | None
+    items: tuple[Change, ...] = ()
+    rates: tuple[RateMove, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    period: str  # ISO week, "2026-W48"
+    week_start: dt.date
+    week_end: dt.date
+    as_of: dt.date  # the week's last day
+    county: str | None
+    summary: Totals
+    categories: tuple[CategoryBlock, ...]
+    milestones: tuple[MilestoneAlert, ...]
+    changes: Changes
+    issued_at: dt.datetime | None = None  # None while a draft
+    issued_by: str | None = None
+    draft: bool = False
+    schema: int = SCHEMA
+
+    @property
+    def rows(self) -> list[Row]:
+        return [r for c in self.categories for k in c.classes for r in k.rows]
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+def to_data(obj: object) -> object:
+    """A report (or any part of it) as JSON-ready values."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    if isinstance(obj, (list, tuple)):
+        return [to_data(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_data(v) for k, v in obj.items()}
+    return obj
+
+
+def _convert(tp: object, value: object) -> object:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _convert(inner[0], value)
+    if origin is tuple:
+        return tuple(_convert(typing.get_args(tp)[0], v) for v in value)  # type: ignore[union-attr]
+    if origin is dict:
+        _, vt = typing.get_args(tp)
+        return {k: _convert(vt, v) for k, v in value.items()}  # type: ignore[union-attr]
+    if dataclasses.is_dataclass(tp):
+        return from_data(tp, value)  # type: ignore[arg-type]
+    if tp is Decimal:
+        return Decimal(str(value))
+    if tp is dt.datetime:
+        return dt.datetime.fromisoformat(str(value))
+    if tp is dt.date:
+        return dt.date.fromisoformat(str(value))
+    return value
+
+
+T = typing.TypeVar("T")
+
+
+def from_data(cls: type[T], data: dict) -> T:
+    """The inverse of ``to_data`` for a dataclass ``cls`` (unknown keys are ignored, so a newer
+    field missing from an old snapshot takes its default)."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {f.name: _convert(hints[f.name], data[f.name])
+              for f in dataclasses.fields(cls) if f.name in data}  # type: ignore[arg-type]
+    return cls(**kwargs)

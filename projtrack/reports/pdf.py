@@ -1,0 +1,324 @@
+"""The weekly report as a PDF: the same content as the workbook, A4 landscape, pages numbered,
+Chinese text rendered with an embedded (subset) CJK font and extractable.  Renders a
+``WeeklyReport``; no queries here.  Colours are light fills backed by text (红/黄/绿, ▲/▼), so a
+black-and-white print loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import TableCellFillMode, WrapMode, XPos, YPos
+from fpdf.fonts import FontFace
+
+from projtrack.reports.fonts import find_cjk_font
+from projtrack.reports.model import Totals, WeeklyReport
+from projtrack.reports.text import Fmt, main_columns
+
+FONT = "cjk"
+GREY_HEAD = (217, 217, 217)
+GREY_TOTAL = (191, 191, 191)
+GREY_CAT = (217, 217, 217)
+GREY_CLASS = (237, 237, 237)
+FLAG_FILL = {"red": (244, 182, 182), "yellow": (255, 230, 153), "green": (198, 224, 180)}
+BAR = (89, 89, 89)
+WHITE = (255, 255, 255)
+
+
+class ReportPDF(FPDF):
+    def __init__(self, fmt: Fmt, report: WeeklyReport, printed_on: dt.date):
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.fmt, self.report, self.printed_on = fmt, report, printed_on
+        font = find_cjk_font()
+        self.add_font(FONT, "", str(font.path), collection_font_number=font.face)
+        self.set_margins(10, 10, 10)
+        self.set_auto_page_break(True, margin=14)
+        self.set_title(fmt.title(report) + " " + report.period)
+        self.set_creator("projtrack")
+        self.set_lang("zh-CN" if fmt.lang == "zh" else "en")
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font(FONT, size=7)
+        self.set_text_color(90)
+        self.cell(0, 4, f"{self.fmt.title(self.report)}  {self.fmt.subtitle(self.report)}",
+                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0)
+        self.ln(1)
+
+    def footer(self) -> None:
+        self.set_y(-10)
+        self.set_font(FONT, size=7)
+        self.set_text_color(90)
+        third = (self.w - self.l_margin - self.r_margin) / 3
+        self.cell(third, 4, f"{self.fmt.title(self.report)} {self.report.period}")
+        self.cell(third, 4, self.fmt.t("report.footer_page", page=self.page_no(),
+                                       pages=self.alias_nb_pages_text()), align="C")
+        self.cell(third, 4, self.fmt.t("report.footer_printed", date=self.printed_on.isoformat()),
+                  align="R")
+        self.set_text_color(0)
+
+    def alias_nb_pages_text(self) -> str:
+        return self.str_alias_nb_pages
+
+    # --- building blocks --------------------------------------------------------------------
+    def heading(self, text: str, size: float = 11, need: float = 14) -> None:
+        """A section heading, kept on the same page as the first ``need`` mm below it."""
+        if self.will_page_break(need):
+            self.add_page()
+        self.ln(2)
+        self.set_font(FONT, size=size)
+        self.cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+    def grid(self, headings: list[str], rows: list[list[tuple[str, dict]]],
+             widths: list[float], size: float = 7.5, group_row: list[tuple[str, int]] | None = None,
+             align: list[str] | None = None) -> None:
+        """A table with repeated headings; each cell is (text, options) where options may hold
+        ``fill`` (RGB) and ``align``."""
+        self.set_font(FONT, size=size)
+        wrap = WrapMode.CHAR if self.fmt.lang == "zh" else WrapMode.WORD
+        head = FontFace(emphasis="", fill_color=GREY_HEAD)
+        with self.table(col_widths=widths, width=sum(widths), line_height=size * 0.45,
+                        headings_style=head, num_heading_rows=2 if group_row else 1,
+                        repeat_headings=1, text_align="LEFT", wrapmode=wrap,
+                        cell_fill_mode=TableCellFillMode.NONE, padding=0.6,
+                        align="LEFT") as table:
+            if group_row:
+                r = table.row()
+                for text, span in group_row:
+                    r.cell(text, align="C", colspan=span)
+            r = table.row()
+            for text in headings:
+                r.cell(text, align="C")
+            for cells in rows:
+                r = table.row()
+                for i, (text, opt) in enumerate(cells):
+                    style = FontFace(fill_color=opt.get("fill") or WHITE)
+                    r.cell(text, align=opt.get("align") or (align[i] if align else "L"), style=style)
+
+
+def _totals_cells(fmt: Fmt, label: str, s: Totals, fill) -> list[tuple[str, dict]]:
+    cells = fmt.total_cells(label, s)
+    return [(cells[c.key][1], {"fill": fill, "align": "R" if c.kind in ("money", "rate", "points")
+                                else "L"}) for c in main_columns(fmt.lang)]
+
+
+def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    pdf.set_font(FONT, size=16)
+    title = fmt.title(r) + (fmt.t("report.draft_mark") if r.draft else "")
+    pdf.cell(0, 9, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=9.5)
+    pdf.cell(0, 5, fmt.subtitle(r), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=8)
+    pdf.cell(0, 5, fmt.t("report.units_note") + "    " + fmt.issued_line(r, pdf.printed_on),
+             align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.heading(fmt.t("report.section.summary"))
+    items = fmt.summary_items(r.summary)
+    rows: list[list[tuple[str, dict]]] = []
+    half = (len(items) + 1) // 2
+    for i in range(half):
+        left = items[i]
+        right = items[i + half] if i + half < len(items) else ("", "", None, "text")
+        rows.append([(left[0], {"fill": GREY_CLASS}), (_with_unit(fmt, left), {}),
+                     (right[0], {"fill": GREY_CLASS if right[0] else None}),
+                     (_with_unit(fmt, right), {})])
+    pdf.grid([fmt.t("report.item"), fmt.t("report.value"), fmt.t("report.item"),
+              fmt.t("report.value")], rows, [45, 93.5, 45, 93.5], size=8.5)
+
+    pdf.heading(fmt.t("report.section.by_category"))
+    keys = ("category", "count", "annual_plan", "actual_this_year", "annual_rate",
+            "time_progress", "vs_time", "red", "yellow", "green")
+    cat_rows = []
+    for c in r.categories:
+        cat_rows.append(_cat_cells(fmt, fmt.term(c.category), c.totals, None))
+    cat_rows.append(_cat_cells(fmt, fmt.t("report.grand_total"), r.summary, GREY_TOTAL))
+    pdf.grid([fmt.t(f"report.cat.{k}") for k in keys], cat_rows,
+             [40, 20, 32, 32, 27, 27, 27, 24, 24, 24], size=8.5,
+             align=["L"] + ["R"] * 9)
+
+    pdf.heading(fmt.t("report.section.chart"), need=56)
+    _chart(pdf, fmt, r, pdf.l_margin + 10, pdf.get_y() + 2, 200, 50)
+
+
+def _with_unit(fmt: Fmt, item: tuple[str, str, object, str]) -> str:
+    return item[1] + (" " + fmt.t("report.unit_wan") if item[3] == "money" else "")
+
+
+def _cat_cells(fmt: Fmt, label: str, s: Totals, fill) -> list[tuple[str, dict]]:
+    f = s.flag_counts
+    texts = [label, str(s.count), fmt.money(s.annual_plan), fmt.money(s.actual_this_year),
+             fmt.rate(s.annual_completion_rate), fmt.rate(s.time_progress),
+             fmt.points(s.points_vs_time), str(f.get("red", 0)), str(f.get("yellow", 0)),
+             str(f.get("green", 0))]
+    return [(t, {"fill": fill}) for t in texts]
+
+
+def _chart(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport, x: float, y: float, w: float, h: float) -> None:
+    """Bars: each category's annual completion rate; dashed line: time progress."""
+    data = [(fmt.term(c.category), c.totals.annual_completion_rate) for c in r.categories]
+    tp = r.summary.time_progress
+    top = max([Decimal(1)] + [v for _, v in data if v is not None])
+    top = (top * 5).to_integral_value(rounding="ROUND_CEILING") / 5  # a multiple of 20 %
+    plot_x, plot_w, plot_h = x + 14, w - 60, h - 12
+
+    def ypos(v: Decimal) -> float:
+        return y + plot_h - float(v / top) * plot_h
+
+    pdf.set_font(FONT, size=7)
+    pdf.set_draw_color(160)
+    pdf.set_line_width(0.1)
+    step = Decimal("0.2")
+    v = Decimal(0)
+    while v <= top:
+        pdf.line(plot_x, ypos(v), plot_x + plot_w, ypos(v))
+        pdf.set_xy(x, ypos(v) - 2)
+        pdf.cell(12, 4, f"{int(v * 100)}%", align="R")
+        v += step
+    slot = plot_w / max(len(data), 1)
+    pdf.set_draw_color(0)
+    for i, (name, rate) in enumerate(data):
+        bx = plot_x + i * slot + slot * 0.25
+        if rate is not None:
+            pdf.set_fill_color(*BAR)
+            pdf.rect(bx, ypos(rate), slot * 0.5, y + plot_h - ypos(rate), style="F")
+            pdf.set_xy(bx - 4, ypos(rate) - 4.5)
+            pdf.cell(slot * 0.5 + 8, 4, fmt.rate(rate), align="C")
+        else:
+            pdf.set_xy(bx - 4, y + plot_h - 4.5)
+            pdf.cell(slot * 0.5 + 8, 4, fmt.t("report.no_plan_short"), align="C")
+        pdf.set_xy(plot_x + i * slot, y + plot_h + 1)
+        pdf.cell(slot, 4, name, align="C")
+    pdf.set_line_width(0.5)
+    with pdf.local_context():
+        pdf.set_dash_pattern(dash=2, gap=1.2)
+        pdf.line(plot_x, ypos(tp), plot_x + plot_w, ypos(tp))
+    pdf.set_dash_pattern()
+    pdf.set_line_width(0.2)
+    pdf.line(plot_x, y, plot_x, y + plot_h)
+    pdf.line(plot_x, y + plot_h, plot_x + plot_w, y + plot_h)
+    # legend
+    lx = plot_x + plot_w + 6
+    pdf.set_fill_color(*BAR)
+    pdf.rect(lx, y + 4, 5, 3, style="F")
+    pdf.set_xy(lx + 6, y + 3.5)
+    pdf.cell(40, 4, fmt.t("report.cat.annual_rate"))
+    pdf.set_line_width(0.5)
+    with pdf.local_context():
+        pdf.set_dash_pattern(dash=2, gap=1.2)
+        pdf.line(lx, y + 11.5, lx + 5, y + 11.5)
+    pdf.set_dash_pattern()
+    pdf.set_xy(lx + 6, y + 9.5)
+    pdf.cell(40, 4, fmt.t("report.cat.time_progress") + " " + fmt.rate(tp))
+    pdf.set_line_width(0.2)
+    pdf.set_y(y + h)
+
+
+def _detail(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    pdf.add_page()
+    pdf.heading(fmt.t("report.section.detail"))
+    cols = main_columns(fmt.lang)
+    scale = (pdf.epw - 0.01) / sum(c.width for c in cols)
+    widths = [c.width * scale for c in cols]
+    groups: list[tuple[str, int]] = []
+    for c in cols:
+        if groups and groups[-1][0] == c.group:
+            groups[-1] = (c.group, groups[-1][1] + 1)
+        else:
+            groups.append((c.group, 1))
+    rows = [_totals_cells(fmt, fmt.t("report.grand_total"), r.summary, GREY_TOTAL)]
+    seq = 0
+    for i, cat in enumerate(r.categories):
+        rows.append(_totals_cells(fmt, fmt.category_label(i, cat.category, cat.totals.count),
+                                  cat.totals, GREY_CAT))
+        for j, block in enumerate(cat.classes):
+            rows.append(_totals_cells(fmt, fmt.class_label(j, block.annex_class,
+                                                           block.totals.count),
+                                      block.totals, GREY_CLASS))
+            for row in block.rows:
+                seq += 1
+                cells = fmt.row_cells(row, seq)
+                line = []
+                for c in cols:
+                    opt: dict = {"align": "R" if c.kind in ("money", "rate", "points", "int")
+                                 else "C" if c.key in ("phase", "flag") else "L"}
+                    if c.key == "flag":
+                        opt["fill"] = FLAG_FILL.get(row.flag)
+                    line.append((cells[c.key][1], opt))
+                rows.append(line)
+    pdf.grid([c.header for c in cols], rows, widths, size=6.3, group_row=groups)
+
+
+def _milestones(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    pdf.heading(fmt.t("report.section.milestones"))
+    keys = ("seq", "project", "township", "unit", "milestone", "planned", "days")
+    widths = [12, 95, 25, 40, 30, 30, 45]
+    for kind in ("overdue", "due_soon"):
+        alerts = [a for a in r.milestones if a.kind == kind]
+        pdf.heading(fmt.t(f"report.section.{kind}", n=len(alerts)), size=9)
+        if not alerts:
+            pdf.set_font(FONT, size=8)
+            pdf.cell(0, 5, fmt.t("report.none"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            continue
+        rows = []
+        for i, a in enumerate(alerts, 1):
+            fill = FLAG_FILL["yellow"] if kind == "overdue" else None
+            rows.append([(str(i), {"align": "R"}), (a.project, {}), (a.township or "", {}),
+                         (a.responsible_unit or "", {}), (fmt.term(a.milestone), {}),
+                         (a.planned.isoformat(), {}), (fmt.alert_days(a), {"fill": fill})])
+        pdf.grid([fmt.t(f"report.ms.{k}") for k in keys], rows, widths, size=7.5)
+
+
+def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    pdf.heading(fmt.t("report.section.changes_head"))
+    ch = r.changes
+    pdf.set_font(FONT, size=8.5)
+    if ch.previous_period is None:
+        pdf.cell(0, 5, fmt.t("report.no_previous"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    pdf.cell(0, 5, fmt.t("report.compared_with", period=ch.previous_period,
+                         as_of=fmt.date(ch.previous_as_of)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    rows = []
+    for m in ch.rates:
+        move = None if m.old is None or m.new is None else m.new - m.old
+        label = fmt.term(m.key) if m.key else fmt.t("report.grand_total")
+        fill = GREY_TOTAL if not m.key else None
+        rows.append([(label, {"fill": fill})] + [
+            (text, {"fill": fill, "align": "R"}) for text in (
+                fmt.rate(m.old), fmt.rate(m.new), fmt.points(move),
+                fmt.rate(m.old_time_progress), fmt.rate(m.new_time_progress))])
+    pdf.grid([fmt.t(f"report.rate.{k}") for k in ("category", "old", "new", "move", "old_tp",
+                                                  "new_tp")], rows, [45, 35, 35, 35, 35, 35],
+             size=8)
+    pdf.heading(fmt.t("report.section.changes", n=len(ch.items)), size=9)
+    if not ch.items:
+        pdf.set_font(FONT, size=8)
+        pdf.cell(0, 5, fmt.t("report.no_changes"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    rows = []
+    for i, c in enumerate(ch.items, 1):
+        what, detail = fmt.change_text(c)
+        fill = (FLAG_FILL["red" if c.new == "red" else "yellow"] if c.kind == "flag_worse"
+                else FLAG_FILL["green"] if c.kind == "flag_better" else None)
+        rows.append([(str(i), {"align": "R"}), (what, {"fill": fill}), (c.project, {}),
+                     (detail, {})])
+    pdf.grid([fmt.t(f"report.chg.{k}") for k in ("seq", "what", "project", "detail")], rows,
+             [12, 40, 100, 125], size=7.5)
+
+
+def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
+    fmt = Fmt(lang)
+    pdf = ReportPDF(fmt, report, printed_on)
+    pdf.add_page()
+    _summary(pdf, fmt, report)
+    _detail(pdf, fmt, report)
+    _milestones(pdf, fmt, report)
+    _changes(pdf, fmt, report)
+    pdf.output(str(path))
+    return path
+

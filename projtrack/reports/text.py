@@ -1,0 +1,239 @@
+"""The words and number formats the renderers share, so the xlsx and the PDF say the same thing.
+
+Every label comes from the i18n catalogs (``report.*``); domain words through ``term``.  Numbers
+are formatted here for the PDF and for text cells; the xlsx keeps numbers as numbers and uses
+the matching number formats (``XLSX_FORMATS``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from projtrack.core.money import format_rate, format_wan
+from projtrack.i18n import t, term
+from projtrack.reports.model import Change, MilestoneAlert, Row, Totals, WeeklyReport
+
+ZH_NUMERALS = "一二三四五六七八九十"
+UP, DOWN = "▲", "▼"  # ahead of / behind time progress: survives black-and-white printing
+
+XLSX_FORMATS = {
+    "money": "#,##0.00",
+    "rate": "0.0%",
+    "points": f'"{UP}"0.0;"{DOWN}"0.0;0.0',
+    "int": "#,##0",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    group: str
+    width: float  # xlsx characters; the PDF scales these to the page
+    kind: str  # text | money | rate | points | int | flag
+
+
+# key, group, width, kind — headers are report.col.<key>, groups report.group.<group>
+_MAIN = (
+    ("seq", "project", 5, "int"), ("name", "project", 34, "text"),
+    ("township", "project", 9, "text"), ("phase", "project", 6, "text"),
+    ("progress", "project", 13, "text"),
+    ("total_investment", "investment", 12.5, "money"), ("annual_plan", "investment", 11, "money"),
+    ("actual_this_week", "investment", 10, "money"), ("actual_this_year", "investment", 11, "money"),
+    ("annual_completion_rate", "year", 8, "rate"), ("points_vs_time", "year", 8, "points"),
+    ("cumulative_actual", "to_date", 12.5, "money"),
+    ("cumulative_completion_rate", "to_date", 8, "rate"),
+    ("funds_received", "funds", 12.5, "money"), ("payments", "funds", 12.5, "money"),
+    ("variance", "funds", 11, "money"),
+    ("flag", "flag", 7, "flag"), ("flag_reasons", "flag", 16, "text"),
+)
+
+
+def main_columns(lang: str) -> list[Column]:
+    return [Column(k, t(f"report.col.{k}", lang=lang), t(f"report.group.{g}", lang=lang), w, kind)
+            for k, g, w, kind in _MAIN]
+
+
+def display_width(text: str, wide: float = 2) -> float:
+    """Columns a text takes in a spreadsheet cell: a wide (CJK) character counts ``wide``."""
+    return sum(wide if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def points(value: Decimal | None) -> Decimal | None:
+    """A fraction as percentage points to one decimal (0.0138 → 1.4)."""
+    if value is None:
+        return None
+    return (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class Fmt:
+    """Text for one language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def t(self, key: str, **params: object) -> str:
+        return t(key, lang=self.lang, **params)
+
+    def term(self, word: str | None) -> str:
+        return term(word, self.lang) if word else ""
+
+    def money(self, v: Decimal | None) -> str:
+        return format_wan(v, blank="—")
+
+    def rate(self, v: Decimal | None) -> str:
+        return format_rate(v, blank="—")
+
+    def points(self, v: Decimal | None) -> str:
+        p = points(v)
+        if p is None:
+            return "—"
+        return f"{UP}{p}" if p > 0 else f"{DOWN}{-p}" if p < 0 else "0.0"
+
+    def points_phrase(self, v: Decimal | None) -> str:
+        p = points(v)
+        if p is None:
+            return self.t("report.no_plan")
+        if p == 0:
+            return self.t("report.points_even")
+        return self.t("report.points_ahead" if p > 0 else "report.points_behind", n=abs(p))
+
+    def flag(self, code: str) -> str:
+        return self.term(code)
+
+    def reasons(self, codes: tuple[str, ...] | list[str]) -> str:
+        return self.t("report.sep").join(self.term(c) for c in codes)
+
+    def progress(self, stage: str | None, percent: Decimal | None) -> str:
+        parts = [self.term(stage)] if stage else []
+        if percent is not None:
+            parts.append(format_rate(percent, decimals=0))
+        return " ".join(parts) or "—"
+
+    def date(self, d: dt.date | None) -> str:
+        return d.isoformat() if d else "—"
+
+    def count(self, n: int) -> str:
+        return self.t("report.n_projects", n=n)
+
+    def category_label(self, i: int, category: str, n: int) -> str:
+        num = ZH_NUMERALS[i] if self.lang == "zh" and i < len(ZH_NUMERALS) else str(i + 1)
+        return self.t("report.category_row", num=num, name=self.term(category), n=n)
+
+    def class_label(self, i: int, annex_class: str, n: int) -> str:
+        if self.lang == "zh":
+            num = ZH_NUMERALS[i] if i < len(ZH_NUMERALS) else str(i + 1)
+        else:
+            num = "abcdefghij"[i] if i < 10 else str(i + 1)
+        name = self.term(annex_class) if annex_class else self.t("report.class_unknown")
+        return self.t("report.class_row", num=num, name=name, n=n)
+
+    # --- blocks ---------------------------------------------------------------------------------
+    def title(self, r: WeeklyReport) -> str:
+        key = "report.title_county" if r.county else "report.title"
+        return self.t(key, county=r.county or "")
+
+    def subtitle(self, r: WeeklyReport) -> str:
+        year, week, _ = r.week_start.isocalendar()
+        return self.t("report.subtitle", year=year, week=week, start=r.week_start.isoformat(),
+                      end=r.week_end.isoformat(), as_of=r.as_of.isoformat())
+
+    def issued_line(self, r: WeeklyReport, printed_on: dt.date) -> str:
+        if r.draft or r.issued_at is None:
+            return self.t("report.draft_line", printed=printed_on.isoformat())
+        return self.t("report.issued_line", issued=r.issued_at.date().isoformat(),
+                      by=r.issued_by or "", printed=printed_on.isoformat())
+
+    def phases(self, s: Totals) -> str:
+        parts = self.t("report.sep").join(f"{self.term(p)} {n}" for p, n in s.phase_counts.items())
+        return self.t("report.phase_counts", n=s.count, phases=parts)
+
+    def summary_items(self, s: Totals) -> list[tuple[str, str, object, str]]:
+        """(label, text, raw value, kind) for the summary block."""
+        flags = s.flag_counts
+        return [
+            (self.t("report.sum.projects"), self.phases(s), s.count, "text"),
+            (self.t("report.sum.annual_plan"), self.money(s.annual_plan), s.annual_plan, "money"),
+            (self.t("report.sum.actual_this_year"), self.money(s.actual_this_year),
+             s.actual_this_year, "money"),
+            (self.t("report.sum.annual_rate"), self.rate(s.annual_completion_rate),
+             s.annual_completion_rate, "rate"),
+            (self.t("report.sum.time_progress"), self.rate(s.time_progress), s.time_progress, "rate"),
+            (self.t("report.sum.vs_time"), self.points_phrase(s.points_vs_time),
+             points(s.points_vs_time), "points"),
+            (self.t("report.sum.actual_this_week"), self.money(s.actual_this_week),
+             s.actual_this_week, "money"),
+            (self.t("report.sum.cumulative"), self.money(s.cumulative_actual), s.cumulative_actual,
+             "money"),
+            (self.t("report.sum.cumulative_rate"), self.rate(s.cumulative_completion_rate),
+             s.cumulative_completion_rate, "rate"),
+            (self.t("report.sum.funds"), self.money(s.funds_received), s.funds_received, "money"),
+            (self.t("report.sum.payments"), self.money(s.payments), s.payments, "money"),
+            (self.t("report.sum.lagging"), self.count(s.lagging_count), s.lagging_count, "int"),
+            (self.t("report.sum.overrun"), self.count(s.overrun_count), s.overrun_count, "int"),
+            (self.t("report.sum.overdue"), self.count(s.overdue_count), s.overdue_count, "int"),
+            (self.t("report.sum.flags"),
+             self.t("report.flag_counts", red=flags.get("red", 0), yellow=flags.get("yellow", 0),
+                    green=flags.get("green", 0)), None, "text"),
+        ]
+
+    def row_cells(self, r: Row, seq: int) -> dict[str, tuple[object, str]]:
+        """Main-table cells of a project: key → (raw value for xlsx, text for the PDF)."""
+        return {
+            "seq": (seq, str(seq)), "name": (r.name, r.name),
+            "township": (r.township, r.township or ""), "phase": (self.term(r.phase), self.term(r.phase)),
+            "progress": (self.progress(r.stage, r.percent_complete),) * 2,
+            **self._figures(r),
+            "flag": (self.flag(r.flag), self.flag(r.flag)),
+            "flag_reasons": (self.reasons(r.flag_reasons),) * 2,
+        }
+
+    def total_cells(self, label: str, s: Totals) -> dict[str, tuple[object, str]]:
+        flags = s.flag_counts
+        mix = self.t("report.flag_counts_short", red=flags.get("red", 0),
+                     yellow=flags.get("yellow", 0), green=flags.get("green", 0))
+        return {"seq": (None, ""), "name": (label, label), "township": (None, ""),
+                "phase": (None, ""), "progress": (None, ""), **self._figures(s),
+                "flag": (None, ""), "flag_reasons": (mix, mix)}
+
+    def _figures(self, x: Row | Totals) -> dict[str, tuple[object, str]]:
+        out: dict[str, tuple[object, str]] = {}
+        for key in ("total_investment", "annual_plan", "actual_this_week", "actual_this_year",
+                    "cumulative_actual", "funds_received", "payments", "variance"):
+            v = getattr(x, key)
+            out[key] = (v, self.money(v))
+        for key in ("annual_completion_rate", "cumulative_completion_rate"):
+            v = getattr(x, key)
+            out[key] = (v, self.rate(v))
+        out["points_vs_time"] = (points(x.points_vs_time), self.points(x.points_vs_time))
+        return out
+
+    def alert_days(self, a: MilestoneAlert) -> str:
+        if a.kind == "due_soon" and a.days == 0:
+            return self.t("report.due_today")
+        key = "report.days_overdue" if a.kind == "overdue" else "report.days_until"
+        return self.t(key, n=a.days)
+
+    def change_text(self, c: Change) -> tuple[str, str]:
+        """(what, detail) of one change."""
+        what = self.t(f"report.change.{c.kind}")
+        if c.kind in ("flag_worse", "flag_better"):
+            detail = f"{self.flag(c.old or '')} → {self.flag(c.new or '')}"
+            if c.detail:
+                detail += f"({self.reasons(c.detail.split(','))})" if self.lang == "zh" \
+                    else f" ({self.reasons(c.detail.split(','))})"
+        elif c.kind == "phase":
+            detail = f"{self.term(c.old)} → {self.term(c.new)}"
+        elif c.kind == "milestone_reached":
+            detail = self.t("report.change.reached_detail", milestone=self.term(c.detail), date=c.new)
+        elif c.kind == "milestone_overdue":
+            detail = self.t("report.change.overdue_detail", milestone=self.term(c.detail), date=c.new)
+        elif c.kind == "milestone_replanned":
+            detail = self.t("report.change.replanned_detail", milestone=self.term(c.detail),
+                            old=c.old, new=c.new)
+        else:
+            detail = ""
+        return what, detail

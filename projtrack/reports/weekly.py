@@ -1,0 +1,146 @@
+"""Build the weekly variance report from a Portfolio — every figure comes from core.figures and
+core.groups through the portfolio; nothing is computed here but the grouping and the selection.
+
+The week is an ISO week; its figures are as of its last day (Sunday).  The main table is grouped
+like the annex: category (in the annex's order), then annex class (续建, 新开工, 前期), each with
+its subtotal, each category with its own, and a grand total.  Withdrawn projects are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from projtrack.core.calendar import iso_week_of, parse_iso_week
+from projtrack.core.figures import GroupFigures
+from projtrack.core.types import ANNEX_CLASSES, CATEGORIES
+from projtrack.reports.changes import compare
+from projtrack.reports.model import (
+    CategoryBlock,
+    ClassBlock,
+    MilestoneAlert,
+    MilestoneState,
+    Row,
+    Totals,
+    WeeklyReport,
+)
+from projtrack.services.portfolio import Portfolio, ProjectView
+
+DUE_SOON_DAYS = 14  # "due in the next two weeks": planned within as_of … as_of + 14 days
+
+
+def resolve_week(week: str | None, as_of: dt.date) -> tuple[str, dt.date, dt.date]:
+    """``week`` ("2026-W48"), else the ISO week containing ``as_of`` → (period, Monday, Sunday).
+    Raises ValueError for a malformed week."""
+    if week:
+        monday, sunday = parse_iso_week(week)
+    else:
+        monday = as_of - dt.timedelta(days=as_of.weekday())
+        sunday = monday + dt.timedelta(days=6)
+    return iso_week_of(monday), monday, sunday
+
+
+def totals_of(g: GroupFigures) -> Totals:
+    return Totals(
+        count=g.count, total_investment=g.total_investment, annual_plan=g.annual_plan,
+        actual_this_week=g.actual_this_week, actual_this_year=g.actual_this_year,
+        annual_completion_rate=g.annual_completion_rate, time_progress=g.time_progress,
+        points_vs_time=g.points_vs_time, cumulative_actual=g.cumulative_actual,
+        cumulative_completion_rate=g.cumulative_completion_rate,
+        funds_received=g.funds_received, payments=g.payments, variance=g.variance,
+        lagging_count=g.lagging_count, overrun_count=g.overrun_count,
+        overdue_count=g.overdue_count, flag_counts=dict(g.flag_counts),
+        phase_counts=dict(g.phase_counts),
+    )
+
+
+def _row(v: ProjectView) -> Row:
+    f, g = v.facts, v.figures
+    return Row(
+        id=v.id, name=f.name, township=f.township, responsible_unit=f.responsible_unit,
+        phase=g.phase, stage=g.stage, percent_complete=g.percent_complete,
+        total_investment=g.total_investment, annual_plan=g.annual_plan,
+        actual_this_week=g.actual_this_week, actual_this_year=g.actual_this_year,
+        annual_completion_rate=g.annual_completion_rate, points_vs_time=g.points_vs_time,
+        cumulative_actual=g.cumulative_actual,
+        cumulative_completion_rate=g.cumulative_completion_rate,
+        funds_received=g.funds_received, payments=g.payments, variance=g.variance,
+        flag=g.flag, flag_reasons=tuple(g.flag_reasons),
+        milestones=tuple(MilestoneState(s.name, s.planned, s.actual if s.done else None,
+                                        s.done, s.overdue) for s in g.milestones),
+    )
+
+
+def _ordered(keys: Iterable[str], order: tuple[str, ...]) -> list[str]:
+    return sorted(set(keys), key=lambda k: (k not in order, order.index(k) if k in order else 0,
+                                            k == "", k))
+
+
+def _alerts(views: Iterable[ProjectView], as_of: dt.date) -> tuple[MilestoneAlert, ...]:
+    overdue: list[MilestoneAlert] = []
+    soon: list[MilestoneAlert] = []
+    horizon = as_of + dt.timedelta(days=DUE_SOON_DAYS)
+    for v in views:
+        g = v.figures
+        if not g.rules_applied:
+            continue
+        for s in g.milestones:
+            if s.planned is None or s.done:
+                continue
+            common = dict(project_id=v.id, project=v.facts.name, township=v.facts.township,
+                          responsible_unit=v.facts.responsible_unit, milestone=s.name,
+                          planned=s.planned)
+            if s.overdue:
+                overdue.append(MilestoneAlert(kind="overdue", days=(as_of - s.planned).days, **common))
+            elif s.planned <= horizon:
+                soon.append(MilestoneAlert(kind="due_soon", days=(s.planned - as_of).days, **common))
+    overdue.sort(key=lambda a: (-a.days, a.project_id))
+    soon.sort(key=lambda a: (a.planned, a.project_id))
+    return tuple(overdue + soon)
+
+
+_COUNTY = re.compile(r"^(.{1,6}?[县市区旗])")
+
+
+def guess_county(names: Iterable[str]) -> str | None:
+    """The county most project names start with ("平阳县…"), when more than half do."""
+    names = list(names)
+    found = Counter(m[1] for n in names if (m := _COUNTY.match(n)))
+    if not found:
+        return None
+    county, n = found.most_common(1)[0]
+    return county if n * 2 > len(names) else None
+
+
+def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
+                 previous: WeeklyReport | None = None, county: str | None = None) -> WeeklyReport:
+    """The report for the week ``period`` from a portfolio loaded at the week's last day;
+    ``previous`` is the last issued report, which "what changed" compares with."""
+    as_of = portfolio.as_of
+    views = [v for v in portfolio.projects if v.facts.status != "withdrawn"]
+    blocks: list[CategoryBlock] = []
+    by_category: dict[str, list[ProjectView]] = {}
+    for v in views:
+        by_category.setdefault(v.facts.category or "其他", []).append(v)
+    for cat in _ordered(by_category, CATEGORIES):
+        cat_views = by_category[cat]
+        by_class: dict[str, list[ProjectView]] = {}
+        for v in cat_views:
+            by_class.setdefault(v.facts.annex_class or "", []).append(v)
+        classes = tuple(
+            ClassBlock(cls, tuple(_row(v) for v in by_class[cls]),
+                       totals_of(portfolio.totals(by_class[cls])))
+            for cls in _ordered(by_class, ANNEX_CLASSES)
+        )
+        blocks.append(CategoryBlock(cat, classes, totals_of(portfolio.totals(cat_views))))
+    summary = totals_of(portfolio.totals(views))
+    categories = tuple(blocks)
+    rows = [r for c in categories for k in c.classes for r in k.rows]
+    return WeeklyReport(
+        period=period, week_start=week_start, week_end=as_of, as_of=as_of,
+        county=county if county is not None else guess_county(r.name for r in rows),
+        summary=summary, categories=categories, milestones=_alerts(views, as_of),
+        changes=compare(previous, rows, categories, summary),
+    )

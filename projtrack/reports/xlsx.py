@@ -1,0 +1,393 @@
+"""The weekly report as a workbook that is ready to print as it is.
+
+Four sheets — summary (with a native chart), detail, milestones, changes — each A4 landscape,
+fit to one page wide (as many pages tall as needed), header rows repeated on every page, page
+numbers and the print date in the footer, the header frozen.  Colours are light fills that
+print as greys, and every flag and every ahead/behind figure also carries text (红/黄/绿, ▲/▼),
+so a black-and-white copy loses nothing.  Every text cell is written as text, never as a
+formula, whatever it starts with.  Renders a ``WeeklyReport``; no queries here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from projtrack.i18n import t
+from projtrack.reports.model import Totals, WeeklyReport
+from projtrack.reports.text import XLSX_FORMATS, Fmt, display_width, main_columns, points
+
+FILLS = {
+    "header": PatternFill("solid", fgColor="D9D9D9"),
+    "total": PatternFill("solid", fgColor="BFBFBF"),
+    "category": PatternFill("solid", fgColor="D9D9D9"),
+    "class": PatternFill("solid", fgColor="EDEDED"),
+    "red": PatternFill("solid", fgColor="F4B6B6"),
+    "yellow": PatternFill("solid", fgColor="FFE699"),
+    "green": PatternFill("solid", fgColor="C6E0B4"),
+}
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOLD = Font(bold=True)
+RATE_PRECISION = Decimal("0.000001")
+
+
+def put(ws, row: int, col: int, value: object, kind: str | None = None):
+    """Write one cell: text as text (never a formula), numbers with their number format."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        if isinstance(value, Decimal) and kind == "rate":
+            value = value.quantize(RATE_PRECISION)
+        cell.value = value
+        if value is not None and kind in XLSX_FORMATS:
+            cell.number_format = XLSX_FORMATS[kind]
+    return cell
+
+
+def footer_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def page_setup_basic(ws, title: str, period: str, lang: str, title_rows: str | None) -> None:
+    """A4 landscape, one page wide, ``title_rows`` repeated, footer: title and period, page
+    N of M, print date."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    ws.page_margins.footer = 0.3
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.left.text = footer_text(f"{title} {period}")
+    ws.oddFooter.left.size = 8
+    # the catalog's {page}/{pages}/{date} become the codes &P, &N, &D; a literal & becomes &&
+    code = "\x00"
+    ws.oddFooter.center.text = footer_text(t("report.footer_page", lang=lang, page=code + "P",
+                                             pages=code + "N")).replace(code, "&")
+    ws.oddFooter.center.size = 8
+    ws.oddFooter.right.text = footer_text(t("report.footer_printed", lang=lang,
+                                            date=code + "D")).replace(code, "&")
+    ws.oddFooter.right.size = 8
+
+
+def page_setup(ws, fmt: Fmt, report: WeeklyReport, title_rows: str | None) -> None:
+    page_setup_basic(ws, fmt.title(report), report.period, fmt.lang, title_rows)
+
+
+def _title(ws, fmt: Fmt, report: WeeklyReport, width: int, printed_on: dt.date,
+           note: str | None = None) -> None:
+    last = get_column_letter(width)
+    put(ws, 1, 1, fmt.title(report) + (fmt.t("report.draft_mark") if report.draft else ""))
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 26
+    put(ws, 2, 1, fmt.subtitle(report))
+    ws["A2"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(f"A2:{last}2")
+    put(ws, 3, 1, (note + "    " if note else "") + fmt.issued_line(report, printed_on))
+    ws["A3"].alignment = Alignment(horizontal="right")
+    ws["A3"].font = Font(size=9)
+    ws.merge_cells(f"A3:{last}3")
+
+
+def _style_row(ws, row: int, ncols: int, fill: PatternFill | None, bold: bool = False) -> None:
+    for col in range(1, ncols + 1):
+        c = ws.cell(row=row, column=col)
+        c.border = BOX
+        if fill is not None:
+            c.fill = fill
+        if bold:
+            c.font = BOLD
+        if c.alignment.horizontal is None:
+            c.alignment = Alignment(vertical="center", wrap_text=isinstance(c.value, str))
+
+
+def fit_height(ws, row: int, widths: dict[int, float], line: float = 14.5) -> None:
+    """Spreadsheets do not grow a row for wrapped text written by a program: set the height
+    from the longest wrapped text of the row (``widths``: column → width in characters)."""
+    lines = 1
+    for col, width in widths.items():
+        value = ws.cell(row=row, column=col).value
+        if isinstance(value, str) and value:
+            # a CJK character is about 1.7 character widths of the default font
+            lines = max(lines, math.ceil(display_width(value, 1.7) / max(width - 0.5, 1)))
+    if lines > 1:
+        ws.row_dimensions[row].height = line * lines + 2
+
+
+def _header(ws, row: int, names: list[str], groups: list[str] | None = None) -> None:
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    if groups:
+        start = 1
+        for col in range(1, len(groups) + 2):
+            if col == len(groups) + 1 or groups[col - 1] != groups[start - 1]:
+                put(ws, row, start, groups[start - 1])
+                if col - 1 > start:
+                    ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=col - 1)
+                start = col
+        _style_row(ws, row, len(names), FILLS["header"], bold=True)
+        for col in range(1, len(names) + 1):
+            ws.cell(row=row, column=col).alignment = centre
+        row += 1
+    for col, name in enumerate(names, 1):
+        put(ws, row, col, name)
+    _style_row(ws, row, len(names), FILLS["header"], bold=True)
+    for col in range(1, len(names) + 1):
+        ws.cell(row=row, column=col).alignment = centre
+    ws.row_dimensions[row].height = 30
+
+
+# --- sheets ---------------------------------------------------------------------------------------
+def _detail(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+    ws = wb.create_sheet(fmt.t("report.sheet.detail"))
+    cols = main_columns(fmt.lang)
+    _title(ws, fmt, report, len(cols), printed_on, note=fmt.t("report.units_note"))
+    _header(ws, 4, [c.header for c in cols], [c.group for c in cols])
+    wrapped = {i: c.width for i, c in enumerate(cols, 1) if c.kind == "text"}
+    row = 6
+
+    def emit(cells: dict[str, tuple[object, str]], fill, bold: bool, flag: str | None = None):
+        nonlocal row
+        for col, c in enumerate(cols, 1):
+            raw = cells[c.key][0]
+            put(ws, row, col, raw, c.kind)
+        _style_row(ws, row, len(cols), fill, bold)
+        for col, c in enumerate(cols, 1):
+            cell = ws.cell(row=row, column=col)
+            if c.kind in ("money", "rate", "points", "int"):
+                cell.alignment = Alignment(horizontal="right", vertical="center")
+            elif c.key in ("name", "flag_reasons"):
+                cell.alignment = Alignment(vertical="center", wrap_text=True)
+            else:
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if c.key == "flag" and flag:
+                cell.fill = FILLS[flag]
+                cell.font = Font(bold=flag != "green")
+        fit_height(ws, row, wrapped)
+        row += 1
+
+    emit(fmt.total_cells(fmt.t("report.grand_total"), report.summary), FILLS["total"], True)
+    seq = 0
+    for i, cat in enumerate(report.categories):
+        n = cat.totals.count
+        emit(fmt.total_cells(fmt.category_label(i, cat.category, n), cat.totals),
+             FILLS["category"], True)
+        for j, block in enumerate(cat.classes):
+            emit(fmt.total_cells(fmt.class_label(j, block.annex_class, block.totals.count),
+                                 block.totals), FILLS["class"], True)
+            for r in block.rows:
+                seq += 1
+                emit(fmt.row_cells(r, seq), None, False, flag=r.flag)
+    for col, c in enumerate(cols, 1):
+        ws.column_dimensions[get_column_letter(col)].width = c.width
+    ws.freeze_panes = "C6"
+    ws.auto_filter.ref = None
+    page_setup(ws, fmt, report, "4:5")
+
+
+def _category_table(ws, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, int]:
+    """学段 | 项目数 | 本年计划 | 本年完成 | 年度完成率 | 序时进度 | 比序时 | 红 | 黄 | 绿; returns the
+    first and last data rows (the chart's source)."""
+    names = [fmt.t(f"report.cat.{k}") for k in ("category", "count", "annual_plan",
+                                                  "actual_this_year", "annual_rate",
+                                                  "time_progress", "vs_time", "red", "yellow",
+                                                  "green")]
+    _header(ws, top, names)
+    row = top + 1
+
+    def line(label: str, s: Totals, bold: bool):
+        nonlocal row
+        values = [(label, None), (s.count, "int"), (s.annual_plan, "money"),
+                  (s.actual_this_year, "money"), (s.annual_completion_rate, "rate"),
+                  (s.time_progress, "rate"), (points(s.points_vs_time), "points"),
+                  (s.flag_counts.get("red", 0), "int"), (s.flag_counts.get("yellow", 0), "int"),
+                  (s.flag_counts.get("green", 0), "int")]
+        for col, (v, kind) in enumerate(values, 1):
+            put(ws, row, col, v, kind)
+        _style_row(ws, row, len(values), FILLS["total"] if bold else None, bold)
+        row += 1
+
+    for cat in report.categories:
+        line(fmt.term(cat.category), cat.totals, False)
+    last = row - 1
+    line(fmt.t("report.grand_total"), report.summary, True)
+    return top + 1, last
+
+
+def _chart(ws, fmt: Fmt, first: int, last: int, anchor: str) -> None:
+    bar = BarChart()
+    bar.type = "col"
+    bar.title = fmt.t("report.chart_title")
+    bar.y_axis.title = fmt.t("report.chart_axis")
+    bar.y_axis.number_format = "0%"
+    bar.y_axis.scaling.min = 0
+    bar.y_axis.majorGridlines = None
+    bar.x_axis.delete = False
+    bar.y_axis.delete = False
+    cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+    bar.add_data(Reference(ws, min_col=5, min_row=first - 1, max_row=last), titles_from_data=True)
+    bar.set_categories(cats)
+    bar.series[0].graphicalProperties.solidFill = "595959"  # dark grey: prints the same in B/W
+    bar.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
+                                   showLegendKey=False, showPercent=False, numFmt="0.0%",
+                                   dLblPos="outEnd")
+    line = LineChart()
+    line.add_data(Reference(ws, min_col=6, min_row=first - 1, max_row=last), titles_from_data=True)
+    line.set_categories(cats)
+    s = line.series[0]
+    s.graphicalProperties.line.solidFill = "000000"
+    s.graphicalProperties.line.dashStyle = "dash"
+    s.graphicalProperties.line.width = 28575
+    s.marker.symbol = "diamond"
+    s.marker.graphicalProperties.solidFill = "000000"
+    line.y_axis.axId = bar.y_axis.axId  # one scale for both: the rate is read against the line
+    line.y_axis.delete = True
+    bar += line
+    bar.legend.position = "b"
+    bar.height, bar.width = 11, 24
+    ws.add_chart(bar, anchor)
+
+
+def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+    ws = wb.active
+    ws.title = fmt.t("report.sheet.summary")
+    width = 10
+    _title(ws, fmt, report, width, printed_on)
+    put(ws, 5, 1, fmt.t("report.section.summary"))
+    ws["A5"].font = Font(bold=True, size=12)
+    row = 6
+    for label, text, raw, kind in fmt.summary_items(report.summary):
+        put(ws, row, 1, label).font = BOLD
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        if kind in ("money", "rate", "int") and raw is not None:
+            put(ws, row, 4, raw, kind).alignment = Alignment(horizontal="left")
+            if kind == "money":
+                put(ws, row, 5, fmt.t("report.unit_wan"))
+        else:
+            put(ws, row, 4, text)
+            ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=width)
+        for col in range(1, width + 1):
+            ws.cell(row=row, column=col).border = Border(bottom=Side(style="hair", color="A0A0A0"))
+        row += 1
+    row += 1
+    put(ws, row, 1, fmt.t("report.section.by_category")).font = Font(bold=True, size=12)
+    first, last = _category_table(ws, fmt, report, row + 1)
+    chart_row = last + 3
+    ws.row_breaks.append(Break(id=chart_row - 1))  # the chart gets a page of its own
+    put(ws, chart_row, 1, fmt.t("report.section.chart")).font = Font(bold=True, size=12)
+    _chart(ws, fmt, first, last, f"A{chart_row + 1}")
+    for col, w in enumerate((14, 8, 13, 13, 11, 11, 10, 7, 7, 7), 1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    page_setup(ws, fmt, report, None)
+
+
+def _milestones(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+    ws = wb.create_sheet(fmt.t("report.sheet.milestones"))
+    keys = ("seq", "project", "township", "unit", "milestone", "planned", "days")
+    names = [fmt.t(f"report.ms.{k}") for k in keys]
+    _title(ws, fmt, report, len(keys), printed_on)
+    _header(ws, 4, names)
+    row = 5
+    for kind in ("overdue", "due_soon"):
+        alerts = [a for a in report.milestones if a.kind == kind]
+        put(ws, row, 1, fmt.t(f"report.section.{kind}", n=len(alerts)))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(keys))
+        _style_row(ws, row, len(keys), FILLS["class"], bold=True)
+        row += 1
+        if not alerts:
+            put(ws, row, 1, fmt.t("report.none"))
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(keys))
+            row += 1
+        for i, a in enumerate(alerts, 1):
+            values = [(i, "int"), (a.project, None), (a.township or "", None),
+                      (a.responsible_unit or "", None), (fmt.term(a.milestone), None),
+                      (a.planned.isoformat(), None), (fmt.alert_days(a), None)]
+            for col, (v, k) in enumerate(values, 1):
+                put(ws, row, col, v, k)
+            _style_row(ws, row, len(keys), None)
+            fit_height(ws, row, {2: 40, 4: 16})
+            if kind == "overdue":
+                ws.cell(row=row, column=7).fill = FILLS["yellow"]
+            row += 1
+    for col, w in enumerate((5, 40, 10, 16, 12, 12, 14), 1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    ws.freeze_panes = "A5"
+    page_setup(ws, fmt, report, "4:4")
+
+
+def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+    ws = wb.create_sheet(fmt.t("report.sheet.changes"))
+    width = 6
+    _title(ws, fmt, report, width, printed_on)
+    ch = report.changes
+    if ch.previous_period is None:
+        put(ws, 5, 1, fmt.t("report.no_previous"))
+        page_setup(ws, fmt, report, None)
+        ws.column_dimensions["C"].width = 40
+        return
+    put(ws, 4, 1, fmt.t("report.compared_with", period=ch.previous_period,
+                        as_of=fmt.date(ch.previous_as_of)))
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
+    names = [fmt.t(f"report.rate.{k}") for k in ("category", "old", "new", "move", "old_tp", "new_tp")]
+    _header(ws, 5, names)
+    row = 6
+    for m in ch.rates:
+        move = None if m.old is None or m.new is None else points(m.new - m.old)
+        label = fmt.term(m.key) if m.key else fmt.t("report.grand_total")
+        values = [(label, None), (m.old, "rate"), (m.new, "rate"), (move, "points"),
+                  (m.old_time_progress, "rate"), (m.new_time_progress, "rate")]
+        for col, (v, k) in enumerate(values, 1):
+            put(ws, row, col, v, k)
+        _style_row(ws, row, width, FILLS["total"] if not m.key else None, bold=not m.key)
+        row += 1
+    row += 1
+    put(ws, row, 1, fmt.t("report.section.changes", n=len(ch.items))).font = Font(bold=True, size=12)
+    row += 1
+    _header(ws, row, [fmt.t(f"report.chg.{k}") for k in ("seq", "what", "project", "detail")])
+    row += 1
+    if not ch.items:
+        put(ws, row, 1, fmt.t("report.no_changes"))
+    for i, c in enumerate(ch.items, 1):
+        what, detail = fmt.change_text(c)
+        for col, v in enumerate((i, what, c.project, detail), 1):
+            put(ws, row, col, v, "int" if col == 1 else None)
+        _style_row(ws, row, 4, None)
+        fit_height(ws, row, {2: 16, 3: 40, 4: 40})
+        if c.kind == "flag_worse":
+            ws.cell(row=row, column=2).fill = FILLS["red" if c.new == "red" else "yellow"]
+        elif c.kind == "flag_better":
+            ws.cell(row=row, column=2).fill = FILLS["green"]
+        row += 1
+    for col, w in enumerate((12, 16, 40, 40, 12, 12), 1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    page_setup(ws, fmt, report, None)
+
+
+def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
+    fmt = Fmt(lang)
+    wb = Workbook()
+    _summary(wb, fmt, report, printed_on)
+    _detail(wb, fmt, report, printed_on)
+    _milestones(wb, fmt, report, printed_on)
+    _changes(wb, fmt, report, printed_on)
+    wb.save(path)
+    return path
