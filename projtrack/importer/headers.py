@@ -4,12 +4,17 @@ Rows near the top of a sheet are scored by how many of their cells name a known 
 any of its spellings); the best row, plus the rows merged into it or holding sub-labels under it
 (“十四五”计划投资 over 合计 / 2021年 …), is the header.  Labels are compared after NFKC, with all
 whitespace, quotes and parenthesised units removed ("用地面积\\n(亩)" → 用地面积, unit 亩).
-Units in a header or in a 单位 row above it ("单位:万元、亩", "(亿元)", "(元)", "(万平方米)") set
-the factor that turns a column's values into 万元 / 亩 / m².
+Units in a header, in a row of bare units under it ("亿元 亩 个"), or in a 单位 row above it
+("单位:万元、亩", "(亿元)", "(元)", "(万平方米)") set the factor that turns a column's values into
+万元 / 亩 / m².  Year columns may be typed as numbers (2021) or dates (2021-01-01 shown as
+"2021年"), and may be labelled "其中:2021年"; under a year heading, "计划" is the year's plan and
+"完成" an actual the importer does not read.  Percent columns (…率, …占比, (%)) are never read as
+figures.  A visible column wins over a hidden one of the same meaning.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,26 +29,33 @@ LABELS = {  # how messages name a field
     "seq": "序号", "code": "项目代码", "prior": "已完成投资", "year": "年度计划投资",
     "total": "总投资", "period": "“十四五”计划投资合计", "name": "项目名称", "nature": "建设性质",
     "klass": "项目类型", "category": "学段", "town": "建设地点", "content": "建设内容及规模",
-    "years": "建设起止年限", "start": "开工年份", "end": "竣工年份", "floor": "建筑面积",
+    "years": "建设起止年限", "start": "开工年份", "end": "竣工年份", "duration": "建设工期",
+    "floor": "建筑面积",
     "land": "用地面积", "places": "新增学位", "classes": "班级数", "unit": "责任单位",
     "remarks": "备注",
 }
 
-_YEAR = r"(?P<year>(?:19|20|21)\d{2})年?度?(?:计划)?(?:投资|安排)?(?:计划)?(?:额)?(?:及以后|以后)?"
+_YEAR = (r"(?P<year>(?:19|20|21)\d{2})年?度?(?:计划完成|计划)?(?:投资|安排)?(?:计划)?(?:额)?"
+         r"(?:及以后|以后)?")
+_SPAN = r"(?:19|20)\d{2}年?[-—–~至到](?:19|20)\d{2}年?度?"  # "2021-2025年"
 _RULES = [(f, re.compile(p)) for f, p in (
     ("seq", r"序号|序|编号|项目序号|no\.?"),
     ("code", r".*(?:项目代码|项目编码|统一代码|赋码|代码).*"),
-    ("prior", r".*(?:完成投资|已完成|已投资|累计完成|累计投资).*"),
+    ("prior", r"(?!.*计划)(?:完成投资|(?=.*(?:至|截|以前|之前|以来|前|累计|已|底|往年|历年|十三五))"
+              r".*(?:完成|投资).*)"),
     ("year", _YEAR),
-    ("total", r"(?:计划|项目|估算|概算|批复|预计)?总投资(?:额|估算|概算)?|投资总额|总投资规模"),
-    ("period", r".*十四五.*|合计|小计|计划投资(?:合计)?|五年计划投资|.*期间计划投资|投资计划"),
-    ("name", r"(?:项目|工程|建设项目)?名称|项目|项目名|工程项目|学校名称"),
+    ("total", r"(?:计划|项目|估算|概算|批复|预计)?总投资(?:额|估算|概算)?|投资总额|总投资规模"
+              r"|投资(?:估算|概算)|(?:估算|概算)投资"),
+    ("period", r".*十四五.*|合计|小计|计划投资(?:合计)?|五年计划投资|.*期间计划投资|投资计划"
+               rf"|{_SPAN}(?:计划)?(?:投资|安排)(?:计划)?(?:合计|小计)?"),
+    ("name", r"(?:项目|工程|建设项目)?名称|项目|项目名|工程项目|建设项目|学校名称"),
     ("nature", r"建设性质|建设类型|性质|建设方式"),
     ("klass", r"项目类型|类型|项目性质|项目分类|开工类型|项目状态"),
     ("category", r"学段|类别|项目类别|学校类别|学校类型|学段类别|分类"),
     ("town", r"建设地点|所在乡镇|乡镇|乡镇街道|所在地|地点|项目地点|建设地址|所属乡镇|项目所在地|地址"),
     ("content", r"(?:主要)?建设(?:内容|规模).*|建设规模|主要内容|规模"),
-    ("years", r".*起止.*|建设(?:年限|期限|工期|周期)|年限|工期"),
+    ("duration", r"(?:建设)?(?:工期|周期)"),
+    ("years", r".*起止.*|建设(?:年限|期限)|年限"),
     ("start", r"(?:计划)?开工(?:年份|时间|年度|日期|年月)?"),
     ("end", r"(?:计划)?(?:竣工|完工)(?:年份|时间|年度|日期|年月)?"),
     ("floor", r".*建筑面积.*|建设面积|建面"),
@@ -54,6 +66,12 @@ _RULES = [(f, re.compile(p)) for f, p in (
     ("remarks", r"备注|说明|备注说明"),
 )]
 _PARENS = re.compile(r"[(\[【<《](.*?)[)\]】>》]")
+_RATIO = re.compile(r"%|‰|率|占比|比例|比重|百分比")  # a percent column is never a figure we read
+_AREA_UNIT = re.compile(r"平方米|平米|㎡|m2|m²")
+_OF_WHICH = re.compile(r"^其中[:、]?")
+UNIT_WORDS = frozenset({  # a row of bare units under the header: 万元 亿元 亩 个 …
+    "万元", "亿元", "元", "千元", "亩", "公顷", "个", "所", "班", "年", "月", "平方米", "平米", "㎡",
+    "m2", "m²", "万平方米", "万㎡", "%", "人", "座", "栋"})
 _QUOTES = str.maketrans("", "", "“”‘’\"'〝〞「」『』")
 
 
@@ -70,6 +88,8 @@ def norm(value: object) -> str:
     """A header cell as comparable text (NFKC, no whitespace or quotes); '' for non-labels."""
     if isinstance(value, bool) or value is None:
         return ""
+    if isinstance(value, (dt.date, dt.datetime)):  # a year typed as a date, shown as "2021年"
+        return f"{value.year}年" if (value.month, value.day) == (1, 1) else ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, (str, int)):
@@ -79,14 +99,31 @@ def norm(value: object) -> str:
 
 def classify(label: str) -> tuple[str, int | None] | None:
     """(field, year) for one normalised label, or None."""
-    core = _PARENS.sub("", label).strip("*#")
+    if _RATIO.search(label):
+        return None
+    core = _OF_WHICH.sub("", _PARENS.sub("", label).strip("*#"))
     if not core:
         return None
     for name, rule in _RULES:
         m = rule.fullmatch(core)
         if m:
+            if name == "content" and _AREA_UNIT.search(label) and core.endswith("规模"):
+                return "floor", None  # 建设规模(平方米): a floor area, not a description
             return name, int(m["year"]) if name == "year" else None
     return None
+
+
+def period_span(label: str) -> tuple[int, int] | None:
+    """The years a period column covers: “十四五” → 2021–2025, "2021-2025年计划投资" → 2021–2025."""
+    text = norm(label)
+    if "十四五" in text:
+        return 2021, 2025
+    if "十三五" in text:
+        return 2016, 2020
+    if "十五五" in text:
+        return 2026, 2030
+    m = re.search(r"((?:19|20)\d{2})年?[-—–~至到]((?:19|20)\d{2})", text)
+    return (int(m[1]), int(m[2])) if m and m[1] <= m[2] else None
 
 
 def money_scale(text: str) -> Decimal | None:
@@ -116,6 +153,7 @@ class Column:
     year: int | None = None
     scale: Decimal = Decimal(1)  # value × scale is in the field's unit (万元, 亩, m²)
     group: str = ""  # the label of a group heading above (multi-row headers)
+    hidden: bool = False  # a hidden column of the sheet
 
     @property
     def letter(self) -> str:
@@ -172,12 +210,15 @@ def _labels_only(row: tuple) -> bool:
     """A row of sub-labels (合计, 2021年 …) or units under the header: two or more, all known."""
     texts = [norm(v) for v in row if v is not None and str(v).strip()]
     return len(texts) >= 2 and all(
-        classify(t) or (not _PARENS.sub("", t) and t) for t in texts)
+        classify(t) or (not _PARENS.sub("", t) and t) or t in UNIT_WORDS or t == "其中"
+        for t in texts)
 
 
-def find_header(rows: list[tuple], merges: list[tuple[int, int, int, int]]
-                ) -> Header | HeaderMiss | None:
-    """The header of a sheet (rows are 1-based in ``merges``; ``rows[0]`` is row 1)."""
+def find_header(rows: list[tuple], merges: list[tuple[int, int, int, int]],
+                hidden: frozenset[int] = frozenset()) -> Header | HeaderMiss | None:
+    """The header of a sheet (rows are 1-based in ``merges``; ``rows[0]`` is row 1).
+    ``hidden`` holds the 1-based numbers of hidden columns: a visible column wins over a hidden
+    one of the same meaning."""
     scan = rows[:MAX_HEADER_SCAN]
     scores = [_score(r) for r in scan]
     if not scores or max(scores) < 2:
@@ -189,7 +230,7 @@ def find_header(rows: list[tuple], merges: list[tuple[int, int, int, int]]
     while end < len(rows) and end - start < 2 and (
             any(start <= m[0] <= end < m[2] for m in merges) or _labels_only(rows[end])):
         end += 1
-    header = _build(rows, merges, start, end, sheet_money_unit(rows[: start - 1]))
+    header = _build(rows, merges, start, end, sheet_money_unit(rows[: start - 1]), hidden)
     missing = [LABELS[f] for f in NEEDED if f not in header.columns]
     if missing:
         found = [str(v).replace("\n", "") for v in rows[best - 1] if norm(v)]
@@ -206,7 +247,7 @@ def _texts(rows, merges, start, end) -> dict[tuple[int, int], tuple[str, bool]]:
             row = rows[r - 1]
             value = row[c - 1] if c <= len(row) else None
             if norm(value):
-                out[(r, c)] = (str(value), False)
+                out[(r, c)] = (norm(value) if isinstance(value, dt.date) else str(value), False)
     for min_row, min_col, max_row, max_col in merges:
         if not (start <= min_row <= end) or (min_row, min_col) not in out:
             continue
@@ -222,7 +263,8 @@ def _texts(rows, merges, start, end) -> dict[tuple[int, int], tuple[str, bool]]:
     return out
 
 
-def _build(rows, merges, start, end, sheet_unit: Decimal | None) -> Header:
+def _build(rows, merges, start, end, sheet_unit: Decimal | None,
+           hidden: frozenset[int] = frozenset()) -> Header:
     header = Header(first_row=start, last_row=end)
     texts = _texts(rows, merges, start, end)
     for c in sorted({c for _, c in texts}):
@@ -236,7 +278,7 @@ def _build(rows, merges, start, end, sheet_unit: Decimal | None) -> Header:
         name, year = hit
         joined = " ".join(norm(p[0]) for p in parts)
         group = norm(parts[0][0]) if len(parts) > 1 else ""
-        col = Column(index=c - 1, field=name, year=year, group=group,
+        col = Column(index=c - 1, field=name, year=year, group=group, hidden=c in hidden,
                      label="/".join(p[0].replace("\n", "") for p in parts))
         if name in MONEY_FIELDS:
             col.scale = money_scale(joined) or sheet_unit or Decimal(1)
@@ -245,14 +287,23 @@ def _build(rows, merges, start, end, sheet_unit: Decimal | None) -> Header:
         elif name == "floor" and re.search(r"万(?:平方米|平米|m2)", joined):
             col.scale = Decimal(10000)
         if name == "year":
-            if any(y.year == year for y in header.years):
-                header.duplicates.append(col)
-            else:
+            twin = next((i for i, y in enumerate(header.years) if y.year == year), None)
+            if twin is None:
                 header.years.append(col)
+            elif header.years[twin].hidden and not col.hidden:
+                header.duplicates.append(header.years[twin])
+                header.years[twin] = col
+            else:
+                header.duplicates.append(col)
         elif name in header.columns:
-            header.duplicates.append(col)
+            if header.columns[name].hidden and not col.hidden:
+                header.duplicates.append(header.columns[name])
+                header.columns[name] = col
+            else:
+                header.duplicates.append(col)
         else:
             header.columns[name] = col
+    header.duplicates.sort(key=lambda c: c.index)
     return header
 
 
@@ -262,6 +313,14 @@ def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | N
         return None
     *upper, (low, _) = parts
     hit = classify(norm(low))
+    above = [h for u, _ in upper if (h := classify(norm(u))) and h[0] == "year"]
+    if above:  # "2021年" over "计划投资" / "完成投资": the year's plan, and an actual we do not read
+        word = _PARENS.sub("", norm(low))
+        if re.search(r"完成|实际|到位|拨付|支付", word):
+            return None
+        if hit is None and re.fullmatch(r"计划(?:投资|安排)?(?:额|金额)?|投资|安排|金额", word) or (
+                hit and hit[0] == "period"):
+            return above[-1]
     if hit and hit[0] == "period" and norm(low) in ("合计", "小计"):
         if any((classify(norm(u)) or ("",))[0] == "total" for u, _ in upper):
             return "total", None

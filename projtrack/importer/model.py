@@ -9,11 +9,15 @@ Issue codes
 -----------
 File level (errors): ``empty_file``, ``not_found``, ``not_xlsx``, ``xls_format``, ``encrypted``,
 ``zip_bomb``, ``unsafe_xml``, ``unreadable``, ``no_table``.
-Sheet level: ``no_header`` (error), ``duplicate_column`` (warning).
+Sheet level: ``no_header`` (error), ``duplicate_column`` (warning), ``hidden_sheet`` (warning: a
+hidden sheet holding a table was not read, because visible sheets hold tables).
 Cell level (errors): ``bad_number``, ``negative``, ``bad_years``, ``duplicate_name``.
 Cell level (warnings): ``tbd``, ``blank_total``, ``subtotal_mismatch``, ``count_mismatch``,
 ``formula_uncached``, ``plan_mismatch``, ``plan_exceeds_total``, ``unnamed_row``,
-``unknown_category``, ``unknown_class``.
+``unknown_category``, ``unknown_class``, ``hidden_row`` (a hidden row's project was read),
+``part_row`` (a "其中:一期" row under a project is not a project), ``continuation_conflict`` (a
+row continuing a project under a merged name contradicts it), ``duration_only`` (建设年限 holds a
+duration such as "3" and there is no start year to count it from).
 """
 
 from __future__ import annotations

@@ -1,8 +1,16 @@
 """The entry point: ``read_annex(path) -> ParsedAnnex``.  It never raises for a bad input file.
 
-Each sheet of the workbook is read; a sheet without a project table is skipped (a workbook
-without any is an error ``no_table``).  In a table, rows are section rows (category, class,
-totals: checked against their items), notes rows (the table ends) or projects.
+Each visible sheet of the workbook is read; a sheet without a project table is skipped (a
+workbook without any is an error ``no_table``).  Hidden sheets are read only when no visible sheet
+holds a table (else a hidden one with a table is a warning: it is often an old copy).  In a table,
+rows are section rows (category, class, totals, "其中:" breakdowns: checked against their items),
+notes rows (the table ends), column-number rows right under the header (1 2 3 …, 甲 乙 3=4+5),
+the header repeated for a second page, "其中:一期" parts of the project above (a warning), or
+projects.  A project written over several rows under one merged name cell is folded into one.
+A project's category and class come from its own columns, else the section rows above it, else
+the sheet's name, the title rows above the header or the file's name — when that names exactly
+one ("中小学幼儿园" names none).  Ordinals and key-project marks typed into a name ("1、", "★")
+are not part of it.
 """
 
 from __future__ import annotations
@@ -16,11 +24,21 @@ from projtrack.core.types import ProjectFacts, SourceRef
 from projtrack.core.units import area_from_content, classes_from_content, places_from_content
 
 from .formulas import Resolver, Unresolvable
-from .headers import Header, HeaderMiss, column_letter, find_header, guess_header
+from .headers import (
+    Header,
+    HeaderMiss,
+    column_letter,
+    find_header,
+    guess_header,
+    norm,
+    period_span,
+)
 from .model import IssueLog, ParsedAnnex, place, shown
 from .rows import (
     Cells,
+    category_named,
     category_of,
+    class_named,
     class_of,
     is_index_row,
     is_notes,
@@ -31,10 +49,16 @@ from .rows import (
 from .tally import Claim, Figures, Tally
 from .workbook import Book, Sheet, WorkbookError, is_empty
 
-_FILLED_DOWN = ("nature", "town", "unit", "klass", "category", "years", "start", "end", "remarks")
+_FILLED_DOWN = ("nature", "town", "unit", "klass", "category", "years", "start", "end", "duration",
+               "remarks")
 _FORMULA_FIELDS = ("total", "period", "land", "places", "prior", "floor", "classes")
 _NEEDED = "项目名称 and 总投资"
 _HAS_WORD = re.compile(r"[^\W\d_]")
+_PART = re.compile(r"其中\s*[:：、]?")  # "其中:一期" under a project: a part of it
+_MARKS = re.compile(r"^[★☆*※▲△●◆■]+|[★☆*※▲△●◆■]+$")  # marks of key projects: ★平阳县…
+_ORDINAL = re.compile(  # "1、", "2.", "(3)", "十、" typed before a name
+    r"^(?:\d{1,3}[、.．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])"
+    r"(?=[^\W\d_])")
 
 
 def read_annex(path: str | Path) -> ParsedAnnex:
@@ -43,9 +67,13 @@ def read_annex(path: str | Path) -> ParsedAnnex:
     try:
         with Book(path) as book:
             misses: list[tuple[str, HeaderMiss]] = []
-            for sheet in book.sheets:
+            visible = [s for s in book.sheets if not s.hidden]
+            for sheet in visible + [s for s in book.sheets if s.hidden]:
+                if sheet.hidden and run.result.sheets:  # an old copy, a lookup list …
+                    run.hidden_sheet(sheet)
+                    continue
                 found = run.sheet(sheet)
-                if isinstance(found, HeaderMiss):
+                if isinstance(found, HeaderMiss) and not sheet.hidden:
                     misses.append((sheet.name, found))
             run.no_table(misses)
             run.duplicates()
@@ -96,26 +124,74 @@ class _Run:
                            f"{there} and {here}.", sheet=b.sheet, cell=self.name_cells[i],
                            found=project.name, expected=there)
 
+    def hidden_sheet(self, sheet: Sheet) -> None:
+        """A hidden sheet next to visible tables is not read; say so when it holds a table."""
+        rows = [list(r) for r in sheet.read_rows()]
+        if isinstance(find_header(rows, sheet.scan().merges), Header):
+            self.log.warning("hidden_sheet", f"Sheet {sheet.name} is hidden and holds a project "
+                             "table; it was not read (unhide it to import it).", sheet=sheet.name)
+
     def sheet(self, sheet: Sheet) -> Header | HeaderMiss | None:
         rows = [list(r) for r in sheet.read_rows()]
         scan = sheet.scan()
-        header = find_header(rows, scan.merges)
+        header = find_header(rows, scan.merges, frozenset(scan.hidden_columns))
         if header is None:
             return guess_header(rows)
         if isinstance(header, HeaderMiss):
             return header
         self.result.sheets.append(sheet.name)
         for col in header.duplicates:
+            kept = header.columns.get(col.field) if col.field != "year" else next(
+                (y for y in header.years if y.year == col.year), None)
             self.log.warning(
-                "duplicate_column", f"Column {place(sheet.name, col.letter)} ('{col.label}') repeats "
-                f"{col.title}; only the first such column is read.",
+                "duplicate_column", f"Column {place(sheet.name, col.letter)} ('{col.label}')"
+                f"{' is hidden and' if col.hidden else ''} repeats {col.title}; column "
+                f"{kept.letter if kept else '?'} is read instead.",
                 sheet=sheet.name, cell=f"{col.letter}{header.last_row}", found=col.label)
         unknown: set[tuple[int, int]] = set()
         if scan.uncached_formulas:
             unknown = self._formulas(sheet, rows, header)
         _fill_down(rows, scan.merges, header)
-        self._table(sheet.name, rows, header, unknown)
+        self._fold_continuations(sheet.name, rows, scan.merges, header)
+        self._table(sheet.name, rows, header, unknown, scan.hidden_rows)
         return header
+
+    def _fold_continuations(self, sheet: str, rows: list[list],
+                            merges: list[tuple[int, int, int, int]], header: Header) -> None:
+        """A project written over several rows under one merged name cell: the rows below the
+        first add what the first lacks (text of 建设内容 and 备注 is joined); a figure that
+        contradicts the first row is a warning, and the first row's figure stands."""
+        name = header.columns["name"]
+        by_index = {c.index: c for c in [*header.columns.values(), *header.years]}
+        for min_row, min_col, max_row, max_col in merges:
+            if not (min_col <= name.index + 1 <= max_col) or max_row == min_row or (
+                    min_row <= header.last_row or min_row > len(rows)):
+                continue
+            top = rows[min_row - 1]
+            label = row_label(tuple(top), header)
+            if not squeeze(top[name.index] if name.index < len(top) else None) or (
+                    label and section_of(label)) or repeats_header(tuple(top), _heading(rows, header)):
+                continue
+            for r in range(min_row + 1, min(max_row, len(rows)) + 1):
+                row = rows[r - 1]
+                for i, value in enumerate(row):
+                    if value is None or (isinstance(value, str) and not value.strip()):
+                        continue
+                    top.extend([None] * (i + 1 - len(top)))
+                    current, col = top[i], by_index.get(i)
+                    if current is None or (isinstance(current, str) and not current.strip()):
+                        top[i] = value
+                    elif col and col.field in ("content", "remarks") and isinstance(current, str):
+                        top[i] = current.rstrip() + str(value).strip()
+                    elif col and current != value:
+                        cell = f"{col.letter}{r}"
+                        self.log.warning(
+                            "continuation_conflict", f"Cell {place(sheet, cell)} ({col.title}) "
+                            f"holds '{shown(value)}' on a continuation row of the project in row "
+                            f"{min_row}, which already has '{shown(current)}' there; the value of "
+                            f"row {min_row} is kept.", sheet=sheet, cell=cell, found=value,
+                            expected=current)
+                rows[r - 1] = [None] * len(row)
 
     def _formulas(self, sheet: Sheet, rows: list[list], header: Header) -> set[tuple[int, int]]:
         """Compute the simple formulas whose cached value is missing; warn about the others
@@ -145,18 +221,27 @@ class _Run:
         return unknown
 
     def _table(self, sheet: str, rows: list[list], header: Header,
-               unknown: set[tuple[int, int]]) -> None:
+               unknown: set[tuple[int, int]], hidden_rows: set[int] = frozenset()) -> None:
         tally = Tally(sheet, header, self.log)
-        by_sheet = (category_of(sheet), class_of(sheet))
+        title = " ".join(v for row in rows[: header.first_row - 1] for v in row if isinstance(v, str))
+        stem = Path(self.file).stem
+        by_sheet = (category_named(sheet) or category_named(title) or category_named(stem),
+                    class_named(sheet) or class_named(title) or class_named(stem))
         name_col = header.columns["name"]
+        heading = _heading(rows, header)
+        under_header = True  # column numbers (1 2 3 …) come right under a header
         for r in range(header.last_row + 1, len(rows) + 1):
             values = tuple(rows[r - 1])
             if is_empty(values):
                 continue
             if is_notes(values):
                 break
-            if is_index_row(values):
+            if repeats_header(values, heading):  # the header again, pasted from another page
+                under_header = True
                 continue
+            if under_header and is_index_row(values):
+                continue
+            under_header = False
             label = row_label(values, header)
             section = section_of(label) if label else None
             cells = Cells(sheet, r, values, header, self.log, item=section is None,
@@ -167,6 +252,13 @@ class _Run:
                                     f"{column_letter(label_col + 1)}{r}"))
                 continue
             name = squeeze(cells.raw(name_col))
+            if name and _PART.match(name):
+                self.log.warning("part_row", f"Row {r} of sheet {sheet} ('{shown(name)}') is a part of "
+                                 "the project above it, not a project of its own; it was not read.",
+                                 sheet=sheet, cell=f"{name_col.letter}{r}", found=name)
+                continue
+            if name:
+                name = _MARKS.sub("", _ORDINAL.sub("", _MARKS.sub("", name)))
             if not name or not _HAS_WORD.search(name):
                 if any(cells.raw(c) is not None for c in header.numeric()):
                     self.log.warning("unnamed_row", f"Row {r} of sheet {sheet} has figures but no "
@@ -176,9 +268,37 @@ class _Run:
             figures = _figures(cells, header, claim=False)
             tally.item(figures)
             context = (tally.context("category"), tally.context("klass"))
-            self.result.projects.append(_project(self.file, cells, name, figures, context, by_sheet))
+            project = _project(self.file, cells, name, figures, context, by_sheet)
+            figures.kinds = {"category": project.category, "klass": project.annex_class}
+            self.result.projects.append(project)
             self.name_cells.append(f"{name_col.letter}{r}")
+            if r in hidden_rows:
+                cell = f"{name_col.letter}{r}"
+                self.log.warning("hidden_row", f"Row {r} of sheet {sheet} is hidden in the workbook; "
+                                 f"its project '{name}' was read all the same (check that it belongs "
+                                 "to the plan).", sheet=sheet, cell=cell, found=name)
         tally.finish()
+
+
+def _heading(rows: list[list], header: Header) -> list[tuple[dict[int, str], int]]:
+    """The header's rows as labels by column, with the number of votes a repeat needs."""
+    heading = []
+    for r in range(header.first_row, header.last_row + 1):
+        labels = {i: t for i, v in enumerate(rows[r - 1]) if (t := norm(v))}
+        heading.append((labels, max(2, -(-len(labels) * 3 // 5))))
+    return heading
+
+
+def repeats_header(values: tuple, heading: list[tuple[dict[int, str], int]]) -> bool:
+    """A row that repeats a row of the header (a header pasted again for a second page)."""
+    for labels, needed in heading:
+        if len(labels) < 2:
+            continue
+        same = sum(1 for i, label in labels.items()
+                   if i < len(values) and values[i] is not None and norm(values[i]) == label)
+        if same >= needed:
+            return True
+    return False
 
 
 def _fill_down(rows: list[list], merges: list[tuple[int, int, int, int]], header: Header) -> None:
@@ -265,10 +385,10 @@ def _period(cells: Cells, total: Decimal | None) -> Decimal | None:
     h = cells.header
     col = h.get("period")
     years = h.years
-    if col is not None:
-        years = [y for y in h.years if y.group == col.group]
-        if "十四五" in col.label and col.group:
-            years = [y for y in years if y.year is not None and 2021 <= y.year <= 2025]
+    if col is not None:  # the years under the same heading, else all; within the period's span
+        years = [y for y in h.years if col.group and y.group == col.group] or h.years
+        if span := period_span(f"{col.group} {col.label}"):
+            years = [y for y in years if y.year is not None and span[0] <= y.year <= span[1]]
     read = [cells.number(y) for y in years]
     known = all(state is not None and state is not NumState.TBD for _, state in read)
     year_sum = sum((v for v, _ in read if v is not None), Decimal(0))

@@ -13,20 +13,32 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from projtrack.core.money import NumberFormatError, NumState, normalize_text, read_number
-from projtrack.core.units import DateFormatError, parse_area_m2, parse_year, parse_year_range
+from projtrack.core.units import (
+    DateFormatError,
+    parse_area_m2,
+    parse_date,
+    parse_year,
+    parse_year_range,
+)
 
 from .headers import Column, Header
 from .model import ERROR, WARNING, IssueLog, place, shown
 
-_ORD = r"(?:[一二三四五六七八九十]+[、.,]?|\(?[一二三四五六七八九十\d]+\)[、.]?|\d+[、.])?"
-_COUNT = r"(?:\((?:共|计|合计)?(?P<count>\d+)(?:个|项|所)?(?:项目)?\)|共?(?P<count2>\d+)(?:个|项))?"
+_ORD = (r"(?P<of>其中[:、]?)?(?:(?P<o0>[一二三四五六七八九十]+[、.,]?)|(?P<o1>\(?[一二三四五六七八九十]+\)[、.]?)"
+        r"|(?P<o3>\(?\d+\)[、.]?)|(?P<o2>\d+[、.]?))?")
+_CATEGORY_LEVEL = frozenset({  # words naming a whole category (others name a part of one: 初中)
+    "中小学", "基础教育", "幼儿园", "学前教育", "学前", "职业教育", "职教", "中职", "特殊教育", "特教",
+    "其他", "其它"})
+_COUNT = (r"(?:\((?:共|计|合计)?(?P<count>\d+)(?:个|项|所)?(?:项目)?(?:[,;、:][^()]*)?\)"
+          r"|共?(?P<count2>\d+)(?:个|项)|\([^()\d]*\))?")  # "(9个)", "(9个,总投资3.2亿元)", "(储备)"
 _SUB = r"(?P<sub>小计|合计)?"
 _CATEGORY_RE = re.compile(
-    _ORD + r"(?P<word>中小学|义务教育|普通高中|高中|基础教育|幼儿园|学前教育|学前|职业教育|职教|中职"
-    r"|特殊教育|特教|其他|其它)(?:教育)?(?:类|学校)?(?:建设)?(?:项目)?(?:类)?" + _SUB + _COUNT)
+    _ORD + r"(?P<word>中小学|义务教育|普通高中|高中|基础教育|初中|小学|中学|九年一贯制|幼儿园|学前教育"
+    r"|学前|职业教育|职业高中|职业中学|职业中专|职业学校|职教|中职|职高|技工|特殊教育|特教|其他|其它)"
+    r"(?:教育)?(?:阶段|段)?(?:类)?(?:学校|校)?(?:教育)?(?:设施)?(?:建设)?(?:项目)?(?:类)?" + _SUB + _COUNT)
 _CLASS_RE = re.compile(
-    _ORD + r"(?P<word>续建|计划新开工|新开工|计划开工|开工|前期工作|前期)(?:类)?(?:项目)?(?:类)?"
-    + _SUB + _COUNT)
+    _ORD + r"(?P<word>续建|计划新开工|新开工|计划开工|开工|新建|前期储备|前期工作|前期|储备|谋划|预备)"
+    r"(?:类)?(?:项目)?(?:类)?(?:工程)?" + _SUB + _COUNT)
 _TOTAL_RE = re.compile(_ORD + r"(?:全县|全部|项目)?(?P<word>总计|合计|共计|总合计|小计)(?:项目)?" + _COUNT)
 _NOTES_RE = re.compile(r"^(?:注|附注|备注|说明|填表说明)[0-9一:;、.]|^(?:填报|制表|审核|联系|负责)")
 _QUOTES = str.maketrans("", "", "“”‘’\"'")
@@ -34,7 +46,7 @@ _NONE_TEXT = frozenset({"—", "——", "-", "--", "/", "／", "无", "―", "�
 
 _CATEGORY_WORDS = (  # contains-match, in this order, for column values and sheet names
     ("幼儿园", re.compile(r"幼儿园|学前|幼教|幼儿")),
-    ("职业教育", re.compile(r"职业|职教|中职|职高|技工")),
+    ("职业教育", re.compile(r"职业高中|职业中学|职业中专|职业|职教|中职|职高|技工")),
     ("特殊教育", re.compile(r"特殊教育|特教|特殊学校")),
     ("中小学", re.compile(r"中小学|义务教育|高中|小学|初中|中学|普高|九年一贯|基础教育")),
     ("其他", re.compile(r"其他|其它")),
@@ -44,6 +56,7 @@ _CLASS_WORDS = (
     ("新开工", re.compile(r"新开工|开工|新建开工")),
     ("前期", re.compile(r"前期|谋划|储备")),
 )
+_SECTION_CLASS = {"新建": "新开工", "预备": "前期"}  # words that name a class only as a section row
 
 
 def category_of(text: str | None) -> str | None:
@@ -60,6 +73,33 @@ def class_of(text: str | None) -> str | None:
     return next((klass for klass, rule in _CLASS_WORDS if rule.search(text)), None)
 
 
+def _only(text: str | None, words: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    """The one value that ``text`` names, or None when it names none or several ("中小学幼儿园").
+    A matched word is blanked before the next rule, so "职业高中" is not also a 高中."""
+    if not text:
+        return None
+    text = normalize_text(text)
+    found = set()
+    for value, rule in words:
+        if rule.search(text):
+            found.add(value)
+            text = rule.sub("□", text)
+    return found.pop() if len(found) == 1 else None
+
+
+def category_named(text: str | None) -> str | None:
+    """The category a sheet name, a title or a file name names, if it names exactly one
+    ("基础教育" may include kindergartens: it names none)."""
+    if text and "基础教育" in normalize_text(text):
+        return None
+    return _only(text, _CATEGORY_WORDS)
+
+
+def class_named(text: str | None) -> str | None:
+    """The annex class a sheet name, a title or a file name names, if exactly one."""
+    return _only(text, _CLASS_WORDS)
+
+
 @dataclass(frozen=True)
 class Section:
     kind: str  # "total" (the whole sheet), "subtotal" (the innermost group), "category", "klass"
@@ -67,6 +107,9 @@ class Section:
     closing: bool  # labelled 小计/合计: a claim about the items above it
     count: int | None  # "(9个)"
     label: str
+    of_which: bool = False  # "其中:续建项目": a claim about every item of that class on the sheet
+    rank: int | None = None  # the depth its numbering shows: 一、 0, (一) 1, 1. 2, (1) 3
+    exact: bool = True  # the word names the whole category ("初中" is a part of 中小学)
 
 
 def section_of(label: str) -> Section | None:
@@ -79,11 +122,19 @@ def section_of(label: str) -> Section | None:
             continue
         count = m["count"] or m["count2"]
         word = m["word"]
+        rank = next((n for n in range(4) if m[f"o{n}"]), None)
         if kind == "total":
+            if m["of"]:
+                return None
             kind = "subtotal" if word == "小计" else "total"
-            return Section(kind, None, True, int(count) if count else None, label)
-        value = category_of(word) if kind == "category" else class_of(word)
-        return Section(kind, value, bool(m["sub"]), int(count) if count else None, label)
+            return Section(kind, None, True, int(count) if count else None, label, rank=rank)
+        if kind == "category":
+            value = category_of(word)
+        else:
+            value = _SECTION_CLASS.get(word) or class_of(word)
+        return Section(kind, value, bool(m["sub"]), int(count) if count else None, label,
+                       of_which=bool(m["of"]), rank=rank,
+                       exact=kind != "category" or word in _CATEGORY_LEVEL)
     return None
 
 
@@ -120,14 +171,28 @@ def is_notes(values: tuple) -> bool:
         _NOTES_RE.match(normalize_text(filled[0])))
 
 
+_INDEX_TOKEN = re.compile(r"\(?(\d{1,3})\)?(?:=[\d+\-*/×÷()]+)?|[a-z]|[甲乙丙丁戊己庚辛]")
+
+
 def is_index_row(values: tuple) -> bool:
-    """A row numbering the columns under the header: 1 2 3 … or 甲 乙 1 2 …"""
+    """A row numbering the columns under the header: 1 2 3 …, 甲 乙 1 2 3=4+5 …, (1) (2) …,
+    ① ② …, A B C …"""
     filled = [v for v in values if v is not None and str(v).strip()]
-    ints = [int(v) for v in filled if isinstance(v, (int, float)) and not isinstance(v, bool)
-            and float(v).is_integer()]
-    words = [v for v in filled if isinstance(v, str) and normalize_text(v) in ("甲", "乙", "丙", "丁")]
-    return len(filled) >= 3 and len(ints) + len(words) == len(filled) and ints == sorted(ints) and (
-        len(set(ints)) == len(ints))
+    numbers = []
+    for value in filled:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (int, float)):
+            if not float(value).is_integer():
+                return False
+            numbers.append(int(value))
+            continue
+        m = _INDEX_TOKEN.fullmatch(normalize_text(str(value)).lower())
+        if not m:
+            return False
+        if m[1] is not None:
+            numbers.append(int(m[1]))
+    return len(filled) >= 3 and numbers == sorted(set(numbers)) and all(n <= 200 for n in numbers)
 
 
 @dataclass
@@ -217,39 +282,115 @@ class Cells:
         return value, NumState.VALUE
 
     def years(self) -> tuple[int | None, int | None]:
+        """Start and end year from 建设起止年限, or 开工/竣工 columns, completed by a duration
+        (建设工期) where one is missing.  Either may be None (unknown)."""
+        start = end = duration = None
+        duration_col: Column | None = None
         col = self.header.get("years")
-        if col is not None:
-            raw = self.raw(col)
-            if _text(raw) is None:
+        if col is not None and _text(self.raw(col)) is not None:
+            span = self._span(col, "which is not a start–end year range")
+            if span is None:
                 return None, None
-            if isinstance(raw, (dt.date, dt.datetime)):
-                return raw.year, raw.year
-            try:
-                span = parse_year_range(raw)
-            except DateFormatError:
-                self._report(ERROR, "bad_years", col, ", which is not a start–end year range", raw)
-                return None, None
-            return span.start_year, span.end_year
-        start, end = self._year("start"), self._year("end")
-        if start and end and end < start:
-            col = self.header.columns["end"]
-            self._report(ERROR, "bad_years", col, f", a completion year before the start year {start}",
-                         self.raw(col))
-            return start, None
+            if span[0] == "duration":
+                duration, duration_col = span[1], col
+            else:
+                start, end = span[1], span[2]
+        if start is None:
+            start = self._year("start")
+        if end is None:
+            end = self._year("end")
+            if start and end and end < start:
+                col = self.header.columns["end"]
+                self._report(ERROR, "bad_years", col,
+                             f", a completion year before the start year {start}", self.raw(col))
+                return start, None
+        col = self.header.get("duration")
+        if duration_col is None and col is not None and _text(self.raw(col)) is not None:
+            span = self._span(col, "which is neither a duration nor a start–end year range")
+            if span is not None and span[0] == "duration":
+                duration, duration_col = span[1], col
+            elif span is not None:
+                start, end = start or span[1], end or span[2]
+        if duration_col is not None and (start is None) != (end is None):
+            if isinstance(duration, int):
+                start, end = (start, start + duration - 1) if start else (end - duration + 1, end)
+        elif duration_col is not None and start is None and end is None:
+            raw = self.raw(duration_col)
+            cell = self.ref(duration_col)
+            self.log.warning(
+                "duration_only", f"Cell {place(self.sheet, cell)} ({duration_col.title}) holds "
+                f"'{shown(raw)}', a duration rather than the years of construction, and the sheet "
+                "has no start year to count it from; the start and end years are left unknown.",
+                sheet=self.sheet, cell=cell, found=raw)
         return start, end
+
+    def _span(self, col: Column, what: str) -> tuple[str, int | None, int | None] | None:
+        """("span", start, end), ("duration", years or None, None); None after an error."""
+        raw = self.raw(col)
+        try:
+            return read_span(raw)
+        except DateFormatError:
+            self._report(ERROR, "bad_years", col, f", {what}", raw)
+            return None
 
     def _year(self, name: str) -> int | None:
         col = self.header.get(name)
         raw = self.raw(col)
         if col is None or _text(raw) is None:
             return None
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and _SERIALS[0] <= raw <= _SERIALS[1]:
+            return parse_date(raw).year  # an Excel date serial without a date format
         try:
             return parse_year(raw)
         except DateFormatError:
             pass
         try:
-            span = parse_year_range(raw)
-            return span.start_year if name == "start" else span.end_year
+            span = read_span(raw)
+            if span[0] == "span":
+                year = span[1] if name == "start" else span[2]
+                if year is not None:
+                    return year
         except DateFormatError:
-            self._report(ERROR, "bad_years", col, ", which is not a year", raw)
-            return None
+            pass
+        if isinstance(raw, str) and (m := _LOOSE_YEAR.fullmatch(normalize_text(raw))):
+            return int(m[1])
+        self._report(ERROR, "bad_years", col, ", which is not a year", raw)
+        return None
+
+
+_DASH = "-—–―─~至到"
+_SERIALS = (32874, 73051)  # Excel day numbers of 1990-01-01 and 2100-01-01
+_OPEN_START = re.compile(  # "2021-", "2021年3月起", "2023年开工"
+    rf"(\d{{4}})年?(?:[.\-/年]?\d{{1,2}}月?份?)?(?:[{_DASH}]+|年?(?:起|开始|开工|动工|启动))")
+_END_ONLY = re.compile(  # "2023年竣工", "至2023年"
+    rf"(?:(\d{{4}})年?(?:[.\-/]?\d{{1,2}}月?份?)?(?:底|末|前|内)?(?:竣工|完工|建成|投用|交付|完成)"
+    rf"|[{_DASH}](\d{{4}})年?(?:[.\-/]?\d{{1,2}}月?份?)?)")
+_DURATION = re.compile(r"(?:约|计划)?(\d+(?:\.\d+)?)(年|个月|月|天|日)?")
+_LOOSE_YEAR = re.compile(  # a start or completion time: "2021年底", "2022年第三季度", "2024年8月底"
+    r"(\d{4})(?:年|[.\-/])?(?:第?[一二三四1-4]季度|[上下]半年|\d{1,2}月份?(?:[上中下]旬|底|初|末|中)?"
+    r"|年?底|年?初|年?末|内|前|后)?(?:开工|竣工|完工|建成|投用|前)?")
+
+
+def read_span(raw: object) -> tuple[str, int | None, int | None]:
+    """A 建设起止年限 or 建设工期 cell: ("span", start, end) with either year possibly None
+    ("2021-" → start only, "2023年竣工" → end only), or ("duration", whole years or None, None)
+    for "3", "3年", "36个月".  Raises DateFormatError."""
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return "span", raw.year, raw.year
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 0 < raw < 100:
+        return "duration", int(raw) if float(raw).is_integer() else None, None
+    try:
+        span = parse_year_range(raw)
+        return "span", span.start_year, span.end_year
+    except DateFormatError:
+        if not isinstance(raw, str):
+            raise
+    text = normalize_text(raw).replace("年度", "年")
+    if m := _OPEN_START.fullmatch(text):
+        return "span", int(m[1]), None
+    if m := _END_ONLY.fullmatch(text):
+        return "span", None, int(m[1] or m[2])
+    if (m := _DURATION.fullmatch(text)) and float(m[1]) < 100:
+        years = m[1].isdigit() and m[2] in (None, "年")
+        return "duration", int(m[1]) if years else None, None
+    raise DateFormatError(raw, "not a year range")

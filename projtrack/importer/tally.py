@@ -5,7 +5,8 @@ a heading row "一、中小学项目(44个)" opens a category group that lasts u
 heading; "(一)续建项目(9个)" opens a class group inside it.  A heading's figures and count are
 checked against the items of its group when the group closes.  A closing row ("小计",
 "中小学合计") is checked against the items of the group it ends (or the items since the last
-section row); a 总计/合计 row against every item of the sheet.
+section row); a 总计/合计 row against every item of the sheet, and a breakdown row ("其中:续建项目",
+"其中:幼儿园") against every item of the sheet in that class or category.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Figures:
     row: int
     values: dict[int, Decimal | None]
     uncertain: set[int] = field(default_factory=set)  # 待定 or unreadable: the sum is unknown
+    kinds: dict[str, str | None] = field(default_factory=dict)  # an item's category and class
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Group:
     value: str | None
     claims: list[Claim] = field(default_factory=list)
     items: list[Figures] = field(default_factory=list)
+    rank: int | None = None  # of its heading's numbering (一、 0, (一) 1, 1. 2, (1) 3)
 
 
 class Tally:
@@ -53,10 +56,11 @@ class Tally:
         self.items: list[Figures] = []
         self.recent: list[Figures] = []  # items since the last section row
         self.totals: list[Claim] = []
+        self.breakdowns: list[Claim] = []  # "其中:续建项目": every item of that class on the sheet
 
     def context(self, kind: str) -> str | None:
-        """The category or class of the group an item now falls in."""
-        return next((g.value for g in self.open if g.kind == kind), None)
+        """The category or class of the group an item now falls in (the innermost)."""
+        return next((g.value for g in reversed(self.open) if g.kind == kind), None)
 
     def item(self, figures: Figures) -> None:
         self.items.append(figures)
@@ -70,6 +74,9 @@ class Tally:
         if section.kind == "total":
             self.totals.append(claim)
             return
+        if section.of_which:
+            self.breakdowns.append(claim)
+            return
         if section.kind == "subtotal":
             if self.open and self.open[-1].items:
                 self._close_from(len(self.open) - 1, extra=claim)
@@ -81,8 +88,8 @@ class Tally:
         if section.kind not in self.order:
             self.order.append(section.kind)
         level = self.order.index(section.kind)
-        depth = next((i for i, g in enumerate(self.open) if self.order.index(g.kind) >= level),
-                     len(self.open))
+        depth = next((i for i, g in enumerate(self.open) if not _deeper(section.rank, g.rank) and (
+            self.order.index(g.kind) > level or g.kind == section.kind)), len(self.open))
         if section.closing:
             match = next((i for i, g in enumerate(self.open)
                           if g.kind == section.kind and g.value == section.value), None)
@@ -92,7 +99,7 @@ class Tally:
                 self._check(claim, recent)
             return
         self._close_from(depth)
-        self.open.append(Group(section.kind, section.value, [claim]))
+        self.open.append(Group(section.kind, section.value, [claim], rank=section.rank))
 
     def _close_from(self, index: int, extra: Claim | None = None) -> None:
         """Close the open groups from ``index`` inwards, checking their claims."""
@@ -108,6 +115,10 @@ class Tally:
         self._close_from(0)
         for claim in self.totals:
             self._check(claim, self.items)
+        for claim in self.breakdowns:
+            kind, value = claim.section.kind, claim.section.value
+            if claim.section.exact:
+                self._check(claim, [i for i in self.items if i.kinds.get(kind) == value])
 
     def _check(self, claim: Claim, items: list[Figures]) -> None:
         label = claim.section.label.replace("\n", "")
@@ -131,6 +142,11 @@ class Tally:
                 f"Subtotal {place(self.sheet, cell)} ({col.title}) of '{label}' says "
                 f"{to_plain(found)} but {_items(len(items))} to {to_plain(expected)}.",
                 sheet=self.sheet, cell=cell, found=to_plain(found), expected=to_plain(expected))
+
+
+def _deeper(rank: int | None, than: int | None) -> bool:
+    """A heading numbered (一) under one numbered 一、 is a part of it ("一、义务教育" › "(一)小学")."""
+    return rank is not None and than is not None and rank > than
 
 
 def _items(n: int) -> str:

@@ -42,6 +42,10 @@ _PROLOG_BYTES = 64 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD_MARKERS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le"))
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_ATTR = {name: re.compile(rb'\b' + name + rb'="(\d+)"') for name in (b"r", b"min", b"max")}
 _UNCACHED = re.compile(
     rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
     rb"\s*</(?:\w+:)?c>"
@@ -193,11 +197,14 @@ def _load(path: Path, data_only: bool):
 class SheetScan:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_row, min_col, max_row, max_col
     uncached_formulas: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)  # 1-based column numbers
 
 
 class Sheet:
     def __init__(self, book: Book, ws: ReadOnlyWorksheet):
         self.book, self._ws, self.name = book, ws, ws.title
+        self.hidden = getattr(ws, "sheet_state", "visible") in ("hidden", "veryHidden")
         self._part = str(getattr(ws, "_worksheet_path", "") or "").lstrip("/")
 
     def read_rows(self) -> list[tuple]:
@@ -237,6 +244,7 @@ class Sheet:
                         scan.merges.append((min_row, min_col, max_row, max_col))
                 if not scan.uncached_formulas and _UNCACHED.search(buf):
                     scan.uncached_formulas = True
+                _hidden(buf, scan)
                 tail = buf[-16384:]
         return scan
 
@@ -258,6 +266,19 @@ class Sheet:
         finally:
             wb.close()
         return found
+
+
+def _hidden(buf: bytes, scan: SheetScan) -> None:
+    """Hidden rows (<row r="12" hidden="1">) and columns (<col min="3" max="4" hidden="1"/>)."""
+    for m in _ROW_TAG.finditer(buf):
+        if _HIDDEN.search(m[1]) and (r := _ATTR[b"r"].search(m[1])) and len(scan.hidden_rows) < MAX_MERGES:
+            scan.hidden_rows.add(int(r[1]))
+    for m in _COL_TAG.finditer(buf):
+        if _HIDDEN.search(m[1]) and (lo := _ATTR[b"min"].search(m[1])):
+            hi = _ATTR[b"max"].search(m[1])
+            first = int(lo[1])
+            last = min(int(hi[1]) if hi else first, MAX_COLUMNS)
+            scan.hidden_columns.update(range(first, last + 1))
 
 
 @contextmanager

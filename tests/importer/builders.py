@@ -194,3 +194,41 @@ def replace_part(path: Path, part: str, data: bytes, out: Path | None = None) ->
         for info in src.infolist():
             zf.writestr(info.filename, data if info.filename == part else src.read(info.filename))
     return out
+
+
+@dataclass
+class Grid:
+    """A sheet laid out cell by cell, with what Excel and WPS add around a table."""
+
+    title: str
+    rows: list[list]
+    merges: list[str] = field(default_factory=list)
+    hidden_columns: list[str] = field(default_factory=list)  # letters
+    hidden_rows: list[int] = field(default_factory=list)
+    freeze: str | None = None  # e.g. "C6"
+    state: str = "visible"  # or "hidden", "veryHidden"
+    formats: dict[str, str] = field(default_factory=dict)  # cell → number format
+
+
+def save_grids(path: Path, *grids: Grid) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for grid in grids:
+        ws = wb.create_sheet(grid.title)
+        for r, line in enumerate(grid.rows, 1):
+            for c, value in enumerate(line, 1):
+                if value is not None:
+                    ws.cell(r, c, value)
+        for ref in grid.merges:
+            ws.merge_cells(ref)
+        for letter in grid.hidden_columns:
+            ws.column_dimensions[letter].hidden = True
+        for r in grid.hidden_rows:
+            ws.row_dimensions[r].hidden = True
+        for ref, fmt in grid.formats.items():
+            ws[ref].number_format = fmt
+        if grid.freeze:
+            ws.freeze_panes = grid.freeze
+        ws.sheet_state = grid.state
+    wb.save(path)
+    return path
