@@ -1,0 +1,135 @@
+"""The app's verbs: open a project, the data-entry forms, undo, import, as-of date, help.
+
+Each verb that needs a project takes the one under the cursor of the current view (or the
+project being viewed).  Reads and writes run in thread workers; the view is refreshed for the
+changed project only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual import work
+
+from projtrack.core.money import format_wan
+from projtrack.errors import ProjtrackError
+from projtrack.i18n import t
+from projtrack.services.entries import undo_last_entry
+from projtrack.tui.widgets.entry_forms import FORMS, FormContext
+
+
+class ActionsMixin:
+    """Mixed into ProjtrackApp (which provides store, as_of, lang, tr, reload)."""
+
+    def selected_project(self) -> int | None:
+        chooser = getattr(self.screen, "selected_project_id", None)
+        return chooser() if chooser else None
+
+    def open_project(self, project_id: int) -> None:
+        from projtrack.tui.screens.project import ProjectScreen
+
+        self.push_screen(ProjectScreen(project_id))
+
+    # --- forms ----------------------------------------------------------------------------------
+    def open_form(self, kind: str, **options: object) -> None:
+        pid = self.selected_project()
+        if pid is None:
+            self.notify(self.tr("msg.select_project"), severity="warning")
+            return
+        self._fetch_form(kind, pid, options)
+
+    @work(thread=True, group="form-context")
+    def _fetch_form(self, kind: str, pid: int, options: dict) -> None:
+        ctx = FormContext.fetch(self.store, pid, self.as_of, self.lang)
+        if ctx is None:
+            self.call_from_thread(self.notify, t("err.project_not_found", lang=self.lang, ref=pid),
+                                  severity="error")
+            return
+        form = FORMS[kind](ctx, **options)
+        self.call_from_thread(self.push_screen, form, lambda text: self._form_done(pid, text))
+
+    def _form_done(self, pid: int, text: str | None) -> None:
+        if text:
+            self.notify(text)
+            self.reload(pid)
+
+    def action_record_spend(self) -> None:
+        self.open_form("spend")
+
+    def action_set_milestone(self, name: str | None = None) -> None:
+        self.open_form("milestone", **({"name": name} if name else {}))
+
+    def action_set_phase(self) -> None:
+        self.open_form("phase")
+
+    def action_set_plan(self) -> None:
+        self.open_form("plan")
+
+    def action_edit_remarks(self) -> None:
+        self.open_form("remarks")
+
+    def action_add_progress(self) -> None:
+        self.open_form("progress")
+
+    # --- undo -----------------------------------------------------------------------------------
+    def action_undo(self) -> None:
+        from projtrack.tui.screens.dialogs import ConfirmDialog
+        from projtrack.tui.screens.project import ProjectScreen
+
+        pid = self.screen.project_id if isinstance(self.screen, ProjectScreen) else None
+        body = self.tr("undo.body_project", name=self.screen.project_name) if pid else \
+            self.tr("undo.body_any")
+        self.push_screen(ConfirmDialog(self.tr("undo.title"), body),
+                         lambda ok: ok and self._undo(pid))
+
+    @work(thread=True, group="undo")
+    def _undo(self, pid: int | None) -> None:
+        try:
+            rev = undo_last_entry(self.store, pid, origin="tui")
+        except ProjtrackError as exc:
+            self.call_from_thread(self.notify, exc.render(self.lang), severity="warning")
+            return
+        except SQLAlchemyError as exc:
+            self.call_from_thread(self.notify, t("err.database", lang=self.lang, why=exc),
+                                  severity="error")
+            return
+        text = t("msg.undone", lang=self.lang, id=rev.reverses_id, rid=rev.id,
+                 amount=format_wan(rev.amount))
+        self.call_from_thread(self.notify, text)
+        self.call_from_thread(self.reload, rev.project_id)
+
+    # --- as-of date, import, help ---------------------------------------------------------------
+    def action_change_as_of(self) -> None:
+        from projtrack.tui.widgets.settings_forms import AsOfForm
+
+        self.push_screen(AsOfForm(self.as_of),
+                         lambda iso: iso and self.set_as_of(dt.date.fromisoformat(iso)))
+
+    def action_import_annex(self) -> None:
+        from projtrack.tui.widgets.import_preview import ImportScreen
+
+        self.push_screen(ImportScreen(self.imports_dir), lambda done: done and self.reload())
+
+    def action_help(self) -> None:
+        from projtrack.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def _portfolio_screen(self):
+        from projtrack.tui.screens.portfolio import PortfolioScreen
+
+        await self.switch_mode("portfolio")
+        while not isinstance(self.screen, PortfolioScreen) and len(self.screen_stack) > 1:
+            await self.pop_screen()
+        return self.screen
+
+    async def action_filter(self) -> None:
+        screen = await self._portfolio_screen()
+        screen.action_focus_filter()
+
+    async def action_portfolio_do(self, action: str) -> None:
+        """Run a portfolio-view action (sort, group, quick filters) from anywhere."""
+        screen = await self._portfolio_screen()
+        await self.run_action(action, screen)

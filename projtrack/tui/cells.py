@@ -1,0 +1,139 @@
+"""Display cells as Rich Text: money right-aligned, rates against time progress, coloured flags.
+
+No Textual here.  Missing values show as "-" (an ASCII hyphen: "—" and "…" are ambiguous-width
+characters that misalign in terminals drawing them wide, see PITFALLS); long names are cut to
+their column with "..", measured in terminal cells (a Chinese character takes two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from projtrack.core.figures import MilestoneStatus
+from projtrack.core.money import format_rate, format_wan
+from projtrack.core.types import FlagRules
+from projtrack.i18n import t, term
+
+BLANK = "-"
+FLAG_STYLES = {"red": "bold #ffffff on #c62828", "yellow": "bold #000000 on #f9a825",
+               "green": "bold #ffffff on #2e7d32"}
+LEVEL_STYLES = {"red": "bold #ef5350", "yellow": "#fbc02d", "green": ""}
+
+
+def fit(text: str | None, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells (ending in "..")."""
+    text = text or ""
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 2:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + ".."
+
+
+def money(value: Decimal | None, decimals: int = 2, style: str = "") -> Text:
+    return Text(format_wan(value, decimals, blank=BLANK), style=style, justify="right")
+
+
+def number(value: Decimal | int | None, decimals: int = 0) -> Text:
+    if value is None:
+        return Text(BLANK, justify="right")
+    return Text(format_wan(Decimal(value), decimals, blank=BLANK), justify="right")
+
+
+def rate(value: Decimal | None, style: str = "") -> Text:
+    return Text(format_rate(value, blank=BLANK), style=style, justify="right")
+
+
+def points(value: Decimal | None) -> str:
+    """A difference of two rates in percentage points, signed: "+3.2" / "-28.4"."""
+    if value is None:
+        return BLANK
+    text = format_rate(value).rstrip("%")
+    return text if text.startswith("-") else "+" + text
+
+
+def behind_level(points_vs_time: Decimal | None, rules: FlagRules) -> str:
+    if points_vs_time is None:
+        return "green"
+    if -points_vs_time > rules.red_behind:
+        return "red"
+    if -points_vs_time > rules.yellow_behind:
+        return "yellow"
+    return "green"
+
+
+def rate_vs_time(rate_value: Decimal | None, points_vs_time: Decimal | None,
+                 rules: FlagRules) -> Text:
+    """Completion rate with its distance from time progress: "62.3% (-28.4)"."""
+    if rate_value is None:
+        return Text(BLANK, justify="right")
+    level = behind_level(points_vs_time, rules)
+    return Text(f"{format_rate(rate_value)} ({points(points_vs_time)})",
+                style=LEVEL_STYLES[level], justify="right")
+
+
+def variance_level(variance_rate: Decimal | None, rules: FlagRules) -> str:
+    if variance_rate is None or variance_rate >= 0:
+        return "green"
+    if -variance_rate > rules.red_behind:
+        return "red"
+    if -variance_rate > rules.yellow_behind:
+        return "yellow"
+    return "green"
+
+
+def variance(value: Decimal, variance_rate: Decimal | None, rules: FlagRules) -> Text:
+    return money(value, style=LEVEL_STYLES[variance_level(variance_rate, rules)])
+
+
+def flag(code: str, lang: str) -> Text:
+    return Text(f" {t('ui.flag.' + code, lang=lang)} ", style=FLAG_STYLES.get(code, ""))
+
+
+def date(value: dt.date | None) -> str:
+    return value.isoformat() if value else BLANK
+
+
+def milestone(m: MilestoneStatus | None, lang: str, width: int = 24) -> Text:
+    """The next milestone and its planned date; red when overdue."""
+    if m is None:
+        return Text(BLANK)
+    label = f"{fit(term(m.name, lang), width - 11)} {date(m.planned)}"
+    return Text(label, style=LEVEL_STYLES["red"] if m.overdue else "")
+
+
+def words(word: str | None, lang: str, width: int | None = None) -> str:
+    text = term(word, lang) if word else BLANK
+    return fit(text, width) if width else text
+
+
+def slip(days: int | None, overdue: bool = False) -> Text:
+    if days is None:
+        return Text(BLANK, justify="right")
+    style = LEVEL_STYLES["red"] if overdue or days > 30 else LEVEL_STYLES["yellow"] if days > 0 else ""
+    return Text(f"{days:+d}" if days else "0", style=style, justify="right")
+
+
+def bar(fraction: Decimal | None, width: int, style: str = "on #2e7d32",
+        marker: Decimal | None = None, empty: str = "on #3a3a3a") -> Text:
+    """A horizontal bar of coloured blank cells (safe in every terminal) for a fraction 0..1+;
+    ``marker`` (a fraction) draws a "|" at that position, e.g. time progress."""
+    def cells(part: Decimal) -> int:
+        return int((Decimal(part) * width).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    text = Text()
+    filled = 0 if fraction is None else max(0, min(width, cells(fraction)))
+    mark = None if marker is None else max(0, min(width - 1, cells(marker) - 1))
+    for i in range(width):
+        ch = "|" if i == mark else " "
+        text.append(ch, style=(style if i < filled else empty) + (" bold #ffffff" if ch == "|" else ""))
+    return text

@@ -1,0 +1,198 @@
+"""The portfolio table's rows: filter, sort, group and page a loaded Portfolio.
+
+Pure Python (no Textual), so it runs in a worker thread and is tested without an app.  Sorting
+is on raw values (Decimal, int, date, str) through a None-safe key: a missing figure sorts last
+in either direction.  Only one page of rows is handed to the table; the totals cover every row
+that passes the filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from projtrack.core.figures import GroupFigures
+from projtrack.core.types import CATEGORIES
+from projtrack.services.portfolio import Portfolio, ProjectView
+
+PAGE_SIZE = 200
+FLAG_ORDER = {"red": 0, "yellow": 1, "green": 2}
+
+
+def _next_date(v: ProjectView):
+    m = v.figures.next_milestone
+    return m.planned if m else None
+
+
+# column key → the raw value it sorts on
+SORT_KEYS: dict[str, Callable[[ProjectView], object]] = {
+    "flag": lambda v: FLAG_ORDER.get(v.figures.flag, 3),
+    "name": lambda v: v.facts.name,
+    "category": lambda v: CATEGORIES.index(v.facts.category) if v.facts.category in CATEGORIES else None,
+    "annex_class": lambda v: v.facts.annex_class,
+    "phase": lambda v: v.figures.phase,
+    "township": lambda v: v.facts.township,
+    "total_investment": lambda v: v.facts.total_investment,
+    "annual_plan": lambda v: v.figures.annual_plan,
+    "actual_this_year": lambda v: v.figures.actual_this_year,
+    "rate": lambda v: v.figures.points_vs_time,
+    "actual_to_date": lambda v: v.figures.actual_to_date,
+    "variance": lambda v: v.figures.variance,
+    "land_mu": lambda v: v.facts.land_mu,
+    "new_places": lambda v: v.facts.new_places,
+    "next_milestone": _next_date,
+    "id": lambda v: v.id,
+}
+
+
+def sort_views(views: list[ProjectView], column: str, descending: bool = False) -> list[ProjectView]:
+    """Stable sort on the raw value; None (and unknown) last whichever the direction."""
+    get = SORT_KEYS.get(column, SORT_KEYS["id"])
+    known = [v for v in views if get(v) is not None]
+    missing = [v for v in views if get(v) is None]
+    known.sort(key=lambda v: (get(v), v.id), reverse=descending)  # type: ignore[arg-type,return-value]
+    return known + missing
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the officer asked to see."""
+
+    text: str = ""
+    category: str | None = None
+    phase: str | None = None
+    annex_class: str | None = None
+    flagged_only: bool = False
+    show_withdrawn: bool = False
+    grouped: bool = True
+    sort: str = "id"
+    descending: bool = False
+    page: int = 0
+
+    def but(self, **changes: object) -> Query:
+        """A copy with ``changes``; any change but the page itself goes back to the first page."""
+        if "page" not in changes:
+            changes["page"] = 0
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: a project, or a group's subtotal row (``group`` is its key)."""
+
+    key: str
+    view: ProjectView | None = None
+    group: object = None
+    figures: GroupFigures | None = None
+
+
+@dataclass
+class Page:
+    query: Query
+    rows: list[Row]
+    first: int  # index of rows[0] among all display rows (0-based)
+    total_rows: int  # display rows, group rows included
+    project_count: int  # projects that pass the filter
+    totals: GroupFigures
+    page_size: int = PAGE_SIZE
+    ids: list[int] = field(default_factory=list)  # every project id that passes, in order
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total_rows // self.page_size))
+
+
+def haystack(v: ProjectView) -> str:
+    f = v.facts
+    parts = (f.name, f.township, f.responsible_unit, f.project_code, str(f.id))
+    return "".join("".join(p.split()).lower() for p in parts if p)
+
+
+class PortfolioIndex:
+    """A loaded portfolio with what a page needs, computed once and reused: a search text per
+    project, the order of every project for each sort asked for, and the totals (and category
+    subtotals) of each filter asked for.  So a new sort or page costs one pass over the
+    projects, and typing in the filter costs one pass plus the totals of what passes.
+    Safe to share between worker threads (a race only computes an entry twice)."""
+
+    def __init__(self, portfolio: Portfolio):
+        self.portfolio = portfolio
+        self._hay = {v.id: haystack(v) for v in portfolio.projects}
+        self._orders: dict[tuple[str, bool], list[ProjectView]] = {}
+        self._sums: dict[tuple, tuple[GroupFigures, dict | None]] = {}
+
+    def haystack_of(self, project_id: int) -> str:
+        return self._hay.get(project_id, "")
+
+    def order(self, column: str, descending: bool) -> list[ProjectView]:
+        key = (column, descending)
+        if key not in self._orders:
+            self._orders[key] = sort_views(list(self.portfolio.projects), column, descending)
+        return self._orders[key]
+
+    def select(self, q: Query, views: list[ProjectView] | None = None) -> list[ProjectView]:
+        """The projects that pass the filter, in the order of ``views`` (default: by id)."""
+        needle = "".join(q.text.split()).lower()
+        out = []
+        for v in self.portfolio.projects if views is None else views:
+            f, fig = v.facts, v.figures
+            if not q.show_withdrawn and f.status == "withdrawn":
+                continue
+            if q.category and (f.category or "其他") != q.category:
+                continue
+            if q.phase and fig.phase != q.phase:
+                continue
+            if q.annex_class and f.annex_class != q.annex_class:
+                continue
+            if q.flagged_only and fig.flag == "green":
+                continue
+            if needle and needle not in self._hay[v.id]:
+                continue
+            out.append(v)
+        return out
+
+    def sums(self, q: Query, views: list[ProjectView]) -> tuple[GroupFigures, dict]:
+        """Totals and category subtotals of the filtered projects (any order)."""
+        key = (q.text, q.category, q.phase, q.annex_class, q.flagged_only, q.show_withdrawn)
+        if len(self._sums) > 64:
+            self._sums.clear()
+        if key not in self._sums:
+            self._sums[key] = (self.portfolio.totals(views), None)
+        totals, groups = self._sums[key]
+        if q.grouped and groups is None:
+            groups = self.portfolio.by_category(views)
+            self._sums[key] = (totals, groups)
+        return totals, groups or {}
+
+    def page(self, q: Query, page_size: int = PAGE_SIZE) -> Page:
+        views = self.select(q, self.order(q.sort, q.descending))
+        totals, groups = self.sums(q, views)
+        rows: list[Row] = []
+        if q.grouped:
+            by_cat: dict[object, list[ProjectView]] = {}
+            for v in views:
+                by_cat.setdefault(v.facts.category or "其他", []).append(v)
+            for key in sorted(by_cat, key=lambda k: CATEGORIES.index(k) if k in CATEGORIES else 99):
+                rows.append(Row(f"group:{key}", group=key, figures=groups.get(key)))
+                rows.extend(Row(str(v.id), view=v) for v in by_cat[key])
+            views = [r.view for r in rows if r.view is not None]
+        else:
+            rows = [Row(str(v.id), view=v) for v in views]
+        pages = max(1, -(-len(rows) // page_size))
+        page = min(max(q.page, 0), pages - 1)
+        first = page * page_size
+        return Page(query=replace(q, page=page), rows=rows[first:first + page_size], first=first,
+                    total_rows=len(rows), project_count=len(views), totals=totals,
+                    page_size=page_size, ids=[v.id for v in views])
+
+
+def ranked_by_variance(portfolio: Portfolio) -> list[ProjectView]:
+    """Active projects, most behind plan first: by variance (万元), then variance rate."""
+    views = [v for v in portfolio.projects if v.facts.status != "withdrawn"]
+
+    def key(v: ProjectView) -> tuple:
+        rate = v.figures.variance_rate
+        return (v.figures.variance, rate if rate is not None else Decimal(0), v.id)
+
+    return sorted(views, key=key)

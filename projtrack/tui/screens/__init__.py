@@ -1,0 +1,1 @@
+"""The views (portfolio, project, milestones, variance, targets) and the help screen."""

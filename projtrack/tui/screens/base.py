@@ -1,0 +1,94 @@
+"""A top-level view: header (with the as-of date), navigation line, body, footer.
+
+A view registers with the app; when the portfolio changes it recomputes its data in a worker
+(at once if it is on screen, else when it is next shown), and when the language changes it
+recomposes and redraws from the data it already holds.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from projtrack.tui.keys import translate_bindings
+from projtrack.tui.widgets.nav import NavBar
+
+
+class ViewScreen(Screen):
+    VIEW = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stale = False
+
+    @property
+    def tr(self):
+        return self.app.tr
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="=")
+        yield NavBar(self.VIEW or self.app.current_mode)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.lang)
+        self.app.views.add(self)
+        if self.app.portfolio is not None:
+            self.refresh_data(None)
+        else:
+            self.show_loading(True)
+
+    def on_unmount(self) -> None:
+        self.app.views.discard(self)
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh_data(None)
+
+    def portfolio_changed(self, project_id: int | None) -> None:
+        self.show_loading(False)
+        if self.is_current:
+            self.refresh_data(project_id)
+        else:
+            self._stale = True
+
+    async def relabel(self) -> None:
+        """Recompose in the new language, keeping the data and the focus."""
+        focused = self.focused.id if self.focused is not None else None
+        await self.recompose()
+        translate_bindings(self, self.app.lang)
+        self.redraw()
+        target = next(iter(self.query(f"#{focused}")), None) if focused else None
+        if target is None and self.AUTO_FOCUS:
+            target = next(iter(self.query(self.AUTO_FOCUS)), None)
+        if target is not None and target.focusable:
+            target.focus()
+
+    def show_loading(self, on: bool) -> None:
+        """Say "loading" in the header (not by covering a widget: that would take its focus)."""
+        self.sub_title = f"{self.app.sub_title}  {self.tr('loading')}" if on else None
+
+    def refresh_data(self, project_id: int | None) -> None:
+        """Recompute what the view shows (in a worker), then redraw."""
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Fill the widgets from the data already computed; no queries."""
+
+    def ensure_focus(self) -> None:
+        """Focus the view's main widget when nothing has focus (e.g. it was loading when the
+        screen was shown), so the keys and the footer are always the same."""
+        if self.focused is None and self.AUTO_FOCUS:
+            target = next(iter(self.query(self.AUTO_FOCUS)), None)
+            if target is not None and target.focusable:
+                target.focus()
+
+    def selected_project_id(self) -> int | None:
+        """The project the data-entry actions apply to (the cursor's), if any."""
+        return None

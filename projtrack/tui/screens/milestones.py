@@ -1,0 +1,151 @@
+"""节点: portfolio milestones — overdue, due within 14 and 30 days, done in the last 30 days —
+and the timeline of every project by quarter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from projtrack.core.types import MILESTONES
+from projtrack.services.portfolio import Portfolio
+from projtrack.tui import cells as c
+from projtrack.tui.schedule import SECTION_LIMIT, SECTIONS, due_lists, quarter, span, timeline_rows
+from projtrack.tui.screens.base import ViewScreen
+from projtrack.tui.widgets.timeline import EN_MARKS, Timeline
+
+
+class ScheduleReady(Message):
+    def __init__(self, portfolio: Portfolio, lists: dict, rows: list, years: tuple[int, int]):
+        super().__init__()
+        self.portfolio, self.lists, self.rows, self.years = portfolio, lists, rows, years
+
+
+class MilestonesScreen(ViewScreen):
+    VIEW = "milestones"
+    AUTO_FOCUS = "#due"
+    BINDINGS = [
+        Binding("enter", "open", "ui.key.open"),
+        Binding("tab", "app.focus_next", "ui.key.next_pane", show=False),
+        Binding("e", "app.record_spend", "ui.key.spend", show=False),
+        Binding("m", "milestone", "ui.key.milestone"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: ScheduleReady | None = None
+        self.tab = "tab-due"
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(initial=self.tab, id="tabs"):
+            with TabPane(self.tr("milestones.tab_list"), id="tab-due"):
+                yield DataTable(id="due", cursor_type="row", zebra_stripes=True)
+            with TabPane(self.tr("milestones.tab_timeline"), id="tab-timeline"):
+                yield Timeline(id="timeline")
+                yield Static(id="legend")
+
+    def refresh_data(self, project_id: int | None) -> None:
+        if self.app.portfolio is not None:
+            self._compute(self.app.portfolio)
+
+    @work(thread=True, exclusive=True, group="schedule")
+    def _compute(self, portfolio: Portfolio) -> None:
+        first, last = span(portfolio)
+        self.post_message(ScheduleReady(portfolio, due_lists(portfolio),
+                                        timeline_rows(portfolio, first), (first, last)))
+
+    def on_schedule_ready(self, message: ScheduleReady) -> None:
+        self.data = message
+        self.redraw()
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        self.tab = event.pane.id or self.tab
+
+    def redraw(self) -> None:
+        if self.data is None:
+            return
+        self._due_table()
+        first, last = self.data.years
+        self.query_one("#timeline", Timeline).set_rows(
+            self.data.rows, first, last, quarter(self.data.portfolio.as_of, first), self.app.lang)
+        self.query_one("#legend", Static).update(self._legend())
+        self.ensure_focus()
+
+    def _due_table(self) -> None:
+        tr = self.tr
+        table = self.query_one("#due", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        for key in ("col.project", "col.milestone", "col.planned", "col.actual", "col.slip",
+                    "col.phase", "col.township"):
+            table.add_column(tr(key), key=key)
+        for section in SECTIONS:
+            items = self.data.lists[section]
+            head = tr("milestones." + section, n=len(items))
+            table.add_row(Text(head, style="bold #90caf9"), "", "", "", "", "", "", key=f"section:{section}")
+            for d in items[:SECTION_LIMIT]:
+                m = d.milestone
+                style = c.LEVEL_STYLES["red"] if m.overdue else ""
+                table.add_row(Text(c.fit(d.view.facts.name, 30), style=style), self.app.term(m.name),
+                              c.date(m.planned), c.date(m.actual), c.slip(m.slip_days, m.overdue),
+                              self.app.term(d.view.figures.phase), d.view.facts.township or c.BLANK,
+                              key=f"{d.view.id}:{m.name}")
+            if len(items) > SECTION_LIMIT:
+                table.add_row(Text(tr("milestones.more", n=len(items) - SECTION_LIMIT), style="dim"),
+                              "", "", "", "", "", "", key=f"more:{section}")
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
+
+    def _legend(self) -> Text:
+        lang = self.app.lang
+        text = Text()
+        text.append("    ", style="on #455a64")
+        text.append(" " + self.tr("timeline.planned") + "  ")
+        text.append("    ", style="on #8e2424")
+        text.append(" " + self.tr("timeline.late") + "  ")
+        text.append(self.tr("timeline.done"), style="bold #a5d6a7")
+        text.append(" ")
+        text.append(self.tr("timeline.overdue"), style="bold #ffffff on #c62828")
+        text.append(" ")
+        text.append(self.tr("timeline.pending"), style="bold")
+        text.append("\n")
+        keys = [f"{n[0] if lang == 'zh' else EN_MARKS[n]}={self.app.term(n)}" for n in MILESTONES]
+        text.append("  ".join(keys), style="dim")
+        return text
+
+    def selected_project_id(self) -> int | None:
+        if self.tab == "tab-timeline":
+            return self.query_one("#timeline", Timeline).selected_project_id()
+        table = self.query_one("#due", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        head = key.split(":", 1)[0]
+        return int(head) if head.isdigit() else None
+
+    def selected_milestone(self) -> str | None:
+        table = self.query_one("#due", DataTable)
+        if self.tab != "tab-due" or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        return key.split(":", 1)[1] if key[:1].isdigit() else None
+
+    def action_milestone(self) -> None:
+        self.app.action_set_milestone(self.selected_milestone())
+
+    def action_open(self) -> None:
+        pid = self.selected_project_id()
+        if pid is not None:
+            self.app.open_project(pid)
+
+    @on(DataTable.RowSelected, "#due")
+    def _selected(self) -> None:
+        self.action_open()
+
+    @on(Timeline.Opened)
+    def _timeline_open(self, event: Timeline.Opened) -> None:
+        self.app.open_project(event.project_id)

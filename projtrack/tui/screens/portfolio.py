@@ -1,0 +1,252 @@
+"""项目总览: one row per project, grouped by category with subtotal rows or flat; a filter that
+narrows as you type, quick filters, sort by any column, totals of what is shown, one page of rows
+at a time (the filter, sort and paging run on the loaded portfolio in a worker)."""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+from textual.worker import get_current_worker
+
+from projtrack.core.types import ANNEX_CLASSES, CATEGORIES, PHASES
+from projtrack.tui import rows as R
+from projtrack.tui.model import Page, PortfolioIndex, Query
+from projtrack.tui.screens.base import ViewScreen
+from projtrack.tui.widgets.table import PagedTable, widths
+
+CYCLES = {"category": (None, *CATEGORIES), "phase": (None, *PHASES),
+          "annex_class": (None, *ANNEX_CLASSES)}
+
+
+class PageReady(Message):
+    def __init__(self, page: Page, rows: list, col_widths: list[int], seconds: float,
+                 cursor: str | int | None) -> None:
+        super().__init__()
+        self.page, self.rows, self.col_widths = page, rows, col_widths
+        self.seconds, self.cursor = seconds, cursor
+
+
+class PortfolioScreen(ViewScreen):
+    VIEW = "portfolio"
+    AUTO_FOCUS = "#table"
+    BINDINGS = [
+        Binding("slash", "focus_filter", "ui.key.filter"),
+        Binding("escape", "leave_filter", "ui.key.leave_filter", show=False),
+        Binding("enter", "open", "ui.key.open"),
+        Binding("s", "sort", "ui.key.sort"),
+        Binding("S", "reverse", "ui.key.reverse", show=False),
+        Binding("g", "toggle('grouped')", "ui.key.group"),
+        Binding("f", "toggle('flagged_only')", "ui.key.flagged"),
+        Binding("w", "toggle('show_withdrawn')", "ui.key.withdrawn", show=False),
+        Binding("c", "cycle('category')", "ui.key.category", show=False),
+        Binding("t", "cycle('phase')", "ui.key.phase_filter", show=False),
+        Binding("a", "cycle('annex_class')", "ui.key.annex_class", show=False),
+        Binding("x", "clear_filters", "ui.key.clear", show=False),
+        Binding("right_square_bracket", "page(1)", "ui.key.next_page", show=False),
+        Binding("left_square_bracket", "page(-1)", "ui.key.prev_page", show=False),
+        Binding("e", "app.record_spend", "ui.key.spend"),
+        Binding("m", "app.set_milestone", "ui.key.milestone"),
+        Binding("p", "app.set_phase", "ui.key.phase", show=False),
+        Binding("y", "app.set_plan", "ui.key.plan", show=False),
+        Binding("r", "app.edit_remarks", "ui.key.remarks", show=False),
+        Binding("v", "app.add_progress", "ui.key.progress", show=False),
+        Binding("u", "app.undo", "ui.key.undo", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_state = Query()
+        self.page: Page | None = None
+        self.page_rows: list = []
+        self.col_widths: list[int] = []
+        self.filter_seconds: float | None = None  # the worker's part of the last page
+        self.response_seconds: float | None = None  # from the ask to the table repainted
+        self._asked = perf_counter()
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="filter-line"):
+            yield Label(self.tr("portfolio.filter_label"), id="filter-label")
+            yield Input(value=self.query_state.text, placeholder=self.tr("portfolio.filter_hint"),
+                        id="filter")
+        yield Static(id="quick")
+        yield PagedTable(id="table", fixed_columns=2)
+        yield Static(id="status")
+        yield Static(id="totals")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).cursor_blink = not self.app.steady
+        super().on_mount()
+
+    async def relabel(self) -> None:
+        await super().relabel()
+        self.refresh_data(None)  # the cells themselves are in the old language
+
+    # --- computing a page (worker) ------------------------------------------------------------
+    def refresh_data(self, project_id: int | None, cursor: str | int | None = None) -> None:
+        if self.app.index is None:
+            return
+        table = self.query_one("#table", PagedTable)
+        self._asked = perf_counter()
+        self._compute(self.app.index, self.query_state,
+                      cursor if cursor is not None else table.current_key())
+
+    @work(thread=True, exclusive=True, group="portfolio-page")
+    def _compute(self, index: PortfolioIndex, query: Query, cursor: str | int | None) -> None:
+        start = perf_counter()
+        lang, rules = self.app.lang, index.portfolio.rules
+        page = index.page(query)
+        cats = {k: i for i, k in enumerate(CATEGORIES)}
+        rows = R.page_rows(page.rows, cats, lang, rules)
+        labels = [str(lb) for lb in R.labels(lang)]
+        col_widths = widths(R.COLUMNS, rows, lang, labels)
+        if not get_current_worker().is_cancelled:
+            self.post_message(PageReady(page, rows, col_widths, perf_counter() - start, cursor))
+
+    def on_page_ready(self, message: PageReady) -> None:
+        if message.page.query.but(page=0) != self.query_state.but(page=0):
+            return  # the officer has typed on since
+        self.page, self.page_rows = message.page, message.rows
+        self.col_widths, self.filter_seconds = message.col_widths, message.seconds
+        self.query_state = message.page.query
+        self.redraw(message.cursor)
+        asked = self._asked
+        self.call_after_refresh(lambda: setattr(self, "response_seconds", perf_counter() - asked))
+
+    # --- drawing --------------------------------------------------------------------------------
+    def redraw(self, cursor: str | int | None = None) -> None:
+        self.query_one("#quick", Static).update(self._quick_line())
+        page = self.page
+        table = self.query_one("#table", PagedTable)
+        if page is None:
+            return
+        lang, q = self.app.lang, page.query
+        table.show(R.COLUMNS, R.labels(lang, q.sort if q.sort != "id" else None, q.descending),
+                   self.page_rows, self.col_widths, cursor)
+        table.has_prev = page.first > 0
+        table.has_next = page.first + len(page.rows) < page.total_rows
+        rules = self.app.portfolio.rules if self.app.portfolio else None
+        self.query_one("#totals", Static).update(
+            R.totals_text(page.totals, page.project_count, lang, rules))
+        self.query_one("#status", Static).update(self._status_line(page))
+        self.ensure_focus()
+
+    def _status_line(self, page: Page) -> str:
+        q = page.query
+        parts = [self.tr("portfolio.rows", first=f"{page.first + 1 if page.rows else 0:,}",
+                         last=f"{page.first + len(page.rows):,}", total=f"{page.total_rows:,}",
+                         page=q.page + 1, pages=page.pages)]
+        if q.sort != "id":
+            col = next(c for c in R.COLUMNS if c.key == q.sort)
+            parts.append(self.tr("portfolio.sorted", column=self.tr(col.label),
+                                 direction=self.tr("sort.desc" if q.descending else "sort.asc")))
+        parts.append(self.tr("portfolio.unit"))
+        return "  ".join(parts)
+
+    def _quick_line(self) -> Content:
+        q = self.query_state
+        chips = []
+        for field in ("category", "annex_class", "phase"):
+            value = getattr(q, field)
+            shown = self.app.term(value) if value else self.tr("quick.all")
+            chips.append((f"screen.cycle('{field}')", f"{self.tr('quick.' + field)}:{shown}",
+                          value is not None))
+        for field in ("flagged_only", "show_withdrawn", "grouped"):
+            on = getattr(q, field)
+            chips.append((f"screen.toggle('{field}')",
+                          f"{self.tr('quick.' + field)}:{self.tr('quick.yes' if on else 'quick.no')}",
+                          on if field != "grouped" else False))
+        parts = [Content.from_markup(f"[{'bold reverse ' if hot else ''}@click={action}] $label [/]",
+                                     label=label) for action, label, hot in chips]
+        return Content(" ").join(parts)
+
+    # --- actions ----------------------------------------------------------------------------------
+    def _ask(self, cursor: str | int | None = None, **changes: object) -> None:
+        self.query_state = self.query_state.but(**changes)
+        self.query_one("#quick", Static).update(self._quick_line())
+        self.refresh_data(None, cursor)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value != self.query_state.text:
+            self._ask(text=event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#table").focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_leave_filter(self) -> None:
+        self.query_one("#table").focus()
+
+    def action_toggle(self, field: str) -> None:
+        self._ask(**{field: not getattr(self.query_state, field)})
+
+    def action_cycle(self, field: str) -> None:
+        values = CYCLES[field]
+        now = getattr(self.query_state, field)
+        self._ask(**{field: values[(values.index(now) + 1) % len(values)]})
+
+    def action_clear_filters(self) -> None:
+        q = self.query_state
+        self.query_one("#filter", Input).value = ""
+        self._ask(text="", category=None, phase=None, annex_class=None, flagged_only=False,
+                  show_withdrawn=False, sort=q.sort, descending=q.descending)
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        target = self.page.query.page + step
+        if 0 <= target < self.page.pages:
+            self.query_state = self.query_state.but(page=target)
+            self.refresh_data(None, 0 if step > 0 else -1)
+
+    @on(PagedTable.PageRequest)
+    def _page_request(self, event: PagedTable.PageRequest) -> None:
+        self.action_page(event.step)
+
+    def sort_by(self, column: str, descending: bool | None = None) -> None:
+        q = self.query_state
+        if descending is None:
+            descending = not q.descending if q.sort == column else False
+        self._ask(sort=column, descending=descending)
+
+    def action_sort(self) -> None:
+        from projtrack.tui.screens.dialogs import PickDialog
+
+        options = [(c.key, self.tr(c.label)) for c in R.COLUMNS]
+        self.app.push_screen(PickDialog(self.tr("portfolio.sort_title"), options,
+                                        current=self.query_state.sort),
+                             lambda key: key and self.sort_by(key))
+
+    def action_reverse(self) -> None:
+        self._ask(descending=not self.query_state.descending)
+
+    @on(DataTable.HeaderSelected)
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_by(str(event.column_key.value))
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        pid = self.selected_project_id()
+        if pid is not None:
+            self.app.open_project(pid)
+        else:
+            key = self.query_one("#table", PagedTable).current_key()
+            if key and key.startswith("group:"):
+                self._ask(category=key.split(":", 1)[1], grouped=False)
+
+    def selected_project_id(self) -> int | None:
+        key = self.query_one("#table", PagedTable).current_key()
+        return int(key) if key and key.isdigit() else None

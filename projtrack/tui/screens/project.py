@@ -1,0 +1,166 @@
+"""项目详情: one project — a summary, then tabs: 概况 (annex facts, source cell, figures),
+投资 (plan and actual by year, the cumulative curve, the ledger), 节点 (milestones with slip),
+变更记录 (the audit trail).  Data is read in a worker; entries change it in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from projtrack.i18n import term
+from projtrack.tui import cells as c
+from projtrack.tui.detail import Detail, load_detail
+from projtrack.tui.screens.base import ViewScreen
+from projtrack.tui.widgets.charts import CurveChart
+from projtrack.tui.widgets.project_panels import facts_panel, summary
+
+
+class DetailReady(Message):
+    def __init__(self, detail: Detail | None) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class ProjectScreen(ViewScreen):
+    VIEW = ""  # highlights the view it was opened from
+    BINDINGS = [
+        Binding("escape", "back", "ui.key.back"),
+        Binding("e", "app.record_spend", "ui.key.spend"),
+        Binding("m", "app.set_milestone", "ui.key.milestone"),
+        Binding("p", "app.set_phase", "ui.key.phase"),
+        Binding("y", "app.set_plan", "ui.key.plan"),
+        Binding("r", "app.edit_remarks", "ui.key.remarks", show=False),
+        Binding("v", "app.add_progress", "ui.key.progress", show=False),
+        Binding("u", "app.undo", "ui.key.undo"),
+    ]
+
+    def __init__(self, project_id: int) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.detail: Detail | None = None
+        self.tab = "tab-facts"
+
+    @property
+    def project_name(self) -> str:
+        return self.detail.view.facts.name if self.detail else f"#{self.project_id}"
+
+    def compose_body(self) -> ComposeResult:
+        tr = self.tr
+        yield Static(id="summary")
+        with TabbedContent(initial=self.tab, id="tabs"):
+            with TabPane(tr("project.tab_facts"), id="tab-facts"):
+                yield VerticalScroll(Static(id="facts"), id="facts-scroll")
+            with TabPane(tr("project.tab_money"), id="tab-money"):
+                with Vertical():
+                    with Horizontal(id="money-top"):
+                        yield DataTable(id="years", cursor_type="row")
+                        yield CurveChart(id="curve")
+                    yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+            with TabPane(tr("project.tab_milestones"), id="tab-milestones"):
+                yield DataTable(id="milestones", cursor_type="row", zebra_stripes=True)
+            with TabPane(tr("project.tab_audit"), id="tab-audit"):
+                yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+
+    def refresh_data(self, project_id: int | None) -> None:
+        if project_id is None or project_id == self.project_id:
+            self._load(self.app.as_of)
+
+    @work(thread=True, exclusive=True, group="project-detail")
+    def _load(self, as_of: dt.date) -> None:
+        self.post_message(DetailReady(load_detail(self.app.store, self.project_id, as_of)))
+
+    def on_detail_ready(self, message: DetailReady) -> None:
+        self.detail = message.detail
+        self.redraw()
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        self.tab = event.pane.id or self.tab
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def selected_project_id(self) -> int | None:
+        return self.project_id
+
+    # --- drawing --------------------------------------------------------------------------------
+    def redraw(self) -> None:
+        d = self.detail
+        if d is None:
+            self.query_one("#summary", Static).update(self.tr("project.missing", id=self.project_id))
+            return
+        lang, rules = self.app.lang, self.app.rules
+        self.query_one("#summary", Static).update(summary(d, lang, rules))
+        self.query_one("#facts", Static).update(facts_panel(d, lang))
+        self._years(d)
+        self.query_one("#curve", CurveChart).set_curve(d.curve)
+        self._ledger(d)
+        self._milestones(d)
+        self._audit(d)
+
+    def _table(self, selector: str, labels: list[str]) -> DataTable:
+        table = self.query_one(selector, DataTable)
+        table.clear(columns=True)
+        for key in labels:
+            table.add_column(self.tr(key), key=key)
+        return table
+
+    def _years(self, d: Detail) -> None:
+        rules = self.app.rules
+        table = self._table("#years", ["col.year", "col.annual_plan", "col.actual_year", "col.rate_only"])
+        for row in d.years:
+            fig = row.figures
+            table.add_row(str(row.year), c.money(fig.annual_plan), c.money(fig.actual_this_year),
+                          c.rate(fig.annual_completion_rate,
+                                 c.LEVEL_STYLES[c.behind_level(fig.points_vs_time, rules)]
+                                 if row.year == self.app.as_of.year else ""),
+                          key=str(row.year))
+
+    def _ledger(self, d: Detail) -> None:
+        table = self._table("#ledger", ["col.entry", "col.date", "col.kind", "col.amount",
+                                        "col.running", "col.source", "col.note"])
+        running: dict[str, object] = {}
+        as_of = self.app.as_of
+        for e in d.ledger:
+            running[e.kind] = running.get(e.kind, 0) + e.amount
+            dim = "dim" if e.entry_date > as_of else ""
+            note = e.note or ""
+            if e.reverses_id:
+                note = self.tr("project.reverses", id=e.reverses_id) + (" " + note if note else "")
+            table.add_row(Text(f"#{e.id}", style=dim), Text(e.entry_date.isoformat(), style=dim),
+                          Text(term(e.kind, self.app.lang), style=dim),
+                          c.money(e.amount, style=dim or ("#ef5350" if e.amount < 0 else "")),
+                          c.money(running[e.kind], style=dim), term(e.source, self.app.lang),
+                          c.fit(note, 40), key=str(e.id))
+        if d.ledger:
+            table.move_cursor(row=len(d.ledger) - 1, animate=False)
+
+    def _milestones(self, d: Detail) -> None:
+        table = self._table("#milestones", ["col.milestone", "col.planned", "col.actual",
+                                            "col.slip", "col.state"])
+        for m in d.view.figures.milestones:
+            state = "done" if m.done else "overdue" if m.overdue else "pending"
+            style = {"overdue": c.LEVEL_STYLES["red"], "done": "#66bb6a"}.get(state, "")
+            table.add_row(term(m.name, self.app.lang), c.date(m.planned), c.date(m.actual),
+                          c.slip(m.slip_days, m.overdue),
+                          Text(self.tr("milestone." + state), style=style), key=m.name)
+
+    def _audit(self, d: Detail) -> None:
+        table = self._table("#audit", ["col.when", "col.user", "col.action", "col.field",
+                                       "col.old", "col.new", "col.context"])
+        for a in d.audit:
+            at = a.at.replace(tzinfo=dt.UTC).astimezone() if a.at.tzinfo is None else a.at
+            table.add_row(at.strftime("%Y-%m-%d %H:%M"), a.user, a.action, a.field or "",
+                          c.fit(a.old_value or c.BLANK, 24), c.fit(a.new_value or c.BLANK, 24),
+                          c.fit(a.context or "", 24), key=str(a.id))
+
+    @on(DataTable.RowSelected, "#milestones")
+    def _milestone_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.action_set_milestone(str(event.row_key.value))

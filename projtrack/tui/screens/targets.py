@@ -1,0 +1,108 @@
+"""目标: the plan's targets (new places, floor area, projects started / completed / in use,
+investment) against what is delivered at the as-of date — bars and numbers; Enter edits a
+target (targets are data, kept in the database)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from projtrack.core.money import format_rate, format_wan
+from projtrack.services.portfolio import Portfolio
+from projtrack.tui import cells as c
+from projtrack.tui.screens.base import ViewScreen
+from projtrack.tui.targets import PUBLISHED_TARGETS, TargetLine, merged, setting_key, target_lines
+
+BAR_WIDTH = 30
+
+
+class TargetsReady(Message):
+    def __init__(self, lines: list[TargetLine], stored: dict) -> None:
+        super().__init__()
+        self.lines, self.stored = lines, stored
+
+
+class TargetsScreen(ViewScreen):
+    VIEW = "targets"
+    AUTO_FOCUS = "#targets"
+    BINDINGS = [Binding("enter", "edit", "ui.key.edit_target", show=False),
+                Binding("e", "edit", "ui.key.edit_target")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[TargetLine] = []
+        self.stored: dict = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(self.tr("targets.intro"), id="targets-intro")
+        yield DataTable(id="targets", cursor_type="row")
+        yield Static(id="targets-note")
+
+    def refresh_data(self, project_id: int | None) -> None:
+        if self.app.portfolio is not None:
+            self._compute(self.app.portfolio)
+
+    @work(thread=True, exclusive=True, group="targets")
+    def _compute(self, portfolio: Portfolio) -> None:
+        stored = self.app.store.setting("targets")
+        stored = stored if isinstance(stored, dict) else {}
+        self.post_message(TargetsReady(target_lines(portfolio, merged(stored)), stored))
+
+    def on_targets_ready(self, message: TargetsReady) -> None:
+        self.lines, self.stored = message.lines, message.stored
+        self.redraw()
+
+    def redraw(self) -> None:
+        table = self.query_one("#targets", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        for key in ("col.target_item", "col.target", "col.delivered", "col.rate_only", "col.bar"):
+            table.add_column(self.tr(key), key=key)
+        bar_width = max(8, min(BAR_WIDTH, self.size.width - 74))  # the bars fit 80 columns too
+        for line in self.lines:
+            decimals = 2 if line.unit == "wan" else 0
+            unit = self.tr("unit." + line.unit)
+            rate = line.rate
+            style = "on #2e7d32" if rate is not None and rate >= 1 else "on #00897b"
+            table.add_row(
+                self.tr("target." + line.key),
+                Text(f"{format_wan(line.target, decimals, blank=c.BLANK)} {unit}", justify="right"),
+                Text(f"{format_wan(line.actual, decimals)} {unit}", justify="right"),
+                Text(format_rate(rate, blank=c.BLANK), justify="right"),
+                c.bar(min(rate, 1) if rate is not None else None, bar_width, style),
+                key=line.key)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
+        source = "targets.source_saved" if self.stored else "targets.source_published"
+        self.query_one("#targets-note", Static).update(
+            Text(self.tr(source) + "\n" + self.tr("targets.rules"), style="dim"))
+        self.ensure_focus()
+
+    def action_edit(self) -> None:
+        from projtrack.tui.widgets.settings_forms import TargetForm
+
+        table = self.query_one("#targets", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        line = next((ln for ln in self.lines if ln.key == key), None)
+        if line is None or not line.editable:
+            self.notify(self.tr("targets.not_editable"), severity="warning")
+            return
+        skey = setting_key(line.key)
+        form = TargetForm(self.app.store, skey, self.tr("target." + line.key), self.stored,
+                          PUBLISHED_TARGETS)
+        self.app.push_screen(form, self._edited)
+
+    def _edited(self, text: str | None) -> None:
+        if text:
+            self.notify(text)
+            self.refresh_data(None)
+
+    @on(DataTable.RowSelected, "#targets")
+    def _selected(self) -> None:
+        self.action_edit()

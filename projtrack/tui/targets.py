@@ -1,0 +1,81 @@
+"""The plan's targets against what the portfolio has delivered at the as-of date.
+
+Targets are data: the ``targets`` setting in the database, editable in the 目标 view.  Until
+the bureau saves its own, the figures published in the plan (DOMAIN.md) are used; the
+investment target is the sum of the projects' period plans (“十四五”计划投资) as imported.
+New places count when a project is in use (投用); floor area when completed (竣工 or 投用).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from projtrack.services.portfolio import Portfolio
+
+# the plan's published figures, used while the database holds no "targets" setting
+PUBLISHED_TARGETS: dict[str, int] = {
+    "places_primary": 20220,
+    "places_kindergarten": 12100,
+    "floor_area_primary": 900000,
+    "projects": 88,
+}
+STARTED = ("在建", "竣工", "投用")
+COMPLETED = ("竣工", "投用")
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    key: str  # also the catalog key ui.target.<key>
+    target: Decimal | None
+    actual: Decimal
+    unit: str  # catalog key ui.unit.<unit>
+    editable: bool = True
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.actual / self.target if self.target else None
+
+
+def merged(stored: object) -> dict[str, int]:
+    data = dict(PUBLISHED_TARGETS)
+    if isinstance(stored, dict):
+        data.update({k: v for k, v in stored.items() if isinstance(v, int)})
+    return data
+
+
+def target_lines(portfolio: Portfolio, targets: dict[str, int]) -> list[TargetLine]:
+    views = [v for v in portfolio.projects if v.facts.status != "withdrawn"]
+
+    def total(values) -> Decimal:
+        return sum((Decimal(x) for x in values if x is not None), Decimal(0))
+
+    def in_phase(phases: tuple[str, ...], category: str | None = None):
+        return [v for v in views if v.figures.phase in phases
+                and (category is None or v.facts.category == category)]
+
+    def target(key: str) -> Decimal | None:
+        value = targets.get(key)
+        return Decimal(value) if value is not None else None
+
+    return [
+        TargetLine("places_primary", target("places_primary"),
+                   total(v.facts.new_places for v in in_phase(("投用",), "中小学")), "places"),
+        TargetLine("places_kindergarten", target("places_kindergarten"),
+                   total(v.facts.new_places for v in in_phase(("投用",), "幼儿园")), "places"),
+        TargetLine("floor_area_primary", target("floor_area_primary"),
+                   total(v.facts.floor_area_m2 for v in in_phase(COMPLETED, "中小学")), "m2"),
+        TargetLine("started", target("projects"), Decimal(len(in_phase(STARTED))), "projects"),
+        TargetLine("completed", target("projects"), Decimal(len(in_phase(COMPLETED))), "projects"),
+        TargetLine("in_use", target("projects"), Decimal(len(in_phase(("投用",)))), "projects"),
+        TargetLine("investment", total(v.facts.period_plan for v in views) or None,
+                   total(v.figures.actual_to_date for v in views), "wan", editable=False),
+    ]
+
+
+EDIT_KEY = {"started": "projects", "completed": "projects", "in_use": "projects"}
+
+
+def setting_key(line_key: str) -> str:
+    """The targets-setting entry a line is measured against."""
+    return EDIT_KEY.get(line_key, line_key)

@@ -1,0 +1,1 @@
+"""Reusable widgets: the paged table, the navigation line, forms, charts, the import preview."""

@@ -1,0 +1,195 @@
+"""A modal form that validates as the officer types and saves nothing until every field is valid.
+
+Each field has a parser that turns the typed text into a value or raises ``Invalid`` with a
+message in the display language; the message shows under the field once it has been touched
+(or on an attempt to save).  Saving runs the form's ``submit`` in a worker thread; a refusal
+from the service (bad data, or a Conflict when another process changed the record since the
+form was opened) shows in the form and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from projtrack.errors import ProjtrackError
+from projtrack.i18n import t
+from projtrack.tui.keys import translate_bindings
+
+
+class Invalid(ValueError):
+    """A field's text cannot be accepted; ``args[0]`` is the message to show."""
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    value: object = ""
+    parse: Callable[[str], object] | None = None  # text fields: text → value, or raise Invalid
+    options: list[tuple[str, object]] | None = None  # (label, value): a choice
+    hint: str = ""
+    placeholder: str = ""
+    touched: bool = field(default=False, compare=False)
+
+
+class FormScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "ui.key.cancel"),
+                Binding("ctrl+s", "save", "ui.key.save")]
+    TITLE_KEY = ""
+
+    class Saved(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, subtitle: str = "") -> None:
+        super().__init__()
+        self.subtitle = subtitle
+        self.fields: list[Field] = []
+        self.values: dict[str, object] = {}
+        self.errors: dict[str, str] = {}
+
+    @property
+    def tr(self):
+        return self.app.tr
+
+    # --- to be provided by each form ----------------------------------------------------------
+    def build_fields(self) -> list[Field]:
+        raise NotImplementedError
+
+    def check(self, values: dict[str, object]) -> dict[str, str]:
+        """Checks across fields: {field name: message}."""
+        return {}
+
+    def field_changed(self, name: str, value: object) -> None:
+        """React to one field (e.g. fill others in); called before validation."""
+
+    def submit(self, values: dict[str, object]) -> str:
+        """Write (in a worker thread); return the message to show.  May raise ProjtrackError."""
+        raise NotImplementedError
+
+    # --- layout -------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        self.fields = self.build_fields()
+        with Vertical(classes="form"):
+            title = Text(self.tr(self.TITLE_KEY), style="bold")
+            if self.subtitle:
+                title.append("   " + self.subtitle, style="not bold")
+            yield Static(title, classes="form-title")
+            with VerticalScroll(classes="form-fields"):
+                for f in self.fields:
+                    with Horizontal(classes="field-row"):
+                        yield Label(f.label, classes="field-label")
+                        if f.options is not None:
+                            yield Select(f.options, value=f.value, allow_blank=False, compact=True,
+                                         id=f"field-{f.name}")
+                        else:
+                            box = Input(value=str(f.value or ""), placeholder=f.placeholder,
+                                        compact=True, id=f"field-{f.name}")
+                            box.cursor_blink = not self.app.steady
+                            yield box
+                    yield Static(f.hint, classes="field-hint", id=f"hint-{f.name}")
+            yield Static("", id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button(self.tr("form.save"), id="save", variant="primary", disabled=True,
+                             compact=True)
+                yield Button(self.tr("form.cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.lang)
+        self.validate()
+        first = next((f for f in self.fields if f.options is None), None) or \
+            (self.fields[0] if self.fields else None)
+        if first is not None:
+            self.query_one(f"#field-{first.name}").focus()
+
+    # --- validation ---------------------------------------------------------------------------
+    def _raw(self, f: Field) -> object:
+        widget = self.query_one(f"#field-{f.name}")
+        return widget.value
+
+    def validate(self, show_all: bool = False) -> bool:
+        self.values, self.errors = {}, {}
+        for f in self.fields:
+            raw = self._raw(f)
+            try:
+                self.values[f.name] = f.parse(str(raw)) if f.parse else raw
+            except Invalid as exc:
+                self.errors[f.name] = str(exc.args[0])
+        if not self.errors:
+            self.errors.update(self.check(self.values))
+        for f in self.fields:
+            hint = self.query_one(f"#hint-{f.name}", Static)
+            message = self.errors.get(f.name)
+            if message and (f.touched or show_all):
+                hint.update(message)
+                hint.add_class("-error")
+            else:
+                hint.update(f.hint)
+                hint.remove_class("-error")
+            hint.display = bool(message and (f.touched or show_all)) or bool(f.hint)
+        self.query_one("#save", Button).disabled = bool(self.errors)
+        return not self.errors
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+        name = (event.control.id or "").removeprefix("field-")
+        for f in self.fields:
+            if f.name == name and str(event.value) != str(f.value):
+                f.touched = True
+        self.field_changed(name, event.value)
+        self.query_one("#form-error", Static).update("")
+        self.validate()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    # --- saving -------------------------------------------------------------------------------
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if not self.validate(show_all=True):
+            return
+        self.query_one("#save", Button).disabled = True
+        self._save(dict(self.values))
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _save(self, values: dict[str, object]) -> None:
+        try:
+            text = self.submit(values)
+        except ProjtrackError as exc:
+            self.post_message(self.Failed(exc.render(self.app.lang)))
+        except SQLAlchemyError as exc:  # e.g. the database is locked or gone: say so, keep the form
+            self.post_message(self.Failed(t("err.database", lang=self.app.lang, why=exc)))
+        else:
+            self.post_message(self.Saved(text))
+
+    def on_form_screen_saved(self, message: Saved) -> None:
+        self.dismiss(message.text)
+
+    def on_form_screen_failed(self, message: Failed) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message.text)
+        error.add_class("-error")
+        self.query_one("#save", Button).disabled = False
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

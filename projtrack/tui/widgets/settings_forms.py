@@ -1,0 +1,54 @@
+"""Forms that are not about one project: the as-of date, and a plan target."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from projtrack.errors import Conflict
+from projtrack.store.repo import Store
+from projtrack.tui.widgets import fields as P
+from projtrack.tui.widgets.forms import Field, FormScreen
+
+
+class AsOfForm(FormScreen):
+    """Pick the as-of date; every figure is recomputed for it.  Returns the ISO date."""
+
+    TITLE_KEY = "form.as_of_title"
+
+    def __init__(self, as_of: dt.date) -> None:
+        super().__init__()
+        self.as_of = as_of
+
+    def build_fields(self) -> list[Field]:
+        return [Field("date", self.tr("form.as_of"), self.as_of.isoformat(),
+                      parse=P.date(self.tr), hint=self.tr("form.date_hint"))]
+
+    def submit(self, values: dict[str, object]) -> str:
+        day = values["date"]
+        assert isinstance(day, dt.date)
+        return day.isoformat()
+
+
+class TargetForm(FormScreen):
+    """Change one target value.  Saved in the ``targets`` setting; refused when the setting
+    changed since the view read it."""
+
+    TITLE_KEY = "form.target_title"
+
+    def __init__(self, store: Store, key: str, label: str, read: dict, defaults: dict) -> None:
+        super().__init__(subtitle=label)
+        self.store, self.key, self.read, self.defaults = store, key, read, defaults
+
+    def build_fields(self) -> list[Field]:
+        current = self.read.get(self.key, self.defaults.get(self.key))
+        return [Field("value", self.tr("form.target_value"), str(current or ""),
+                      parse=P.whole(self.tr))]
+
+    def submit(self, values: dict[str, object]) -> str:
+        stored = self.store.setting("targets")
+        if (stored or {}) != self.read:
+            raise Conflict("err.conflict", other="targets")
+        new = dict(self.defaults) | dict(stored or {})
+        new[self.key] = values["value"]
+        self.store.set_setting("targets", new)
+        return self.tr("msg.target_set", value=f"{values['value']:,}")
