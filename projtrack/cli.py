@@ -405,10 +405,38 @@ def _log_crash(exc: BaseException) -> Path | None:
         return None
 
 
+_HOISTED = ("--as-of", "--lang")  # global options also accepted after the command
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """`projtrack demo --as-of 2026-11-29` means `projtrack --as-of 2026-11-29 demo`: move the
+    global options that no command defines to the front (up to a `--`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in _HOISTED:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front.extend(argv[i:i + 2])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: runs the Typer app and turns every error into a message."""
     from projtrack.store.migrate import SchemaError
 
+    argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     try:
         rv = app(args=argv, prog_name="projtrack", standalone_mode=False)
         return rv if isinstance(rv, int) else 0

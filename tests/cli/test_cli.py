@@ -265,3 +265,13 @@ def test_python_dash_m_and_help(tmp_path):
     script = Path(sys.executable).with_name("projtrack")  # the console script beside python
     r = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("projtrack ")
+
+
+def test_global_options_after_the_command(db, capsys):
+    rc = main(["--db", db, "export", "--as-of", "2023-12-31", "--lang", "en"])
+    data = json.loads(capsys.readouterr().out)
+    assert rc == 0 and data["as_of"] == "2023-12-31"
+    from projtrack.cli import hoist_global_options
+
+    assert hoist_global_options(["spend", "add", "x", "--as-of=2024-01-01", "--", "--lang"]) == [
+        "--as-of=2024-01-01", "spend", "add", "x", "--", "--lang"]
