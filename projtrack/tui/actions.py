@@ -1,4 +1,5 @@
-"""The app's verbs: open a project, the data-entry forms, undo, import, as-of date, help.
+"""The app's verbs: open a project, the data-entry forms, undo, import, the weekly report,
+as-of date, help.
 
 Each verb that needs a project takes the one under the cursor of the current view (or the
 project being viewed).  Reads and writes run in thread workers; the view is refreshed for the
@@ -110,6 +111,13 @@ class ActionsMixin:
         from projtrack.tui.widgets.import_preview import ImportScreen
 
         self.push_screen(ImportScreen(self.imports_dir), lambda done: done and self.reload())
+
+    def action_weekly_report(self) -> None:
+        """The weekly report dialog, for the last week finished before the as-of date."""
+        from projtrack.tui.screens.report import ReportDialog, last_finished_week
+
+        if not isinstance(self.screen, ReportDialog):
+            self.push_screen(ReportDialog(last_finished_week(self.as_of), str(self.reports_dir)))
 
     def action_help(self) -> None:
         from projtrack.tui.screens.help import HelpScreen

@@ -84,19 +84,23 @@ class ProjtrackApp(ActionsMixin, App[None]):
         Binding("i", "import_annex", "ui.key.import", show=False),
         Binding("ctrl+r", "reload_all", "ui.key.reload", show=False),
         Binding("question_mark", "help", "ui.key.help"),
+        Binding("P", "weekly_report", "ui.key.report"),
         Binding("q", "quit", "ui.key.quit"),
         Binding("ctrl+p", "command_palette", "ui.key.palette", show=False, priority=True),
     ]
 
     def __init__(self, store: Store, as_of: dt.date, lang: str | None = None, *,
-                 imports_dir: Path | str | None = None, steady: bool = False):
-        """``steady`` switches off what varies between runs (cursor blink, animation) for tests
-        and snapshots."""
+                 imports_dir: Path | str | None = None, reports_dir: Path | str | None = None,
+                 steady: bool = False):
+        """``reports_dir`` is the weekly report dialog's default folder (``reports`` under the
+        current directory).  ``steady`` switches off what varies between runs (cursor blink,
+        animation) for tests and snapshots."""
         super().__init__()
         self.store = store
         self.as_of = as_of
         self.lang = lang if lang in ("zh", "en") else "zh"
         self.imports_dir = Path(imports_dir) if imports_dir else Path.cwd() / "imports"
+        self.reports_dir = Path(reports_dir) if reports_dir else Path("reports")
         self.steady = steady
         self.portfolio: Portfolio | None = None
         self.index: PortfolioIndex | None = None

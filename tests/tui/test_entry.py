@@ -70,6 +70,9 @@ async def test_form_validates_as_you_type_and_saves_nothing_until_valid(make_app
         assert "不是金额" in str(form.query_one("#hint-amount").render())
         await press(pilot, "ctrl+s")
         assert app.screen is form and len(demo_store.entries(PID)) == entries
+        form.query_one("#field-amount").value = "[/b]"  # quoted back in the message: not markup
+        await settle(pilot)
+        assert "[/b]" in str(form.query_one("#hint-amount").render())
         form.query_one("#field-amount").value = "-5"
         await settle(pilot)
         assert "负数" in str(form.query_one("#hint-amount").render())

@@ -99,5 +99,9 @@ def test_spend_form_with_an_error(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=project("e", *"12x"))
 
 
+def test_weekly_report_dialog(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=BIG, run_before=keys("P"))
+
+
 def test_help(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=BIG, run_before=keys("question_mark"))

@@ -14,8 +14,9 @@ from projtrack.tui.keys import translate_bindings
 
 SECTIONS = (
     ("help.global", (("1 2 3 4", "key.views"), ("d", "key.as_of"), ("l", "key.lang"),
-                     ("i", "key.import"), ("u", "key.undo"), ("ctrl+r", "key.reload"), ("ctrl+p", "key.palette"),
-                     ("?", "key.help"), ("q", "key.quit"))),
+                     ("i", "key.import"), ("P", "key.report"), ("u", "key.undo"),
+                     ("ctrl+r", "key.reload"), ("ctrl+p", "key.palette"), ("?", "key.help"),
+                     ("q", "key.quit"))),
     ("help.portfolio", (("/", "key.filter"), ("esc", "key.leave_filter"), ("enter", "key.open"),
                         ("s / S", "key.sort_reverse"), ("g", "key.group"), ("f", "key.flagged"),
                         ("w", "key.withdrawn"), ("c", "key.category"), ("t", "key.phase_filter"),

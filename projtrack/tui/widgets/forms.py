@@ -138,10 +138,10 @@ class FormScreen(ModalScreen[str | None]):
             hint = self.query_one(f"#hint-{f.name}", Static)
             message = self.errors.get(f.name)
             if message and (f.touched or show_all):
-                hint.update(message)
+                hint.update(Text(message))  # may quote what was typed: never markup
                 hint.add_class("-error")
             else:
-                hint.update(f.hint)
+                hint.update(Text(f.hint or ""))
                 hint.remove_class("-error")
             hint.display = bool(message and (f.touched or show_all)) or bool(f.hint)
         self.query_one("#save", Button).disabled = bool(self.errors)
@@ -186,7 +186,7 @@ class FormScreen(ModalScreen[str | None]):
 
     def on_form_screen_failed(self, message: Failed) -> None:
         error = self.query_one("#form-error", Static)
-        error.update(message.text)
+        error.update(Text(message.text))
         error.add_class("-error")
         self.query_one("#save", Button).disabled = False
 
