@@ -1,1 +1,2 @@
 """The command modules that extend the command line: one import per module."""
+import projtrack.cli_reports  # noqa: F401
