@@ -18,6 +18,7 @@ from enum import Enum
 
 SCALE = 6  # decimals of 万元 kept: 1e-6 万元 is one cent (分)
 QUANTUM = Decimal(1).scaleb(-SCALE)
+MAX_AMOUNT = Decimal(10) ** 12  # 万元: beyond any project, below what a scaled BIGINT holds (9.2e12)
 ZERO = Decimal(0)
 
 NONE_MARKERS = frozenset(
@@ -139,7 +140,11 @@ def parse_amount(raw: object, *, allow_negative: bool = False) -> Decimal:
 
 
 def check_precision(value: Decimal, raw: object = None) -> Decimal:
-    """Money is kept to the cent; finer amounts are refused rather than rounded silently."""
+    """Money is kept to the cent and below MAX_AMOUNT; finer amounts are refused rather than
+    rounded silently, larger ones rather than overflowing the database's integer column."""
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        raise NumberFormatError(raw if raw is not None else value,
+                                "too large (at most 999,999,999,999 万元)")
     if value != value.quantize(QUANTUM, rounding=ROUND_HALF_UP):
         raise NumberFormatError(raw if raw is not None else value, "finer than one cent (6 decimals of 万元)")
     return value

@@ -18,13 +18,44 @@ def import_annex(store: Store, path: Path, *, dry_run: bool = False,
 
     path = Path(path)
     parsed = read_annex(path)
+    parsed.issues.extend(_unstorable(parsed))
     try:
         sha = file_sha256(path)
     except OSError:
         sha = ""
-    if dry_run or parsed.errors:
+    if parsed.errors:  # nothing can be written; a diff against a half-read file would only
+        # mislead (a file that cannot be read at all would list every project as withdrawn)
+        return ImportPlan(file=parsed.file, sha256=sha, issues=list(parsed.issues))
+    if dry_run:
         return plan_import(store, parsed, sha, keep_missing=keep_missing)
     return apply_import(store, parsed, sha, keep_missing=keep_missing)
+
+
+def _unstorable(parsed) -> list:
+    """Amounts the database cannot hold exactly (more than 6 decimals, or 10^12 万元 and more):
+    errors naming the project, so that they are refused with a message instead of failing the
+    write.  (The reader should report them at their cells; this is the last line of defence.)"""
+    from projtrack.core.money import NumberFormatError, check_precision
+    from projtrack.importer.model import ERROR, Issue
+    from projtrack.importer.plan import DECIMAL_FIELDS
+
+    issues = []
+    for f in parsed.projects:
+        values = [(name, getattr(f, name)) for name in sorted(DECIMAL_FIELDS)]
+        values += [(f"plan.{y}", a) for y, a in sorted(f.annual_plan.items())]
+        for name, value in values:
+            if value is None:
+                continue
+            try:
+                check_precision(value)
+            except NumberFormatError as exc:
+                row = f" row {f.source.row}" if f.source else ""
+                issues.append(Issue(
+                    level=ERROR, file=parsed.file, sheet=f.source.sheet if f.source else None,
+                    cell=None, code="unstorable",
+                    message=f"{f.name}{row}: {name} {value} cannot be stored: {exc.why}.",
+                    found=f"{f.name} {name} {value}", expected=exc.why))
+    return issues
 
 
 def issue_text(issue, lang: str | None = None) -> str:
@@ -34,9 +65,11 @@ def issue_text(issue, lang: str | None = None) -> str:
     key = f"issue.{issue.code}"
     where = issue.where if hasattr(issue, "where") else f"{issue.file} {issue.sheet}!{issue.cell}"
     if lang != "en" and key in catalog(lang):
-        return t(key, lang=lang, where=where, found=issue.found or "",
+        text = t(key, lang=lang, where=where, found=issue.found or "",
                  expected=issue.expected or "", message=issue.message)
-    return issue.message
+    else:
+        text = issue.message
+    return " ".join(text.split())  # one line, whatever a parser put in its message
 
 
 def _show(value: object) -> str:
@@ -50,6 +83,11 @@ def _show(value: object) -> str:
 
 
 def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
+    if plan.errors:  # one line per error (and one line in all when there is just one)
+        errors = [f"{t('import.error')} {issue_text(i)}" for i in plan.errors]
+        if len(errors) == 1:
+            return errors[0] + t("import.nothing_written_short")
+        return "\n".join(errors + [t("import.nothing_written_errors")])
     lines: list[str] = []
     head = "import.dry_run_head" if dry_run else "import.head"
     lines.append(t(head, file=plan.file))

@@ -7,8 +7,11 @@ computed by projtrack.core.figures — nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from projtrack.core.figures import (
     Figures,
@@ -55,15 +58,38 @@ class Portfolio:
     def by_township(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
         return self.by(lambda f: f.township or "", views)
 
+    @cached_property
+    def _by_id(self) -> dict[int, ProjectView]:
+        return {v.id: v for v in self.projects}
+
     def get(self, project_id: int) -> ProjectView | None:
-        for v in self.projects:
-            if v.facts.id == project_id:
-                return v
-        return None
+        """The project's view, found by id in constant time (a lookup per row stays linear)."""
+        return self._by_id.get(project_id)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the portfolio is built: the tens of
+    thousands of small objects it creates (none in a reference cycle) set off collection after
+    collection — a fifth of the time at N = 10,000.  Restores what it found (another thread may
+    have paused it too); reference counting frees memory as usual meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_portfolio(store: Store, as_of: dt.date, *, include_withdrawn: bool = True,
                    project_ids: Iterable[int] | None = None) -> Portfolio:
+    with _collector_paused():
+        return _load(store, as_of, include_withdrawn, project_ids)
+
+
+def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
+          project_ids: Iterable[int] | None) -> Portfolio:
     ids = list(project_ids) if project_ids is not None else None
     facts = store.projects(include_withdrawn=include_withdrawn)
     if ids is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -93,6 +94,11 @@ def _copy(src: sqlite3.Connection, dest_path: Path) -> None:
         dst.close()
 
 
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _check_magic(path: Path) -> None:
     try:
         with path.open("rb") as fh:
@@ -113,7 +119,7 @@ def check_file(path: Path, shown: Path | None = None) -> DbSummary:
         try:
             result = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
             if result != ["ok"]:
-                raise BadData("err.restore_corrupt", file=name, why="; ".join(result[:3]))
+                raise BadData("err.restore_corrupt", file=name, why=_one_line("; ".join(result[:3])))
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not REQUIRED_TABLES <= tables:
                 raise BadData("err.restore_not_projtrack", file=name)
@@ -128,7 +134,7 @@ def check_file(path: Path, shown: Path | None = None) -> DbSummary:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BadData("err.restore_corrupt", file=name, why=str(exc)) from exc
+        raise BadData("err.restore_corrupt", file=name, why=_one_line(str(exc))) from exc
     return DbSummary(revision, projects, entries)
 
 
@@ -181,28 +187,66 @@ def restore(target: str | None, source: Path, *, keep_current: bool = True) -> t
         try:
             _copy(src, candidate)
         except sqlite3.DatabaseError as exc:
-            raise BadData("err.restore_corrupt", file=str(source), why=str(exc)) from exc
+            raise BadData("err.restore_corrupt", file=str(source), why=_one_line(str(exc))) from exc
         finally:
             src.close()
         summary = check_file(candidate, source)
         if live.exists() and live.stat().st_size > 0 and keep_current:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             kept = live.with_name(f"{live.stem}.before-restore-{stamp}{live.suffix or '.db'}")
-            backup(str(live), kept, overwrite=True)
+            _keep(live, kept)
         if not live.exists():
             fd = os.open(live, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-        cand = _connect(candidate)
-        dst = _connect(live)
         try:
-            # WAL mode on the live file stays as the other processes expect it
-            cand.backup(dst, pages=_PAGES_PER_STEP)
-            result = dst.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            dst.close()
-            cand.close()
-        if result != "ok":  # pragma: no cover - the candidate was checked just before
-            raise BadData("err.restore_corrupt", file=str(live), why=result)
+            _copy_into(candidate, live)
+        except sqlite3.DatabaseError:
+            # the current file is no readable database (which is why one restores): nobody can
+            # be using it, so the checked copy simply takes its place
+            _remove(live)
+            os.replace(candidate, live)
+        if integrity_of(live) != "ok":  # pragma: no cover - the candidate was checked before
+            raise BadData("err.restore_corrupt", file=str(live), why=integrity_of(live))
     finally:
         _remove(candidate)
     return summary, kept
+
+
+def _copy_into(candidate: Path, live: Path) -> None:
+    """candidate → the live database through SQLite's locks (WAL mode on the live file stays
+    as the other processes expect it)."""
+    cand = _connect(candidate)
+    dst = _connect(live)
+    try:
+        cand.backup(dst, pages=_PAGES_PER_STEP)
+    finally:
+        dst.close()
+        cand.close()
+
+
+def _keep(live: Path, kept: Path) -> None:
+    """A copy of the current database as it is, however damaged: no checks here."""
+    tmp = _private_temp(kept.parent, f".{kept.name}.")
+    try:
+        try:
+            src = _connect(live)
+            try:
+                _copy(src, tmp)
+            finally:
+                src.close()
+        except sqlite3.DatabaseError:  # unreadable as a database: keep its bytes
+            _remove(tmp)
+            shutil.copyfile(live, tmp)
+            os.chmod(tmp, 0o600)
+        os.replace(tmp, kept)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def integrity_of(path: Path) -> str:
+    con = _connect(path)
+    try:
+        return _one_line("; ".join(r[0] for r in con.execute("PRAGMA integrity_check").fetchall()))
+    finally:
+        con.close()

@@ -1,0 +1,201 @@
+"""The ledger is append-only: the database refuses UPDATE and DELETE of money and progress
+entries (triggers of migration 0003), and no command issues one — undo and corrections are
+reversal entries.  The audit trail records every change with old and new values and the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, event, inspect, select, text
+from sqlalchemy.exc import DBAPIError
+
+from projtrack.store.models import LedgerEntry, ProgressEntry, Project
+from projtrack.store.repo import Store, os_user
+from tests.conftest import SAMPLE
+from tests.trust import annex
+from tests.trust.helpers import cli, snapshot
+
+APPEND_ONLY = ("ledger_entry", "progress_entry")
+_WRITE = re.compile(
+    r"^\s*(?:UPDATE\s+(?:OR\s+\w+\s+)?|DELETE\s+FROM\s+|REPLACE\s+INTO\s+|INSERT\s+OR\s+REPLACE\s+INTO\s+"
+    r"|TRUNCATE\s+(?:TABLE\s+)?)\"?(\w+)", re.IGNORECASE)
+
+
+def _seed(store: Store) -> int:
+    with store.write() as s:
+        p = Project(name="平阳县鳌江镇第七小学新建工程")
+        s.add(p)
+        s.flush()
+        s.add(LedgerEntry(project_id=p.id, kind="完成投资", entry_date=dt.date(2024, 1, 5),
+                          amount=Decimal("100.5")))
+        s.add(ProgressEntry(project_id=p.id, entry_date=dt.date(2024, 1, 5), stage="基础",
+                            percent=Decimal("0.1")))
+        return p.id
+
+
+def test_the_triggers_exist_at_head(store):
+    names: set[str] = set()
+    with store.engine.connect() as conn:
+        if store.engine.dialect.name == "sqlite":
+            names = {r[0] for r in conn.execute(text(
+                "SELECT tbl_name || ':' || name FROM sqlite_master WHERE type = 'trigger'"))}
+            want = {f"{t}:{t}_no_{a}" for t in APPEND_ONLY for a in ("update", "delete")}
+        else:
+            names = {f"{t}:{n}" for t, n in conn.execute(text(
+                "SELECT event_object_table, trigger_name FROM information_schema.triggers"))}
+            want = {f"{t}:{t}_append_only" for t in APPEND_ONLY}
+    assert want <= names, ("a migration dropped the append-only triggers (SQLite batch mode "
+                           "rebuilds a table without them): create them again", want - names)
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+@pytest.mark.parametrize("sql", [
+    "UPDATE {t} SET note = 'changed'",
+    "UPDATE {t} SET project_id = project_id",
+    "DELETE FROM {t}",
+    "DELETE FROM {t} WHERE id = (SELECT max(id) FROM {t})",
+])
+def test_the_database_refuses_to_change_or_delete_an_entry(store, table, sql):
+    _seed(store)
+    before = snapshot(store.url)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with store.engine.begin() as conn:
+            conn.execute(text(sql.format(t=table)))
+    assert snapshot(store.url) == before
+
+
+def test_truncate_is_refused_on_postgresql(store):
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's")
+    _seed(store)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with store.engine.begin() as conn:
+            conn.execute(text("TRUNCATE ledger_entry CASCADE"))
+
+
+def test_an_orm_edit_of_an_entry_is_refused_and_nothing_is_written(store):
+    pid = _seed(store)
+    before = snapshot(store.url)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with store.write() as s:
+            e = s.execute(select(LedgerEntry).where(LedgerEntry.project_id == pid)).scalar_one()
+            e.amount = Decimal("1")
+            s.add(LedgerEntry(project_id=pid, kind="完成投资", entry_date=dt.date(2024, 2, 1),
+                              amount=Decimal("7")))  # same transaction: rolled back too
+    with pytest.raises(DBAPIError, match="append-only"):
+        with store.write() as s:
+            s.delete(s.execute(select(ProgressEntry).where(ProgressEntry.project_id == pid)).scalar_one())
+    assert snapshot(store.url) == before
+    assert inspect(store.engine).has_table("ledger_entry")
+
+
+@pytest.fixture
+def statements():
+    """Every SQL statement any engine in this process runs while the test runs."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", record)
+
+
+def test_a_whole_working_session_never_updates_or_deletes_an_entry(db_url, capsys, tmp_path, statements):
+    """Every command that touches entries, run the way officers do; the statements are
+    recorded and none of them updates or deletes a ledger or progress entry."""
+    def ok(*args):
+        rc, out, err = cli(capsys, db_url, *args)
+        assert rc == 0, (args, out, err)
+        return out
+
+    ok("import", str(SAMPLE))
+    ok("spend", "add", "鳌江镇第七小学", "1,200.5", "--date", "2024-03-01")
+    ok("spend", "add", "鳌江镇第七小学", "3000", "--date", "2024-04-01", "--cumulative")
+    ok("spend", "add", "鳌江镇第七小学", "500", "--date", "2024-04-02", "--kind", "到位资金",
+       "--source", "专项债")
+    ok("spend", "add", "鳌江镇第七小学", "300", "--date", "2024-04-03", "--kind", "拨付")
+    ok("spend", "undo", "鳌江镇第七小学")
+    ok("spend", "undo")
+    ok("spend", "add", "鳌江镇第七小学", "2,999.99", "--date", "2024-04-01", "--cumulative")
+    ok("progress", "add", "鳌江镇第七小学", "--date", "2024-04-01", "--stage", "主体结构",
+       "--percent", "40")
+    ok("milestone", "set", "鳌江镇第七小学", "开工", "--actual", "2024-02-01")
+    ok("milestone", "set", "鳌江镇第七小学", "开工", "--planned", "2024-01-15")
+    ok("plan", "set", "鳌江镇第七小学", "2026", "800")
+    ok("phase", "set", "鳌江镇第七小学", "竣工")
+    # a revised annex: one project dropped (withdrawn), the others unchanged
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE)
+    ws = wb.active
+    for row in ws.iter_rows(min_row=6):
+        if row[1].value == "平阳县鳌江镇第七小学新建工程":
+            for c in row:
+                c.value = None
+    revised = tmp_path / "revised.xlsx"
+    wb.save(revised)
+    ok("import", str(revised))
+    ok("import", str(SAMPLE))  # listed again: reactivated
+    ok("export", "--format", "json")
+    ok("export", "--format", "csv")
+    ok("export", "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"))
+    ok("spend", "list", "鳌江镇第七小学")
+    ok("audit", "list")
+    if db_url.endswith(".db"):
+        ok("backup", str(tmp_path / "b.db"))
+        ok("restore", str(tmp_path / "b.db"))
+
+    touched = [m[1].lower() for s in statements if (m := _WRITE.match(s))]
+    assert "project" in touched and "milestone" in touched  # the recorder works
+    assert not [s for s in statements if (m := _WRITE.match(s)) and m[1].lower() in APPEND_ONLY]
+    assert any(s.lstrip().upper().startswith("INSERT INTO LEDGER_ENTRY") for s in statements)
+
+    store = Store.open(db_url)
+    try:
+        pid = store.find("鳌江镇第七小学")[0][0]
+        entries = store.entries(pid)
+        reversals = [e for e in entries if e.reverses_id]
+        assert len(reversals) == 2
+        for r in reversals:
+            original = next(e for e in entries if e.id == r.reverses_id)
+            assert r.amount == -original.amount and r.kind == original.kind
+        actual = sum(e.amount for e in entries if e.kind == "完成投资")
+        assert actual == Decimal("2999.99")
+        # the audit trail: every change with old → new, the time and the OS user
+        audit = store.audit(pid, limit=None)
+        fields = {(a.action, a.entity, a.field) for a in audit}
+        for want in [("entry", "ledger_entry", "完成投资"), ("reverse", "ledger_entry", "拨付"),
+                     ("entry", "progress_entry", "形象进度"),
+                     ("update", "milestone", "开工.actual"), ("update", "milestone", "开工.planned"),
+                     ("update", "annual_plan", "plan.2026"), ("update", "project", "phase"),
+                     ("withdraw", "project", "status"), ("update", "project", "status")]:
+            assert want in fields, want
+        phase = next(a for a in audit if a.field == "phase")
+        assert (phase.old_value, phase.new_value) == ("在建", "竣工")
+        withdraw = next(a for a in audit if a.action == "withdraw")
+        assert (withdraw.old_value, withdraw.new_value) == ("active", "withdrawn")
+        assert withdraw.context and "revised.xlsx" in withdraw.context
+        planned = next(a for a in audit if a.field == "开工.planned")
+        assert planned.old_value == "2019-12-31" and planned.new_value == "2024-01-15"
+        assert {a.user for a in audit} == {os_user()}
+        assert all(a.at is not None for a in audit)
+    finally:
+        store.close()
+    rc, out, err = cli(capsys, db_url, "audit", "list", "鳌江镇第七小学", "--limit", "100")
+    assert rc == 0 and "开工.planned" in out and "2019-12-31 → 2024-01-15" in out
+    assert "withdrawn" in out and os_user() in out
+
+
+def test_the_annex_builder_round_trips(tmp_path, capsys):
+    """(a check of this suite's own builder, so the other tests' annexes mean what they say)"""
+    path = tmp_path / "a.xlsx"
+    annex.build([annex.Item("平阳县测试小学新建工程", Decimal("10"), {2022: "10"}, years="2022-2022")],
+                path)
+    db = str(tmp_path / "t.db")
+    rc, out, err = cli(capsys, db, "import", str(path))
+    assert rc == 0 and "errors 0" in out, out + err

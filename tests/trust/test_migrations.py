@@ -1,0 +1,174 @@
+"""Schema migrations: a database of every older schema version upgrades in place with its data
+intact; opening it without upgrading says what to do; a newer database is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+
+from projtrack.store.engine import make_engine
+from projtrack.store.migrate import head_revision, known_revisions, upgrade
+from projtrack.store.repo import Store
+from tests.fixtures.db import make_fixture as fx
+from tests.trust.helpers import cli, integrity, snapshot
+
+OLDER = sorted(r for r in known_revisions() if r != head_revision())
+
+
+def test_every_older_revision_has_a_fixture():
+    missing = [r for r in OLDER if not fx.fixture_path(r).exists()]
+    assert not missing, (f"no fixture database for schema {missing}: run "
+                         f"`.venv/bin/python tests/fixtures/db/make_fixture.py REV` and commit it")
+
+
+@pytest.mark.parametrize("revision", OLDER)
+def test_committed_fixture_is_what_the_generator_makes(revision, tmp_path):
+    """The committed file holds the generator's data (so the checks below mean something)."""
+    fresh = fx.make(revision, tmp_path / "fresh.db")
+    assert snapshot(str(fresh)) == snapshot(str(_copy(revision, tmp_path)))
+
+
+def _copy(revision: str, tmp_path) -> str:
+    dest = tmp_path / f"old-{revision}.db"
+    shutil.copyfile(fx.fixture_path(revision), dest)
+    return str(dest)
+
+
+def _check_dataset(url: str) -> None:
+    """Everything DATASET put in is there, read through the current program."""
+    store = Store.open(url, create=False)
+    try:
+        projects = {p.id: p for p in store.projects()}
+        assert len(projects) == len(fx.PROJECTS)
+        for want in fx.PROJECTS:
+            got = projects[want["id"]]
+            for key, value in want.items():
+                if key in ("source_file", "source_sheet", "source_row"):
+                    continue
+                assert getattr(got, key) == value, (want["name"], key)
+            assert got.source.row == want["source_row"]
+            plans = {(r["project_id"], r["year"]): r["amount"] for r in fx.PLANS}
+            assert got.annual_plan == {y: a for (pid, y), a in plans.items() if pid == got.id}
+        for pid in projects:
+            entries = store.entries(pid)
+            want = sorted((r for r in fx.LEDGER if r["project_id"] == pid),
+                          key=lambda r: (r["entry_date"], r["id"]))
+            assert [(e.id, e.kind, e.entry_date, e.amount, e.entered_cumulative, e.source,
+                     e.reverses_id, e.note) for e in entries] == [
+                (r["id"], r["kind"], r["entry_date"], r["amount"], r["entered_cumulative"],
+                 r["source"], r["reverses_id"], r["note"]) for r in want]
+            assert all(type(e.amount) is Decimal for e in entries)
+        sums = store.ledger_sums(dt.date(2024, 12, 31))
+        assert sums[1].actual_to_date == Decimal("6000")
+        assert sums[1].funds_to_date == Decimal("5000")
+        assert sums[1].payments_to_date == Decimal("1234.567891")
+        assert sums[2].actual_to_date == Decimal("0.01")
+        assert [p.percent for p in store.progress_entries(1)] == [Decimal("0.35"), Decimal("0.8")]
+        ms = store.milestones()
+        assert {(m.project_id, m.name, m.planned, m.actual) for v in ms.values() for m in v} == {
+            (r["project_id"], r["name"], r["planned"], r["actual"]) for r in fx.MILESTONES}
+        audit = store.audit(limit=None)
+        assert [(a.id, a.action, a.field, a.old_value, a.new_value, a.user) for a in reversed(audit)] == [
+            (r["id"], r["action"], r["field"], r["old_value"], r["new_value"], fx.USER) for r in fx.AUDIT]
+        assert store.rules() is not None
+        # the upgraded database takes new work
+        from projtrack.services.entries import record_entry, update_project
+
+        record_entry(store, 2, amount=Decimal("1.5"), date=dt.date(2024, 6, 1))
+        update_project(store, 1, expected_version=1, phase="竣工")
+        assert store.project(1).phase == "竣工"
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("revision", OLDER)
+def test_an_older_database_is_refused_with_the_way_out_then_upgraded_intact(revision, tmp_path, capsys):
+    db = _copy(revision, tmp_path)
+    before = snapshot(db)
+    for lang, words in (("en", ("older", "projtrack db upgrade")), (None, ("较旧", "projtrack db upgrade"))):
+        rc, out, err = cli(capsys, db, "export", lang=lang)
+        assert rc == 1 and out == ""
+        assert err.count("\n") == 1 and "Traceback" not in err, err
+        assert all(w in err for w in words), err
+        assert revision in err and head_revision() in err
+    assert snapshot(db) == before  # refused without writing anything
+
+    rc, out, err = cli(capsys, db, "db", "upgrade")
+    assert rc == 0, err
+    assert f"{revision} → {head_revision()}" in out
+    assert integrity(db) == "ok"
+    _check_dataset(db)
+    rc, out, err = cli(capsys, db, "export")
+    assert rc == 0, err
+
+
+def test_upgrade_from_the_first_schema_on_each_engine(db_url, capsys):
+    """The same data, made at schema 0001 on SQLite or PostgreSQL, comes through `db upgrade`."""
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0001")
+        fx.populate(engine)
+    finally:
+        engine.dispose()
+    rc, out, err = cli(capsys, db_url, "spend", "list", "1")
+    assert rc == 1 and "projtrack db upgrade" in err
+    rc, out, err = cli(capsys, db_url, "db", "upgrade")
+    assert rc == 0, err
+    _check_dataset(db_url)
+    rc, out, err = cli(capsys, db_url, "db", "upgrade")  # again: nothing to do, no harm
+    assert rc == 0, err
+
+
+def _stamp(url: str, rev: str) -> None:
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": rev})
+    finally:
+        engine.dispose()
+
+
+def test_a_database_from_a_newer_projtrack_is_refused_everywhere(db_url, capsys, tmp_path):
+    store = Store.open(db_url)
+    store.close()
+    _stamp(db_url, "0999_future")
+    before = snapshot(db_url)
+    for args in (("export",), ("spend", "list", "1"), ("db", "upgrade"), ("audit", "list")):
+        for lang, word in (("en", "newer"), (None, "更新版本")):
+            rc, out, err = cli(capsys, db_url, *args, lang=lang)
+            assert rc == 1, (args, out, err)
+            assert word in err and "0999_future" in err, err
+            assert err.count("\n") == 1 and "Traceback" not in err
+    assert snapshot(db_url) == before
+
+
+def test_a_newer_backup_is_not_restored(tmp_path, capsys):
+    live = str(tmp_path / "live.db")
+    newer = str(tmp_path / "newer.db")
+    Store.open(live).close()
+    Store.open(newer).close()
+    _stamp(newer, "0999_future")
+    before = snapshot(live)
+    rc, out, err = cli(capsys, live, "restore", newer)
+    assert rc == 1 and "newer" in err and "0999_future" in err
+    assert snapshot(live) == before
+
+
+def test_a_foreign_sqlite_file_is_not_touched(tmp_path, capsys):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("create table x (a)")
+    con.commit()
+    con.close()
+    for args in (("export",), ("db", "upgrade")):
+        rc, out, err = cli(capsys, str(path), *args)
+        assert rc == 1, (args, out, err)
+        assert "not a projtrack database" in err or "projtrack" in err
+    con = sqlite3.connect(path)
+    assert [r[0] for r in con.execute("select name from sqlite_master")] == ["x"]
+    con.close()
