@@ -8,7 +8,14 @@ import unicodedata
 MAX_TEXT = 2000  # characters kept of a note or remark
 MAX_NAME = 200
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# control, zero-width and bidirectional-override characters: invisible, and able to make two
+# names that look the same differ (or a name display reversed)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
+                      r"\u2060-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    return _CONTROL.sub("", text)
 
 
 def clean_text(text: str | None, *, limit: int = MAX_TEXT, keep_newlines: bool = True) -> str | None:

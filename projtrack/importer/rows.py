@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from projtrack.core.money import NumberFormatError, NumState, normalize_text, read_number
+from projtrack.core.text import MAX_NAME, MAX_TEXT, strip_invisible
 from projtrack.core.units import (
     DateFormatError,
     parse_area_m2,
@@ -143,14 +144,16 @@ def _text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = strip_invisible(str(value)).strip()  # no control, zero-width or bidi characters
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1] + "…"
     return text or None
 
 
 def squeeze(value: object) -> str | None:
     """Text with every whitespace and line break removed ("新建\\n工程 " → "新建工程")."""
     text = _text(value)
-    return re.sub(r"\s+", "", text) if text else None
+    return re.sub(r"\s+", "", text)[:MAX_NAME] if text else None
 
 
 def row_label(values: tuple, header: Header) -> str:

@@ -190,7 +190,20 @@ def _load(path: Path, data_only: bool):
         raise WorkbookError("not_xlsx", "The file is not a readable Excel .xlsx workbook "
                             f"({type(exc).__name__}).") from exc
     except Exception as exc:  # noqa: BLE001 - any parser failure is a file problem
-        raise WorkbookError("unreadable", f"The workbook could not be read: {exc}.") from exc
+        if _caused_by_unsafe_xml(exc):  # openpyxl wraps what defusedxml raised
+            raise WorkbookError("unsafe_xml", "The workbook's XML declares entities (an entity-"
+                                "expansion attack); the file was not read.") from exc
+        raise WorkbookError("unreadable", "The workbook could not be read: "
+                            f"{' '.join(str(exc).split())}") from exc
+
+
+def _caused_by_unsafe_xml(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 @dataclass
@@ -291,7 +304,11 @@ def _parse_errors(sheet: str) -> Iterator[None]:
         raise WorkbookError("unsafe_xml", f"The sheet {sheet} declares XML entities (an entity-"
                             "expansion attack); the file was not read.", sheet) from exc
     except Exception as exc:  # noqa: BLE001
-        raise WorkbookError("unreadable", f"The sheet {sheet} could not be read: {exc}.", sheet) from exc
+        if _caused_by_unsafe_xml(exc):
+            raise WorkbookError("unsafe_xml", f"The sheet {sheet} declares XML entities (an entity-"
+                                "expansion attack); the file was not read.", sheet) from exc
+        raise WorkbookError("unreadable", f"The sheet {sheet} could not be read: "
+                            f"{' '.join(str(exc).split())}", sheet) from exc
 
 
 class Book:

@@ -125,9 +125,6 @@ def test_a_million_empty_formatted_rows_under_the_table_cost_nothing(tmp_path):
     assert run.seconds < MAX_SECONDS and run.max_rss_mb < MAX_RSS_MB, (run.seconds, run.max_rss_mb)
 
 
-@pytest.mark.xfail(strict=True, reason="reader bug (reported): a DOCTYPE past the first 64 KB "
-                   "of a part is stopped by defusedxml inside openpyxl, but workbook.py reports it "
-                   "as `unreadable` with openpyxl's multi-line text instead of `unsafe_xml`")
 def test_an_entity_declaration_late_in_a_part_is_called_unsafe(tmp_path):
     from projtrack.importer import read_annex
 

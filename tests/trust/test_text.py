@@ -165,9 +165,6 @@ def test_an_export_never_crashes_on_control_characters_already_stored(tmp_path, 
         assert rc == 0, err
 
 
-@pytest.mark.xfail(strict=True, reason="importer gap (reported): the reader does not pass annex "
-                   "text through core.text.clean_name/clean_text, so zero-width, C1 and bidi "
-                   "characters are stored and a 100,000-character cell is kept at 32,767")
 def test_the_importer_cleans_names_and_cuts_over_long_text(tmp_path, capsys):
     book = tmp_path / "附件.xlsx"
     annex.build([annex.Item("平阳县\u200b第二\ufeff小学新建工程\x85", "100", {2022: "100"},
