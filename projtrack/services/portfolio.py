@@ -91,10 +91,7 @@ def load_portfolio(store: Store, as_of: dt.date, *, include_withdrawn: bool = Tr
 def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
           project_ids: Iterable[int] | None) -> Portfolio:
     ids = list(project_ids) if project_ids is not None else None
-    facts = store.projects(include_withdrawn=include_withdrawn)
-    if ids is not None:
-        wanted = set(ids)
-        facts = [f for f in facts if f.id in wanted]
+    facts = store.projects(include_withdrawn=include_withdrawn, project_ids=ids)
     sums = store.ledger_sums(as_of, ids)
     progress = store.latest_progress(as_of, ids)
     milestones = store.milestones(ids)

@@ -136,12 +136,15 @@ def _check_target(engine: Engine) -> None:
     rev = current_revision(engine)
     if rev is not None and rev not in known_revisions():
         raise CopyRefused("copy.target_newer", rev=rev)
+    filled = []
     with engine.connect() as conn:
         for t in metadata.sorted_tables:
             if t.name in names:
                 n = conn.execute(select(func.count()).select_from(t)).scalar_one()
                 if n:
-                    raise CopyRefused("copy.not_empty", what=f"{t.name}: {n}")
+                    filled.append(f"{t.name}: {n:,}")
+    if filled:
+        raise CopyRefused("copy.not_empty", what=", ".join(filled))
 
 
 def reset_sequences(engine: Engine) -> None:
@@ -182,6 +185,7 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
         reader = source.execution_options(projtrack_readonly=True)
         if source.dialect.name == "postgresql":
             reader = reader.execution_options(isolation_level="REPEATABLE READ")
+        fast = target.dialect.name == "postgresql" and target.dialect.driver == "psycopg"
         with reader.connect() as src, target.begin() as dst:
             with src.begin():
                 for t in metadata.sorted_tables:
@@ -191,7 +195,10 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
                         _select_raw(t))
                     done = 0
                     for rows in result.partitions(chunk):
-                        dst.execute(sa_insert(raw), [r._asdict() for r in rows])
+                        if fast:
+                            _copy_in(dst, t, rows)
+                        else:
+                            dst.execute(sa_insert(raw), [r._asdict() for r in rows])
                         done += len(rows)
                         if progress:
                             progress(t.name, done)
@@ -204,6 +211,16 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
                           copied, time.perf_counter() - started)
     finally:
         target.dispose()
+
+
+def _copy_in(dst, t: Table, rows) -> None:
+    """PostgreSQL with psycopg: the rows through COPY FROM STDIN, in the same transaction —
+    several times faster than INSERT … executemany, row by row."""
+    cols = ", ".join(f'"{c.name}"' for c in t.columns)
+    dbapi = dst.connection.dbapi_connection
+    with dbapi.cursor() as cur, cur.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as pipe:
+        for row in rows:
+            pipe.write_row(tuple(row))
 
 
 def _difference(want: TableCopy, got: TableCopy) -> str:

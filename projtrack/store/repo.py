@@ -130,20 +130,25 @@ class Store:
         if project_ids is not None:
             stmt = stmt.where(AnnualPlan.project_id.in_(list(project_ids)))
         out: dict[int, dict[int, Decimal]] = defaultdict(dict)
-        for pid, year, amount in session.execute(stmt):
+        for pid, year, amount in session.connection().execute(stmt):
             out[pid][year] = amount
         return out
 
-    def projects(self, *, include_withdrawn: bool = True) -> list[ProjectFacts]:
+    def projects(self, *, include_withdrawn: bool = True,
+                 project_ids: Iterable[int] | None = None) -> list[ProjectFacts]:
+        """Projects in id order (only ``project_ids`` when given)."""
         # plain rows, not ORM objects: to_facts reads the same attribute names, and building
         # 10,000 tracked Project instances costs more than the query itself
         cols = [c for c in Project.__table__.c if c.name != "annex_facts"]
+        ids = list(project_ids) if project_ids is not None else None
         with self.read() as s:
             stmt = select(*cols).order_by(Project.id)
             if not include_withdrawn:
                 stmt = stmt.where(Project.status == "active")
-            rows = s.execute(stmt).all()
-            plans = self.plans(s)
+            if ids is not None:
+                stmt = stmt.where(Project.id.in_(ids))
+            rows = s.connection().execute(stmt).all()
+            plans = self.plans(s, ids)
             return [to_facts(p, plans.get(p.id)) for p in rows]  # type: ignore[arg-type]
 
     def project(self, project_id: int) -> ProjectFacts | None:
@@ -231,9 +236,10 @@ class Store:
         series: dict[int, dict[str, Decimal]] = defaultdict(dict)
         out: dict[int, LedgerSums] = {}
         with self.read() as s:
-            for pid, kind, amount in s.execute(totals):
+            conn = s.connection()  # Core, not the ORM's execute: a third of the time
+            for pid, kind, amount in conn.execute(totals):
                 series[pid][kind] = amount
-            for pid, year, week, last in s.execute(recent):
+            for pid, year, week, last in conn.execute(recent):
                 got = series.get(pid)
                 if got is None:  # no entry up to as_of
                     continue
@@ -271,7 +277,7 @@ class Store:
                 .order_by(e.project_id, e.id))
         out: dict[int, ProgressPoint] = {}
         with self.read() as s:
-            for pid, day, stage, percent, note, pk in s.execute(stmt):
+            for pid, day, stage, percent, note, pk in s.connection().execute(stmt):
                 out[pid] = ProgressPoint(pid, day, stage, percent, note, pk)
         return out
 
@@ -282,7 +288,7 @@ class Store:
             stmt = stmt.where(m.project_id.in_(list(project_ids)))
         out: dict[int, list[MilestoneFacts]] = defaultdict(list)
         with self.read() as s:
-            for pid, name, planned, actual in s.execute(stmt):
+            for pid, name, planned, actual in s.connection().execute(stmt):
                 out[pid].append(MilestoneFacts(pid, name, planned, actual))
         return out
 

@@ -1,0 +1,411 @@
+"""One benchmark task, run in a process of its own so that its peak memory is its own:
+
+    python -m bench.tasks TASK --annex FILE --db URL --as-of 2025-06-30 [--repeat 3] [--profile OUT]
+
+prints one JSON object: ``seconds`` (the best of the repeats), ``runs``, ``peak_mb`` (the
+process's peak resident set, interpreter and imports included) and what the task adds.
+A task whose code is not there yet (the TUI, the weekly report) prints ``{"missing": why}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import datetime as dt
+import inspect
+import io
+import json
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+TASKS: dict[str, Callable[[argparse.Namespace], dict]] = {}
+
+
+class Missing(Exception):
+    """The code this task measures does not exist (yet)."""
+
+
+def task(name: str):
+    def register(fn):
+        TASKS[name] = fn
+        return fn
+    return register
+
+
+def _timed(fn: Callable[[], object], args: argparse.Namespace,
+           setup: Callable[[], object] | None = None) -> dict:
+    """Run ``fn`` ``args.repeat`` times (``setup`` before each, untimed); profile the last run
+    when asked."""
+    runs, cpu = [], []
+    for i in range(args.repeat):
+        if setup:
+            setup()
+        profile = args.profile and i == args.repeat - 1
+        prof = cProfile.Profile() if profile else None
+        t0, c0 = time.perf_counter(), time.process_time()
+        if prof:
+            prof.enable()
+        fn()
+        if prof:
+            prof.disable()
+        runs.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        if prof:
+            _write_profile(prof, Path(args.profile))
+    # cpu_seconds: this process's own CPU time (a database server's is not in it)
+    return {"seconds": min(runs), "runs": [round(r, 4) for r in runs],
+            "cpu_seconds": round(min(cpu), 4)}
+
+
+def _write_profile(prof: cProfile.Profile, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    stats = pstats.Stats(prof, stream=buf)
+    stats.sort_stats("cumulative").print_stats(35)
+    stats.sort_stats("tottime").print_stats(25)
+    root = str(Path(__file__).resolve().parents[1]) + "/"
+    out.write_text(buf.getvalue().replace(root, ""), encoding="utf-8")
+
+
+# --- import -----------------------------------------------------------------------------------
+@task("xlsx_baseline")
+def xlsx_baseline(args) -> dict:
+    """The bare openpyxl pass: load read-only and read every cell's value."""
+    import openpyxl
+
+    cells = 0
+
+    def run():
+        nonlocal cells
+        cells = 0
+        wb = openpyxl.load_workbook(args.annex, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for _value in row:
+                    cells += 1
+        wb.close()
+
+    return {**_timed(run, args), "cells": cells}
+
+
+def _read_annex():
+    try:
+        from projtrack.importer import read_annex
+    except ImportError as exc:
+        raise Missing(f"projtrack.importer.read_annex: {exc}") from exc
+    return read_annex
+
+
+@task("import_read")
+def import_read(args) -> dict:
+    """The importer's read step (read_annex): workbook → projects and issues."""
+    read_annex = _read_annex()
+    out = {}
+
+    def run():
+        parsed = read_annex(Path(args.annex))
+        out.update(projects=len(parsed.projects), errors=len(parsed.errors),
+                   warnings=len(parsed.warnings),
+                   first_error=str(parsed.errors[0]) if parsed.errors else None)
+
+    return {**_timed(run, args), **out}
+
+
+@task("import_full")
+def import_full(args) -> dict:
+    """``import_annex`` into a new, empty SQLite database (its schema made before the clock)."""
+    _read_annex()
+    from projtrack.services.annex import import_annex
+    from projtrack.store.repo import Store
+
+    tmp = Path(tempfile.mkdtemp(prefix="projtrack-bench-"))
+    state: dict = {}
+    out: dict = {}
+
+    def setup():
+        if state.get("store"):
+            state["store"].close()
+        state["n"] = state.get("n", 0) + 1
+        state["store"] = Store.open(str(tmp / f"import-{state['n']}.db"))
+
+    def run():
+        plan = import_annex(state["store"], Path(args.annex))
+        out.update(added=len(plan.added), errors=len(plan.errors), warnings=len(plan.warnings))
+
+    return {**_timed(run, args, setup), **out}
+
+
+# --- portfolio figures --------------------------------------------------------------------------
+def _open(url: str):
+    from projtrack.store.engine import make_engine
+    from projtrack.store.migrate import current_revision, head_revision, upgrade
+    from projtrack.store.repo import Store
+
+    engine = make_engine(url)
+    if current_revision(engine) != head_revision():
+        upgrade(engine)  # a database generated by an older schema: bring it to this one
+    engine.dispose()
+    return Store.open(url, create=False)
+
+
+@task("sql_baseline")
+def sql_baseline(args) -> dict:
+    """One hand-written SQL aggregate over the same entries, on the raw DB-API connection."""
+    store = _open(args.db)
+    as_of = dt.date.fromisoformat(args.as_of)
+    sql = ("SELECT project_id, kind, SUM(amount) FROM ledger_entry WHERE entry_date <= {p} "
+           "GROUP BY project_id, kind")
+    out = {}
+
+    def run():
+        raw = store.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            if store.engine.dialect.name == "sqlite":
+                cur.execute(sql.format(p="?"), (as_of.isoformat(),))
+            else:
+                cur.execute(sql.format(p="%s"), (as_of,))
+            out["rows"] = len(cur.fetchall())
+            cur.close()
+        finally:
+            raw.close()
+
+    return {**_timed(run, args), **out}
+
+
+@task("portfolio")
+def portfolio(args) -> dict:
+    """``load_portfolio``: every project's facts and figures at the as-of date; and, for the
+    profile, how long each of its queries takes alone."""
+    from projtrack.core.figures import LedgerSums, project_figures
+    from projtrack.services.portfolio import load_portfolio
+
+    store = _open(args.db)
+    as_of = dt.date.fromisoformat(args.as_of)
+    out = {}
+
+    def run():
+        p = load_portfolio(store, as_of)
+        out["projects"] = len(p.projects)
+        out["flags"] = {f: sum(1 for v in p.projects if v.figures.flag == f)
+                        for f in ("green", "yellow", "red")}
+
+    result = _timed(run, args)
+    parts = {}
+    t0 = time.perf_counter()
+    facts = store.projects()
+    parts["projects"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sums = store.ledger_sums(as_of)
+    parts["ledger_sums"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    progress = store.latest_progress(as_of)
+    parts["latest_progress"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    milestones = store.milestones()
+    parts["milestones"] = time.perf_counter() - t0
+    rules = store.rules()
+    t0 = time.perf_counter()
+    empty = LedgerSums()
+    for f in facts:
+        project_figures(f, sums.get(f.id, empty), as_of, progress=progress.get(f.id),
+                        milestones=milestones.get(f.id, ()), rules=rules)
+    parts["figures"] = time.perf_counter() - t0
+    return {**result, **out, "parts": {k: round(v, 4) for k, v in parts.items()}}
+
+
+@task("copy")
+def copy(args) -> dict:
+    """``db copy`` of the whole database to ``--to`` (which must be empty)."""
+    from projtrack.store.copy import copy_database
+    from projtrack.store.engine import make_engine
+
+    src = make_engine(args.db)
+    t0 = time.perf_counter()
+    report = copy_database(src, args.to)
+    return {"seconds": time.perf_counter() - t0, "runs": [report.seconds], "rows": report.rows}
+
+
+# --- the TUI ------------------------------------------------------------------------------------
+def _table_signature(screen) -> tuple:
+    try:
+        from textual.widgets import DataTable
+
+        table = screen.query_one(DataTable)
+    except Exception:  # noqa: BLE001 - no table on this screen (yet)
+        return (0,)
+    rows = table.row_count
+    first = ()
+    if rows:
+        try:
+            first = tuple(str(c) for c in table.get_row_at(0))
+        except Exception:  # noqa: BLE001
+            first = ()
+    return (rows, first)
+
+
+async def _until(pilot, predicate: Callable[[], bool], timeout: float = 60.0) -> bool:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if predicate():
+            return True
+        await pilot.pause(0.005)
+    return False
+
+
+@task("tui")
+def tui(args) -> dict:
+    """Headless (Pilot): start → first painted portfolio; a keystroke in the filter → the
+    repainted table; the sort key → the re-sorted table."""
+    try:
+        from projtrack.tui.app import ProjtrackApp
+    except ImportError as exc:
+        raise Missing(f"projtrack.tui.app.ProjtrackApp: {exc}") from exc
+    store = _open(args.db)
+    as_of = dt.date.fromisoformat(args.as_of)
+    out: dict = {"start_s": [], "filter_s": [], "sort_s": [], "load_s": [], "noop_s": []}
+
+    async def run():
+        t0 = time.perf_counter()
+        app = ProjtrackApp(store, as_of, "zh", steady=True)
+        async with app.run_test(size=(200, 50)) as pilot:
+            painted = await _until(pilot, lambda: _table_signature(app.screen)[0] > 0)
+            await pilot.pause()
+            out["start_s"].append(time.perf_counter() - t0 if painted else None)
+            out["rows_shown"] = _table_signature(app.screen)[0]
+            screen = app.screen
+
+            async def settle(action) -> float | None:
+                """Run ``action``; wait for the screen's next computed page (or, failing that,
+                a changed table) and the repaint after it."""
+                page, before = getattr(screen, "page", None), _table_signature(screen)
+                t1 = time.perf_counter()
+                await action()
+                changed = await _until(pilot, lambda: getattr(screen, "page", None) is not page
+                                       or _table_signature(screen) != before, 10)
+                await pilot.pause()
+                return time.perf_counter() - t1 if changed else None
+
+            # what Pilot itself costs: a key that changes nothing, then the same wait
+            t1 = time.perf_counter()
+            await pilot.press("f12")
+            await pilot.pause()
+            out["noop_s"].append(time.perf_counter() - t1)
+            await pilot.press("slash")
+            await pilot.pause()
+            for key in ("7", "3", "backspace", "backspace"):
+                out["filter_s"].append(await settle(lambda k=key: pilot.press(k)))
+            await pilot.press("escape")
+            await pilot.pause()
+            columns = _sort_columns()
+            for col in columns:
+                async def sort(c=col):
+                    screen.sort_by(c)
+                out["sort_s"].append(await settle(sort))
+            out["load_s"].append(getattr(app, "load_seconds", None))
+
+    def sync_run():
+        asyncio.run(run())
+
+    _timed(sync_run, args)
+
+    def worst(values: list) -> float | None:
+        return None if not values or None in values else max(values)
+
+    starts = out["start_s"]
+    return {"seconds": None if None in starts or not starts else min(starts),
+            "start_worst": worst(starts), "filter_worst": worst(out["filter_s"]),
+            "sort_worst": worst(out["sort_s"]), **out}
+
+
+def _sort_columns() -> list[str]:
+    """Two money columns of the portfolio table, as a click on their headers would sort."""
+    from projtrack.tui import rows as R
+
+    keys = [c.key for c in R.COLUMNS]
+    wanted = [k for k in ("variance", "actual_to_date", "total_investment") if k in keys]
+    return (wanted or keys[2:4])[:2]
+
+
+# --- the weekly report --------------------------------------------------------------------------
+def _call_report(fn, store, as_of: dt.date, out_dir: Path, fmt: str):
+    """Call ``write_weekly_report`` as a draft (nothing frozen in the database, so every run
+    does the same work), adapting to its parameter names."""
+    params = inspect.signature(fn).parameters
+    kwargs: dict = {}
+    for name in params:
+        if name in ("store", "db"):
+            kwargs[name] = store
+        elif name in ("as_of", "day", "date"):
+            kwargs[name] = as_of
+        elif name in ("out_dir", "out", "path", "out_path", "dest", "target", "output"):
+            kwargs[name] = out_dir if name == "out_dir" else out_dir / f"weekly.{fmt}"
+        elif name in ("formats",):
+            kwargs[name] = [fmt]
+        elif name in ("fmt", "format", "kind"):
+            kwargs[name] = fmt
+        elif name == "lang":
+            kwargs[name] = "zh"
+        elif name == "draft":
+            kwargs[name] = True
+    return fn(**kwargs)
+
+
+def _report(args, fmt: str) -> dict:
+    try:
+        from projtrack.reports import write_weekly_report
+    except ImportError as exc:
+        raise Missing(f"projtrack.reports.write_weekly_report: {exc}") from exc
+    store = _open(args.db)
+    as_of = dt.date.fromisoformat(args.as_of)
+    tmp = Path(tempfile.mkdtemp(prefix="projtrack-bench-"))
+    written: list = []
+
+    def run():
+        written[:] = list(_call_report(write_weekly_report, store, as_of, tmp, fmt) or [])
+
+    result = _timed(run, args)
+    files = [Path(p) for p in written] or sorted(tmp.iterdir())
+    return {**result, "bytes": sum(p.stat().st_size for p in files if p.exists()),
+            "files": [p.name for p in files]}
+
+
+@task("report_xlsx")
+def report_xlsx(args) -> dict:
+    return _report(args, "xlsx")
+
+
+@task("report_pdf")
+def report_pdf(args) -> dict:
+    return _report(args, "pdf")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("task", choices=sorted(TASKS))
+    ap.add_argument("--annex")
+    ap.add_argument("--db")
+    ap.add_argument("--to")
+    ap.add_argument("--as-of", default="2025-06-30")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--profile")
+    args = ap.parse_args(argv)
+    try:
+        result = TASKS[args.task](args)
+    except Missing as exc:
+        result = {"missing": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - a failing task is a result, not a crash
+        result = {"error": f"{type(exc).__name__}: {exc}"}
+    result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

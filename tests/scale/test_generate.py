@@ -1,0 +1,114 @@
+"""The benchmark generator at a small N: its annex imports back to the same projects, its
+database is a valid projtrack database, and the store's bulk queries (one pass for the whole
+portfolio) agree with the pure figures computed project by project."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import replace
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from bench.generate import projects, write_annex, write_database
+from projtrack.core.figures import latest_progress, ledger_sums, project_figures
+from projtrack.core.types import Entry, ProgressPoint
+from projtrack.services.portfolio import load_portfolio
+from projtrack.store.repo import Store
+from tests.scale.helpers import small_portfolio
+
+
+def test_projects_are_deterministic_and_consistent():
+    a, b = projects(60), projects(60)
+    assert a == b
+    assert len({s.facts.name for s in a}) == 60
+    for s in a:
+        f = s.facts
+        assert sum(f.annual_plan.values(), Decimal(0)) == f.period_plan <= f.total_investment
+        assert f.start_year <= f.end_year
+    classes = Counter(s.facts.annex_class for s in projects(400))
+    assert set(classes) == {"续建", "新开工", "前期"}
+
+
+def test_the_annex_imports_back_to_the_same_projects(tmp_path):
+    from projtrack.importer import read_annex
+
+    items = projects(40)
+    path = write_annex(items, tmp_path / "annex.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert "A4:A5" in {str(r) for r in wb.active.merged_cells.ranges}
+    parsed = read_annex(path)
+    assert not parsed.errors, parsed.errors[:3]
+    assert not [w for w in parsed.warnings if w.code in ("subtotal_mismatch", "count_mismatch")]
+    got = {p.name: p for p in parsed.projects}
+    assert len(got) == 40
+    for s in items:
+        f, g = s.facts, got[s.facts.name]
+        assert (g.category, g.annex_class, g.construction_type, g.township) == (
+            f.category, f.annex_class, f.construction_type, f.township)
+        # a blank 新增学位 cell reads as 0 places
+        assert (g.start_year, g.end_year, g.new_places or None) == (f.start_year, f.end_year,
+                                                                   f.new_places)
+        assert g.total_investment == f.total_investment and g.land_mu == f.land_mu
+        assert {y: a for y, a in g.annual_plan.items() if a} == f.annual_plan
+
+
+@pytest.mark.parametrize("cadence, low, high", [("weekly", 180, 280), ("monthly", 40, 100)])
+def test_the_database_has_the_history_asked_for(tmp_path, cadence, low, high):
+    url = str(tmp_path / "p.db")
+    counts = write_database(projects(30), url, cadence)
+    assert counts["project"] == 30 and counts["milestone"] == 270
+    built = sum(1 for s in projects(30) if s.facts.annex_class != "前期")
+    assert low <= counts["ledger_entry"] / built <= high
+    with pytest.raises(ValueError, match="not empty"):
+        write_database(projects(30), url, cadence)
+
+
+def test_bulk_queries_equal_the_pure_figures_on_every_engine(db_url):
+    small_portfolio(db_url, n=10)
+    store = Store.open(db_url, create=False)
+    try:
+        facts = {f.id: f for f in store.projects()}
+        for as_of in (dt.date(2021, 1, 3), dt.date(2023, 12, 31), dt.date(2024, 1, 1),
+                      dt.date(2025, 6, 30), dt.date(2026, 3, 1)):
+            portfolio = load_portfolio(store, as_of)
+            sums = store.ledger_sums(as_of)
+            progress = store.latest_progress(as_of)
+            milestones = store.milestones()
+            for pid, f in facts.items():
+                entries = [Entry(e.project_id, e.kind, e.entry_date, e.amount, e.source)
+                           for e in store.entries(pid)]
+                ref = replace(ledger_sums(entries, as_of), funds_by_source={})
+                if any(e.date <= as_of for e in entries):
+                    assert sums[pid] == ref, (pid, as_of)
+                else:
+                    assert pid not in sums
+                points = [ProgressPoint(p.project_id, p.entry_date, p.stage, p.percent, p.note, p.id)
+                          for p in store.progress_entries(pid)]
+                assert progress.get(pid) == latest_progress(points, as_of), (pid, as_of)
+                want = project_figures(f, ref, as_of, progress=latest_progress(points, as_of),
+                                       milestones=milestones.get(pid, ()), rules=store.rules())
+                assert portfolio.get(pid).figures == want
+    finally:
+        store.close()
+
+
+def test_latest_progress_takes_the_higher_id_on_the_same_day(store):
+    from projtrack.services.entries import add_progress
+    from projtrack.store.models import Project
+
+    with store.write() as s:
+        p = Project(name="P")
+        s.add(p)
+        s.flush()
+        pid = p.id
+    day = dt.date(2024, 5, 6)
+    add_progress(store, pid, date=day, stage="基础", percent=Decimal("0.1"))
+    second = add_progress(store, pid, date=day, stage="主体结构", percent=Decimal("0.3"))
+    add_progress(store, pid, date=day + dt.timedelta(days=1), stage="屋面", percent=Decimal("0.6"))
+    got = store.latest_progress(day)[pid]
+    assert (got.id, got.stage, got.percent) == (second.id, "主体结构", Decimal("0.3"))
+    assert store.latest_progress(day - dt.timedelta(days=1)) == {}
+    assert store.latest_progress(day, [pid + 1]) == {}
