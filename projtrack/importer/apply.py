@@ -12,12 +12,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from projtrack.core.types import MILESTONES, ProjectFacts
 from projtrack.importer.plan import ImportPlan, build_plan, snapshot, snapshot_json
-from projtrack.store.models import AnnualPlan, ImportRun, Milestone, Project
+from projtrack.store.models import AnnualPlan, AuditLog, ImportRun, Milestone, Project
 from projtrack.store.repo import Store, os_user, record_audit, to_facts
 
 
@@ -66,22 +66,42 @@ def _set_source(p: Project, facts: ProjectFacts) -> None:
                                                        facts.source.row)
 
 
-def _create(s: Session, facts: ProjectFacts, ctx: str) -> None:
-    p = Project(name=facts.name, phase=initial_phase(facts), status="active",
-                annex_facts=snapshot_json(facts),
-                **{k: v for k, v in snapshot(facts).items() if k != "annual_plan"})
-    for fld in ("total_investment", "period_plan", "land_mu", "floor_area_m2", "prior_actual"):
-        setattr(p, fld, getattr(facts, fld))
-    _set_source(p, facts)
-    s.add(p)
-    s.flush()
-    for year, amount in sorted(facts.annual_plan.items()):
-        s.add(AnnualPlan(project_id=p.id, year=year, amount=amount))
-    defaults = default_milestone_dates(facts.start_year, facts.end_year)
-    for seq, name in enumerate(MILESTONES):
-        s.add(Milestone(project_id=p.id, name=name, seq=seq, planned=defaults.get(name)))
-    record_audit(s, action="create", entity="project", entity_id=p.id, project_id=p.id,
-                 field="name", new=facts.name, context=ctx)
+_DECIMALS = ("total_investment", "period_plan", "land_mu", "floor_area_m2", "prior_actual")
+
+
+def _create_all(s: Session, added: list[ProjectFacts], ctx: str) -> None:
+    """Insert new projects with their plans, default milestones and audit rows in bulk: a few
+    multi-row statements instead of four round trips per project (an annex of thousands)."""
+    if not added:
+        return
+    now = dt.datetime.now(dt.UTC)
+    user = os_user()
+    rows = []
+    for facts in added:
+        row = {k: v for k, v in snapshot(facts).items() if k != "annual_plan"}
+        row.update({fld: getattr(facts, fld) for fld in _DECIMALS})
+        row.update(name=facts.name, phase=initial_phase(facts), status="active",
+                   annex_facts=snapshot_json(facts), created_at=now, updated_at=now, version=1,
+                   source_file=facts.source.file if facts.source else None,
+                   source_sheet=facts.source.sheet if facts.source else None,
+                   source_row=facts.source.row if facts.source else None)
+        rows.append(row)
+    ids = s.execute(insert(Project).returning(Project.id, sort_by_parameter_order=True),
+                    rows).scalars().all()
+    plans, milestones, audits = [], [], []
+    for pid, facts in zip(ids, added, strict=True):
+        plans += [{"project_id": pid, "year": y, "amount": a, "version": 1}
+                  for y, a in sorted(facts.annual_plan.items())]
+        defaults = default_milestone_dates(facts.start_year, facts.end_year)
+        milestones += [{"project_id": pid, "name": name, "seq": seq,
+                        "planned": defaults.get(name), "actual": None, "version": 1}
+                       for seq, name in enumerate(MILESTONES)]
+        audits.append({"at": now, "user": user, "action": "create", "entity": "project",
+                       "entity_id": pid, "project_id": pid, "field": "name", "old_value": None,
+                       "new_value": facts.name, "context": ctx})
+    for model, batch in ((AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits)):
+        if batch:
+            s.execute(insert(model), batch)
 
 
 def _update(s: Session, p: Project, change, ctx: str) -> None:
@@ -125,8 +145,7 @@ def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = Fals
         plan = build_plan(parsed, facts, snaps, sha256, keep_missing=keep_missing)
         if plan.errors or not plan.has_changes:
             return plan
-        for f in plan.added:
-            _create(s, f, ctx)
+        _create_all(s, plan.added, ctx)
         for change in plan.changed:
             _update(s, rows[change.project_id], change, ctx)
         for change in plan.moved:
