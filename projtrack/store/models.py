@@ -100,7 +100,9 @@ class LedgerEntry(SQLModel, table=True):
     cumulative total, ``entered_cumulative`` keeps what was typed and ``amount`` the increment."""
 
     __tablename__ = "ledger_entry"
-    __table_args__ = (Index("ix_ledger_entry_project_kind_date", "project_id", "kind", "entry_date"),)
+    __table_args__ = (Index("ix_ledger_entry_project_kind_date", "project_id", "kind", "entry_date"),
+                      Index("ix_ledger_entry_date_project_kind_amount", "entry_date", "project_id",
+                            "kind", "amount"))
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_fk_project())
@@ -118,10 +120,56 @@ class LedgerEntry(SQLModel, table=True):
     created_by: str = ""
 
 
+def _fk_project_key() -> Column:
+    return Column(Integer, ForeignKey("project.id", ondelete="RESTRICT"), primary_key=True)
+
+
+class LedgerYear(SQLModel, table=True):
+    """Σ of one project's entries of one kind in one calendar year, kept by the database.
+
+    Derived, never written by projtrack: an AFTER INSERT trigger on ``ledger_entry`` (migration
+    0004) adds each new entry to its year and to its month (``LedgerMonth``), and the ledger is
+    append-only, so the sums are always those of the entries.  ``Store.ledger_sums`` reads the
+    years before the as-of year from here, that year's months before the as-of month from
+    ``ledger_month`` and only the as-of month's entries from the ledger: at N = 10,000 with
+    weekly entries, about 70,000 rows instead of 2.3 million.  ``last_positive`` is the
+    period's latest date with a positive entry (the figures' "last 完成投资")."""
+
+    __tablename__ = "ledger_year"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    project_id: int = Field(sa_column=_fk_project_key())
+    kind: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    amount: Decimal = Field(sa_column=_money(nullable=False))
+    entries: int
+    last_positive: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
+class LedgerMonth(SQLModel, table=True):
+    """Σ of one project's entries of one kind in one calendar month (see ``LedgerYear``);
+    ``month`` is year × 100 + month (202506), first in the key so a year's months are one
+    range."""
+
+    __tablename__ = "ledger_month"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: int = Field(primary_key=True)
+    project_id: int = Field(sa_column=_fk_project_key())
+    kind: str = Field(primary_key=True)
+    amount: Decimal = Field(sa_column=_money(nullable=False))
+    entries: int
+    last_positive: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
+DERIVED_TABLES = frozenset({"ledger_year", "ledger_month"})  # kept by triggers: never copied, only compared
+
+
 class ProgressEntry(SQLModel, table=True):
     """形象进度: a stage and a percent (fraction, 0.4 = 40 %), dated.  Append-only."""
 
     __tablename__ = "progress_entry"
+    __table_args__ = (Index("ix_progress_entry_project_date", "project_id", "entry_date", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_fk_project())

@@ -15,6 +15,15 @@ from sqlalchemy.types import TypeDecorator
 MAX_SCALED = 2**63 - 1  # BIGINT: with 6 decimals, up to about 9.2 trillion 万元
 
 
+def from_units(value: int, scale: int = 6) -> Decimal:
+    """An integer count of 10**-scale units as the Decimal it stands for, without trailing
+    zeros (1500000 → 1.5; 5000000 → 5)."""
+    whole, rest = divmod(value, 10**scale)
+    if not rest:  # most stored amounts are whole 万元: one Decimal, no scaling or normalising
+        return Decimal(whole)
+    return Decimal(value).scaleb(-scale).normalize()
+
+
 class Scaled(TypeDecorator):
     """A Decimal stored as an integer count of 10**-scale units."""
 
@@ -43,8 +52,17 @@ class Scaled(TypeDecorator):
             return None
         if isinstance(value, float):  # never expected: guard against a float sneaking in
             raise TypeError("a scaled integer column returned a float")
-        q = Decimal(int(value)).scaleb(-self.scale)
-        return q.quantize(Decimal(1)) if q == q.to_integral_value() else q.normalize()
+        return from_units(int(value), self.scale)
+
+    def result_processor(self, dialect, coltype):
+        # the conversion itself, without TypeDecorator's generic wrapper around it (neither
+        # SQLite's nor psycopg's BIGINT needs a processor of its own: both hand back an int);
+        # a portfolio reads a few hundred thousand of these
+        convert = self.process_result_value
+
+        def process(value):
+            return None if value is None else convert(value, dialect)
+        return process
 
     def __repr__(self) -> str:
         return f"Scaled({self.scale})"

@@ -47,7 +47,8 @@ def test_the_triggers_exist_at_head(store):
             names = {f"{t}:{n}" for t, n in conn.execute(text(
                 "SELECT event_object_table, trigger_name FROM information_schema.triggers"))}
             want = {f"{t}:{t}_append_only" for t in APPEND_ONLY}
-    assert want <= names, ("a migration dropped the append-only triggers (SQLite batch mode "
+    want.add("ledger_entry:ledger_entry_sums")  # keeps ledger_year and ledger_month (0004)
+    assert want <= names, ("a migration dropped the ledger's triggers (SQLite batch mode "
                            "rebuilds a table without them): create them again", want - names)
 
 

@@ -68,6 +68,24 @@ def _check_dataset(url: str) -> None:
         assert sums[1].funds_to_date == Decimal("5000")
         assert sums[1].payments_to_date == Decimal("1234.567891")
         assert sums[2].actual_to_date == Decimal("0.01")
+        from projtrack.core.figures import ledger_sums as reference
+        from projtrack.core.types import Entry
+        from projtrack.store.check import check_database
+
+        assert check_database(store.engine).ok  # the monthly sums (0004) were filled
+        for as_of in (dt.date(2023, 6, 30), dt.date(2024, 3, 8), dt.date(2024, 12, 31)):
+            got = store.ledger_sums(as_of)
+            for pid in projects:
+                want = reference([Entry(pid, e.kind, e.entry_date, e.amount, e.source)
+                                  for e in store.entries(pid)], as_of)
+                have = got.get(pid)
+                if have is None:
+                    assert want.actual_to_date == want.funds_to_date == want.payments_to_date == 0
+                    continue
+                assert (have.actual_to_date, have.actual_this_year, have.actual_this_week,
+                        have.funds_to_date, have.payments_to_date, have.last_actual_date) == (
+                    want.actual_to_date, want.actual_this_year, want.actual_this_week,
+                    want.funds_to_date, want.payments_to_date, want.last_actual_date)
         assert [p.percent for p in store.progress_entries(1)] == [Decimal("0.35"), Decimal("0.8")]
         ms = store.milestones()
         assert {(m.project_id, m.name, m.planned, m.actual) for v in ms.values() for m in v} == {

@@ -1,0 +1,126 @@
+"""``projtrack db check``: is the database whole, and do the sums it keeps agree with the ledger?
+
+- SQLite: ``PRAGMA quick_check`` (pages, indexes) and ``PRAGMA foreign_key_check``.
+- Every engine: ``ledger_year`` and ``ledger_month`` (migration 0004: Σ per project, kind and
+  year or month, kept by a trigger on every ledger insert) are compared, period by period, with
+  the same sums computed from ``ledger_entry`` itself.  They can only differ if someone wrote to
+  them by hand or dropped the trigger; ``rebuild_ledger_sums`` (``db check --repair``) then
+  recomputes both from the entries in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Table,
+    case,
+    cast,
+    delete,
+    extract,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from projtrack.store.models import LedgerEntry, LedgerMonth, LedgerYear
+
+SUM_TABLES: tuple[Table, ...] = (LedgerYear.__table__, LedgerMonth.__table__)  # type: ignore[attr-defined]
+
+MAX_SHOWN = 20  # problems of one kind listed before "… and N more"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: tuple[str, ...]
+    sums_checked: int  # rows of ledger_year and ledger_month
+    entries_checked: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def period_key(conn: Engine | Connection, table: Table, column):
+    """``column`` (a date) as the period ``table`` (ledger_year or ledger_month) keys it by:
+    the year, or year × 100 + month."""
+    if conn.dialect.name == "sqlite":
+        fmt = "%Y" if table.name == "ledger_year" else "%Y%m"
+        return cast(func.strftime(fmt, column), Integer)
+    year = cast(extract("year", column), Integer)
+    return year if table.name == "ledger_year" else year * 100 + cast(extract("month", column), Integer)
+
+
+def _period(table: Table):
+    return table.c.year if table.name == "ledger_year" else table.c.month
+
+
+def _expected(conn: Connection, table: Table):
+    e = LedgerEntry.__table__.c
+    period = period_key(conn, table, e.entry_date)
+    return (select(e.project_id, e.kind, period.label("period"),
+                   func.sum(type_coerce(e.amount, BigInteger)).label("amount"),
+                   func.count().label("entries"),
+                   func.max(case((e.amount > 0, e.entry_date))).label("last_positive"))
+            .group_by(e.project_id, e.kind, period))
+
+
+def _day_text(value: object) -> str | None:
+    return None if value is None else str(value)[:10]
+
+
+def check_database(engine: Engine) -> CheckResult:
+    problems: list[str] = []
+    kept_rows = entries = 0
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            quick = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
+            if quick != ["ok"]:
+                problems.extend(f"quick_check: {line}" for line in quick[:MAX_SHOWN])
+            fks = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+            problems.extend(f"foreign key: {table} row {rowid} → {parent}"
+                            for table, rowid, parent, _ in fks[:MAX_SHOWN])
+        for table in SUM_TABLES:
+            want = {(pid, kind, period): (int(amount), int(n), _day_text(last))
+                    for pid, kind, period, amount, n, last in conn.execute(_expected(conn, table))}
+            c = table.c
+            got = {(pid, kind, period): (int(amount), int(n), _day_text(last))
+                   for pid, kind, period, amount, n, last in conn.execute(
+                       select(c.project_id, c.kind, _period(table),
+                              type_coerce(c.amount, BigInteger), c.entries, c.last_positive))}
+            entries = sum(v[1] for v in want.values())
+            kept_rows += len(got)
+            drift = [f"{table.name} project {key[0]} {key[1]} {key[2]}: kept {_show(got.get(key))}, "
+                     f"entries give {_show(want.get(key))}"
+                     for key in sorted(want.keys() | got.keys()) if want.get(key) != got.get(key)]
+            problems.extend(drift[:MAX_SHOWN])
+            if len(drift) > MAX_SHOWN:
+                problems.append(f"… and {len(drift) - MAX_SHOWN} more {table.name} rows")
+    return CheckResult(tuple(problems), kept_rows, entries)
+
+
+def _show(row: tuple[int, int, str | None] | None) -> str:
+    if row is None:
+        return "nothing"
+    amount, n, last = row
+    return f"Σ {Decimal(amount).scaleb(-6)} 万元 over {n} entries (last positive {last or '—'})"
+
+
+def rebuild_ledger_sums(engine: Engine) -> int:
+    """Recompute ``ledger_year`` and ``ledger_month`` from the entries, in one transaction;
+    returns how many rows they hold."""
+    rows = 0
+    with engine.begin() as conn:
+        for table in SUM_TABLES:
+            conn.execute(delete(table))
+            conn.execute(insert(table).from_select(
+                ["project_id", "kind", _period(table).name, "amount", "entries", "last_positive"],
+                _expected(conn, table)))
+            rows += conn.execute(select(func.count()).select_from(table)).scalar_one()
+    return rows
