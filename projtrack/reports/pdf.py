@@ -1,21 +1,23 @@
 """The weekly report as a PDF: the same content as the workbook, A4 landscape, pages numbered,
 Chinese text rendered with an embedded (subset) CJK font and extractable.  Renders a
 ``WeeklyReport``; no queries here.  Colours are light fills backed by text (红/黄/绿, ▲/▼), so a
-black-and-white print loses nothing.
+black-and-white print loses nothing.  Tables are drawn by ``pdfgrid`` (rows laid out once, never
+split across pages, headings repeated), so a portfolio of ten thousand projects renders in seconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import TableCellFillMode, WrapMode, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import XPos, YPos
 
 from projtrack.reports.fonts import find_cjk_font
 from projtrack.reports.model import Totals, WeeklyReport
+from projtrack.reports.pdfgrid import Grid, GridRow, TextMeasure
 from projtrack.reports.text import Fmt, main_columns
 
 FONT = "cjk"
@@ -25,7 +27,7 @@ GREY_CAT = (217, 217, 217)
 GREY_CLASS = (237, 237, 237)
 FLAG_FILL = {"red": (244, 182, 182), "yellow": (255, 230, 153), "green": (198, 224, 180)}
 BAR = (89, 89, 89)
-WHITE = (255, 255, 255)
+FIGURES = ("money", "rate", "points", "int")  # right-aligned, shrunk rather than wrapped
 
 
 class ReportPDF(FPDF):
@@ -39,6 +41,7 @@ class ReportPDF(FPDF):
         self.set_title(fmt.title(report) + " " + report.period)
         self.set_creator("projtrack")
         self.set_lang("zh-CN" if fmt.lang == "zh" else "en")
+        self.measure = TextMeasure(self)
 
     def header(self) -> None:
         if self.page_no() == 1:
@@ -75,37 +78,18 @@ class ReportPDF(FPDF):
         self.cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
-    def grid(self, headings: list[str], rows: list[list[tuple[str, dict]]],
-             widths: list[float], size: float = 7.5, group_row: list[tuple[str, int]] | None = None,
-             align: list[str] | None = None) -> None:
-        """A table with repeated headings; each cell is (text, options) where options may hold
-        ``fill`` (RGB) and ``align``."""
-        self.set_font(FONT, size=size)
-        wrap = WrapMode.CHAR if self.fmt.lang == "zh" else WrapMode.WORD
-        head = FontFace(emphasis="", fill_color=GREY_HEAD)
-        with self.table(col_widths=widths, width=sum(widths), line_height=size * 0.45,
-                        headings_style=head, num_heading_rows=2 if group_row else 1,
-                        repeat_headings=1, text_align="LEFT", wrapmode=wrap,
-                        cell_fill_mode=TableCellFillMode.NONE, padding=0.6,
-                        align="LEFT") as table:
-            if group_row:
-                r = table.row()
-                for text, span in group_row:
-                    r.cell(text, align="C", colspan=span)
-            r = table.row()
-            for text in headings:
-                r.cell(text, align="C")
-            for cells in rows:
-                r = table.row()
-                for i, (text, opt) in enumerate(cells):
-                    style = FontFace(fill_color=opt.get("fill") or WHITE)
-                    r.cell(text, align=opt.get("align") or (align[i] if align else "L"), style=style)
+    def grid(self, headings: list[str], rows: Iterable[GridRow], widths: list[float],
+             size: float = 7.5, group_row: list[tuple[str, int]] | None = None,
+             align: list[str] | None = None, fit: Iterable[int] = ()) -> None:
+        """A table with its heading rows repeated on every page; ``align`` a letter per column
+        (default L), ``fit`` the columns of figures (shrunk to fit rather than wrapped)."""
+        Grid(self, FONT, widths, headings, size=size, align=align, fit=fit, group_row=group_row,
+             head_fill=GREY_HEAD, measure=self.measure).draw(rows)
 
 
-def _totals_cells(fmt: Fmt, label: str, s: Totals, fill) -> list[tuple[str, dict]]:
+def _totals_row(fmt: Fmt, keys: list[str], label: str, s: Totals, fill) -> GridRow:
     cells = fmt.total_cells(label, s)
-    return [(cells[c.key][1], {"fill": fill, "align": "R" if c.kind in ("money", "rate", "points")
-                                else "L"}) for c in main_columns(fmt.lang)]
+    return GridRow([cells[k][1] for k in keys], fill=fill)
 
 
 def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
@@ -120,14 +104,13 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
 
     pdf.heading(fmt.t("report.section.summary"))
     items = fmt.summary_items(r.summary)
-    rows: list[list[tuple[str, dict]]] = []
+    rows: list[GridRow] = []
     half = (len(items) + 1) // 2
     for i in range(half):
         left = items[i]
         right = items[i + half] if i + half < len(items) else ("", "", None, "text")
-        rows.append([(left[0], {"fill": GREY_CLASS}), (_with_unit(fmt, left), {}),
-                     (right[0], {"fill": GREY_CLASS if right[0] else None}),
-                     (_with_unit(fmt, right), {})])
+        rows.append(GridRow([left[0], _with_unit(fmt, left), right[0], _with_unit(fmt, right)],
+                            fills={0: GREY_CLASS, 2: GREY_CLASS if right[0] else None}))
     pdf.grid([fmt.t("report.item"), fmt.t("report.value"), fmt.t("report.item"),
               fmt.t("report.value")], rows, [45, 93.5, 45, 93.5], size=8.5)
 
@@ -140,7 +123,7 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     cat_rows.append(_cat_cells(fmt, fmt.t("report.grand_total"), r.summary, GREY_TOTAL))
     pdf.grid([fmt.t(f"report.cat.{k}") for k in keys], cat_rows,
              [40, 20, 32, 32, 27, 27, 27, 24, 24, 24], size=8.5,
-             align=["L"] + ["R"] * 9)
+             align=["L"] + ["R"] * 9, fit=range(1, 10))
 
     pdf.heading(fmt.t("report.section.chart"), need=56)
     _chart(pdf, fmt, r, pdf.l_margin + 10, pdf.get_y() + 2, 200, 50)
@@ -150,13 +133,13 @@ def _with_unit(fmt: Fmt, item: tuple[str, str, object, str]) -> str:
     return item[1] + (" " + fmt.t("report.unit_wan") if item[3] == "money" else "")
 
 
-def _cat_cells(fmt: Fmt, label: str, s: Totals, fill) -> list[tuple[str, dict]]:
+def _cat_cells(fmt: Fmt, label: str, s: Totals, fill) -> GridRow:
     f = s.flag_counts
     texts = [label, str(s.count), fmt.money(s.annual_plan), fmt.money(s.actual_this_year),
              fmt.rate(s.annual_completion_rate), fmt.rate(s.time_progress),
              fmt.points(s.points_vs_time), str(f.get("red", 0)), str(f.get("yellow", 0)),
              str(f.get("green", 0))]
-    return [(t, {"fill": fill}) for t in texts]
+    return GridRow(texts, fill=fill)
 
 
 def _chart(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport, x: float, y: float, w: float, h: float) -> None:
@@ -231,27 +214,29 @@ def _detail(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
             groups[-1] = (c.group, groups[-1][1] + 1)
         else:
             groups.append((c.group, 1))
-    rows = [_totals_cells(fmt, fmt.t("report.grand_total"), r.summary, GREY_TOTAL)]
+    align = ["R" if c.kind in FIGURES else "C" if c.key in ("phase", "flag") else "L"
+             for c in cols]
+    fit = [j for j, c in enumerate(cols) if c.kind in FIGURES]
+    pdf.grid([c.header for c in cols], _detail_rows(fmt, r, [c.key for c in cols]), widths,
+             size=6.3, group_row=groups, align=align, fit=fit)
+
+
+def _detail_rows(fmt: Fmt, r: WeeklyReport, keys: list[str]) -> Iterator[GridRow]:
+    """The main table's rows, made as they are drawn."""
+    flag = keys.index("flag")
+    yield _totals_row(fmt, keys, fmt.t("report.grand_total"), r.summary, GREY_TOTAL)
     seq = 0
     for i, cat in enumerate(r.categories):
-        rows.append(_totals_cells(fmt, fmt.category_label(i, cat.category, cat.totals.count),
-                                  cat.totals, GREY_CAT))
+        yield _totals_row(fmt, keys, fmt.category_label(i, cat.category, cat.totals.count),
+                          cat.totals, GREY_CAT)
         for j, block in enumerate(cat.classes):
-            rows.append(_totals_cells(fmt, fmt.class_label(j, block.annex_class,
-                                                           block.totals.count),
-                                      block.totals, GREY_CLASS))
+            yield _totals_row(fmt, keys, fmt.class_label(j, block.annex_class,
+                                                         block.totals.count),
+                              block.totals, GREY_CLASS)
             for row in block.rows:
                 seq += 1
                 cells = fmt.row_cells(row, seq)
-                line = []
-                for c in cols:
-                    opt: dict = {"align": "R" if c.kind in ("money", "rate", "points", "int")
-                                 else "C" if c.key in ("phase", "flag") else "L"}
-                    if c.key == "flag":
-                        opt["fill"] = FLAG_FILL.get(row.flag)
-                    line.append((cells[c.key][1], opt))
-                rows.append(line)
-    pdf.grid([c.header for c in cols], rows, widths, size=6.3, group_row=groups)
+                yield GridRow([cells[k][1] for k in keys], fills={flag: FLAG_FILL.get(row.flag)})
 
 
 def _milestones(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
@@ -265,13 +250,12 @@ def _milestones(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
             pdf.set_font(FONT, size=8)
             pdf.cell(0, 5, fmt.t("report.none"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             continue
-        rows = []
-        for i, a in enumerate(alerts, 1):
-            fill = FLAG_FILL["yellow"] if kind == "overdue" else None
-            rows.append([(str(i), {"align": "R"}), (a.project, {}), (a.township or "", {}),
-                         (a.responsible_unit or "", {}), (fmt.term(a.milestone), {}),
-                         (a.planned.isoformat(), {}), (fmt.alert_days(a), {"fill": fill})])
-        pdf.grid([fmt.t(f"report.ms.{k}") for k in keys], rows, widths, size=7.5)
+        fills = {6: FLAG_FILL["yellow"]} if kind == "overdue" else None
+        rows = (GridRow([str(i), a.project, a.township or "", a.responsible_unit or "",
+                         fmt.term(a.milestone), a.planned.isoformat(), fmt.alert_days(a)],
+                        fills=fills) for i, a in enumerate(alerts, 1))
+        pdf.grid([fmt.t(f"report.ms.{k}") for k in keys], rows, widths, size=7.5,
+                 align=["R"] + ["L"] * 6, fit=(0, 5))
 
 
 def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
@@ -288,27 +272,28 @@ def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
         move = None if m.old is None or m.new is None else m.new - m.old
         label = fmt.term(m.key) if m.key else fmt.t("report.grand_total")
         fill = GREY_TOTAL if not m.key else None
-        rows.append([(label, {"fill": fill})] + [
-            (text, {"fill": fill, "align": "R"}) for text in (
-                fmt.rate(m.old), fmt.rate(m.new), fmt.points(move),
-                fmt.rate(m.old_time_progress), fmt.rate(m.new_time_progress))])
+        rows.append(GridRow([label, fmt.rate(m.old), fmt.rate(m.new), fmt.points(move),
+                             fmt.rate(m.old_time_progress), fmt.rate(m.new_time_progress)],
+                            fill=fill))
     pdf.grid([fmt.t(f"report.rate.{k}") for k in ("category", "old", "new", "move", "old_tp",
                                                   "new_tp")], rows, [45, 35, 35, 35, 35, 35],
-             size=8)
+             size=8, align=["L"] + ["R"] * 5, fit=range(1, 6))
     pdf.heading(fmt.t("report.section.changes", n=len(ch.items)), size=9)
     if not ch.items:
         pdf.set_font(FONT, size=8)
         pdf.cell(0, 5, fmt.t("report.no_changes"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
-    rows = []
-    for i, c in enumerate(ch.items, 1):
+    pdf.grid([fmt.t(f"report.chg.{k}") for k in ("seq", "what", "project", "detail")],
+             _change_rows(fmt, r), [12, 40, 100, 125], size=7.5, align=["R", "L", "L", "L"],
+             fit=(0,))
+
+
+def _change_rows(fmt: Fmt, r: WeeklyReport) -> Iterator[GridRow]:
+    for i, c in enumerate(r.changes.items, 1):
         what, detail = fmt.change_text(c)
         fill = (FLAG_FILL["red" if c.new == "red" else "yellow"] if c.kind == "flag_worse"
                 else FLAG_FILL["green"] if c.kind == "flag_better" else None)
-        rows.append([(str(i), {"align": "R"}), (what, {"fill": fill}), (c.project, {}),
-                     (detail, {})])
-    pdf.grid([fmt.t(f"report.chg.{k}") for k in ("seq", "what", "project", "detail")], rows,
-             [12, 40, 100, 125], size=7.5)
+        yield GridRow([str(i), what, c.project, detail], fills={1: fill})
 
 
 def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
