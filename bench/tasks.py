@@ -251,11 +251,16 @@ def _table_signature(screen) -> tuple:
 
 
 async def _until(pilot, predicate: Callable[[], bool], timeout: float = 60.0) -> bool:
+    """Wait until ``predicate()`` holds, looking every 5 ms.  The wait is a plain asyncio sleep,
+    not ``pilot.pause``: Pilot's pause makes every widget process its messages, and polling
+    with it kept the UI thread busy enough to hold the GIL against the worker being measured
+    (the TUI's start measured 3.1 s that way, 1.25 s with a plain sleep, same code).  The
+    caller's ``pilot.pause()`` after it waits for the repaint."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         if predicate():
             return True
-        await pilot.pause(0.005)
+        await asyncio.sleep(0.005)
     return False
 
 

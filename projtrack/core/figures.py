@@ -39,7 +39,7 @@ from fractions import Fraction
 from functools import cached_property, lru_cache
 
 from projtrack.core.calendar import day_of_year, days_in_year, time_progress, week_bounds
-from projtrack.core.groups import GroupFigures, group_by, group_figures
+from projtrack.core.groups import GroupFigures, group_by, group_by_with_total, group_figures
 from projtrack.core.money import ZERO
 from projtrack.core.types import (
     ACTUAL,
@@ -56,7 +56,7 @@ from projtrack.core.types import (
 
 __all__ = [
     "FLAGS", "REASONS", "Figures", "GroupFigures", "LedgerSums", "MilestoneStatus",
-    "group_by", "group_figures", "latest_progress", "ledger_sums", "milestone_status",
+    "group_by", "group_by_with_total", "group_figures", "latest_progress", "ledger_sums", "milestone_status",
     "project_figures",
 ]
 

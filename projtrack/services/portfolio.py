@@ -18,6 +18,7 @@ from projtrack.core.figures import (
     GroupFigures,
     LedgerSums,
     group_by,
+    group_by_with_total,
     group_figures,
     project_figures,
 )
@@ -54,6 +55,11 @@ class Portfolio:
 
     def by_category(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
         return self.by(lambda f: f.category or "其他", views)
+
+    def totals_and_by_category(self, views: Iterable[ProjectView] | None = None
+                               ) -> tuple[GroupFigures, dict[object, GroupFigures]]:
+        """``totals`` and ``by_category`` of the same projects, in one pass."""
+        return group_by_with_total(self.items(views), lambda f: f.category or "其他", self.as_of)
 
     def by_township(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
         return self.by(lambda f: f.township or "", views)

@@ -158,7 +158,10 @@ class PortfolioIndex:
         if len(self._sums) > 64:
             self._sums.clear()
         if key not in self._sums:
-            self._sums[key] = (self.portfolio.totals(views), None)
+            if q.grouped:
+                self._sums[key] = self.portfolio.totals_and_by_category(views)
+            else:
+                self._sums[key] = (self.portfolio.totals(views), None)
         totals, groups = self._sums[key]
         if q.grouped and groups is None:
             groups = self.portfolio.by_category(views)

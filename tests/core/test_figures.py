@@ -17,6 +17,7 @@ from projtrack.core.figures import (
     GroupFigures,
     LedgerSums,
     group_by,
+    group_by_with_total,
     group_figures,
     latest_progress,
     ledger_sums,
@@ -510,6 +511,32 @@ def test_group_flag_counts_lagging_and_overdue():
     assert g.lagging_count == 2
     assert g.overdue_count == 1
     assert g.phase_counts == {"前期": 3, "竣工": 1, "取消": 1}  # PHASES order
+
+
+def test_totals_and_groups_in_one_pass_equal_the_two_passes():
+    items = _items()
+    for keyfunc in (lambda f: f.category, lambda f: f.township, lambda f: f.total_investment):
+        total, groups = group_by_with_total(items, keyfunc, AS_OF)
+        assert total == group_figures(items, AS_OF, key="total")
+        assert groups == group_by(items, keyfunc)
+        assert list(groups) == list(group_by(items, keyfunc))  # same order
+    assert group_by_with_total([], lambda f: f.category, AS_OF) == (group_figures([], AS_OF, key="total"), {})
+
+
+def test_milestone_statuses_are_worked_out_when_read():
+    as_of = date(2023, 6, 30)
+    ms = [MilestoneFacts(0, "竣工验收", planned=date(2024, 6, 1)),
+          MilestoneFacts(0, "开工", planned=date(2023, 3, 1), actual=date(2023, 3, 11)),
+          MilestoneFacts(0, "立项", planned=date(2022, 1, 1), actual=date(2022, 2, 1)),
+          MilestoneFacts(0, "主体结顶", planned=date(2023, 6, 1))]
+    fig = project_figures(proj(id=1), LedgerSums(), as_of, milestones=ms)
+    assert "milestones" not in vars(fig)  # nothing built yet
+    assert fig.milestone_overdue and "milestones" not in vars(fig)  # the flag did not need them
+    assert [m.name for m in fig.milestones] == ["立项", "开工", "主体结顶", "竣工验收"]
+    assert fig.next_milestone.name == "主体结顶" and fig.next_milestone.overdue
+    assert fig.max_slip_days == 31  # 立项 a month late
+    assert fig.milestones is fig.milestones  # once
+    assert fig == project_figures(proj(id=1), LedgerSums(), as_of, milestones=ms)
 
 
 def test_empty_group():

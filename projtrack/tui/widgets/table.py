@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
@@ -102,6 +103,22 @@ class PagedTable(DataTable):
             self.post_message(self.PageRequest(self, -1))
         else:
             super().action_page_up()
+
+    # --- sizing -------------------------------------------------------------------------------
+    def _update_dimensions(self, new_rows) -> None:
+        """DataTable measures every cell of every new row to widen auto-width columns and to
+        size auto-height rows.  This table has neither: every column has its width (computed
+        from the page in the worker) and every row is one line; so only the scrollable size is
+        set, as DataTable would set it.  Measuring a 200-row page took about half of a filter
+        keystroke's repaint at 10,000 projects.  Any other table falls back to DataTable's."""
+        if (self._labelled_row_exists or any(c.auto_width for c in self.columns.values())
+                or any(self.rows[k].auto_height for k in new_rows if k in self.rows)):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(c.get_render_width(self) for c in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width,
+                                 self._total_row_height + header)
 
     # --- filling ------------------------------------------------------------------------------
     def show(self, columns: Sequence[Column], labels: Sequence[Text | str],
