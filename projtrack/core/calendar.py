@@ -6,6 +6,7 @@ import calendar as _calendar
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 
 def days_in_year(year: int) -> int:
@@ -17,8 +18,10 @@ def day_of_year(d: dt.date) -> int:
     return d.timetuple().tm_yday
 
 
+@lru_cache(maxsize=1024)
 def time_progress(d: dt.date) -> Decimal:
-    """序时进度: d's day of the year ÷ days in that year, exact (e.g. 2024-12-31 → 1)."""
+    """序时进度: d's day of the year ÷ days in that year, exact (e.g. 2024-12-31 → 1).
+    Cached: a portfolio asks for the same as-of date once per project."""
     return Decimal(day_of_year(d)) / Decimal(days_in_year(d.year))
 
 

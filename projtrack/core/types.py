@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 CATEGORIES = ("中小学", "幼儿园", "职业教育", "特殊教育", "其他")
 ANNEX_CLASSES = ("续建", "新开工", "前期")
@@ -89,8 +90,10 @@ class ProgressPoint:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class MilestoneFacts:
+class MilestoneFacts(NamedTuple):
+    """One milestone as recorded.  A named tuple, not a frozen dataclass: a portfolio of
+    10,000 projects builds 90,000 of them, and a tuple is built in a third of the time."""
+
     project_id: int
     name: str
     planned: dt.date | None = None
