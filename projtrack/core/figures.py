@@ -8,8 +8,8 @@ query must agree with.  Group figures (category, township, portfolio) live in
 
 Money is Decimal 万元; rates are Decimal fractions (0.4 is 40 %).  Nothing is quantized here:
 display code formats.  Divisions are Decimal divisions at the context precision (28 digits);
-flag thresholds are decided with exact rational arithmetic, so "exactly 10 points behind" is
-never tipped over the line by a rounded digit.
+flag thresholds are decided exactly (cross-multiplied Decimal products that are never rounded),
+so "exactly 10 points behind" is never tipped over the line by a rounded digit.
 
 Decisions where DOMAIN.md is silent:
 - As-of consistency: ledger entries, milestone actual dates and progress points dated after d
@@ -34,9 +34,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from projtrack.core.calendar import day_of_year, days_in_year, time_progress, week_bounds
 from projtrack.core.groups import GroupFigures, group_by, group_by_with_total, group_figures
@@ -211,20 +211,28 @@ def _div(a: Decimal, b: Decimal | None) -> Decimal | None:
     return None if b is None or b == 0 else a / b
 
 
-@lru_cache(maxsize=64)
-def _exact(value: Decimal) -> Fraction:
-    """A threshold as an exact fraction (the same few, once per portfolio, not per project)."""
-    return Fraction(value)
+# Exact Decimal arithmetic: at 200 digits no product or difference of these figures is ever
+# rounded, and should one be, Inexact is raised rather than a digit dropped.
+_EXACT = Context(prec=200, traps=[Inexact, InvalidOperation, Overflow])
 
 
-@lru_cache(maxsize=64)
-def _elapsed(as_of: dt.date) -> Fraction:
-    return Fraction(day_of_year(as_of), days_in_year(as_of.year))
+def _behind_by_more(as_of: dt.date, actual_this_year: Decimal, plan: Decimal,
+                    thresholds: Sequence[Decimal]) -> list[bool]:
+    """For each threshold t: is time progress − annual completion rate > t, exactly?
 
-
-def _behind(as_of: dt.date, actual_this_year: Decimal, plan: Decimal) -> Fraction:
-    """Time progress − annual completion rate, exactly."""
-    return _elapsed(as_of) - Fraction(actual_this_year) / Fraction(plan)
+    time progress − actual ÷ plan > t  ⇔  day × plan − actual × days > t × days × plan  (plan > 0),
+    so the comparison is made on exact products, without a division (a plan ≤ 0 takes the
+    Fraction route)."""
+    day, days = day_of_year(as_of), days_in_year(as_of.year)
+    if plan > 0:
+        try:
+            mul, sub = _EXACT.multiply, _EXACT.subtract
+            lhs = sub(mul(day, plan), mul(actual_this_year, days))
+            return [lhs > mul(mul(t, days), plan) for t in thresholds]
+        except (Inexact, InvalidOperation, Overflow):  # pragma: no cover - beyond any budget
+            pass
+    behind = Fraction(day, days) - Fraction(actual_this_year) / Fraction(plan)
+    return [behind > Fraction(t) for t in thresholds]
 
 
 def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
@@ -268,11 +276,12 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
     if applied:
         if rate is not None:
             assert plan is not None
-            behind = _behind(as_of, sums.actual_this_year, plan)
-            if behind > _exact(rules.red_behind):
+            red_line, yellow_line = _behind_by_more(as_of, sums.actual_this_year, plan,
+                                                    (rules.red_behind, rules.yellow_behind))
+            if red_line:
                 reasons.append(LAGGING_BADLY)
                 red = True
-            elif behind > _exact(rules.yellow_behind):
+            elif yellow_line:
                 reasons.append(LAGGING)
                 yellow = True
         if over is not None and rules.overrun_red:

@@ -641,3 +641,35 @@ def test_ledger_sums_properties(entries, as_of):
         (e.amount for e in actual if e.date.year < as_of.year), D(0))
     positives = [e.date for e in actual if e.amount > 0]
     assert s.last_actual_date == (max(positives) if positives else None)
+
+
+@given(day=st.integers(0, 800), plan=st.one_of(positive, money),
+       actual=money, threshold=st.sampled_from([D("0.1"), D("0.2"), D("0"), D("0.15"), D("1")]))
+def test_the_lag_test_is_the_exact_rational_one(day, plan, actual, threshold):
+    """time progress − actual ÷ plan > threshold, decided on exact products, is what exact
+    fractions decide — for any plan (a plan ≤ 0 takes the fraction route itself)."""
+    from fractions import Fraction
+
+    from projtrack.core.calendar import day_of_year, days_in_year
+    from projtrack.core.figures import _behind_by_more
+
+    if plan == 0:
+        return  # no rate without a plan: never asked
+    as_of = date(2023, 1, 1) + dt.timedelta(days=day)
+    want = (Fraction(day_of_year(as_of), days_in_year(as_of.year)) - Fraction(actual) / Fraction(plan)
+            > Fraction(threshold))
+    assert _behind_by_more(as_of, actual, plan, [threshold]) == [want]
+    # the same, exactly on the line: actual chosen so that the lag equals the threshold
+    if plan > 0:
+        on_line = (Fraction(day_of_year(as_of), days_in_year(as_of.year)) - Fraction(threshold)) * Fraction(plan)
+        den = on_line.denominator
+        while den % 2 == 0:
+            den //= 2
+        while den % 5 == 0:
+            den //= 5
+        if den == 1:  # a terminating decimal: the actual that is exactly on the line
+            from decimal import Context
+
+            exact = Context(prec=200).divide(D(on_line.numerator), D(on_line.denominator))
+            assert Fraction(exact) == on_line
+            assert _behind_by_more(as_of, exact, plan, [threshold]) == [False]
