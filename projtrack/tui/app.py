@@ -44,11 +44,15 @@ VIEWS = ("portfolio", "milestones", "variance", "targets")
 def quiet_gc():
     """No cyclic garbage collection while a worker builds the portfolio: with 10,000 projects
     each full collection walks millions of objects and, holding the GIL, froze the UI for
-    100-300 ms at a time (measured).  The load makes no reference cycles worth collecting."""
+    100-300 ms at a time (measured).  The load makes no reference cycles worth collecting.
+    What it built is frozen before the collector runs again (``settle_gc``): otherwise the
+    first allocations after it set off a full collection over all of it (about 50 ms at
+    N = 10,000, between the load and the first page)."""
     gc.disable()
     try:
         yield
     finally:
+        settle_gc()
         gc.enable()
 
 
