@@ -104,3 +104,27 @@ async def test_ten_thousand_projects_filter_sort_page(big_store):
         await step("quick filter: category", "c")
         assert {r.view.facts.category for r in screen.page.rows if r.view} == {"中小学"}
     print("\n[scale] " + "\n[scale] ".join(report))
+
+
+def test_the_loaded_portfolio_is_frozen_out_of_the_collector(big_store):
+    """quiet_gc: no collection while building; what was built is frozen before the collector
+    runs again; the collector's previous state comes back, also after an error."""
+    import gc
+
+    from projtrack.services.portfolio import load_portfolio
+    from projtrack.tui.app import quiet_gc
+
+    gc.unfreeze()
+    try:
+        with quiet_gc():
+            assert not gc.isenabled()
+            portfolio = load_portfolio(big_store, dt.date(2025, 6, 30))
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > len(portfolio.projects)  # the views and all they hold
+        gc.unfreeze()
+        with pytest.raises(RuntimeError), quiet_gc():
+            raise RuntimeError("the load failed")
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
