@@ -12,11 +12,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlmodel import Session
 
 from projtrack.core.types import MILESTONES, ProjectFacts
-from projtrack.importer.plan import ImportPlan, build_plan, snapshot, snapshot_json
+from projtrack.gcpause import collector_paused
+from projtrack.importer.plan import FIELDS, ImportPlan, build_plan, snapshot, snapshot_json
 from projtrack.store.models import AnnualPlan, AuditLog, ImportRun, Milestone, Project
 from projtrack.store.repo import Store, os_user, record_audit, to_facts
 
@@ -66,42 +67,102 @@ def _set_source(p: Project, facts: ProjectFacts) -> None:
                                                        facts.source.row)
 
 
-_DECIMALS = ("total_investment", "period_plan", "land_mu", "floor_area_m2", "prior_actual")
+def _bound(process, values: list) -> list:
+    """``process`` applied to each value, once per distinct object (the import's one timestamp,
+    None, the dates many projects share)."""
+    done: dict[int, object] = {}
+    out = []
+    for value in values:
+        key = id(value)  # every value is alive in ``values`` meanwhile: ids are not reused
+        if key in done:
+            out.append(done[key])
+        else:
+            done[key] = bound = process(value)
+            out.append(bound)
+    return out
+
+
+def _insert_rows(conn: Connection, table: Table, columns: dict[str, list]) -> None:
+    """One INSERT for many rows, given column by column (``columns[key][i]`` is row i's value;
+    every column without a default is given).  Each value goes through its column type's own
+    bind processor (money to scaled integers, dates …) as SQLAlchemy would do it row by row,
+    and the rows go to the driver's executemany as they are.  Should the statement need a
+    value the columns do not give (a column default added to the model), SQLAlchemy's own
+    executemany runs instead."""
+    keys = list(columns)
+    count = len(columns[keys[0]])
+    if not count:
+        return
+    dialect = conn.dialect
+    compiled = insert(table).inline().compile(dialect=dialect, column_keys=keys)
+    names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+    if sorted(names) != sorted(keys) or getattr(compiled, "escaped_bind_names", None):
+        conn.execute(insert(table), [dict(zip(keys, row, strict=True))
+                                     for row in zip(*columns.values(), strict=True)])
+        return
+    bound = []
+    for key in names:
+        values = columns[key]
+        if len(values) != count:
+            raise ValueError(f"column {key} has {len(values)} values, not {count}")
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        bound.append(values if process is None else _bound(process, values))
+    params: list = list(zip(*bound, strict=True))
+    if not compiled.positional:
+        params = [dict(zip(names, row, strict=True)) for row in params]
+    conn.exec_driver_sql(compiled.string, params)
 
 
 def _create_all(s: Session, added: list[ProjectFacts], ctx: str) -> None:
-    """Insert new projects with their plans, default milestones and audit rows in bulk: a few
-    multi-row statements instead of four round trips per project (an annex of thousands)."""
+    """Insert new projects with their plans, default milestones and audit rows in bulk: one
+    executemany per table instead of four round trips per project (an annex of thousands)."""
     if not added:
         return
     now = dt.datetime.now(dt.UTC)
     user = os_user()
-    rows = []
-    for facts in added:
-        row = {k: v for k, v in snapshot(facts).items() if k != "annual_plan"}
-        row.update({fld: getattr(facts, fld) for fld in _DECIMALS})
-        row.update(name=facts.name, phase=initial_phase(facts), status="active",
-                   annex_facts=snapshot_json(facts), created_at=now, updated_at=now, version=1,
-                   source_file=facts.source.file if facts.source else None,
-                   source_sheet=facts.source.sheet if facts.source else None,
-                   source_row=facts.source.row if facts.source else None)
-        rows.append(row)
-    ids = s.execute(insert(Project).returning(Project.id, sort_by_parameter_order=True),
-                    rows).scalars().all()
-    plans, milestones, audits = [], [], []
+    n = len(added)
+    sources = [f.source for f in added]
+    projects: dict[str, list] = {fld: [getattr(f, fld) for f in added] for fld in FIELDS}
+    projects.update(
+        name=[f.name for f in added], phase=[initial_phase(f) for f in added],
+        status=["active"] * n,
+        annex_facts=[json.dumps(snapshot(f), ensure_ascii=False, sort_keys=True) for f in added],
+        created_at=[now] * n, updated_at=[now] * n, version=[1] * n,
+        source_file=[src.file if src else None for src in sources],
+        source_sheet=[src.sheet if src else None for src in sources],
+        source_row=[src.row if src else None for src in sources])
+    conn = s.connection()  # the session's transaction
+    project = Project.__table__
+    _insert_rows(conn, project, projects)
+    # the new ids, by name: a project's name is unique in the table (a constraint), and within
+    # this write transaction no other writer can add one
+    by_name = dict(conn.execute(select(project.c.name, project.c.id)).all())
+    ids = [by_name[f.name] for f in added]
+    plans: dict[str, list] = {"project_id": [], "year": [], "amount": []}
     for pid, facts in zip(ids, added, strict=True):
-        plans += [{"project_id": pid, "year": y, "amount": a, "version": 1}
-                  for y, a in sorted(facts.annual_plan.items())]
-        defaults = default_milestone_dates(facts.start_year, facts.end_year)
-        milestones += [{"project_id": pid, "name": name, "seq": seq,
-                        "planned": defaults.get(name), "actual": None, "version": 1}
-                       for seq, name in enumerate(MILESTONES)]
-        audits.append({"at": now, "user": user, "action": "create", "entity": "project",
-                       "entity_id": pid, "project_id": pid, "field": "name", "old_value": None,
-                       "new_value": facts.name, "context": ctx})
-    for model, batch in ((AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits)):
-        if batch:
-            s.execute(insert(model), batch)
+        for year, amount in sorted(facts.annual_plan.items()):
+            plans["project_id"].append(pid)
+            plans["year"].append(year)
+            plans["amount"].append(amount)
+    plans["version"] = [1] * len(plans["year"])
+    planned: dict[tuple[int | None, int | None], list] = {}  # by start and end year
+    dates = []
+    for facts in added:
+        span = (facts.start_year, facts.end_year)
+        if span not in planned:
+            defaults = default_milestone_dates(*span)
+            planned[span] = [defaults.get(name) for name in MILESTONES]
+        dates += planned[span]
+    m = len(MILESTONES)
+    milestones = {"project_id": [pid for pid in ids for _ in range(m)],
+                  "name": list(MILESTONES) * n, "seq": list(range(m)) * n, "planned": dates,
+                  "actual": [None] * (m * n), "version": [1] * (m * n)}
+    audits = {"at": [now] * n, "user": [user] * n, "action": ["create"] * n,
+              "entity": ["project"] * n, "entity_id": ids, "project_id": ids,
+              "field": ["name"] * n, "old_value": [None] * n,
+              "new_value": [f.name for f in added], "context": [ctx] * n}
+    for model, columns in ((AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits)):
+        _insert_rows(conn, model.__table__, columns)
 
 
 def _update(s: Session, p: Project, change, ctx: str) -> None:
@@ -140,7 +201,7 @@ def _update(s: Session, p: Project, change, ctx: str) -> None:
 def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = False) -> ImportPlan:
     """Diff and write in one transaction; returns the plan that was applied."""
     ctx = f"import:{parsed.file}"
-    with store.write() as s:
+    with collector_paused(), store.write() as s:
         facts, snaps, rows = _stored_state(s, store)
         plan = build_plan(parsed, facts, snaps, sha256, keep_missing=keep_missing)
         if plan.errors or not plan.has_changes:

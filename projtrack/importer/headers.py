@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from projtrack.core.money import normalize_text
 
 MAX_HEADER_SCAN = 40  # rows searched for a header
 NEEDED = ("name", "total")
@@ -84,17 +83,30 @@ def column_letter(number: int) -> str:
     return letters
 
 
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """``projtrack.core.money.normalize_text`` (NFKC, and no whitespace at all) with its
+    pattern compiled once: the importer calls it for many cells of every row."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
 def norm(value: object) -> str:
     """A header cell as comparable text (NFKC, no whitespace or quotes); '' for non-labels."""
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool) or value is None:
         return ""
-    if isinstance(value, (dt.date, dt.datetime)):  # a year typed as a date, shown as "2021年"
+    elif isinstance(value, (dt.date, dt.datetime)):  # a year typed as a date, shown as "2021年"
         return f"{value.year}年" if (value.month, value.day) == (1, 1) else ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, (str, int)):
+    elif isinstance(value, float):  # digits (and a sign) only: NFKC and the rest keep them
+        return str(int(value)) if value.is_integer() else ""
+    elif isinstance(value, int):
+        return str(value)
+    else:
         return ""
-    return normalize_text(str(value)).translate(_QUOTES).rstrip(":").lower()
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES).rstrip(":").lower()
 
 
 def classify(label: str) -> tuple[str, int | None] | None:

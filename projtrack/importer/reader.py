@@ -19,18 +19,21 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from projtrack.core.money import NumState, normalize_text, to_plain
+from projtrack.core.money import NumState, to_plain
 from projtrack.core.types import ProjectFacts, SourceRef
 from projtrack.core.units import area_from_content, classes_from_content, places_from_content
+from projtrack.gcpause import collector_paused
 
 from .formulas import Resolver, Unresolvable
 from .headers import (
+    Column,
     Header,
     HeaderMiss,
     column_letter,
     find_header,
     guess_header,
     norm,
+    normalize_text,
     period_span,
 )
 from .model import IssueLog, ParsedAnnex, place, shown
@@ -54,6 +57,7 @@ _FILLED_DOWN = ("nature", "town", "unit", "klass", "category", "years", "start",
 _FORMULA_FIELDS = ("total", "period", "land", "places", "prior", "floor", "classes")
 _NEEDED = "项目名称 and 总投资"
 _HAS_WORD = re.compile(r"[^\W\d_]")
+_DIGITS = frozenset("0123456789")
 _PART = re.compile(r"其中\s*[:：、]?")  # "其中:一期" under a project: a part of it
 _MARKS = re.compile(r"^[★☆*※▲△●◆■]+|[★☆*※▲△●◆■]+$")  # marks of key projects: ★平阳县…
 _ORDINAL = re.compile(  # "1、", "2.", "(3)", "十、" typed before a name
@@ -65,7 +69,7 @@ def read_annex(path: str | Path) -> ParsedAnnex:
     path = Path(path)
     run = _Run(path.name)
     try:
-        with Book(path) as book:
+        with collector_paused(), Book(path) as book:
             misses: list[tuple[str, HeaderMiss]] = []
             visible = [s for s in book.sheets if not s.hidden]
             for sheet in visible + [s for s in book.sheets if s.hidden]:
@@ -229,6 +233,12 @@ class _Run:
                     class_named(sheet) or class_named(title) or class_named(stem))
         name_col = header.columns["name"]
         heading = _heading(rows, header)
+        numeric = header.numeric()
+        period = _period_columns(header)
+        name_letter = name_col.letter
+        unknown_by_row: dict[int, set[int]] = {}
+        for row, c in unknown:
+            unknown_by_row.setdefault(row, set()).add(c)
         under_header = True  # column numbers (1 2 3 …) come right under a header
         for r in range(header.last_row + 1, len(rows) + 1):
             values = tuple(rows[r - 1])
@@ -245,35 +255,35 @@ class _Run:
             label = row_label(values, header)
             section = section_of(label) if label else None
             cells = Cells(sheet, r, values, header, self.log, item=section is None,
-                          unknown=frozenset(c for row, c in unknown if row == r))
+                          unknown=frozenset(unknown_by_row.get(r, ())))
             if section is not None:
                 label_col = next((i for i, v in enumerate(values) if isinstance(v, str) and v.strip()), 0)
-                tally.section(Claim(section, r, _figures(cells, header, claim=True),
+                tally.section(Claim(section, r, _figures(cells, numeric, claim=True),
                                     f"{column_letter(label_col + 1)}{r}"))
                 continue
             name = squeeze(cells.raw(name_col))
             if name and _PART.match(name):
                 self.log.warning("part_row", f"Row {r} of sheet {sheet} ('{shown(name)}') is a part of "
                                  "the project above it, not a project of its own; it was not read.",
-                                 sheet=sheet, cell=f"{name_col.letter}{r}", found=name)
+                                 sheet=sheet, cell=f"{name_letter}{r}", found=name)
                 continue
             if name:
                 name = _MARKS.sub("", _ORDINAL.sub("", _MARKS.sub("", name)))
             if not name or not _HAS_WORD.search(name):
-                if any(cells.raw(c) is not None for c in header.numeric()):
+                if any(cells.raw(c) is not None for c in numeric):
                     self.log.warning("unnamed_row", f"Row {r} of sheet {sheet} has figures but no "
                                      "project name; it was skipped.", sheet=sheet,
-                                     cell=f"{name_col.letter}{r}")
+                                     cell=f"{name_letter}{r}")
                 continue
-            figures = _figures(cells, header, claim=False)
+            figures = _figures(cells, numeric, claim=False)
             tally.item(figures)
             context = (tally.context("category"), tally.context("klass"))
-            project = _project(self.file, cells, name, figures, context, by_sheet)
+            project = _project(self.file, cells, name, context, by_sheet, period)
             figures.kinds = {"category": project.category, "klass": project.annex_class}
             self.result.projects.append(project)
-            self.name_cells.append(f"{name_col.letter}{r}")
+            self.name_cells.append(f"{name_letter}{r}")
             if r in hidden_rows:
-                cell = f"{name_col.letter}{r}"
+                cell = f"{name_letter}{r}"
                 self.log.warning("hidden_row", f"Row {r} of sheet {sheet} is hidden in the workbook; "
                                  f"its project '{name}' was read all the same (check that it belongs "
                                  "to the plan).", sheet=sheet, cell=cell, found=name)
@@ -290,14 +300,39 @@ def _heading(rows: list[list], header: Header) -> list[tuple[dict[int, str], int
 
 
 def repeats_header(values: tuple, heading: list[tuple[dict[int, str], int]]) -> bool:
-    """A row that repeats a row of the header (a header pasted again for a second page)."""
+    """A row that repeats a row of the header (a header pasted again for a second page): at
+    least ``needed`` of its labels.  A header row is given up on as soon as too many of its
+    labels are missing for the rest to make up the count, so a row of figures costs a few
+    comparisons, not one per label."""
+    width = len(values)
     for labels, needed in heading:
         if len(labels) < 2:
             continue
-        same = sum(1 for i, label in labels.items()
-                   if i < len(values) and values[i] is not None and norm(values[i]) == label)
-        if same >= needed:
-            return True
+        same, spare = 0, len(labels) - needed  # labels that may be missing
+        texts = []  # compared last: cells of figures and blanks settle most rows by themselves
+        for i, label in labels.items():
+            value = values[i] if i < width else None
+            if isinstance(value, str):
+                texts.append((value, label))
+            elif value is not None and (type(value) not in (int, float) or label[-1] in _DIGITS) and (
+                    norm(value) == label):  # a number's label is its digits: it ends with one
+                same += 1
+                if same >= needed:
+                    return True
+            else:
+                spare -= 1
+                if spare < 0:
+                    break
+        else:
+            for value, label in texts:
+                if norm(value) == label:
+                    same += 1
+                    if same >= needed:
+                        return True
+                else:
+                    spare -= 1
+                    if spare < 0:
+                        break
     return False
 
 
@@ -315,10 +350,11 @@ def _fill_down(rows: list[list], merges: list[tuple[int, int, int, int]], header
                     rows[r - 1][c - 1] = rows[min_row - 1][c - 1]
 
 
-def _figures(cells: Cells, header: Header, *, claim: bool) -> Figures:
-    """The checkable figures of a row (a claim's "—" counts as 0)."""
+def _figures(cells: Cells, numeric: list[Column], *, claim: bool) -> Figures:
+    """The checkable figures of a row (a claim's "—" counts as 0); ``numeric`` is
+    ``header.numeric()``."""
     values: dict[int, Decimal | None] = {}
-    for col in header.numeric():
+    for col in numeric:
         value, state = cells.number(col, integer=col.field == "places")
         values[col.index] = Decimal(0) if claim and state is NumState.NONE else value
     return Figures(cells.row, values, cells.uncertain)
@@ -340,9 +376,9 @@ def _kinds(cells: Cells) -> tuple[str | None, str | None]:
     return category, annex_class
 
 
-def _project(file: str, cells: Cells, name: str, figures: Figures,
-             context: tuple[str | None, str | None], by_sheet: tuple[str | None, str | None]
-             ) -> ProjectFacts:
+def _project(file: str, cells: Cells, name: str, context: tuple[str | None, str | None],
+             by_sheet: tuple[str | None, str | None],
+             period: tuple[Column | None, list[Column]]) -> ProjectFacts:
     h = cells.header
     category, annex_class = _kinds(cells)
     start, end = cells.years()
@@ -354,25 +390,29 @@ def _project(file: str, cells: Cells, name: str, figures: Figures,
                           f"'{name}' is blank; its total investment is unknown.",
                           sheet=cells.sheet, cell=cell, found=cells.raw(total_col))
     plan = {c.year: v for c in h.years if (v := cells.number(c)[0]) and c.year is not None}
-    period = _period(cells, total)
+    period_plan = _period(cells, total, *period)
     content = cells.text("content", squeezed=False)
     floor_col, classes_col, places_col = h.get("floor"), h.get("classes"), h.get("places")
     floor = cells.number(floor_col)[0] if floor_col else area_from_content(content)
-    classes: int | None = classes_from_content(content)
-    if classes_col:
+    classes: int | None
+    if classes_col:  # the column, else the content's "设27个班"
         value = cells.number(classes_col, integer=True)[0]
         classes = int(value) if value is not None else None
-    places: int | None = places_from_content(content)
+    else:
+        classes = classes_from_content(content)
+    places: int | None
     if places_col:
         value, state = cells.number(places_col, integer=True)
         places = int(value) if value is not None else (
             0 if state in (NumState.BLANK, NumState.NONE) else None)
+    else:
+        places = places_from_content(content)
     return ProjectFacts(
         id=None, name=name, category=category or context[0] or by_sheet[0],
         annex_class=annex_class or context[1] or by_sheet[1],
         construction_type=cells.text("nature"), township=cells.text("town"),
         responsible_unit=cells.text("unit"), start_year=start, end_year=end,
-        total_investment=total, period_plan=period, annual_plan=plan,
+        total_investment=total, period_plan=period_plan, annual_plan=plan,
         land_mu=cells.number(h.get("land"))[0], floor_area_m2=floor, classes=classes,
         new_places=places, content=content, remarks=cells.text("remarks", squeezed=False),
         project_code=normalize_text(code) if (code := cells.text("code")) else None, prior_actual=cells.number(h.get("prior"))[0],
@@ -380,15 +420,23 @@ def _project(file: str, cells: Cells, name: str, figures: Figures,
     )
 
 
-def _period(cells: Cells, total: Decimal | None) -> Decimal | None:
-    """The “十四五” plan: the 合计 column, or the sum of its year columns; checked against both."""
-    h = cells.header
+def _period_columns(h: Header) -> tuple[Column | None, list[Column]]:
+    """The “十四五” 合计 column and the year columns it sums: the years under the same heading,
+    else all; within the period's span."""
     col = h.get("period")
     years = h.years
-    if col is not None:  # the years under the same heading, else all; within the period's span
+    if col is not None:
         years = [y for y in h.years if col.group and y.group == col.group] or h.years
         if span := period_span(f"{col.group} {col.label}"):
             years = [y for y in years if y.year is not None and span[0] <= y.year <= span[1]]
+    return col, years
+
+
+def _period(cells: Cells, total: Decimal | None, col: Column | None, years: list[Column]
+            ) -> Decimal | None:
+    """The “十四五” plan: the 合计 column, or the sum of its year columns; checked against both
+    (``col`` and ``years`` from ``_period_columns``)."""
+    h = cells.header
     read = [cells.number(y) for y in years]
     known = all(state is not None and state is not NumState.TBD for _, state in read)
     year_sum = sum((v for v, _ in read if v is not None), Decimal(0))

@@ -11,8 +11,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from projtrack.core.money import NumberFormatError, NumState, normalize_text, read_number
+from projtrack.core.money import NumberFormatError, NumState, decimal_from_float, read_number
 from projtrack.core.text import MAX_NAME, MAX_TEXT, strip_invisible
 from projtrack.core.units import (
     DateFormatError,
@@ -22,7 +23,7 @@ from projtrack.core.units import (
     parse_year_range,
 )
 
-from .headers import Column, Header
+from .headers import Column, Header, normalize_text
 from .model import ERROR, WARNING, IssueLog, place, shown
 
 _ORD = (r"(?P<of>其中[:、]?)?(?:(?P<o0>[一二三四五六七八九十]+[、.,]?)|(?P<o1>\(?[一二三四五六七八九十]+\)[、.]?)"
@@ -44,6 +45,7 @@ _TOTAL_RE = re.compile(_ORD + r"(?:全县|全部|项目)?(?P<word>总计|合计|
 _NOTES_RE = re.compile(r"^(?:注|附注|备注|说明|填表说明)[0-9一:;、.]|^(?:填报|制表|审核|联系|负责)")
 _QUOTES = str.maketrans("", "", "“”‘’\"'")
 _NONE_TEXT = frozenset({"—", "——", "-", "--", "/", "／", "无", "―", "–"})
+_SPACE = re.compile(r"\s+")
 
 _CATEGORY_WORDS = (  # contains-match, in this order, for column values and sheet names
     ("幼儿园", re.compile(r"幼儿园|学前|幼教|幼儿")),
@@ -140,11 +142,18 @@ def section_of(label: str) -> Section | None:
 
 
 def _text(value: object) -> str | None:
+    if type(value) is str:  # most cells: the same few words again and again (鳌江镇, 扩建 …)
+        return _clean(value)
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = strip_invisible(str(value)).strip()  # no control, zero-width or bidi characters
+    return _clean(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _clean(text: str) -> str | None:
+    text = strip_invisible(text).strip()  # no control, zero-width or bidi characters
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
     return text or None
@@ -153,7 +162,12 @@ def _text(value: object) -> str | None:
 def squeeze(value: object) -> str | None:
     """Text with every whitespace and line break removed ("新建\\n工程 " → "新建工程")."""
     text = _text(value)
-    return re.sub(r"\s+", "", text)[:MAX_NAME] if text else None
+    return _squeezed(text) if text else None
+
+
+@lru_cache(maxsize=4096)
+def _squeezed(text: str) -> str:
+    return _SPACE.sub("", text)[:MAX_NAME]
 
 
 def row_label(values: tuple, header: Header) -> str:
@@ -169,9 +183,16 @@ def row_label(values: tuple, header: Header) -> str:
 
 
 def is_notes(values: tuple) -> bool:
-    filled = [v for v in values if v is not None and str(v).strip()]
-    return 0 < len(filled) <= 2 and isinstance(filled[0], str) and bool(
-        _NOTES_RE.match(normalize_text(filled[0])))
+    """One or two filled cells, the first a note ("注:…", "填报单位:…")."""
+    first, filled = None, 0
+    for v in values:
+        if v is not None and str(v).strip():
+            filled += 1
+            if filled > 2:  # a row of figures, not a note
+                return False
+            if filled == 1:
+                first = v
+    return filled > 0 and isinstance(first, str) and bool(_NOTES_RE.match(normalize_text(first)))
 
 
 _INDEX_TOKEN = re.compile(r"\(?(\d{1,3})\)?(?:=[\d+\-*/×÷()]+)?|[a-z]|[甲乙丙丁戊己庚辛]")
@@ -221,7 +242,10 @@ class Cells:
         return f"{col.letter}{self.row}"
 
     def text(self, name: str, *, squeezed: bool = True) -> str | None:
-        raw = self.raw(self.header.get(name))
+        col = self.header.columns.get(name)
+        if col is None:  # the sheet has no such column
+            return None
+        raw = self.raw(col)
         text = squeeze(raw) if squeezed else _text(raw)
         return None if text is None or text in _NONE_TEXT else text
 
@@ -235,9 +259,10 @@ class Cells:
         Each cell is read (and reported on) once."""
         if col is None:
             return None, NumState.BLANK
-        if col.index not in self._read:
-            self._read[col.index] = self._number(col, integer)
-        return self._read[col.index]
+        read = self._read.get(col.index)
+        if read is None:
+            read = self._read[col.index] = self._number(col, integer)
+        return read
 
     def _number(self, col: Column, integer: bool) -> tuple[Decimal | None, NumState | None]:
         if col.index in self.unknown:  # already reported as formula_uncached
@@ -245,6 +270,21 @@ class Cells:
             return None, None
         raw = self.raw(col)
         level = ERROR if self.item else WARNING
+        kind = type(raw)
+        if kind is int or kind is float:  # a number cell: what read_number gives, read directly
+            try:
+                value = Decimal(raw) if kind is int else decimal_from_float(raw)
+            except NumberFormatError:  # inf or nan
+                self.uncertain.add(col.index)
+                self._report(level, "bad_number", col, ", which is not a number", raw)
+                return None, None
+            if col.scale != 1:
+                value *= col.scale
+            if value >= 0 and not integer:  # what _checked lets through, without the call
+                return value, NumState.VALUE
+            return self._checked(col, raw, value, integer=integer, level=level)
+        if raw is None:
+            return None, NumState.BLANK
         try:
             num = read_number(raw)
         except NumberFormatError:
@@ -268,7 +308,7 @@ class Cells:
         if num.value is None:
             return None, num.state
         value = num.value
-        if col.scale != 1 and not (isinstance(raw, str) and re.search("[万亿]", raw)):
+        if col.scale != 1 and not (isinstance(raw, str) and ("万" in raw or "亿" in raw)):
             value *= col.scale
         return self._checked(col, raw, value, integer=integer, level=level)
 
@@ -378,6 +418,17 @@ def read_span(raw: object) -> tuple[str, int | None, int | None]:
     """A 建设起止年限 or 建设工期 cell: ("span", start, end) with either year possibly None
     ("2021-" → start only, "2023年竣工" → end only), or ("duration", whole years or None, None)
     for "3", "3年", "36个月".  Raises DateFormatError."""
+    if type(raw) is str:  # a column of a few spellings ("2021-2023") repeated down the sheet
+        return _read_text_span(raw)
+    return _read_span(raw)
+
+
+@lru_cache(maxsize=1024)
+def _read_text_span(raw: str) -> tuple[str, int | None, int | None]:
+    return _read_span(raw)
+
+
+def _read_span(raw: object) -> tuple[str, int | None, int | None]:
     if isinstance(raw, (dt.date, dt.datetime)):
         return "span", raw.year, raw.year
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 0 < raw < 100:

@@ -20,6 +20,8 @@ from .headers import Header
 from .model import IssueLog, place
 from .rows import Section
 
+_ZERO = Decimal(0)
+
 
 @dataclass
 class Figures:
@@ -129,11 +131,14 @@ class Tally:
                 f"Row {place(self.sheet, claim.label_cell)} '{label}' announces {count} projects, "
                 f"but {len(items)} {'is' if len(items) == 1 else 'are'} listed under it.",
                 sheet=self.sheet, cell=claim.label_cell, found=str(count), expected=str(len(items)))
+        uncertain: set[int] = set().union(*[i.uncertain for i in items if i.uncertain])
+        values = [i.values for i in items]
         for col in self.header.numeric():
             found = claim.figures.values.get(col.index)
-            if found is None or any(col.index in i.uncertain for i in items):
+            if found is None or col.index in uncertain:
                 continue
-            expected = sum((i.values.get(col.index) or Decimal(0) for i in items), Decimal(0))
+            index = col.index
+            expected = sum([v.get(index) or _ZERO for v in values], Decimal(0))
             if found == expected:
                 continue
             cell = f"{col.letter}{claim.row}"

@@ -8,8 +8,11 @@ first so that openpyxl parses with it (a second guard against entity expansion).
 Sheets are read in read-only mode with their declared dimensions ignored (they can lie, and a
 sheet without one would be parsed whole while loading), at most ``MAX_COLUMNS`` columns wide, and
 a sheet stops after ``EMPTY_ROWS_STOP`` consecutive empty rows, so a million formatted empty rows
-cost nothing.  Merged ranges (not available in read-only mode) and the presence of formulas
-without a cached value are found by streaming the sheet's XML once.
+cost nothing.  The rows come from openpyxl's own sheet parser with its row step replaced: each
+cell's value is converted as openpyxl converts it and put straight into the row's tuple (no
+per-cell dict, no second pass to lay the row out).  Merged ranges (not available in read-only
+mode) and the presence of formulas without a cached value are found by streaming the sheet's XML
+once.
 """
 
 from __future__ import annotations
@@ -26,10 +29,14 @@ from pathlib import Path
 import defusedxml  # noqa: F401  (openpyxl uses defusedxml only when it is importable)
 import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.cell.text import Text
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, range_boundaries
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml import DEFUSEDXML
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # declared bytes, all members together
 MAX_RATIO = 100  # uncompressed / compressed, for members bigger than RATIO_MIN_SIZE
@@ -214,6 +221,102 @@ class SheetScan:
     hidden_columns: set[int] = field(default_factory=set)  # 1-based column numbers
 
 
+_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+_EMPTY_ROW = (None,) * MAX_COLUMNS
+
+
+_COLUMN_NUMBERS: dict[str, int] = {}  # column letters (as written: "AB", "ab") → number
+
+
+def _column(coordinate: str) -> int:
+    """The column of a cell reference ("AB12" → 28), as ``coordinate_to_tuple`` reads it (and
+    failing as it fails, for a reference it does not read)."""
+    letters = coordinate.rstrip("0123456789")
+    if letters and letters.isascii() and letters.isalpha() and 0 < len(coordinate) - len(letters) <= 7:
+        number = _COLUMN_NUMBERS.get(letters)
+        if number is None:
+            try:
+                number = _COLUMN_NUMBERS[letters] = column_index_from_string(letters)
+            except ValueError:
+                return coordinate_to_tuple(coordinate)[1]
+        return number
+    return coordinate_to_tuple(coordinate)[1]
+
+
+class _ValuesParser(WorkSheetParser):
+    """openpyxl's sheet parser (the same defused XML parsing, the same handling of everything
+    around the rows) whose rows come out as the tuples of values a read-only ``iter_rows(
+    max_col=MAX_COLUMNS, values_only=True)`` gives: each cell converted exactly as
+    ``WorkSheetParser.parse_cell`` converts it, without a dict per cell and a second pass to
+    lay the cells out.  Cached values only (``data_only``)."""
+
+    def parse_row(self, row):
+        r = row.get("r")
+        if r is not None:
+            try:
+                self.row_counter = int(r)
+            except ValueError:
+                val = float(r)
+                if not val.is_integer():
+                    raise ValueError(f"{r} is not a valid row number") from None
+                self.row_counter = int(val)
+        else:
+            self.row_counter += 1
+        values = [None] * MAX_COLUMNS
+        column = 0
+        digits = str(self.row_counter)  # a reference is most often its column's letters + these
+        known = digits.isdigit()  # (not for a negative row number: those go the long way)
+        cut = -len(digits)
+        for element in row:  # parse_cell, step by step
+            attrib = element.attrib
+            data_type = attrib.get("t", "n")
+            coordinate = attrib.get("r")
+            style_id = attrib.get("s", 0)
+            if style_id:
+                style_id = int(style_id)
+            if not coordinate:
+                column += 1
+            elif not (known and coordinate.endswith(digits) and (
+                    column := _COLUMN_NUMBERS.get(coordinate[:cut], 0))):
+                column = _column(coordinate)
+            if data_type == "inlineStr":
+                child = element.find(INLINE_STRING)
+                if child is None:
+                    value = None
+                elif (len(child) == 1 and not child.attrib and child[0].tag == _TEXT_TAG
+                      and not len(child[0])):
+                    value = child[0].text or ""  # <is><t>…</t></is>: what Text.content gives
+                else:
+                    value = Text.from_tree(child).content
+            else:
+                value = element.findtext(VALUE_TAG, None) or None
+                if value is None:
+                    pass
+                elif data_type == "n":
+                    value = _cast_number(value)
+                    if style_id in self.date_formats:
+                        value = self._date(value, style_id, coordinate)
+                elif data_type == "s":
+                    value = self.shared_strings[int(value)]
+                elif data_type == "b":
+                    value = bool(int(value))
+                elif data_type == "d":
+                    value = from_ISO8601(value)
+            if 1 <= column <= MAX_COLUMNS:
+                values[column - 1] = value
+        self.col_counter = column
+        return self.row_counter, tuple(values)
+
+    def _date(self, value: float, style_id: int, coordinate: str | None) -> object:
+        try:
+            return from_excel(value, self.epoch, timedelta=style_id in self.timedelta_formats)
+        except (OverflowError, ValueError):
+            warnings.warn(f"Cell {coordinate} is marked as a date but the serial value {value} is "
+                          "outside the limits for dates. The cell will be treated as an error.",
+                          stacklevel=2)
+            return "#VALUE!"
+
+
 class Sheet:
     def __init__(self, book: Book, ws: ReadOnlyWorksheet):
         self.book, self._ws, self.name = book, ws, ws.title
@@ -225,10 +328,9 @@ class Sheet:
         before EMPTY_ROWS_STOP consecutive empty rows."""
         rows: list[tuple] = []
         empties = 0
-        self._ws.reset_dimensions()
         with _parse_errors(self.name), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for values in self._ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            for values in self._values():
                 rows.append(values)
                 if is_empty(values):
                     empties += 1
@@ -240,6 +342,24 @@ class Sheet:
             rows.pop()
         return rows
 
+    def _values(self) -> Iterator[tuple]:
+        """What ``iter_rows(max_col=MAX_COLUMNS, values_only=True)`` of the read-only sheet gives
+        with its dimensions reset: a tuple of MAX_COLUMNS values for each row from row 1 (rows
+        missing from the XML as empty ones; a row repeating an earlier number is skipped)."""
+        wb = self.book._wb
+        counter = 1
+        with self._ws._get_source() as src:
+            parser = _ValuesParser(src, self._ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                   date_formats=wb._date_formats,
+                                   timedelta_formats=wb._timedelta_formats)
+            for idx, values in parser.parse():
+                while counter < idx:
+                    counter += 1
+                    yield _EMPTY_ROW
+                if counter <= idx:
+                    counter += 1
+                    yield values
+
     def scan(self) -> SheetScan:
         """Merged ranges and whether any formula lacks a cached value, from the sheet's XML."""
         scan = SheetScan()
@@ -250,14 +370,17 @@ class Sheet:
         with _parse_errors(self.name), self.book.zip.open(self._part) as fh:
             while chunk := fh.read(1 << 20):
                 buf = tail + chunk
-                for m in _MERGE.finditer(buf):
+                # each search runs only where the words it needs occur (a quick byte search)
+                for m in _MERGE.finditer(buf) if b"mergeCell" in buf else ():
                     if m[1] not in seen and len(seen) < MAX_MERGES:
                         seen.add(m[1])
                         min_col, min_row, max_col, max_row = range_boundaries(m[1].decode())
                         scan.merges.append((min_row, min_col, max_row, max_col))
-                if not scan.uncached_formulas and _UNCACHED.search(buf):
+                if not scan.uncached_formulas and (b"<f" in buf or b":f" in buf) and (
+                        _UNCACHED.search(buf)):
                     scan.uncached_formulas = True
-                _hidden(buf, scan)
+                if b"hidden" in buf:
+                    _hidden(buf, scan)
                 tail = buf[-16384:]
         return scan
 

@@ -10,15 +10,13 @@ formula, whatever it starts with.  Renders a ``WeeklyReport``; no queries here.
 A sheet of 10,000 projects is 180,000 cells, so the big tables are written the quick way with
 exactly the same result: rows that look alike share the styles worked out for the first of
 them (``_Looks``), and the garbage collector rests while the workbook is built and saved
-(``_CollectorPause``).
+(``projtrack.gcpause``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
-import threading
 import weakref
 from collections.abc import Callable
 from copy import copy
@@ -34,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from projtrack.gcpause import collector_paused
 from projtrack.i18n import t
 from projtrack.reports.model import Totals, WeeklyReport
 from projtrack.reports.text import XLSX_FORMATS, Fmt, display_width, main_columns, points
@@ -485,40 +484,9 @@ def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
 # --- saving ---------------------------------------------------------------------------------------
 
 
-class _CollectorPause:
-    """Pause Python's cyclic garbage collector (if it runs) while workbooks are built and saved.
-
-    A workbook is hundreds of thousands of cells that live until it is saved; the collector,
-    triggered by all those allocations, would traverse them again and again and free nothing
-    (over a third of the time of a 10,000-project report).  Reference counting still frees
-    everything else as usual.  Reentrant and shared by threads: the collector runs again when
-    the last writer is done."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holders = 0
-        self._was_enabled = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._holders == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._holders += 1
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._holders -= 1
-            if self._holders == 0 and self._was_enabled:
-                gc.enable()
-
-
-_COLLECTOR_PAUSE = _CollectorPause()
-
-
 def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
     fmt = Fmt(lang)
-    with _COLLECTOR_PAUSE:
+    with collector_paused():
         wb = Workbook()
         _summary(wb, fmt, report, printed_on)
         _detail(wb, fmt, report, printed_on)

@@ -7,9 +7,7 @@ computed by projtrack.core.figures — nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -23,6 +21,7 @@ from projtrack.core.figures import (
     project_figures,
 )
 from projtrack.core.types import FlagRules, ProjectFacts
+from projtrack.gcpause import collector_paused
 from projtrack.store.repo import Store
 
 
@@ -73,24 +72,9 @@ class Portfolio:
         return self._by_id.get(project_id)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the portfolio is built: the tens of
-    thousands of small objects it creates (none in a reference cycle) set off collection after
-    collection — a fifth of the time at N = 10,000.  Restores what it found (another thread may
-    have paused it too); reference counting frees memory as usual meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_portfolio(store: Store, as_of: dt.date, *, include_withdrawn: bool = True,
                    project_ids: Iterable[int] | None = None) -> Portfolio:
-    with _collector_paused():
+    with collector_paused():  # tens of thousands of small objects, none in a cycle
         return _load(store, as_of, include_withdrawn, project_ids)
 
 

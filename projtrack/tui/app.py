@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from projtrack.core.calendar import time_progress
 from projtrack.core.money import format_rate
 from projtrack.core.types import DEFAULT_RULES, FlagRules
+from projtrack.gcpause import collector_paused
 from projtrack.i18n import t, term
 from projtrack.services.portfolio import Portfolio, load_portfolio, project_view
 from projtrack.store.repo import Store
@@ -48,12 +49,11 @@ def quiet_gc():
     What it built is frozen before the collector runs again (``settle_gc``): otherwise the
     first allocations after it set off a full collection over all of it (about 50 ms at
     N = 10,000, between the load and the first page)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        settle_gc()
-        gc.enable()
+    with collector_paused():
+        try:
+            yield
+        finally:
+            settle_gc()
 
 
 def settle_gc() -> None:
