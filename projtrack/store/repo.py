@@ -86,10 +86,6 @@ def record_audit(session: Session, *, action: str, entity: str, entity_id: int |
                          new_value=_text(new), context=context))
 
 
-# columns of ``project`` that ProjectFacts does not carry (and that cost time to convert)
-_NOT_FACTS = frozenset({"annex_facts", "created_at", "updated_at", "version"})
-
-
 def _units(value: object) -> Decimal:
     """A Σ of scaled integers (Scaled(6)) from an aggregate, as Decimal 万元."""
     return ZERO if not value else from_units(int(value))  # type: ignore[call-overload]
@@ -154,7 +150,9 @@ class Store:
 
     # --- projects -------------------------------------------------------------------------
     def plans(self, session: Session, project_ids: Iterable[int] | None = None) -> dict[int, dict[int, Decimal]]:
-        stmt = select(AnnualPlan.project_id, AnnualPlan.year, AnnualPlan.amount)
+        """Each project's annual plans, by year in year order."""
+        stmt = (select(AnnualPlan.project_id, AnnualPlan.year, AnnualPlan.amount)
+                .order_by(AnnualPlan.project_id, AnnualPlan.year))
         if project_ids is not None:
             stmt = stmt.where(AnnualPlan.project_id.in_(list(project_ids)))
         out: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -167,17 +165,36 @@ class Store:
         """Projects in id order (only ``project_ids`` when given)."""
         # plain rows, not ORM objects: to_facts reads the same attribute names, and building
         # 10,000 tracked Project instances costs more than the query itself
-        cols = [c for c in Project.__table__.c if c.name not in _NOT_FACTS]
+        # plain rows unpacked by position, not ORM objects: building 10,000 tracked Project
+        # instances costs more than the query itself
+        c = Project.__table__.c
         ids = list(project_ids) if project_ids is not None else None
         with self.read() as s:
-            stmt = select(*cols).order_by(Project.id)
+            stmt = select(c.id, c.name, c.category, c.annex_class, c.construction_type,
+                          c.township, c.responsible_unit, c.start_year, c.end_year,
+                          c.total_investment, c.period_plan, c.land_mu, c.floor_area_m2,
+                          c.classes, c.new_places, c.content, c.remarks, c.project_code,
+                          c.prior_actual, c.phase, c.status, c.source_file, c.source_sheet,
+                          c.source_row).order_by(c.id)
             if not include_withdrawn:
-                stmt = stmt.where(Project.status == "active")
+                stmt = stmt.where(c.status == "active")
             if ids is not None:
-                stmt = stmt.where(Project.id.in_(ids))
+                stmt = stmt.where(c.id.in_(ids))
             rows = s.connection().execute(stmt).all()
             plans = self.plans(s, ids)
-            return [to_facts(p, plans.get(p.id)) for p in rows]  # type: ignore[arg-type]
+        out = []
+        for (pid, name, category, annex_class, construction_type, township, unit, start, end,
+             total, period_plan, land, floor, classes, places, content, remarks, code, prior,
+             phase, status, file, sheet, row) in rows:
+            out.append(ProjectFacts(
+                id=pid, name=name, category=category, annex_class=annex_class,
+                construction_type=construction_type, township=township, responsible_unit=unit,
+                start_year=start, end_year=end, total_investment=total, period_plan=period_plan,
+                annual_plan=plans.get(pid) or {}, land_mu=land, floor_area_m2=floor,
+                classes=classes, new_places=places, content=content, remarks=remarks,
+                project_code=code, prior_actual=prior, phase=phase, status=status,
+                source=SourceRef(file, sheet or "", row or 0) if file else None))
+        return out
 
     def project(self, project_id: int) -> ProjectFacts | None:
         with self.read() as s:

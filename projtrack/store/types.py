@@ -55,13 +55,22 @@ class Scaled(TypeDecorator):
         return from_units(int(value), self.scale)
 
     def result_processor(self, dialect, coltype):
-        # the conversion itself, without TypeDecorator's generic wrapper around it (neither
-        # SQLite's nor psycopg's BIGINT needs a processor of its own: both hand back an int);
-        # a portfolio reads a few hundred thousand of these
-        convert = self.process_result_value
+        # ``process_result_value`` inlined, without TypeDecorator's generic wrapper around it
+        # (neither SQLite's nor psycopg's BIGINT needs a processor of its own: both hand back
+        # an int): a portfolio of 10,000 projects reads about 100,000 of these
+        scale, units = self.scale, 10**self.scale
 
         def process(value):
-            return None if value is None else convert(value, dialect)
+            if value is None:
+                return None
+            if type(value) is not int:
+                if isinstance(value, float):  # never expected: guard against a float
+                    raise TypeError("a scaled integer column returned a float")
+                value = int(value)
+            whole, rest = divmod(value, units)
+            if not rest:
+                return Decimal(whole)
+            return Decimal(value).scaleb(-scale).normalize()
         return process
 
     def __repr__(self) -> str:

@@ -8,6 +8,8 @@ import stat
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from projtrack.core.figures import ledger_sums
@@ -128,3 +130,45 @@ def test_migrations_match_the_models(sqlite_db):
     with store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.check(cfg)
+
+
+@given(st.integers(-(2**63) + 1, 2**63 - 1))
+def test_the_read_conversion_is_the_stored_decimal(units):
+    from projtrack.store.types import Scaled, from_units
+
+    process = Scaled(6).result_processor(None, None)
+    got = process(units)
+    assert got == from_units(units) == Decimal(units).scaleb(-6)
+    assert process(None) is None
+
+
+def test_a_float_coming_back_is_refused():
+    from projtrack.store.types import Scaled
+
+    with pytest.raises(TypeError, match="float"):
+        Scaled(6).result_processor(None, None)(1.5)
+
+
+def test_projects_read_as_rows_equal_the_orm_objects_facts(store):
+    from sqlmodel import select
+
+    from projtrack.store.models import AnnualPlan
+    from projtrack.store.repo import to_facts
+
+    with store.write() as s:
+        a = Project(name="甲", category="中小学", total_investment=Decimal("1.5"), land_mu=Decimal("30"),
+                    source_file="附件.xlsx", source_sheet="表1", source_row=7, content="新建",
+                    prior_actual=Decimal("0.000001"), new_places=900, start_year=2021)
+        b = Project(name="乙", status="withdrawn", phase="在建")
+        s.add_all([a, b])
+        s.flush()
+        s.add_all([AnnualPlan(project_id=a.id, year=2023, amount=Decimal("5")),
+                   AnnualPlan(project_id=a.id, year=2021, amount=Decimal("7.25"))])
+    with store.read() as s:
+        orm = [to_facts(p, store.plans(s, [p.id]).get(p.id))
+               for p in s.exec(select(Project).order_by(Project.id))]
+    got = store.projects()
+    assert got == orm
+    assert list(got[0].annual_plan) == [2021, 2023] and got[1].annual_plan == {}
+    assert got[0].source.file == "附件.xlsx" and got[1].source is None
+    assert store.projects(include_withdrawn=False) == orm[:1]
