@@ -1,8 +1,8 @@
 """``projtrack db check``: is the database whole, and do the sums it keeps agree with the ledger?
 
 - SQLite: ``PRAGMA quick_check`` (pages, indexes) and ``PRAGMA foreign_key_check``.
-- Every engine: ``ledger_year`` and ``ledger_month`` (migration 0004: Σ per project, kind and
-  year or month, kept by a trigger on every ledger insert) are compared, period by period, with
+- Every engine: ``ledger_year`` and ``ledger_month`` (migration 0004: Σ of each kind of entry
+  per project and year or month, kept by a trigger on every ledger insert) are compared, period by period, with
   the same sums computed from ``ledger_entry`` itself.  They can only differ if someone wrote to
   them by hand or dropped the trigger; ``rebuild_ledger_sums`` (``db check --repair``) then
   recomputes both from the entries in one transaction.
@@ -17,6 +17,7 @@ from sqlalchemy import (
     BigInteger,
     Integer,
     Table,
+    and_,
     case,
     cast,
     delete,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from projtrack.core.types import ACTUAL, FUNDS, PAYMENT
 from projtrack.store.models import LedgerEntry, LedgerMonth, LedgerYear
 
 SUM_TABLES: tuple[Table, ...] = (LedgerYear.__table__, LedgerMonth.__table__)  # type: ignore[attr-defined]
@@ -64,11 +66,16 @@ def _period(table: Table):
 def _expected(conn: Connection, table: Table):
     e = LedgerEntry.__table__.c
     period = period_key(conn, table, e.entry_date)
-    return (select(e.project_id, e.kind, period.label("period"),
-                   func.sum(type_coerce(e.amount, BigInteger)).label("amount"),
+
+    def total(kind: str):
+        return func.sum(case((e.kind == kind, type_coerce(e.amount, BigInteger)), else_=0))
+
+    return (select(e.project_id, period.label("period"), total(ACTUAL).label("actual"),
+                   total(FUNDS).label("funds"), total(PAYMENT).label("payments"),
                    func.count().label("entries"),
-                   func.max(case((e.amount > 0, e.entry_date))).label("last_positive"))
-            .group_by(e.project_id, e.kind, period))
+                   func.max(case((and_(e.kind == ACTUAL, e.amount > 0), e.entry_date)))
+                   .label("last_actual"))
+            .group_by(e.project_id, period))
 
 
 def _day_text(value: object) -> str | None:
@@ -87,16 +94,17 @@ def check_database(engine: Engine) -> CheckResult:
             problems.extend(f"foreign key: {table} row {rowid} → {parent}"
                             for table, rowid, parent, _ in fks[:MAX_SHOWN])
         for table in SUM_TABLES:
-            want = {(pid, kind, period): (int(amount), int(n), _day_text(last))
-                    for pid, kind, period, amount, n, last in conn.execute(_expected(conn, table))}
             c = table.c
-            got = {(pid, kind, period): (int(amount), int(n), _day_text(last))
-                   for pid, kind, period, amount, n, last in conn.execute(
-                       select(c.project_id, c.kind, _period(table),
-                              type_coerce(c.amount, BigInteger), c.entries, c.last_positive))}
-            entries = sum(v[1] for v in want.values())
+            kept = select(c.project_id, _period(table), *(type_coerce(c[k], BigInteger)
+                                                          for k in ("actual", "funds", "payments")),
+                          c.entries, c.last_actual)
+            want = {(pid, period): (int(a), int(f), int(p), int(n), _day_text(last))
+                    for pid, period, a, f, p, n, last in conn.execute(_expected(conn, table))}
+            got = {(pid, period): (int(a), int(f), int(p), int(n), _day_text(last))
+                   for pid, period, a, f, p, n, last in conn.execute(kept)}
+            entries = sum(v[3] for v in want.values())
             kept_rows += len(got)
-            drift = [f"{table.name} project {key[0]} {key[1]} {key[2]}: kept {_show(got.get(key))}, "
+            drift = [f"{table.name} project {key[0]} {key[1]}: kept {_show(got.get(key))}, "
                      f"entries give {_show(want.get(key))}"
                      for key in sorted(want.keys() | got.keys()) if want.get(key) != got.get(key)]
             problems.extend(drift[:MAX_SHOWN])
@@ -105,11 +113,13 @@ def check_database(engine: Engine) -> CheckResult:
     return CheckResult(tuple(problems), kept_rows, entries)
 
 
-def _show(row: tuple[int, int, str | None] | None) -> str:
+def _show(row: tuple[int, int, int, int, str | None] | None) -> str:
     if row is None:
         return "nothing"
-    amount, n, last = row
-    return f"Σ {Decimal(amount).scaleb(-6)} 万元 over {n} entries (last positive {last or '—'})"
+    actual, funds, payments, n, last = row
+    return (f"完成投资 {Decimal(actual).scaleb(-6)}, 到位资金 {Decimal(funds).scaleb(-6)}, "
+            f"拨付 {Decimal(payments).scaleb(-6)} 万元 over {n} entries "
+            f"(last positive 完成投资 {last or '—'})")
 
 
 def rebuild_ledger_sums(engine: Engine) -> int:
@@ -120,7 +130,7 @@ def rebuild_ledger_sums(engine: Engine) -> int:
         for table in SUM_TABLES:
             conn.execute(delete(table))
             conn.execute(insert(table).from_select(
-                ["project_id", "kind", _period(table).name, "amount", "entries", "last_positive"],
-                _expected(conn, table)))
+                ["project_id", _period(table).name, "actual", "funds", "payments", "entries",
+                 "last_actual"], _expected(conn, table)))
             rows += conn.execute(select(func.count()).select_from(table)).scalar_one()
     return rows

@@ -125,41 +125,43 @@ def _fk_project_key() -> Column:
 
 
 class LedgerYear(SQLModel, table=True):
-    """Σ of one project's entries of one kind in one calendar year, kept by the database.
+    """Σ of one project's 完成投资, 到位资金 and 拨付 entries in one calendar year, kept by the
+    database.
 
     Derived, never written by projtrack: an AFTER INSERT trigger on ``ledger_entry`` (migration
     0004) adds each new entry to its year and to its month (``LedgerMonth``), and the ledger is
     append-only, so the sums are always those of the entries.  ``Store.ledger_sums`` reads the
     years before the as-of year from here, that year's months before the as-of month from
     ``ledger_month`` and only the as-of month's entries from the ledger: at N = 10,000 with
-    weekly entries, about 70,000 rows instead of 2.3 million.  ``last_positive`` is the
-    period's latest date with a positive entry (the figures' "last 完成投资")."""
+    weekly entries, about 30,000 rows instead of 2.3 million.  ``last_actual`` is the period's
+    latest date with a positive 完成投资 (the figures' "last 完成投资")."""
 
     __tablename__ = "ledger_year"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     project_id: int = Field(sa_column=_fk_project_key())
-    kind: str = Field(primary_key=True)
     year: int = Field(primary_key=True)
-    amount: Decimal = Field(sa_column=_money(nullable=False))
+    actual: Decimal = Field(sa_column=_money(nullable=False))  # Σ 完成投资
+    funds: Decimal = Field(sa_column=_money(nullable=False))  # Σ 到位资金
+    payments: Decimal = Field(sa_column=_money(nullable=False))  # Σ 拨付
     entries: int
-    last_positive: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    last_actual: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
 
 
 class LedgerMonth(SQLModel, table=True):
-    """Σ of one project's entries of one kind in one calendar month (see ``LedgerYear``);
-    ``month`` is year × 100 + month (202506), first in the key so a year's months are one
-    range."""
+    """The same sums per calendar month (see ``LedgerYear``); ``month`` is year × 100 + month
+    (202506), first in the key so a year's months are one range."""
 
     __tablename__ = "ledger_month"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     month: int = Field(primary_key=True)
     project_id: int = Field(sa_column=_fk_project_key())
-    kind: str = Field(primary_key=True)
-    amount: Decimal = Field(sa_column=_money(nullable=False))
+    actual: Decimal = Field(sa_column=_money(nullable=False))
+    funds: Decimal = Field(sa_column=_money(nullable=False))
+    payments: Decimal = Field(sa_column=_money(nullable=False))
     entries: int
-    last_positive: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    last_actual: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
 
 
 DERIVED_TABLES = frozenset({"ledger_year", "ledger_month"})  # kept by triggers: never copied, only compared
@@ -188,7 +190,8 @@ _milestone_version = Column("version", Integer, nullable=False, server_default="
 
 class Milestone(SQLModel, table=True):
     __tablename__ = "milestone"
-    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_milestone_project_name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_milestone_project_name"),
+                      Index("ix_milestone_project_seq", "project_id", "seq"))
     __mapper_args__ = {"version_id_col": _milestone_version}
 
     id: int | None = Field(default=None, primary_key=True)

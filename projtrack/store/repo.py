@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import (
     BigInteger,
     Date,
+    and_,
     case,
     func,
     literal_column,
@@ -249,25 +250,34 @@ class Store:
         """Σ of each series per project up to ``as_of`` (inclusive), computed by the database as
         exact integers, in one query over three parts: the years before as_of's year from
         ``ledger_year``, that year's months before as_of's month from ``ledger_month`` (both
-        kept by a trigger on every insert, migration 0004), and the rest — from the earlier of
-        as_of's month start and its week's Monday up to as_of — from the entries themselves,
-        through the (entry_date, project_id, kind, amount) index alone.  At N = 10,000 with
-        weekly entries that is about 70,000 rows instead of 2.3 million."""
+        kept by a trigger on every insert, migration 0004; one row per project and period), and
+        the rest — from the earlier of as_of's month start and its week's Monday up to as_of —
+        from the entries themselves, through the (entry_date, project_id, kind, amount) index
+        alone.  At N = 10,000 with weekly entries that is about 30,000 rows instead of 2.3
+        million."""
         month_start = as_of.replace(day=1)
         week_start, _ = week_bounds(as_of)
         y, m, e = LedgerYear.__table__.c, LedgerMonth.__table__.c, LedgerEntry.__table__.c
         raw, none = BigInteger(), literal_column("0")
-        amount = type_coerce(e.amount, raw)
-        years = select(y.project_id.label("pid"), y.kind.label("kind"),
-                       type_coerce(y.amount, raw).label("total"), none.label("year"),
-                       none.label("week"), y.last_positive.label("last")).where(y.year < as_of.year)
-        months = select(m.project_id, m.kind, type_coerce(m.amount, raw), type_coerce(m.amount, raw),
-                        none, m.last_positive).where(m.month >= as_of.year * 100 + 1,
-                                                     m.month < as_of.year * 100 + as_of.month)
-        in_month = case((e.entry_date >= month_start, amount), else_=0)
-        recent = select(e.project_id, e.kind, in_month, in_month,
-                        case((e.entry_date >= week_start, amount), else_=0),
-                        case((e.amount > 0, e.entry_date))).where(
+
+        def units(column):
+            return type_coerce(column, raw)
+
+        years = select(y.project_id.label("pid"), units(y.actual).label("actual"),
+                       none.label("year"), none.label("week"), units(y.funds).label("funds"),
+                       units(y.payments).label("payments"), y.last_actual.label("last")
+                       ).where(y.year < as_of.year)
+        months = select(m.project_id, units(m.actual), units(m.actual), none, units(m.funds),
+                        units(m.payments), m.last_actual).where(
+            m.month >= as_of.year * 100 + 1, m.month < as_of.year * 100 + as_of.month)
+
+        def amount_of(kind: str, since: dt.date):
+            return case((and_(e.kind == kind, e.entry_date >= since), units(e.amount)), else_=0)
+
+        recent = select(e.project_id, amount_of(ACTUAL, month_start), amount_of(ACTUAL, month_start),
+                        amount_of(ACTUAL, week_start), amount_of(FUNDS, month_start),
+                        amount_of(PAYMENT, month_start),
+                        case((and_(e.kind == ACTUAL, e.amount > 0), e.entry_date))).where(
             e.entry_date >= min(month_start, week_start), e.entry_date <= as_of)
         ids = list(project_ids) if project_ids is not None else None
         if ids is not None:
@@ -275,25 +285,16 @@ class Store:
             months = months.where(m.project_id.in_(ids))
             recent = recent.where(e.project_id.in_(ids))
         u = union_all(years, months, recent).subquery()
-        pid, kind, total, year, week, last = u.c
-        stmt = (select(pid, kind, func.sum(total), func.sum(year), func.sum(week),
-                       type_coerce(func.max(last), Date))
-                .group_by(pid, kind))
-        series: dict[int, dict[str, tuple]] = defaultdict(dict)
+        stmt = (select(u.c.pid, func.sum(u.c.actual), func.sum(u.c.year), func.sum(u.c.week),
+                       func.sum(u.c.funds), func.sum(u.c.payments),
+                       type_coerce(func.max(u.c.last), Date))
+                .group_by(u.c.pid))
         with self.read() as s:
-            for row in s.connection().execute(stmt).all():
-                series[row[0]][row[1]] = row
-        out: dict[int, LedgerSums] = {}
-        nothing = (None, None, 0, 0, 0, None)
-        for project, kinds in series.items():
-            actual = kinds.get(ACTUAL, nothing)
-            out[project] = LedgerSums(
-                actual_to_date=_units(actual[2]), actual_this_year=_units(actual[3]),
-                actual_this_week=_units(actual[4]),
-                funds_to_date=_units(kinds.get(FUNDS, nothing)[2]),
-                payments_to_date=_units(kinds.get(PAYMENT, nothing)[2]),
-                last_actual_date=_day(actual[5]))
-        return out
+            rows = s.connection().execute(stmt).all()
+        return {pid: LedgerSums(actual_to_date=_units(actual), actual_this_year=_units(year),
+                                actual_this_week=_units(week), funds_to_date=_units(funds),
+                                payments_to_date=_units(payments), last_actual_date=_day(last))
+                for pid, actual, year, week, funds, payments, last in rows}
 
     def funds_by_source(self, project_id: int, as_of: dt.date) -> dict[str, Decimal]:
         e = LedgerEntry

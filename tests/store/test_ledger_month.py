@@ -94,10 +94,10 @@ def test_every_boundary_on_one_weekly_history(store):
 
 def _tamper(path: str) -> None:
     con = sqlite3.connect(path)
-    con.execute("UPDATE ledger_year SET amount = amount + 1 WHERE (project_id, kind, year) = "
-                "(SELECT project_id, kind, year FROM ledger_year ORDER BY 1, 2, 3 LIMIT 1)")
-    con.execute("DELETE FROM ledger_month WHERE (project_id, kind, month) = "
-                "(SELECT project_id, kind, month FROM ledger_month ORDER BY 3 DESC LIMIT 1)")
+    con.execute("UPDATE ledger_year SET funds = funds + 1 WHERE (project_id, year) = "
+                "(SELECT project_id, year FROM ledger_year ORDER BY 1, 2 LIMIT 1)")
+    con.execute("DELETE FROM ledger_month WHERE (month, project_id) = "
+                "(SELECT month, project_id FROM ledger_month ORDER BY 1 DESC, 2 LIMIT 1)")
     con.commit()
     con.close()
 
@@ -129,7 +129,7 @@ def test_rebuild_gives_what_the_trigger_kept(store):
                               amount=Decimal(i * 37 - 400).scaleb(-1)))
     def kept():
         with store.engine.connect() as conn:
-            return [conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2, 3")).all()
+            return [conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2")).all()
                     for t in ("ledger_year", "ledger_month")]
 
     before = kept()
