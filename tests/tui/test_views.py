@@ -49,6 +49,36 @@ async def test_filter_narrows_as_you_type_and_totals_follow(make_app, demo_store
         assert len(project_keys(screen.query_one("#table"))) == 88
 
 
+async def test_totals_keep_their_height_in_step_with_their_text(make_app):
+    """The totals line is updated without a layout pass unless its wrapped height changes:
+    in a narrow terminal it wraps, and a filter that shortens it gives the lines back."""
+    from rich.console import Console
+
+    app = make_app(lang="en")
+    async with app.run_test(size=(70, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        totals = screen.query_one("#totals")
+
+        def wrapped() -> int:
+            from projtrack.tui import rows as R
+
+            page = screen.page
+            text = R.totals_text(page.totals, page.project_count, "en", app.portfolio.rules)
+            return min(3, len(text.wrap(Console(width=200), totals.content_size.width)))
+
+        tall = totals.size.height
+        assert tall == wrapped() > 1  # the long totals of 88 projects wrap at 70 columns
+        await press(pilot, "slash")
+        await type_text(pilot, "zzzz-no-such-project")
+        await settle(pilot)
+        assert screen.page.project_count == 0
+        assert totals.size.height == wrapped() <= tall
+        await press(pilot, "escape", "x")
+        await settle(pilot)
+        assert totals.size.height == tall
+
+
 async def test_sort_by_any_column_none_last(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

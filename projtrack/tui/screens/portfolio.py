@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from time import perf_counter
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -69,6 +70,8 @@ class PortfolioScreen(ViewScreen):
         self.filter_seconds: float | None = None  # the worker's part of the last page
         self.response_seconds: float | None = None  # from the ask to the table repainted
         self._asked = perf_counter()
+        self._quick_shown: Content | None = None
+        self._totals_lines = -1
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filter-line"):
@@ -121,7 +124,7 @@ class PortfolioScreen(ViewScreen):
 
     # --- drawing --------------------------------------------------------------------------------
     def redraw(self, cursor: str | int | None = None) -> None:
-        self.query_one("#quick", Static).update(self._quick_line())
+        self._show_quick_line()
         page = self.page
         table = self.query_one("#table", PagedTable)
         if page is None:
@@ -132,10 +135,27 @@ class PortfolioScreen(ViewScreen):
         table.has_prev = page.first > 0
         table.has_next = page.first + len(page.rows) < page.total_rows
         rules = self.app.portfolio.rules if self.app.portfolio else None
-        self.query_one("#totals", Static).update(
-            R.totals_text(page.totals, page.project_count, lang, rules))
-        self.query_one("#status", Static).update(self._status_line(page))
+        self._show_totals(R.totals_text(page.totals, page.project_count, lang, rules))
+        # one line each (app.tcss): no layout pass for them, which would repaint the table
+        self.query_one("#status", Static).update(self._status_line(page), layout=False)
         self.ensure_focus()
+
+    def _show_quick_line(self) -> None:
+        """The quick-filter chips (one line, app.tcss): updated without a layout pass, and not at
+        all when they did not change (typing in the filter does not change them)."""
+        line = self._quick_line()
+        if line != self._quick_shown:
+            self._quick_shown = line
+            self.query_one("#quick", Static).update(line, layout=False)
+
+    def _show_totals(self, text: Text) -> None:
+        """The totals under the table: a layout pass (which repaints the table too) only when
+        their height, in lines at this width, changes."""
+        totals = self.query_one("#totals", Static)
+        width = max(totals.content_size.width, 1)
+        lines = min(3, len(text.wrap(self.app.console, width)))
+        totals.update(text, layout=lines != self._totals_lines)
+        self._totals_lines = lines
 
     def _status_line(self, page: Page) -> str:
         q = page.query
@@ -169,7 +189,7 @@ class PortfolioScreen(ViewScreen):
     # --- actions ----------------------------------------------------------------------------------
     def _ask(self, cursor: str | int | None = None, **changes: object) -> None:
         self.query_state = self.query_state.but(**changes)
-        self.query_one("#quick", Static).update(self._quick_line())
+        self._show_quick_line()
         self.refresh_data(None, cursor)
 
     @on(Input.Changed, "#filter")
