@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     and_,
     case,
+    cast,
     func,
     literal_column,
     select,
@@ -286,9 +287,11 @@ class Store:
             months = months.where(m.project_id.in_(ids))
             recent = recent.where(e.project_id.in_(ids))
         u = union_all(years, months, recent).subquery()
-        stmt = (select(u.c.pid, func.sum(u.c.actual), func.sum(u.c.year), func.sum(u.c.week),
-                       func.sum(u.c.funds), func.sum(u.c.payments),
-                       type_coerce(func.max(u.c.last), Date))
+        def total(column):  # PostgreSQL's SUM of a BIGINT is a NUMERIC: back to BIGINT
+            return cast(func.sum(column), BigInteger)
+
+        stmt = (select(u.c.pid, total(u.c.actual), total(u.c.year), total(u.c.week),
+                       total(u.c.funds), total(u.c.payments), type_coerce(func.max(u.c.last), Date))
                 .group_by(u.c.pid))
         with self.read() as s:
             rows = s.connection().execute(stmt).all()
