@@ -9,7 +9,7 @@ from decimal import Decimal
 from rich.cells import cell_len
 
 from projtrack.core.figures import LedgerSums, project_figures
-from projtrack.core.types import DEFAULT_RULES, ProjectFacts
+from projtrack.core.types import CATEGORIES, DEFAULT_RULES, ProjectFacts
 from projtrack.services.portfolio import Portfolio, ProjectView
 from projtrack.tui import cells
 from projtrack.tui.model import PortfolioIndex, Query, ranked_by_variance, sort_views
@@ -77,6 +77,44 @@ def test_paging_windows_and_clamps():
     last = index.page(q.but(page=9), page_size=200)  # past the end: the last page
     assert last.query.page == 2 and len(last.rows) == 53 and last.first == 400
     assert q.but(text="x").page == 0
+
+
+def _every_row(index: PortfolioIndex, q: Query) -> list[str]:
+    """The display rows the plain way: every row built, in order (the page is a slice)."""
+    views = index.select(q, index.order(q.sort, q.descending))
+    if not q.grouped:
+        return [str(v.id) for v in views]
+    by_cat: dict[str, list] = {}
+    for v in views:
+        by_cat.setdefault(v.facts.category or "其他", []).append(v)
+    keys = sorted(by_cat, key=lambda k: CATEGORIES.index(k) if k in CATEGORIES else 99)
+    return [k for key in keys for k in [f"group:{key}", *(str(v.id) for v in by_cat[key])]]
+
+
+def test_a_page_is_the_slice_of_every_display_row():
+    """Only the page's own rows are built; they are that window of all the display rows, with
+    the right subtotals, whatever the page size, page, grouping, sort and filter."""
+    views = list(portfolio().projects)
+    categories = ["中小学", "幼儿园", "职业教育", "特殊教育", None]
+    views += [view(100 + i, f"项目{i}", category=categories[i % 5] or "其他",
+                   total=str(50 + i * 7 % 300)) for i in range(137)]
+    index = PortfolioIndex(Portfolio(AS_OF, DEFAULT_RULES, tuple(views)))
+    for q in (Query(), Query(grouped=False), Query(sort="total_investment", descending=True),
+              Query(text="项目1"), Query(category="幼儿园"), Query(text="nothing matches")):
+        every = _every_row(index, q)
+        for size in (1, 2, 5, 7, 50, 200):
+            pages = max(1, -(-len(every) // size))
+            for n in range(pages + 1):
+                page = index.page(q.but(page=n), page_size=size)
+                start = min(n, pages - 1) * size
+                assert [r.key for r in page.rows] == every[start:start + size], (q, size, n)
+                assert page.total_rows == len(every) and page.first == start
+                assert page.ids == [int(k) for k in every if not k.startswith("group:")]
+                for r in page.rows:
+                    if r.group is not None:
+                        assert r.figures.count == sum(
+                            1 for k in every if not k.startswith("group:")
+                            and (index.portfolio.get(int(k)).facts.category or "其他") == r.group)
 
 
 def test_ranked_by_variance_most_behind_first():

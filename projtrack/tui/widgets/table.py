@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -50,6 +53,98 @@ def widths(columns: Sequence[Column], rows: Sequence[tuple[str, Sequence[object]
     return out
 
 
+_NULL = Style.null()
+_JUSTIFY = ("default", "left", "right", "center", "full")
+
+
+def cell_line(cell: Text, width: int, padding: int, console: Console,
+              justify: str | None = None, overflow: str | None = None) -> list[Segment] | None:
+    """The segments DataTable draws for ``cell`` on a one-line row of a column ``width`` cells
+    wide with ``padding`` blank cells each side, before the table's own styles go on top:
+    what ``console.render_lines(Padding(cell, (0, padding)), ...)`` gives, without Rich's
+    wrapping, justifying and line-splitting machinery.  ``justify`` and ``overflow`` are the
+    console options' defaults.  None when the cell is not that simple case (several lines, a
+    tab, wider than the column, an unusual end or overflow, a link): the caller then renders
+    it the Rich way."""
+    inner = width - 2 * padding
+    plain = cell.plain
+    if inner < 1 or "\n" in plain or "\t" in plain or cell.end not in ("\n", ""):
+        return None
+    how = cell.justify or justify or "default"
+    fold = cell.overflow or overflow or "fold"
+    length = cell_len(plain)
+    if length > inner or how not in _JUSTIFY or fold == "ignore":
+        return None
+    if cell.spans:
+        return _spanned_line(cell, inner, padding, console, how, fold)
+    style = cell.style
+    if style:
+        style = _NULL + console.get_style(style, default=_NULL)
+        if style.link:
+            return None
+    else:
+        style = None
+    content: list[Segment]
+    if how == "left":
+        content = [Segment(plain + " " * (inner - length), style)]
+    elif how in ("right", "center"):
+        stripped = plain.rstrip()
+        room = inner - cell_len(stripped)
+        before = room if how == "right" else room // 2
+        content = [Segment(" " * before + stripped + " " * (room - before), style)]
+    else:  # default, and full (which leaves a last, here only, line as it is)
+        if plain:
+            content = [Segment(plain, style)]
+        else:
+            content = [Segment("")] if style is None else []
+        if length < inner:
+            content.append(Segment(" " * (inner - length), _NULL))
+    if padding:
+        edge = Segment(" " * padding, _NULL)
+        return [edge, *content, edge]
+    return content
+
+
+def _spanned_line(cell: Text, inner: int, padding: int, console: Console, how: str,
+                  fold: str) -> list[Segment] | None:
+    """cell_line for a Text with spans: Rich's own wrap and render of the one line."""
+    no_wrap = True if cell.no_wrap is None else cell.no_wrap
+    lines = cell.wrap(console, inner, justify=how, overflow=fold, no_wrap=no_wrap)
+    if len(lines) != 1:
+        return None
+    content = list(Text("\n").join(lines).render(console))
+    used = sum(seg.cell_length for seg in content)
+    if used > inner or any(seg.style is not None and seg.style.link for seg in content):
+        return None
+    if used < inner:
+        content.append(Segment(" " * (inner - used), _NULL))
+    if padding:
+        edge = Segment(" " * padding, _NULL)
+        return [edge, *content, edge]
+    return content
+
+
+def styled(line: list[Segment], pre: Style, post: Style) -> list[Segment]:
+    """``list(Segment.apply_style(line, pre, post))``: each segment's style becomes
+    ``pre + style + post``.  A segment without a style of its own takes ``pre`` as it is,
+    which is what adding gives (Rich returns the left style unchanged for a null one)."""
+    if not pre or pre.link:  # nothing to add, or adding copies a linked style: Rich's way
+        return list(Segment.apply_style(line, pre, post))
+    out = [Segment(text, None if control else pre + style if style else pre, control)
+           for text, style, control in line]
+    if post:
+        out = [Segment(text, None if control else style + post if style else post, control)
+               for text, style, control in out]
+    return out
+
+
+# What PagedTable._render_cell relies on in DataTable (Textual 8.2); without it, DataTable's own.
+_FAST_CELLS = all(callable(getattr(DataTable, name, None)) for name in (
+    "_render_cell", "_get_row_renderables", "_get_styles_to_render_cell"))
+_FAST_STATE = ("_cell_render_cache", "_row_locations", "_column_locations", "_update_count",
+               "_pseudo_class_state", "_show_hover_cursor", "cell_padding")
+
+
 class PagedTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "ui.key.open")]  # shown in the footer
 
@@ -72,6 +167,8 @@ class PagedTable(DataTable):
         self.has_next = False
         self.has_prev = False
         self._layout: tuple = ()
+        self._fast_cells = _FAST_CELLS and all(hasattr(self, name) for name in _FAST_STATE)
+        self._console_defaults: tuple[str | None, str | None] | None = None
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -119,6 +216,48 @@ class PagedTable(DataTable):
         header = self.header_height if self.show_header else 0
         self.virtual_size = Size(width + self._row_label_column_width,
                                  self._total_row_height + header)
+
+    # --- drawing ------------------------------------------------------------------------------
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
+        """DataTable renders each cell through Rich (Padding, Styled, Text wrapping and
+        justifying, line splitting and cropping), and a keystroke in the filter repaints every
+        visible cell (some 750 at 200x50): about half of the repaint.  Here a one-line Text cell
+        that fits its column is drawn straight from its text (``cell_line``), with the same
+        styles, the same cache and the same segments (tests/tui/test_cell_render.py); the
+        header, row labels, taller rows and anything else go through DataTable's own
+        rendering, as does everything when DataTable lacks what this relies on."""
+        if row_index < 0 or column_index < 0 or not self._fast_cells:
+            return super()._render_cell(row_index, column_index, base_style, width,
+                                        cursor=cursor, hover=hover)
+        row_key = self._row_locations.get_key(row_index)
+        cache_key = (row_key, self._column_locations.get_key(column_index), base_style, cursor,
+                     hover, self._show_hover_cursor, self._update_count,
+                     self._pseudo_class_state)
+        lines = self._cell_render_cache.get(cache_key)
+        if lines is not None:
+            return lines
+        row = self.rows.get(row_key)
+        cells = self._get_row_renderables(row_index).cells
+        cell = cells[column_index] if column_index < len(cells) else None
+        line = None
+        if row is not None and row.height == 1 and isinstance(cell, Text):
+            if self._console_defaults is None:
+                options = self.app.console_options
+                self._console_defaults = (options.justify, options.overflow)
+            line = cell_line(cell, width, self.cell_padding, self.app.console,
+                             *self._console_defaults)
+        if line is None:
+            return super()._render_cell(row_index, column_index, base_style, width,
+                                        cursor=cursor, hover=hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, row_index < self.fixed_rows or column_index < self.fixed_columns,
+            hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+        base_style += Style.from_meta({"row": row_index, "column": column_index})
+        lines = [styled(line, base_style + component_style, post_style)]
+        self._cell_render_cache[cache_key] = lines
+        return lines
 
     # --- filling ------------------------------------------------------------------------------
     def show(self, columns: Sequence[Column], labels: Sequence[Text | str],
