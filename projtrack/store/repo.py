@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
     type_coerce,
     union_all,
 )
@@ -311,17 +312,29 @@ class Store:
     def latest_progress(self, as_of: dt.date, project_ids: Iterable[int] | None = None) -> dict[int, ProgressPoint]:
         """Each project's latest 形象进度 point dated <= as_of (same date: the higher id).  The
         database finds it with one seek per project down the (project_id, entry_date, id)
-        index; only those rows come back."""
+        index; only those rows come back.  PostgreSQL takes the seek as a LATERAL join (given
+        ``id IN (…)``, its planner hashes the picks and scans every entry); SQLite has no
+        LATERAL and takes the correlated subquery well."""
         e = ProgressEntry
-        p = Project.__table__.c
-        latest = (select(e.id).where(e.project_id == p.id, e.entry_date <= as_of)
-                  .order_by(e.entry_date.desc(), e.id.desc()).limit(1)
-                  .correlate(Project.__table__).scalar_subquery())
-        picks = select(latest).select_from(Project.__table__)
-        if project_ids is not None:
-            picks = picks.where(p.id.in_(list(project_ids)))
-        stmt = (select(e.project_id, e.entry_date, e.stage, e.percent, e.note, e.id)
-                .where(e.id.in_(picks)).order_by(e.project_id))
+        project = Project.__table__
+        p = project.c
+        newest = (e.entry_date.desc(), e.id.desc())
+        if self.engine.dialect.name == "postgresql":
+            latest = (select(e.project_id, e.entry_date, e.stage, e.percent, e.note, e.id)
+                      .where(e.project_id == p.id, e.entry_date <= as_of)
+                      .order_by(*newest).limit(1).lateral())
+            stmt = (select(*latest.c).select_from(project.join(latest, true()))
+                    .order_by(p.id))
+            if project_ids is not None:
+                stmt = stmt.where(p.id.in_(list(project_ids)))
+        else:
+            pick = (select(e.id).where(e.project_id == p.id, e.entry_date <= as_of)
+                    .order_by(*newest).limit(1).correlate(project).scalar_subquery())
+            picks = select(pick).select_from(project)
+            if project_ids is not None:
+                picks = picks.where(p.id.in_(list(project_ids)))
+            stmt = (select(e.project_id, e.entry_date, e.stage, e.percent, e.note, e.id)
+                    .where(e.id.in_(picks)).order_by(e.project_id))
         out: dict[int, ProgressPoint] = {}
         with self.read() as s:
             for pid, day, stage, percent, note, pk in s.connection().execute(stmt).all():

@@ -172,3 +172,37 @@ def test_projects_read_as_rows_equal_the_orm_objects_facts(store):
     assert list(got[0].annual_plan) == [2021, 2023] and got[1].annual_plan == {}
     assert got[0].source.file == "附件.xlsx" and got[1].source is None
     assert store.projects(include_withdrawn=False) == orm[:1]
+
+
+def test_latest_progress_in_sql_equals_the_pure_reference(store):
+    """One seek per project (a LATERAL join on PostgreSQL, a correlated subquery on SQLite):
+    the latest point dated <= as_of, the higher id on the same date, none before the first."""
+    import random
+
+    from projtrack.core.figures import latest_progress
+    from projtrack.core.types import ProgressPoint
+    from projtrack.store.models import ProgressEntry
+
+    rng = random.Random(11)
+    points: dict[int, list[ProgressPoint]] = {}
+    with store.write() as s:
+        projects = [Project(name=f"进度{i}") for i in range(6)]
+        s.add_all(projects)
+        s.flush()
+        for p in projects[:5]:  # the sixth has no point at all
+            for _ in range(rng.randint(1, 12)):
+                day = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 90))
+                e = ProgressEntry(project_id=p.id, entry_date=day, stage=f"阶段{rng.randint(1, 9)}",
+                                  percent=Decimal(rng.randint(0, 100)) / 100)
+                s.add(e)
+                s.flush()
+                points.setdefault(p.id, []).append(ProgressPoint(p.id, day, e.stage, e.percent,
+                                                                 None, e.id))
+        ids = [p.id for p in projects]
+    for as_of in (dt.date(2023, 12, 31), dt.date(2024, 1, 1), dt.date(2024, 2, 15),
+                  dt.date(2024, 3, 31), dt.date(2025, 1, 1)):
+        got = store.latest_progress(as_of)
+        want = {pid: latest_progress(pts, as_of) for pid, pts in points.items()}
+        assert got == {pid: pt for pid, pt in want.items() if pt is not None}, as_of
+        assert store.latest_progress(as_of, ids[:2]) == {
+            pid: pt for pid, pt in want.items() if pt is not None and pid in ids[:2]}
