@@ -125,12 +125,17 @@ def _show(row: tuple[int, int, int, int, str | None] | None) -> str:
 def rebuild_ledger_sums(engine: Engine) -> int:
     """Recompute ``ledger_year`` and ``ledger_month`` from the entries, in one transaction;
     returns how many rows they hold."""
-    rows = 0
     with engine.begin() as conn:
-        for table in SUM_TABLES:
-            conn.execute(delete(table))
-            conn.execute(insert(table).from_select(
-                ["project_id", _period(table).name, "actual", "funds", "payments", "entries",
-                 "last_actual"], _expected(conn, table)))
-            rows += conn.execute(select(func.count()).select_from(table)).scalar_one()
+        return rebuild_sums(conn)
+
+
+def rebuild_sums(conn: Connection) -> int:
+    """``rebuild_ledger_sums`` inside the caller's transaction."""
+    rows = 0
+    for table in SUM_TABLES:
+        conn.execute(delete(table))
+        conn.execute(insert(table).from_select(
+            ["project_id", _period(table).name, "actual", "funds", "payments", "entries",
+             "last_actual"], _expected(conn, table)))
+        rows += conn.execute(select(func.count()).select_from(table)).scalar_one()
     return rows

@@ -9,8 +9,9 @@ same migrations as ``db upgrade``); every table is copied in foreign-key order (
 rows by primary key so a reversal follows the entry it reverses), streamed in chunks with ids
 kept; PostgreSQL sequences are moved past the copied ids; then row counts and the sum of every
 money column (scaled integers, so exact) are compared table by table.  A table the database
-keeps itself (``ledger_month``, filled by a trigger as the entries go in) is not copied but
-compared the same way once the entries are in.  All rows go in one target
+keeps itself (``ledger_year``, ``ledger_month``: sums its trigger adds each entry to) is not
+copied: the trigger is off during the copy, the sums are rebuilt from the copied entries in one
+statement each, and compared with the source's the same way.  All rows go in one target
 transaction: a failure leaves the target with an empty schema, ready for another try.
 
 The source is read in one transaction (a snapshot); entries recorded elsewhere while the copy
@@ -40,11 +41,13 @@ from sqlalchemy import insert as sa_insert
 
 from projtrack.errors import BadData
 from projtrack.i18n import current_lang
+from projtrack.store.check import rebuild_sums
 from projtrack.store.engine import make_engine, normalize_url
 from projtrack.store.migrate import current_revision, head_revision, known_revisions, upgrade
 from projtrack.store.models import DERIVED_TABLES, metadata
 from projtrack.store.types import Scaled
 
+SUMS_TRIGGER = "ledger_entry_sums"  # migration 0004
 CHUNK = 10_000
 
 _MESSAGES = {
@@ -191,6 +194,7 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
         derived: list[tuple[Table, TableCopy]] = []
         with reader.connect() as src, target.begin() as dst:
             with src.begin():
+                trigger = _sums_trigger(dst, on=False)  # not two upserts per copied entry
                 for t in metadata.sorted_tables:
                     want = table_stats(src, t)
                     if t.name in DERIVED_TABLES:  # kept by the target's own triggers
@@ -212,6 +216,8 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
                     if got != want:
                         raise CopyRefused("copy.mismatch", what=_difference(want, got))
                     copied.append(got)
+                _sums_trigger(dst, on=True, sql=trigger)
+                rebuild_sums(dst)  # the yearly and monthly sums, set-based, in this transaction
                 for t, want in derived:
                     got = table_stats(dst, t)
                     if got != want:
@@ -222,6 +228,27 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
                           copied, time.perf_counter() - started)
     finally:
         target.dispose()
+
+
+def _sums_trigger(dst, *, on: bool, sql: str | None = None) -> str | None:
+    """Switch the trigger that keeps the yearly and monthly sums (migration 0004) off for the
+    copy, and on again after it, inside the copy's transaction: the sums are then rebuilt in
+    one INSERT … SELECT each instead of two upserts per copied entry (2.9 million rows: 100 s
+    with the trigger on).  SQLite cannot disable a trigger: it is dropped and created again from
+    its own SQL (``sql``, what switching it off returns), in the same transaction."""
+    if dst.dialect.name == "postgresql":
+        dst.exec_driver_sql(f"ALTER TABLE ledger_entry {'ENABLE' if on else 'DISABLE'} "
+                            f"TRIGGER {SUMS_TRIGGER}")
+        return None
+    if on:
+        if sql:
+            dst.exec_driver_sql(sql)
+        return None
+    saved = dst.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+                                f"name = '{SUMS_TRIGGER}'").scalar()
+    if saved:
+        dst.exec_driver_sql(f"DROP TRIGGER {SUMS_TRIGGER}")
+    return saved
 
 
 def _copy_in(dst, t: Table, rows) -> None:

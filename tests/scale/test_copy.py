@@ -50,6 +50,14 @@ def rows(url: str) -> dict[str, list[tuple]]:
         engine.dispose()
 
 
+def want_actual(exported: dict, project_id: int) -> str:
+    """The exported 累计完成投资 in the period of one project (as text, exact)."""
+    for p in exported["projects"]:
+        if p["id"] == project_id:
+            return p["actual_to_date"]
+    raise KeyError(project_id)
+
+
 def test_sqlite_to_postgresql_and_back_gives_identical_figures(tmp_path, capsys):
     src = str(tmp_path / "county.db")
     small_portfolio(src)
@@ -75,6 +83,12 @@ def test_sqlite_to_postgresql_and_back_gives_identical_figures(tmp_path, capsys)
             e = record_entry(store, 3, amount=Decimal("1.5"), date=dt.date(2025, 6, 30),
                              origin="test")
             assert e.id == top + 1
+            # the sums' trigger, off during the copy, keeps them again
+            from projtrack.store.check import check_database
+
+            assert check_database(store.engine).ok
+            assert store.ledger_sums(dt.date(2025, 6, 30), [3])[3].actual_to_date == Decimal(
+                want_actual(want, 3)) + Decimal("1.5")
         finally:
             store.close()
 
@@ -88,7 +102,18 @@ def test_copy_between_sqlite_files_keeps_every_row(tmp_path, capsys):
     assert export(capsys, src) == export(capsys, dst)
     with make_engine(dst).connect() as conn:  # the reversal still points at its entry
         rev = conn.execute(text("SELECT reverses_id FROM ledger_entry WHERE reverses_id IS NOT NULL")).all()
+        triggers = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
     assert len(rev) == 1
+    assert "ledger_entry_sums" in triggers  # dropped for the copy, created again
+    from projtrack.services.entries import record_entry
+    from projtrack.store.check import check_database
+
+    store = Store.open(dst, create=False)
+    try:
+        record_entry(store, 2, amount=Decimal("7"), date=dt.date(2025, 6, 30), origin="test")
+        assert check_database(store.engine).ok  # and it keeps the sums again
+    finally:
+        store.close()
 
 
 def test_a_non_empty_target_is_refused(db_url, tmp_path, capsys):
