@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from projtrack.core.types import MILESTONES, ProjectFacts
 from projtrack.gcpause import collector_paused
-from projtrack.importer.plan import FIELDS, ImportPlan, build_plan, snapshot, snapshot_json
+from projtrack.importer.plan import FIELDS, ImportPlan, build_plan, snapshot_json
 from projtrack.store.models import AnnualPlan, AuditLog, ImportRun, Milestone, Project
 from projtrack.store.repo import Store, os_user, record_audit, to_facts
 
@@ -126,7 +126,7 @@ def _create_all(s: Session, added: list[ProjectFacts], ctx: str) -> None:
     projects.update(
         name=[f.name for f in added], phase=[initial_phase(f) for f in added],
         status=["active"] * n,
-        annex_facts=[json.dumps(snapshot(f), ensure_ascii=False, sort_keys=True) for f in added],
+        annex_facts=[snapshot_json(f) for f in added],
         created_at=[now] * n, updated_at=[now] * n, version=[1] * n,
         source_file=[src.file if src else None for src in sources],
         source_sheet=[src.sheet if src else None for src in sources],

@@ -172,18 +172,7 @@ def annex(items: list[dict] = ITEMS, columns: list[tuple] = STANDARD, *, title: 
 
 
 def save(path: Path, *layouts: Layout) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for lay in layouts:
-        ws = wb.create_sheet(lay.title)
-        for r, line in enumerate(lay.rows, 1):
-            for c, value in enumerate(line, 1):
-                if value is not None:
-                    ws.cell(r, c, value)
-        for ref in lay.merges:
-            ws.merge_cells(ref)
-    wb.save(path)
-    return path
+    return save_grids(path, *(Grid(lay.title, lay.rows, lay.merges) for lay in layouts))
 
 
 def replace_part(path: Path, part: str, data: bytes, out: Path | None = None) -> Path:

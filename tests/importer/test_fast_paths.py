@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import sys
 import warnings
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from projtrack.core.money import normalize_text as core_normalize_text
 from projtrack.core.types import MILESTONES
 from projtrack.importer import read_annex
 from projtrack.importer import workbook as wbmod
-from projtrack.importer.apply import _insert_rows, default_milestone_dates
+from projtrack.importer.apply import _insert_rows, default_milestone_dates, initial_phase
 from projtrack.importer.headers import norm, normalize_text
 from projtrack.importer.reader import repeats_header
 from projtrack.importer.rows import is_notes, read_span
@@ -325,8 +326,10 @@ def test_bulk_rows_are_stored_as_sqlalchemys_executemany_stores_them(db_url):
 def test_an_import_links_each_new_project_to_its_own_rows(store, tmp_path):
     """Ids come back by name after the bulk insert: each project's plans, milestones and audit
     row are its own, in the annex's order."""
+    from projtrack.importer.plan import snapshot_json
     from projtrack.services.annex import import_annex
     from projtrack.store.models import AnnualPlan, AuditLog, Milestone, Project
+    from projtrack.store.repo import to_facts
 
     path = save(tmp_path / "附件.xlsx", annex(list(reversed(ITEMS))))
     plan = import_annex(store, path)
@@ -346,6 +349,10 @@ def test_an_import_links_each_new_project_to_its_own_rows(store, tmp_path):
                                                        AuditLog.action == "create")).scalars().all()
             assert (audit.project_id, audit.new_value, audit.field) == (p.id, p.name, "name")
             assert p.version == 1 and p.total_investment == facts.total_investment
+            # every field as the row-by-row ORM path wrote it: facts, phase, status, source, snapshot
+            assert to_facts(p, plans) == replace(facts, id=p.id, phase=initial_phase(facts),
+                                                 status="active")
+            assert p.annex_facts == snapshot_json(facts) and p.source_file == facts.source.file
 
 
 def test_reading_pauses_the_collector_and_restores_it(tmp_path):
