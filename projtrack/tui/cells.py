@@ -82,13 +82,10 @@ def rate_vs_time(rate_value: Decimal | None, points_vs_time: Decimal | None,
 
 
 def variance_level(variance_rate: Decimal | None, rules: FlagRules) -> str:
-    if variance_rate is None or variance_rate >= 0:
+    """``behind_level`` for a variance rate; never coloured when at or ahead of plan."""
+    if variance_rate is not None and variance_rate >= 0:
         return "green"
-    if -variance_rate > rules.red_behind:
-        return "red"
-    if -variance_rate > rules.yellow_behind:
-        return "yellow"
-    return "green"
+    return behind_level(variance_rate, rules)
 
 
 def variance(value: Decimal, variance_rate: Decimal | None, rules: FlagRules) -> Text:

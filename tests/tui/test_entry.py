@@ -103,8 +103,6 @@ async def test_set_a_milestone(make_app, demo_store):
         assert isinstance(form, MilestoneForm)
         form.query_one("#field-name").value = "竣工验收"
         await settle(pilot)
-        form.query_one("#field-actual").value = ""
-        await type_text(pilot, "")
         form.query_one("#field-actual").value = "2026年11月20日"
         await settle(pilot)
         await press(pilot, "ctrl+s")
@@ -239,3 +237,5 @@ async def test_edit_a_target(make_app, demo_store):
         await press(pilot, "ctrl+s")
         assert demo_store.setting("targets")["places_primary"] == 21000
         assert "21,000" in screen_text(app)
+        line = app.screen.lines[0]  # the view measures against the saved target
+        assert (line.key, line.target) == ("places_primary", 21000) and app.screen.stored

@@ -14,10 +14,13 @@ async def ready(pilot) -> None:
     await settle(pilot)
 
 
-def keys(*names: str):
+def keys(*names: str, tab: str | None = None):
     async def run(pilot) -> None:
         await settle(pilot)
         await press(pilot, *names)
+        if tab:
+            pilot.app.screen.query_one("#tabs").active = tab
+            await settle(pilot)
     return run
 
 
@@ -70,12 +73,7 @@ def test_milestones(snap_compare, make_app):
 
 
 def test_timeline(snap_compare, make_app):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        await press(pilot, "2")
-        pilot.app.screen.query_one("#tabs").active = "tab-timeline"
-        await settle(pilot)
-    assert snap_compare(make_app(), terminal_size=BIG, run_before=run)
+    assert snap_compare(make_app(), terminal_size=BIG, run_before=keys("2", tab="tab-timeline"))
 
 
 def test_variance(snap_compare, make_app):
@@ -83,12 +81,8 @@ def test_variance(snap_compare, make_app):
 
 
 def test_variance_by_category_chart(snap_compare, make_app):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        await press(pilot, "3")
-        pilot.app.screen.query_one("#tabs").active = "tab-category"
-        await settle(pilot)
-    assert snap_compare(make_app(), terminal_size=BIG, run_before=run)
+    assert snap_compare(make_app(), terminal_size=BIG,
+                        run_before=keys("3", tab="tab-category"))
 
 
 def test_targets(snap_compare, make_app):

@@ -63,3 +63,38 @@ async def test_an_auto_width_column_is_measured_as_datatable_does():
         paged.add_row(Text("一个很长很长很长的项目名称"), key="1")
         await pilot.pause()
         assert paged.columns["name"].content_width == Text("一个很长很长很长的项目名称").cell_len
+
+
+class OnePage(App):
+    lang = "zh"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield PagedTable(id="paged")
+
+    def on_paged_table_page_request(self, event: PagedTable.PageRequest) -> None:
+        self.requests.append(event.step)
+
+
+async def test_moving_past_either_edge_asks_for_the_page_beyond_only_when_there_is_one():
+    app = OnePage()
+    async with app.run_test(size=(120, 20)) as pilot:
+        paged = app.query_one("#paged", PagedTable)
+        paged.show(COLUMNS, ["名称", "总投资", "乡镇"], ROWS[:5], [14, 12, 6])
+        paged.focus()
+        await pilot.pause()
+        for key in ("up", "pageup", "down", "pagedown"):  # no page beyond: the cursor moves
+            paged.move_cursor(row=0 if "up" in key else 4)
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.requests == [] and paged.cursor_row == 4
+        paged.has_prev = paged.has_next = True
+        for row, key in ((0, "up"), (0, "pageup"), (4, "down"), (4, "pagedown"), (2, "down")):
+            paged.move_cursor(row=row)
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.requests == [-1, -1, +1, +1]  # not from the middle of the page
+        assert paged.cursor_row == 3

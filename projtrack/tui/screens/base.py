@@ -7,10 +7,12 @@ recomposes and redraws from the data it already holds.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, TabbedContent
 
+from projtrack.services.portfolio import Portfolio
 from projtrack.tui.keys import translate_bindings
 from projtrack.tui.widgets.nav import NavBar
 
@@ -21,6 +23,7 @@ class ViewScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._stale = False
+        self.tab = ""  # the active pane of the view's tabs (#tabs), if it has any
 
     @property
     def tr(self):
@@ -65,30 +68,55 @@ class ViewScreen(Screen):
         translate_bindings(self, self.app.lang)
         self.redraw()
         target = next(iter(self.query(f"#{focused}")), None) if focused else None
-        if target is None and self.AUTO_FOCUS:
-            target = next(iter(self.query(self.AUTO_FOCUS)), None)
-        if target is not None and target.focusable:
-            target.focus()
+        self._focus(target if target is not None else self._main_widget())
 
     def show_loading(self, on: bool) -> None:
         """Say "loading" in the header (not by covering a widget: that would take its focus)."""
         self.sub_title = f"{self.app.sub_title}  {self.tr('loading')}" if on else None
 
     def refresh_data(self, project_id: int | None) -> None:
-        """Recompute what the view shows (in a worker), then redraw."""
+        """Recompute what the view shows from the loaded portfolio (``compute``, a worker
+        that posts its result; its handler redraws)."""
+        if self.app.portfolio is not None:
+            self.compute(self.app.portfolio)
+
+    def compute(self, portfolio: Portfolio) -> None:
+        """The view's data from ``portfolio``; views override it with a thread worker."""
         self.redraw()
 
     def redraw(self) -> None:
         """Fill the widgets from the data already computed; no queries."""
 
+    def rows_line(self, first: int, shown: int, total: int, page: int, pages: int) -> str:
+        """Which rows of how many are on screen, and the page: ``first`` is the 0-based index
+        of the first row shown, ``page`` the 0-based page."""
+        return self.tr("portfolio.rows", first=f"{first + 1 if shown else 0:,}",
+                       last=f"{first + shown:,}", total=f"{total:,}", page=page + 1, pages=pages)
+
     def ensure_focus(self) -> None:
         """Focus the view's main widget when nothing has focus (e.g. it was loading when the
         screen was shown), so the keys and the footer are always the same."""
-        if self.focused is None and self.AUTO_FOCUS:
-            target = next(iter(self.query(self.AUTO_FOCUS)), None)
-            if target is not None and target.focusable:
-                target.focus()
+        if self.focused is None:
+            self._focus(self._main_widget())
+
+    def _main_widget(self):
+        return next(iter(self.query(self.AUTO_FOCUS)), None) if self.AUTO_FOCUS else None
+
+    @staticmethod
+    def _focus(target) -> None:
+        if target is not None and target.focusable:
+            target.focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.tab = event.pane.id or self.tab
 
     def selected_project_id(self) -> int | None:
         """The project the data-entry actions apply to (the cursor's), if any."""
         return None
+
+    def action_open(self) -> None:
+        """Open the project under the cursor."""
+        pid = self.selected_project_id()
+        if pid is not None:
+            self.app.open_project(pid)

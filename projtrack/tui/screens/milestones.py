@@ -15,6 +15,7 @@ from projtrack.services.portfolio import Portfolio
 from projtrack.tui import cells as c
 from projtrack.tui.schedule import SECTION_LIMIT, SECTIONS, due_lists, quarter, span, timeline_rows
 from projtrack.tui.screens.base import ViewScreen
+from projtrack.tui.widgets.table import cursor_key
 from projtrack.tui.widgets.timeline import EN_MARKS, Timeline
 
 
@@ -47,12 +48,8 @@ class MilestonesScreen(ViewScreen):
                 yield Timeline(id="timeline")
                 yield Static(id="legend")
 
-    def refresh_data(self, project_id: int | None) -> None:
-        if self.app.portfolio is not None:
-            self._compute(self.app.portfolio)
-
     @work(thread=True, exclusive=True, group="schedule")
-    def _compute(self, portfolio: Portfolio) -> None:
+    def compute(self, portfolio: Portfolio) -> None:
         first, last = span(portfolio)
         self.post_message(ScheduleReady(portfolio, due_lists(portfolio),
                                         timeline_rows(portfolio, first), (first, last)))
@@ -60,10 +57,6 @@ class MilestonesScreen(ViewScreen):
     def on_schedule_ready(self, message: ScheduleReady) -> None:
         self.data = message
         self.redraw()
-
-    @on(TabbedContent.TabActivated)
-    def _tab(self, event: TabbedContent.TabActivated) -> None:
-        self.tab = event.pane.id or self.tab
 
     def redraw(self) -> None:
         if self.data is None:
@@ -120,27 +113,18 @@ class MilestonesScreen(ViewScreen):
     def selected_project_id(self) -> int | None:
         if self.tab == "tab-timeline":
             return self.query_one("#timeline", Timeline).selected_project_id()
-        table = self.query_one("#due", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        key = cursor_key(self.query_one("#due", DataTable)) or ""
         head = key.split(":", 1)[0]
         return int(head) if head.isdigit() else None
 
     def selected_milestone(self) -> str | None:
-        table = self.query_one("#due", DataTable)
-        if self.tab != "tab-due" or not table.row_count:
+        if self.tab != "tab-due":
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        key = cursor_key(self.query_one("#due", DataTable)) or ""
         return key.split(":", 1)[1] if key[:1].isdigit() else None
 
     def action_milestone(self) -> None:
         self.app.action_set_milestone(self.selected_milestone())
-
-    def action_open(self) -> None:
-        pid = self.selected_project_id()
-        if pid is not None:
-            self.app.open_project(pid)
 
     @on(DataTable.RowSelected, "#due")
     def _selected(self) -> None:

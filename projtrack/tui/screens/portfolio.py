@@ -159,9 +159,7 @@ class PortfolioScreen(ViewScreen):
 
     def _status_line(self, page: Page) -> str:
         q = page.query
-        parts = [self.tr("portfolio.rows", first=f"{page.first + 1 if page.rows else 0:,}",
-                         last=f"{page.first + len(page.rows):,}", total=f"{page.total_rows:,}",
-                         page=q.page + 1, pages=page.pages)]
+        parts = [self.rows_line(page.first, len(page.rows), page.total_rows, q.page, page.pages)]
         if q.sort != "id":
             col = next(c for c in R.COLUMNS if c.key == q.sort)
             parts.append(self.tr("portfolio.sorted", column=self.tr(col.label),

@@ -80,10 +80,6 @@ class ProjectScreen(ViewScreen):
         self.detail = message.detail
         self.redraw()
 
-    @on(TabbedContent.TabActivated)
-    def _tab(self, event: TabbedContent.TabActivated) -> None:
-        self.tab = event.pane.id or self.tab
-
     def action_back(self) -> None:
         self.dismiss()
 

@@ -16,6 +16,7 @@ from projtrack.services.portfolio import Portfolio
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.targets import PUBLISHED_TARGETS, TargetLine, merged, setting_key, target_lines
+from projtrack.tui.widgets.table import cursor_key
 
 BAR_WIDTH = 30
 
@@ -42,12 +43,8 @@ class TargetsScreen(ViewScreen):
         yield DataTable(id="targets", cursor_type="row")
         yield Static(id="targets-note")
 
-    def refresh_data(self, project_id: int | None) -> None:
-        if self.app.portfolio is not None:
-            self._compute(self.app.portfolio)
-
     @work(thread=True, exclusive=True, group="targets")
-    def _compute(self, portfolio: Portfolio) -> None:
+    def compute(self, portfolio: Portfolio) -> None:
         stored = self.app.store.setting("targets")
         stored = stored if isinstance(stored, dict) else {}
         self.post_message(TargetsReady(target_lines(portfolio, merged(stored)), stored))
@@ -85,10 +82,9 @@ class TargetsScreen(ViewScreen):
     def action_edit(self) -> None:
         from projtrack.tui.widgets.settings_forms import TargetForm
 
-        table = self.query_one("#targets", DataTable)
-        if not table.row_count:
+        key = cursor_key(self.query_one("#targets", DataTable))
+        if key is None:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         line = next((ln for ln in self.lines if ln.key == key), None)
         if line is None or not line.editable:
             self.notify(self.tr("targets.not_editable"), severity="warning")

@@ -71,21 +71,13 @@ class VarianceScreen(ViewScreen):
             with TabPane(self.tr("variance.tab_township"), id="tab-township"):
                 yield DataTable(id="by-township", cursor_type="row", zebra_stripes=True)
 
-    def refresh_data(self, project_id: int | None) -> None:
-        if self.app.portfolio is not None:
-            self._compute(self.app.portfolio)
-
     @work(thread=True, exclusive=True, group="variance")
-    def _compute(self, p: Portfolio) -> None:
+    def compute(self, p: Portfolio) -> None:
         self.post_message(VarianceReady(p, ranked_by_variance(p), p.by_category(), p.by_township()))
 
     def on_variance_ready(self, message: VarianceReady) -> None:
         self.data = message
         self.redraw()
-
-    @on(TabbedContent.TabActivated)
-    def _tab(self, event: TabbedContent.TabActivated) -> None:
-        self.tab = event.pane.id or self.tab
 
     # --- drawing --------------------------------------------------------------------------------
     def redraw(self, cursor: int | None = None) -> None:
@@ -103,7 +95,7 @@ class VarianceScreen(ViewScreen):
     def _rank(self, cursor: int | None) -> None:
         lang, rules = self.app.lang, self.app.rules
         ranked = self.data.ranked
-        pages = max(1, -(-len(ranked) // PAGE_SIZE))
+        pages = self._pages()
         self.page = min(self.page, pages - 1)
         first = self.page * PAGE_SIZE
         rows = []
@@ -122,9 +114,12 @@ class VarianceScreen(ViewScreen):
         table = self.query_one("#rank", PagedTable)
         table.show(RANK_COLUMNS, labels, rows, widths(RANK_COLUMNS, rows, lang, labels), cursor)
         table.has_prev, table.has_next = self.page > 0, first + PAGE_SIZE < len(ranked)
-        self.query_one("#rank-status", Static).update(self.tr(
-            "portfolio.rows", first=f"{first + 1 if rows else 0:,}", last=f"{first + len(rows):,}",
-            total=f"{len(ranked):,}", page=self.page + 1, pages=pages) + "  " + self.tr("portfolio.unit"))
+        self.query_one("#rank-status", Static).update(
+            self.rows_line(first, len(rows), len(ranked), self.page, pages)
+            + "  " + self.tr("portfolio.unit"))
+
+    def _pages(self) -> int:
+        return max(1, -(-len(self.data.ranked) // PAGE_SIZE)) if self.data else 1
 
     def _groups(self, selector: str, groups: dict[object, GroupFigures], translate: bool) -> None:
         rules = self.app.rules
@@ -152,8 +147,7 @@ class VarianceScreen(ViewScreen):
     def action_page(self, step: int) -> None:
         if self.data is None:
             return
-        pages = max(1, -(-len(self.data.ranked) // PAGE_SIZE))
-        if 0 <= self.page + step < pages:
+        if 0 <= self.page + step < self._pages():
             self.page += step
             self._rank(0 if step > 0 else -1)
 
@@ -166,11 +160,6 @@ class VarianceScreen(ViewScreen):
             return None
         key = self.query_one("#rank", PagedTable).current_key()
         return int(key) if key and key.isdigit() else None
-
-    def action_open(self) -> None:
-        pid = self.selected_project_id()
-        if pid is not None:
-            self.app.open_project(pid)
 
     @on(DataTable.RowSelected, "#rank")
     def _selected(self) -> None:

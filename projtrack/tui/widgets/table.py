@@ -53,6 +53,16 @@ def widths(columns: Sequence[Column], rows: Sequence[tuple[str, Sequence[object]
     return out
 
 
+def cursor_key(table: DataTable) -> str | None:
+    """The key of the row under ``table``'s cursor; None when the table has no rows."""
+    if not table.row_count:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:  # no cursor cell (an empty table)
+        return None
+
+
 _NULL = Style.null()
 _JUSTIFY = ("default", "left", "right", "center", "full")
 
@@ -174,31 +184,31 @@ class PagedTable(DataTable):
         translate_bindings(self, self.app.lang)
 
     # --- paging at the edges ------------------------------------------------------------------
-    def _at_end(self) -> bool:
-        return self.row_count > 0 and self.cursor_row >= self.row_count - 1
+    def _asked_for_page(self, step: int) -> bool:
+        """At the page's edge in the direction of ``step`` (+1 down, -1 up) with a page beyond
+        it: ask the screen for that page (True); else the cursor moves as usual (False)."""
+        if step > 0:
+            at_edge = self.has_next and self.row_count > 0 and self.cursor_row >= self.row_count - 1
+        else:
+            at_edge = self.has_prev and self.cursor_row <= 0
+        if at_edge:
+            self.post_message(self.PageRequest(self, step))
+        return at_edge
 
     def action_cursor_down(self) -> None:
-        if self._at_end() and self.has_next:
-            self.post_message(self.PageRequest(self, +1))
-        else:
+        if not self._asked_for_page(+1):
             super().action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        if self.cursor_row <= 0 and self.has_prev:
-            self.post_message(self.PageRequest(self, -1))
-        else:
+        if not self._asked_for_page(-1):
             super().action_cursor_up()
 
     def action_page_down(self) -> None:
-        if self._at_end() and self.has_next:
-            self.post_message(self.PageRequest(self, +1))
-        else:
+        if not self._asked_for_page(+1):
             super().action_page_down()
 
     def action_page_up(self) -> None:
-        if self.cursor_row <= 0 and self.has_prev:
-            self.post_message(self.PageRequest(self, -1))
-        else:
+        if not self._asked_for_page(-1):
             super().action_page_up()
 
     # --- sizing -------------------------------------------------------------------------------
@@ -289,9 +299,4 @@ class PagedTable(DataTable):
         self.move_cursor(row=max(0, min(index, len(rows) - 1)), animate=False)
 
     def current_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:  # no cursor cell (an empty table)
-            return None
+        return cursor_key(self)
