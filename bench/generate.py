@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from projtrack.core.calendar import fridays
 from projtrack.core.types import FUND_SOURCES, MILESTONES, ProjectFacts
 
 CADENCES = ("weekly", "monthly")
@@ -202,12 +203,7 @@ def _cat_order(cat: str) -> int:
 def _days(start: dt.date, end: dt.date, cadence: str) -> list[dt.date]:
     """Fridays (weekly) or each month's 25th (monthly) from start to end, inclusive."""
     if cadence == "weekly":
-        d = start + dt.timedelta(days=(4 - start.weekday()) % 7)
-        out = []
-        while d <= end:
-            out.append(d)
-            d += dt.timedelta(days=7)
-        return out
+        return fridays(start, end)
     return [dt.date(y, m, 25) for y in range(start.year, end.year + 1) for m in range(1, 13)
             if start <= dt.date(y, m, 25) <= end]
 

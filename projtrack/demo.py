@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from projtrack.core.calendar import fridays
 from projtrack.core.types import FUND_SOURCES, MILESTONES
 from projtrack.errors import BadUsage
 from projtrack.store.engine import normalize_url, sqlite_path
@@ -72,15 +73,6 @@ def _profiles(projects: list[Project], rng: random.Random) -> dict[int, str]:
         if p.annex_class == "前期":
             profile[p.id] = "preparing"
     return profile
-
-
-def _fridays(start: dt.date, end: dt.date) -> list[dt.date]:
-    d = start + dt.timedelta(days=(4 - start.weekday()) % 7)
-    out = []
-    while d <= end:
-        out.append(d)
-        d += dt.timedelta(days=7)
-    return out
 
 
 def _schedule(p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.date,
@@ -145,7 +137,6 @@ def _history(s, p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.d
         p.prior_actual = p.total_investment - p.period_plan
     milestones = {m.name: m for m in s.execute(select(Milestone).where(Milestone.project_id == p.id))
                   .scalars()}
-    max(p.start_year or 2021, 2021) if profile != "preparing" else (p.start_year or 2025)
     if profile == "preparing":
         _milestones_preparing(milestones, p, as_of)
         p.phase = "前期"
@@ -168,7 +159,7 @@ def _history(s, p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.d
         # a project on time finishes its work before the autumn term of its last year
         year_end = dt.date(year, 7, 31) if year == final_year and profile in (
             "on_track", "overrun", "slipped") else dt.date(year, 12, 31)
-        weeks = _fridays(max(start, dt.date(year, 1, 1)), year_end)
+        weeks = fridays(max(start, dt.date(year, 1, 1)), year_end)
         if not weeks or amount <= 0:
             continue
         weights = [Decimal(rng.randint(60, 140)) for _ in weeks]

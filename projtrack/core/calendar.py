@@ -51,6 +51,16 @@ def week_bounds(d: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
+def fridays(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every Friday from start to end, inclusive."""
+    d = start + dt.timedelta(days=(4 - start.weekday()) % 7)
+    out = []
+    while d <= end:
+        out.append(d)
+        d += dt.timedelta(days=7)
+    return out
+
+
 def autumn_term_start(year: int) -> dt.date:
     """New places are due for the autumn term: 投用 by 31 August of the end year."""
     return dt.date(year, 8, 31)

@@ -14,14 +14,12 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.reports.weekly import build_weekly, resolve_week
 from projtrack.services.portfolio import load_portfolio
-from projtrack.store.models import ReportSnapshot
-from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.store.repo import Store, os_user
 
 KIND = "weekly"
 
@@ -35,8 +33,8 @@ class Issued:
     week_not_over: bool = False  # a draft because the week ends after the as-of date
 
 
-def _decode(row: ReportSnapshot) -> WeeklyReport:
-    return from_data(WeeklyReport, json.loads(row.data))
+def _decode(data: str) -> WeeklyReport:
+    return from_data(WeeklyReport, json.loads(data))
 
 
 def encode(report: WeeklyReport) -> tuple[str, str]:
@@ -46,26 +44,18 @@ def encode(report: WeeklyReport) -> tuple[str, str]:
 
 
 def load_snapshot(store: Store, period: str) -> WeeklyReport | None:
-    with store.read() as s:
-        row = s.execute(select(ReportSnapshot).where(ReportSnapshot.kind == KIND,
-                                                     ReportSnapshot.period == period)
-                        ).scalar_one_or_none()
-        return _decode(row) if row else None
+    data = store.snapshot(KIND, period)
+    return _decode(data) if data is not None else None
 
 
 def previous_snapshot(store: Store, period: str) -> WeeklyReport | None:
-    """The latest report issued for a week before ``period`` (ISO week strings sort in order)."""
-    with store.read() as s:
-        row = s.execute(select(ReportSnapshot)
-                        .where(ReportSnapshot.kind == KIND, ReportSnapshot.period < period)
-                        .order_by(ReportSnapshot.period.desc()).limit(1)).scalar_one_or_none()
-        return _decode(row) if row else None
+    """The latest report issued for a week before ``period``."""
+    data = store.previous_snapshot(KIND, period)
+    return _decode(data) if data is not None else None
 
 
 def issued_periods(store: Store) -> list[str]:
-    with store.read() as s:
-        return list(s.execute(select(ReportSnapshot.period).where(ReportSnapshot.kind == KIND)
-                              .order_by(ReportSnapshot.period)).scalars())
+    return store.snapshot_periods(KIND)
 
 
 def _freeze(store: Store, report: WeeklyReport, *,
@@ -73,23 +63,13 @@ def _freeze(store: Store, report: WeeklyReport, *,
     report = replace(report, issued_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                      issued_by=os_user(), draft=False)
     text, digest = encode(report)
-    with store.write() as s:
-        row = s.execute(select(ReportSnapshot).where(ReportSnapshot.kind == KIND,
-                                                     ReportSnapshot.period == report.period)
-                        ).scalar_one_or_none()
-        old = row.sha256 if row else None
-        if row is None:
-            row = ReportSnapshot(kind=KIND, period=report.period)
-            s.add(row)
-        elif not replace_existing:  # someone issued it meanwhile
-            return _decode(row), REPRINTED
-        row.as_of, row.issued_at, row.issued_by = report.as_of, report.issued_at, report.issued_by
-        row.data, row.sha256 = text, digest
-        s.flush()
-        record_audit(s, action="reissue" if old else "issue", entity="report_snapshot",
-                     entity_id=row.id, project_id=None, field=f"{KIND} {report.period}",
-                     old=old, new=digest)
-    return report, REISSUED if old else ISSUED
+    action, data = store.freeze_snapshot(KIND, report.period, as_of=report.as_of,
+                                         issued_at=report.issued_at, issued_by=report.issued_by,
+                                         data=text, sha256=digest,
+                                         replace_existing=replace_existing)
+    if action == "kept":  # someone issued it meanwhile
+        return _decode(data), REPRINTED
+    return report, REISSUED if action == "reissue" else ISSUED
 
 
 def county_name(store: Store) -> str | None:

@@ -56,6 +56,7 @@ from projtrack.store.models import (
     Milestone,
     ProgressEntry,
     Project,
+    ReportSnapshot,
     Setting,
 )
 from projtrack.store.types import Scaled, from_units
@@ -167,8 +168,6 @@ class Store:
     def projects(self, *, include_withdrawn: bool = True,
                  project_ids: Iterable[int] | None = None) -> list[ProjectFacts]:
         """Projects in id order (only ``project_ids`` when given)."""
-        # plain rows, not ORM objects: to_facts reads the same attribute names, and building
-        # 10,000 tracked Project instances costs more than the query itself
         # plain rows unpacked by position, not ORM objects: building 10,000 tracked Project
         # instances costs more than the query itself
         c = Project.__table__.c
@@ -383,6 +382,51 @@ class Store:
             stmt = stmt.limit(limit)
         with self.read() as s:
             return list(s.execute(stmt).scalars())
+
+    # --- issued reports (report_snapshot) ----------------------------------------------------
+    def snapshot(self, kind: str, period: str) -> str | None:
+        """The frozen JSON of the ``kind`` report issued for ``period``, if any."""
+        with self.read() as s:
+            return s.execute(select(ReportSnapshot.data).where(
+                ReportSnapshot.kind == kind, ReportSnapshot.period == period)).scalar_one_or_none()
+
+    def previous_snapshot(self, kind: str, period: str) -> str | None:
+        """The frozen JSON of the latest ``kind`` report issued for a period before ``period``
+        (ISO week strings sort in order)."""
+        with self.read() as s:
+            return s.execute(select(ReportSnapshot.data)
+                             .where(ReportSnapshot.kind == kind, ReportSnapshot.period < period)
+                             .order_by(ReportSnapshot.period.desc()).limit(1)).scalar_one_or_none()
+
+    def snapshot_periods(self, kind: str) -> list[str]:
+        with self.read() as s:
+            return list(s.execute(select(ReportSnapshot.period).where(ReportSnapshot.kind == kind)
+                                  .order_by(ReportSnapshot.period)).scalars())
+
+    def freeze_snapshot(self, kind: str, period: str, *, as_of: dt.date, issued_at: dt.datetime,
+                        issued_by: str, data: str, sha256: str,
+                        replace_existing: bool) -> tuple[str, str]:
+        """Store ``data`` (its hash ``sha256``) as the ``kind`` report of ``period``, audited.
+        Returns ("issue" or "reissue", ``data``) when written, or ("kept", the stored JSON) when
+        the period has one already and ``replace_existing`` is false (issued meanwhile).  A
+        concurrent first issue of the same period raises IntegrityError."""
+        with self.write() as s:
+            row = s.execute(select(ReportSnapshot).where(ReportSnapshot.kind == kind,
+                                                         ReportSnapshot.period == period)
+                            ).scalar_one_or_none()
+            old = row.sha256 if row else None
+            if row is None:
+                row = ReportSnapshot(kind=kind, period=period)
+                s.add(row)
+            elif not replace_existing:
+                return "kept", row.data
+            row.as_of, row.issued_at, row.issued_by = as_of, issued_at, issued_by
+            row.data, row.sha256 = data, sha256
+            s.flush()
+            action = "reissue" if old else "issue"
+            record_audit(s, action=action, entity="report_snapshot", entity_id=row.id,
+                         project_id=None, field=f"{kind} {period}", old=old, new=sha256)
+        return action, data
 
     # --- settings (rules and targets are data) ------------------------------------------------
     def setting(self, key: str) -> object | None:

@@ -206,3 +206,38 @@ def test_latest_progress_in_sql_equals_the_pure_reference(store):
         assert got == {pid: pt for pid, pt in want.items() if pt is not None}, as_of
         assert store.latest_progress(as_of, ids[:2]) == {
             pid: pt for pid, pt in want.items() if pt is not None and pid in ids[:2]}
+
+
+def test_report_snapshots_freeze_keep_and_reissue(store):
+    """A period is frozen once; a second freeze without ``replace_existing`` keeps the first
+    (someone issued it meanwhile); a reissue replaces it; each write is audited."""
+    from sqlalchemy import select
+
+    from projtrack.store.models import AuditLog
+
+    def freeze(data: str, sha: str, replace: bool):
+        return store.freeze_snapshot("weekly", "2026-W48", as_of=dt.date(2026, 11, 29),
+                                     issued_at=dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC),
+                                     issued_by="u", data=data, sha256=sha,
+                                     replace_existing=replace)
+
+    assert store.snapshot("weekly", "2026-W48") is None
+    assert freeze('{"a":1}', "s1", False) == ("issue", '{"a":1}')
+    assert freeze('{"a":2}', "s2", False) == ("kept", '{"a":1}')
+    assert store.snapshot("weekly", "2026-W48") == '{"a":1}'
+    assert freeze('{"a":3}', "s3", True) == ("reissue", '{"a":3}')
+    assert store.snapshot("weekly", "2026-W48") == '{"a":3}'
+    assert store.snapshot("monthly", "2026-W48") is None
+    store.freeze_snapshot("weekly", "2026-W46", as_of=dt.date(2026, 11, 15),
+                          issued_at=dt.datetime(2026, 11, 16, tzinfo=dt.UTC), issued_by="u",
+                          data='{"b":1}', sha256="t1", replace_existing=False)
+    assert store.snapshot_periods("weekly") == ["2026-W46", "2026-W48"]
+    assert store.previous_snapshot("weekly", "2026-W48") == '{"b":1}'
+    assert store.previous_snapshot("weekly", "2026-W46") is None
+    with store.read() as s:
+        audit = [(a.action, a.field, a.old_value, a.new_value) for a in s.execute(
+            select(AuditLog).where(AuditLog.entity == "report_snapshot").order_by(AuditLog.id))
+            .scalars()]
+    assert audit == [("issue", "weekly 2026-W48", None, "s1"),
+                     ("reissue", "weekly 2026-W48", "s1", "s3"),
+                     ("issue", "weekly 2026-W46", None, "t1")]
