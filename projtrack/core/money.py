@@ -61,10 +61,12 @@ class NumberFormatError(ValueError):
         self.why = why
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def normalize_text(text: str) -> str:
     """NFKC (full-width digits and punctuation to ASCII), and no whitespace at all."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def decimal_from_float(value: float) -> Decimal:

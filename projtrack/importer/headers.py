@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from projtrack.core.money import normalize_text
 
 MAX_HEADER_SCAN = 40  # rows searched for a header
 NEEDED = ("name", "total")
@@ -83,15 +84,6 @@ def column_letter(number: int) -> str:
     return letters
 
 
-_SPACE = re.compile(r"\s+")
-
-
-def normalize_text(text: str) -> str:
-    """``projtrack.core.money.normalize_text`` (NFKC, and no whitespace at all) with its
-    pattern compiled once: the importer calls it for many cells of every row."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
 def norm(value: object) -> str:
     """A header cell as comparable text (NFKC, no whitespace or quotes); '' for non-labels."""
     if isinstance(value, str):
@@ -106,7 +98,7 @@ def norm(value: object) -> str:
         return str(value)
     else:
         return ""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES).rstrip(":").lower()
+    return normalize_text(text).translate(_QUOTES).rstrip(":").lower()
 
 
 def classify(label: str) -> tuple[str, int | None] | None:

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from projtrack.core.money import NumberFormatError, NumState, decimal_from_float, read_number
+from projtrack.core.money import (
+    NumberFormatError,
+    NumState,
+    decimal_from_float,
+    normalize_text,
+    read_number,
+)
 from projtrack.core.text import MAX_NAME, MAX_TEXT, strip_invisible
 from projtrack.core.units import (
     DateFormatError,
@@ -23,7 +29,7 @@ from projtrack.core.units import (
     parse_year_range,
 )
 
-from .headers import Column, Header, normalize_text
+from .headers import Column, Header
 from .model import ERROR, WARNING, IssueLog, place, shown
 
 _ORD = (r"(?P<of>其中[:、]?)?(?:(?P<o0>[一二三四五六七八九十]+[、.,]?)|(?P<o1>\(?[一二三四五六七八九十]+\)[、.]?)"

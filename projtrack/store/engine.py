@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from projtrack.errors import BadUsage
+
 BUSY_TIMEOUT_MS = 30_000
 DEFAULT_DB = Path("db") / "projtrack.db"
 
@@ -65,8 +67,14 @@ def _pg_serialize_writers(conn) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
 
+ENGINES = ("sqlite", "postgresql")  # what the schema, its triggers and the queries are for
+
+
 def make_engine(target: str | os.PathLike[str] | None) -> Engine:
     url = normalize_url(target)
+    backend = make_url(url).get_backend_name()
+    if backend not in ENGINES:
+        raise BadUsage("err.db_engine", backend=backend)
     if not is_sqlite(url):
         engine = create_engine(url, pool_pre_ping=True)
         if engine.dialect.name == "postgresql":

@@ -275,3 +275,12 @@ def test_global_options_after_the_command(db, capsys):
 
     assert hoist_global_options(["spend", "add", "x", "--as-of=2024-01-01", "--", "--lang"]) == [
         "--as-of=2024-01-01", "spend", "add", "x", "--", "--lang"]
+
+
+@pytest.mark.parametrize("url", ["mysql://officer@dbhost/projtrack", "oracle://officer@dbhost/x",
+                                 "mssql+pyodbc://officer@dbhost/x"])
+def test_an_engine_other_than_sqlite_or_postgresql_is_refused_in_one_line(capsys, url):
+    rc, out, err = run(capsys, url, "export")
+    assert rc == 2
+    assert "SQLite" in err and "PostgreSQL" in err and url.split(":")[0].split("+")[0] in err
+    assert "Traceback" not in out + err

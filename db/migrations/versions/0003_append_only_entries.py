@@ -51,7 +51,7 @@ def upgrade() -> None:
                 "FOR EACH STATEMENT EXECUTE FUNCTION projtrack_append_only()"
             )
     else:  # pragma: no cover - projtrack supports SQLite and PostgreSQL only
-        raise NotImplementedError(f"append-only triggers for {dialect}")
+        raise RuntimeError(f"projtrack's schema is for SQLite and PostgreSQL, not {dialect} (make_engine refuses it)")
 
 
 def downgrade() -> None:

@@ -105,7 +105,7 @@ def upgrade() -> None:
             "FOR EACH ROW EXECUTE FUNCTION projtrack_ledger_sums()"
         )
     else:  # pragma: no cover - projtrack supports SQLite and PostgreSQL only
-        raise NotImplementedError(f"ledger sums trigger for {dialect}")
+        raise RuntimeError(f"projtrack's schema is for SQLite and PostgreSQL, not {dialect} (make_engine refuses it)")
     amounts = ", ".join(f"SUM(CASE WHEN kind = '{kind}' THEN amount ELSE 0 END)" for _, kind in KINDS)
     for table, period, lite, pg, _ in PERIODS:
         key = (lite if dialect == "sqlite" else pg).format(d="entry_date")
