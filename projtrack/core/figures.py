@@ -56,8 +56,8 @@ from projtrack.core.types import (
 
 __all__ = [
     "FLAGS", "REASONS", "Figures", "GroupFigures", "LedgerSums", "MilestoneStatus",
-    "group_by", "group_by_with_total", "group_figures", "latest_progress", "ledger_sums", "milestone_status",
-    "project_figures",
+    "group_by", "group_by_with_total", "group_figures", "lag_level", "latest_progress",
+    "ledger_sums", "milestone_status", "project_figures",
 ]
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
@@ -233,6 +233,19 @@ def _behind_by_more(as_of: dt.date, actual_this_year: Decimal, plan: Decimal,
             pass
     behind = Fraction(day, days) - Fraction(actual_this_year) / Fraction(plan)
     return [behind > Fraction(t) for t in thresholds]
+
+
+def lag_level(points_vs_time: Decimal | None, rules: FlagRules = DEFAULT_RULES) -> str:
+    """"green", "yellow" or "red" for a rate's distance from time progress (a fraction;
+    negative = behind), by the flag rules' thresholds: what colours a completion rate, a
+    project's or a group's.  A project's own flag also weighs overruns, stalls and milestones."""
+    if points_vs_time is None:
+        return GREEN
+    if -points_vs_time > rules.red_behind:
+        return RED
+    if -points_vs_time > rules.yellow_behind:
+        return YELLOW
+    return GREEN
 
 
 def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,

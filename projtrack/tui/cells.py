@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from rich.cells import cell_len
 from rich.text import Text
 
-from projtrack.core.figures import MilestoneStatus
+from projtrack.core.figures import MilestoneStatus, lag_level
 from projtrack.core.money import format_rate, format_wan
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
@@ -61,31 +61,21 @@ def points(value: Decimal | None) -> str:
     return text if text.startswith("-") else "+" + text
 
 
-def behind_level(points_vs_time: Decimal | None, rules: FlagRules) -> str:
-    if points_vs_time is None:
-        return "green"
-    if -points_vs_time > rules.red_behind:
-        return "red"
-    if -points_vs_time > rules.yellow_behind:
-        return "yellow"
-    return "green"
-
-
 def rate_vs_time(rate_value: Decimal | None, points_vs_time: Decimal | None,
                  rules: FlagRules) -> Text:
     """Completion rate with its distance from time progress: "62.3% (-28.4)"."""
     if rate_value is None:
         return Text(BLANK, justify="right")
-    level = behind_level(points_vs_time, rules)
+    level = lag_level(points_vs_time, rules)
     return Text(f"{format_rate(rate_value)} ({points(points_vs_time)})",
                 style=LEVEL_STYLES[level], justify="right")
 
 
 def variance_level(variance_rate: Decimal | None, rules: FlagRules) -> str:
-    """``behind_level`` for a variance rate; never coloured when at or ahead of plan."""
+    """``lag_level`` for a variance rate; never coloured when at or ahead of plan."""
     if variance_rate is not None and variance_rate >= 0:
         return "green"
-    return behind_level(variance_rate, rules)
+    return lag_level(variance_rate, rules)
 
 
 def variance(value: Decimal, variance_rate: Decimal | None, rules: FlagRules) -> Text:

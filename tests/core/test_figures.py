@@ -673,3 +673,14 @@ def test_the_lag_test_is_the_exact_rational_one(day, plan, actual, threshold):
             exact = Context(prec=200).divide(D(on_line.numerator), D(on_line.denominator))
             assert Fraction(exact) == on_line
             assert _behind_by_more(as_of, exact, plan, [threshold]) == [False]
+
+
+def test_lag_level_colours_by_the_rules_thresholds():
+    from projtrack.core.figures import lag_level
+    from projtrack.core.types import FlagRules
+
+    assert lag_level(None) == "green"
+    assert [lag_level(D(p)) for p in ("0.05", "0", "-0.1", "-0.1000001", "-0.2", "-0.2000001")] == [
+        "green", "green", "green", "yellow", "yellow", "red"]
+    strict = FlagRules(yellow_behind=D("0.05"), red_behind=D("0.1"))
+    assert [lag_level(D(p), strict) for p in ("-0.05", "-0.06", "-0.11")] == ["green", "yellow", "red"]

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from projtrack.core.figures import lag_level
 from projtrack.i18n import term
 from projtrack.tui import cells as c
 from projtrack.tui.detail import Detail, load_detail
@@ -115,7 +116,7 @@ class ProjectScreen(ViewScreen):
             fig = row.figures
             table.add_row(str(row.year), c.money(fig.annual_plan), c.money(fig.actual_this_year),
                           c.rate(fig.annual_completion_rate,
-                                 c.LEVEL_STYLES[c.behind_level(fig.points_vs_time, rules)]
+                                 c.LEVEL_STYLES[lag_level(fig.points_vs_time, rules)]
                                  if row.year == self.app.as_of.year else ""),
                           key=str(row.year))
 

@@ -12,10 +12,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from projtrack.core.money import format_rate, format_wan
+from projtrack.core.targets import PUBLISHED_TARGETS, TargetLine, merged, setting_key, target_lines
 from projtrack.services.portfolio import Portfolio
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
-from projtrack.tui.targets import PUBLISHED_TARGETS, TargetLine, merged, setting_key, target_lines
 from projtrack.tui.widgets.table import cursor_key
 
 BAR_WIDTH = 30
@@ -47,7 +47,7 @@ class TargetsScreen(ViewScreen):
     def compute(self, portfolio: Portfolio) -> None:
         stored = self.app.store.setting("targets")
         stored = stored if isinstance(stored, dict) else {}
-        self.post_message(TargetsReady(target_lines(portfolio, merged(stored)), stored))
+        self.post_message(TargetsReady(target_lines(portfolio.items(), merged(stored)), stored))
 
     def on_targets_ready(self, message: TargetsReady) -> None:
         self.lines, self.stored = message.lines, message.stored

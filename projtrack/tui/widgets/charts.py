@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
-from projtrack.core.figures import GroupFigures
+from projtrack.core.figures import GroupFigures, lag_level
 from projtrack.core.money import format_rate, format_wan
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t
@@ -87,7 +87,7 @@ def rate_bars(groups: dict[object, GroupFigures], labels: dict[object, str], wid
         label = labels[key]
         text.append(label + " " * (label_w - cell_len(label)))
         rate = g.annual_completion_rate
-        level = c.behind_level(g.points_vs_time, rules)
+        level = lag_level(g.points_vs_time, rules)
         style = {"red": "on #c62828", "yellow": "on #f9a825"}.get(level, "on #2e7d32")
         text.append_text(c.bar(rate / scale if rate is not None else None, bar_w, style,
                                marker=g.time_progress / scale))

@@ -8,10 +8,15 @@ New places count when a project is in use (投用); floor area when completed (�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from projtrack.services.portfolio import Portfolio
+from projtrack.core.types import ProjectFacts
+
+if TYPE_CHECKING:  # figures imports nothing from here; no runtime import needed
+    from projtrack.core.figures import Figures
 
 # the plan's published figures, used while the database holds no "targets" setting
 PUBLISHED_TARGETS: dict[str, int] = {
@@ -44,15 +49,17 @@ def merged(stored: object) -> dict[str, int]:
     return data
 
 
-def target_lines(portfolio: Portfolio, targets: dict[str, int]) -> list[TargetLine]:
-    views = [v for v in portfolio.projects if v.facts.status != "withdrawn"]
+def target_lines(items: Iterable[tuple[ProjectFacts, Figures]],
+                 targets: dict[str, int]) -> list[TargetLine]:
+    """Each target with what the projects (withdrawn ones left out) have delivered."""
+    views = [(f, fig) for f, fig in items if f.status != "withdrawn"]
 
     def total(values) -> Decimal:
         return sum((Decimal(x) for x in values if x is not None), Decimal(0))
 
     def in_phase(phases: tuple[str, ...], category: str | None = None):
-        return [v for v in views if v.figures.phase in phases
-                and (category is None or v.facts.category == category)]
+        return [(f, fig) for f, fig in views if fig.phase in phases
+                and (category is None or f.category == category)]
 
     def target(key: str) -> Decimal | None:
         value = targets.get(key)
@@ -60,16 +67,16 @@ def target_lines(portfolio: Portfolio, targets: dict[str, int]) -> list[TargetLi
 
     return [
         TargetLine("places_primary", target("places_primary"),
-                   total(v.facts.new_places for v in in_phase(("投用",), "中小学")), "places"),
+                   total(f.new_places for f, _ in in_phase(("投用",), "中小学")), "places"),
         TargetLine("places_kindergarten", target("places_kindergarten"),
-                   total(v.facts.new_places for v in in_phase(("投用",), "幼儿园")), "places"),
+                   total(f.new_places for f, _ in in_phase(("投用",), "幼儿园")), "places"),
         TargetLine("floor_area_primary", target("floor_area_primary"),
-                   total(v.facts.floor_area_m2 for v in in_phase(COMPLETED, "中小学")), "m2"),
+                   total(f.floor_area_m2 for f, _ in in_phase(COMPLETED, "中小学")), "m2"),
         TargetLine("started", target("projects"), Decimal(len(in_phase(STARTED))), "projects"),
         TargetLine("completed", target("projects"), Decimal(len(in_phase(COMPLETED))), "projects"),
         TargetLine("in_use", target("projects"), Decimal(len(in_phase(("投用",)))), "projects"),
-        TargetLine("investment", total(v.facts.period_plan for v in views) or None,
-                   total(v.figures.actual_to_date for v in views), "wan", editable=False),
+        TargetLine("investment", total(f.period_plan for f, _ in views) or None,
+                   total(fig.actual_to_date for _, fig in views), "wan", editable=False),
     ]
 
 
