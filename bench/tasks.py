@@ -208,14 +208,15 @@ def portfolio(args) -> dict:
     progress = store.latest_progress(as_of)
     parts["latest_progress"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    milestones = store.milestones()
+    milestones = store.packed_milestones(as_of)
     parts["milestones"] = time.perf_counter() - t0
     rules = store.rules()
     t0 = time.perf_counter()
-    empty = LedgerSums()
+    empty, none = LedgerSums(), ((), False)
     for f in facts:
+        packed, overdue = milestones.get(f.id, none)
         project_figures(f, sums.get(f.id, empty), as_of, progress=progress.get(f.id),
-                        milestones=milestones.get(f.id, ()), rules=rules)
+                        milestones=packed, rules=rules, milestone_overdue=overdue)
     parts["figures"] = time.perf_counter() - t0
     return {**result, **out, "parts": {k: round(v, 4) for k, v in parts.items()}}
 

@@ -19,10 +19,18 @@ def day_of_year(d: dt.date) -> int:
 
 
 @lru_cache(maxsize=1024)
+def year_position(d: dt.date) -> tuple[int, int]:
+    """(d's day of the year, days in that year).  Cached: a portfolio asks for the same as-of
+    date once per project."""
+    return day_of_year(d), days_in_year(d.year)
+
+
+@lru_cache(maxsize=1024)
 def time_progress(d: dt.date) -> Decimal:
     """序时进度: d's day of the year ÷ days in that year, exact (e.g. 2024-12-31 → 1).
-    Cached: a portfolio asks for the same as-of date once per project."""
-    return Decimal(day_of_year(d)) / Decimal(days_in_year(d.year))
+    Cached, as ``year_position`` is."""
+    day, days = year_position(d)
+    return Decimal(day) / Decimal(days)
 
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)

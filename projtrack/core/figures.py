@@ -38,7 +38,8 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
 from functools import cached_property
 
-from projtrack.core.calendar import day_of_year, days_in_year, time_progress, week_bounds
+from projtrack.core.calendar import time_progress, week_bounds, year_position
+from projtrack.core.frozen import maker
 from projtrack.core.groups import GroupFigures, group_by, group_by_with_total, group_figures
 from projtrack.core.money import ZERO
 from projtrack.core.types import (
@@ -177,7 +178,7 @@ class Figures:
     earned_value: Decimal | None
     spi: Decimal | None
     cpi: Decimal | None
-    milestone_facts: tuple[MilestoneFacts, ...]  # as given; ``milestones`` is their status
+    milestone_facts: Sequence[MilestoneFacts]  # as given (immutable); ``milestones``: status
     milestone_overdue: bool  # some milestone planned before as_of and not done by then
     flag: str  # "green" | "yellow" | "red"
     flag_reasons: tuple[str, ...]  # codes from REASONS
@@ -207,6 +208,9 @@ class Figures:
         return LAGGING in self.flag_reasons or LAGGING_BADLY in self.flag_reasons
 
 
+_make_figures = maker(Figures)
+
+
 def _div(a: Decimal, b: Decimal | None) -> Decimal | None:
     return None if b is None or b == 0 else a / b
 
@@ -223,7 +227,7 @@ def _behind_by_more(as_of: dt.date, actual_this_year: Decimal, plan: Decimal,
     time progress − actual ÷ plan > t  ⇔  day × plan − actual × days > t × days × plan  (plan > 0),
     so the comparison is made on exact products, without a division (a plan ≤ 0 takes the
     Fraction route)."""
-    day, days = day_of_year(as_of), days_in_year(as_of.year)
+    day, days = year_position(as_of)
     if plan > 0:
         try:
             mul, sub = _EXACT.multiply, _EXACT.subtract
@@ -252,16 +256,22 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
                     progress: ProgressPoint | None = None,
                     milestones: Sequence[MilestoneFacts] = (),
                     rules: FlagRules = DEFAULT_RULES,
-                    phase: str | None = None) -> Figures:
+                    phase: str | None = None,
+                    milestone_overdue: bool | None = None) -> Figures:
     """Every figure of one project at ``as_of``.  ``progress`` is the latest point <= as_of (see
-    ``latest_progress``; a later one is ignored); ``phase`` overrides ``project.phase``."""
+    ``latest_progress``; a later one is ignored); ``phase`` overrides ``project.phase``.
+
+    ``milestone_overdue``, when given, is whether any of ``milestones`` is overdue at as_of,
+    worked out where they were read (the store's portfolio query does, by this definition,
+    and is tested against it); ``milestones`` is then an immutable sequence, kept unread."""
     phase = phase if phase is not None else project.phase
     tp = time_progress(as_of)
     year = as_of.year
     plans = project.annual_plan
     plan = plans.get(year)
     # plan × day ÷ days: one rounding (at the 28th digit), not two as plan × rounded tp would
-    part = plan * day_of_year(as_of) / days_in_year(year) if plan is not None else ZERO
+    day, days = year_position(as_of)
+    part = plan * day / days if plan is not None else ZERO
     pv = sum((v for y, v in plans.items() if y < year), ZERO) + part
     total = project.total_investment
     prior = project.prior_actual
@@ -280,8 +290,12 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
     spi = _div(ev, pv) if ev is not None else None
     cpi = _div(ev, actual) if ev is not None else None
 
-    overdue = any(m.planned is not None and m.planned < as_of
-                  and (m.actual is None or m.actual > as_of) for m in milestones)
+    if milestone_overdue is None:
+        milestones = tuple(milestones)
+        overdue = any(m.planned is not None and m.planned < as_of
+                      and (m.actual is None or m.actual > as_of) for m in milestones)
+    else:
+        overdue = milestone_overdue
 
     applied = project.status not in NO_RULES_STATUSES and phase not in NO_RULES_PHASES
     reasons: list[str] = []
@@ -309,7 +323,7 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
             reasons.append(MILESTONE_OVERDUE)
             yellow = True
 
-    return Figures(
+    return _make_figures(
         as_of=as_of, phase=phase, time_progress=tp, total_investment=total, prior_actual=prior,
         annual_plan=plan, planned_to_date=pv, actual_to_date=actual,
         actual_this_year=sums.actual_this_year, actual_this_week=sums.actual_this_week,
@@ -318,7 +332,7 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
         variance=variance, variance_rate=_div(variance, pv), overrun=over,
         funds_received=sums.funds_to_date, payments=sums.payments_to_date,
         last_actual_date=sums.last_actual_date, stage=stage, percent_complete=percent,
-        earned_value=ev, spi=spi, cpi=cpi, milestone_facts=tuple(milestones),
+        earned_value=ev, spi=spi, cpi=cpi, milestone_facts=milestones,
         milestone_overdue=overdue,
         flag=RED if red else YELLOW if yellow else GREEN, flag_reasons=tuple(reasons),
         rules_applied=applied,

@@ -27,7 +27,7 @@ FUNDS = "到位资金"
 PAYMENT = "拨付"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: thousands of them, no attribute dicts
 class SourceRef:
     """Where a project came from: file name, sheet and 1-based row."""
 
@@ -78,7 +78,7 @@ class Entry:
     id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: thousands of them, no attribute dicts
 class ProgressPoint:
     """形象进度 recorded on a date: a stage and, where known, a percent (fraction)."""
 

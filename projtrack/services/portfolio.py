@@ -25,7 +25,7 @@ from projtrack.gcpause import collector_paused
 from projtrack.store.repo import Store
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per project, no attribute dict
 class ProjectView:
     facts: ProjectFacts
     figures: Figures
@@ -84,16 +84,16 @@ def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
     facts = store.projects(include_withdrawn=include_withdrawn, project_ids=ids)
     sums = store.ledger_sums(as_of, ids)
     progress = store.latest_progress(as_of, ids)
-    milestones = store.milestones(ids)
+    milestones = store.packed_milestones(as_of, ids)  # each unpacked when first shown
     rules = store.rules()
-    empty = LedgerSums()
-    views = tuple(
-        ProjectView(f, project_figures(f, sums.get(f.id, empty), as_of,
-                                       progress=progress.get(f.id),
-                                       milestones=milestones.get(f.id, ()), rules=rules))
-        for f in facts
-    )
-    return Portfolio(as_of, rules, views)
+    empty, none = LedgerSums(), ((), False)
+    views = []
+    for f in facts:
+        packed, overdue = milestones.get(f.id, none)
+        views.append(ProjectView(f, project_figures(
+            f, sums.get(f.id, empty), as_of, progress=progress.get(f.id), milestones=packed,
+            rules=rules, milestone_overdue=overdue)))
+    return Portfolio(as_of, rules, tuple(views))
 
 
 def project_view(store: Store, project_id: int, as_of: dt.date) -> ProjectView | None:

@@ -7,7 +7,7 @@ Sums in SQL stay exact integers; the type converts them back to Decimal on the w
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
@@ -15,13 +15,19 @@ from sqlalchemy.types import TypeDecorator
 MAX_SCALED = 2**63 - 1  # BIGINT: with 6 decimals, up to about 9.2 trillion 万元
 
 
+# An exact division: a BIGINT has at most 19 digits, and should a quotient ever need more than
+# 40, Inexact is raised rather than a digit dropped.
+_EXACT = Context(prec=40, traps=[Inexact, InvalidOperation, Overflow])
+_POWERS = {scale: Decimal(10) ** scale for scale in range(10)}
+
+
 def from_units(value: int, scale: int = 6) -> Decimal:
     """An integer count of 10**-scale units as the Decimal it stands for, without trailing
-    zeros (1500000 → 1.5; 5000000 → 5)."""
-    whole, rest = divmod(value, 10**scale)
-    if not rest:  # most stored amounts are whole 万元: one Decimal, no scaling or normalising
-        return Decimal(whole)
-    return Decimal(value).scaleb(-scale).normalize()
+    zeros after the point (1500000 → 1.5; 5000000 → 5; 1200000000 → 1200).
+
+    One exact division: its result keeps the exponent nearest the "ideal" 0, which is exactly
+    that form, in half the time of scaling and normalising."""
+    return _EXACT.divide(Decimal(value), _POWERS[scale])
 
 
 class Scaled(TypeDecorator):
@@ -58,7 +64,7 @@ class Scaled(TypeDecorator):
         # ``process_result_value`` inlined, without TypeDecorator's generic wrapper around it
         # (neither SQLite's nor psycopg's BIGINT needs a processor of its own: both hand back
         # an int): a portfolio of 10,000 projects reads about 100,000 of these
-        scale, units = self.scale, 10**self.scale
+        divide, factor = _EXACT.divide, _POWERS[self.scale]
 
         def process(value):
             if value is None:
@@ -67,10 +73,7 @@ class Scaled(TypeDecorator):
                 if isinstance(value, float):  # never expected: guard against a float
                     raise TypeError("a scaled integer column returned a float")
                 value = int(value)
-            whole, rest = divmod(value, units)
-            if not rest:
-                return Decimal(whole)
-            return Decimal(value).scaleb(-scale).normalize()
+            return divide(Decimal(value), factor)
         return process
 
     def __repr__(self) -> str:

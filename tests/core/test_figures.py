@@ -539,6 +539,25 @@ def test_milestone_statuses_are_worked_out_when_read():
     assert fig == project_figures(proj(id=1), LedgerSums(), as_of, milestones=ms)
 
 
+class _Unread(tuple):
+    """Milestones that must not be read (as a store's packed ones are not, until shown)."""
+
+    def __iter__(self):
+        raise AssertionError("milestones were read")
+
+
+def test_overdue_worked_out_by_the_caller_leaves_the_milestones_unread():
+    as_of = date(2023, 6, 30)
+    ms = (MilestoneFacts(0, "主体结顶", planned=date(2023, 6, 1)),)
+    full = project_figures(proj(id=1, phase="在建"), LedgerSums(), as_of, milestones=ms)
+    for overdue in (True, False):
+        fig = project_figures(proj(id=1, phase="在建"), LedgerSums(), as_of,
+                              milestones=_Unread(ms), milestone_overdue=overdue)
+        assert fig.milestone_overdue is overdue
+        assert ("milestone_overdue" in fig.flag_reasons) is overdue
+        assert type(fig.milestone_facts) is _Unread  # kept as given
+    assert fig.flag_reasons == ("stalled",) and full.flag_reasons == ("stalled", "milestone_overdue")
+
 def test_empty_group():
     g = group_figures([], AS_OF)
     assert g.count == 0 and g.annual_completion_rate is None

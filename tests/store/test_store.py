@@ -140,6 +140,22 @@ def test_the_read_conversion_is_the_stored_decimal(units):
     got = process(units)
     assert got == from_units(units) == Decimal(units).scaleb(-6)
     assert process(None) is None
+    # the written form too: no trailing zeros after the point, and a whole amount stays whole
+    # (1200 万元 reads "1200", never "1.2E+3")
+    whole, rest = divmod(units, 10**6)
+    expected = str(whole) if not rest else str(Decimal(units).scaleb(-6).normalize())
+    assert str(got) == str(from_units(units)) == expected
+    assert got.as_tuple().exponent <= 0
+
+
+@pytest.mark.parametrize(("units", "text"), [
+    (0, "0"), (1_500_000, "1.5"), (5_000_000, "5"), (1_200_000_000, "1200"), (7, "0.000007"),
+    (-1_500_000, "-1.5"), (-3, "-0.000003"), (2**63 - 1, "9223372036854.775807")])
+def test_the_read_conversion_by_hand(units, text):
+    from projtrack.store.types import Scaled, from_units
+
+    assert str(from_units(units)) == text
+    assert str(Scaled(6).result_processor(None, None)(units)) == text
 
 
 def test_a_float_coming_back_is_refused():
