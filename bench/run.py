@@ -217,15 +217,16 @@ def _mb(result: dict | None) -> str:
 def table(results: list[dict]) -> str:
     """The Markdown results table of bench/README.md."""
     head = ("| N | entries | openpyxl pass s | import read s (×) | import into DB s (×) | "
-            "SQL aggregate s | portfolio s (×) | TUI start / filter / sort s | "
+            "SQL aggregate s | portfolio s (×) | TUI start / filter (Pilot) / sort (Pilot) s | "
             "report xlsx / pdf s | peak MB: import / portfolio / TUI / report |")
     lines = [head, "|" + "---|" * 10]
     for r in results:
         rows = (r.get("rows") or {}).get("ledger_entry", "?")
         tui = r.get("tui") or {}
         tui_cell = "missing" if "missing" in tui else "error" if "error" in tui else (
-            f"{_s(tui, 'seconds')} / {_s(tui, 'filter_worst', 3)} / {_s(tui, 'sort_worst', 3)}"
-            if tui else "—")
+            f"{_s(tui, 'seconds')} / {_s(tui, 'filter_paint_worst', 3)} "
+            f"({_s(tui, 'filter_net_worst', 3)}) / {_s(tui, 'sort_paint_worst', 3)} "
+            f"({_s(tui, 'sort_net_worst', 3)})" if tui else "—")
         lines.append(
             f"| {r['n']:,} ({r['cadence']}) | {rows:,} | {_s(r.get('xlsx_baseline'))} | "
             f"{_s(r.get('import_read'))} ({r.get('import_read_ratio') or '—'}) | "

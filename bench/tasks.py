@@ -275,7 +275,8 @@ def tui(args) -> dict:
         raise Missing(f"projtrack.tui.app.ProjtrackApp: {exc}") from exc
     store = _open(args.db)
     as_of = dt.date.fromisoformat(args.as_of)
-    out: dict = {"start_s": [], "filter_s": [], "sort_s": [], "load_s": [], "noop_s": []}
+    out: dict = {"start_s": [], "filter_s": [], "sort_s": [], "load_s": [], "noop_s": [],
+                 "filter_paint_s": [], "sort_paint_s": []}
 
     async def run():
         t0 = time.perf_counter()
@@ -287,15 +288,20 @@ def tui(args) -> dict:
             out["rows_shown"] = _table_signature(app.screen)[0]
             screen = app.screen
 
-            async def settle(action) -> float | None:
+            async def settle(action, painted: list) -> float | None:
                 """Run ``action``; wait for the screen's next computed page (or, failing that,
-                a changed table) and the repaint after it."""
+                a changed table) and the repaint after it.  Returns Pilot's wall time, and
+                appends to ``painted`` the time from the action to the moment the screen
+                itself recorded that repaint as done (its ``painted_at``)."""
                 page, before = getattr(screen, "page", None), _table_signature(screen)
                 t1 = time.perf_counter()
                 await action()
                 changed = await _until(pilot, lambda: getattr(screen, "page", None) is not page
                                        or _table_signature(screen) != before, 10)
+                await _until(pilot, lambda: (getattr(screen, "painted_at", None) or 0) > t1, 10)
                 await pilot.pause()
+                at = getattr(screen, "painted_at", None)
+                painted.append(at - t1 if changed and at is not None and at > t1 else None)
                 return time.perf_counter() - t1 if changed else None
 
             # what Pilot itself costs: a key that changes nothing, then the same wait
@@ -306,14 +312,15 @@ def tui(args) -> dict:
             await pilot.press("slash")
             await pilot.pause()
             for key in ("7", "3", "backspace", "backspace"):
-                out["filter_s"].append(await settle(lambda k=key: pilot.press(k)))
+                out["filter_s"].append(await settle(lambda k=key: pilot.press(k),
+                                                    out["filter_paint_s"]))
             await pilot.press("escape")
             await pilot.pause()
             columns = _sort_columns()
             for col in columns:
                 async def sort(c=col):
                     screen.sort_by(c)
-                out["sort_s"].append(await settle(sort))
+                out["sort_s"].append(await settle(sort, out["sort_paint_s"]))
             out["load_s"].append(getattr(app, "load_seconds", None))
 
     def sync_run():
@@ -324,10 +331,19 @@ def tui(args) -> dict:
     def worst(values: list) -> float | None:
         return None if not values or None in values else max(values)
 
+    def net(seconds: float | None) -> float | None:
+        """Pilot's wall time less Pilot's own cost of a keystroke that changes nothing."""
+        noop = out["noop_s"]
+        return None if seconds is None or not noop else max(0.0, seconds - min(noop))
+
     starts = out["start_s"]
     return {"seconds": None if None in starts or not starts else min(starts),
             "start_worst": worst(starts), "filter_worst": worst(out["filter_s"]),
-            "sort_worst": worst(out["sort_s"]), **out}
+            "sort_worst": worst(out["sort_s"]),
+            "filter_paint_worst": worst(out["filter_paint_s"]),
+            "sort_paint_worst": worst(out["sort_paint_s"]),
+            "filter_net_worst": net(worst(out["filter_s"])),
+            "sort_net_worst": net(worst(out["sort_s"])), **out}
 
 
 def _sort_columns() -> list[str]:

@@ -106,6 +106,14 @@ class _Sums:
         if fig.rules_applied and fig.milestone_overdue:
             self.overdue += 1
 
+    def merge(self, other: _Sums) -> None:
+        """Add another group's sums to these (the same as adding its projects one by one)."""
+        for name in _ADDED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for counts, more in ((self.flags, other.flags), (self.phases, other.phases)):
+            for k, n in more.items():
+                counts[k] = counts.get(k, 0) + n
+
     def figures(self, as_of: dt.date, key: object) -> GroupFigures:
         tp = time_progress(as_of)
         rate = _div(self.year, self.plan)
@@ -126,6 +134,9 @@ class _Sums:
             new_places=self.places, flag_counts=dict(self.flags), lagging_count=self.lagging,
             overdue_count=self.overdue, phase_counts=phases,
         )
+
+
+_ADDED = tuple(name for name in _Sums.__slots__ if name not in ("flags", "phases"))
 
 
 def group_figures(items: Iterable[tuple[ProjectFacts, Figures]], as_of: dt.date,
@@ -166,18 +177,27 @@ def group_by_with_total(items: Iterable[tuple[ProjectFacts, Figures]],
                         keyfunc: Callable[[ProjectFacts], Hashable], as_of: dt.date,
                         total_key: object = "total") -> tuple[GroupFigures, dict[Hashable, GroupFigures]]:
     """``group_figures`` of everything and ``group_by`` at once, in one pass (what a table with
-    subtotal rows and a totals line needs)."""
-    everything = _Sums()
+    subtotal rows and a totals line needs): each project is added to its group's sums, and
+    the total is the groups' sums added together — the same digits as adding every project
+    to it, since those sums are exact (no division; at most 19 significant digits each in a
+    28-digit context).  PV is the exception: a project's PV carries a division rounded at
+    the 28th digit, so the total's PV is still added project by project, in order, exactly
+    as ``group_figures`` adds it."""
     buckets: dict[Hashable, _Sums] = {}
+    pv = ZERO
     for f, fig in items:
         if f.status == WITHDRAWN:
             continue
-        everything.add(f, fig)
         k = keyfunc(f)
         b = buckets.get(k)
         if b is None:
             b = buckets[k] = _Sums()
         b.add(f, fig)
+        pv += fig.planned_to_date
+    everything = _Sums()
+    for b in buckets.values():
+        everything.merge(b)
+    everything.pv = pv
     return (everything.figures(as_of, total_key),
             {k: buckets[k].figures(as_of, k) for k in _ordered_keys(list(buckets))})
 

@@ -639,6 +639,10 @@ def test_group_sums_equal_sum_of_project_figures(data):
                 assert total == getattr(g, name), name
         for flag in ("green", "yellow", "red"):
             assert sum(x.flag_counts[flag] for x in parts) == g.flag_counts[flag]
+        # the one-pass total (made of the groups' sums) is group_figures' to the last digit
+        total, groups = group_by_with_total(items, keyfunc, as_of)
+        assert total == group_figures(items, as_of, key="total")
+        assert groups == group_by(items, keyfunc)
 
 
 entries_st = st.lists(

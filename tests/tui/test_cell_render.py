@@ -166,8 +166,16 @@ async def test_the_table_paints_exactly_as_datatable_does():
         finally:
             DataTable._render_cell = real  # type: ignore[method-assign]
         assert fast == paint(table, False)
-        # the header and the too-wide cells went DataTable's way; the rest did not
-        assert drawn and all(r < 0 or str(ROWS[r][1][c]) == "too wide for it" for r, c in drawn)
+        # only the too-wide cells and labels went DataTable's way; the rest, header labels
+        # included (the header is on screen: its segments are in the comparison above), not
+        def too_wide(r: int, col: int) -> bool:
+            if r == -1:
+                return len(COLUMNS[col].key) > WIDTHS[col]  # a width is inside the padding
+            return str(ROWS[r][1][col]) == "too wide for it"
+
+        assert drawn and all(too_wide(r, col) for r, col in drawn)
+        assert any(r == -1 for r, _ in drawn) and table.show_header and table.header_height == 1
+        assert sum(1 for r, _ in drawn if r == -1) < len(COLUMNS)
         assert 0 < by_rich < len(ROWS[0][1]) * table.size.height // 2
 
         # the cursor on another row, the mouse over a cell, scrolled sideways past the fixed
@@ -238,3 +246,25 @@ async def test_without_datatable_s_internals_it_uses_datatable_s_rendering():
             DataTable._render_cell = real  # type: ignore[method-assign]
             table._fast_cells = True
         assert any(r >= 0 for r, _ in called)
+
+
+async def test_cells_with_meta_of_their_own_are_styled_in_datatable_s_order():
+    """The position meta is added last only when no style but the base one has meta; a cell
+    whose own style carries some (a click action, say) is styled in DataTable's order, and
+    paints the same as DataTable paints it, cursor and stripes included."""
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(PagedTable)
+        clickable = Style(color="#90caf9", meta={"@click": "app.bell", "column": 99})
+        rows = [(key, [Text(str(cell), style=clickable) if i == 1 and isinstance(cell, Text)
+                       else cell for i, cell in enumerate(cells)]) for key, cells in ROWS[:8]]
+        table.show(COLUMNS, [lb.key for lb in COLUMNS], rows, WIDTHS)
+        table.move_cursor(row=2, animate=False)
+        await pilot.pause()
+        fast = paint(table, True)
+        assert fast == paint(table, False)
+        metas = [seg.style.meta for line in fast for seg in line
+                 if seg.style is not None and "@click" in seg.style.meta]
+        # the cell's own style comes after the position, as in DataTable; name is a fixed
+        # column, whose base style has meta too
+        assert metas and all(m["column"] == 99 and m["fixed"] and "row" in m for m in metas)

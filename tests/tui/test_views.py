@@ -45,8 +45,14 @@ async def test_filter_narrows_as_you_type_and_totals_follow(make_app, demo_store
         assert {int(k) for k in project_keys(screen.query_one("#table"))} == wanted
         assert screen.page.totals.count == len(wanted)
         assert f"合计 {len(wanted)} 个项目" in screen_text(app)
+        # the screen records when the repaint of its last page was done, after the ask
+        from time import perf_counter
+
+        before = perf_counter()
         await press(pilot, "escape", "x")  # back to the table, clear the filters
         assert len(project_keys(screen.query_one("#table"))) == 88
+        assert before < screen.painted_at <= perf_counter()
+        assert 0 < screen.response_seconds < perf_counter() - before
 
 
 async def test_totals_keep_their_height_in_step_with_their_text(make_app):

@@ -69,6 +69,7 @@ class PortfolioScreen(ViewScreen):
         self.col_widths: list[int] = []
         self.filter_seconds: float | None = None  # the worker's part of the last page
         self.response_seconds: float | None = None  # from the ask to the table repainted
+        self.painted_at: float | None = None  # perf_counter() when that repaint was done
         self._asked = perf_counter()
         self._quick_shown: Content | None = None
         self._totals_lines = -1
@@ -119,8 +120,12 @@ class PortfolioScreen(ViewScreen):
         self.col_widths, self.filter_seconds = message.col_widths, message.seconds
         self.query_state = message.page.query
         self.redraw(message.cursor)
-        asked = self._asked
-        self.call_after_refresh(lambda: setattr(self, "response_seconds", perf_counter() - asked))
+        self.call_after_refresh(self._painted, self._asked)
+
+    def _painted(self, asked: float) -> None:
+        """The screen has been refreshed with the new page: how long that took since the ask."""
+        self.painted_at = perf_counter()
+        self.response_seconds = self.painted_at - asked
 
     # --- drawing --------------------------------------------------------------------------------
     def redraw(self, cursor: str | int | None = None) -> None:

@@ -155,8 +155,22 @@ _FAST_STATE = ("_cell_render_cache", "_row_locations", "_column_locations", "_up
                "_pseudo_class_state", "_show_hover_cursor", "cell_padding")
 
 
+class _FrameStyles:
+    """A component's styles while the table paints: its Rich style worked out once."""
+
+    __slots__ = ("_styles", "rich_style")
+
+    def __init__(self, styles) -> None:
+        self._styles = styles
+        self.rich_style = styles.rich_style
+
+    def __getattr__(self, name: str):
+        return getattr(self._styles, name)
+
+
 class PagedTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "ui.key.open")]  # shown in the footer
+    _frame: dict[object, object] | None = None  # while painting (see render_lines)
 
     class PageRequest(Message):
         """The cursor went past the page's edge: ``step`` is +1 (next) or -1 (previous)."""
@@ -179,6 +193,7 @@ class PagedTable(DataTable):
         self._layout: tuple = ()
         self._fast_cells = _FAST_CELLS and all(hasattr(self, name) for name in _FAST_STATE)
         self._console_defaults: tuple[str | None, str | None] | None = None
+        self._positioned: dict[tuple[Style, int, int], Style] = {}
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -228,19 +243,63 @@ class PagedTable(DataTable):
                                  self._total_row_height + header)
 
     # --- drawing ------------------------------------------------------------------------------
+    # While the table paints (one ``render_lines`` call: nothing can change its styles or its
+    # columns meanwhile), what DataTable works out again for every line is worked out once:
+    # its own and its components' Rich styles and background colours (each a walk up the
+    # DOM, four or five per line) and the ordered columns.  A third of a repaint at 200x50.
+    def render_lines(self, crop):
+        if not self._fast_cells:
+            return super().render_lines(crop)
+        self._frame = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _in_frame(self, key: object, compute):
+        frame = self._frame
+        if frame is None:
+            return compute()
+        try:
+            return frame[key]
+        except KeyError:
+            value = frame[key] = compute()
+            return value
+
+    @property
+    def rich_style(self) -> Style:
+        return self._in_frame("rich_style", lambda: DataTable.rich_style.fget(self))
+
+    @property
+    def background_colors(self):
+        return self._in_frame("background_colors",
+                              lambda: DataTable.background_colors.fget(self))
+
+    @property
+    def ordered_columns(self):
+        return self._in_frame("ordered_columns", lambda: DataTable.ordered_columns.fget(self))
+
+    def get_component_styles(self, *names: str):
+        if self._frame is None:
+            return super().get_component_styles(*names)
+        return self._in_frame(("component", names),
+                              lambda: _FrameStyles(super(PagedTable, self).get_component_styles(*names)))
+
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
         """DataTable renders each cell through Rich (Padding, Styled, Text wrapping and
         justifying, line splitting and cropping), and a keystroke in the filter repaints every
         visible cell (some 750 at 200x50): about half of the repaint.  Here a one-line Text cell
         that fits its column is drawn straight from its text (``cell_line``), with the same
-        styles, the same cache and the same segments (tests/tui/test_cell_render.py); the
-        header, row labels, taller rows and anything else go through DataTable's own
-        rendering, as does everything when DataTable lacks what this relies on."""
-        if row_index < 0 or column_index < 0 or not self._fast_cells:
+        styles, the same cache and the same segments (tests/tui/test_cell_render.py); so is a
+        header label (redrawn whenever a page changes the columns' widths).  Row labels,
+        taller rows and anything else go through DataTable's own rendering, as does
+        everything when DataTable lacks what this relies on."""
+        if row_index < -1 or column_index < 0 or not self._fast_cells:
             return super()._render_cell(row_index, column_index, base_style, width,
                                         cursor=cursor, hover=hover)
-        row_key = self._row_locations.get_key(row_index)
+        header = row_index == -1
+        row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
         cache_key = (row_key, self._column_locations.get_key(column_index), base_style, cursor,
                      hover, self._show_hover_cursor, self._update_count,
                      self._pseudo_class_state)
@@ -248,26 +307,64 @@ class PagedTable(DataTable):
         if lines is not None:
             return lines
         row = self.rows.get(row_key)
+        height = self.header_height if header else row.height if row is not None else None
         cells = self._get_row_renderables(row_index).cells
         cell = cells[column_index] if column_index < len(cells) else None
         line = None
-        if row is not None and row.height == 1 and isinstance(cell, Text):
+        padding, fixed_rows, fixed_columns, show_cursor, css_fg, css_bg, console = self._in_frame(
+            "cell_settings", self._cell_settings)
+        if height == 1 and isinstance(cell, Text):
             if self._console_defaults is None:
                 options = self.app.console_options
                 self._console_defaults = (options.justify, options.overflow)
-            line = cell_line(cell, width, self.cell_padding, self.app.console,
-                             *self._console_defaults)
+            line = cell_line(cell, width, padding, console, *self._console_defaults)
         if line is None:
             return super()._render_cell(row_index, column_index, base_style, width,
                                         cursor=cursor, hover=hover)
         component_style, post_style = self._get_styles_to_render_cell(
-            False, False, row_index < self.fixed_rows or column_index < self.fixed_columns,
-            hover, cursor, self.show_cursor, self._show_hover_cursor,
-            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
-        base_style += Style.from_meta({"row": row_index, "column": column_index})
-        lines = [styled(line, base_style + component_style, post_style)]
+            header, False, not header and (row_index < fixed_rows or column_index < fixed_columns),
+            hover, cursor, show_cursor, self._show_hover_cursor, css_fg, css_bg)
+        lines = [self._with_position(line, row_index, column_index, base_style,
+                                     component_style, post_style)]
         self._cell_render_cache[cache_key] = lines
         return lines
+
+    def _cell_settings(self) -> tuple:
+        """The table's settings a cell is drawn with (reactive attributes, each read costs a
+        microsecond: read once a frame, not seven times a cell)."""
+        return (self.cell_padding, self.fixed_rows, self.fixed_columns, self.show_cursor,
+                self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css", self.app.console)
+
+    def _with_position(self, line: list[Segment], row_index: int, column_index: int,
+                       base_style: Style, component_style: Style, post_style: Style
+                       ) -> list[Segment]:
+        """``line`` styled as DataTable styles a cell: the base style carries the cell's
+        position as meta (for the mouse).  DataTable adds that meta first, so every later
+        style sum is new for every cell; added last instead — the same style, metas merged
+        in the same order, as long as only the base style has meta of its own (a fixed
+        column's) — the sums before it are the same for every cell of a row or column, and
+        the last one is remembered per (style, row, column), so a repaint of the same screen
+        positions (the next page, the next keystroke) makes no new style at all."""
+        if component_style._meta or post_style._meta or any(
+                seg.style is not None and seg.style._meta for seg in line):
+            pre = base_style + Style.from_meta({"row": row_index, "column": column_index})
+            return styled(line, pre + component_style, post_style)  # DataTable's order
+        known = self._positioned
+        if len(known) > 100_000:  # a bound; one screen of a wide table is about 3,000
+            known.clear()
+        out = []
+        for text, style, control in styled(line, base_style + component_style, post_style):
+            if control or style is None:
+                out.append(Segment(text, style, control))
+                continue
+            key = (style, row_index, column_index)
+            placed = known.get(key)
+            if placed is None:
+                placed = known[key] = style + Style.from_meta({"row": row_index,
+                                                               "column": column_index})
+            out.append(Segment(text, placed, control))
+        return out
 
     # --- filling ------------------------------------------------------------------------------
     def show(self, columns: Sequence[Column], labels: Sequence[Text | str],
