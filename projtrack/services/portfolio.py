@@ -74,7 +74,8 @@ class Portfolio:
 
 def load_portfolio(store: Store, as_of: dt.date, *, include_withdrawn: bool = True,
                    project_ids: Iterable[int] | None = None) -> Portfolio:
-    with collector_paused():  # tens of thousands of small objects, none in a cycle
+    # one snapshot: every query sees the same moment (and shares one transaction)
+    with collector_paused(), store.consistent():  # tens of thousands of objects, no cycles
         return _load(store, as_of, include_withdrawn, project_ids)
 
 

@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -127,6 +128,9 @@ def to_facts(p: Project, plans: dict[int, Decimal] | None = None) -> ProjectFact
     )
 
 
+# the Store and read session of the ``consistent()`` block open in this thread (or task)
+_SNAPSHOT: ContextVar[tuple[Store, Session] | None] = ContextVar("projtrack_snapshot",
+                                                                  default=None)
 _make_facts = maker(ProjectFacts)
 _make_sums = maker(LedgerSums)
 _NO_SOURCES: Mapping[str, Decimal] = MappingProxyType({})  # shared, so read-only
@@ -138,6 +142,12 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._read_engine = engine.execution_options(projtrack_readonly=True)
+        # one read transaction for several queries: on PostgreSQL REPEATABLE READ, so that
+        # every statement sees the same snapshot (under READ COMMITTED each sees its own);
+        # SQLite's read transaction is one snapshot already (WAL)
+        self._snapshot_engine = (
+            self._read_engine.execution_options(isolation_level="REPEATABLE READ")
+            if engine.dialect.name == "postgresql" else self._read_engine)
 
     @classmethod
     def open(cls, target: str | None = None, *, create: bool = True) -> Store:
@@ -162,9 +172,34 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read transaction: the shared one inside ``consistent()``; else one of its own."""
+        current = _SNAPSHOT.get()
+        if current is not None and current[0] is self:
+            yield current[1]
+            return
         with Session(self._read_engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
+
+    @contextmanager
+    def consistent(self) -> Iterator[None]:
+        """Every read of this store inside the block (in this thread) is made in one read
+        transaction, so they all see the database as of one moment: a portfolio's projects,
+        sums, progress and milestones agree even while officers write.  On PostgreSQL it is
+        REPEATABLE READ; a SQLite read transaction in WAL mode is a snapshot already.  One
+        connection and one transaction also save each query its own round trips.  Nested,
+        the outer block's transaction serves."""
+        current = _SNAPSHOT.get()
+        if current is not None and current[0] is self:
+            yield
+            return
+        with Session(self._snapshot_engine, expire_on_commit=False) as session:
+            with session.begin():
+                token = _SNAPSHOT.set((self, session))
+                try:
+                    yield
+                finally:
+                    _SNAPSHOT.reset(token)
 
     # --- projects -------------------------------------------------------------------------
     def plans(self, session: Session, project_ids: Iterable[int] | None = None) -> dict[int, dict[int, Decimal]]:

@@ -257,3 +257,33 @@ def test_report_snapshots_freeze_keep_and_reissue(store):
     assert audit == [("issue", "weekly 2026-W48", None, "s1"),
                      ("reissue", "weekly 2026-W48", "s1", "s3"),
                      ("issue", "weekly 2026-W46", None, "t1")]
+
+
+def test_consistent_reads_see_one_moment_while_others_write(store):
+    """Inside ``Store.consistent()`` every read shares one read transaction: an entry another
+    connection commits meanwhile shows in none of them (PostgreSQL: REPEATABLE READ, not a
+    snapshot per statement), and does show once the snapshot is over."""
+    from projtrack.services.entries import record_entry
+
+    with store.write() as s:
+        p = Project(name="P")
+        s.add(p)
+        s.flush()
+        pid = p.id
+    day = dt.date(2024, 3, 1)
+    record_entry(store, pid, amount=Decimal("5"), date=day)
+    writer = Store(store.engine)  # another officer, on other connections
+    with store.consistent():
+        before = store.ledger_sums(day)[pid].actual_to_date
+        with store.read() as s:  # reads inside share its session
+            shared = s
+        record_entry(writer, pid, amount=Decimal("7"), date=day)
+        assert store.ledger_sums(day)[pid].actual_to_date == before == Decimal("5")
+        assert [e.amount for e in store.entries(pid)] == [Decimal("5")]
+        with store.consistent():  # nested: the same transaction
+            assert store.ledger_sums(day)[pid].actual_to_date == Decimal("5")
+        with writer.read() as other:  # another Store is not in it
+            assert other is not shared
+    assert store.ledger_sums(day)[pid].actual_to_date == Decimal("12")
+    with store.read() as s:
+        assert s is not shared
