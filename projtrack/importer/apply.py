@@ -94,9 +94,8 @@ def _insert_rows(conn: Connection, table: Table, columns: dict[str, list]) -> No
     if not count:
         return
     dialect = conn.dialect
-    compiled = insert(table).inline().compile(dialect=dialect, column_keys=keys)
-    names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
-    if sorted(names) != sorted(keys) or getattr(compiled, "escaped_bind_names", None):
+    sql, positional, names, escaped = _compiled_insert(table, dialect, tuple(keys))
+    if sorted(names) != sorted(keys) or escaped:
         conn.execute(insert(table), [dict(zip(keys, row, strict=True))
                                      for row in zip(*columns.values(), strict=True)])
         return
@@ -108,9 +107,28 @@ def _insert_rows(conn: Connection, table: Table, columns: dict[str, list]) -> No
         process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
         bound.append(values if process is None else _bound(process, values))
     params: list = list(zip(*bound, strict=True))
-    if not compiled.positional:
+    if not positional:
         params = [dict(zip(names, row, strict=True)) for row in params]
-    conn.exec_driver_sql(compiled.string, params)
+    conn.exec_driver_sql(sql, params)
+
+
+_INSERTS: dict[tuple, tuple[str, bool, list[str], bool]] = {}
+
+
+def _compiled_insert(table: Table, dialect, keys: tuple[str, ...]
+                     ) -> tuple[str, bool, list[str], bool]:
+    """The INSERT of ``keys`` into ``table`` as the dialect writes it: (SQL, positional,
+    parameter names in order, any escaped names).  Compiled once per table, columns and kind
+    of dialect in a process (an import is a few of them; compiling was a fifth of a small
+    annex's write)."""
+    key = (table, type(dialect), dialect.paramstyle, keys)
+    got = _INSERTS.get(key)
+    if got is None:
+        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(keys))
+        names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+        got = _INSERTS[key] = (compiled.string, bool(compiled.positional), names,
+                               bool(getattr(compiled, "escaped_bind_names", None)))
+    return got
 
 
 def _create_all(s: Session, added: list[ProjectFacts], ctx: str) -> None:
