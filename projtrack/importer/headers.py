@@ -203,11 +203,26 @@ def _row_fields(row: tuple) -> set[str]:
     return fields
 
 
-def _score(row: tuple) -> int:
-    fields = _row_fields(row)
-    if sum(1 for v in row if norm(v)) < 2:
+def _score(row: tuple, known: dict[str, tuple[str, int | None] | None]) -> int:
+    """How much a row looks like the header: the fields its labels name (+10 with every
+    needed one); 0 with fewer than two labels.  Each cell is normalised once, and each
+    distinct label classified once per scan (``known``): the scan reads 40 rows of mostly
+    data, where a township or a class repeats on every row."""
+    labels = [text for text in map(norm, row) if text]
+    if len(labels) < 2:
         return 0
-    return len(fields) + (10 if set(NEEDED) <= fields else 0)
+    fields = set()
+    for label in labels:
+        try:
+            hit = known[label]
+        except KeyError:
+            hit = known[label] = classify(label)
+        if hit:
+            fields.add(hit[0])
+    return len(fields) + (10 if _NEEDED <= fields else 0)
+
+
+_NEEDED = frozenset(NEEDED)
 
 
 def _labels_only(row: tuple) -> bool:
@@ -224,12 +239,14 @@ def find_header(rows: list[tuple], merges: list[tuple[int, int, int, int]],
     ``hidden`` holds the 1-based numbers of hidden columns: a visible column wins over a hidden
     one of the same meaning."""
     scan = rows[:MAX_HEADER_SCAN]
-    scores = [_score(r) for r in scan]
+    known: dict[str, tuple[str, int | None] | None] = {}
+    scores = [_score(r, known) for r in scan]
     if not scores or max(scores) < 2:
         return None
     best = scores.index(max(scores)) + 1
     start = end = best
-    if best > 1 and any(m[0] == best - 1 and m[2] >= best for m in merges) and _score(rows[best - 2]):
+    if best > 1 and any(m[0] == best - 1 and m[2] >= best for m in merges) and _score(
+            rows[best - 2], known):
         start = best - 1
     while end < len(rows) and end - start < 2 and (
             any(start <= m[0] <= end < m[2] for m in merges) or _labels_only(rows[end])):
