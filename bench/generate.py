@@ -98,7 +98,7 @@ def projects(n: int, seed: int = SEED) -> list[Synthetic]:
         plans = _split(period, len(years), rng) if years else []
         classes = rng.randint(6, 48) if category in ("中小学", "幼儿园") else None
         per_class = 30 if category == "幼儿园" else 45
-        places = classes * per_class if classes else None
+        places = classes * per_class if classes else 0  # none: a blank cell, read as 0
         land = Decimal(rng.randint(5, 120))
         area = Decimal(rng.randint(30, 600) * 100)
         content = f"用地约{land}亩,总建筑面积约{area}平方米" + (f",设{classes}个班" if classes else "")
