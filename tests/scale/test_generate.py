@@ -65,6 +65,25 @@ def test_the_database_has_the_history_asked_for(tmp_path, cadence, low, high):
         write_database(projects(30), url, cadence)
 
 
+def test_the_generated_sums_are_right_and_kept_after(db_url):
+    """The generator loads the history with the sums' trigger off and builds the sums after:
+    they agree with the entries, and the trigger keeps them for entries recorded later."""
+    from projtrack.services.entries import record_entry
+    from projtrack.store.check import check_database
+
+    small_portfolio(db_url, n=6)
+    store = Store.open(db_url, create=False)
+    try:
+        result = check_database(store.engine)
+        assert result.ok and result.sums_checked > 0, result
+        before = store.ledger_sums(dt.date(2026, 6, 30))[2].actual_to_date
+        record_entry(store, 2, amount=Decimal("7"), date=dt.date(2026, 6, 29), origin="test")
+        assert store.ledger_sums(dt.date(2026, 6, 30))[2].actual_to_date == before + 7
+        assert check_database(store.engine).ok
+    finally:
+        store.close()
+
+
 def test_bulk_queries_equal_the_pure_figures_on_every_engine(db_url):
     small_portfolio(db_url, n=10)
     store = Store.open(db_url, create=False)
