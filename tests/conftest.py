@@ -61,6 +61,17 @@ def db_url(request, tmp_path):
     admin.dispose()
 
 
+def new_project(store, name: str = "P") -> int:
+    """A bare project (a name, the defaults) written to ``store``; its id."""
+    from projtrack.store.models import Project
+
+    with store.write() as s:
+        p = Project(name=name)
+        s.add(p)
+        s.flush()
+        return p.id
+
+
 @pytest.fixture
 def sqlite_db(tmp_path) -> str:
     return str(tmp_path / "test.db")

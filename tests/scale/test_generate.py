@@ -17,6 +17,7 @@ from projtrack.core.figures import latest_progress, ledger_sums, project_figures
 from projtrack.core.types import Entry, ProgressPoint
 from projtrack.services.portfolio import load_portfolio
 from projtrack.store.repo import Store
+from tests.conftest import new_project
 from tests.scale.helpers import small_portfolio
 
 
@@ -115,13 +116,8 @@ def test_bulk_queries_equal_the_pure_figures_on_every_engine(db_url):
 
 def test_latest_progress_takes_the_higher_id_on_the_same_day(store):
     from projtrack.services.entries import add_progress
-    from projtrack.store.models import Project
 
-    with store.write() as s:
-        p = Project(name="P")
-        s.add(p)
-        s.flush()
-        pid = p.id
+    pid = new_project(store)
     day = dt.date(2024, 5, 6)
     add_progress(store, pid, date=day, stage="基础", percent=Decimal("0.1"))
     second = add_progress(store, pid, date=day, stage="主体结构", percent=Decimal("0.3"))

@@ -19,6 +19,7 @@ from projtrack.services.portfolio import load_portfolio
 from projtrack.store.models import Milestone, Project
 from projtrack.store.packed import FIELD, RECORD, PackedMilestones, unpack
 from projtrack.store.repo import Store
+from tests.conftest import new_project
 
 NAMES = itertools.count()
 LO, HI = dt.date(2023, 12, 25), dt.date(2024, 1, 8)  # a short span: many dates coincide
@@ -90,12 +91,9 @@ def test_a_portfolio_has_the_figures_of_its_milestones_read_in_full(loaded_store
 def test_dates_are_read_as_iso_whatever_the_postgresql_datestyle(store):
     if store.engine.dialect.name != "postgresql":
         pytest.skip("DateStyle is PostgreSQL's")
+    pid = new_project(store, f"P{next(NAMES)}")
     with store.write() as s:
-        p = Project(name=f"P{next(NAMES)}")
-        s.add(p)
-        s.flush()
-        s.add(Milestone(project_id=p.id, name="开工", seq=5, planned=dt.date(2024, 3, 9)))
-        pid = p.id
+        s.add(Milestone(project_id=pid, name="开工", seq=5, planned=dt.date(2024, 3, 9)))
     # a server whose sessions print dates day first
     engine = create_engine(store.engine.url, connect_args={"options": "-c DateStyle=SQL,DMY"})
     try:

@@ -16,6 +16,7 @@ from projtrack.core.figures import ledger_sums
 from projtrack.core.types import Entry
 from projtrack.store.models import LedgerEntry, Project
 from projtrack.store.repo import Store
+from tests.conftest import new_project
 
 
 def test_money_is_exact_on_storage_and_in_sums(store):
@@ -265,11 +266,7 @@ def test_consistent_reads_see_one_moment_while_others_write(store):
     snapshot per statement), and does show once the snapshot is over."""
     from projtrack.services.entries import record_entry
 
-    with store.write() as s:
-        p = Project(name="P")
-        s.add(p)
-        s.flush()
-        pid = p.id
+    pid = new_project(store)
     day = dt.date(2024, 3, 1)
     record_entry(store, pid, amount=Decimal("5"), date=day)
     writer = Store(store.engine)  # another officer, on other connections

@@ -351,7 +351,7 @@ class PagedTable(DataTable):
             pre = base_style + Style.from_meta({"row": row_index, "column": column_index})
             return styled(line, pre + component_style, post_style)  # DataTable's order
         known = self._positioned
-        if len(known) > 100_000:  # a bound; one screen of a wide table is about 3,000
+        if len(known) > 20_000:  # a bound (a few MB); one screen of a wide table is about 3,000
             known.clear()
         out = []
         for text, style, control in styled(line, base_style + component_style, post_style):
