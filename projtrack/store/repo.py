@@ -218,25 +218,30 @@ class Store:
         return out
 
     def projects(self, *, include_withdrawn: bool = True,
-                 project_ids: Iterable[int] | None = None) -> list[ProjectFacts]:
-        """Projects in id order (only ``project_ids`` when given)."""
+                 project_ids: Iterable[int] | None = None,
+                 session: Session | None = None) -> list[ProjectFacts]:
+        """Projects in id order (only ``project_ids`` when given), read in ``session`` when
+        given (an import diffs in its own write transaction), else in a read of their own."""
+        if session is None:
+            with self.read() as s:
+                return self.projects(include_withdrawn=include_withdrawn,
+                                     project_ids=project_ids, session=s)
         # plain rows unpacked by position, not ORM objects: building 10,000 tracked Project
         # instances costs more than the query itself
         c = Project.__table__.c
         ids = list(project_ids) if project_ids is not None else None
-        with self.read() as s:
-            stmt = select(c.id, c.name, c.category, c.annex_class, c.construction_type,
-                          c.township, c.responsible_unit, c.start_year, c.end_year,
-                          c.total_investment, c.period_plan, c.land_mu, c.floor_area_m2,
-                          c.classes, c.new_places, c.content, c.remarks, c.project_code,
-                          c.prior_actual, c.phase, c.status, c.source_file, c.source_sheet,
-                          c.source_row).order_by(c.id)
-            if not include_withdrawn:
-                stmt = stmt.where(c.status == "active")
-            if ids is not None:
-                stmt = stmt.where(c.id.in_(ids))
-            rows = s.connection().execute(stmt).all()
-            plans = self.plans(s, ids)
+        stmt = select(c.id, c.name, c.category, c.annex_class, c.construction_type,
+                      c.township, c.responsible_unit, c.start_year, c.end_year,
+                      c.total_investment, c.period_plan, c.land_mu, c.floor_area_m2,
+                      c.classes, c.new_places, c.content, c.remarks, c.project_code,
+                      c.prior_actual, c.phase, c.status, c.source_file, c.source_sheet,
+                      c.source_row).order_by(c.id)
+        if not include_withdrawn:
+            stmt = stmt.where(c.status == "active")
+        if ids is not None:
+            stmt = stmt.where(c.id.in_(ids))
+        rows = session.connection().execute(stmt).all()
+        plans = self.plans(session, ids)
         out = []
         for (pid, name, category, annex_class, construction_type, township, unit, start, end,
              total, period_plan, land, floor, classes, places, content, remarks, code, prior,
