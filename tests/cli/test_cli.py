@@ -91,6 +91,33 @@ def test_importing_the_same_file_again_changes_nothing(db, capsys):
     assert out.count(" create ") == 88
 
 
+def test_the_same_annex_under_another_name_only_moves_the_sources(db, capsys, tmp_path):
+    """Same projects, another file: nothing changes but where each project was last read
+    from (the plan's "moved"), written to the projects themselves."""
+    import shutil
+
+    from projtrack.store.repo import Store
+
+    renamed = tmp_path / "附件-定稿.xlsx"
+    shutil.copy(SAMPLE, renamed)
+    before = export(capsys, db)
+    rc, out, _ = run(capsys, db, "import", str(renamed), "--json")
+    assert rc == 0
+    assert json.loads(out)["counts"]["changed"] == 0
+    store = Store.open(db, create=False)
+    try:
+        sources = {f.source.file for f in store.projects() if f.source}
+    finally:
+        store.close()
+    assert sources == {"附件-定稿.xlsx"}
+
+    def without_source(data):
+        return [{k: v for k, v in p.items() if not k.startswith("source")} for p in data["projects"]]
+
+    after = export(capsys, db)
+    assert without_source(after) == without_source(before) and after != before
+
+
 def _revised(tmp_path: Path) -> Path:
     """The sample with one total changed, one project removed and one added."""
     wb = openpyxl.load_workbook(SAMPLE)
