@@ -5,8 +5,8 @@ field: about 3 µs for the 30 fields of ``Figures``, which a 10,000-project port
 10,000 of (with as many ``ProjectFacts`` and ``LedgerSums``), a tenth of its whole load.
 ``maker(cls)`` returns a builder that takes every field by name and gives the instance its
 attribute dictionary in one step.  The instance is the same: equal to, hashing like and as
-immutable as one made by ``cls(...)``; the builder only skips the per-field calls, and it
-refuses a missing or unknown field, as ``cls(...)`` would.
+immutable as one made by ``cls(...)``; the builder only skips the per-field calls.  It fills
+in no defaults: a missing field, like an unknown one, is refused.
 """
 
 from __future__ import annotations

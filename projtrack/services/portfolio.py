@@ -74,7 +74,7 @@ class Portfolio:
 
 def load_portfolio(store: Store, as_of: dt.date, *, include_withdrawn: bool = True,
                    project_ids: Iterable[int] | None = None) -> Portfolio:
-    # one snapshot: every query sees the same moment (and shares one transaction)
+    # one read transaction: every query sees the same moment (Store.consistent)
     with collector_paused(), store.consistent():  # tens of thousands of objects, no cycles
         return _load(store, as_of, include_withdrawn, project_ids)
 

@@ -129,7 +129,7 @@ def to_facts(p: Project, plans: dict[int, Decimal] | None = None) -> ProjectFact
 
 
 # the Store and read session of the ``consistent()`` block open in this thread (or task)
-_SNAPSHOT: ContextVar[tuple[Store, Session] | None] = ContextVar("projtrack_snapshot",
+_CONSISTENT: ContextVar[tuple[Store, Session] | None] = ContextVar("projtrack_consistent",
                                                                   default=None)
 _make_facts = maker(ProjectFacts)
 _make_sums = maker(LedgerSums)
@@ -173,7 +173,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read transaction: the shared one inside ``consistent()``; else one of its own."""
-        current = _SNAPSHOT.get()
+        current = _CONSISTENT.get()
         if current is not None and current[0] is self:
             yield current[1]
             return
@@ -189,17 +189,17 @@ class Store:
         REPEATABLE READ; a SQLite read transaction in WAL mode is a snapshot already.  One
         connection and one transaction also save each query its own round trips.  Nested,
         the outer block's transaction serves."""
-        current = _SNAPSHOT.get()
+        current = _CONSISTENT.get()
         if current is not None and current[0] is self:
             yield
             return
         with Session(self._snapshot_engine, expire_on_commit=False) as session:
             with session.begin():
-                token = _SNAPSHOT.set((self, session))
+                token = _CONSISTENT.set((self, session))
                 try:
                     yield
                 finally:
-                    _SNAPSHOT.reset(token)
+                    _CONSISTENT.reset(token)
 
     # --- projects -------------------------------------------------------------------------
     def plans(self, session: Session, project_ids: Iterable[int] | None = None) -> dict[int, dict[int, Decimal]]:
