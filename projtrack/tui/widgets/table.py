@@ -148,9 +148,13 @@ def styled(line: list[Segment], pre: Style, post: Style) -> list[Segment]:
     return out
 
 
-# What PagedTable._render_cell relies on in DataTable (Textual 8.2); without it, DataTable's own.
+# What PagedTable's drawing relies on in DataTable (Textual 8.2): the methods it calls or
+# overrides, and the properties it caches per frame; without them, DataTable's own drawing.
 _FAST_CELLS = all(callable(getattr(DataTable, name, None)) for name in (
-    "_render_cell", "_get_row_renderables", "_get_styles_to_render_cell"))
+    "_render_cell", "_get_row_renderables", "_get_styles_to_render_cell",
+    "get_component_styles")) and all(isinstance(getattr(DataTable, name, None), property)
+                                     for name in ("rich_style", "background_colors",
+                                                  "ordered_columns"))
 _FAST_STATE = ("_cell_render_cache", "_row_locations", "_column_locations", "_update_count",
                "_pseudo_class_state", "_show_hover_cursor", "cell_padding")
 
