@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
 from projtrack.core.money import NumState, to_plain
@@ -304,18 +305,16 @@ def repeats_header(values: tuple, heading: list[tuple[dict[int, str], int]]) -> 
     least ``needed`` of its labels.  A header row is given up on as soon as too many of its
     labels are missing for the rest to make up the count, so a row of figures costs a few
     comparisons, not one per label."""
-    width = len(values)
     for labels, needed in heading:
         if len(labels) < 2:
             continue
+        texts: list[tuple[str, str]] = []
         same, spare = 0, len(labels) - needed  # labels that may be missing
-        texts = []  # compared last: cells of figures and blanks settle most rows by themselves
-        for i, label in labels.items():
-            value = values[i] if i < width else None
-            if isinstance(value, str):
-                texts.append((value, label))
-            elif value is not None and (type(value) not in (int, float) or label[-1] in _DIGITS) and (
-                    norm(value) == label):  # a number's label is its digits: it ends with one
+        # cells of figures and blanks first (they settle most rows by themselves), text
+        # cells after them
+        for hit in chain(_figures_match(values, labels, texts),
+                         (norm(value) == label for value, label in texts)):
+            if hit:
                 same += 1
                 if same >= needed:
                     return True
@@ -323,17 +322,20 @@ def repeats_header(values: tuple, heading: list[tuple[dict[int, str], int]]) -> 
                 spare -= 1
                 if spare < 0:
                     break
-        else:
-            for value, label in texts:
-                if norm(value) == label:
-                    same += 1
-                    if same >= needed:
-                        return True
-                else:
-                    spare -= 1
-                    if spare < 0:
-                        break
     return False
+
+
+def _figures_match(values: tuple, labels: dict[int, str], texts: list[tuple[str, str]]):
+    """For each label whose cell is not text, whether the cell says it (a number's label is
+    its digits, so it ends with one); the text cells are put in ``texts``, for later."""
+    width = len(values)
+    for i, label in labels.items():
+        value = values[i] if i < width else None
+        if isinstance(value, str):
+            texts.append((value, label))
+        else:
+            yield value is not None and (type(value) not in (int, float)
+                                         or label[-1] in _DIGITS) and norm(value) == label
 
 
 def _fill_down(rows: list[list], merges: list[tuple[int, int, int, int]], header: Header) -> None:
