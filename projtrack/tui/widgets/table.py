@@ -107,8 +107,15 @@ def cell_line(cell: Text, width: int, padding: int, console: Console,
             content = [Segment(plain, style)]
         else:
             content = [Segment("")] if style is None else []
-        if length < inner:
-            content.append(Segment(" " * (inner - length), _NULL))
+        return _padded(content, length, inner, padding)
+    return _padded(content, inner, inner, padding)
+
+
+def _padded(content: list[Segment], used: int, inner: int, padding: int) -> list[Segment]:
+    """``content`` (``used`` cells wide) filled out to ``inner`` cells with unstyled blanks,
+    then ``padding`` blank cells each side, as Rich's Padding draws it."""
+    if used < inner:
+        content.append(Segment(" " * (inner - used), _NULL))
     if padding:
         edge = Segment(" " * padding, _NULL)
         return [edge, *content, edge]
@@ -126,12 +133,7 @@ def _spanned_line(cell: Text, inner: int, padding: int, console: Console, how: s
     used = sum(seg.cell_length for seg in content)
     if used > inner or any(seg.style is not None and seg.style.link for seg in content):
         return None
-    if used < inner:
-        content.append(Segment(" " * (inner - used), _NULL))
-    if padding:
-        edge = Segment(" " * padding, _NULL)
-        return [edge, *content, edge]
-    return content
+    return _padded(content, used, inner, padding)
 
 
 def styled(line: list[Segment], pre: Style, post: Style) -> list[Segment]:
