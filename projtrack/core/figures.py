@@ -57,7 +57,7 @@ from projtrack.core.types import (
 
 __all__ = [
     "FLAGS", "REASONS", "Figures", "GroupFigures", "LedgerSums", "MilestoneStatus",
-    "group_by", "group_by_with_total", "group_figures", "lag_level", "latest_progress",
+    "any_milestone_overdue", "group_by", "group_by_with_total", "group_figures", "lag_level", "latest_progress",
     "ledger_sums", "milestone_status", "project_figures",
 ]
 
@@ -145,6 +145,14 @@ def milestone_status(m: MilestoneFacts, as_of: dt.date) -> MilestoneStatus:
             slip = max(0, (as_of - m.planned).days)
     overdue = m.planned is not None and m.planned < as_of and not done
     return MilestoneStatus(m.name, m.planned, m.actual, slip, overdue, done)
+
+
+def any_milestone_overdue(milestones: Iterable[MilestoneFacts], as_of: dt.date) -> bool:
+    """Is some milestone overdue at ``as_of``: planned before it and not done by it (no actual
+    date, or one after as_of)?  (The store works this out in SQL for a whole portfolio,
+    ``Store.packed_milestones``, and is tested against this.)"""
+    return any(m.planned is not None and m.planned < as_of
+               and (m.actual is None or m.actual > as_of) for m in milestones)
 
 
 def _milestone_order(name: str) -> int:
@@ -292,8 +300,7 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
 
     if milestone_overdue is None:
         milestones = tuple(milestones)
-        overdue = any(m.planned is not None and m.planned < as_of
-                      and (m.actual is None or m.actual > as_of) for m in milestones)
+        overdue = any_milestone_overdue(milestones, as_of)
     else:
         overdue = milestone_overdue
 

@@ -355,9 +355,8 @@ class Store:
         # funds by source are not summed here (``funds_by_source`` gives one project's)
         return {pid: _make_sums(actual_to_date=_units(actual), actual_this_year=_units(year),
                                 actual_this_week=_units(week), funds_to_date=_units(funds),
-                                payments_to_date=_units(payments),
-                                last_actual_date=last if last is None or type(last) is dt.date
-                                else _day(last), funds_by_source=_NO_SOURCES)
+                                payments_to_date=_units(payments), last_actual_date=_day(last),
+                                funds_by_source=_NO_SOURCES)
                 for pid, actual, year, week, funds, payments, last in rows}
 
     def funds_by_source(self, project_id: int, as_of: dt.date) -> dict[str, Decimal]:
@@ -424,9 +423,10 @@ class Store:
     def packed_milestones(self, as_of: dt.date, project_ids: Iterable[int] | None = None
                           ) -> dict[int, tuple[PackedMilestones, bool]]:
         """Each project's milestones packed into one text by the database (see
-        ``store.packed``), with whether any is overdue at ``as_of``: planned before as_of and
-        not done by then (no actual date, or one after as_of), as ``core.figures`` defines it.
-        One row per project with milestones: what a portfolio needs, without 90,000 rows."""
+        ``store.packed``), with whether any is overdue at ``as_of``: the SQL form of
+        ``core.figures.any_milestone_overdue`` (tested against it on both engines), as
+        ``ledger_sums`` is of ``core.figures.ledger_sums``.  One row per project with
+        milestones: what a portfolio needs, without 90,000 rows."""
         m = Milestone.__table__.c
         sep_field, sep_record = literal(FIELD, String), literal(RECORD, String)
         if self.engine.dialect.name == "postgresql":
