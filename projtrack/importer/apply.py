@@ -12,12 +12,13 @@ import hashlib
 import json
 from pathlib import Path
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from projtrack.core.types import MILESTONES, ProjectFacts
 from projtrack.gcpause import collector_paused
 from projtrack.importer.plan import FIELDS, ImportPlan, build_plan, snapshot_json
+from projtrack.store.bulk import insert_columns
 from projtrack.store.models import AnnualPlan, AuditLog, ImportRun, Milestone, Project
 from projtrack.store.repo import Store, os_user, record_audit
 
@@ -48,22 +49,9 @@ def file_sha256(path: Path) -> str:
 
 def _stored_state(session: Session, store: Store) -> tuple[list[ProjectFacts], dict[int, dict | None]]:
     """Every stored project's facts and the annex row it was last imported from, read in
-    ``session`` as plain rows (tracked ORM objects are loaded afterwards for the projects the
-    plan changes, ``_tracked``: a re-import of 10,000 unchanged projects built 10,000 of them)."""
-    facts = store.projects(session=session)
-    snaps = {pid: (json.loads(text) if text else None) for pid, text in session.connection().execute(
-        select(Project.__table__.c.id, Project.__table__.c.annex_facts))}
-    return facts, snaps
-
-
-def _tracked(session: Session, ids: list[int]) -> dict[int, Project]:
-    """The ORM objects of the projects ``ids``, to be changed in ``session``."""
-    out: dict[int, Project] = {}
-    for start in range(0, len(ids), 5000):  # under every engine's limit of bound parameters
-        chunk = ids[start:start + 5000]
-        out.update((p.id, p) for p in session.execute(
-            select(Project).where(Project.id.in_(chunk))).scalars())
-    return out
+    ``session`` as plain rows (tracked ORM objects are loaded afterwards, only for the projects
+    the plan changes: a re-import of 10,000 unchanged projects built 10,000 of them)."""
+    return store.projects(session=session), store.annex_snapshots(session)
 
 
 def plan_import(store: Store, parsed, sha256: str, *, keep_missing: bool = False) -> ImportPlan:
@@ -79,71 +67,7 @@ def _set_source(p: Project, facts: ProjectFacts) -> None:
                                                        facts.source.row)
 
 
-def _bound(process, values: list) -> list:
-    """``process`` applied to each value, once per distinct object (the import's one timestamp,
-    None, the dates many projects share)."""
-    done: dict[int, object] = {}
-    out = []
-    for value in values:
-        key = id(value)  # every value is alive in ``values`` meanwhile: ids are not reused
-        if key in done:
-            out.append(done[key])
-        else:
-            done[key] = bound = process(value)
-            out.append(bound)
-    return out
-
-
-def _insert_rows(conn: Connection, table: Table, columns: dict[str, list]) -> None:
-    """One INSERT for many rows, given column by column (``columns[key][i]`` is row i's value;
-    every column without a default is given).  Each value goes through its column type's own
-    bind processor (money to scaled integers, dates …) as SQLAlchemy would do it row by row,
-    and the rows go to the driver's executemany as they are.  Should the statement need a
-    value the columns do not give (a column default added to the model), SQLAlchemy's own
-    executemany runs instead."""
-    keys = list(columns)
-    count = len(columns[keys[0]])
-    if not count:
-        return
-    dialect = conn.dialect
-    sql, positional, names, escaped = _compiled_insert(table, dialect, tuple(keys))
-    if sorted(names) != sorted(keys) or escaped:
-        conn.execute(insert(table), [dict(zip(keys, row, strict=True))
-                                     for row in zip(*columns.values(), strict=True)])
-        return
-    bound = []
-    for key in names:
-        values = columns[key]
-        if len(values) != count:
-            raise ValueError(f"column {key} has {len(values)} values, not {count}")
-        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
-        bound.append(values if process is None else _bound(process, values))
-    params: list = list(zip(*bound, strict=True))
-    if not positional:
-        params = [dict(zip(names, row, strict=True)) for row in params]
-    conn.exec_driver_sql(sql, params)
-
-
-_INSERTS: dict[tuple, tuple[str, bool, list[str], bool]] = {}
-
-
-def _compiled_insert(table: Table, dialect, keys: tuple[str, ...]
-                     ) -> tuple[str, bool, list[str], bool]:
-    """The INSERT of ``keys`` into ``table`` as the dialect writes it: (SQL, positional,
-    parameter names in order, any escaped names).  Compiled once per table, columns and kind
-    of dialect in a process (an import is a few of them; compiling was a fifth of a small
-    annex's write)."""
-    key = (table, type(dialect), dialect.paramstyle, keys)
-    got = _INSERTS.get(key)
-    if got is None:
-        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(keys))
-        names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
-        got = _INSERTS[key] = (compiled.string, bool(compiled.positional), names,
-                               bool(getattr(compiled, "escaped_bind_names", None)))
-    return got
-
-
-def _create_all(s: Session, added: list[ProjectFacts], ctx: str) -> None:
+def _create_all(store: Store, s: Session, added: list[ProjectFacts], ctx: str) -> None:
     """Insert new projects with their plans, default milestones and audit rows in bulk: one
     executemany per table instead of four round trips per project (an annex of thousands)."""
     if not added:
@@ -162,11 +86,10 @@ def _create_all(s: Session, added: list[ProjectFacts], ctx: str) -> None:
         source_sheet=[src.sheet if src else None for src in sources],
         source_row=[src.row if src else None for src in sources])
     conn = s.connection()  # the session's transaction
-    project = Project.__table__
-    _insert_rows(conn, project, projects)
+    insert_columns(conn, Project.__table__, projects)
     # the new ids, by name: a project's name is unique in the table (a constraint), and within
     # this write transaction no other writer can add one
-    by_name = dict(conn.execute(select(project.c.name, project.c.id)).all())
+    by_name = store.ids_by_name(s)
     ids = [by_name[f.name] for f in added]
     plans: dict[str, list] = {"project_id": [], "year": [], "amount": []}
     for pid, facts in zip(ids, added, strict=True):
@@ -192,7 +115,7 @@ def _create_all(s: Session, added: list[ProjectFacts], ctx: str) -> None:
               "field": ["name"] * n, "old_value": [None] * n,
               "new_value": [f.name for f in added], "context": [ctx] * n}
     for model, columns in ((AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits)):
-        _insert_rows(conn, model.__table__, columns)
+        insert_columns(conn, model.__table__, columns)
 
 
 def _update(s: Session, p: Project, change, ctx: str) -> None:
@@ -236,9 +159,9 @@ def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = Fals
         plan = build_plan(parsed, facts, snaps, sha256, keep_missing=keep_missing)
         if plan.errors or not plan.has_changes:
             return plan
-        rows = _tracked(s, sorted({c.project_id for c in plan.changed + plan.moved}
-                                  | {pid for pid, _name in plan.withdrawn}))
-        _create_all(s, plan.added, ctx)
+        rows = store.tracked_projects(s, sorted({c.project_id for c in plan.changed + plan.moved}
+                                                | {pid for pid, _name in plan.withdrawn}))
+        _create_all(store, s, plan.added, ctx)
         for change in plan.changed:
             _update(s, rows[change.project_id], change, ctx)
         for change in plan.moved:

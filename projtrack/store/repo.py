@@ -256,6 +256,27 @@ class Store:
                 source=SourceRef(file, sheet or "", row or 0) if file else None))
         return out
 
+    def annex_snapshots(self, session: Session) -> dict[int, dict | None]:
+        """Each project's annex row as last imported (``annex_facts``), read in ``session``: an
+        import tells an officer's edit from a change in the annex by it."""
+        c = Project.__table__.c
+        rows = session.connection().execute(select(c.id, c.annex_facts))
+        return {pid: (json.loads(text) if text else None) for pid, text in rows}
+
+    def tracked_projects(self, session: Session, ids: list[int]) -> dict[int, Project]:
+        """The ORM objects of the projects ``ids``, loaded into ``session`` to be changed there."""
+        out: dict[int, Project] = {}
+        for start in range(0, len(ids), 5000):  # under every engine's limit of bound parameters
+            chunk = ids[start:start + 5000]
+            out.update((p.id, p) for p in session.execute(
+                select(Project).where(Project.id.in_(chunk))).scalars())
+        return out
+
+    def ids_by_name(self, session: Session) -> dict[str, int]:
+        """Every project's id by its (unique) name, read in ``session``."""
+        c = Project.__table__.c
+        return dict(session.connection().execute(select(c.name, c.id)).all())
+
     def project(self, project_id: int) -> ProjectFacts | None:
         with self.read() as s:
             p = s.get(Project, project_id)

@@ -28,10 +28,11 @@ from projtrack.core.money import normalize_text as core_normalize_text
 from projtrack.core.types import MILESTONES
 from projtrack.importer import read_annex
 from projtrack.importer import workbook as wbmod
-from projtrack.importer.apply import _insert_rows, default_milestone_dates, initial_phase
+from projtrack.importer.apply import default_milestone_dates, initial_phase
 from projtrack.importer.headers import norm, normalize_text
 from projtrack.importer.reader import repeats_header
 from projtrack.importer.rows import is_notes, read_span
+from projtrack.store.bulk import insert_columns
 from projtrack.store.types import Scaled
 
 from .builders import ITEMS, annex, replace_part, save
@@ -301,7 +302,7 @@ def test_bulk_rows_are_stored_as_sqlalchemys_executemany_stores_them(db_url):
                "day": [day, None, day, dt.date(2021, 12, 31)], "kind": ["a", "b", "a", "c"]}
     try:
         with engine.begin() as conn:
-            _insert_rows(conn, table, columns)
+            insert_columns(conn, table, columns)
             fast = conn.execute(select(table).order_by(table.c.id)).all()
             conn.execute(table.delete())
             conn.execute(insert(table), [dict(zip(columns, row, strict=True))
@@ -312,10 +313,10 @@ def test_bulk_rows_are_stored_as_sqlalchemys_executemany_stores_them(db_url):
         # a column default the rows do not give: SQLAlchemy's own executemany fills it
         with engine.begin() as conn:
             conn.execute(table.delete())
-            _insert_rows(conn, table, {"name": ["戊"], "amount": [None], "day": [None]})
+            insert_columns(conn, table, {"name": ["戊"], "amount": [None], "day": [None]})
             assert conn.execute(select(table.c.kind)).scalar_one() == "plain"
         with pytest.raises(TypeError, match="never a float"), engine.begin() as conn:
-            _insert_rows(conn, table, {"name": ["己"], "amount": [1.5], "day": [None], "kind": ["x"]})
+            insert_columns(conn, table, {"name": ["己"], "amount": [1.5], "day": [None], "kind": ["x"]})
         with engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(table)).scalar_one() == 1
     finally:
