@@ -107,7 +107,9 @@ class _Sums:
             self.overdue += 1
 
     def merge(self, other: _Sums) -> None:
-        """Add another group's sums to these (the same as adding its projects one by one)."""
+        """Add another group's sums to these: the same digits as adding its projects one by
+        one for every exact sum; not for PV, whose per-project rounding makes the order
+        matter (``group_by_with_total`` adds it project by project)."""
         for name in _ADDED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for counts, more in ((self.flags, other.flags), (self.phases, other.phases)):

@@ -268,3 +268,24 @@ async def test_cells_with_meta_of_their_own_are_styled_in_datatable_s_order():
         # the cell's own style comes after the position, as in DataTable; name is a fixed
         # column, whose base style has meta too
         assert metas and all(m["column"] == 99 and m["fixed"] and "row" in m for m in metas)
+
+
+async def test_styles_worked_out_once_a_frame_are_not_kept_past_it():
+    """While painting, the table's own and its components' styles are worked out once; a
+    style changed between two paints shows in the next one, exactly as DataTable paints it."""
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(PagedTable)
+        table.show(COLUMNS, [lb.key for lb in COLUMNS], ROWS[:8], WIDTHS)
+        await pilot.pause()
+        before = paint(table, True)
+        assert table._frame is None  # nothing is left over from the paint
+        old_style = table.rich_style
+        table.styles.background = "#102030"
+        table.styles.color = "#e0d0c0"
+        await pilot.pause()
+        after = paint(table, True)
+        assert after == paint(table, False) and after != before
+        assert table._frame is None
+        # read afresh outside a paint: DataTable's own answer, not the last frame's
+        assert table.rich_style == DataTable.rich_style.fget(table) != old_style
