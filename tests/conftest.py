@@ -22,10 +22,19 @@ for var in ("NO_COLOR", "TEXTUAL_THEME", "PROJTRACK_DB", "PROJTRACK_LANG"):
 PG_ADMIN = os.environ.get("PROJTRACK_TEST_PG")
 
 
-def pytest_report_header(config):
+def _pg_line() -> str:
     if PG_ADMIN:
         return f"PostgreSQL tests: on ({PG_ADMIN.rsplit('@', 1)[-1]})"
     return "PostgreSQL tests: skipped (set PROJTRACK_TEST_PG to run them; .ci/run does)"
+
+
+def pytest_report_header(config):
+    return _pg_line()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Said again at the end, where a quiet run (``-q``, the project's default) shows it."""
+    terminalreporter.write_line(_pg_line())
 
 
 @pytest.fixture(scope="session")
