@@ -55,14 +55,16 @@ _RULES = [(f, re.compile(p)) for f, p in (
     ("town", r"建设地点|所在乡镇|乡镇|乡镇街道|所在地|地点|项目地点|建设地址|所属乡镇|项目所在地|地址"),
     ("content", r"(?:主要)?建设(?:内容|规模).*|建设规模|主要内容|规模"),
     ("duration", r"(?:建设)?(?:工期|周期)"),
-    ("years", r".*起止.*|建设(?:年限|期限)|年限"),
-    ("start", r"(?:计划)?开工(?:年份|时间|年度|日期|年月)?"),
-    ("end", r"(?:计划)?(?:竣工|完工)(?:年份|时间|年度|日期|年月)?"),
+    ("years", r".*起止.*|建设(?:年限|期限)|年限|.*开竣工.*|.*开工(?:至|[-—~/、及和与])?竣工.*"
+              r"|建设(?:起讫|时间|周期起止)"),
+    ("start", r"(?:计划|预计)?开工(?:年份|时间|年度|日期|年月)?"),
+    ("end", r"(?:计划|预计)?(?:竣工|完工|建成|投用|交付|建成投产|建成投用|投入使用)(?:年份|时间|年度|日期|年月)?"),
     ("floor", r".*建筑面积.*|建设面积|建面"),
-    ("land", r"(?:新增)?(?:用地|占地|征地)(?:面积|规模)?"),
+    ("land", r"(?:新增|建设|总|净|规划|项目)?(?:用地|占地|征地)(?:面积|规模)?"),
     ("places", r"(?:新增)?(?:学位|学额)数?"),
     ("classes", r"(?:新增)?班级?数|(?:新增)?班级"),
-    ("unit", r"责任单位|业主单位|建设单位|实施主体|实施单位|项目业主|牵头单位|责任主体|主管单位|业主"),
+    ("unit", r"责任单位|业主单位|建设单位|实施主体|实施单位|项目业主|牵头单位|责任主体|主管单位|业主"
+             r"|项目法人|法人单位|投资主体|项目单位|承办单位"),
     ("remarks", r"备注|说明|备注说明"),
 )]
 _PARENS = re.compile(r"[(\[【<《](.*?)[)\]】>》]")
@@ -136,6 +138,8 @@ def money_scale(text: str) -> Decimal | None:
         return Decimal(1)
     if "亿元" in text:
         return Decimal(10000)
+    if "千元" in text:
+        return Decimal("0.1")
     if re.search(r"(?<![万亿千百])元", text):
         return Decimal("0.0001")
     return None
@@ -158,6 +162,10 @@ class Column:
     scale: Decimal = Decimal(1)  # value × scale is in the field's unit (万元, 亩, m²)
     group: str = ""  # the label of a group heading above (multi-row headers)
     hidden: bool = False  # a hidden column of the sheet
+    how: str = "header"  # what decided its meaning: header, values, map
+    unit_from: str = ""  # money: where its unit came from ("header", a 单位 cell, "" assumed)
+    mixed: bool = False  # holds both annex classes and construction types (read as both)
+    was: str | None = None  # the field its header named, when values or the map decided
 
     @property
     def letter(self) -> str:
@@ -175,6 +183,10 @@ class Header:
     columns: dict[str, Column] = field(default_factory=dict)
     years: list[Column] = field(default_factory=list)
     duplicates: list[Column] = field(default_factory=list)
+    labels: dict[int, str] = field(default_factory=dict)  # every labelled column, as written
+    groups: dict[int, str] = field(default_factory=dict)  # its group heading, normalised
+    sheet_unit: tuple[Decimal, str] | None = None  # the money unit declared above the header
+    ignored: set[int] = field(default_factory=set)  # columns the officer said not to read
 
     def get(self, name: str) -> Column | None:
         return self.columns.get(name)
@@ -284,48 +296,76 @@ def _texts(rows, merges, start, end) -> dict[tuple[int, int], tuple[str, bool]]:
     return out
 
 
-def _build(rows, merges, start, end, sheet_unit: Decimal | None,
+def _build(rows, merges, start, end, sheet_unit: tuple[Decimal, str] | None,
            hidden: frozenset[int] = frozenset()) -> Header:
-    header = Header(first_row=start, last_row=end)
+    header = Header(first_row=start, last_row=end, sheet_unit=sheet_unit)
     texts = _texts(rows, merges, start, end)
     for c in sorted({c for _, c in texts}):
         parts: list[tuple[str, bool]] = []
         for r in range(start, end + 1):
             if (r, c) in texts and texts[(r, c)][0] not in [p[0] for p in parts]:
                 parts.append(texts[(r, c)])
+        header.labels[c - 1] = "/".join(p[0].replace("\n", "") for p in parts)
+        if len(parts) > 1:
+            header.groups[c - 1] = norm(parts[0][0])
         hit = _column_meaning(parts)
         if hit is None:
             continue
         name, year = hit
-        joined = " ".join(norm(p[0]) for p in parts)
-        group = norm(parts[0][0]) if len(parts) > 1 else ""
-        col = Column(index=c - 1, field=name, year=year, group=group, hidden=c in hidden,
-                     label="/".join(p[0].replace("\n", "") for p in parts))
-        if name in MONEY_FIELDS:
-            col.scale = money_scale(joined) or sheet_unit or Decimal(1)
-        elif name == "land":
-            col.scale = _land_scale(joined)
-        elif name == "floor" and re.search(r"万(?:平方米|平米|m2)", joined):
-            col.scale = Decimal(10000)
-        if name == "year":
-            twin = next((i for i, y in enumerate(header.years) if y.year == year), None)
-            if twin is None:
-                header.years.append(col)
-            elif header.years[twin].hidden and not col.hidden:
-                header.duplicates.append(header.years[twin])
-                header.years[twin] = col
-            else:
-                header.duplicates.append(col)
-        elif name in header.columns:
-            if header.columns[name].hidden and not col.hidden:
-                header.duplicates.append(header.columns[name])
-                header.columns[name] = col
-            else:
-                header.duplicates.append(col)
-        else:
-            header.columns[name] = col
+        if name == "period" and _FUNDING_GROUP.search(header.groups.get(c - 1, "")):
+            continue  # 合计 under 资金来源: the funding total, never the period plan
+        add_column(header, make_column(header, c - 1, name, year, hidden=c in hidden))
     header.duplicates.sort(key=lambda c: c.index)
     return header
+
+
+_FUNDING_GROUP = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠道|资金结构")
+
+
+def make_column(header: Header, index: int, name: str, year: int | None = None, *,
+                hidden: bool = False, how: str = "header") -> Column:
+    """A column of ``header`` read as ``name``: its label, group and unit from the header."""
+    label = header.labels.get(index, "")
+    group = header.groups.get(index, "")
+    joined = " ".join(norm(part) for part in label.split("/"))
+    col = Column(index=index, field=name, year=year, group=group, hidden=hidden, label=label,
+                 how=how)
+    if name in MONEY_FIELDS:
+        own = money_scale(joined)
+        if own is not None:
+            col.scale, col.unit_from = own, f"{col.letter} '{shown_label(label)}'"
+        elif header.sheet_unit is not None:
+            col.scale, col.unit_from = header.sheet_unit
+        else:
+            col.scale = Decimal(1)
+    elif name == "land":
+        col.scale = _land_scale(joined)
+    elif name == "floor" and re.search(r"万(?:平方米|平米|m2)", joined):
+        col.scale = Decimal(10000)
+    return col
+
+
+def add_column(header: Header, col: Column) -> None:
+    """Put ``col`` in the header; a second column of the same meaning is a duplicate (a visible
+    one wins over a hidden one)."""
+    name, year = col.field, col.year
+    if name == "year":
+        twin = next((i for i, y in enumerate(header.years) if y.year == year), None)
+        if twin is None:
+            header.years.append(col)
+        elif header.years[twin].hidden and not col.hidden:
+            header.duplicates.append(header.years[twin])
+            header.years[twin] = col
+        else:
+            header.duplicates.append(col)
+    elif name in header.columns:
+        if header.columns[name].hidden and not col.hidden:
+            header.duplicates.append(header.columns[name])
+            header.columns[name] = col
+        else:
+            header.duplicates.append(col)
+    else:
+        header.columns[name] = col
 
 
 def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | None:
@@ -366,11 +406,32 @@ def guess_header(rows: list[tuple]) -> HeaderMiss | None:
     return None
 
 
-def sheet_money_unit(rows: list[tuple]) -> Decimal | None:
-    """The money unit a 单位 row above the header declares ("单位:万元、亩" → 1)."""
-    for row in rows:
-        for value in row:
+def sheet_money_unit(rows: list[tuple]) -> tuple[Decimal, str] | None:
+    """The money unit the rows above the header declare, and where: a 单位 row ("单位:万元、亩",
+    "金额单位:亿元"), a unit in brackets ending a title ("…投资计划表(亿元)", "(单位:元)"), or
+    a cell holding only a unit ("万元").  ``(1, "A2 '单位:万元'")``; None when none is found."""
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
             text = norm(value)
-            if "单位" in text and (scale := money_scale(text.split("单位", 1)[1])) is not None:
-                return scale
+            if not text:
+                continue
+            scale = None
+            if "单位" in text:
+                scale = money_scale(text.split("单位", 1)[1])
+            if scale is None and (m := _TRAILING_UNIT.search(text)):
+                scale = money_scale(m[1])
+            if scale is None and text in ("万元", "亿元", "元", "千元"):
+                scale = money_scale(text)
+            if scale is not None:
+                return scale, f"{column_letter(c)}{r} '{shown_label(value)}'"
     return None
+
+
+_TRAILING_UNIT = re.compile(r"[(\[【](?:单位[:：]?)?((?:人民币)?(?:万元|亿元|千元|元)[^)\]】]*)[)\]】]$")
+UNIT_NAMES = {Decimal(1): "万元", Decimal(10000): "亿元", Decimal("0.0001"): "元",
+              Decimal("0.1"): "千元"}
+
+
+def shown_label(value: object, limit: int = 40) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -56,12 +56,66 @@ class Issue:
         return f"{self.level}: {self.where}: {self.message} [{self.code}]"
 
 
+@dataclass(frozen=True)
+class ColumnUse:
+    """One column of a table: the field it fed (None: not read) and what decided it."""
+
+    letter: str
+    header: str  # the header text as written ("" for a column without one)
+    field: str | None  # the importer's field name ("year" with ``year``), or None
+    year: int | None = None
+    how: str = "header"  # header, values, map; for a column not read: unknown, actual,
+    # funding, ignored (the map said none), duplicate, empty
+    sample: tuple[str, ...] = ()
+    was: str | None = None  # the field the header named, when values or the map decided
+    unit: str | None = None  # money columns: the unit read (万元, 亿元 …)
+    unit_from: str | None = None  # and where it came from (None: assumed)
+    also: str | None = None  # a mixed column also feeds this field (construction type)
+
+
+@dataclass(frozen=True)
+class MissingField:
+    """A field the sheet has no column for, and how many of its projects are left without it."""
+
+    field: str
+    unknown: int
+    projects: int
+    source: str | None = None  # where it was read from instead ("sheet 鳌江镇", "建设内容")
+    derived: int = 0  # projects that got it from there
+
+
+@dataclass
+class SheetMap:
+    sheet: str
+    header_rows: tuple[int, int]
+    columns: list[ColumnUse] = field(default_factory=list)
+    missing: list[MissingField] = field(default_factory=list)
+    money_unit: str = "万元"
+    money_unit_from: str | None = None  # None: no unit found, 万元 assumed
+    signature: str = ""  # the header's labels, for remembering a mapping
+
+    @property
+    def not_read(self) -> list[ColumnUse]:
+        return [c for c in self.columns if c.field is None and c.how != "empty"]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the officer told the reader: column overrides (``--map``), the money unit
+    (``--unit``) and the land unit (``--land-unit``)."""
+
+    overrides: tuple = ()  # columns.Override
+    money_unit: str | None = None
+    land_unit: str | None = None
+
+
 @dataclass
 class ParsedAnnex:
     file: str
     projects: list[ProjectFacts] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # sheets that held a table
+    maps: list[SheetMap] = field(default_factory=list)  # one per sheet read
 
     @property
     def errors(self) -> list[Issue]:

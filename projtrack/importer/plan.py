@@ -66,6 +66,8 @@ class ImportPlan:
     withdrawn: list[tuple[int, str]] = field(default_factory=list)
     moved: list[ProjectChange] = field(default_factory=list)  # only the source row moved
     issues: list = field(default_factory=list)  # importer Issues
+    maps: list = field(default_factory=list)  # importer SheetMaps: what each column fed
+    remembered: list = field(default_factory=list)  # (sheet, map, where from) used again
 
     @property
     def errors(self) -> list:

@@ -25,20 +25,32 @@ from projtrack.core.types import ProjectFacts, SourceRef
 from projtrack.core.units import area_from_content, classes_from_content, places_from_content
 from projtrack.gcpause import collector_paused
 
+from .columns import (
+    NATURE_WORDS,
+    MapError,
+    apply_overrides,
+    build_map,
+    decide_by_values,
+    profile_columns,
+)
 from .formulas import Resolver, Unresolvable
 from .headers import (
+    MONEY_FIELDS,
     Column,
     Header,
     HeaderMiss,
     column_letter,
     find_header,
     guess_header,
+    money_scale,
     norm,
     normalize_text,
     period_span,
 )
-from .model import IssueLog, ParsedAnnex, place, shown
+from .model import IssueLog, ParsedAnnex, ReadOptions, place, shown
+from .plausible import LAND_SCALES, check_units
 from .rows import (
+    NEW_BUILD,
     Cells,
     category_named,
     category_of,
@@ -66,9 +78,9 @@ _ORDINAL = re.compile(  # "1、", "2.", "(3)", "十、" typed before a name
     r"(?=[^\W\d_])")
 
 
-def read_annex(path: str | Path) -> ParsedAnnex:
+def read_annex(path: str | Path, options: ReadOptions | None = None) -> ParsedAnnex:
     path = Path(path)
-    run = _Run(path.name)
+    run = _Run(path.name, options or ReadOptions())
     try:
         with collector_paused(), Book(path) as book:
             misses: list[tuple[str, HeaderMiss]] = []
@@ -82,6 +94,8 @@ def read_annex(path: str | Path) -> ParsedAnnex:
                     misses.append((sheet.name, found))
             run.no_table(misses)
             run.duplicates()
+            if run.result.ok:
+                check_units(run.result, run.options, run.log)
     except WorkbookError as exc:
         run.fail(exc.code, exc.message, exc.sheet)
     except Exception as exc:  # noqa: BLE001 - never raise for a bad file
@@ -90,8 +104,9 @@ def read_annex(path: str | Path) -> ParsedAnnex:
 
 
 class _Run:
-    def __init__(self, file: str):
+    def __init__(self, file: str, options: ReadOptions):
         self.file = file
+        self.options = options
         self.log = IssueLog(file)
         self.result = ParsedAnnex(file=file, issues=self.log.issues)
         self.name_cells: list[str] = []  # parallel to result.projects
@@ -145,6 +160,17 @@ class _Run:
         if isinstance(header, HeaderMiss):
             return header
         self.result.sheets.append(sheet.name)
+        profiles = profile_columns(rows, header)
+        decisions = decide_by_values(header, profiles)
+        try:
+            apply_overrides(header, list(self.options.overrides), sheet.name, len(profiles))
+        except MapError as exc:
+            self.log.error("map_no_column", f"--map names column {exc.found}, but the table of "
+                           f"sheet {sheet.name} ends at column {exc.expected}.", sheet=sheet.name,
+                           found=exc.found, expected=exc.expected)
+            return header
+        self._units(header)
+        del decisions  # the map shows them (a column read by its values names its header's field)
         for col in header.duplicates:
             kept = header.columns.get(col.field) if col.field != "year" else next(
                 (y for y in header.years if y.year == col.year), None)
@@ -158,8 +184,23 @@ class _Run:
             unknown = self._formulas(sheet, rows, header)
         _fill_down(rows, scan.merges, header)
         self._fold_continuations(sheet.name, rows, scan.merges, header)
-        self._table(sheet.name, rows, header, unknown, scan.hidden_rows)
+        first = len(self.result.projects)
+        derived = self._table(sheet.name, rows, header, unknown, scan.hidden_rows)
+        self.result.maps.append(build_map(sheet.name, header, profiles,
+                                          self.result.projects[first:], derived))
         return header
+
+    def _units(self, header: Header) -> None:
+        """The officer's --unit and --land-unit replace what the sheet declared."""
+        money = self.options.money_unit
+        if money:
+            scale = money_scale(money)
+            for col in [*header.columns.values(), *header.years, *header.duplicates]:
+                if col.field in MONEY_FIELDS and scale is not None:
+                    col.scale, col.unit_from = scale, "--unit"
+        land = header.get("land")
+        if self.options.land_unit and land is not None:
+            land.scale, land.unit_from = LAND_SCALES[self.options.land_unit], "--land-unit"
 
     def _fold_continuations(self, sheet: str, rows: list[list],
                             merges: list[tuple[int, int, int, int]], header: Header) -> None:
@@ -226,12 +267,22 @@ class _Run:
         return unknown
 
     def _table(self, sheet: str, rows: list[list], header: Header,
-               unknown: set[tuple[int, int]], hidden_rows: set[int] = frozenset()) -> None:
+               unknown: set[tuple[int, int]], hidden_rows: set[int] = frozenset()
+               ) -> dict[str, str]:
+        """Read the projects of a table; what was read from outside its columns (the
+        township from the sheet's name …), by field."""
         tally = Tally(sheet, header, self.log)
         title = " ".join(v for row in rows[: header.first_row - 1] for v in row if isinstance(v, str))
         stem = Path(self.file).stem
         by_sheet = (category_named(sheet) or category_named(title) or category_named(stem),
                     class_named(sheet) or class_named(title) or class_named(stem))
+        derived: dict[str, str] = {}
+        town = None
+        if header.get("town") is None:
+            for where, text in (("sheet", sheet), ("title", title)):
+                if town := town_named(text):
+                    derived["town"] = f"{where}: {town}"
+                    break
         name_col = header.columns["name"]
         heading = _heading(rows, header)
         numeric = header.numeric()
@@ -279,7 +330,7 @@ class _Run:
             figures = _figures(cells, numeric, claim=False)
             tally.item(figures)
             context = (tally.context("category"), tally.context("klass"))
-            project = _project(self.file, cells, name, context, by_sheet, period)
+            project = _project(self.file, cells, name, context, by_sheet, period, town)
             figures.kinds = {"category": project.category, "klass": project.annex_class}
             self.result.projects.append(project)
             self.name_cells.append(f"{name_letter}{r}")
@@ -289,6 +340,7 @@ class _Run:
                                  f"its project '{name}' was read all the same (check that it belongs "
                                  "to the plan).", sheet=sheet, cell=cell, found=name)
         tally.finish()
+        return derived
 
 
 def _heading(rows: list[list], header: Header) -> list[tuple[dict[int, str], int]]:
@@ -362,27 +414,55 @@ def _figures(cells: Cells, numeric: list[Column], *, claim: bool) -> Figures:
     return Figures(cells.row, values, cells.uncertain)
 
 
-def _kinds(cells: Cells) -> tuple[str | None, str | None]:
-    """Category and annex class from 学段/类别 and 项目类型 columns, read by what they hold."""
+def _kinds(cells: Cells) -> tuple[str | None, str | None, str | None]:
+    """Category, annex class and construction type from 学段/类别, 项目类型 and 建设性质
+    columns, read by what they hold: 新建 in a class column is a new start; a column holding
+    both classes and construction types gives each cell to the one it names."""
+    h = cells.header
+    klass_col, nature_col = h.get("klass"), h.get("nature")
     cat_text, klass_text = cells.text("category"), cells.text("klass")
+    nature_text = cells.text("nature")
     category = category_of(cat_text) or category_of(klass_text)
     annex_class = class_of(klass_text) or class_of(cat_text)
+    mixed = klass_col is not None and klass_col.mixed
+    if annex_class is None and klass_text and not mixed and _word(klass_text) == NEW_BUILD:
+        annex_class = "新开工"
+    if nature_col is not None and nature_col.mixed and nature_text and class_of(nature_text) \
+            and _word(nature_text) not in NATURE_WORDS:
+        nature_text = None  # a class word in the mixed column: not a construction type
     for name, text, known, code in (("category", cat_text, category, "unknown_category"),
                                     ("klass", klass_text, annex_class, "unknown_class")):
-        col = cells.header.get(name)
+        col = h.get(name)
+        if mixed and name == "klass" and text and _word(text) in NATURE_WORDS:
+            continue
         if col and text and not known and not (category_of(text) or class_of(text)):
             cell = cells.ref(col)
             cells.log.warning(code, f"Cell {place(cells.sheet, cell)} ({col.title}) holds "
                               f"'{shown(text)}', which is not a known category or class; it was "
                               "ignored.", sheet=cells.sheet, cell=cell, found=text)
-    return category, annex_class
+    return category, annex_class, nature_text
+
+
+def _word(text: str) -> str:
+    return re.sub(r"(?:项目|类|工程)$", "", normalize_text(text))
+
+
+def town_named(text: str | None) -> str | None:
+    """The one township a sheet's name or a title names ("鳌江镇", "平阳县昆阳镇项目表"), or None."""
+    if not text:
+        return None
+    found = set(_TOWN_IN.findall(normalize_text(text)))
+    return found.pop() if len(found) == 1 else None
+
+
+_TOWN_IN = re.compile(r"(?<![镇乡])(?:(?<=县)|(?<=市)|(?<=区)|^)([^\W\d_县市区省]{1,6}?(?:镇|乡|街道))")
 
 
 def _project(file: str, cells: Cells, name: str, context: tuple[str | None, str | None],
              by_sheet: tuple[str | None, str | None],
-             period: tuple[Column | None, list[Column]]) -> ProjectFacts:
+             period: tuple[Column | None, list[Column]], town: str | None = None) -> ProjectFacts:
     h = cells.header
-    category, annex_class = _kinds(cells)
+    category, annex_class, nature = _kinds(cells)
     start, end = cells.years()
     total_col = h.columns["total"]
     total, state = cells.number(total_col)
@@ -412,7 +492,7 @@ def _project(file: str, cells: Cells, name: str, context: tuple[str | None, str 
     return ProjectFacts(
         id=None, name=name, category=category or context[0] or by_sheet[0],
         annex_class=annex_class or context[1] or by_sheet[1],
-        construction_type=cells.text("nature"), township=cells.text("town"),
+        construction_type=nature, township=cells.text("town") or town,
         responsible_unit=cells.text("unit"), start_year=start, end_year=end,
         total_investment=total, period_plan=period_plan, annual_plan=plan,
         land_mu=cells.number(h.get("land"))[0], floor_area_m2=floor, classes=classes,

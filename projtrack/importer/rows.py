@@ -45,7 +45,8 @@ _CATEGORY_RE = re.compile(
     r"|学前|职业教育|职业高中|职业中学|职业中专|职业学校|职教|中职|职高|技工|特殊教育|特教|其他|其它)"
     r"(?:教育)?(?:阶段|段)?(?:类)?(?:学校|校)?(?:教育)?(?:设施)?(?:建设)?(?:项目)?(?:类)?" + _SUB + _COUNT)
 _CLASS_RE = re.compile(
-    _ORD + r"(?P<word>续建|计划新开工|新开工|计划开工|开工|新建|前期储备|前期工作|前期|储备|谋划|预备)"
+    _ORD + r"(?P<word>续建|在建|收尾|计划新开工|新开工|计划开工|开工|新建|重大前期|前期储备|前期工作|前期"
+    r"|储备|谋划|预备)"
     r"(?:类)?(?:项目)?(?:类)?(?:工程)?" + _SUB + _COUNT)
 _TOTAL_RE = re.compile(_ORD + r"(?:全县|全部|项目)?(?P<word>总计|合计|共计|总合计|小计)(?:项目)?" + _COUNT)
 _NOTES_RE = re.compile(r"^(?:注|附注|备注|说明|填表说明)[0-9一:;、.]|^(?:填报|制表|审核|联系|负责)")
@@ -61,11 +62,12 @@ _CATEGORY_WORDS = (  # contains-match, in this order, for column values and shee
     ("其他", re.compile(r"其他|其它")),
 )
 _CLASS_WORDS = (
-    ("续建", re.compile(r"续建")),
+    ("续建", re.compile(r"续建|在建|收尾")),
     ("新开工", re.compile(r"新开工|开工|新建开工")),
-    ("前期", re.compile(r"前期|谋划|储备")),
+    ("前期", re.compile(r"前期|谋划|储备|预备")),
 )
 _SECTION_CLASS = {"新建": "新开工", "预备": "前期"}  # words that name a class only as a section row
+NEW_BUILD = "新建"  # in a class column (not the construction type): a new start
 
 
 def category_of(text: str | None) -> str | None:

@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from projtrack.core.money import to_plain
+from projtrack.errors import BadUsage
 from projtrack.i18n import catalog, current_lang, t
 from projtrack.importer.apply import apply_import, file_sha256, plan_import
+from projtrack.importer.model import ReadOptions
 from projtrack.importer.plan import ImportPlan
 from projtrack.store.repo import Store
 
 
 def import_annex(store: Store, path: Path, *, dry_run: bool = False,
-                 keep_missing: bool = False) -> ImportPlan:
-    """Read and import an annex workbook.  With errors or ``dry_run`` nothing is written."""
+                 keep_missing: bool = False, column_map: str | None = None,
+                 unit: str | None = None, land_unit: str | None = None) -> ImportPlan:
+    """Read and import an annex workbook.  With errors or ``dry_run`` nothing is written.
+
+    ``column_map`` ("E=annex_class,K=none") overrides what columns mean; a map that applied is
+    remembered for workbooks with the same header and used for them next time (the summary
+    says so) unless another map is given.  ``unit`` (万元, 亿元, 元) and ``land_unit`` (亩,
+    平方米, 公顷) replace the units the sheets declare.  Raises BadUsage for a map or unit that
+    cannot be read."""
     from projtrack.importer import read_annex
 
     path = Path(path)
-    parsed = read_annex(path)
+    options = _options(column_map, unit, land_unit)
+    parsed = read_annex(path, options)
+    remembered: list[tuple[str, str, str]] = []
+    if not column_map and not parsed.errors:
+        saved = _saved_maps(store, parsed)
+        if saved:
+            overrides = tuple(o for _sheet, text, _info in saved for o in _sheet_overrides(
+                text, _sheet))
+            parsed = read_annex(path, ReadOptions(overrides, options.money_unit,
+                                                  options.land_unit))
+            remembered = saved
     parsed.issues.extend(_unstorable(parsed))
     try:
         sha = file_sha256(path)
@@ -25,10 +45,70 @@ def import_annex(store: Store, path: Path, *, dry_run: bool = False,
         sha = ""
     if parsed.errors:  # nothing can be written; a diff against a half-read file would only
         # mislead (a file that cannot be read at all would list every project as withdrawn)
-        return ImportPlan(file=parsed.file, sha256=sha, issues=list(parsed.issues))
-    if dry_run:
-        return plan_import(store, parsed, sha, keep_missing=keep_missing)
-    return apply_import(store, parsed, sha, keep_missing=keep_missing)
+        plan = ImportPlan(file=parsed.file, sha256=sha, issues=list(parsed.issues))
+    elif dry_run:
+        plan = plan_import(store, parsed, sha, keep_missing=keep_missing)
+    else:
+        plan = apply_import(store, parsed, sha, keep_missing=keep_missing)
+        if column_map:
+            _remember(store, parsed, options)
+    plan.maps = parsed.maps
+    plan.remembered = remembered
+    return plan
+
+
+_UNITS = ("万元", "亿元", "元")
+_LAND_UNITS = ("亩", "平方米", "公顷")
+_MAP_KEY = "import.map."
+
+
+def _options(column_map: str | None, unit: str | None, land_unit: str | None) -> ReadOptions:
+    from projtrack.importer.columns import MapError, parse_map
+
+    if unit is not None and unit not in _UNITS:
+        raise BadUsage("err.bad_unit", found=unit, expected=", ".join(_UNITS))
+    if land_unit is not None and land_unit not in _LAND_UNITS:
+        raise BadUsage("err.bad_unit", found=land_unit, expected=", ".join(_LAND_UNITS))
+    try:
+        overrides = tuple(parse_map(column_map)) if column_map else ()
+    except MapError as exc:
+        raise BadUsage(f"err.{exc.code}", found=exc.found, expected=exc.expected) from exc
+    return ReadOptions(overrides, unit, land_unit)
+
+
+def _map_key(signature: str) -> str:
+    return _MAP_KEY + hashlib.sha256(signature.encode("utf-8")).hexdigest()[:24]
+
+
+def _sheet_overrides(text: str, sheet: str) -> list:
+    from projtrack.importer.columns import Override, parse_map
+
+    return [Override(sheet, o.letter, o.field, o.year) for o in parse_map(text)]
+
+
+def _saved_maps(store: Store, parsed) -> list[tuple[str, str, str]]:
+    """(sheet, map, where it was made) for each sheet whose header has a remembered map."""
+    found = []
+    for m in parsed.maps:
+        saved = store.setting(_map_key(m.signature))
+        if isinstance(saved, dict) and saved.get("map"):
+            found.append((m.sheet, str(saved["map"]), f"{saved.get('file', '')} {saved.get('date', '')}".strip()))
+    return found
+
+
+def _remember(store: Store, parsed, options: ReadOptions) -> None:
+    """Keep the map that applied to each sheet, under that sheet's header."""
+    import datetime as dt
+
+    from projtrack.importer.columns import Override, format_map
+
+    for m in parsed.maps:
+        own = [Override(None, o.letter, o.field, o.year) for o in options.overrides
+               if o.sheet in (None, m.sheet)]
+        if own:
+            store.set_setting(_map_key(m.signature), {
+                "map": format_map(own), "file": parsed.file,
+                "date": dt.date.today().isoformat()})
 
 
 def _unstorable(parsed) -> list:
@@ -83,17 +163,28 @@ def _show(value: object) -> str:
 
 
 def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
+    from .column_map import attention, full_map
+
+    remembered = [t("import.remembered", sheet=sheet, map=text, info=info)
+                  for sheet, text, info in plan.remembered]
     if plan.errors:  # one line per error (and one line in all when there is just one)
         errors = [f"{t('import.error')} {issue_text(i)}" for i in plan.errors]
-        if len(errors) == 1:
+        shown = remembered + (full_map(plan.maps) if dry_run else [])
+        if len(errors) == 1 and not shown:
             return errors[0] + t("import.nothing_written_short")
-        return "\n".join(errors + [t("import.nothing_written_errors")])
-    lines: list[str] = []
+        return "\n".join(shown + errors + [t("import.nothing_written_errors")])
+    lines: list[str] = list(remembered)
+    if dry_run:  # the column map first, then the diff
+        lines.extend(full_map(plan.maps))
     head = "import.dry_run_head" if dry_run else "import.head"
     lines.append(t(head, file=plan.file))
     lines.append(t("import.counts", added=len(plan.added), changed=len(plan.changed),
                    unchanged=len(plan.unchanged), withdrawn=len(plan.withdrawn),
                    warnings=len(plan.warnings), errors=len(plan.errors)))
+    if not dry_run:
+        lines.extend(attention(plan.maps))
+    elif any(m.not_read for m in plan.maps):
+        lines.append(t("import.unread_count", n=sum(len(m.not_read) for m in plan.maps)))
     for f in plan.added:
         lines.append(f"  + {f.name}")
     for c in plan.changed:
@@ -124,6 +215,8 @@ def _issue_json(issue) -> dict[str, object]:
 
 
 def summary_json(plan: ImportPlan, *, dry_run: bool) -> dict[str, object]:
+    from .column_map import maps_json
+
     return {
         "file": plan.file,
         "dry_run": dry_run,
@@ -140,6 +233,9 @@ def summary_json(plan: ImportPlan, *, dry_run: bool) -> dict[str, object]:
         "withdrawn": [{"id": pid, "name": name} for pid, name in plan.withdrawn],
         "warnings": [_issue_json(i) for i in plan.warnings],
         "errors": [_issue_json(i) for i in plan.errors],
+        "sheets": maps_json(plan.maps),
+        "remembered_maps": [{"sheet": sheet, "map": text, "from": info}
+                            for sheet, text, info in plan.remembered],
     }
 
 

@@ -381,7 +381,7 @@ def test_any_cell_content_gives_issues_not_exceptions(tmp_path, changes):
 
 def test_plan_checks_and_unknown_words_are_warnings(tmp_path):
     rows = [("项目名称", "学段", "项目类型", "总投资", "十四五合计", "2021年", "2022年"),
-            ("A小学新建工程", "成人教育", "在建", 100, 120, 60, 60),
+            ("A小学新建工程", "成人教育", "一般", 100, 120, 60, 60),
             ("B幼儿园新建工程", "幼儿园", "续建", 100, 90, 40, 40)]
     result = read_annex(_sheet(tmp_path, rows, title="中小学"))
     assert sorted((i.code, i.cell) for i in result.issues) == [

@@ -1,0 +1,89 @@
+"""The money and land units checked against the figures, so a wrong unit is never silent.
+
+A school or kindergarten project costs between about 100 and 200,000 万元 and about 1–20 万元 per
+new place, and takes about 0.01–0.1 亩 of land per place.  When the unit a sheet's figures were
+read in puts the median project far outside that (median 总投资 below 10 or above 1,000,000 万元,
+or land per place below 0.004 or above 2 亩), the import is an error that says which unit was read
+and where from, and what the median figure would be under each other unit; ``--unit`` and
+``--land-unit`` settle it.  A sheet with fewer than three figures is not judged.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from statistics import median
+
+from projtrack.core.money import to_plain
+
+from .model import IssueLog, ParsedAnnex, ReadOptions
+
+MONEY_UNITS = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1),
+               "亿元": Decimal(10000)}
+LAND_SCALES = {"亩": Decimal(1), "平方米": Decimal(15) / Decimal(10000), "公顷": Decimal(15)}
+TOTAL_RANGE = (Decimal(10), Decimal(1_000_000))  # 万元, the median project
+PER_PLACE_RANGE = (Decimal("0.05"), Decimal(500))  # 万元 per new place, the median project
+LAND_PER_PLACE = (Decimal("0.004"), Decimal(2))  # 亩 per new place
+MIN_FIGURES = 3
+
+
+def _fmt(value: Decimal) -> str:
+    if value >= 100:
+        return f"{value.quantize(Decimal(1)):,}"
+    return to_plain(value.quantize(Decimal("0.0001")) if value >= Decimal("0.0001") else value)
+
+
+def check_units(result: ParsedAnnex, options: ReadOptions, log: IssueLog) -> None:
+    for m in result.maps:
+        projects = [p for p in result.projects if p.source and p.source.sheet == m.sheet]
+        if not options.money_unit:
+            _money(m, projects, log)
+        if not options.land_unit:
+            _land(m, projects, log)
+
+
+def _money(m, projects, log: IssueLog) -> None:
+    totals = [p.total_investment for p in projects if p.total_investment]
+    if len(totals) < MIN_FIGURES:
+        return
+    mid = median(totals)
+    per_place = [p.total_investment / p.new_places for p in projects
+                 if p.total_investment and p.new_places]
+    low, high = TOTAL_RANGE
+    odd_place = len(per_place) >= MIN_FIGURES and not (
+        PER_PLACE_RANGE[0] <= median(per_place) <= PER_PLACE_RANGE[1])
+    if low <= mid <= high and not odd_place:
+        return
+    read = MONEY_UNITS.get(m.money_unit, Decimal(1))
+    raw = mid / read
+    others = "; ".join(f"{name}: {_fmt(raw * scale)} 万元" for name, scale in MONEY_UNITS.items()
+                       if scale != read)
+    where = f"from {m.money_unit_from}" if m.money_unit_from else "no unit was found, 万元 assumed"
+    log.error(
+        "implausible_unit",
+        f"Sheet {m.sheet}: amounts were read in {m.money_unit} ({where}), which makes the median "
+        f"project's 总投资 {_fmt(mid)} 万元 — a school project costs about 100 to 200,000 万元. "
+        f"Under the other units it would be {others}. Say which unit the sheet uses with --unit "
+        "(万元, 亿元 or 元).", sheet=m.sheet, found=f"{m.money_unit} ({where}): {_fmt(mid)} 万元",
+        expected=others)
+
+
+def _land(m, projects, log: IssueLog) -> None:
+    per_place = [p.land_mu / p.new_places for p in projects if p.land_mu and p.new_places]
+    if len(per_place) < MIN_FIGURES:
+        return
+    mid = median(per_place)
+    if LAND_PER_PLACE[0] <= mid <= LAND_PER_PLACE[1]:
+        return
+    land = next((c for c in m.columns if c.field == "land"), None)
+    letter = land.letter if land else "?"
+    header = land.header if land else ""
+    unit = land.unit if land and land.unit else "亩"
+    lands = median([p.land_mu for p in projects if p.land_mu])
+    log.error(
+        "implausible_land_unit",
+        f"Sheet {m.sheet}: land (column {letter} '{header}') read in {unit} makes the median project "
+        f"{to_plain(mid.quantize(Decimal('0.0001')))} 亩 per new place (median land "
+        f"{_fmt(lands)} 亩) — a school needs about 0.01 to 0.1 亩 a place. Say which unit the "
+        "column uses with --land-unit (亩, 平方米 or 公顷).", sheet=m.sheet,
+        cell=f"{letter}{m.header_rows[1]}", found=f"{_fmt(lands)} 亩",
+        expected="亩, 平方米, 公顷")
