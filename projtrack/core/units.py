@@ -95,6 +95,7 @@ class YearRange:
 _RANGE_PART = r"(\d{4})(?:年)?(?:[.\-/年](\d{1,2})(?:月)?)?"
 _RANGE = re.compile(rf"^{_RANGE_PART}(?:[{_DASHES}]+|年?[{_DASHES}]+){_RANGE_PART}年?$")
 _SINGLE = re.compile(rf"^{_RANGE_PART}年?$")
+_RANGE_SHORT = re.compile(rf"^(\d{{4}})年?(?:[{_DASHES}]+|年?[{_DASHES}]+)(\d{{2}})年?$")  # 2021-23
 
 
 def parse_year_range(raw: object) -> YearRange:
@@ -107,9 +108,15 @@ def parse_year_range(raw: object) -> YearRange:
         raise DateFormatError(raw, "not a year range")
     text = _clean(raw).replace("年度", "年")
     m = _RANGE.match(text)
+    short = None if m else _RANGE_SHORT.match(text)
     if m:
         sy, sm, ey, em = int(m[1]), m[2], int(m[3]), m[4]
         result = YearRange(sy, ey, int(sm) if sm else None, int(em) if em else None)
+    elif short and int(short[2]) > 12 and int(short[2]) >= int(short[1]) % 100:
+        # "2021-23", "2022～24": the end year's last two digits (a number up to 12 could be a
+        # month, "2021-12", and is read as one below)
+        start = int(short[1])
+        result = YearRange(start, start - start % 100 + int(short[2]))
     else:
         m = _SINGLE.match(text)
         if not m:

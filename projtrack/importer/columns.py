@@ -146,15 +146,24 @@ def data_rows(rows: list[list], header: Header) -> list[list]:
     return out
 
 
+def _last(row: list) -> int:
+    """How many cells of a row reach its last non-empty one."""
+    for i in range(len(row) - 1, -1, -1):
+        v = row[i]
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            return i + 1
+    return 0
+
+
 def profile_columns(rows: list[list], header: Header) -> dict[int, Profile]:
     body = data_rows(rows, header)
-    width = max([len(r) for r in body] + [max(header.labels, default=-1) + 1])
+    width = max([_last(r) for r in body] + [max(header.labels, default=-1) + 1])
     profiles = {i: Profile(i) for i in range(width)}
     for row in body:
         label = row_label(tuple(row), header)
         if label and section_of(label):  # a section or total row: its label is no value
             continue
-        for i, value in enumerate(row):
+        for i, value in enumerate(row[:width]):
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             p = profiles[i]

@@ -17,8 +17,7 @@ from projtrack.core.money import to_plain
 
 from .model import IssueLog, ParsedAnnex, ReadOptions
 
-MONEY_UNITS = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1),
-               "亿元": Decimal(10000)}
+MONEY_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 LAND_SCALES = {"亩": Decimal(1), "平方米": Decimal(15) / Decimal(10000), "公顷": Decimal(15)}
 TOTAL_RANGE = (Decimal(10), Decimal(1_000_000))  # 万元, the median project
 PER_PLACE_RANGE = (Decimal("0.05"), Decimal(500))  # 万元 per new place, the median project
@@ -53,7 +52,7 @@ def _money(m, projects, log: IssueLog) -> None:
         PER_PLACE_RANGE[0] <= median(per_place) <= PER_PLACE_RANGE[1])
     if low <= mid <= high and not odd_place:
         return
-    read = MONEY_UNITS.get(m.money_unit, Decimal(1))
+    read = {**MONEY_UNITS, "千元": Decimal("0.1")}.get(m.money_unit, Decimal(1))
     raw = mid / read
     others = "; ".join(f"{name}: {_fmt(raw * scale)} 万元" for name, scale in MONEY_UNITS.items()
                        if scale != read)
@@ -63,7 +62,8 @@ def _money(m, projects, log: IssueLog) -> None:
         f"Sheet {m.sheet}: amounts were read in {m.money_unit} ({where}), which makes the median "
         f"project's 总投资 {_fmt(mid)} 万元 — a school project costs about 100 to 200,000 万元. "
         f"Under the other units it would be {others}. Say which unit the sheet uses with --unit "
-        "(万元, 亿元 or 元).", sheet=m.sheet, found=f"{m.money_unit} ({where}): {_fmt(mid)} 万元",
+        "(万元, 亿元 or 元).", sheet=m.sheet,
+        found=f"{m.money_unit} ({m.money_unit_from or '—'}): {_fmt(mid)} 万元",
         expected=others)
 
 
