@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -33,6 +35,16 @@ def set_lang(lang: str | None) -> None:
     if lang is not None and lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     _lang.set(lang)
+
+
+@contextmanager
+def use_lang(lang: str | None) -> Iterator[None]:
+    """Speak ``lang`` inside the block (for code that formats without a ``lang`` argument)."""
+    token = _lang.set(lang if lang in LANGS else None)
+    try:
+        yield
+    finally:
+        _lang.reset(token)
 
 
 def t(key: str, lang: str | None = None, **params: object) -> str:

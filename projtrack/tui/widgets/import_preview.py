@@ -49,7 +49,18 @@ def plan_text(plan: ImportPlan, dry_run: bool, lang: str) -> Text:
     def tr(key: str, **kw: object) -> str:
         return t(key, lang=lang, **kw)
 
+    from projtrack.i18n import use_lang
+    from projtrack.services.column_map import attention
+
     text = Text()
+    with use_lang(lang):
+        for sheet, used, info in plan.remembered:
+            text.append(tr("import.remembered", sheet=sheet, map=used, info=info) + "\n",
+                        style="bold #fbc02d")
+        for line in attention(plan.maps):  # the whole map is one key away (m)
+            text.append(line + "\n")
+    if plan.maps:
+        text.append(tr("ui.import.map_hint") + "\n\n", style="dim")
     text.append(tr("ui.import.head_dry" if dry_run else "ui.import.head_done", file=plan.file) + "\n",
                 style="bold")
     text.append(tr("import.counts", added=len(plan.added), changed=len(plan.changed),
@@ -86,7 +97,8 @@ def plan_text(plan: ImportPlan, dry_run: bool, lang: str) -> Text:
 
 class ImportScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "close", "ui.key.close"),
-                Binding("ctrl+s", "apply", "ui.key.confirm_import")]
+                Binding("ctrl+s", "apply", "ui.key.confirm_import"),
+                Binding("m", "column_map", "ui.key.column_map")]
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
@@ -94,6 +106,7 @@ class ImportScreen(ModalScreen[bool]):
         self.path: Path | None = None
         self.preview: ImportPlan | None = None
         self.written = False
+        self.column_map: str | None = None  # the officer's corrections (--map text)
 
     def compose(self) -> ComposeResult:
         tr = self.app.tr
@@ -140,6 +153,8 @@ class ImportScreen(ModalScreen[bool]):
             self._start(Path(event.value.strip()).expanduser())
 
     def _start(self, path: Path) -> None:
+        if path != self.path:
+            self.column_map = None
         self.path, self.preview = path, None
         self.query_one("#apply", Button).disabled = True
         self.query_one("#preview", Static).update(self.app.tr("import.reading", file=path.name))
@@ -152,7 +167,8 @@ class ImportScreen(ModalScreen[bool]):
             self.post_message(PlanReady(path, None, dry_run, t("err.no_such_file", lang=lang, file=str(path))))
             return
         try:
-            plan = import_annex(self.app.store, path, dry_run=dry_run)
+            plan = import_annex(self.app.store, path, dry_run=dry_run,
+                                column_map=self.column_map)
         except ProjtrackError as exc:
             self.post_message(PlanReady(path, None, dry_run, exc.render(lang)))
         except SQLAlchemyError as exc:
@@ -185,6 +201,20 @@ class ImportScreen(ModalScreen[bool]):
         self.query_one("#apply", Button).disabled = True
         self.query_one("#preview", Static).update(self.app.tr("import.writing", file=self.path.name))
         self._run(self.path, False)
+
+    def action_column_map(self) -> None:
+        """Show every column's field and let the officer change it; preview again after."""
+        from projtrack.tui.widgets.column_map import ColumnMapScreen
+
+        if self.preview is None or not self.preview.maps or self.path is None:
+            return
+
+        def chosen(text: str | None) -> None:
+            if text is not None and self.path is not None:
+                self.column_map = text
+                self._start(self.path)
+
+        self.app.push_screen(ColumnMapScreen(self.preview.maps, self.column_map), chosen)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
