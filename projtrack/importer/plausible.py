@@ -36,6 +36,7 @@ def check_units(result: ParsedAnnex, options: ReadOptions, log: IssueLog) -> Non
         projects = [p for p in result.projects if p.source and p.source.sheet == m.sheet]
         if not options.money_unit:
             _money(m, projects, log)
+            _against_total(m, projects, log)
         if not options.land_unit:
             _land(m, projects, log)
 
@@ -87,3 +88,37 @@ def _land(m, projects, log: IssueLog) -> None:
         "column uses with --land-unit (亩, 平方米 or 公顷).", sheet=m.sheet,
         cell=f"{letter}{m.header_rows[1]}", found=f"{_fmt(lands)} 亩",
         expected="亩, 平方米, 公顷")
+
+
+RATIO_RANGE = (Decimal("0.0005"), Decimal(20))  # a plan or prior actual against 总投资
+
+
+def _against_total(m, projects, log: IssueLog) -> None:
+    """Each money column against 总投资: a period plan, a year's plan or a prior actual that
+    is thousands of times the total (or a ten-thousandth of it) was read in the wrong unit."""
+    series = {"period": [(p.period_plan, p.total_investment) for p in projects],
+              "prior": [(p.prior_actual, p.total_investment) for p in projects]}
+    for col in m.columns:
+        if col.field == "year":
+            series[f"year{col.year}"] = [(p.annual_plan.get(col.year), p.total_investment)
+                                         for p in projects]
+    for col in m.columns:
+        key = f"year{col.year}" if col.field == "year" else col.field
+        if col.field not in ("period", "prior", "year") or key not in series:
+            continue
+        ratios = [v / total for v, total in series.pop(key) if v and total]
+        if len(ratios) < MIN_FIGURES:
+            continue
+        mid = median(ratios)
+        if RATIO_RANGE[0] <= mid <= RATIO_RANGE[1]:
+            continue
+        total = next((c for c in m.columns if c.field == "total"), None)
+        log.error(
+            "unit_mismatch",
+            f"Sheet {m.sheet}: column {col.letter} ('{col.header}', read in {col.unit}"
+            f"{' from ' + col.unit_from if col.unit_from else ', no unit found'}) is "
+            f"{_fmt(mid)} times 总投资 (column {total.letter if total else '?'}, in "
+            f"{total.unit if total else '?'}) for the median project: the two columns are not in "
+            "the same unit. Give the unit in the header, or --unit if every amount is in one.",
+            sheet=m.sheet, cell=f"{col.letter}{m.header_rows[1]}",
+            found=f"{col.unit} ×{_fmt(mid)}", expected=total.unit if total else "")

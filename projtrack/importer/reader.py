@@ -191,7 +191,17 @@ class _Run:
         return header
 
     def _units(self, header: Header) -> None:
-        """The officer's --unit and --land-unit replace what the sheet declared."""
+        """The officer's --unit and --land-unit replace what the sheet declared.  Without them
+        and without a 单位 row, money columns without a unit of their own take the one unit the
+        others name ("总投资(亿元)" over plain year columns)."""
+        cols = [*header.columns.values(), *header.years, *header.duplicates]
+        money_cols = [c for c in cols if c.field in MONEY_FIELDS]
+        named = {c.scale: c for c in money_cols if c.unit_from}
+        if header.sheet_unit is None and len(named) == 1:
+            (scale, source), = named.items()
+            for col in money_cols:
+                if not col.unit_from:
+                    col.scale, col.unit_from = scale, source.unit_from
         money = self.options.money_unit
         if money:
             scale = money_scale(money)

@@ -302,3 +302,26 @@ def test_map_naming_a_column_outside_the_table_is_an_error(tmp_path):
     result = read(tmp_path, Grid("附件", [HEAD, *ITEMS]),
                   options=ReadOptions(overrides=tuple(parse_map("Z=remarks"))))
     assert [e.code for e in result.errors] == ["map_no_column"]
+
+
+def test_year_columns_without_a_unit_take_the_totals_unit(tmp_path):
+    rows = [["项目名称", "总投资(亿元)", "2021年", "2022年"]] + [
+        [i[1], D(i[4]) / 10000, D(i[4]) / 20000, D(i[4]) / 20000] for i in ITEMS]
+    result = read(tmp_path, Grid("附件", rows))
+    assert result.ok, result.issues
+    p = by_name(result)["乙中学迁建工程"]
+    assert p.total_investment == D(15000) and p.annual_plan == {2021: D(7500), 2022: D(7500)}
+    assert column(result, "C").unit_from == "B '总投资(亿元)'"
+
+
+def test_columns_in_different_units_are_refused(tmp_path):
+    rows = [["单位:万元"], ["项目名称", "总投资", "2021年计划(元)", "2022年"]] + [
+        [i[1], i[4], i[4] * 5000, i[4] / 2] for i in ITEMS]
+    result = read(tmp_path, Grid("附件", rows))
+    assert result.ok, result.issues  # a unit in its own header: read in 元, and it fits
+    rows = [["单位:万元"], ["项目名称", "总投资", "2021年", "2022年"]] + [
+        [i[1], i[4], i[4] * 5000, i[4] / 2] for i in ITEMS]
+    result = read(tmp_path, Grid("附件", rows))
+    (error,) = result.errors
+    assert (error.code, error.cell) == ("unit_mismatch", "C2")
+    assert "5,000 times 总投资" in error.message
