@@ -19,6 +19,8 @@ PHASES = ("前期", "在建", "竣工", "投用", "暂缓", "取消")
 MILESTONES = ("立项", "可研批复", "用地批准", "初设批复", "施工许可", "开工", "主体结顶", "竣工验收", "投用")
 ENTRY_KINDS = ("完成投资", "到位资金", "拨付")
 FUND_SOURCES = ("中央", "省", "专项债", "县财政", "自筹")
+# the sources an annex's funding plan (资金来源 columns) may name: the above, a city's share, other
+FUNDING_SOURCES = ("中央", "省", "市", "专项债", "县财政", "自筹", "其他")
 STAGES = ("基础", "主体结构", "屋面", "装饰装修", "收尾", "竣工")
 STATUSES = ("active", "withdrawn")
 
@@ -60,6 +62,7 @@ class ProjectFacts:
     remarks: str | None = None
     project_code: str | None = None
     prior_actual: Decimal | None = None
+    funding_plan: dict[str, Decimal] = field(default_factory=dict)  # 资金来源 → 万元 (the annex's)
     phase: str = "前期"
     status: str = "active"
     source: SourceRef | None = None

@@ -286,7 +286,7 @@ def _index(letter: str) -> int:
 def _current(header: Header) -> dict[int, Column]:
     """Every column the header gave a meaning, by position (a mixed column once)."""
     cols: dict[int, Column] = {}
-    for c in [*header.columns.values(), *header.years, *header.duplicates]:
+    for c in [*header.columns.values(), *header.years, *header.funding, *header.duplicates]:
         cols.setdefault(c.index, c)
     return cols
 
@@ -311,10 +311,11 @@ def _rebuild(header: Header, current: dict[int, Column],
         for name in (("klass", "nature") if fld == "both" else (fld,)):
             col = make_column(header, index, name, year, hidden=hidden, how=how)
             col.mixed = fld == "both"
+            col.source = old.source if old and name == "funding" else None
             col.was = old.field if old else None
             cols.append(col)
     rank = {"map": 0, "values": 1, "header": 2}
-    header.columns, header.years, header.duplicates = {}, [], []
+    header.columns, header.years, header.funding, header.duplicates = {}, [], [], []
     for col in sorted(cols, key=lambda c: (rank.get(c.how, 2), c.index)):
         add_column(header, col)
     header.duplicates.sort(key=lambda c: c.index)
@@ -359,7 +360,7 @@ def build_map(sheet: str, header: Header, profiles: dict[int, Profile], projects
     from .model import ColumnUse, MissingField, SheetMap
 
     by_index: dict[int, list[Column]] = {}
-    for c in [*header.columns.values(), *header.years]:
+    for c in [*header.columns.values(), *header.years, *header.funding]:
         by_index.setdefault(c.index, []).append(c)
     dupes = {c.index for c in header.duplicates}
     uses = []
@@ -376,13 +377,13 @@ def build_map(sheet: str, header: Header, profiles: dict[int, Profile], projects
             uses.append(ColumnUse(letter, label, None, how="ignored", sample=sample))
         elif cols:
             c = cols[0]
-            money = c.field in ("total", "period", "year", "prior")
+            money = c.field in ("total", "period", "year", "prior", "funding", "funding_total")
             unit = UNIT_NAMES.get(c.scale, str(c.scale)) if money else (
                 _LAND_NAMES.get(c.scale, str(c.scale)) if c.field == "land" else None)
             uses.append(ColumnUse(
                 letter, label, c.field, c.year, c.how, sample, was=c.was, unit=unit,
                 unit_from=(c.unit_from or None) if unit else None,
-                also=cols[1].field if len(cols) > 1 else None))
+                also=cols[1].field if len(cols) > 1 else None, source=c.source))
         elif index in dupes:
             uses.append(ColumnUse(letter, label, None, how="duplicate", sample=sample))
         elif not p.filled:

@@ -23,7 +23,7 @@ from projtrack.core.money import normalize_text
 
 MAX_HEADER_SCAN = 40  # rows searched for a header
 NEEDED = ("name", "total")
-MONEY_FIELDS = frozenset({"total", "period", "year", "prior"})
+MONEY_FIELDS = frozenset({"total", "period", "year", "prior", "funding", "funding_total"})
 
 LABELS = {  # how messages name a field
     "seq": "序号", "code": "项目代码", "prior": "已完成投资", "year": "年度计划投资",
@@ -32,7 +32,7 @@ LABELS = {  # how messages name a field
     "years": "建设起止年限", "start": "开工年份", "end": "竣工年份", "duration": "建设工期",
     "floor": "建筑面积",
     "land": "用地面积", "places": "新增学位", "classes": "班级数", "unit": "责任单位",
-    "remarks": "备注",
+    "remarks": "备注", "funding": "资金来源", "funding_total": "资金来源合计",
 }
 
 _YEAR = (r"(?P<year>(?:19|20|21)\d{2})年?度?(?:计划完成|计划)?(?:投资|安排)?(?:计划)?(?:额)?"
@@ -165,6 +165,7 @@ class Column:
     how: str = "header"  # what decided its meaning: header, values, map
     unit_from: str = ""  # money: where its unit came from ("header", a 单位 cell, "" assumed)
     mixed: bool = False  # holds both annex classes and construction types (read as both)
+    source: str | None = None  # a funding column: its source (中央, 省 …)
     was: str | None = None  # the field its header named, when values or the map decided
 
     @property
@@ -182,6 +183,7 @@ class Header:
     last_row: int
     columns: dict[str, Column] = field(default_factory=dict)
     years: list[Column] = field(default_factory=list)
+    funding: list[Column] = field(default_factory=list)  # 资金来源 columns, one per source
     duplicates: list[Column] = field(default_factory=list)
     labels: dict[int, str] = field(default_factory=dict)  # every labelled column, as written
     groups: dict[int, str] = field(default_factory=dict)  # its group heading, normalised
@@ -312,9 +314,10 @@ def _build(rows, merges, start, end, sheet_unit: tuple[Decimal, str] | None,
         if hit is None:
             continue
         name, year = hit
-        if name == "period" and _FUNDING_GROUP.search(header.groups.get(c - 1, "")):
-            continue  # 合计 under 资金来源: the funding total, never the period plan
-        add_column(header, make_column(header, c - 1, name, year, hidden=c in hidden))
+        col = make_column(header, c - 1, name, year, hidden=c in hidden)
+        if name == "funding":
+            col.source = funding_source(norm(parts[-1][0]))
+        add_column(header, col)
     header.duplicates.sort(key=lambda c: c.index)
     return header
 
@@ -349,6 +352,10 @@ def add_column(header: Header, col: Column) -> None:
     """Put ``col`` in the header; a second column of the same meaning is a duplicate (a visible
     one wins over a hidden one)."""
     name, year = col.field, col.year
+    if name == "funding":
+        twin = next((f for f in header.funding if f.source == col.source), None)
+        (header.duplicates if twin is not None else header.funding).append(col)
+        return
     if name == "year":
         twin = next((i for i, y in enumerate(header.years) if y.year == year), None)
         if twin is None:
@@ -368,11 +375,30 @@ def add_column(header: Header, col: Column) -> None:
         header.columns[name] = col
 
 
+_FUND_WORDS = (  # a funding source's spellings, in this order (省 before 市: 省市)
+    ("专项债", re.compile(r"专项债|债券|政府债")), ("中央", re.compile(r"中央|国家")),
+    ("省", re.compile(r"省")), ("市", re.compile(r"市")),
+    ("县财政", re.compile(r"县|区级|区财政|本级|地方财政|财政")),
+    ("自筹", re.compile(r"自筹|单位|社会|企业|银行|贷款|ppp", re.I)), ("其他", re.compile(r"其他|其它")),
+)
+
+
+def funding_source(label: str) -> str | None:
+    """The source a 资金来源 sub-column names (中央资金 → 中央, 县级配套 → 县财政), or None."""
+    core = _PARENS.sub("", label)
+    return next((name for name, rule in _FUND_WORDS if rule.search(core)), None)
+
+
 def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | None:
     """Read a column's labels from the lowest: a sub-label decides, a group heading qualifies."""
     if not parts:
         return None
     *upper, (low, _) = parts
+    if any(_FUNDING_GROUP.search(norm(u)) for u, _ in upper):  # under 资金来源
+        word = _PARENS.sub("", norm(low))
+        if re.fullmatch(r"合计|小计|总计|计|共计|总额|资金总额", word):
+            return "funding_total", None
+        return ("funding", None) if funding_source(norm(low)) else None
     hit = classify(norm(low))
     above = [h for u, _ in upper if (h := classify(norm(u))) and h[0] == "year"]
     if above:  # "2021年" over "计划投资" / "完成投资": the year's plan, and an actual we do not read

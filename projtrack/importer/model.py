@@ -71,6 +71,7 @@ class ColumnUse:
     unit: str | None = None  # money columns: the unit read (万元, 亿元 …)
     unit_from: str | None = None  # and where it came from (None: assumed)
     also: str | None = None  # a mixed column also feeds this field (construction type)
+    source: str | None = None  # a funding column's source (中央, 省 …)
 
 
 @dataclass(frozen=True)

@@ -482,6 +482,7 @@ def _project(file: str, cells: Cells, name: str, context: tuple[str | None, str 
                           f"'{name}' is blank; its total investment is unknown.",
                           sheet=cells.sheet, cell=cell, found=cells.raw(total_col))
     plan = {c.year: v for c in h.years if (v := cells.number(c)[0]) and c.year is not None}
+    funding = _funding(cells, name)
     period_plan = _period(cells, total, *period)
     content = cells.text("content", squeezed=False)
     floor_col, classes_col, places_col = h.get("floor"), h.get("classes"), h.get("places")
@@ -507,9 +508,32 @@ def _project(file: str, cells: Cells, name: str, context: tuple[str | None, str 
         total_investment=total, period_plan=period_plan, annual_plan=plan,
         land_mu=cells.number(h.get("land"))[0], floor_area_m2=floor, classes=classes,
         new_places=places, content=content, remarks=cells.text("remarks", squeezed=False),
-        project_code=normalize_text(code) if (code := cells.text("code")) else None, prior_actual=cells.number(h.get("prior"))[0],
+        project_code=normalize_text(code) if (code := cells.text("code")) else None,
+        prior_actual=cells.number(h.get("prior"))[0], funding_plan=funding,
         phase="前期", status="active", source=SourceRef(file, cells.sheet, cells.row),
     )
+
+
+def _funding(cells: Cells, name: str) -> dict[str, Decimal]:
+    """The annex's funding plan by source (资金来源 columns), checked against its 合计."""
+    h = cells.header
+    funding: dict[str, Decimal] = {}
+    for col in h.funding:
+        value = cells.number(col)[0]
+        if value and col.source:
+            funding[col.source] = funding.get(col.source, Decimal(0)) + value
+    total_col = h.get("funding_total")
+    if total_col is not None and h.funding:
+        total, state = cells.number(total_col)
+        parts = sum(funding.values(), Decimal(0))
+        if state is NumState.VALUE and total is not None and total != parts and all(
+                cells.number(c)[1] is not None for c in h.funding):
+            cell = cells.ref(total_col)
+            cells.log.warning("funding_mismatch", f"Cell {place(cells.sheet, cell)} (资金来源合计) "
+                              f"of project '{name}' says {to_plain(total)} but its sources sum to "
+                              f"{to_plain(parts)}; the sources are kept.", sheet=cells.sheet,
+                              cell=cell, found=to_plain(total), expected=to_plain(parts))
+    return funding
 
 
 def _period_columns(h: Header) -> tuple[Column | None, list[Column]]:

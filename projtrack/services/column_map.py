@@ -4,7 +4,7 @@ decided their meaning, fields the annex has no column for, and each sheet's mone
 
 from __future__ import annotations
 
-from projtrack.i18n import t
+from projtrack.i18n import t, term
 from projtrack.importer.columns import PUBLIC_NAME
 from projtrack.importer.model import ColumnUse, MissingField, SheetMap
 
@@ -64,6 +64,8 @@ def full_map(maps: list[SheetMap]) -> list[str]:
                                why=t(f"import.why_{c.how}"), sample=_sample(c)))
                 continue
             fld = field_name(c.field, c.year)
+            if c.source:
+                fld += f":{term(c.source)}"
             if c.also:
                 fld += t("import.col_also", field=field_name(c.also))
             if c.unit and c.field not in ("land",):
@@ -141,6 +143,7 @@ def maps_json(maps: list[SheetMap]) -> list[dict[str, object]]:
                          "field": (f"plan_{c.year}" if c.field == "year" else
                                    PUBLIC_NAME.get(c.field, c.field)) if c.field else None,
                          "also": PUBLIC_NAME.get(c.also, c.also) if c.also else None,
+                         "source": c.source,
                          "how": c.how, "header_field": PUBLIC_NAME.get(c.was, c.was)
                          if c.was else None, "unit": c.unit, "sample": list(c.sample)}
                         for c in m.columns if c.how != "empty"],

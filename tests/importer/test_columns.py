@@ -224,11 +224,31 @@ def test_a_funding_total_is_not_the_period_plan_and_unread_columns_are_named(tmp
     result = read(tmp_path, Grid("附件", rows, merges))
     assert result.ok, result.issues
     assert {p.period_plan for p in result.projects} == {D(500)}  # the year, not 资金来源/合计
+    assert by_name(result)["乙中学迁建工程"].funding_plan == {"中央": D(100), "自筹": D(14900)}
+    fed = {c.letter: (c.field, c.source) for c in result.maps[0].columns if c.field}
+    assert fed["C"] == ("funding_total", None) and fed["D"] == ("funding", "中央")
     unread = {c.letter: (c.how, c.sample) for c in result.maps[0].not_read}
-    assert unread == {"C": ("funding", ("9000", "15000", "3000")),
-                      "D": ("funding", ("100",)),
-                      "E": ("funding", ("8900", "14900", "2900")),
-                      "G": ("actual", ("300",)), "H": ("unknown", ("张工",))}
+    assert unread == {"G": ("actual", ("300",)), "H": ("unknown", ("张工",))}
+
+
+@pytest.mark.parametrize("label,source", [
+    ("中央资金", "中央"), ("省级补助", "省"), ("市级", "市"), ("专项债券", "专项债"),
+    ("县级配套", "县财政"), ("本级财政", "县财政"), ("单位自筹", "自筹"), ("其他资金", "其他")])
+def test_funding_sources_under_their_spellings(tmp_path, label, source):
+    rows = [["项目名称", "总投资", "资金筹措", None], [None, None, label, "合计"]]
+    for i in ITEMS:
+        rows.append([i[1], i[4], i[4], i[4]])
+    result = read(tmp_path, Grid("附件", rows, ["A1:A2", "B1:B2", "C1:D1"]))
+    assert result.ok and result.issues == []
+    assert by_name(result)["甲小学新建工程"].funding_plan == {source: D(9000)}
+
+
+def test_a_funding_total_that_is_not_the_sum_of_its_sources_is_a_warning(tmp_path):
+    rows = [["项目名称", "总投资", "资金来源", None, None], [None, None, "中央", "省", "合计"]]
+    for n, i in enumerate(ITEMS):
+        rows.append([i[1], i[4], 100, 200, 300 if n else 400])
+    result = read(tmp_path, Grid("附件", rows, ["A1:A2", "B1:B2", "C1:E1"]))
+    assert [(w.code, w.cell) for w in result.warnings] == [("funding_mismatch", "E3")]
 
 
 def test_fields_without_a_column_are_named_with_the_count(tmp_path):
