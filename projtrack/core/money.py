@@ -53,12 +53,24 @@ class Num:
 
 
 class NumberFormatError(ValueError):
-    """The text cannot be read as a number; ``found`` holds what was there."""
+    """The text cannot be read as a number; ``found`` holds what was there, ``code`` says why
+    (a stable key for messages: not_a_number, bad_grouping, required, negative, too_large,
+    too_fine, not_finite, percent_range)."""
 
-    def __init__(self, found: object, why: str = "not a number"):
+    def __init__(self, found: object, why: str = "not a number", code: str | None = None):
         super().__init__(f"{why}: {found!r}")
         self.found = found
         self.why = why
+        self.code = code or _NUMBER_CODES.get(why.split(" (")[0], "not_a_number")
+
+
+_NUMBER_CODES = {"not a number": "not_a_number", "not a finite number": "not_finite",
+                 "an amount is required": "required", "a negative amount": "negative",
+                 "too large": "too_large", "finer than one cent": "too_fine",
+                 "a percent is required": "required",
+                 "a percent must be between 0 and 100": "percent_range",
+                 "a comma must group three digits": "bad_grouping"}
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -120,7 +132,10 @@ def read_number(raw: object) -> Num:
                 break
     if text.endswith(("以上", "左右")):
         text, approx = text[:-2], True
-    text = text.replace(",", "")
+    if "," in text:  # "3,600" groups thousands; "120,5" or "12,05" is not 1,205
+        if not _GROUPED.fullmatch(text):
+            raise NumberFormatError(raw, "a comma must group three digits")
+        text = text.replace(",", "")
     if not _NUMBER.match(text):
         raise NumberFormatError(raw)
     try:

@@ -27,10 +27,25 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class DateFormatError(ValueError):
-    def __init__(self, found: object, why: str = "not a date"):
+    """A date or year that cannot be read; ``code`` says why (a stable key for messages:
+    not_a_date, required, no_year, ambiguous_order, no_such_day, no_day, no_such_month,
+    not_a_range, range_backwards, not_a_year)."""
+
+    def __init__(self, found: object, why: str = "not a date", code: str | None = None):
         super().__init__(f"{why}: {found!r}")
         self.found = found
         self.why = why
+        self.code = code or _DATE_CODES.get(why, "not_a_date")
+
+
+_DATE_CODES = {"not a date": "not_a_date", "a date is required": "required",
+               "no such day": "no_such_day", "a day is missing": "no_day",
+               "no such month": "no_such_month", "not a year range": "not_a_range",
+               "the range ends before it starts": "range_backwards", "not a year": "not_a_year",
+               "the year is missing": "no_year",
+               "day and month could be read either way": "ambiguous_order"}
+_NO_YEAR = re.compile(r"^\d{1,2}[-/.]\d{1,2}$|^\d{1,2}月\d{1,2}日?$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2}$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")  # 27/11/2024 or 11/27/2024
 
 
 _DASHES = "-—–―─~～至到"
@@ -65,6 +80,21 @@ def parse_date(raw: object, *, month_end: bool | None = None) -> dt.date:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError as exc:
             raise DateFormatError(raw, "no such day") from exc
+    if _NO_YEAR.match(text):  # "11/27", "11月27日", "11/27/24": never year 1 or a guessed century
+        raise DateFormatError(raw, "the year is missing")
+    m = _DMY.match(text)
+    if m:
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        if a > 12 >= b or a == b:
+            day, month = a, b
+        elif b > 12 >= a:
+            month, day = a, b
+        else:  # 03/04/2024: 3 April or 4 March
+            raise DateFormatError(raw, "day and month could be read either way")
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise DateFormatError(raw, "no such day") from exc
     m = _YM.match(text)
     if m:
         if month_end is None:
@@ -79,9 +109,12 @@ def parse_date(raw: object, *, month_end: bool | None = None) -> dt.date:
     if re.search(r"[\u4e00-\u9fff]", text):
         raise DateFormatError(raw)
     try:  # ISO with time, "1 Mar 2024" …; strict, not fuzzy
-        return _dateutil_parser.parse(text, fuzzy=False, default=dt.datetime(1, 1, 1)).date()
+        parsed = _dateutil_parser.parse(text, fuzzy=False, default=dt.datetime(1, 1, 1)).date()
     except (ValueError, OverflowError) as exc:
         raise DateFormatError(raw) from exc
+    if not re.search(r"\d{4}", text):  # "Nov 27": dateutil would give year 1
+        raise DateFormatError(raw, "the year is missing")
+    return parsed
 
 
 @dataclass(frozen=True)

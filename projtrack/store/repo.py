@@ -253,6 +253,7 @@ class Store:
                 annual_plan=plans.get(pid) or {}, land_mu=land, floor_area_m2=floor,
                 classes=classes, new_places=places, content=content, remarks=remarks,
                 project_code=code, prior_actual=prior, phase=phase, status=status,
+                funding_plan=_NO_SOURCES,
                 source=SourceRef(file, sheet or "", row or 0) if file else None))
         return out
 
