@@ -16,6 +16,7 @@ are not part of it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
@@ -302,6 +303,12 @@ class _Run:
         for row, c in unknown:
             unknown_by_row.setdefault(row, set()).add(c)
         under_header = True  # column numbers (1 2 3 …) come right under a header
+        # a sheet grouped by construction type (改扩建类, 迁建类 …): its 新建 heading is one too
+        by_nature = any(
+            (sec := section_of(lab)) and sec.kind == "nature" and sec.word != "新建"
+            for r in range(header.last_row + 1, len(rows) + 1)
+            if (lab := row_label(tuple(rows[r - 1]), header)))
+        counties: list[str] = []
         for r in range(header.last_row + 1, len(rows) + 1):
             values = tuple(rows[r - 1])
             if is_empty(values):
@@ -316,6 +323,11 @@ class _Run:
             under_header = False
             label = row_label(values, header)
             section = section_of(label) if label else None
+            if section is not None and by_nature and section.kind == "klass" and \
+                    section.word == "新建" and not section.of_which:
+                section = replace(section, kind="nature", value="新建")
+            if section is not None and section.kind == "county" and section.value not in counties:
+                counties.append(section.value or "")
             cells = Cells(sheet, r, values, header, self.log, item=section is None,
                           unknown=frozenset(unknown_by_row.get(r, ())))
             if section is not None:
@@ -339,7 +351,8 @@ class _Run:
                 continue
             figures = _figures(cells, numeric, claim=False)
             tally.item(figures)
-            context = (tally.context("category"), tally.context("klass"))
+            context = (tally.context("category"), tally.context("klass"),
+                       tally.context("nature"), tally.choices("category"))
             project = _project(self.file, cells, name, context, by_sheet, period, town)
             figures.kinds = {"category": project.category, "klass": project.annex_class}
             self.result.projects.append(project)
@@ -350,6 +363,12 @@ class _Run:
                                  f"its project '{name}' was read all the same (check that it belongs "
                                  "to the plan).", sheet=sheet, cell=cell, found=name)
         tally.finish()
+        if counties:
+            self.log.warning(
+                "county_sections", f"Sheet {sheet} groups its projects by county or district "
+                f"({'、'.join(counties)}); the headings were not read as projects, but projtrack "
+                "keeps no county for a project yet: import each county's annex into its own "
+                "database to tell them apart.", sheet=sheet, found="、".join(counties))
         return derived
 
 
@@ -453,6 +472,16 @@ def _kinds(cells: Cells) -> tuple[str | None, str | None, str | None]:
     return category, annex_class, nature_text
 
 
+_NATURE_IN_NAME = re.compile(r"(原址改扩建|改扩建|迁建|扩建|新建)(?:工程|项目)?(?:[(（][^()（）]*[)）])?$")
+_NATURE_NAMES = {"原址改扩建": "改扩建"}
+
+
+def nature_named(name: str) -> str | None:
+    """The construction type a project's name ends with ("…中学迁建工程(二期)" → 迁建)."""
+    m = _NATURE_IN_NAME.search(name)
+    return _NATURE_NAMES.get(m[1], m[1]) if m else None
+
+
 def _word(text: str) -> str:
     return re.sub(r"(?:项目|类|工程)$", "", normalize_text(text))
 
@@ -468,7 +497,8 @@ def town_named(text: str | None) -> str | None:
 _TOWN_IN = re.compile(r"(?<![镇乡])(?:(?<=县)|(?<=市)|(?<=区)|^)([^\W\d_县市区省]{1,6}?(?:镇|乡|街道))")
 
 
-def _project(file: str, cells: Cells, name: str, context: tuple[str | None, str | None],
+def _project(file: str, cells: Cells, name: str,
+             context: tuple[str | None, str | None, str | None, tuple[str, ...]],
              by_sheet: tuple[str | None, str | None],
              period: tuple[Column | None, list[Column]], town: str | None = None) -> ProjectFacts:
     h = cells.header
@@ -500,10 +530,14 @@ def _project(file: str, cells: Cells, name: str, context: tuple[str | None, str 
             0 if state in (NumState.BLANK, NumState.NONE) else None)
     else:
         places = places_from_content(content)
+    if category is None and context[0] is None and context[3]:  # "职业教育及特殊教育": by name
+        named = category_named(name)
+        category = named if named in context[3] else None
     return ProjectFacts(
         id=None, name=name, category=category or context[0] or by_sheet[0],
         annex_class=annex_class or context[1] or by_sheet[1],
-        construction_type=nature, township=cells.text("town") or town,
+        construction_type=nature or context[2] or (None if h.get("nature") else nature_named(name)),
+        township=cells.text("town") or town,
         responsible_unit=cells.text("unit"), start_year=start, end_year=end,
         total_investment=total, period_plan=period_plan, annual_plan=plan,
         land_mu=cells.number(h.get("land"))[0], floor_area_m2=floor, classes=classes,

@@ -48,6 +48,15 @@ _CLASS_RE = re.compile(
     _ORD + r"(?P<word>续建|在建|收尾|计划新开工|新开工|计划开工|开工|新建|重大前期|前期储备|前期工作|前期"
     r"|储备|谋划|预备)"
     r"(?:类)?(?:项目)?(?:类)?(?:工程)?" + _SUB + _COUNT)
+_NATURE_RE = re.compile(
+    _ORD + r"(?P<word>原址改扩建|改扩建|迁建|扩建|改建|异地新建|易地新建|新建)(?:类)?(?:项目)?(?:类)?(?:工程)?"
+    + _SUB + _COUNT)
+_COUNTY_RE = re.compile(  # "一、龙湾区", "瓯海区(3个)", "(二)平阳县项目": a city table's county heading
+    _ORD + r"(?P<word>[^\W\d_]{1,8}?(?:县|区|市)|市本级|市直|县直|区直|县本级|区本级)(?:本级)?(?:项目)?"
+    + _SUB + _COUNT)
+_BOTH_CATEGORIES = re.compile(  # "二、职业教育及特殊教育项目(2个)": one heading, two categories
+    _ORD + r"(?P<word>[^\W\d_及和与、]{2,8}?(?:教育)?)(?:及|和|与|、)(?P<word2>[^\W\d_]{2,8}?(?:教育)?)"
+    r"(?:阶段)?(?:学校)?(?:项目)?" + _SUB + _COUNT)
 _TOTAL_RE = re.compile(_ORD + r"(?:全县|全部|项目)?(?P<word>总计|合计|共计|总合计|小计)(?:项目)?" + _COUNT)
 _NOTES_RE = re.compile(r"^(?:注|附注|备注|说明|填表说明)[0-9一:;、.]|^(?:填报|制表|审核|联系|负责)")
 _QUOTES = str.maketrans("", "", "“”‘’\"'")
@@ -121,16 +130,40 @@ class Section:
     of_which: bool = False  # "其中:续建项目": a claim about every item of that class on the sheet
     rank: int | None = None  # the depth its numbering shows: 一、 0, (一) 1, 1. 2, (1) 3
     exact: bool = True  # the word names the whole category ("初中" is a part of 中小学)
+    word: str = ""  # the word as written (新建 names a class or a construction type)
+    values: tuple[str, ...] = ()  # a heading naming two categories: both
+
+
+def _numbered(m: re.Match) -> bool:
+    return any(m[f"o{n}"] for n in range(4)) or bool(m["count"] or m["count2"] or m["sub"])
 
 
 def section_of(label: str) -> Section | None:
     text = normalize_text(label).translate(_QUOTES).rstrip(":")
     if not text:
         return None
-    for kind, rule in (("category", _CATEGORY_RE), ("klass", _CLASS_RE), ("total", _TOTAL_RE)):
+    for kind, rule in (("category", _CATEGORY_RE), ("klass", _CLASS_RE), ("total", _TOTAL_RE),
+                       ("nature", _NATURE_RE), ("both", _BOTH_CATEGORIES), ("county", _COUNTY_RE)):
         m = rule.fullmatch(text)
         if not m:
             continue
+        if kind == "both":
+            pair = (category_of(m["word"]), category_of(m["word2"]))
+            if None in pair or pair[0] == pair[1] or m["of"]:
+                continue
+            count = m["count"] or m["count2"]
+            return Section("category", None, bool(m["sub"]), int(count) if count else None, label,
+                           rank=next((n for n in range(4) if m[f"o{n}"]), None), word=text,
+                           values=pair)
+        if kind in ("nature", "county"):
+            if m["of"] or (kind == "county" and not _numbered(m)):
+                continue
+            count = m["count"] or m["count2"]
+            word = m["word"]
+            value = word if kind == "county" else {"改建": "改扩建", "原址改扩建": "改扩建",
+                                                   "异地新建": "迁建", "易地新建": "迁建"}.get(word, word)
+            return Section(kind, value, bool(m["sub"]), int(count) if count else None, label,
+                           rank=next((n for n in range(4) if m[f"o{n}"]), None), word=word)
         count = m["count"] or m["count2"]
         word = m["word"]
         rank = next((n for n in range(4) if m[f"o{n}"]), None)
@@ -145,7 +178,7 @@ def section_of(label: str) -> Section | None:
             value = _SECTION_CLASS.get(word) or class_of(word)
         return Section(kind, value, bool(m["sub"]), int(count) if count else None, label,
                        of_which=bool(m["of"]), rank=rank,
-                       exact=kind != "category" or word in _CATEGORY_LEVEL)
+                       exact=kind != "category" or word in _CATEGORY_LEVEL, word=word)
     return None
 
 

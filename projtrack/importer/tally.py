@@ -48,6 +48,7 @@ class Group:
     claims: list[Claim] = field(default_factory=list)
     items: list[Figures] = field(default_factory=list)
     rank: int | None = None  # of its heading's numbering (一、 0, (一) 1, 1. 2, (1) 3)
+    values: tuple[str, ...] = ()  # a heading naming two categories ("职业教育及特殊教育")
 
 
 class Tally:
@@ -63,6 +64,10 @@ class Tally:
     def context(self, kind: str) -> str | None:
         """The category or class of the group an item now falls in (the innermost)."""
         return next((g.value for g in reversed(self.open) if g.kind == kind), None)
+
+    def choices(self, kind: str) -> tuple[str, ...]:
+        """The values a heading of two categories leaves an item to choose from."""
+        return next((g.values for g in reversed(self.open) if g.kind == kind), ())
 
     def item(self, figures: Figures) -> None:
         self.items.append(figures)
@@ -101,7 +106,8 @@ class Tally:
                 self._check(claim, recent)
             return
         self._close_from(depth)
-        self.open.append(Group(section.kind, section.value, [claim], rank=section.rank))
+        self.open.append(Group(section.kind, section.value, [claim], rank=section.rank,
+                               values=section.values))
 
     def _close_from(self, index: int, extra: Claim | None = None) -> None:
         """Close the open groups from ``index`` inwards, checking their claims."""

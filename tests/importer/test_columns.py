@@ -117,7 +117,10 @@ def test_a_column_of_class_words_is_the_annex_class_whatever_its_header(tmp_path
     got = {p.name: p.annex_class for p in result.projects}
     assert got == {"甲小学新建工程": "续建", "乙中学迁建工程": "续建", "丙幼儿园新建工程": "新开工",
                    "丁学校扩建工程": "前期"}
-    assert all(p.construction_type is None for p in result.projects)
+    # no construction-type column: each project's name says it ("…迁建工程")
+    assert [p.construction_type for p in result.projects] == ["新建", "迁建", "新建", "扩建"]
+    nature = next(f for f in result.maps[0].missing if f.field == "nature")
+    assert (nature.unknown, nature.derived, nature.source) == (0, 4, "name")
     c = column(result, "C")
     assert c.field == "klass" and (c.how == "values" or head in ("项目阶段",))
 
@@ -143,6 +146,7 @@ def test_one_column_holding_classes_and_construction_types_feeds_both(tmp_path):
     got = {p.name: (p.annex_class, p.construction_type) for p in result.projects}
     assert got == {"甲小学新建工程": ("续建", None), "乙中学迁建工程": (None, "迁建"),
                    "丙幼儿园新建工程": ("新开工", None), "丁学校扩建工程": (None, "扩建")}
+    # (the column is the construction type's: the names are not read for it)
     c = column(result, "C")
     assert (c.field, c.also) == ("klass", "nature")
 
