@@ -47,6 +47,7 @@ _RULES = [(f, re.compile(p)) for f, p in (
     ("total", r"(?:计划|项目|估算|概算|批复|预计)?总投资(?:额|估算|概算)?|投资总额|总投资规模"
               r"|投资(?:估算|概算)|(?:估算|概算)投资"),
     ("period", r".*十四五.*|合计|小计|计划投资(?:合计)?|五年计划投资|.*期间计划投资|投资计划"
+               r"|五年(?:计划)?(?:投资)?(?:合计|小计)|规划期(?:内)?(?:计划)?(?:投资)?(?:合计)?"
                rf"|{_SPAN}(?:计划)?(?:投资|安排)(?:计划)?(?:合计|小计)?"),
     ("name", r"(?:项目|工程|建设项目)?名称|项目|项目名|工程项目|建设项目|学校名称"),
     ("nature", r"建设性质|建设类型|性质|建设方式"),
@@ -162,10 +163,12 @@ class Column:
     scale: Decimal = Decimal(1)  # value × scale is in the field's unit (万元, 亩, m²)
     group: str = ""  # the label of a group heading above (multi-row headers)
     hidden: bool = False  # a hidden column of the sheet
+    and_later: bool = False  # a year column "2026年及以后": that year and the rest
     how: str = "header"  # what decided its meaning: header, values, map
     unit_from: str = ""  # money: where its unit came from ("header", a 单位 cell, "" assumed)
     mixed: bool = False  # holds both annex classes and construction types (read as both)
     source: str | None = None  # a funding column: its source (中央, 省 …)
+    duration_unit: str = "年"  # a duration column: 年, 月 or 天 (from "建设工期(月)")
     was: str | None = None  # the field its header named, when values or the map decided
 
     @property
@@ -332,7 +335,7 @@ def make_column(header: Header, index: int, name: str, year: int | None = None, 
     group = header.groups.get(index, "")
     joined = " ".join(norm(part) for part in label.split("/"))
     col = Column(index=index, field=name, year=year, group=group, hidden=hidden, label=label,
-                 how=how)
+                 how=how, and_later=name == "year" and bool(re.search(r"及以后|以后|及后", joined)))
     if name in MONEY_FIELDS:
         own = money_scale(joined)
         if own is not None:
@@ -345,6 +348,8 @@ def make_column(header: Header, index: int, name: str, year: int | None = None, 
         col.scale = _land_scale(joined)
     elif name == "floor" and re.search(r"万(?:平方米|平米|m2)", joined):
         col.scale = Decimal(10000)
+    elif name == "duration":
+        col.duration_unit = "月" if "月" in joined else "天" if re.search(r"天|日", joined) else "年"
     return col
 
 
@@ -408,9 +413,15 @@ def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | N
         if hit is None and re.fullmatch(r"计划(?:投资|安排)?(?:额|金额)?|投资|安排|金额", word) or (
                 hit and hit[0] == "period"):
             return above[-1]
-    if hit and hit[0] == "period" and norm(low) in ("合计", "小计"):
-        if any((classify(norm(u)) or ("",))[0] == "total" for u, _ in upper):
-            return "total", None
+    if hit and hit[0] == "period" and norm(low) in ("合计", "小计", "总计"):
+        # 合计 under a heading is that heading's figure: "总投资/合计", "新增学位(个)/合计",
+        # "建筑面积/合计" (the period plan only under a plan heading, or alone)
+        for u, _ in reversed(upper):
+            up = classify(norm(u))
+            if up and up[0] not in ("period", "year", "content"):
+                return up[0], None
+            if up and up[0] in ("period", "year"):
+                break
         return hit
     if hit:
         return hit

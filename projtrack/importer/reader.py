@@ -574,9 +574,9 @@ def _period_columns(h: Header) -> tuple[Column | None, list[Column]]:
     """The “十四五” 合计 column and the year columns it sums: the years under the same heading,
     else all; within the period's span."""
     col = h.get("period")
-    years = h.years
+    years = [y for y in h.years if not y.and_later]  # "2026年及以后" is past the period
     if col is not None:
-        years = [y for y in h.years if col.group and y.group == col.group] or h.years
+        years = [y for y in years if col.group and y.group == col.group] or years
         if span := period_span(f"{col.group} {col.label}"):
             years = [y for y in years if y.year is not None and span[0] <= y.year <= span[1]]
     return col, years

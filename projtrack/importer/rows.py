@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 
 from projtrack.core.money import (
@@ -395,6 +395,17 @@ class Cells:
                 duration, duration_col = span[1], col
             elif span is not None:
                 start, end = start or span[1], end or span[2]
+        if duration_col is not None and duration_col.duration_unit != "年":
+            duration = self._in_years(duration_col)
+        if isinstance(duration, int) and duration > MAX_DURATION and duration_col is not None:
+            raw = self.raw(duration_col)
+            cell = self.ref(duration_col)
+            self.log.warning(
+                "duration_implausible", f"Cell {place(self.sheet, cell)} ({duration_col.title}) "
+                f"holds '{shown(raw)}', read as {duration} years — longer than any school build; "
+                "the years it would give are left unknown (write the unit in the header, such as "
+                "建设工期(月)).", sheet=self.sheet, cell=cell, found=raw)
+            duration = None
         if duration_col is not None and (start is None) != (end is None):
             if isinstance(duration, int):
                 start, end = (start, start + duration - 1) if start else (end - duration + 1, end)
@@ -407,6 +418,23 @@ class Cells:
                 "has no start year to count it from; the start and end years are left unknown.",
                 sheet=self.sheet, cell=cell, found=raw)
         return start, end
+
+    def _in_years(self, col: Column) -> int | None:
+        """A duration column in months or days (建设工期(月)) as the calendar years it spans
+        from the start of its first year: 30 months → 3 years, 12 months → 1."""
+        raw = self.raw(col)
+        if isinstance(raw, str):
+            m = _DURATION.fullmatch(normalize_text(raw))
+            if not m:
+                return None
+            amount, unit = Decimal(m[1]), m[2]
+        elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            amount, unit = Decimal(str(raw)), None
+        else:
+            return None
+        unit = {"个月": "月", "日": "天"}.get(unit or col.duration_unit, unit or col.duration_unit)
+        per_year = {"月": Decimal(12), "天": Decimal(365), "年": Decimal(1)}[unit]
+        return int((amount / per_year).to_integral_value(rounding=ROUND_CEILING)) if amount > 0 else None
 
     def _span(self, col: Column, what: str) -> tuple[str, int | None, int | None] | None:
         """("span", start, end), ("duration", years or None, None); None after an error."""
@@ -442,6 +470,7 @@ class Cells:
         return None
 
 
+MAX_DURATION = 10  # years: no school build takes longer; more is a unit left out (月)
 _DASH = "-—–―─~至到"
 _SERIALS = (32874, 73051)  # Excel day numbers of 1990-01-01 and 2100-01-01
 _OPEN_START = re.compile(  # "2021-", "2021年3月起", "2023年开工"
