@@ -35,7 +35,7 @@ LABELS = {  # how messages name a field
     "remarks": "备注", "funding": "资金来源", "funding_total": "资金来源合计",
 }
 
-_YEAR = (r"(?P<year>(?:19|20|21)\d{2})年?度?(?:计划完成|计划)?(?:投资|安排)?(?:计划)?(?:额)?"
+_YEAR = (r"(?P<year>(?:19|20|21)\d{2})年?度?(?:计划完成|计划|预计完成|预计|拟)?(?:投资|安排|完成投资)?(?:计划)?(?:额)?"
          r"(?:及以后|以后)?")
 _SPAN = r"(?:19|20)\d{2}年?[-—–~至到](?:19|20)\d{2}年?度?"  # "2021-2025年"
 _RULES = [(f, re.compile(p)) for f, p in (
@@ -61,11 +61,11 @@ _RULES = [(f, re.compile(p)) for f, p in (
     ("start", r"(?:计划|预计)?开工(?:年份|时间|年度|日期|年月)?"),
     ("end", r"(?:计划|预计)?(?:竣工|完工|建成|投用|交付|建成投产|建成投用|投入使用)(?:年份|时间|年度|日期|年月)?"),
     ("floor", r".*建筑面积.*|建设面积|建面"),
-    ("land", r"(?:新增|建设|总|净|规划|项目)?(?:用地|占地|征地)(?:面积|规模)?"),
-    ("places", r"(?:新增)?(?:学位|学额)数?"),
+    ("land", r"(?:新增|建设|总|净|规划|项目)?(?:用地|占地|征地|土地)(?:面积|规模)?"),
+    ("places", r"(?:新增|增加|新建|可提供|提供)?(?:学位|学额)(?:数|数量)?"),
     ("classes", r"(?:新增)?班级?数|(?:新增)?班级"),
     ("unit", r"责任单位|业主单位|建设单位|实施主体|实施单位|项目业主|牵头单位|责任主体|主管单位|业主"
-             r"|项目法人|法人单位|投资主体|项目单位|承办单位"),
+             r"|项目法人|法人单位|投资主体|项目单位|承办单位|项目业主单位|业主单位名称"),
     ("remarks", r"备注|说明|备注说明"),
 )]
 _PARENS = re.compile(r"[(\[【<《](.*?)[)\]】>》]")
@@ -101,7 +101,14 @@ def norm(value: object) -> str:
         return str(value)
     else:
         return ""
-    return normalize_text(text).translate(_QUOTES).rstrip(":").lower()
+    text = normalize_text(text).translate(_QUOTES).rstrip(":").lower()
+    if "〇" in text or "零" in text:  # "二〇二一年": a year in Chinese numerals
+        text = _CN_YEAR.sub(lambda m: m[0].translate(_CN_DIGITS), text)
+    return text
+
+
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 
 
 def classify(label: str) -> tuple[str, int | None] | None:

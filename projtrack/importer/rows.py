@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 
@@ -326,6 +326,10 @@ class Cells:
             return self._checked(col, raw, value, integer=integer, level=level)
         if raw is None:
             return None, NumState.BLANK
+        if isinstance(raw, str) and col.field in _COUNTED:  # "36亩", "1350个", "24个班"
+            raw, scale = _unit_suffix(raw, col)
+            if scale is not None:
+                col = replace(col, scale=scale)
         try:
             num = read_number(raw)
         except NumberFormatError:
@@ -468,6 +472,23 @@ class Cells:
             return int(m[1])
         self._report(ERROR, "bad_years", col, ", which is not a year", raw)
         return None
+
+
+_COUNTED = {"land": {"亩": Decimal(1), "公顷": Decimal(15), "平方米": Decimal(15) / Decimal(10000),
+                     "平米": Decimal(15) / Decimal(10000), "㎡": Decimal(15) / Decimal(10000),
+                     "m2": Decimal(15) / Decimal(10000)},
+            "places": {"个": None, "人": None, "座": None, "个学位": None},
+            "classes": {"个班": None, "班": None, "个": None}}
+
+
+def _unit_suffix(raw: str, col: Column) -> tuple[str, Decimal | None]:
+    """A count or area typed with its unit: the number's text, and the scale the unit sets
+    (None: the column's own)."""
+    text = normalize_text(raw)
+    for unit, scale in sorted(_COUNTED[col.field].items(), key=lambda kv: -len(kv[0])):
+        if text.endswith(unit) and len(text) > len(unit):
+            return text[: -len(unit)], scale
+    return raw, None
 
 
 MAX_DURATION = 10  # years: no school build takes longer; more is a unit left out (月)
