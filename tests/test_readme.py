@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer.main
 
-from projtrack.cli import app
+from projtrack.cli.app import app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
