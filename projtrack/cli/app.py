@@ -91,6 +91,49 @@ def main_options(
         run_tui(ctx.obj.store, ctx.obj.as_of, lang)
 
 
+# --- the global options, also after a command ------------------------------------------------
+AFTER_COMMAND = ("--as-of", "--lang")
+
+
+def command():
+    """The click command tree of ``app``, in which every command also accepts the global
+    ``--as-of`` and ``--lang`` among its own options (``projtrack export --as-of 2026-11-29``).
+    A command with an option of that name keeps its own: ``report weekly --as-of D`` is the
+    report's date, over the global one.  Click parses them with the command's options, so an
+    option's value or an argument after ``--`` is never taken for one of them."""
+    import copy
+
+    root = typer.main.get_command(app)
+    shared = [p for p in root.params if p.opts[0] in AFTER_COMMAND]
+    for cmd in _commands(root):
+        own = {opt for p in cmd.params for opt in p.opts}
+        for option in shared:
+            if option.opts[0] not in own:
+                twin = copy.copy(option)
+                twin.expose_value = False
+                twin.is_eager = option.name == "lang"  # so an error in --as-of speaks it
+                twin.callback = _set_global
+                cmd.params.append(twin)
+    return root
+
+
+def _commands(group):
+    """The commands under ``group``, in groups or not (not the groups themselves)."""
+    for cmd in group.commands.values():
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd)
+        else:
+            yield cmd
+
+
+def _set_global(ctx, param, value: str | None) -> None:
+    if value is not None:
+        if param.name == "lang":
+            state(ctx).use_lang(value)
+        else:
+            state(ctx).use_as_of(value)
+
+
 # --- argument helpers -----------------------------------------------------------------------
 def parse_date(text: str, what: str = "date") -> dt.date:
     """A date as officers write it; a usage error (exit 2) naming the option otherwise."""

@@ -1,9 +1,16 @@
-"""The command line as a package: its modules import one way (no cycle)."""
+"""The command line as a package and as a program: its modules import one way (no cycle), and
+an option a command shares with the global ones is its own."""
 
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+from projtrack.cli import main
+from tests.conftest import SAMPLE
 
 CLI = Path(__file__).resolve().parents[2] / "projtrack" / "cli"
 
@@ -49,3 +56,31 @@ def test_the_cli_package_has_no_import_cycle():
 
 def test_the_old_flat_modules_are_gone():
     assert not [p.name for p in CLI.parent.glob("cli*.py")]
+
+
+def test_report_weekly_as_of_through_the_program(tmp_path, capsys):
+    """`report weekly --as-of DATE` reports the week containing DATE, whatever the global
+    --as-of says; the global one alone picks the week too."""
+    db = str(tmp_path / "t.db")
+    assert main(["--db", db, "import", str(SAMPLE)]) == 0
+    capsys.readouterr()
+    env = {k: v for k, v in os.environ.items() if k != "PROJTRACK_DB"}
+
+    def report(*args: str) -> subprocess.CompletedProcess:
+        out = tmp_path / "out"
+        return subprocess.run([sys.executable, "-m", "projtrack", "--db", db, *args, "--format",
+                               "xlsx", "--out", str(out), "--lang", "en"],
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    r = report("--as-of", "2023-12-31", "report", "weekly", "--as-of", "2023-06-14")
+    assert r.returncode == 0, r.stderr
+    assert "2023-W24 ends on 2023-06-18, after the as-of date 2023-06-14" in r.stdout
+    assert "weekly-report-2023-W24-draft.xlsx" in r.stdout
+    r = report("--as-of", "2023-12-31", "report", "weekly", "--as-of", "2023-06-18")
+    assert r.returncode == 0, r.stderr
+    assert "Issued the report for 2023-W24" in r.stdout, r.stdout
+    assert "weekly-report-2023-W24.xlsx" in r.stdout
+    r = report("--as-of", "2023-07-02", "report", "weekly")
+    assert r.returncode == 0 and "weekly-report-2023-W26.xlsx" in r.stdout, r.stderr
+    r = report("report", "weekly", "--as-of", "2023-13-01")
+    assert r.returncode == 2 and "2023-13-01" in r.stderr and "Traceback" not in r.stderr
