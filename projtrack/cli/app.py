@@ -67,6 +67,12 @@ def state(ctx: typer.Context) -> State:
     return ctx.find_root().obj
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"projtrack {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback(invoke_without_command=True)
 def main_options(
     ctx: typer.Context,
@@ -76,11 +82,9 @@ def main_options(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Figures as of this date "
                                               "(default today): 2024-03-01, 2024/3/1, 2024年3月1日.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh (default) or en.")] = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[bool, typer.Option(  # eager: it answers before the others are read
+        "--version", is_eager=True, callback=_version, help="Print the version.")] = False,
 ) -> None:
-    if version:
-        typer.echo(f"projtrack {__version__}")
-        raise typer.Exit(0)
     ctx.obj = State(db)
     ctx.obj.use_lang(lang)
     if as_of:

@@ -1,5 +1,5 @@
-"""The command line as a package and as a program: its modules import one way (no cycle), and
-an option a command shares with the global ones is its own."""
+"""The command line as a package and as a program: its modules import one way (no cycle), its
+start loads nothing heavy, and an option a command shares with the global ones is its own."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from projtrack.cli import main
 from tests.conftest import SAMPLE
 
 CLI = Path(__file__).resolve().parents[2] / "projtrack" / "cli"
+SCRIPT = Path(sys.executable).with_name("projtrack")  # the console script beside python
+HEAVY = ("alembic", "sqlalchemy", "sqlmodel", "textual", "openpyxl", "fpdf", "projtrack.tui",
+         "projtrack.store", "projtrack.services", "projtrack.importer", "projtrack.reports")
 
 
 def _cli_imports(path: Path) -> set[str]:
@@ -56,6 +59,25 @@ def test_the_cli_package_has_no_import_cycle():
 
 def test_the_old_flat_modules_are_gone():
     assert not [p.name for p in CLI.parent.glob("cli*.py")]
+
+
+def _loaded(*args: str) -> set[str]:
+    """The modules the console script imports to run ``projtrack ARGS`` (from -X importtime)."""
+    env = {k: v for k, v in os.environ.items() if k != "PROJTRACK_DB"}
+    r = subprocess.run([sys.executable, "-X", "importtime", str(SCRIPT), *args],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "projtrack" in r.stdout
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("import time:")]
+    return {ln.rsplit("|", 1)[1].strip() for ln in lines[1:]}
+
+
+def test_help_and_version_load_no_database_spreadsheet_or_ui_library():
+    for args in (["--help"], ["--version"], ["report", "weekly", "--help"]):
+        loaded = _loaded(*args)
+        assert "projtrack.cli.app" in loaded, args  # the measurement saw the program
+        heavy = sorted({h for h in HEAVY for m in loaded if m == h or m.startswith(h + ".")})
+        assert not heavy, f"projtrack {' '.join(args)} imports {heavy}"
 
 
 def test_report_weekly_as_of_through_the_program(tmp_path, capsys):
