@@ -49,7 +49,7 @@ class State:
 
     def use_lang(self, lang: str | None) -> None:
         if lang is not None and lang not in LANGS:
-            raise BadUsage("err.bad_lang", lang=lang)
+            raise BadUsage("err.bad_lang", found=lang)
         set_lang(lang)
         self.lang = lang
 

@@ -231,6 +231,7 @@ def test_milestone_plan_phase_and_progress(db, capsys):
     (["milestone", "set", "第六小学", "finish", "--actual", "2023-01-01"], 2, "unknown milestone"),
     (["export", "--format", "pdf"], 2, "unknown format"),
     (["nosuchcommand"], 2, "No such command"),
+    (["--lang", "fr", "export"], 2, "“fr”"),
 ])
 def test_bad_input_exit_codes_and_messages(db, capsys, args, code, text):
     before = export(capsys, db)
@@ -311,6 +312,7 @@ def test_global_options_after_the_command(db, capsys):
 @pytest.mark.parametrize("args, text", [
     (["export", "--as-of"], "requires an argument"),
     (["export", "--as-of", "2023-13-01"], "--as-of"),
+    (["export", "--lang", "fr"], "“fr”"),
 ])
 def test_global_options_after_the_command_are_checked_as_before_it(db, capsys, args, text):
     rc = main(["--db", db, *args])
