@@ -231,6 +231,7 @@ def test_milestone_plan_phase_and_progress(db, capsys):
     (["milestone", "set", "第六小学", "finish", "--actual", "2023-01-01"], 2, "unknown milestone"),
     (["export", "--format", "pdf"], 2, "unknown format"),
     (["nosuchcommand"], 2, "No such command"),
+    (["--lang", "fr", "export"], 2, "“fr”"),
 ])
 def test_bad_input_exit_codes_and_messages(db, capsys, args, code, text):
     before = export(capsys, db)
@@ -298,10 +299,31 @@ def test_global_options_after_the_command(db, capsys):
     rc = main(["--db", db, "export", "--as-of", "2023-12-31", "--lang", "en"])
     data = json.loads(capsys.readouterr().out)
     assert rc == 0 and data["as_of"] == "2023-12-31"
-    from projtrack.cli import hoist_global_options
+    rc = main(["--db", db, "--as-of", "2023-01-01", "export", "--as-of=2023-12-31"])
+    assert rc == 0 and json.loads(capsys.readouterr().out)["as_of"] == "2023-12-31"
+    rc = main(["--db", db, "spend", "add", "第六小学", "5", "--date", "2023-01-01", "--lang", "en",
+               "--note", "--as-of"])  # an option's value is a value, whatever it looks like
+    out, err = capsys.readouterr()
+    assert rc == 0 and "recorded #" in out, err
+    rc, out, _ = run(capsys, db, "spend", "list", "第六小学")
+    assert out.splitlines()[-1].endswith("--as-of")
 
-    assert hoist_global_options(["spend", "add", "x", "--as-of=2024-01-01", "--", "--lang"]) == [
-        "--as-of=2024-01-01", "spend", "add", "x", "--", "--lang"]
+
+@pytest.mark.parametrize("args, text", [
+    (["export", "--as-of"], "requires an argument"),
+    (["export", "--as-of", "2023-13-01"], "--as-of"),
+    (["export", "--lang", "fr"], "“fr”"),
+])
+def test_global_options_after_the_command_are_checked_as_before_it(db, capsys, args, text):
+    rc = main(["--db", db, *args])
+    out, err = capsys.readouterr()
+    assert rc == 2 and text in err and "Traceback" not in out + err
+
+
+def test_an_error_after_lang_en_is_said_in_english(db, capsys):
+    rc = main(["--db", db, "export", "--as-of", "2023-13-01", "--lang", "en"])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("Error") and "2023-13-01" in err
 
 
 @pytest.mark.parametrize("url", ["mysql://officer@dbhost/projtrack", "oracle://officer@dbhost/x",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from projtrack.cli import _ctx, db_app
+from projtrack.cli.app import db_app, state
 from projtrack.errors import BadUsage
 
 
@@ -25,7 +25,7 @@ def db_copy(
     from projtrack.store.copy import copy_database
     from projtrack.store.engine import make_engine, normalize_url, sqlite_path
 
-    c = _ctx(ctx)
+    c = state(ctx)
     path = sqlite_path(normalize_url(c.db))
     if path is not None and not path.exists():  # do not create an empty file to copy from
         raise BadUsage("err.no_database", db=str(path))

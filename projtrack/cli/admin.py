@@ -1,7 +1,8 @@
-"""``projtrack backup FILE`` and ``projtrack restore FILE`` (SQLite; PostgreSQL: pg_dump).
+"""Looking after the database: ``backup FILE`` and ``restore FILE`` (SQLite; PostgreSQL:
+pg_dump), ``db upgrade``, ``db check`` and ``audit list``.
 
-Neither opens the database through the schema check, so a database that still needs
-``projtrack db upgrade`` can be backed up first.
+Backup, restore and upgrade do not open the database through the schema check, so a database
+that still needs ``projtrack db upgrade`` can be backed up first.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from projtrack.cli import _ctx, app, db_app
+from projtrack.cli.app import app, audit_app, db_app, state
+from projtrack.errors import BadData
 from projtrack.i18n import t
 
 
@@ -24,7 +26,7 @@ def backup_cmd(
     """Copy the database to FILE — consistent even while others use it (SQLite backup API)."""
     from projtrack.store.backup import backup
 
-    c = _ctx(ctx)
+    c = state(ctx)
     summary = backup(c.db, file, overwrite=force)
     typer.echo(t("msg.backup_done", file=str(file), projects=summary.projects,
                  entries=summary.ledger_entries, rev=summary.revision))
@@ -38,7 +40,7 @@ def restore_cmd(
     """Put a backup back as the database, after checking it; the current one is kept beside it."""
     from projtrack.store.backup import restore
 
-    c = _ctx(ctx)
+    c = state(ctx)
     summary, kept = restore(c.db, file)
     typer.echo(t("msg.restore_done", file=str(file), projects=summary.projects,
                  entries=summary.ledger_entries, rev=summary.revision))
@@ -46,6 +48,47 @@ def restore_cmd(
         typer.echo(t("msg.restore_kept", file=str(kept)))
     if summary.needs_upgrade:
         typer.echo(t("msg.restore_needs_upgrade", rev=summary.revision))
+
+
+@audit_app.command("list")
+def audit_list(
+    ctx: typer.Context,
+    project: Annotated[str | None, typer.Argument(help="Only this project.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 50,
+) -> None:
+    """List recorded changes: when, who, what, old → new."""
+    from projtrack.services.entries import resolve_project
+
+    c = state(ctx)
+    pid = resolve_project(c.store, project) if project else None
+    for a in c.store.audit(pid, limit):
+        typer.echo(f"{a.at:%Y-%m-%d %H:%M:%S}  {a.user:<10} {a.action:<8} {a.entity}"
+                   f"#{a.entity_id or ''} p{a.project_id or ''} {a.field or ''}: "
+                   f"{a.old_value if a.old_value is not None else '∅'} → "
+                   f"{a.new_value if a.new_value is not None else '∅'}  {a.context or ''}".rstrip())
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Upgrade the database's schema to this program's version, keeping the data."""
+    from projtrack.store.engine import make_engine
+    from projtrack.store.migrate import (
+        current_revision,
+        head_revision,
+        is_empty,
+        known_revisions,
+        upgrade,
+    )
+
+    c = state(ctx)
+    engine = make_engine(c.db)
+    rev = current_revision(engine)
+    if rev is not None and rev not in known_revisions():
+        raise BadData("err.db_newer", rev=rev)
+    if rev is None and not is_empty(engine):  # another program's database: leave it alone
+        raise BadData("err.schema_foreign")
+    upgrade(engine)
+    typer.echo(t("msg.db_upgraded", old=rev or "∅", new=head_revision()))
 
 
 @db_app.command("check")
@@ -57,10 +100,9 @@ def db_check(
 ) -> None:
     """Check the database: SQLite's own checks, and that the yearly and monthly sums it keeps
     match the ledger entries. Exit 1 when something is wrong."""
-    from projtrack.errors import BadData
     from projtrack.store.check import check_database, rebuild_ledger_sums
 
-    c = _ctx(ctx)
+    c = state(ctx)
     engine = c.store.engine
     result = check_database(engine)
     for problem in result.problems:

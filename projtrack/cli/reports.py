@@ -8,12 +8,9 @@ from typing import Annotated
 
 import typer
 
-from projtrack.cli import _ctx, _parse_date, app, progress_app
+from projtrack.cli.app import parse_date, progress_app, report_app, state
 from projtrack.errors import BadData, BadUsage
 from projtrack.i18n import current_lang, t
-
-report_app = typer.Typer(help="Reports: the weekly variance printout (周报).", no_args_is_help=True)
-app.add_typer(report_app, name="report")
 
 
 def _formats(text: str) -> list[str]:
@@ -44,8 +41,8 @@ def report_weekly(
     week issues it and freezes its figures; later prints reproduce it exactly."""
     from projtrack.reports import issue_and_render
 
-    c = _ctx(ctx)
-    day = _parse_date(as_of, "--as-of") if as_of else c.as_of
+    c = state(ctx)
+    day = parse_date(as_of, "--as-of") if as_of else c.as_of
     formats = _formats(fmt)
     if out.exists() and not out.is_dir():
         raise BadUsage("err.no_such_folder", folder=str(out))
@@ -85,7 +82,7 @@ def progress_template(
     with validated cells for 本周完成投资 / 累计完成投资, 形象进度, milestone dates and a note."""
     from projtrack.progress_io import make_template
 
-    c = _ctx(ctx)
+    c = state(ctx)
     if out.suffix.lower() != ".xlsx":
         raise BadUsage("progress.out_xlsx", path=str(out))
     if not out.parent.exists():
@@ -107,7 +104,7 @@ def progress_import(
     cell, and then nothing is written), the diff is shown, the entries are recorded."""
     from projtrack.progress_io import import_progress, summary_text
 
-    c = _ctx(ctx)
+    c = state(ctx)
     for f in files:
         if not f.exists():
             raise BadUsage("err.no_such_file", file=str(f))

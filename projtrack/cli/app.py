@@ -1,0 +1,168 @@
+"""The Typer app and its command groups, the global options and the state they set, and the
+argument helpers every command module shares.
+
+Command modules import ``app`` (or a group) from here and register their commands on it;
+this module imports none of them, and nothing heavy: ``projtrack --help`` loads Typer, the
+i18n catalogs and this package only.  Commands import what they need inside their bodies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from projtrack import __version__
+from projtrack.errors import BadData, BadUsage
+from projtrack.i18n import LANGS, set_lang
+
+app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
+                  help="projtrack — capital-project portfolio tracker (项目安排表跟踪).")
+spend_app = typer.Typer(help="Money entries: 完成投资, 到位资金, 拨付.", no_args_is_help=True)
+progress_app = typer.Typer(help="Physical progress (形象进度).", no_args_is_help=True)
+milestone_app = typer.Typer(help="Milestones (节点).", no_args_is_help=True)
+plan_app = typer.Typer(help="Annual plans (年度计划投资).", no_args_is_help=True)
+phase_app = typer.Typer(help="Project phase (阶段).", no_args_is_help=True)
+db_app = typer.Typer(help="The database: schema upgrade, checks, copy to another engine.",
+                     no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail (变更记录).", no_args_is_help=True)
+report_app = typer.Typer(help="Reports: the weekly variance printout (周报).", no_args_is_help=True)
+for sub, name in ((spend_app, "spend"), (progress_app, "progress"), (milestone_app, "milestone"),
+                  (plan_app, "plan"), (phase_app, "phase"), (db_app, "db"), (audit_app, "audit"),
+                  (report_app, "report")):
+    app.add_typer(sub, name=name)
+
+
+class State:
+    """What the global options said, for every command of one invocation.  The store is opened
+    on first use, so ``--help``, usage errors and ``db upgrade`` never open it."""
+
+    def __init__(self, db: str | None):
+        self.db = db
+        self.as_of = dt.date.today()
+        self.lang: str | None = None
+        self._store = None
+
+    def use_as_of(self, text: str) -> None:
+        self.as_of = parse_date(text, "--as-of")
+
+    def use_lang(self, lang: str | None) -> None:
+        if lang is not None and lang not in LANGS:
+            raise BadUsage("err.bad_lang", found=lang)
+        set_lang(lang)
+        self.lang = lang
+
+    @property
+    def store(self):
+        if self._store is None:
+            from projtrack.store.repo import Store
+
+            self._store = Store.open(self.db)
+        return self._store
+
+
+def state(ctx: typer.Context) -> State:
+    """The invocation's State, set by the global options' callback on the root context."""
+    return ctx.find_root().obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"projtrack {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", envvar="PROJTRACK_DB",
+                                           help="Database: a file path or an SQLAlchemy URL "
+                                                "(default db/projtrack.db).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Figures as of this date "
+                                              "(default today): 2024-03-01, 2024/3/1, 2024年3月1日.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh (default) or en.")] = None,
+    version: Annotated[bool, typer.Option(  # eager: it answers before the others are read
+        "--version", is_eager=True, callback=_version, help="Print the version.")] = False,
+) -> None:
+    ctx.obj = State(db)
+    ctx.obj.use_lang(lang)
+    if as_of:
+        ctx.obj.use_as_of(as_of)
+    if ctx.invoked_subcommand is None:
+        from projtrack.tui.run import run_tui
+
+        run_tui(ctx.obj.store, ctx.obj.as_of, lang)
+
+
+# --- the global options, also after a command ------------------------------------------------
+AFTER_COMMAND = ("--as-of", "--lang")
+
+
+def command():
+    """The click command tree of ``app``, in which every command also accepts the global
+    ``--as-of`` and ``--lang`` among its own options (``projtrack export --as-of 2026-11-29``).
+    A command with an option of that name keeps its own: ``report weekly --as-of D`` is the
+    report's date, over the global one.  Click parses them with the command's options, so an
+    option's value or an argument after ``--`` is never taken for one of them."""
+    import copy
+
+    root = typer.main.get_command(app)
+    shared = [p for p in root.params if p.opts[0] in AFTER_COMMAND]
+    for cmd in _commands(root):
+        own = {opt for p in cmd.params for opt in p.opts}
+        for option in shared:
+            if option.opts[0] not in own:
+                twin = copy.copy(option)
+                twin.expose_value = False
+                twin.is_eager = option.name == "lang"  # so an error in --as-of speaks it
+                twin.callback = _set_global
+                cmd.params.append(twin)
+    return root
+
+
+def _commands(group):
+    """The commands under ``group``, in groups or not (not the groups themselves)."""
+    for cmd in group.commands.values():
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd)
+        else:
+            yield cmd
+
+
+def _set_global(ctx, param, value: str | None) -> None:
+    if value is not None:
+        if param.name == "lang":
+            state(ctx).use_lang(value)
+        else:
+            state(ctx).use_as_of(value)
+
+
+# --- argument helpers -----------------------------------------------------------------------
+def parse_date(text: str, what: str = "date") -> dt.date:
+    """A date as officers write it; a usage error (exit 2) naming the option otherwise."""
+    from projtrack.core.units import DateFormatError
+    from projtrack.core.units import parse_date as parse
+
+    try:
+        return parse(text)
+    except DateFormatError as exc:
+        raise BadUsage("err.bad_date", what=what, found=text) from exc
+
+
+def parse_amount(text: str):
+    """An amount in 万元 as officers write it (1,200.5, １２００); bad data (exit 1) otherwise."""
+    from projtrack.core.money import NumberFormatError
+    from projtrack.core.money import parse_amount as parse
+
+    try:
+        return parse(text)
+    except NumberFormatError as exc:
+        raise BadData("err.bad_amount", found=text, why=exc.why) from exc
+
+
+def wan(value) -> str:
+    """An amount in 万元 as the CLI prints it."""
+    from projtrack.core.money import format_wan
+
+    return format_wan(value)

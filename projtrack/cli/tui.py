@@ -1,0 +1,43 @@
+"""``projtrack tui`` (the same as ``projtrack`` alone) and ``projtrack demo``: the terminal UI,
+on the database or on a demo portfolio built for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from projtrack.cli.app import app, state
+from projtrack.i18n import t
+
+
+@app.command("demo")
+def demo_cmd(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Where to build the demo database "
+                                           "(default: the global --db).")] = None,
+    annex: Annotated[Path | None, typer.Option("--annex", help="Annex to start from "
+                                               "(default: imports/sample-annex.xlsx).")] = None,
+    run: Annotated[bool, typer.Option("--run/--no-run", help="Open the app on it afterwards.")] = False,
+) -> None:
+    """Build a demo database: the sample annex plus a deterministic weekly history."""
+    from projtrack.demo import build_demo
+
+    c = state(ctx)
+    target = db or c.db or str(Path("db") / "demo.db")
+    store = build_demo(target, c.as_of, annex)
+    typer.echo(t("msg.demo_built", db=target, n=len(store.projects()), as_of=c.as_of.isoformat()))
+    if run:
+        from projtrack.tui.run import run_tui
+
+        run_tui(store, c.as_of, c.lang)
+
+
+@app.command("tui")
+def tui_cmd(ctx: typer.Context) -> None:
+    """Open the terminal UI (the same as running projtrack with no command)."""
+    from projtrack.tui.run import run_tui
+
+    c = state(ctx)
+    run_tui(c.store, c.as_of, c.lang)
