@@ -332,7 +332,7 @@ def _build(rows, merges, start, end, sheet_unit: tuple[Decimal, str] | None,
     return header
 
 
-_FUNDING_GROUP = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠道|资金结构")
+_FUNDING_GROUP = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠道|资金结构|资金安排")
 
 
 def make_column(header: Header, index: int, name: str, year: int | None = None, *,
@@ -410,7 +410,8 @@ def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | N
         word = _PARENS.sub("", norm(low))
         if re.fullmatch(r"合计|小计|总计|计|共计|总额|资金总额", word):
             return "funding_total", None
-        return ("funding", None) if funding_source(norm(low)) else None
+        if funding_source(norm(low)) and not classify(norm(low)):
+            return "funding", None
     hit = classify(norm(low))
     above = [h for u, _ in upper if (h := classify(norm(u))) and h[0] == "year"]
     if above:  # "2021年" over "计划投资" / "完成投资": the year's plan, and an actual we do not read
@@ -471,7 +472,8 @@ def sheet_money_unit(rows: list[tuple]) -> tuple[Decimal, str] | None:
     return None
 
 
-_TRAILING_UNIT = re.compile(r"[(\[【](?:单位[:：]?)?((?:人民币)?(?:万元|亿元|千元|元)[^)\]】]*)[)\]】]$")
+_TRAILING_UNIT = re.compile(
+    r"[(\[【](?:[^()\[\]【】:：]{0,6}[:：])?((?:人民币)?(?:万元|亿元|千元|元)[^)\]】]*)[)\]】]$")
 UNIT_NAMES = {Decimal(1): "万元", Decimal(10000): "亿元", Decimal("0.0001"): "元",
               Decimal("0.1"): "千元"}
 

@@ -53,6 +53,7 @@ from .plausible import LAND_SCALES, check_units
 from .rows import (
     NEW_BUILD,
     Cells,
+    categories_in,
     category_named,
     category_of,
     class_named,
@@ -288,12 +289,18 @@ class _Run:
         by_sheet = (category_named(sheet) or category_named(title) or category_named(stem),
                     class_named(sheet) or class_named(title) or class_named(stem))
         derived: dict[str, str] = {}
-        town = None
+        towns: list[str] = []  # no location column: the townships the sheet or title names
         if header.get("town") is None:
             for where, text in (("sheet", sheet), ("title", title)):
-                if town := town_named(text):
-                    derived["town"] = f"{where}: {town}"
+                if towns := towns_in(text):
+                    derived["town"] = f"{where}: {'、'.join(towns)}"
                     break
+        # a sheet named for two categories ("职业教育和特殊教育") leaves each project to its name
+        sheet_categories = categories_in(sheet) if by_sheet[0] is None else ()
+        if by_sheet[0]:
+            where = next(w for w, text in (("sheet", sheet), ("title", title), ("file", stem))
+                         if category_named(text))
+            derived["category"] = f"{where}: {by_sheet[0]}"
         name_col = header.columns["name"]
         heading = _heading(rows, header)
         numeric = header.numeric()
@@ -353,6 +360,13 @@ class _Run:
             tally.item(figures)
             context = (tally.context("category"), tally.context("klass"),
                        tally.context("nature"), tally.choices("category"))
+            town = None
+            if header.get("town") is None:
+                town = towns[0] if len(towns) == 1 else _town_by_name(name, towns)
+                if town and not towns:
+                    derived["town"] = "name"
+            if context[3] == () and sheet_categories:
+                context = (*context[:3], sheet_categories)
             project = _project(self.file, cells, name, context, by_sheet, period, town)
             figures.kinds = {"category": project.category, "klass": project.annex_class}
             self.result.projects.append(project)
@@ -486,15 +500,28 @@ def _word(text: str) -> str:
     return re.sub(r"(?:项目|类|工程)$", "", normalize_text(text))
 
 
-def town_named(text: str | None) -> str | None:
-    """The one township a sheet's name or a title names ("鳌江镇", "平阳县昆阳镇项目表"), or None."""
+def towns_in(text: str | None) -> list[str]:
+    """The townships a sheet's name, a title or a project's name names ("鳌江镇",
+    "平阳县昆阳镇第一小学", "新兴镇、赤寿乡" → both), in order."""
     if not text:
-        return None
-    found = set(_TOWN_IN.findall(normalize_text(text)))
-    return found.pop() if len(found) == 1 else None
+        return []
+    found: list[str] = []
+    for town in _TOWN_IN.findall(normalize_text(text)):
+        if town not in found:
+            found.append(town)
+    return found
 
 
-_TOWN_IN = re.compile(r"(?<![镇乡])(?:(?<=县)|(?<=市)|(?<=区)|^)([^\W\d_县市区省]{1,6}?(?:镇|乡|街道))")
+def _town_by_name(name: str, towns: list[str]) -> str | None:
+    """A project's township from its name: the one it names (among ``towns`` when the sheet
+    names several)."""
+    named = [t for t in towns_in(name) if not towns or t in towns]
+    return named[0] if len(named) == 1 else None
+
+
+_VILLAGE = re.compile(r"([^\W\d_]{1,8}?(?:镇|乡|街道))([^\W\d_]{1,10}(?:村|社区|居委会|片区|小区))")
+_TOWN_IN = re.compile(
+    r"(?:(?<=县)|(?<=市)|(?<=区)|(?<=[、,，和及与])|^)([^\W\d_县省、,，和及与]{1,6}?(?:镇|乡|街道))")
 
 
 def _project(file: str, cells: Cells, name: str,
@@ -530,6 +557,11 @@ def _project(file: str, cells: Cells, name: str,
             0 if state in (NumState.BLANK, NumState.NONE) else None)
     else:
         places = places_from_content(content)
+    township, remarks = cells.text("town") or town, cells.text("remarks", squeezed=False)
+    if township and (m := _VILLAGE.fullmatch(township)):  # "履坦镇坛头村": the township is 履坦镇;
+        # the full place is kept in the remarks
+        township, where = m[1], f"建设地点:{township}"
+        remarks = f"{remarks};{where}" if remarks else where
     if category is None and context[0] is None and context[3]:  # "职业教育及特殊教育": by name
         named = category_named(name)
         category = named if named in context[3] else None
@@ -537,11 +569,11 @@ def _project(file: str, cells: Cells, name: str,
         id=None, name=name, category=category or context[0] or by_sheet[0],
         annex_class=annex_class or context[1] or by_sheet[1],
         construction_type=nature or context[2] or (None if h.get("nature") else nature_named(name)),
-        township=cells.text("town") or town,
+        township=township,
         responsible_unit=cells.text("unit"), start_year=start, end_year=end,
         total_investment=total, period_plan=period_plan, annual_plan=plan,
         land_mu=cells.number(h.get("land"))[0], floor_area_m2=floor, classes=classes,
-        new_places=places, content=content, remarks=cells.text("remarks", squeezed=False),
+        new_places=places, content=content, remarks=remarks,
         project_code=normalize_text(code) if (code := cells.text("code")) else None,
         prior_actual=cells.number(h.get("prior"))[0], funding_plan=funding,
         phase="前期", status="active", source=SourceRef(file, cells.sheet, cells.row),

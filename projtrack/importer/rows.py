@@ -58,7 +58,8 @@ _BOTH_CATEGORIES = re.compile(  # "二、职业教育及特殊教育项目(2个)
     _ORD + r"(?P<word>[^\W\d_及和与、]{2,8}?(?:教育)?)(?:及|和|与|、)(?P<word2>[^\W\d_]{2,8}?(?:教育)?)"
     r"(?:阶段)?(?:学校)?(?:项目)?" + _SUB + _COUNT)
 _TOTAL_RE = re.compile(_ORD + r"(?:全县|全部|项目)?(?P<word>总计|合计|共计|总合计|小计)(?:项目)?" + _COUNT)
-_NOTES_RE = re.compile(r"^(?:注|附注|备注|说明|填表说明)[0-9一:;、.]|^(?:填报|制表|审核|联系|负责)")
+_NOTES_RE = re.compile(r"^(?:注|附注|备注|说明|填表说明)[0-9一:;、.]|^(?:填报|制表|审核|联系|负责)"
+                       r"|^(?:数据来源|资料来源|来源|数据截至|统计口径)[:;、]")
 _QUOTES = str.maketrans("", "", "“”‘’\"'")
 _NONE_TEXT = frozenset({"—", "——", "-", "--", "/", "／", "无", "―", "–"})
 _SPACE = re.compile(r"\s+")
@@ -66,9 +67,10 @@ _SPACE = re.compile(r"\s+")
 _CATEGORY_WORDS = (  # contains-match, in this order, for column values and sheet names
     ("幼儿园", re.compile(r"幼儿园|学前|幼教|幼儿")),
     ("职业教育", re.compile(r"职业高中|职业中学|职业中专|职业|职教|中职|职高|技工")),
-    ("特殊教育", re.compile(r"特殊教育|特教|特殊学校")),
-    ("中小学", re.compile(r"中小学|义务教育|高中|小学|初中|中学|普高|九年一贯|基础教育")),
-    ("其他", re.compile(r"其他|其它")),
+    ("特殊教育", re.compile(r"特殊教育|特教|特殊学校|培智|启智|聋哑|盲校|康复学校")),
+    ("中小学", re.compile(r"中小学|义务教育|高中|小学|初中|中学|普高|九年一贯|十二年一贯|一贯制|基础教育")),
+    ("其他", re.compile(r"其他|其它|教师发展|教师进修|少年宫|青少年活动|校外活动|活动场所|研学|实践基地|社区教育|老年大学"
+                      r"|教育培训中心|教育装备|电化教育|教育局")),
 )
 _CLASS_WORDS = (
     ("续建", re.compile(r"续建|在建|收尾")),
@@ -105,6 +107,19 @@ def _only(text: str | None, words: tuple[tuple[str, re.Pattern[str]], ...]) -> s
             found.add(value)
             text = rule.sub("□", text)
     return found.pop() if len(found) == 1 else None
+
+
+def categories_in(text: str | None) -> tuple[str, ...]:
+    """Every category a sheet name or a title names ("职业教育和特殊教育" → both)."""
+    if not text:
+        return ()
+    text = normalize_text(text)
+    found = []
+    for value, rule in _CATEGORY_WORDS:
+        if rule.search(text):
+            found.append(value)
+            text = rule.sub("□", text)
+    return tuple(found)
 
 
 def category_named(text: str | None) -> str | None:
@@ -320,7 +335,7 @@ class Cells:
                 self._report(level, "bad_number", col, ", which is not a number", raw)
                 return None, None
             if col.scale != 1:
-                value *= col.scale
+                value = _scaled(value, col)
             if value >= 0 and not integer:  # what _checked lets through, without the call
                 return value, NumState.VALUE
             return self._checked(col, raw, value, integer=integer, level=level)
@@ -354,7 +369,7 @@ class Cells:
             return None, num.state
         value = num.value
         if col.scale != 1 and not (isinstance(raw, str) and ("万" in raw or "亿" in raw)):
-            value *= col.scale
+            value = _scaled(value, col)
         return self._checked(col, raw, value, integer=integer, level=level)
 
     def _checked(self, col: Column, raw: object, value: Decimal, *, integer: bool, level: str
@@ -478,7 +493,20 @@ _COUNTED = {"land": {"亩": Decimal(1), "公顷": Decimal(15), "平方米": Deci
                      "平米": Decimal(15) / Decimal(10000), "㎡": Decimal(15) / Decimal(10000),
                      "m2": Decimal(15) / Decimal(10000)},
             "places": {"个": None, "人": None, "座": None, "个学位": None},
-            "classes": {"个班": None, "班": None, "个": None}}
+            "classes": {"个班": None, "班": None, "个": None}}  # land: the factor to 亩
+
+
+_LAND_QUANTUM = Decimal("0.01")
+
+
+def _scaled(value: Decimal, col: Column) -> Decimal:
+    """A cell's figure in its field's unit.  Land converted from 平方米 or 公顷 is kept to
+    0.01 亩 (6.7 m²): 53,333.33 m² is 80.00 亩, not 79.999995."""
+    value = value * col.scale
+    if col.field == "land":
+        value = value.quantize(_LAND_QUANTUM)
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    return value
 
 
 def _unit_suffix(raw: str, col: Column) -> tuple[str, Decimal | None]:
