@@ -370,7 +370,8 @@ def b08():
              lambda v: f" {v:,} "]
     for i, p in enumerate(ps):
         f = forms[i]
-        money = lambda v: None if v is None else f(int(v))  # noqa: E731
+        def money(v, f=f):
+            return None if v is None else f(int(v))
         row(ws, 3 + i, [str(i + 1), p["name"], p["construction_type"], p["township"],
                         yrange(p, "{s}年-{e}年"), money(p["total_investment"]),
                         money(p["period_plan"])] + [money(p["annual_plan"].get(y)) or "—" for y in YEARS]
