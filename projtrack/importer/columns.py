@@ -163,16 +163,24 @@ def profile_columns(rows: list[list], header: Header) -> dict[int, Profile]:
         label = row_label(tuple(row), header)
         if label and section_of(label):  # a section or total row: its label is no value
             continue
-        for i, value in enumerate(row[:width]):
-            if value is None or (isinstance(value, str) and not value.strip()):
+        for i in range(min(len(row), width)):
+            value = row[i]
+            if value is None:
                 continue
+            if type(value) is str:
+                if not value.strip():
+                    continue
+                text = squeeze(value)
+                if text:
+                    profiles[i].texts[text] += 1
+            else:
+                text = None
             p = profiles[i]
             p.filled += 1
-            text = squeeze(value)
-            if isinstance(value, str) and text:
-                p.texts[text] += 1
-            if len(p.sample) < SAMPLE and text and text not in p.sample:
-                p.sample.append(text if len(text) <= 24 else text[:23] + "…")
+            if len(p.sample) < SAMPLE:
+                text = text if text is not None else squeeze(value)
+                if text and text not in p.sample:
+                    p.sample.append(text if len(text) <= 24 else text[:23] + "…")
     return profiles
 
 

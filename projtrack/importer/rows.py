@@ -153,6 +153,7 @@ def _numbered(m: re.Match) -> bool:
     return any(m[f"o{n}"] for n in range(4)) or bool(m["count"] or m["count2"] or m["sub"])
 
 
+@lru_cache(maxsize=16384)  # asked of each row up to three times (profile, prescan, read)
 def section_of(label: str) -> Section | None:
     text = normalize_text(label).translate(_QUOTES).rstrip(":")
     if not text:
