@@ -28,6 +28,8 @@ NONE_MARKERS = frozenset(
 TBD_MARKERS = frozenset({"待定", "未定", "待核定", "待确定", "暂定", "待明确", "tbd", "?", "？"})
 _APPROX_PREFIXES = ("约", "大约", "近", "≈", "~", "～", "预计", "估算", "估计")
 _UNIT_SUFFIXES = ("万元", "万", "元")  # "元" only after a 亿 has been handled; see parse
+_NOTE = re.compile(r"(.+?)[(\[【]([^()\[\]【】]{1,16})[)\]】]")
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -46,6 +48,7 @@ class Num:
     value: Decimal | None = None
     approx: bool = False  # written as "约…"
     raw: object = None
+    note: str | None = None  # a bracketed note after the figure ("6500(含土地)" → "含土地")
 
     @property
     def known(self) -> bool:
@@ -116,10 +119,15 @@ def read_number(raw: object) -> Num:
     if low in TBD_MARKERS:
         return Num(NumState.TBD, raw=raw)
     approx = False
+    note = None
+    if (m := _NOTE.fullmatch(text)) and _DIGIT.search(m[1]):  # "6500(含土地)", "4200万元(估算)"
+        text, note = m[1], m[2]
     for prefix in _APPROX_PREFIXES:
         if text.startswith(prefix):
             text, approx = text[len(prefix):], True
             break
+    if text.endswith(("以上", "左右")):
+        text, approx = text[:-2], True
     multiplier = Decimal(1)
     if text.endswith("亿元"):
         text, multiplier = text[:-2], Decimal(10000)
@@ -142,7 +150,7 @@ def read_number(raw: object) -> Num:
         value = Decimal(text) * multiplier
     except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
         raise NumberFormatError(raw) from exc
-    return Num(NumState.VALUE, value, approx=approx, raw=raw)
+    return Num(NumState.VALUE, value, approx=approx, raw=raw, note=note)
 
 
 def parse_amount(raw: object, *, allow_negative: bool = False) -> Decimal:
@@ -150,6 +158,8 @@ def parse_amount(raw: object, *, allow_negative: bool = False) -> Decimal:
     num = read_number(raw)
     if num.state is not NumState.VALUE or num.value is None:
         raise NumberFormatError(raw, "an amount is required")
+    if num.note:  # "6500(含土地)" typed as an amount: say the figure alone
+        raise NumberFormatError(raw, "a note in brackets is not part of an amount", code="note")
     value = num.value
     if value < 0 and not allow_negative:
         raise NumberFormatError(raw, "a negative amount")

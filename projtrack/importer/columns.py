@@ -330,6 +330,7 @@ def _rebuild(header: Header, current: dict[int, Column],
 
 
 _LAND_NAMES = {Decimal(1): "亩", Decimal(15) / Decimal(10000): "平方米", Decimal(15): "公顷"}
+_BEFORE = re.compile(r"调整前|变更前|原计划|原批复")
 _ACTUAL = re.compile(r"完成|实际|到位|拨付|支付")
 _RATIO = re.compile(r"%|‰|率|占比|比例|比重|百分比")
 _FUNDING = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠道|资金结构")
@@ -348,6 +349,8 @@ def _why_not(header: Header, index: int) -> str:
     group = header.groups.get(index, "")
     if _FUNDING.search(group) or _FUNDING.search(label):
         return "funding"
+    if group and _BEFORE.search(label):
+        return "before"
     if group and _ACTUAL.search(label):
         return "actual"
     if _RATIO.search(label):

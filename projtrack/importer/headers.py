@@ -46,7 +46,7 @@ _RULES = [(f, re.compile(p)) for f, p in (
     ("year", _YEAR),
     ("total", r"(?:计划|项目|估算|概算|批复|预计)?总投资(?:额|估算|概算)?|投资总额|总投资规模"
               r"|投资(?:估算|概算)|(?:估算|概算)投资"),
-    ("period", r".*十四五.*|合计|小计|计划投资(?:合计)?|五年计划投资|.*期间计划投资|投资计划"
+    ("period", r".*十[三四五六]五.*|合计|小计|计划投资(?:合计)?|五年计划投资|.*期间计划投资|投资计划"
                r"|五年(?:计划)?(?:投资)?(?:合计|小计)|规划期(?:内)?(?:计划)?(?:投资)?(?:合计)?"
                rf"|{_SPAN}(?:计划)?(?:投资|安排)(?:计划)?(?:合计|小计)?"),
     ("name", r"(?:项目|工程|建设项目)?名称|项目|项目名|工程项目|建设项目|学校名称"),
@@ -199,6 +199,7 @@ class Header:
     groups: dict[int, str] = field(default_factory=dict)  # its group heading, normalised
     sheet_unit: tuple[Decimal, str] | None = None  # the money unit declared above the header
     ignored: set[int] = field(default_factory=set)  # columns the officer said not to read
+    land_unit: tuple[Decimal, str] | None = None  # a 单位 row naming 公顷 or 平方米 for land
 
     def get(self, name: str) -> Column | None:
         return self.columns.get(name)
@@ -275,7 +276,8 @@ def find_header(rows: list[tuple], merges: list[tuple[int, int, int, int]],
     while end < len(rows) and end - start < 2 and (
             any(start <= m[0] <= end < m[2] for m in merges) or _labels_only(rows[end])):
         end += 1
-    header = _build(rows, merges, start, end, sheet_money_unit(rows[: start - 1]), hidden)
+    header = _build(rows, merges, start, end, sheet_money_unit(rows[: start - 1]), hidden,
+                    sheet_land_unit(rows[: start - 1]))
     missing = [LABELS[f] for f in NEEDED if f not in header.columns]
     if missing:
         found = [str(v).replace("\n", "") for v in rows[best - 1] if norm(v)]
@@ -309,8 +311,9 @@ def _texts(rows, merges, start, end) -> dict[tuple[int, int], tuple[str, bool]]:
 
 
 def _build(rows, merges, start, end, sheet_unit: tuple[Decimal, str] | None,
-           hidden: frozenset[int] = frozenset()) -> Header:
-    header = Header(first_row=start, last_row=end, sheet_unit=sheet_unit)
+           hidden: frozenset[int] = frozenset(),
+           land_unit: tuple[Decimal, str] | None = None) -> Header:
+    header = Header(first_row=start, last_row=end, sheet_unit=sheet_unit, land_unit=land_unit)
     texts = _texts(rows, merges, start, end)
     for c in sorted({c for _, c in texts}):
         parts: list[tuple[str, bool]] = []
@@ -332,6 +335,9 @@ def _build(rows, merges, start, end, sheet_unit: tuple[Decimal, str] | None,
     return header
 
 
+_BEFORE = re.compile(r"调整前|原|原计划|原批复|调整前金额|变更前|调整数|调增|调减|增减")
+_AFTER = re.compile(r"调整后|调整后金额|现|现计划|最新|核定|变更后|批复后|调整后计划")
+_SHORT_YEAR = re.compile(r"(\d{2})年度?(?:计划)?(?:投资)?")
 _FUNDING_GROUP = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠道|资金结构|资金安排")
 
 
@@ -353,6 +359,8 @@ def make_column(header: Header, index: int, name: str, year: int | None = None, 
             col.scale = Decimal(1)
     elif name == "land":
         col.scale = _land_scale(joined)
+        if col.scale == 1 and "亩" not in joined and header.land_unit is not None:
+            col.scale, col.unit_from = header.land_unit
     elif name == "floor" and re.search(r"万(?:平方米|平米|m2)", joined):
         col.scale = Decimal(10000)
     elif name == "duration":
@@ -406,6 +414,16 @@ def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | N
     if not parts:
         return None
     *upper, (low, _) = parts
+    word = _PARENS.sub("", norm(low))
+    if upper and _BEFORE.fullmatch(word):  # "总投资/调整前": the figure it replaced, not read
+        return None
+    if upper and _AFTER.fullmatch(word):  # "总投资/调整后": the heading's figure, as it now stands
+        for u, _ in reversed(upper):
+            if up := classify(norm(u)):
+                return up
+    if upper and (m := _SHORT_YEAR.fullmatch(word)) and any(
+            (classify(norm(u)) or ("",))[0] == "period" for u, _ in upper):
+        return "year", 2000 + int(m[1])  # "21年" under “十四五”计划投资
     if any(_FUNDING_GROUP.search(norm(u)) for u, _ in upper):  # under 资金来源
         word = _PARENS.sub("", norm(low))
         if re.fullmatch(r"合计|小计|总计|计|共计|总额|资金总额", word):
@@ -469,6 +487,17 @@ def sheet_money_unit(rows: list[tuple]) -> tuple[Decimal, str] | None:
                 scale = money_scale(text)
             if scale is not None:
                 return scale, f"{column_letter(c)}{r} '{shown_label(value)}'"
+    return None
+
+
+def sheet_land_unit(rows: list[tuple]) -> tuple[Decimal, str] | None:
+    """The land unit a 单位 row declares when it is 公顷 ("单位:万元、公顷"); a 平方米 there may
+    be the floor area's, so it is left to the land check."""
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            text = norm(value)
+            if "单位" in text and "亩" not in text and "公顷" in text.split("单位", 1)[1]:
+                return Decimal(15), f"{column_letter(c)}{r} '{shown_label(value)}'"
     return None
 
 

@@ -40,6 +40,7 @@ from .headers import (
     Column,
     Header,
     HeaderMiss,
+    classify,
     column_letter,
     find_header,
     guess_header,
@@ -527,7 +528,7 @@ _TOWN_IN = re.compile(
 def _project(file: str, cells: Cells, name: str,
              context: tuple[str | None, str | None, str | None, tuple[str, ...]],
              by_sheet: tuple[str | None, str | None],
-             period: tuple[Column | None, list[Column]], town: str | None = None) -> ProjectFacts:
+             period: tuple[Column | None, list[Column], bool], town: str | None = None) -> ProjectFacts:
     h = cells.header
     category, annex_class, nature = _kinds(cells)
     start, end = cells.years()
@@ -602,20 +603,26 @@ def _funding(cells: Cells, name: str) -> dict[str, Decimal]:
     return funding
 
 
-def _period_columns(h: Header) -> tuple[Column | None, list[Column]]:
+def _period_columns(h: Header) -> tuple[Column | None, list[Column], bool]:
     """The “十四五” 合计 column and the year columns it sums: the years under the same heading,
-    else all; within the period's span."""
+    else all; within the period's span; and whether they are every year of it (only then is
+    the 合计 checked against their sum)."""
     col = h.get("period")
     years = [y for y in h.years if not y.and_later]  # "2026年及以后" is past the period
     if col is not None:
         years = [y for y in years if col.group and y.group == col.group] or years
         if span := period_span(f"{col.group} {col.label}"):
             years = [y for y in years if y.year is not None and span[0] <= y.year <= span[1]]
-    return col, years
+            # a year that heads columns of its own ("2023年计划投资" over 调整前/调整后) is one
+            # year picked out, not the period's breakdown: its sum is no check on the 合计
+            picked = any(y.group and (classify(y.group) or ("",))[0] == "year" for y in years)
+            if picked and {y.year for y in years} != set(range(span[0], span[1] + 1)):
+                return col, years, False
+    return col, years, True
 
 
-def _period(cells: Cells, total: Decimal | None, col: Column | None, years: list[Column]
-            ) -> Decimal | None:
+def _period(cells: Cells, total: Decimal | None, col: Column | None, years: list[Column],
+            complete: bool = True) -> Decimal | None:
     """The “十四五” plan: the 合计 column, or the sum of its year columns; checked against both
     (``col`` and ``years`` from ``_period_columns``)."""
     h = cells.header
@@ -625,7 +632,8 @@ def _period(cells: Cells, total: Decimal | None, col: Column | None, years: list
     value, state = cells.number(col) if col is not None else (None, NumState.BLANK)
     if state in (NumState.BLANK, NumState.NONE):
         value = year_sum if years and known else None
-    elif col is not None and state is NumState.VALUE and years and known and value != year_sum:
+    elif col is not None and state is NumState.VALUE and years and known and complete and \
+            value != year_sum:
         cell = cells.ref(col)
         cells.log.warning("plan_mismatch", f"Cell {place(cells.sheet, cell)} ({col.title}) says "
                           f"{to_plain(value)} but the year columns of the row sum to "

@@ -19,6 +19,7 @@ from projtrack.core.money import (
     decimal_from_float,
     normalize_text,
     read_number,
+    to_plain,
 )
 from projtrack.core.text import MAX_NAME, MAX_TEXT, strip_invisible
 from projtrack.core.units import (
@@ -368,6 +369,9 @@ class Cells:
             return None, NumState.TBD
         if num.value is None:
             return None, num.state
+        if num.note:
+            self._report(WARNING, "number_note", col, f": the figure {to_plain(num.value)} was "
+                         f"read and the note '{num.note}' is not kept with it", raw)
         value = num.value
         if col.scale != 1 and not (isinstance(raw, str) and ("万" in raw or "亿" in raw)):
             value = _scaled(value, col)
