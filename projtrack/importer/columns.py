@@ -48,6 +48,7 @@ _CATEGORY_VALUE = re.compile(
     r"|职业教育|职高|中职|职业高中|特殊教育|特教|其他|其它")
 _TOWN_VALUE = re.compile(r"[^\W\d_]{1,10}(?:镇|乡|街道|街道办事处|开发区|新区|园区|管委会)")
 _STRIP = re.compile(r"(?:项目|类|工程)$")
+_PARTS = re.compile(r"[()\[\]【】/、,,;;]+")  # "新建(续建)", "扩建/续建": a cell of two words
 
 # external field names for --map (and the JSON export's words) → the importer's own
 FIELD_NAMES = {
@@ -199,15 +200,20 @@ def value_kind(p: Profile) -> ValueKind | None:
     common = tuple(t for t, _ in Counter(values).most_common(3))
     klass = nature = new = other = 0
     for text, n in values.items():
-        word = _STRIP.sub("", normalize_text(text))
-        if word == "新建":
-            new += n
-        elif word in CLASS_WORDS:
+        parts = [_STRIP.sub("", w) for w in _PARTS.split(normalize_text(text)) if w]
+        kinds = {"new" if w == "新建" else "klass" if w in CLASS_WORDS else
+                 "nature" if w in NATURE_WORDS else "other" for w in parts} or {"other"}
+        if "other" in kinds:
+            other += n
+        elif {"klass", "nature"} <= kinds or ("new" in kinds and "klass" in kinds):
+            klass += n  # "新建(续建)", "改扩建(新开工)": both in one cell
+            nature += n
+        elif "klass" in kinds:
             klass += n
-        elif word in NATURE_WORDS:
+        elif "nature" in kinds:
             nature += n
         else:
-            other += n
+            new += n
     if klass + nature + new >= total * _SHARE and (klass or nature or new):
         if klass and nature:
             return ValueKind("both", common)

@@ -194,6 +194,7 @@ class Header:
     columns: dict[str, Column] = field(default_factory=dict)
     years: list[Column] = field(default_factory=list)
     funding: list[Column] = field(default_factory=list)  # 资金来源 columns, one per source
+    funding_unread: list[int] = field(default_factory=list)  # 资金来源 columns of unknown sources
     duplicates: list[Column] = field(default_factory=list)
     labels: dict[int, str] = field(default_factory=dict)  # every labelled column, as written
     groups: dict[int, str] = field(default_factory=dict)  # its group heading, normalised
@@ -327,6 +328,9 @@ def _build(rows, merges, start, end, sheet_unit: tuple[Decimal, str] | None,
         if hit is None:
             continue
         name, year = hit
+        if name == "funding_unread":  # named as not read; the 合计 is then no check on the rest
+            header.funding_unread.append(c - 1)
+            continue
         col = make_column(header, c - 1, name, year, hidden=c in hidden)
         if name == "funding":
             col.source = funding_source(norm(parts[-1][0]))
@@ -398,7 +402,7 @@ def add_column(header: Header, col: Column) -> None:
 _FUND_WORDS = (  # a funding source's spellings, in this order (省 before 市: 省市)
     ("专项债", re.compile(r"专项债|债券|政府债")), ("中央", re.compile(r"中央|国家")),
     ("省", re.compile(r"省")), ("市", re.compile(r"市")),
-    ("县财政", re.compile(r"县|区级|区财政|本级|地方财政|财政")),
+    ("县财政", re.compile(r"县|区级|区财政|本级|地方|配套|财政")),
     ("自筹", re.compile(r"自筹|单位|社会|企业|银行|贷款|ppp", re.I)), ("其他", re.compile(r"其他|其它")),
 )
 
@@ -430,6 +434,8 @@ def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | N
             return "funding_total", None
         if funding_source(norm(low)) and not classify(norm(low)):
             return "funding", None
+        if not classify(norm(low)):
+            return "funding_unread", None  # a source projtrack has no name for (上级补助)
     hit = classify(norm(low))
     above = [h for u, _ in upper if (h := classify(norm(u))) and h[0] == "year"]
     if above:  # "2021年" over "计划投资" / "完成投资": the year's plan, and an actual we do not read

@@ -34,9 +34,12 @@ def _fmt(value: Decimal) -> str:
 def check_units(result: ParsedAnnex, options: ReadOptions, log: IssueLog) -> None:
     for m in result.maps:
         projects = [p for p in result.projects if p.source and p.source.sheet == m.sheet]
-        if not options.money_unit:
+        if not options.money_unit:  # --unit: the officer says every amount is in that unit
             _money(m, projects, log)
             _against_total(m, projects, log)
+            _outliers(m, projects, log, "total")
+        if not options.land_unit:
+            _outliers(m, projects, log, "land")
         if not options.land_unit:
             _land(m, projects, log)
 
@@ -122,3 +125,41 @@ def _against_total(m, projects, log: IssueLog) -> None:
             "the same unit. Give the unit in the header, or --unit if every amount is in one.",
             sheet=m.sheet, cell=f"{col.letter}{m.header_rows[1]}",
             found=f"{col.unit} ×{_fmt(mid)}", expected=total.unit if total else "")
+
+
+OUTLIER = Decimal(1000)  # a project this many times the median (or a thousandth of it)
+
+
+def _outliers(m, projects, log: IssueLog, which: str) -> None:
+    """One figure in another unit among right ones (元 typed in a 万元 column, 平方米 in an 亩
+    one): the sheet's median looks right, so each project is measured against it."""
+    checks = (("total", "total_investment", None), ("land", "land_mu", "new_places"))
+    for fld, attr, per in checks:
+        if fld != which:
+            continue
+        col = next((c for c in m.columns if c.field == fld), None)
+        if col is None:
+            continue
+        def measure(p, attr=attr, per=per):
+            value = getattr(p, attr)
+            if not value:
+                return None
+            if per is None:
+                return value
+            count = getattr(p, per)
+            return value / count if count else None
+        values = [(p, v) for p in projects if (v := measure(p)) is not None]
+        if len(values) < MIN_FIGURES:
+            continue
+        mid = median(v for _, v in values)
+        for p, v in values:
+            if mid and (v / mid > OUTLIER or mid / v > OUTLIER) and p.source:
+                cell = f"{col.letter}{p.source.row}"
+                figure = getattr(p, attr)
+                log.error(
+                    f"outlier_{fld}",
+                    f"Cell {m.sheet}!{cell} ({col.header}) of project '{p.name}' is "
+                    f"{_fmt(figure)} — {_fmt(v / mid) if v > mid else '1/' + _fmt(mid / v)} times "
+                    "the median project's" + (" per new place" if per else "") + ": it is "
+                    "surely in another unit than the column's; correct the cell.", sheet=m.sheet, cell=cell, found=_fmt(figure),
+                    expected=_fmt(mid))

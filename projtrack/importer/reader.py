@@ -27,6 +27,7 @@ from projtrack.core.units import area_from_content, classes_from_content, places
 from projtrack.gcpause import collector_paused
 
 from .columns import (
+    CLASS_WORDS,
     NATURE_WORDS,
     MapError,
     apply_overrides,
@@ -349,8 +350,12 @@ class _Run:
                                  "the project above it, not a project of its own; it was not read.",
                                  sheet=sheet, cell=f"{name_letter}{r}", found=name)
                 continue
+            name_class = None
             if name:
                 name = _MARKS.sub("", _ORDINAL.sub("", _MARKS.sub("", name)))
+                if (m := _CLASS_IN_NAME.search(name)) and m.start() > 0:  # "…新建工程(续建)"
+                    name, name_class = name[:m.start()], CLASS_WORDS[m[1]]
+                    derived["klass"] = "name"
             if not name or not _HAS_WORD.search(name):
                 if any(cells.raw(c) is not None for c in numeric):
                     self.log.warning("unnamed_row", f"Row {r} of sheet {sheet} has figures but no "
@@ -368,6 +373,8 @@ class _Run:
                     derived["town"] = "name"
             if context[3] == () and sheet_categories:
                 context = (*context[:3], sheet_categories)
+            if name_class and not cells.text("klass"):  # the name's word above any heading
+                context = (context[0], name_class, *context[2:])
             project = _project(self.file, cells, name, context, by_sheet, period, town)
             figures.kinds = {"category": project.category, "klass": project.annex_class}
             self.result.projects.append(project)
@@ -471,13 +478,12 @@ def _kinds(cells: Cells) -> tuple[str | None, str | None, str | None]:
     mixed = klass_col is not None and klass_col.mixed
     if annex_class is None and klass_text and not mixed and _word(klass_text) == NEW_BUILD:
         annex_class = "新开工"
-    if nature_col is not None and nature_col.mixed and nature_text and class_of(nature_text) \
-            and _word(nature_text) not in NATURE_WORDS:
-        nature_text = None  # a class word in the mixed column: not a construction type
+    if nature_col is not None and nature_col.mixed and nature_text:
+        nature_text = nature_in(nature_text)  # the construction type among the cell's words
     for name, text, known, code in (("category", cat_text, category, "unknown_category"),
                                     ("klass", klass_text, annex_class, "unknown_class")):
         col = h.get(name)
-        if mixed and name == "klass" and text and _word(text) in NATURE_WORDS:
+        if mixed and name == "klass" and text and nature_in(text):
             continue
         if col and text and not known and not (category_of(text) or class_of(text)):
             cell = cells.ref(col)
@@ -487,6 +493,8 @@ def _kinds(cells: Cells) -> tuple[str | None, str | None, str | None]:
     return category, annex_class, nature_text
 
 
+_CLASS_IN_NAME = re.compile(
+    r"[(（](" + "|".join(sorted(CLASS_WORDS, key=len, reverse=True)) + r")(?:项目|类)?[)）]$")
 _NATURE_IN_NAME = re.compile(r"(原址改扩建|改扩建|迁建|扩建|新建)(?:工程|项目)?(?:[(（][^()（）]*[)）])?$")
 _NATURE_NAMES = {"原址改扩建": "改扩建"}
 
@@ -495,6 +503,15 @@ def nature_named(name: str) -> str | None:
     """The construction type a project's name ends with ("…中学迁建工程(二期)" → 迁建)."""
     m = _NATURE_IN_NAME.search(name)
     return _NATURE_NAMES.get(m[1], m[1]) if m else None
+
+
+def nature_in(text: str) -> str | None:
+    """The construction type a cell names among its words ("改扩建(新开工)" → 改扩建), or None."""
+    for word in re.split(r"[()\[\]【】/、,,;;]+", normalize_text(text)):
+        word = re.sub(r"(?:项目|类|工程)$", "", word)
+        if word in NATURE_WORDS:
+            return NATURE_WORDS[word]
+    return None
 
 
 def _word(text: str) -> str:
@@ -594,7 +611,7 @@ def _funding(cells: Cells, name: str) -> dict[str, Decimal]:
         total, state = cells.number(total_col)
         parts = sum(funding.values(), Decimal(0))
         if state is NumState.VALUE and total is not None and total != parts and all(
-                cells.number(c)[1] is not None for c in h.funding):
+                cells.number(c)[1] is not None for c in h.funding) and not h.funding_unread:
             cell = cells.ref(total_col)
             cells.log.warning("funding_mismatch", f"Cell {place(cells.sheet, cell)} (资金来源合计) "
                               f"of project '{name}' says {to_plain(total)} but its sources sum to "

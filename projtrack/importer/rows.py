@@ -58,6 +58,7 @@ _COUNTY_RE = re.compile(  # "一、龙湾区", "瓯海区(3个)", "(二)平阳�
 _BOTH_CATEGORIES = re.compile(  # "二、职业教育及特殊教育项目(2个)": one heading, two categories
     _ORD + r"(?P<word>[^\W\d_及和与、]{2,8}?(?:教育)?)(?:及|和|与|、)(?P<word2>[^\W\d_]{2,8}?(?:教育)?)"
     r"(?:阶段)?(?:学校)?(?:项目)?" + _SUB + _COUNT)
+_TABLE_NO = re.compile(r"^(?:附?表|附件)[一二三四五六七八九十\d]{1,3}[:、.]?(?=.)")  # "表二:幼儿园…"
 _TOTAL_RE = re.compile(_ORD + r"(?:全县|全部|项目)?(?P<word>总计|合计|共计|总合计|小计)(?:项目)?" + _COUNT)
 _NOTES_RE = re.compile(r"^(?:注|附注|备注|说明|填表说明)[0-9一:;、.]|^(?:填报|制表|审核|联系|负责)"
                        r"|^(?:数据来源|资料来源|来源|数据截至|统计口径)[:;、]")
@@ -83,10 +84,20 @@ NEW_BUILD = "新建"  # in a class column (not the construction type): a new sta
 
 
 def category_of(text: str | None) -> str | None:
+    """The category a cell names; what it says in brackets ("小学(附设幼儿园)") only when the
+    rest names none."""
     if not text:
         return None
     text = normalize_text(text)
-    return next((cat for cat, rule in _CATEGORY_WORDS if rule.search(text)), None)
+    outside = _BRACKETS.sub("", text)
+    for candidate in ((outside, text) if outside != text else (text,)):
+        found = next((cat for cat, rule in _CATEGORY_WORDS if rule.search(candidate)), None)
+        if found:
+            return found
+    return None
+
+
+_BRACKETS = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")
 
 
 def class_of(text: str | None) -> str | None:
@@ -156,7 +167,7 @@ def _numbered(m: re.Match) -> bool:
 
 @lru_cache(maxsize=16384)  # asked of each row up to three times (profile, prescan, read)
 def section_of(label: str) -> Section | None:
-    text = normalize_text(label).translate(_QUOTES).rstrip(":")
+    text = _TABLE_NO.sub("", normalize_text(label).translate(_QUOTES).rstrip(":"))
     if not text:
         return None
     for kind, rule in (("category", _CATEGORY_RE), ("klass", _CLASS_RE), ("total", _TOTAL_RE),
@@ -535,7 +546,8 @@ _END_ONLY = re.compile(  # "2023年竣工", "至2023年"
 _DURATION = re.compile(r"(?:约|计划)?(\d+(?:\.\d+)?)(年|个月|月|天|日)?")
 _LOOSE_YEAR = re.compile(  # a start or completion time: "2021年底", "2022年第三季度", "2024年8月底"
     r"(\d{4})(?:年|[.\-/])?(?:第?[一二三四1-4]季度|[上下]半年|\d{1,2}月份?(?:[上中下]旬|底|初|末|中)?"
-    r"|年?底|年?初|年?末|内|前|后)?(?:开工|竣工|完工|建成|投用|前)?")
+    r"|年?底|年?初|年?末|年中|内|前|后|[春夏秋冬]季(?:学期|开学)?|暑期|暑假|寒假|秋季开学)?"
+    r"(?:开工|竣工|完工|建成|投用|交付|投入使用|前)?")
 
 
 def read_span(raw: object) -> tuple[str, int | None, int | None]:
