@@ -69,6 +69,7 @@ from .rows import (
 from .tally import Claim, Figures, Tally
 from .workbook import Book, Sheet, WorkbookError, is_empty
 
+_ACTUAL_ROW = re.compile(r"(?:实际)?完成(?:数|额|投资|情况)?|实际|执行(?:数|情况)?|已完成")
 _FILLED_DOWN = ("nature", "town", "unit", "klass", "category", "years", "start", "end", "duration",
                "remarks")
 _FORMULA_FIELDS = ("total", "period", "land", "places", "prior", "floor", "classes")
@@ -90,14 +91,19 @@ def read_annex(path: str | Path, options: ReadOptions | None = None) -> ParsedAn
             misses: list[tuple[str, HeaderMiss]] = []
             visible = [s for s in book.sheets if not s.hidden]
             for sheet in visible + [s for s in book.sheets if s.hidden]:
-                if sheet.hidden and run.result.sheets:  # an old copy, a lookup list …
+                if sheet.hidden and run.result.projects:  # an old copy, a lookup list …
                     run.hidden_sheet(sheet)
                     continue
+                if sheet.hidden and run.result.sheets:  # the visible tables hold totals only
+                    run.log.warning(
+                        "hidden_sheet_read", f"Sheet {sheet.name} is hidden; it was read because "
+                        "the visible sheets hold no projects.", sheet=sheet.name)
                 found = run.sheet(sheet)
                 if isinstance(found, HeaderMiss) and not sheet.hidden:
                     misses.append((sheet.name, found))
             run.no_table(misses)
             run.duplicates()
+            run.summaries()
             if run.result.ok:
                 check_units(run.result, run.options, run.log)
     except WorkbookError as exc:
@@ -114,6 +120,7 @@ class _Run:
         self.log = IssueLog(file)
         self.result = ParsedAnnex(file=file, issues=self.log.issues)
         self.name_cells: list[str] = []  # parallel to result.projects
+        self.summary_claims: list[tuple[str, list]] = []  # sheets of totals only
 
     def fail(self, code: str, message: str, sheet: str | None = None) -> None:
         self.result.projects.clear()
@@ -147,6 +154,44 @@ class _Run:
             self.log.error("duplicate_name", f"The project name '{project.name}' appears twice: "
                            f"{there} and {here}.", sheet=b.sheet, cell=self.name_cells[i],
                            found=project.name, expected=there)
+
+    def summaries(self) -> None:
+        """Sheets of totals only (汇总, a cover page's table): checked against the projects of
+        the other sheets by category; a workbook of totals alone is an error."""
+        if self.result.sheets and not self.result.projects and self.result.ok:
+            self.log.error("no_projects", "The workbook's tables hold totals only ("
+                           f"{'、'.join(self.result.sheets)}), no projects: nothing can be imported.")
+            return
+        for sheet, claims in self.summary_claims:
+            self.log.warning("summary_sheet", f"Sheet {sheet} holds totals only, no projects; "
+                             "its rows were not read as projects.", sheet=sheet,
+                             found=", ".join(c.section.label for c in claims[:5]))
+            for claim in claims:
+                self._check_summary(sheet, claim)
+
+    def _check_summary(self, sheet: str, claim) -> None:
+        """A summary row's 总投资 and count against the workbook's projects of its category."""
+        section = claim.section
+        if section.kind == "category" and section.value:
+            items = [p for p in self.result.projects if p.category == section.value]
+        elif section.kind == "total":
+            items = list(self.result.projects)
+        else:
+            return
+        if section.count is not None and section.count != len(items):
+            self.log.warning("summary_mismatch", f"Row {claim.label_cell} of sheet {sheet} "
+                             f"('{section.label}') counts {section.count} projects; the other "
+                             f"sheets list {len(items)}.", sheet=sheet, cell=claim.label_cell,
+                             found=str(section.count), expected=str(len(items)))
+        total = claim.total
+        if total is not None:
+            expected = sum((p.total_investment or Decimal(0) for p in items), Decimal(0))
+            if total != expected:
+                self.log.warning("summary_mismatch", f"Row {claim.label_cell} of sheet {sheet} "
+                                 f"('{section.label}') says 总投资 {to_plain(total)}; the other "
+                                 f"sheets' projects sum to {to_plain(expected)}.", sheet=sheet,
+                                 cell=claim.label_cell, found=to_plain(total),
+                                 expected=to_plain(expected))
 
     def hidden_sheet(self, sheet: Sheet) -> None:
         """A hidden sheet next to visible tables is not read; say so when it holds a table."""
@@ -216,6 +261,32 @@ class _Run:
         if self.options.land_unit and land is not None:
             land.scale, land.unit_from = LAND_SCALES[self.options.land_unit], "--land-unit"
 
+    def _parents(self, sheet: str, rows: list[list], header: Header,
+                 parents: dict[int, tuple[str, Decimal | None] | None]) -> None:
+        """Say that each parent row was read as the heading of its numbered parts, and check
+        its 总投资 against theirs."""
+        if not parents:
+            return
+        seq = header.columns["seq"]
+        mine = {p.source.row: p for p in self.result.projects if p.source and p.source.sheet == sheet}
+        for r, read in parents.items():
+            if read is None:
+                continue
+            label, total = read
+            number = _seq_text(rows[r - 1][seq.index])
+            parts = [p for row, p in mine.items()
+                     if _seq_text(rows[row - 1][seq.index]).startswith(number + ".")]
+            cell = f"{header.columns['name'].letter}{r}"
+            found = sum((p.total_investment or Decimal(0) for p in parts), Decimal(0))
+            self.log.warning(
+                "parent_row", f"Row {r} of sheet {sheet} ('{shown(label)}', 序号 {number}) heads "
+                f"the {len(parts)} projects numbered {number}.1 … under it; it was read as their "
+                "heading, not as a project of its own"
+                + ("" if total is None or total == found else
+                   f" — and its 总投资 {to_plain(total)} is not their sum {to_plain(found)}")
+                + ".", sheet=sheet, cell=cell, found=label,
+                expected=None if total is None else to_plain(found))
+
     def _fold_continuations(self, sheet: str, rows: list[list],
                             merges: list[tuple[int, int, int, int]], header: Header) -> None:
         """A project written over several rows under one merged name cell: the rows below the
@@ -234,6 +305,16 @@ class _Run:
                 continue
             for r in range(min_row + 1, min(max_row, len(rows)) + 1):
                 row = rows[r - 1]
+                said = next((v for v in row if isinstance(v, str) and _ACTUAL_ROW.fullmatch(
+                    normalize_text(v))), None)
+                if said is not None:  # "计划" above, "完成" here: the project's actuals
+                    self.log.warning(
+                        "actual_row", f"Row {r} of sheet {sheet} holds the actual figures "
+                        f"('{shown(said)}') of the project in row {min_row}; they were not read "
+                        "(the import reads plans; record actuals as entries).", sheet=sheet,
+                        cell=f"{name.letter}{r}", found=said)
+                    rows[r - 1] = [None] * len(row)
+                    continue
                 for i, value in enumerate(row):
                     if value is None or (isinstance(value, str) and not value.strip()):
                         continue
@@ -318,6 +399,7 @@ class _Run:
             for r in range(header.last_row + 1, len(rows) + 1)
             if (lab := row_label(tuple(rows[r - 1]), header)))
         counties: list[str] = []
+        parents = _parent_rows(rows, header)
         for r in range(header.last_row + 1, len(rows) + 1):
             values = tuple(rows[r - 1])
             if is_empty(values):
@@ -343,6 +425,10 @@ class _Run:
                 label_col = next((i for i, v in enumerate(values) if isinstance(v, str) and v.strip()), 0)
                 tally.section(Claim(section, r, _figures(cells, numeric, claim=True),
                                     f"{column_letter(label_col + 1)}{r}"))
+                continue
+            if r in parents:  # "1 …学校群" over "1.1 …", "1.2 …": their heading, not a project
+                total_col = header.columns["total"]
+                parents[r] = (squeeze(cells.raw(name_col)) or "", cells.number(total_col)[0])
                 continue
             name = squeeze(cells.raw(name_col))
             if name and _PART.match(name):
@@ -384,7 +470,15 @@ class _Run:
                 self.log.warning("hidden_row", f"Row {r} of sheet {sheet} is hidden in the workbook; "
                                  f"its project '{name}' was read all the same (check that it belongs "
                                  "to the plan).", sheet=sheet, cell=cell, found=name)
-        tally.finish()
+        self._parents(sheet, rows, header, parents)
+        if tally.items:
+            tally.finish()
+        elif tally.claims():  # totals only: checked against the other sheets at the end
+            total_col = header.get("total")
+            claims = tally.claims()
+            for claim in claims:
+                claim.total = claim.figures.values.get(total_col.index) if total_col else None
+            self.summary_claims.append((sheet, claims))
         if counties:
             self.log.warning(
                 "county_sections", f"Sheet {sheet} groups its projects by county or district "
@@ -392,6 +486,27 @@ class _Run:
                 "keeps no county for a project yet: import each county's annex into its own "
                 "database to tell them apart.", sheet=sheet, found="、".join(counties))
         return derived
+
+
+def _seq_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_text(str(value)) if value is not None else ""
+
+
+def _parent_rows(rows: list[list], header: Header) -> dict[int, None]:
+    """Rows numbered N whose next rows are numbered N.1, N.2 …: a parent over its parts."""
+    seq = header.get("seq")
+    if seq is None:
+        return {}
+    numbers = [(r, _seq_text(rows[r - 1][seq.index]) if seq.index < len(rows[r - 1]) else "")
+               for r in range(header.last_row + 1, len(rows) + 1)]
+    parents: dict[int, None] = {}
+    for i, (r, number) in enumerate(numbers):
+        if number.isdigit() and i + 1 < len(numbers) and \
+                numbers[i + 1][1].startswith(number + ".") and numbers[i + 1][1][len(number) + 1:].isdigit():
+            parents[r] = None
+    return parents
 
 
 def _heading(rows: list[list], header: Header) -> list[tuple[dict[int, str], int]]:

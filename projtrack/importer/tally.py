@@ -39,6 +39,7 @@ class Claim:
     row: int
     figures: Figures
     label_cell: str
+    total: Decimal | None = None  # a summary sheet's 总投资, for the check across sheets
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Tally:
         self.recent: list[Figures] = []  # items since the last section row
         self.totals: list[Claim] = []
         self.breakdowns: list[Claim] = []  # "其中:续建项目": every item of that class on the sheet
+        self.closed: list[Claim] = []  # claims met before any item: kept, not checked
 
     def context(self, kind: str) -> str | None:
         """The category or class of the group an item now falls in (the innermost)."""
@@ -119,6 +121,11 @@ class Tally:
                 self._check(claim, group.items)
         del self.open[index:]
 
+    def claims(self) -> list[Claim]:
+        """Every claim of the sheet (a sheet of totals only is checked elsewhere)."""
+        return self.closed + [c for g in self.open for c in g.claims] + self.totals + \
+            self.breakdowns
+
     def finish(self) -> None:
         self._close_from(0)
         for claim in self.totals:
@@ -129,6 +136,9 @@ class Tally:
                 self._check(claim, [i for i in self.items if i.kinds.get(kind) == value])
 
     def _check(self, claim: Claim, items: list[Figures]) -> None:
+        if not self.items:  # no project yet: a sheet of totals, checked across sheets if so
+            self.closed.append(claim)
+            return
         label = claim.section.label.replace("\n", "")
         count = claim.section.count
         if count is not None and count != len(items):
