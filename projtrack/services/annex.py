@@ -138,6 +138,26 @@ def _unstorable(parsed) -> list:
     return issues
 
 
+def in_order(issues: list) -> list:
+    """Issues as the sheet reads: by sheet (in the order first met), then row, then column."""
+    import re
+
+    sheets: dict[str | None, int] = {}
+    for i in issues:
+        sheets.setdefault(i.sheet, len(sheets))
+
+    def key(i) -> tuple:
+        m = re.fullmatch(r"([A-Z]{1,3})(\d+)", i.cell or "")
+        if not m:
+            return sheets[i.sheet], 0, 0, ""
+        col = 0
+        for ch in m[1]:
+            col = col * 26 + ord(ch) - 64
+        return sheets[i.sheet], int(m[2]), col, ""
+
+    return sorted(issues, key=key)
+
+
 def issue_text(issue, lang: str | None = None) -> str:
     """One issue in the display language: the catalog's wording for its code when there is
     one, else the importer's own sentence."""
@@ -168,7 +188,7 @@ def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
     remembered = [t("import.remembered", sheet=sheet, map=text, info=info)
                   for sheet, text, info in plan.remembered]
     if plan.errors:  # one line per error (and one line in all when there is just one)
-        errors = [f"{t('import.error')} {issue_text(i)}" for i in plan.errors]
+        errors = [f"{t('import.error')} {issue_text(i)}" for i in in_order(plan.errors)]
         shown = remembered + (full_map(plan.maps) if dry_run else [])
         if len(errors) == 1 and not shown:
             return errors[0] + t("import.nothing_written_short")
@@ -195,9 +215,9 @@ def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
                          f"{_show(fc.old)} → {_show(fc.new)}")
     for _pid, name in plan.withdrawn:
         lines.append(f"  - {name}  ({t('import.withdrawn')})")
-    for issue in plan.errors:
+    for issue in in_order(plan.errors):
         lines.append(f"  {t('import.error')} {issue_text(issue)}")
-    for issue in plan.warnings:
+    for issue in in_order(plan.warnings):
         lines.append(f"  {t('import.warning')} {issue_text(issue)}")
     if plan.errors:
         lines.append(t("import.nothing_written_errors"))
