@@ -3,7 +3,15 @@ annex) is package data, not a file of the source tree."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,3 +79,99 @@ def test_run_py_installs_again_when_the_lock_changes(tmp_path, monkeypatch):
     before = run._stamp()
     lock.write_text("alembic==1.20.2\n")
     assert run._stamp() != before
+
+
+# --- the wheel, built and installed as a user would ------------------------------------------------
+def _wheel_names(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as zf:
+        return set(zf.namelist())
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """projtrack's wheel, built from a copy of the files a build reads (so the work tree gets no
+    build/ folder), with the locked setuptools and without the network."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    src = tmp / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "projtrack", src / "projtrack",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                          "--no-build-isolation", "--no-index", "-w", str(tmp / "dist"), str(src)],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    (built,) = (tmp / "dist").glob("projtrack-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_every_file_of_the_package(wheel):
+    """Every file under projtrack/ (the migrations, the sample annex, the catalogs, the
+    stylesheet, the code) is in the wheel, and so are the licence and the entry point."""
+    names = _wheel_names(wheel)
+    source = {p.relative_to(ROOT).as_posix() for p in (ROOT / "projtrack").rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts}
+    missing = sorted(source - names)
+    assert not missing, f"not in the wheel: {missing}"
+    for needed in ("projtrack/store/migrations/env.py", "projtrack/store/migrations/script.py.mako",
+                   "projtrack/store/migrations/versions/0001_initial_schema.py",
+                   "projtrack/data/sample-annex.xlsx", "projtrack/i18n/zh.json",
+                   "projtrack/i18n/en.json", "projtrack/tui/app.tcss"):
+        assert needed in names, needed
+    info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+    assert f"{info}/licenses/LICENSE" in names
+    with zipfile.ZipFile(wheel) as zf:
+        assert "projtrack = projtrack.cli:run" in zf.read(f"{info}/entry_points.txt").decode()
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_builds_the_demo_and_exports_it(wheel, tmp_path):
+    """The wheel installed (not editable) into a new virtual environment works from any folder:
+    the migrations create the schema, the demo reads its sample annex from the package.  The
+    dependencies come from this environment through a .pth file, added after the install so
+    that pip sees nothing of it."""
+    import sysconfig
+    import venv
+
+    env = tmp_path / "env"
+    venv.EnvBuilder(with_pip=False).create(env)
+    bindir = env / ("Scripts" if os.name == "nt" else "bin")
+    python = bindir / ("python.exe" if os.name == "nt" else "python")
+    out = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                          "--no-deps", "--no-index", str(wheel)],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                           "['purelib'])"], capture_output=True, text=True, check=True).stdout
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(site.strip(), "projtrack-test-dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
+
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONPATH", "PROJTRACK_DB", "PYTHONHOME")}
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+
+    def run(*args: str) -> str:
+        done = subprocess.run([str(bindir / "projtrack"), *args], cwd=work, env=environ,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done.stdout
+
+    where = subprocess.run([str(python), "-c", "import projtrack.store.migrate as m, projtrack."
+                            "demo as d; print(m.__file__, m.MIGRATIONS, d.SAMPLE, sep='\\n')"],
+                           cwd=work, env=environ, capture_output=True, text=True, check=True)
+    for line in where.stdout.split():
+        assert Path(line).resolve().is_relative_to(env.resolve()), line
+    from projtrack import __version__
+
+    assert run("--version").strip() == f"projtrack {__version__}"
+    db = str(tmp_path / "x.db")
+    assert "88" in run("--db", db, "--as-of", "2026-11-29", "demo")
+    data = json.loads(run("--db", db, "--as-of", "2026-11-29", "export"))
+    assert data["as_of"] == "2026-11-29" and len(data["projects"]) == 88
+    expected = json.loads((ROOT / "tests" / "fixtures" / "sample-annex.expected.json")
+                          .read_text(encoding="utf-8"))["by_category"]
+    for category, facts in expected.items():
+        assert data["totals"]["by_category"][category]["new_places"] == facts["places"], category
