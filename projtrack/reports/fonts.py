@@ -126,21 +126,28 @@ def cache_dir() -> Path:
 def static_instance(font: FontFile) -> FontFile:
     """``font`` as a static font file: itself when it is one, else the instance at its weight
     from the cache, made there the first time.  When the cache cannot be written, ``font``
-    itself, which fpdf2 then instantiates in memory."""
+    itself, which fpdf2 then instantiates in memory.
+
+    An instance is named by what identifies the font's content (its size and the whole-file
+    checksum and revision in its ``head`` table), so every installation of the same font shares
+    one; making it for a new version of the font removes those of older versions."""
     if font.weight is None:
         return font
-    st = font.path.stat()
-    key = hashlib.sha256(f"{font.path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{font.face}"
-                         .encode()).hexdigest()[:16]
+    from fontTools.ttLib import TTFont
+
+    vf = TTFont(font.path, fontNumber=font.face, lazy=True)
+    head = vf["head"]
+    key = hashlib.sha256(f"{font.path.stat().st_size}|{head.checkSumAdjustment}|"
+                         f"{head.fontRevision}|{font.face}".encode()).hexdigest()[:16]
     name = font.path.stem.split("[")[0]
-    dest = cache_dir() / f"{name}-{font.weight}-{key}.ttf"
+    folder = cache_dir()
+    dest = folder / f"{name}-{font.weight}-{key}.ttf"
     if dest.is_file():
         return FontFile(dest)
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return font
-    from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
     vf = TTFont(font.path, fontNumber=font.face)
@@ -153,6 +160,9 @@ def static_instance(font: FontFile) -> FontFile:
     except OSError:
         part.unlink(missing_ok=True)
         return font
+    for older in folder.glob(f"{name}-{font.weight}-*.ttf"):
+        if older != dest:
+            older.unlink(missing_ok=True)
     return FontFile(dest)
 
 

@@ -112,3 +112,26 @@ def test_a_regular_only_font_or_none_at_all(no_system, monkeypatch, tmp_path):
     wqy.write_bytes(b"")
     monkeypatch.setattr(fonts, "SYSTEM_REGULAR_ONLY", ((str(wqy), 0),))
     assert find_cjk_fonts() == fonts.CjkFonts(FontFile(wqy), None)
+
+
+def test_instances_are_shared_by_content_and_replace_older_versions(packaged, monkeypatch,
+                                                                    tmp_path):
+    source = Path(str(fonts.files(fonts.PACKAGE).joinpath(*fonts.PACKAGED_FONT)))
+    copy = tmp_path / "another-install" / source.name
+    copy.parent.mkdir()
+    copy.write_bytes(source.read_bytes())
+    # another installation of the same font finds the instance already made
+    assert fonts.static_instance(FontFile(copy, weight=700)) == packaged.bold
+    # a new version of the font (here: a fresh cache) makes its own and removes the older one;
+    # the instancing itself is skipped, this checks the cache's bookkeeping only
+    from fontTools.varLib import instancer
+
+    monkeypatch.setattr(instancer, "instantiateVariableFont", lambda *a, **kw: None)
+    monkeypatch.setattr(fonts, "cache_dir", lambda: tmp_path / "cache")
+    older = tmp_path / "cache" / "NotoSansSC-700-0123456789abcdef.ttf"
+    older.parent.mkdir()
+    older.write_bytes(b"an instance of an older version")
+    made = fonts.static_instance(FontFile(copy, weight=700))
+    assert made.path.parent == tmp_path / "cache" and made.path.is_file()
+    assert made.path.name == packaged.bold.path.name and not older.exists()
+    assert not list((tmp_path / "cache").glob("*.part"))
