@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import random
 from decimal import ROUND_HALF_UP, Decimal
+from importlib.resources import as_file, files
 from pathlib import Path
 
 from sqlalchemy import select
@@ -29,7 +30,8 @@ from projtrack.store.models import (
 )
 from projtrack.store.repo import Store, os_user, record_audit
 
-SAMPLE = Path(__file__).resolve().parents[1] / "imports" / "sample-annex.xlsx"
+# the sample annex ships inside the package (imports/ holds a copy for officers to try)
+SAMPLE = files("projtrack") / "data" / "sample-annex.xlsx"
 CENT = Decimal("0.01")  # demo amounts are whole 百元 (0.01 万元)
 SEED = 20210101
 
@@ -113,9 +115,11 @@ def build_demo(target: str, as_of: dt.date, annex: Path | None = None) -> Store:
 
     _prepare_target(target)
     store = Store.open(target)
-    plan = import_annex(store, annex or SAMPLE)
+    with as_file(SAMPLE) as sample:
+        source = annex or sample
+        plan = import_annex(store, source)
     if plan.errors:
-        raise BadUsage("err.demo_annex", file=str(annex or SAMPLE))
+        raise BadUsage("err.demo_annex", file=str(source))
     rng = random.Random(SEED)
     with store.write() as s:
         s.add(Setting(key="demo", value=json.dumps({"as_of": as_of.isoformat()})))

@@ -18,7 +18,7 @@ def demo_cmd(
     db: Annotated[str | None, typer.Option("--db", help="Where to build the demo database "
                                            "(default: the global --db).")] = None,
     annex: Annotated[Path | None, typer.Option("--annex", help="Annex to start from "
-                                               "(default: imports/sample-annex.xlsx).")] = None,
+                                               "(default: the bundled sample annex).")] = None,
     run: Annotated[bool, typer.Option("--run/--no-run", help="Open the app on it afterwards.")] = False,
 ) -> None:
     """Build a demo database: the sample annex plus a deterministic weekly history."""

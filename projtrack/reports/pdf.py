@@ -1,8 +1,9 @@
 """The weekly report as a PDF: the same content as the workbook, A4 landscape, pages numbered,
-Chinese text rendered with an embedded (subset) CJK font and extractable.  Renders a
-``WeeklyReport``; no queries here.  Colours are light fills backed by text (红/黄/绿, ▲/▼), so a
-black-and-white print loses nothing.  Tables are drawn by ``pdfgrid`` (rows laid out once, never
-split across pages, headings repeated), so a portfolio of ten thousand projects renders in seconds.
+Chinese text rendered with an embedded (subset) CJK font and extractable, the title, headings,
+table headers and total rows in its bold face.  Renders a ``WeeklyReport``; no queries here.
+Colours are light fills backed by text (红/黄/绿, ▲/▼), so a black-and-white print loses nothing.
+Tables are drawn by ``pdfgrid`` (rows laid out once, never split across pages, headings
+repeated), so a portfolio of ten thousand projects renders in seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from projtrack.reports.fonts import find_cjk_font
+from projtrack.reports.fonts import FontFile, find_cjk_fonts
 from projtrack.reports.model import Totals, WeeklyReport
 from projtrack.reports.pdfgrid import Grid, GridRow, TextMeasure
 from projtrack.reports.text import Fmt, main_columns
@@ -34,14 +35,20 @@ class ReportPDF(FPDF):
     def __init__(self, fmt: Fmt, report: WeeklyReport, printed_on: dt.date):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.fmt, self.report, self.printed_on = fmt, report, printed_on
-        font = find_cjk_font()
-        self.add_font(FONT, "", str(font.path), collection_font_number=font.face)
+        fonts = find_cjk_fonts()
+        self._add_face("", fonts.regular)
+        self._add_face("B", fonts.bold or fonts.regular)
         self.set_margins(10, 10, 10)
         self.set_auto_page_break(True, margin=14)
         self.set_title(fmt.title(report) + " " + report.period)
         self.set_creator("projtrack")
         self.set_lang("zh-CN" if fmt.lang == "zh" else "en")
-        self.measure = TextMeasure(self)
+        self.measure = TextMeasure(self, FONT)
+        self.bold_measure = TextMeasure(self, FONT, "B")
+
+    def _add_face(self, style: str, font: FontFile) -> None:
+        extra = {} if font.weight is None else {"variations": {"wght": font.weight}}
+        self.add_font(FONT, style, str(font.path), collection_font_number=font.face, **extra)
 
     def header(self) -> None:
         if self.page_no() == 1:
@@ -74,8 +81,9 @@ class ReportPDF(FPDF):
         if self.will_page_break(need):
             self.add_page()
         self.ln(2)
-        self.set_font(FONT, size=size)
+        self.set_font(FONT, "B", size=size)
         self.cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, "", size=size)
         self.ln(1)
 
     def grid(self, headings: list[str], rows: Iterable[GridRow], widths: list[float],
@@ -84,19 +92,19 @@ class ReportPDF(FPDF):
         """A table with its heading rows repeated on every page; ``align`` a letter per column
         (default L), ``fit`` the columns of figures (shrunk to fit rather than wrapped)."""
         Grid(self, FONT, widths, headings, size=size, align=align, fit=fit, group_row=group_row,
-             head_fill=GREY_HEAD, measure=self.measure).draw(rows)
+             head_fill=GREY_HEAD, measure=self.measure, bold_measure=self.bold_measure).draw(rows)
 
 
 def _totals_row(fmt: Fmt, keys: list[str], label: str, s: Totals, fill) -> GridRow:
     cells = fmt.total_cells(label, s)
-    return GridRow([cells[k][1] for k in keys], fill=fill)
+    return GridRow([cells[k][1] for k in keys], fill=fill, bold=True)
 
 
 def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
-    pdf.set_font(FONT, size=16)
+    pdf.set_font(FONT, "B", size=16)
     title = fmt.title(r) + (fmt.t("report.draft_mark") if r.draft else "")
     pdf.cell(0, 9, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, size=9.5)
+    pdf.set_font(FONT, "", size=9.5)
     pdf.cell(0, 5, fmt.subtitle(r), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=8)
     pdf.cell(0, 5, fmt.t("report.units_note") + "    " + fmt.issued_line(r, pdf.printed_on),
@@ -120,7 +128,8 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     cat_rows = []
     for c in r.categories:
         cat_rows.append(_cat_cells(fmt, fmt.term(c.category), c.totals, None))
-    cat_rows.append(_cat_cells(fmt, fmt.t("report.grand_total"), r.summary, GREY_TOTAL))
+    cat_rows.append(_cat_cells(fmt, fmt.t("report.grand_total"), r.summary, GREY_TOTAL,
+                               bold=True))
     pdf.grid([fmt.t(f"report.cat.{k}") for k in keys], cat_rows,
              [40, 20, 32, 32, 27, 27, 27, 24, 24, 24], size=8.5,
              align=["L"] + ["R"] * 9, fit=range(1, 10))
@@ -133,13 +142,13 @@ def _with_unit(fmt: Fmt, item: tuple[str, str, object, str]) -> str:
     return item[1] + (" " + fmt.t("report.unit_wan") if item[3] == "money" else "")
 
 
-def _cat_cells(fmt: Fmt, label: str, s: Totals, fill) -> GridRow:
+def _cat_cells(fmt: Fmt, label: str, s: Totals, fill, bold: bool = False) -> GridRow:
     f = s.flag_counts
     texts = [label, str(s.count), fmt.money(s.annual_plan), fmt.money(s.actual_this_year),
              fmt.rate(s.annual_completion_rate), fmt.rate(s.time_progress),
              fmt.points(s.points_vs_time), str(f.get("red", 0)), str(f.get("yellow", 0)),
              str(f.get("green", 0))]
-    return GridRow(texts, fill=fill)
+    return GridRow(texts, fill=fill, bold=bold)
 
 
 def _chart(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport, x: float, y: float, w: float, h: float) -> None:
@@ -274,7 +283,7 @@ def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
         fill = GREY_TOTAL if not m.key else None
         rows.append(GridRow([label, fmt.rate(m.old), fmt.rate(m.new), fmt.points(move),
                              fmt.rate(m.old_time_progress), fmt.rate(m.new_time_progress)],
-                            fill=fill))
+                            fill=fill, bold=not m.key))
     pdf.grid([fmt.t(f"report.rate.{k}") for k in ("category", "old", "new", "move", "old_tp",
                                                   "new_tp")], rows, [45, 35, 35, 35, 35, 35],
              size=8, align=["L"] + ["R"] * 5, fit=range(1, 6))

@@ -6,6 +6,8 @@ measured from a per-character width cache and wrapped in one pass (figures are s
 one line instead of being broken), and each row is drawn whole: a row is never split across
 pages, and the heading rows are repeated at the top of every page the table runs onto.  The cost
 is linear in the number of rows, and rows may come from a generator: none is kept once drawn.
+Headings and the rows marked bold (totals) are set in the font's bold face, measured with its own
+widths.
 
 Text is wrapped at spaces and between CJK characters (a run of Latin letters or digits is kept
 together when it fits on a line), without starting a line with closing punctuation (、,。)…)
@@ -41,18 +43,19 @@ _TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
 
 
 class TextMeasure:
-    """Widths of text in the report's one font, from a cache of each character's width per
-    point of font size (the sum of the characters' advances, as fpdf2 measures it when text
-    shaping is off).  Measures with the font currently selected on ``pdf``."""
+    """Widths of text in one face of a font added to ``pdf`` (``style`` "" or "B"), from a cache
+    of each character's width per point of font size: the sum of the characters' advances, as
+    fpdf2 measures it when text shaping is off, whatever font is selected at the time."""
 
-    def __init__(self, pdf: FPDF):
+    def __init__(self, pdf: FPDF, family: str, style: str = ""):
         self._pdf = pdf
+        self._font = pdf.fonts[f"{family.lower()}{style}"]
         self._per_pt: dict[str, float] = {}
 
     def _char(self, ch: str) -> float:
         w = self._per_pt.get(ch)
         if w is None:
-            w = self._pdf.get_string_width(ch) / self._pdf.font_size_pt
+            w = self._font.get_text_width(ch, 1, None)[1] / self._pdf.k
             self._per_pt[ch] = w
         return w
 
@@ -147,17 +150,19 @@ class TextMeasure:
 
 class GridRow(NamedTuple):
     """One body row: a text per column, a fill for the whole row and fills of single cells
-    (by column index) that take precedence."""
+    (by column index) that take precedence; ``bold`` for a total's row."""
 
     texts: Sequence[str]
     fill: Color | None = None
     fills: Mapping[int, Color | None] | None = None
+    bold: bool = False
 
 
 class _Cell(NamedTuple):
     size: float
     lines: Sequence[str]
     widths: Sequence[float]  # mm, each line's
+    bold: bool = False
 
 
 class Grid:
@@ -165,13 +170,16 @@ class Grid:
 
     ``widths`` in mm; ``align`` a letter per column (L, C, R; default L); ``fit``: columns whose
     text is shrunk to fit on one line (figures) rather than wrapped; ``group_row``: an extra
-    heading row above ``headings`` as (text, number of columns spanned)."""
+    heading row above ``headings`` as (text, number of columns spanned).  Headings are set in
+    the font's bold face (style "B", which must have been added to ``pdf``), and so are the rows
+    marked ``bold``."""
 
     def __init__(self, pdf: FPDF, font: str, widths: Sequence[float], headings: Sequence[str], *,
                  size: float = 7.5, align: Sequence[str] | None = None,
                  fit: Iterable[int] = (), group_row: Sequence[tuple[str, int]] | None = None,
                  head_fill: Color = (217, 217, 217), padding: float = 0.6,
-                 max_lines: int = MAX_LINES, measure: TextMeasure | None = None):
+                 max_lines: int = MAX_LINES, measure: TextMeasure | None = None,
+                 bold_measure: TextMeasure | None = None):
         if len(headings) != len(widths):
             raise ValueError("a heading per column")
         if group_row and sum(span for _, span in group_row) != len(widths):
@@ -186,7 +194,8 @@ class Grid:
         self.align = list(align) if align else ["L"] * len(widths)
         self.fit = frozenset(fit)
         self.head_fill = head_fill
-        self.measure = measure or TextMeasure(pdf)
+        self.measure = measure or TextMeasure(pdf, font)
+        self.bold_measure = bold_measure or TextMeasure(pdf, font, "B")
         self._select()
         page_room = pdf.page_break_trigger - pdf.t_margin - 3 * size * 0.5
         self.heading_rows: list[list[tuple[int, int, _Cell]]] = []  # (first col, span, cell)
@@ -194,22 +203,22 @@ class Grid:
             col, cells = 0, []
             for text, span in group_row:
                 cells.append((col, span, self._wrapped(text, self.x[col + span] - self.x[col]
-                                                       - 2 * padding, max_lines)))
+                                                       - 2 * padding, max_lines, True)))
                 col += span
             self.heading_rows.append(cells)
-        self.heading_rows.append([(j, 1, self._wrapped(h, self.inner[j], max_lines))
+        self.heading_rows.append([(j, 1, self._wrapped(h, self.inner[j], max_lines, True))
                                   for j, h in enumerate(headings)])
         self.head_heights = [self._height(len(c.lines) for _, _, c in row)
                              for row in self.heading_rows]
         self.head_h = sum(self.head_heights)
         self.max_lines = max(1, min(max_lines, int((page_room - self.head_h - 2 * padding)
                                                    / self.line_h)))
-        self._wrap_cache: dict[tuple[int, str], _Cell] = {}
+        self._wrap_cache: dict[tuple[int, str, bool], _Cell] = {}
 
     # --- layout ---------------------------------------------------------------------------------
     def _select(self) -> None:
         pdf = self.pdf
-        pdf.set_font(self.font, size=self.size)
+        pdf.set_font(self.font, "", self.size)
         pdf.set_draw_color(0)
         pdf.set_fill_color(0)
         pdf.set_text_color(0)
@@ -218,26 +227,26 @@ class Grid:
     def _height(self, line_counts: Iterable[int]) -> float:
         return max(1, *line_counts) * self.line_h + 2 * self.pad
 
-    def _wrapped(self, text: str, avail: float, max_lines: int) -> _Cell:
-        m, size = self.measure, self.size
+    def _wrapped(self, text: str, avail: float, max_lines: int, bold: bool = False) -> _Cell:
+        m, size = self.bold_measure if bold else self.measure, self.size
         lines = m.wrap(text, avail, size, max_lines)
-        return _Cell(size, lines, [m.width(line, size) for line in lines])
+        return _Cell(size, lines, [m.width(line, size) for line in lines], bold)
 
-    def layout(self, j: int, text: str) -> _Cell:
-        """How column ``j`` shows ``text``."""
-        m, size = self.measure, self.size
+    def layout(self, j: int, text: str, bold: bool = False) -> _Cell:
+        """How column ``j`` shows ``text`` (in the bold face if ``bold``)."""
+        m, size = self.bold_measure if bold else self.measure, self.size
         width = m.per_pt(text) * size
         avail = self.inner[j]
         one_line = "\n" not in text and "\r" not in text
         if width <= avail and one_line:
-            return _Cell(size, (text,), (width,))
+            return _Cell(size, (text,), (width,), bold)
         if j in self.fit and one_line and width * MIN_SHRINK <= avail:
             shrunk = size * avail / width
-            return _Cell(shrunk, (text,), (avail,))
-        key = (j, text)
+            return _Cell(shrunk, (text,), (avail,), bold)
+        key = (j, text, bold)
         cell = self._wrap_cache.get(key)
         if cell is None:
-            cell = self._wrapped(text, avail, self.max_lines)
+            cell = self._wrapped(text, avail, self.max_lines, bold)
             if len(self._wrap_cache) > 50_000:
                 self._wrap_cache.clear()
             self._wrap_cache[key] = cell
@@ -257,7 +266,8 @@ class Grid:
         started = False
         y = pdf.y
         for row in rows:
-            cells = [self.layout(j, t) if t else None for j, t in enumerate(row.texts)]
+            bold = row.bold
+            cells = [self.layout(j, t, bold) if t else None for j, t in enumerate(row.texts)]
             h = self.row_height(cells)
             if not started:
                 # the headings never stand alone at the foot of a page
@@ -283,6 +293,7 @@ class Grid:
             y = self._draw_headings(pdf.y)
             ys = [y]
         self._rules(ys)
+        self._face(False, self.size)
         pdf.set_xy(pdf.l_margin, y)
 
     def _draw_headings(self, y: float) -> float:
@@ -319,11 +330,16 @@ class Grid:
             if cell is not None:
                 self._draw_text(x[j], x[j + 1], y, h, cell, align[j])
 
+    def _face(self, bold: bool, size: float) -> None:
+        pdf = self.pdf
+        style = "B" if bold else ""
+        if pdf.font_style != style or pdf.font_size_pt != size:
+            pdf.set_font(self.font, style, size)
+
     def _draw_text(self, x0: float, x1: float, y: float, h: float, cell: _Cell, align: str
                    ) -> None:
         pdf, pad, lh = self.pdf, self.pad, self.line_h
-        if cell.size != self.size:
-            pdf.set_font_size(cell.size)
+        self._face(cell.bold, cell.size)
         # vertically centred; the baseline 0.3 em below a line's middle, where fpdf2 puts it
         base = y + (h - len(cell.lines) * lh) / 2 + lh / 2 + 0.3 * cell.size / pdf.k
         for line, width in zip(cell.lines, cell.widths, strict=True):
@@ -336,8 +352,6 @@ class Grid:
                     tx = x0 + pad
                 pdf.text(tx, base, line)
             base += lh
-        if cell.size != self.size:
-            pdf.set_font_size(self.size)
 
     def _rules(self, ys: list[float]) -> None:
         """The borders of the body rows drawn on this page (after their fills, so that no fill

@@ -1,11 +1,12 @@
 """Schema migrations (Alembic) run from inside projtrack: ``projtrack db upgrade``.
 
-The migration scripts live in ``db/migrations`` at the top of the project.
+The migration scripts are package data, ``projtrack/store/migrations`` (env.py, script.py.mako,
+versions/), so an installed projtrack finds them wherever it was installed.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
@@ -15,7 +16,8 @@ from sqlalchemy import Engine, inspect
 
 from projtrack.errors import BadData
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
+# Alembic reads its scripts from a folder: the package's own, on the file system once installed
+MIGRATIONS = files("projtrack.store") / "migrations"
 
 
 class SchemaError(BadData, RuntimeError):

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from fpdf import FPDF
 
-from projtrack.reports.fonts import find_cjk_font
+from projtrack.reports.fonts import find_cjk_fonts
 from projtrack.reports.issue import issue_weekly
 from projtrack.reports.pdf import write_pdf
 from projtrack.reports.pdfgrid import (
@@ -34,8 +34,9 @@ EPS = 1e-6
 @pytest.fixture(scope="module")
 def pdf() -> FPDF:
     doc = FPDF(orientation="L", unit="mm", format="A4")
-    font = find_cjk_font()
-    doc.add_font("cjk", "", str(font.path), collection_font_number=font.face)
+    fonts = find_cjk_fonts()
+    for style, font in (("", fonts.regular), ("B", fonts.bold or fonts.regular)):
+        doc.add_font("cjk", style, str(font.path), collection_font_number=font.face)
     doc.set_margins(10, 10, 10)
     doc.set_auto_page_break(True, margin=14)
     doc.set_font("cjk", size=SIZE)
@@ -45,7 +46,7 @@ def pdf() -> FPDF:
 @pytest.fixture
 def measure(pdf) -> TextMeasure:
     pdf.set_font("cjk", size=SIZE)
-    return TextMeasure(pdf)
+    return TextMeasure(pdf, "cjk")
 
 
 TEXTS = [
@@ -59,8 +60,14 @@ TEXTS = [
 
 
 def test_measure_matches_fpdf(pdf, measure):
-    for text in TEXTS + ["▲1.4", "—", "12,345.67"]:
-        assert measure.width(text, SIZE) == pytest.approx(pdf.get_string_width(text), abs=1e-6)
+    bold = TextMeasure(pdf, "cjk", "B")
+    for style, m in (("", measure), ("B", bold)):
+        pdf.set_font("cjk", style, size=SIZE)
+        for text in TEXTS + ["▲1.4", "—", "12,345.67"]:
+            assert m.width(text, SIZE) == pytest.approx(pdf.get_string_width(text), abs=1e-6)
+    pdf.set_font("cjk", "", size=SIZE)
+    # each face measured with its own widths, whichever is selected
+    assert bold.width("12,345.67 Total", SIZE) > measure.width("12,345.67 Total", SIZE)
 
 
 @pytest.mark.parametrize("avail", [12, 21.4, 30, 45.5, 80])

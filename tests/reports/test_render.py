@@ -1,10 +1,11 @@
 """The rendered files, read back the way another program would: the workbook with openpyxl
 (print settings, a native chart, no formula from user text), the PDF with pypdf (Chinese text
-extractable, the CJK font embedded, pages numbered)."""
+extractable, the CJK font's regular and bold faces embedded, pages numbered)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
@@ -12,6 +13,8 @@ import zipfile
 
 import openpyxl
 import pytest
+from fontTools.cffLib import CFFFontSet
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from projtrack.cli import main
@@ -94,14 +97,8 @@ def test_pdf_has_chinese_text_an_embedded_font_and_page_numbers(evil_store, tmp_
                     "年度投资完成率", "序时进度", "平阳县鳌江镇第七小学新建工程", _squash(EVIL)):
         assert heading in text, heading
     assert f"第{n}页,共{n}页" in text and "第1页,共" in text
-    fonts = set()
-    for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
-            font = ref.get_object()
-            desc = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-            assert any(k.startswith("/FontFile") for k in desc), font["/BaseFont"]
-            fonts.add(str(font["/BaseFont"]))
-    assert fonts and all("CJK" in f or "Hei" in f for f in fonts), fonts
+    faces = _embedded_faces(reader)
+    assert sorted(faces.values()) == [400, 700], faces  # a regular and a bold face, embedded
     if shutil.which("pdftotext"):
         out = subprocess.run(["pdftotext", str(paths[0]), "-"], capture_output=True,
                              text=True).stdout
@@ -110,6 +107,58 @@ def test_pdf_has_chinese_text_an_embedded_font_and_page_numbers(evil_store, tmp_
         out = subprocess.run(["pdffonts", str(paths[0])], capture_output=True, text=True).stdout
         rows = out.splitlines()[2:]
         assert rows and all(r.split()[-5] == "yes" for r in rows), out  # emb
+
+
+def _embedded_faces(reader: PdfReader) -> dict[str, int]:
+    """Each font of the PDF (its BaseFont) → the weight its embedded font program says: the OS/2
+    weight class of a TrueType or OpenType program, the Weight of a bare CFF one."""
+    faces: dict[str, int] = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            desc = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            key = next(k for k in desc if k.startswith("/FontFile"))
+            program = desc[key].get_object()
+            data = io.BytesIO(program.get_data())
+            if key == "/FontFile3" and program.get("/Subtype") == "/CIDFontType0C":
+                cff = CFFFontSet()
+                cff.decompile(data, None)
+                weight = {"Regular": 400, "Bold": 700}[cff.topDictIndex[0].Weight]
+            else:
+                weight = TTFont(data)["OS/2"].usWeightClass
+            faces[str(font["/BaseFont"])] = weight
+    return faces
+
+
+def _text_by_face(reader: PdfReader, page: int) -> dict[int, str]:
+    """The text of a page by the weight of the face it is set in."""
+    weights = {name.split("+")[-1]: w for name, w in _embedded_faces(reader).items()}
+    out: dict[int, list[str]] = {400: [], 700: []}
+
+    def visit(text, cm, tm, font, size):
+        if font is not None and text.strip():
+            out[weights[str(font["/BaseFont"]).split("+")[-1]]].append(text)
+
+    reader.pages[page].extract_text(visitor_text=visit)
+    return {w: _squash("".join(parts)) for w, parts in out.items()}
+
+
+def test_pdf_sets_title_headings_table_headers_and_totals_in_bold(demo_store, tmp_path):
+    paths = write_weekly_report(demo_store, as_of=AS_OF, formats=("pdf",), out_dir=tmp_path,
+                                lang="zh")
+    reader = PdfReader(paths[0])
+    first = _text_by_face(reader, 0)
+    assert first[700].startswith("平阳县教育基建项目周报")  # the title (the footer repeats it)
+    for bold in ("一、总体情况", "指标数值", "学段项目数", "总计"):
+        assert bold in first[700] and bold not in first[400], bold
+    assert "本年计划投资" in first[400] and "2026年第48周" in first[400]
+    detail = next(i for i, p in enumerate(reader.pages) if "四、项目明细" in _squash(
+        p.extract_text()))
+    page = _text_by_face(reader, detail)
+    for bold in ("四、项目明细", "项目名称", "总计", "一、中小学(44个)", "(一)续建(9个)"):
+        assert bold in page[700] and bold not in page[400], bold
+    name = demo_store.projects()[0].name
+    assert _squash(name)[:8] in page[400] and _squash(name)[:8] not in page[700]
 
 
 def test_english_report(demo_store, tmp_path):
@@ -141,15 +190,12 @@ def test_cli_report_weekly(demo_db, tmp_path, capsys):
         assert rc == 2 and err.startswith("错误:") and "Traceback" not in err, bad
 
 
-def test_the_font_is_found_or_named(monkeypatch, tmp_path):
-    from projtrack.errors import BadData
-    from projtrack.reports.fonts import ENV, find_cjk_font
+def test_cli_names_a_missing_font_and_exits_1(demo_db, tmp_path, capsys, monkeypatch):
+    from projtrack.reports.fonts import ENV
 
-    font = find_cjk_font()
-    assert font.path.is_file()
-    monkeypatch.setenv(ENV, f"{font.path}#{font.face}")
-    assert find_cjk_font() == font
     monkeypatch.setenv(ENV, str(tmp_path / "none.ttf"))
-    with pytest.raises(BadData) as exc:
-        find_cjk_font()
-    assert "none.ttf" in exc.value.render("en")
+    rc = main(["--db", demo_db, "--as-of", AS_OF.isoformat(), "report", "weekly", "--format",
+               "pdf", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "none.ttf" in err and "PROJTRACK_PDF_FONT" in err, err
+    assert "Traceback" not in err
