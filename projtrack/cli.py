@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from projtrack import __version__
 from projtrack.errors import BadData, BadUsage, ProjtrackError
@@ -87,7 +88,23 @@ def main_options(
 
 
 # --- import and export ---------------------------------------------------------------------
-@app.command("import")
+class _ImportGroup(typer.core.TyperGroup):
+    """`projtrack import FILE …` is `projtrack import annex FILE …`: a first word that names no
+    command of the group (list, undo) is the annex's FILE."""
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["annex", *args]
+        return super().parse_args(ctx, args)
+
+
+import_app = typer.Typer(cls=_ImportGroup, no_args_is_help=False,
+                         subcommand_metavar="FILE [--dry-run] [--json] [--keep-missing] [--yes] | list | undo [ID]",
+                         help="Import an annex (附件:项目安排表), list past imports, undo the last one.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("annex")
 def import_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The annex workbook (.xlsx).")],
@@ -95,20 +112,61 @@ def import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
     keep_missing: Annotated[bool, typer.Option("--keep-missing", help="Do not withdraw stored "
                                                "projects that this annex does not list.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Go ahead even when the import blanks fields "
+                                      "an earlier annex filled or withdraws more than a tenth "
+                                      "of the projects.")] = False,
 ) -> None:
-    """Import an annex (附件:项目安排表): add, update, withdraw; report every warning and error."""
+    """Import an annex (附件:项目安排表): add, update, withdraw; report every warning and error.
+    `projtrack import FILE` is the short form."""
     from projtrack.services.annex import import_annex, summary_json, summary_text
 
     c = _ctx(ctx)
     if not file.exists():
         raise BadUsage("err.no_such_file", file=str(file))
-    plan = import_annex(c.store, file, dry_run=dry_run, keep_missing=keep_missing)
+    plan = import_annex(c.store, file, dry_run=dry_run, keep_missing=keep_missing, confirmed=yes)
     if as_json:
         typer.echo(json.dumps(summary_json(plan, dry_run=dry_run), ensure_ascii=False, indent=2))
     else:
         typer.echo(summary_text(plan, dry_run=dry_run))
-    if plan.errors:
+    if plan.errors or plan.held:
         raise typer.Exit(1)
+
+
+@import_app.command("list")
+def import_list(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 50,
+) -> None:
+    """Past annex imports, newest first: id, when, who, file, +added ~changed -withdrawn."""
+    from projtrack.services.history import history_line, list_imports
+
+    runs = list_imports(_ctx(ctx).store, limit)
+    typer.echo("\n".join(history_line(r) for r in runs) if runs else t("history.none"))
+
+
+@import_app.command("undo")
+def import_undo(
+    ctx: typer.Context,
+    run_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="The import to undo "
+                                                 "(default: the latest not undone).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Put the database back as it was before the latest import (entries made since are kept)."""
+    from projtrack.services.history import preview_undo, undo, undo_lines
+
+    c = _ctx(ctx)
+    preview = preview_undo(c.store, run_id)
+    if not yes:
+        typer.echo("\n".join(undo_lines(preview)))
+        try:
+            go = typer.confirm(t("undo.confirm"), default=False)
+        except typer.Abort:
+            go = False
+        if not go:
+            typer.echo(t("undo.cancelled"))
+            raise typer.Exit(1)
+    done = undo(c.store, preview.run.id)
+    typer.echo("\n".join(undo_lines(done, since=None if yes else preview)))
 
 
 @app.command("export")
