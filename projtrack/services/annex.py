@@ -149,7 +149,11 @@ def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
         lines.append(f"  {t('import.error')} {issue_text(issue)}")
     for issue in plan.warnings:
         lines.append(f"  {t('import.warning')} {issue_text(issue)}")
-    lines += guard_lines(plan, dry_run=dry_run)
+    if dry_run or plan.held:  # (after --yes the diff above says what was blanked)
+        guard = guard_lines(plan)
+        lines += guard
+        if guard and dry_run:
+            lines.append(t("import.guard_dry"))
     if plan.errors:
         lines.append(t("import.nothing_written_errors"))
     elif plan.held:
@@ -168,10 +172,9 @@ def changed_head(change, lang: str | None = None) -> str:
     return t("import.renamed", lang=lang, old=change.name, new=change.new_name)
 
 
-def guard_lines(plan: ImportPlan, *, dry_run: bool, lang: str | None = None) -> list[str]:
-    """What makes the import need a confirmation — fields an earlier annex filled that it
-    blanks, a large share of the projects withdrawn — and how to give it (none when it does
-    not need one)."""
+def guard_lines(plan: ImportPlan, lang: str | None = None) -> list[str]:
+    """What makes the import need a confirmation: the fields an earlier annex filled that it
+    blanks, a large share of the projects withdrawn (none when it needs none)."""
     if not plan.needs_confirmation or not plan.has_changes:
         return []
     lines = []
@@ -185,8 +188,6 @@ def guard_lines(plan: ImportPlan, *, dry_run: bool, lang: str | None = None) -> 
         share = (Decimal(100) * len(plan.withdrawn) / max(plan.active_before, 1)).quantize(Decimal(1))
         lines.append(t("import.guard_withdraws", lang=lang, n=len(plan.withdrawn),
                        active=plan.active_before, share=share))
-    if dry_run:
-        lines.append(t("import.guard_dry", lang=lang))
     return lines
 
 

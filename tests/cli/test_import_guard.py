@@ -173,7 +173,7 @@ def test_an_annex_that_blanks_fields_stops_until_yes(db, capsys, tmp_path):
         (NAME_OF_ROW[9], "responsible_unit", "县教育局"),
         (NAME_OF_ROW[10], "responsible_unit", "县教育局")}
     rc, out, _ = run(capsys, db, "import", str(blanked), "--yes")
-    assert rc == 0, out
+    assert rc == 0 and "responsible unit: 县教育局 → ∅" in out and "would blank" not in out, out
     by = {p["name"]: p for p in export(capsys, db)["projects"]}
     assert by[NAME_OF_ROW[9]]["responsible_unit"] is None
 

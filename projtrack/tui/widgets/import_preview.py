@@ -79,7 +79,7 @@ def plan_text(plan: ImportPlan, dry_run: bool, lang: str) -> Text:
     for issue in plan.warnings:
         text.append(f"{tr('import.warning')} {issue_text(issue, lang)}\n", style="#fbc02d")
     text.append("\n")
-    guard = guard_lines(plan, dry_run=False, lang=lang)
+    guard = guard_lines(plan, lang) if dry_run or plan.held else []
     for line in guard:
         text.append(line + "\n", style="bold #ef5350")
     if plan.errors:
