@@ -219,10 +219,29 @@ def _target(s: Session, run_id: int | None) -> ImportRun:
     return run
 
 
+CHUNK = 5000  # ids per IN (…): under every engine's limit of bound parameters
+
+
 def _names(s: Session, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(s.execute(select(Project.id, Project.name).where(Project.id.in_(ids))).all())
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), CHUNK):
+        out.update(s.execute(select(Project.id, Project.name)
+                             .where(Project.id.in_(ids[i:i + CHUNK]))).all())
+    return out
+
+
+def _added_plans(s: Session, pairs: list) -> list[tuple[int, int, int, Decimal]]:
+    """The annual plan rows (id, project id, year, amount) of the (project id, year) pairs an
+    import added."""
+    wanted = {(pid, year) for pid, year in pairs}
+    ids = sorted({pid for pid, _ in wanted})
+    c = AnnualPlan.__table__.c
+    out = []
+    for i in range(0, len(ids), CHUNK):
+        rows = s.execute(select(c.id, c.project_id, c.year, c.amount)
+                         .where(c.project_id.in_(ids[i:i + CHUNK]))).all()
+        out += [(rid, pid, year, amount) for rid, pid, year, amount in rows if (pid, year) in wanted]
+    return out
 
 
 def _plan(s: Session, run: ImportRun, data: dict) -> UndoPlan:
@@ -232,9 +251,9 @@ def _plan(s: Session, run: ImportRun, data: dict) -> UndoPlan:
     names = _names(s, added + [p["id"] for p in data.get("projects", [])])
     for table, what in ((LedgerEntry, LedgerEntry.kind), (ProgressEntry, ProgressEntry.stage)):
         amount = table.amount if table is LedgerEntry else table.percent
-        for i in range(0, len(added), 5000):  # under every engine's limit of bound parameters
+        for i in range(0, len(added), CHUNK):
             rows = s.execute(select(table.project_id, table.id, table.entry_date, what, amount)
-                             .where(table.project_id.in_(added[i:i + 5000]))
+                             .where(table.project_id.in_(added[i:i + CHUNK]))
                              .order_by(table.project_id, table.entry_date, table.id)).all()
             plan.entries += [EntryLine(pid, names.get(pid, ""), table.__tablename__, eid, day,
                                        kind or "", value) for pid, eid, day, kind, value in rows]
@@ -253,9 +272,7 @@ def _edited_since(s: Session, data: dict, names: dict[int, str],
     those projects, plans and milestones since the import's last one."""
     projects = {p["id"] for p in data.get("projects", [])}
     plans = {p["id"] for p in data.get("plans", [])}
-    for pid, year in data.get("plans_added", []):
-        plans.update(s.execute(select(AnnualPlan.id).where(AnnualPlan.project_id == pid,
-                                                           AnnualPlan.year == year)).scalars())
+    plans.update(rid for rid, *_ in _added_plans(s, data.get("plans_added", [])))
     milestones = {m["id"] for m in data.get("milestones", [])}
     # later imports are undone (or this one could not be): their rows and their undo's cancel out
     spans, undos = [], set()
@@ -286,8 +303,8 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
     ctx = f"undo-import:{run.id}:{run.file}"
     conn = s.connection()
     removed = [pid for pid, _ in plan.removed]
-    for i in range(0, len(removed), 5000):
-        chunk = removed[i:i + 5000]
+    for i in range(0, len(removed), CHUNK):
+        chunk = removed[i:i + CHUNK]
         for table in (Milestone, AnnualPlan):
             conn.execute(delete(table.__table__).where(table.__table__.c.project_id.in_(chunk)))
         conn.execute(delete(Project.__table__).where(Project.__table__.c.id.in_(chunk)))
@@ -301,18 +318,10 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
                          field="status", old=p.status, new="withdrawn", context=ctx)
             p.status = "withdrawn"
     s.flush()
-    gone = set(removed)
     plan_rows = AnnualPlan.__table__
-    for pid, year in data.get("plans_added", []):
-        if pid in gone:
-            continue
-        amount = s.execute(select(plan_rows.c.amount).where(
-            plan_rows.c.project_id == pid, plan_rows.c.year == year)).scalar_one_or_none()
-        if amount is None:
-            continue
-        conn.execute(delete(plan_rows).where(plan_rows.c.project_id == pid,
-                                             plan_rows.c.year == year))
-        record_audit(s, action="undo", entity="annual_plan", entity_id=None, project_id=pid,
+    for rid, pid, year, amount in _added_plans(s, data.get("plans_added", [])):
+        conn.execute(delete(plan_rows).where(plan_rows.c.id == rid))
+        record_audit(s, action="undo", entity="annual_plan", entity_id=rid, project_id=pid,
                      field=f"plan.{year}", old=amount, new=None, context=ctx)
     for model, rows, label in ((AnnualPlan, data.get("plans", []), _plan_label),
                                (Milestone, data.get("milestones", []), _milestone_label),
