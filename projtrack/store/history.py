@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, delete, func, inspect, select, update
+from sqlalchemy import Date, DateTime, bindparam, delete, func, inspect, select, update
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
@@ -42,6 +42,7 @@ from projtrack.store.types import Scaled
 FORMAT = 1  # of the ``undo`` JSON
 # restored, but not audited column by column (the import did not audit them either)
 _QUIET = frozenset({"version", "updated_at", "annex_facts"})
+_AUDITED = {"annual_plan": {"amount"}, "milestone": {"planned", "actual"}}  # else every column
 
 
 def _encode(value: object) -> object:
@@ -326,8 +327,7 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
     for model, rows, label in ((AnnualPlan, data.get("plans", []), _plan_label),
                                (Milestone, data.get("milestones", []), _milestone_label),
                                (Project, data.get("projects", []), None)):
-        for row in rows:
-            _put_back(s, model, row, label, ctx)
+        _put_back(s, model, rows, label, ctx)
     run.undone_at = dt.datetime.now(dt.UTC)
     run.undone_by = os_user()
     record_audit(s, action="undo", entity="import_run", entity_id=run.id, project_id=None,
@@ -342,25 +342,41 @@ def _milestone_label(row: dict, column: str) -> str:
     return f"{row['name']}.{column}"
 
 
-def _put_back(s: Session, model, row: dict, label, ctx: str) -> None:
-    """Write ``row`` (a row as it was) back exactly — its version too — auditing each column
-    that changes; insert it again when it is not there."""
+def _put_back(s: Session, model, rows: list[dict], label, ctx: str) -> None:
+    """Write ``rows`` (rows as they were) back exactly — their version too — in one
+    executemany, auditing each column that changes; insert a row again when it is not there."""
+    if not rows:
+        return
     table = model.__table__
-    values = _row_values(table, row)
-    current = s.execute(select(table).where(table.c.id == values["id"])).mappings().one_or_none()
+    wanted = [_row_values(table, row) for row in rows]
+    ids = [w["id"] for w in wanted]
+    current: dict[int, dict] = {}
+    for i in range(0, len(ids), CHUNK):
+        current.update((r["id"], dict(r)) for r in s.execute(
+            select(table).where(table.c.id.in_(ids[i:i + CHUNK]))).mappings())
+    audited = _AUDITED.get(table.name)
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    audits: list[dict] = []
+    for row, values in zip(rows, wanted, strict=True):
+        old_row = current.get(values["id"])
+        if old_row is None:
+            inserts.append(values)
+        elif old_row != values:
+            updates.append({f"v_{k}": v for k, v in values.items()})
+        pid = values["id"] if model is Project else values["project_id"]
+        for name, value in values.items():
+            old = old_row[name] if old_row is not None else None
+            if name in _QUIET or name == "id" or old == value:
+                continue
+            if audited is None or name in audited:
+                audits.append(dict(entity_id=values["id"], project_id=pid, old=old, new=value,
+                                   field=label(row, name) if label else name))
     conn = s.connection()
-    if current is None:
-        conn.execute(table.insert().values(**values))
-    else:
-        conn.execute(update(table).where(table.c.id == values["id"]).values(**values))
-    pid = values["id"] if model is Project else values["project_id"]
-    for name, value in values.items():
-        old = current[name] if current is not None else None
-        if name in _QUIET or name == "id" or old == value:
-            continue
-        if model is AnnualPlan and name != "amount":
-            continue
-        if model is Milestone and name not in ("planned", "actual"):
-            continue
-        record_audit(s, action="undo", entity=table.name, entity_id=values["id"], project_id=pid,  # type: ignore[arg-type]
-                     field=label(row, name) if label else name, old=old, new=value, context=ctx)
+    if inserts:
+        conn.execute(table.insert(), inserts)
+    if updates:
+        conn.execute(update(table).where(table.c.id == bindparam("v_id")).values(
+            {c.name: bindparam(f"v_{c.name}") for c in table.columns if c.name != "id"}), updates)
+    for a in audits:
+        record_audit(s, action="undo", entity=table.name, context=ctx, **a)
