@@ -147,7 +147,7 @@ def import_list(
 @import_app.command("undo")
 def import_undo(
     ctx: typer.Context,
-    run_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="The import to undo "
+    run_id: Annotated[int | None, typer.Argument(metavar="ID", help="The import to undo "
                                                  "(default: the latest not undone).")] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
