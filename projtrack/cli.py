@@ -90,11 +90,13 @@ def main_options(
 # --- import and export ---------------------------------------------------------------------
 class _ImportGroup(typer.core.TyperGroup):
     """`projtrack import FILE …` is `projtrack import annex FILE …`: a first word that names no
-    command of the group (list, undo) is the annex's FILE."""
+    command of the group (list, undo) is the annex's FILE (``default_command`` is its name)."""
+
+    default_command = "annex"
 
     def parse_args(self, ctx, args):
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
-            args = ["annex", *args]
+            args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
 
