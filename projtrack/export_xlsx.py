@@ -14,6 +14,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from projtrack import marks
 from projtrack.core.money import to_plain
 from projtrack.services.portfolio import Portfolio
 
@@ -57,9 +58,10 @@ def _num(value: Decimal | None):
 def write_portfolio_xlsx(portfolio: Portfolio, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
-    ws.title = "项目"
+    ws.title = marks.EXPORT_ANNEX_SHEET
+    marks.mark(wb, marks.PORTFOLIO_EXPORT)  # re-imported as the annex it is (importer.own)
     years = sorted({y for v in portfolio.projects for y in v.facts.annual_plan})
-    _put(ws, 1, 1, f"项目安排表(projtrack 导出,截至 {portfolio.as_of.isoformat()})")
+    _put(ws, 1, 1, marks.EXPORT_TITLE.format(as_of=portfolio.as_of.isoformat()))
     _put(ws, 2, 1, "单位:万元、亩、平方米、个")
     header = (["序号", "项目名称", "项目代码", "学段", "项目类型", "建设性质", "建设地点",
                "建设内容及规模", "开工年份", "竣工年份", "总投资(万元)", "计划投资合计"]
@@ -86,9 +88,9 @@ def write_portfolio_xlsx(portfolio: Portfolio, path: Path) -> None:
     for col in range(1, len(header) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 28 if col in (2, 8) else 12
 
-    fig = wb.create_sheet("完成情况")
+    fig = wb.create_sheet(marks.EXPORT_FIGURES_SHEET)
     _put(fig, 1, 1, f"完成情况(截至 {portfolio.as_of.isoformat()})")
-    fheader = ["序号", "项目", "阶段", "状态", "本年计划", "本年完成", "年度完成率", "序时进度",
+    fheader = [*marks.EXPORT_FIGURES_HEADER, "本年计划", "本年完成", "年度完成率", "序时进度",
                "累计完成", "开累完成率", "序时计划", "偏差", "偏差率", "到位资金", "拨付",
                "形象进度", "预警", "预警原因"]
     _header(fig, 2, fheader)

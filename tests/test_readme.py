@@ -62,6 +62,11 @@ def _parse(line: str):
         elif tok == "|":
             if not tokens[i + 1].startswith("--"):
                 i += 1  # another value of the same option
+        elif hasattr(cmd, "commands") and tok not in cmd.commands and getattr(
+                cmd, "default_command", None):  # "projtrack import FILE": its default command
+            path.append(cmd.default_command)
+            cmd = cmd.commands[cmd.default_command]
+            continue
         elif hasattr(cmd, "commands") and tok.isupper():
             return path, None, 0  # "projtrack CMD --help"
         elif hasattr(cmd, "commands"):

@@ -1,5 +1,5 @@
 """``projtrack import FILE``: an annex (附件:项目安排表) into the database, through the
-annex service."""
+annex service; ``projtrack import list`` and ``projtrack import undo``: its history."""
 
 from __future__ import annotations
 
@@ -8,12 +8,32 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from projtrack.cli.app import app, state
 from projtrack.errors import BadUsage
+from projtrack.i18n import t
 
 
-@app.command("import")
+class _ImportGroup(typer.core.TyperGroup):
+    """`projtrack import FILE …` is `projtrack import annex FILE …`: a first word that names no
+    command of the group (list, undo) is the annex's FILE (``default_command`` is its name)."""
+
+    default_command = "annex"
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+import_app = typer.Typer(cls=_ImportGroup, no_args_is_help=False,
+                         subcommand_metavar="FILE [--dry-run] [--json] [--keep-missing] [--yes] | list | undo [ID]",
+                         help="Import an annex (附件:项目安排表), list past imports, undo the last one.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("annex")
 def import_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The annex workbook (.xlsx).")],
@@ -29,18 +49,59 @@ def import_cmd(
         "--unit", help="The money unit of every amount: 万元, 亿元 or 元.")] = None,
     land_unit: Annotated[str | None, typer.Option(
         "--land-unit", help="The unit of the land column: 亩, 平方米 or 公顷.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Go ahead even when the import blanks fields "
+                                      "an earlier annex filled or withdraws more than a tenth "
+                                      "of the projects.")] = False,
 ) -> None:
-    """Import an annex (附件:项目安排表): add, update, withdraw; report every warning and error."""
+    """Import an annex (附件:项目安排表): add, update, withdraw; report every warning and error.
+    `projtrack import FILE` is the short form."""
     from projtrack.services.annex import import_annex, summary_json, summary_text
 
     c = state(ctx)
     if not file.exists():
         raise BadUsage("err.no_such_file", file=str(file))
     plan = import_annex(c.store, file, dry_run=dry_run, keep_missing=keep_missing,
-                        column_map=column_map, unit=unit, land_unit=land_unit)
+                        column_map=column_map, unit=unit, land_unit=land_unit, confirmed=yes)
     if as_json:
         typer.echo(json.dumps(summary_json(plan, dry_run=dry_run), ensure_ascii=False, indent=2))
     else:
         typer.echo(summary_text(plan, dry_run=dry_run))
-    if plan.errors:
+    if plan.errors or plan.held:
         raise typer.Exit(1)
+
+
+@import_app.command("list")
+def import_list(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 50,
+) -> None:
+    """Past annex imports, newest first: id, when, who, file, +added ~changed -withdrawn."""
+    from projtrack.services.history import history_line, list_imports
+
+    runs = list_imports(state(ctx).store, limit)
+    typer.echo("\n".join(history_line(r) for r in runs) if runs else t("history.none"))
+
+
+@import_app.command("undo")
+def import_undo(
+    ctx: typer.Context,
+    run_id: Annotated[int | None, typer.Argument(metavar="ID", help="The import to undo "
+                                                 "(default: the latest not undone).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Put the database back as it was before the latest import (entries made since are kept)."""
+    from projtrack.services.history import preview_undo, undo, undo_lines
+
+    c = state(ctx)
+    preview = preview_undo(c.store, run_id)
+    if not yes:
+        typer.echo("\n".join(undo_lines(preview)))
+        try:
+            go = typer.confirm(t("undo.confirm"), default=False)
+        except typer.Abort:
+            go = False
+        if not go:
+            typer.echo(t("undo.cancelled"))
+            raise typer.Exit(1)
+    done = undo(c.store, preview.run.id)
+    typer.echo("\n".join(undo_lines(done, since=None if yes else preview)))

@@ -2,14 +2,16 @@
 
 The plan is rebuilt inside the write transaction (``BEGIN IMMEDIATE`` on SQLite) from the
 stored state seen by that transaction, so a concurrent writer cannot slip in between the diff
-and the write.  Nothing is written when the annex has errors or when nothing changed.
+and the write.  Nothing is written when the annex has errors, when nothing changed, or when the
+plan needs a confirmation (it blanks fields or withdraws many projects) that was not given.
+Every row the import changes is kept as it was (``store.history``), so that ``projtrack import
+undo`` can put it back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,7 +21,8 @@ from projtrack.core.types import MILESTONES, ProjectFacts
 from projtrack.gcpause import collector_paused
 from projtrack.importer.plan import FIELDS, ImportPlan, build_plan, snapshot_json
 from projtrack.store.bulk import insert_columns
-from projtrack.store.models import AnnualPlan, AuditLog, ImportRun, Milestone, Project
+from projtrack.store.history import BeforeState, audit_mark, record_import
+from projtrack.store.models import AnnualPlan, AuditLog, Milestone, Project
 from projtrack.store.repo import Store, os_user, record_audit
 
 
@@ -54,11 +57,12 @@ def _stored_state(session: Session, store: Store) -> tuple[list[ProjectFacts], d
     return store.projects(session=session), store.annex_snapshots(session)
 
 
-def plan_import(store: Store, parsed, sha256: str, *, keep_missing: bool = False) -> ImportPlan:
+def plan_import(store: Store, parsed, sha256: str, *, keep_missing: bool = False,
+                carried: dict[str, tuple[str, str]] | None = None) -> ImportPlan:
     """The diff only (for --dry-run and previews); writes nothing."""
     with store.read() as s:
         facts, snaps = _stored_state(s, store)
-    return build_plan(parsed, facts, snaps, sha256, keep_missing=keep_missing)
+    return build_plan(parsed, facts, snaps, sha256, keep_missing=keep_missing, carried=carried)
 
 
 def _set_source(p: Project, facts: ProjectFacts) -> None:
@@ -67,19 +71,22 @@ def _set_source(p: Project, facts: ProjectFacts) -> None:
                                                        facts.source.row)
 
 
-def _create_all(store: Store, s: Session, added: list[ProjectFacts], ctx: str) -> None:
+def _create_all(store: Store, s: Session, added: list[ProjectFacts], ctx: str,
+                carried: dict[str, tuple[str, str]]) -> list[int]:
     """Insert new projects with their plans, default milestones and audit rows in bulk: one
-    executemany per table instead of four round trips per project (an annex of thousands)."""
+    executemany per table instead of four round trips per project (an annex of thousands).
+    A projtrack export's projects keep their phase and status (``carried``).  The new ids."""
     if not added:
-        return
+        return []
     now = dt.datetime.now(dt.UTC)
     user = os_user()
     n = len(added)
     sources = [f.source for f in added]
     projects: dict[str, list] = {fld: [getattr(f, fld) for f in added] for fld in FIELDS}
     projects.update(
-        name=[f.name for f in added], phase=[initial_phase(f) for f in added],
-        status=["active"] * n,
+        name=[f.name for f in added],
+        phase=[carried[f.name][0] if f.name in carried else initial_phase(f) for f in added],
+        status=[carried[f.name][1] if f.name in carried else "active" for f in added],
         annex_facts=[snapshot_json(f) for f in added],
         created_at=[now] * n, updated_at=[now] * n, version=[1] * n,
         source_file=[src.file if src else None for src in sources],
@@ -116,9 +123,11 @@ def _create_all(store: Store, s: Session, added: list[ProjectFacts], ctx: str) -
               "new_value": [f.name for f in added], "context": [ctx] * n}
     for model, columns in ((AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits)):
         insert_columns(conn, model.__table__, columns)
+    return ids
 
 
-def _update(s: Session, p: Project, change, ctx: str) -> None:
+def _update(s: Session, p: Project, change, ctx: str, before: BeforeState, *,
+            keep_source: bool) -> None:
     facts: ProjectFacts = change.facts
     old_defaults = default_milestone_dates(p.start_year, p.end_year)
     for fc in change.changes:
@@ -130,7 +139,9 @@ def _update(s: Session, p: Project, change, ctx: str) -> None:
                                                      AnnualPlan.year == year)).scalar_one_or_none()
             if row is None:
                 s.add(AnnualPlan(project_id=p.id, year=year, amount=fc.new))
+                before.plans_added.append((p.id, year))  # type: ignore[arg-type]
             else:
+                before.plan(row)
                 row.amount = fc.new
         else:
             setattr(p, fc.field, fc.new)
@@ -142,28 +153,39 @@ def _update(s: Session, p: Project, change, ctx: str) -> None:
     if new_defaults != old_defaults:  # move default dates that nobody has changed since
         for m in s.execute(select(Milestone).where(Milestone.project_id == p.id)).scalars():
             if m.name in new_defaults and m.planned == old_defaults.get(m.name):
+                before.milestone(m)
                 record_audit(s, action="update", entity="milestone", entity_id=m.id,
                              project_id=p.id, field=f"{m.name}.planned", old=m.planned,
                              new=new_defaults[m.name], context=ctx)
                 m.planned = new_defaults[m.name]
     p.annex_facts = snapshot_json(facts)
-    _set_source(p, facts)
+    if not keep_source:
+        _set_source(p, facts)
     p.updated_at = dt.datetime.now(dt.UTC)
 
 
-def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = False) -> ImportPlan:
-    """Diff and write in one transaction; returns the plan that was applied."""
+def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = False,
+                 carried: dict[str, tuple[str, str]] | None = None,
+                 confirmed: bool = False) -> ImportPlan:
+    """Diff and write in one transaction; returns the plan that was applied (``held`` when it
+    needed a confirmation and ``confirmed`` is false: then nothing was written)."""
     ctx = f"import:{parsed.file}"
     with collector_paused(), store.write() as s:
         facts, snaps = _stored_state(s, store)
-        plan = build_plan(parsed, facts, snaps, sha256, keep_missing=keep_missing)
+        plan = build_plan(parsed, facts, snaps, sha256, keep_missing=keep_missing, carried=carried)
         if plan.errors or not plan.has_changes:
+            return plan
+        if plan.needs_confirmation and not confirmed:
+            plan.held = True
             return plan
         rows = store.tracked_projects(s, sorted({c.project_id for c in plan.changed + plan.moved}
                                                 | {pid for pid, _name in plan.withdrawn}))
-        _create_all(store, s, plan.added, ctx)
+        before = BeforeState(audit_start=audit_mark(s))
+        for p in rows.values():
+            before.project(p)
+        before.added = _create_all(store, s, plan.added, ctx, plan.carried)
         for change in plan.changed:
-            _update(s, rows[change.project_id], change, ctx)
+            _update(s, rows[change.project_id], change, ctx, before, keep_source=plan.export)
         for change in plan.moved:
             _set_source(rows[change.project_id], change.facts)
         for pid, _name in plan.withdrawn:
@@ -171,7 +193,6 @@ def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = Fals
             record_audit(s, action="withdraw", entity="project", entity_id=pid, project_id=pid,
                          field="status", old=p.status, new="withdrawn", context=ctx)
             p.status = "withdrawn"
-        s.add(ImportRun(user=os_user(), kind="annex", file=parsed.file, sha256=sha256,
-                        summary=json.dumps({"added": len(plan.added), "changed": len(plan.changed),
-                                            "withdrawn": len(plan.withdrawn)})))
+        record_import(s, file=parsed.file, sha256=sha256, added=len(plan.added),
+                      changed=len(plan.changed), withdrawn=len(plan.withdrawn), before=before)
     return plan

@@ -4,11 +4,20 @@ A project in the annex is matched to a stored one by its project code (项目代
 one, else by its name.  Each stored project keeps a snapshot of the facts as last imported;
 a field is changed only when the annex itself changed it since then, so an officer's later
 edits (a revised plan, a corrected township) survive re-importing the same annex.
+
+A project the annex lists under a new name is proposed as a rename (same id, history kept)
+when its project code (or the lack of one), township, start and end years and total investment
+are exactly those of one project the annex no longer lists, and of no other.
+
+The plan says when an import needs an officer's confirmation (``needs_confirmation``): when it
+blanks fields an earlier annex filled, or withdraws more than a tenth of the active projects.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,6 +30,8 @@ FIELDS = ("category", "annex_class", "construction_type", "township", "responsib
           "floor_area_m2", "classes", "new_places", "content", "remarks", "project_code",
           "prior_actual")
 DECIMAL_FIELDS = {"total_investment", "period_plan", "land_mu", "floor_area_m2", "prior_actual"}
+RENAME_KEY = ("project_code", "township", "start_year", "end_year", "total_investment")
+WITHDRAW_SHARE = Decimal("0.1")  # withdrawing more than this share of active projects: confirm
 
 
 def _plain(value: object) -> object:
@@ -50,10 +61,25 @@ class FieldChange:
 @dataclass
 class ProjectChange:
     project_id: int
-    name: str
+    name: str  # the stored name (before a rename)
     facts: ProjectFacts  # as read from the annex
     changes: list[FieldChange]
     reactivated: bool = False
+
+    @property
+    def new_name(self) -> str | None:
+        """The annex's name when it renames the project, else None."""
+        return self.facts.name if self.facts.name != self.name else None
+
+
+@dataclass(frozen=True)
+class Blank:
+    """A field an earlier annex filled that this annex leaves empty."""
+
+    project_id: int
+    name: str
+    field: str  # a FIELDS name, or "plan.2023"
+    old: object
 
 
 @dataclass
@@ -66,6 +92,13 @@ class ImportPlan:
     withdrawn: list[tuple[int, str]] = field(default_factory=list)
     moved: list[ProjectChange] = field(default_factory=list)  # only the source row moved
     issues: list = field(default_factory=list)  # importer Issues
+    blanked: list[Blank] = field(default_factory=list)
+    active_before: int = 0  # active projects stored before the import
+    # a projtrack export: each project's phase and status by name (taken for new projects, kept
+    # for stored ones), and the stored projects keep the annex they came from as their source
+    carried: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    export: bool = False
+    held: bool = False  # needed a confirmation it did not have: nothing was written
     maps: list = field(default_factory=list)  # importer SheetMaps: what each column fed
     remembered: list = field(default_factory=list)  # (sheet, map, where from) used again
 
@@ -80,6 +113,19 @@ class ImportPlan:
     @property
     def has_changes(self) -> bool:
         return bool(self.added or self.changed or self.withdrawn or self.moved)
+
+    @property
+    def renamed(self) -> list[ProjectChange]:
+        return [c for c in self.changed if c.new_name is not None]
+
+    @property
+    def withdraws_many(self) -> bool:
+        """More than a tenth of the active projects withdrawn."""
+        return len(self.withdrawn) > WITHDRAW_SHARE * self.active_before
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return not self.errors and bool(self.blanked or self.withdraws_many)
 
 
 def _decode(fld: str, value: object) -> object:
@@ -115,32 +161,94 @@ def diff_project(stored: ProjectFacts, stored_snapshot: dict | None, new: Projec
     return changes
 
 
-def build_plan(parsed, stored: list[ProjectFacts], snapshots: dict[int, dict | None], sha256: str,
-               *, keep_missing: bool = False) -> ImportPlan:
-    """Compare a ParsedAnnex with the stored projects."""
-    plan = ImportPlan(file=parsed.file, sha256=sha256, issues=list(parsed.issues))
+def _blanks(pid: int, name: str, base: Mapping, new: ProjectFacts,
+            changes: list[FieldChange]) -> list[Blank]:
+    """The changes that empty a field the earlier annex (``base``, its snapshot) had filled."""
+    out = []
+    old_plans: Mapping = base.get("annual_plan") or {}
+    for fc in changes:
+        if fc.field.startswith("plan."):
+            year = fc.field.split(".", 1)[1]
+            had = old_plans.get(year)
+            if had is not None and Decimal(had) != 0 and int(year) not in new.annual_plan:
+                out.append(Blank(pid, name, fc.field, fc.old))
+        elif fc.new is None and fc.old is not None and base.get(fc.field) is not None:
+            out.append(Blank(pid, name, fc.field, fc.old))
+    return out
+
+
+def _rename_keys(p: ProjectFacts, snap: Mapping | None) -> set[tuple]:
+    """What identifies a stored project besides its name: its current facts, and the annex's
+    when they differ (an officer may have corrected one since)."""
+    keys = {tuple(getattr(p, f) for f in RENAME_KEY)}
+    if snap is not None:
+        keys.add(tuple(_decode(f, snap.get(f)) for f in RENAME_KEY))
+    return {k for k in keys if k[RENAME_KEY.index("total_investment")] is not None}
+
+
+def _renames(added: list[ProjectFacts], missing: list[ProjectFacts],
+             snapshots: Mapping[int, dict | None]) -> dict[int, ProjectFacts]:
+    """Added projects that are a missing one renamed: {stored id: the annex's facts}, only where
+    the match is one to one."""
+    by_key: dict[tuple, set[int]] = defaultdict(set)
+    for p in missing:
+        for key in _rename_keys(p, snapshots.get(p.id)):  # type: ignore[arg-type]
+            by_key[key].add(p.id)  # type: ignore[arg-type]
+    wanted: dict[int, list[ProjectFacts]] = defaultdict(list)
+    for facts in added:
+        ids = by_key.get(tuple(getattr(facts, f) for f in RENAME_KEY), set())
+        if len(ids) == 1:
+            wanted[next(iter(ids))].append(facts)
+    return {pid: found[0] for pid, found in wanted.items() if len(found) == 1}
+
+
+def build_plan(parsed, stored: list[ProjectFacts], snapshots: Mapping[int, dict | None], sha256: str,
+               *, keep_missing: bool = False,
+               carried: Mapping[str, tuple[str, str]] | None = None) -> ImportPlan:
+    """Compare a ParsedAnnex with the stored projects.  ``carried`` (given for a projtrack
+    export, ``importer.own.export_states``): the phase and status of each of its projects."""
+    plan = ImportPlan(file=parsed.file, sha256=sha256, issues=list(parsed.issues),
+                      carried=dict(carried or {}), export=carried is not None)
+    plan.active_before = sum(1 for p in stored if p.status == "active")
     by_code = {p.project_code: p for p in stored if p.project_code}
     by_name = {p.name: p for p in stored}
-    seen: set[int] = set()
+    by_id = {p.id: p for p in stored}
+    matched: list[tuple[ProjectFacts, ProjectFacts]] = []  # (stored, annex)
+    added: list[ProjectFacts] = []
     for facts in parsed.projects:
         match = by_code.get(facts.project_code) if facts.project_code else None
         match = match or by_name.get(facts.name)
         if match is None:
-            plan.added.append(facts)
-            continue
+            added.append(facts)
+        else:
+            matched.append((match, facts))
+    seen = {p.id for p, _ in matched}
+    if added:
+        renames = _renames(added, [p for p in stored if p.id not in seen], snapshots)
+        matched += [(by_id[pid], facts) for pid, facts in renames.items()]
+        renamed = {id(f) for f in renames.values()}
+        added = [f for f in added if id(f) not in renamed]
+        seen |= set(renames)
+    plan.added = added
+    for match, facts in matched:
         assert match.id is not None
-        seen.add(match.id)
-        changes = diff_project(match, snapshots.get(match.id), facts)
+        snap = snapshots.get(match.id)
+        changes = diff_project(match, snap, facts)
         if match.name != facts.name:
             changes.insert(0, FieldChange("name", match.name, facts.name))
-        reactivated = match.status != "active"
+        plan.blanked += _blanks(match.id, match.name, snap if snap is not None else snapshot(match),
+                                facts, changes)
+        status = plan.carried.get(facts.name, ("", "active"))[1]
+        reactivated = match.status != "active" and status == "active"
+        if match.status == "active" and status != "active":  # withdrawn in the export
+            plan.withdrawn.append((match.id, match.name))
         if changes or reactivated:
             plan.changed.append(ProjectChange(match.id, match.name, facts, changes, reactivated))
         else:
             plan.unchanged.append((match.id, match.name))
-            if match.source != facts.source:
+            if match.source != facts.source and not plan.export:
                 plan.moved.append(ProjectChange(match.id, match.name, facts, []))
     if not keep_missing:
-        plan.withdrawn = [(p.id, p.name) for p in stored
-                          if p.id not in seen and p.status == "active"]  # type: ignore[misc]
+        plan.withdrawn += [(p.id, p.name) for p in stored
+                           if p.id not in seen and p.status == "active"]  # type: ignore[misc]
     return plan

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from projtrack import marks
 from projtrack.core.types import STAGES
 from projtrack.errors import BadUsage
 from projtrack.i18n import t, term
@@ -198,6 +199,7 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
         put(meta, r, 1, key)
         put(meta, r, 2, value)
     meta.sheet_state = "veryHidden"
+    marks.mark(wb, marks.PROGRESS_TEMPLATE)  # refused as an annex (importer.own)
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
     wb.save(path)

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from projtrack import marks
 from projtrack.gcpause import collector_paused
 from projtrack.i18n import t
 from projtrack.reports.model import Totals, WeeklyReport
@@ -488,6 +489,7 @@ def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.da
     fmt = Fmt(lang)
     with collector_paused():
         wb = Workbook()
+        marks.mark(wb, marks.WEEKLY_REPORT)  # refused as an annex (importer.own)
         _summary(wb, fmt, report, printed_on)
         _detail(wb, fmt, report, printed_on)
         _milestones(wb, fmt, report, printed_on)

@@ -1,10 +1,20 @@
-"""Import an annex: read → plan → (unless dry run) apply; and say what happened."""
+"""Import an annex: read → plan → (unless dry run) apply; and say what happened.
+
+projtrack's own workbooks are known first (``importer.own``): a progress template or return and
+a weekly report are refused with the command that takes them; a portfolio export is read as the
+annex its sheet 项目 is, keeping each project's phase and status, and without the warnings its
+own layout would cause (its sheet of figures is no annex; its 计划投资合计 is the annex's figure
+while its year columns hold the current, perhaps revised, plans).
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
+from projtrack import marks
 from projtrack.core.money import to_plain
 from projtrack.errors import BadUsage
 from projtrack.i18n import catalog, current_lang, t
@@ -13,11 +23,24 @@ from projtrack.importer.model import ReadOptions
 from projtrack.importer.plan import ImportPlan
 from projtrack.store.repo import Store
 
+_REFUSED = {marks.PROGRESS_TEMPLATE: "own_progress_template", marks.WEEKLY_REPORT: "own_weekly_report"}
+_REFUSAL_TEXT = {
+    marks.PROGRESS_TEMPLATE: "{file} is projtrack's progress fill-in sheet (a template sent out, "
+                             "or one returned filled in), not an annex; import it with {command}.",
+    marks.WEEKLY_REPORT: "{file} is a weekly report printed by projtrack, not an annex: it "
+                         "cannot be imported; import the annex workbook itself.",
+}
+# what an export's own layout makes the annex reader say: (code, sheet)
+_EXPORT_LAYOUT = {("no_header", marks.EXPORT_FIGURES_SHEET), ("plan_mismatch", marks.EXPORT_ANNEX_SHEET)}
+
 
 def import_annex(store: Store, path: Path, *, dry_run: bool = False,
                  keep_missing: bool = False, column_map: str | None = None,
-                 unit: str | None = None, land_unit: str | None = None) -> ImportPlan:
-    """Read and import an annex workbook.  With errors or ``dry_run`` nothing is written.
+                 unit: str | None = None, land_unit: str | None = None,
+                 confirmed: bool = False) -> ImportPlan:
+    """Read and import an annex workbook.  With errors or ``dry_run`` nothing is written; nor
+    when the import blanks fields or withdraws many projects and ``confirmed`` is false (the
+    plan comes back ``held``).
 
     ``column_map`` ("E=annex_class,K=none") overrides what columns mean; a map that applied is
     remembered for workbooks with the same header and used for them next time (the summary
@@ -25,9 +48,17 @@ def import_annex(store: Store, path: Path, *, dry_run: bool = False,
     平方米, 公顷) replace the units the sheets declare.  Raises BadUsage for a map or unit that
     cannot be read."""
     from projtrack.importer import read_annex
+    from projtrack.importer.own import export_states, recognise
 
     path = Path(path)
     options = _options(column_map, unit, land_unit)
+    try:
+        sha = file_sha256(path)
+    except OSError:
+        sha = ""
+    own = recognise(path)
+    if own is not None and own.kind in _REFUSED:
+        return ImportPlan(file=path.name, sha256=sha, issues=[_refusal(path, own.kind)])
     parsed = read_annex(path, options)
     remembered: list[tuple[str, str, str]] = []
     if not column_map and not parsed.errors:
@@ -39,22 +70,33 @@ def import_annex(store: Store, path: Path, *, dry_run: bool = False,
                                                   options.land_unit))
             remembered = saved
     parsed.issues.extend(_unstorable(parsed))
-    try:
-        sha = file_sha256(path)
-    except OSError:
-        sha = ""
     if parsed.errors:  # nothing can be written; a diff against a half-read file would only
         # mislead (a file that cannot be read at all would list every project as withdrawn)
         plan = ImportPlan(file=parsed.file, sha256=sha, issues=list(parsed.issues))
-    elif dry_run:
-        plan = plan_import(store, parsed, sha, keep_missing=keep_missing)
     else:
-        plan = apply_import(store, parsed, sha, keep_missing=keep_missing)
-        if column_map:
-            _remember(store, parsed, options)
+        carried = None
+        if own is not None and own.kind == marks.PORTFOLIO_EXPORT:
+            parsed.issues[:] = [i for i in parsed.issues if (i.code, i.sheet) not in _EXPORT_LAYOUT]
+            carried = export_states(path)
+        if dry_run:
+            plan = plan_import(store, parsed, sha, keep_missing=keep_missing, carried=carried)
+        else:
+            plan = apply_import(store, parsed, sha, keep_missing=keep_missing, carried=carried,
+                                confirmed=confirmed)
+            if column_map and not plan.held:
+                _remember(store, parsed, options)
     plan.maps = parsed.maps
     plan.remembered = remembered
     return plan
+
+
+def _refusal(path: Path, kind: str):
+    from projtrack.importer.model import ERROR, Issue
+
+    command = f"projtrack progress import {path}"
+    return Issue(level=ERROR, file=path.name, sheet=None, cell=None, code=_REFUSED[kind],
+                 message=_REFUSAL_TEXT[kind].format(file=path.name, command=command), found=kind,
+                 expected=command)
 
 
 _UNITS = ("万元", "亿元", "元")
@@ -149,11 +191,11 @@ def in_order(issues: list) -> list:
     def key(i) -> tuple:
         m = re.fullmatch(r"([A-Z]{1,3})(\d+)", i.cell or "")
         if not m:
-            return sheets[i.sheet], 0, 0, ""
+            return sheets[i.sheet], 0, 0
         col = 0
         for ch in m[1]:
             col = col * 26 + ord(ch) - 64
-        return sheets[i.sheet], int(m[2]), col, ""
+        return sheets[i.sheet], int(m[2]), col
 
     return sorted(issues, key=key)
 
@@ -175,8 +217,6 @@ def issue_text(issue, lang: str | None = None) -> str:
 def _show(value: object) -> str:
     if value is None:
         return "∅"
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return to_plain(value) or "0"
     return str(value)
@@ -208,8 +248,11 @@ def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
     for f in plan.added:
         lines.append(f"  + {f.name}")
     for c in plan.changed:
-        lines.append(f"  ~ {c.name}" + (f"  ({t('import.reactivated')})" if c.reactivated else ""))
+        lines.append(f"  ~ {changed_head(c)}"
+                     + (f"  ({t('import.reactivated')})" if c.reactivated else ""))
         for fc in c.changes:
+            if fc.field == "name" and c.new_name is not None:
+                continue  # said in the head line
             lines.append(f"      {t('field.' + fc.field.split('.')[0])}"
                          f"{'.' + fc.field.split('.', 1)[1] if '.' in fc.field else ''}: "
                          f"{_show(fc.old)} → {_show(fc.new)}")
@@ -219,13 +262,46 @@ def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
         lines.append(f"  {t('import.error')} {issue_text(issue)}")
     for issue in in_order(plan.warnings):
         lines.append(f"  {t('import.warning')} {issue_text(issue)}")
+    if dry_run or plan.held:  # (after --yes the diff above says what was blanked)
+        guard = guard_lines(plan)
+        lines += guard
+        if guard and dry_run:
+            lines.append(t("import.guard_dry"))
     if plan.errors:
         lines.append(t("import.nothing_written_errors"))
+    elif plan.held:
+        lines.append(t("import.guard_held"))
     elif dry_run:
         lines.append(t("import.nothing_written_dry"))
     elif not plan.has_changes:
         lines.append(t("import.nothing_changed"))
     return "\n".join(lines)
+
+
+def changed_head(change, lang: str | None = None) -> str:
+    """A changed project's line: its name, or "改名 old → new" for a rename."""
+    if change.new_name is None:
+        return change.name
+    return t("import.renamed", lang=lang, old=change.name, new=change.new_name)
+
+
+def guard_lines(plan: ImportPlan, lang: str | None = None) -> list[str]:
+    """What makes the import need a confirmation: the fields an earlier annex filled that it
+    blanks, a large share of the projects withdrawn (none when it needs none)."""
+    if not plan.needs_confirmation or not plan.has_changes:
+        return []
+    lines = []
+    if plan.blanked:
+        per_field = Counter(b.field.split(".")[0] for b in plan.blanked)
+        sep = ", " if (lang or current_lang()) == "en" else "、"
+        fields = sep.join(f"{t('field.' + f, lang=lang)} {n}" for f, n in per_field.most_common())
+        lines.append(t("import.guard_blanks", lang=lang, n=len(plan.blanked),
+                       projects=len({b.project_id for b in plan.blanked}), fields=fields))
+    if plan.withdraws_many:
+        share = (Decimal(100) * len(plan.withdrawn) / max(plan.active_before, 1)).quantize(Decimal(1))
+        lines.append(t("import.guard_withdraws", lang=lang, n=len(plan.withdrawn),
+                       active=plan.active_before, share=share))
+    return lines
 
 
 def _issue_json(issue) -> dict[str, object]:
@@ -240,7 +316,8 @@ def summary_json(plan: ImportPlan, *, dry_run: bool) -> dict[str, object]:
     return {
         "file": plan.file,
         "dry_run": dry_run,
-        "written": not dry_run and not plan.errors and plan.has_changes,
+        "written": not dry_run and not plan.errors and not plan.held and plan.has_changes,
+        "held": plan.held,
         "counts": {"added": len(plan.added), "changed": len(plan.changed),
                    "unchanged": len(plan.unchanged), "withdrawn": len(plan.withdrawn),
                    "warnings": len(plan.warnings), "errors": len(plan.errors)},
@@ -251,6 +328,12 @@ def summary_json(plan: ImportPlan, *, dry_run: bool) -> dict[str, object]:
                     for c in plan.changed],
         "unchanged": len(plan.unchanged),
         "withdrawn": [{"id": pid, "name": name} for pid, name in plan.withdrawn],
+        "renamed": [{"id": c.project_id, "old": c.name, "new": c.new_name} for c in plan.renamed],
+        "needs_confirmation": plan.needs_confirmation and plan.has_changes,
+        "blanked": [{"id": b.project_id, "name": b.name, "field": b.field,
+                     "old": _json_value(b.old)} for b in plan.blanked],
+        "withdraws_many": plan.withdraws_many,
+        "active_before": plan.active_before,
         "warnings": [_issue_json(i) for i in plan.warnings],
         "errors": [_issue_json(i) for i in plan.errors],
         "sheets": maps_json(plan.maps),
@@ -260,8 +343,6 @@ def summary_json(plan: ImportPlan, *, dry_run: bool) -> dict[str, object]:
 
 
 def _json_value(value: object) -> object:
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return to_plain(value)
     return value

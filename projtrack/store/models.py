@@ -230,7 +230,15 @@ class Setting(SQLModel, table=True):
     version: int = Field(default=1)
 
 
+def _count() -> Column:
+    return Column(Integer, nullable=False, server_default="0")
+
+
 class ImportRun(SQLModel, table=True):
+    """An import that wrote something.  For an annex: its counts, and (migration 0005) what
+    ``projtrack import undo`` needs to put the database back exactly as it was before — the
+    rows the import changed as they were (JSON, see ``store.history``) — and when it was undone."""
+
     __tablename__ = "import_run"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -240,6 +248,12 @@ class ImportRun(SQLModel, table=True):
     file: str
     sha256: str = Field(index=True)
     summary: str = ""  # JSON
+    added: int = Field(default=0, sa_column=_count())
+    changed: int = Field(default=0, sa_column=_count())
+    withdrawn: int = Field(default=0, sa_column=_count())
+    undo: str | None = None  # JSON: the before-state (None: recorded before 0005, or progress)
+    undone_at: dt.datetime | None = None
+    undone_by: str | None = None
 
 
 class ReportSnapshot(SQLModel, table=True):

@@ -124,6 +124,7 @@ def _revised(tmp_path: Path) -> Path:
     ws = wb.active
     ws["G9"] = 12000                      # 鳌江镇第七小学: total 11755 → 12000
     ws["B10"] = "平阳县新设小学新建工程"     # 昆阳镇第二中学 disappears; a new name appears
+    ws["G10"] = 26000                     # with a total of its own (else: a rename)
     out = tmp_path / "revised.xlsx"
     wb.save(out)
     return out

@@ -207,6 +207,7 @@ def _revised_annex(path: Path) -> Path:
     ws["G9"] = 12000
     ws["J10"] = 6000
     ws["B11"] = "平阳县萧江镇第三小学新建工程(调整)"
+    ws["G11"] = ws["G11"].value + 1  # a total of its own: a new project, not a rename
     wb.save(path)
     return path
 

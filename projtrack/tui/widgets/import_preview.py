@@ -1,8 +1,12 @@
 """Import an annex: pick a workbook in imports/ (or type a path), see the diff — added,
-changed field by field, withdrawn, warnings and errors — and only then confirm the import.
+changed field by field, renamed, withdrawn, warnings and errors — and only then confirm the import.
 
 The preview is a dry run (nothing written); the confirmed import rebuilds the plan inside its
 own write transaction, so what is written is the state at that moment.  Both run in workers.
+An import that blanks fields an earlier annex filled or withdraws more than a tenth of the
+projects says so, and only ctrl+y imports it (ctrl+s does not); should the database change
+between the preview and ctrl+s so that the import needs that confirmation, nothing is written
+and the dialog asks for ctrl+y.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from textual.widgets.option_list import Option
 from projtrack.core.money import to_plain
 from projtrack.errors import ProjtrackError
 from projtrack.i18n import t, term
-from projtrack.services.annex import import_annex, issue_text
+from projtrack.services.annex import changed_head, guard_lines, import_annex, issue_text
 from projtrack.tui.keys import translate_bindings
 
 if TYPE_CHECKING:
@@ -72,9 +76,11 @@ def plan_text(plan: ImportPlan, dry_run: bool, lang: str) -> Text:
         text.append(f"+ {f.name}", style="#66bb6a")
         text.append(f"  {term(f.category, lang)} {_value(f.total_investment, lang)}\n", style="dim")
     for ch in plan.changed:
-        text.append(f"~ {ch.name}", style="#fbc02d")
+        text.append(f"~ {changed_head(ch, lang)}", style="#fbc02d")
         text.append(f"  ({tr('import.reactivated')})\n" if ch.reactivated else "\n")
         for fc in ch.changes:
+            if fc.field == "name" and ch.new_name is not None:
+                continue  # said in the head line
             head, _, year = fc.field.partition(".")
             label = tr("field." + head) + (f" {year}" if year else "")
             text.append("    " + tr("ui.import.change", field=label, old=_value(fc.old, lang),
@@ -84,8 +90,15 @@ def plan_text(plan: ImportPlan, dry_run: bool, lang: str) -> Text:
     for issue in plan.warnings:
         text.append(f"{tr('import.warning')} {issue_text(issue, lang)}\n", style="#fbc02d")
     text.append("\n")
+    guard = guard_lines(plan, lang) if dry_run or plan.held else []
+    for line in guard:
+        text.append(line + "\n", style="bold #ef5350")
     if plan.errors:
         text.append(tr("import.nothing_written_errors"), style="bold #ef5350")
+    elif plan.held:
+        text.append(tr("ui.import.held"), style="bold #ef5350")
+    elif guard and dry_run:
+        text.append(tr("ui.import.guard_hint"), style="bold #ef5350")
     elif not plan.has_changes:
         text.append(tr("import.nothing_changed"), style="bold")
     elif dry_run:
@@ -98,6 +111,7 @@ def plan_text(plan: ImportPlan, dry_run: bool, lang: str) -> Text:
 class ImportScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "close", "ui.key.close"),
                 Binding("ctrl+s", "apply", "ui.key.confirm_import"),
+                Binding("ctrl+y", "apply_anyway", "ui.key.import_anyway"),
                 Binding("m", "column_map", "ui.key.column_map")]
 
     def __init__(self, folder: Path) -> None:
@@ -105,6 +119,7 @@ class ImportScreen(ModalScreen[bool]):
         self.folder = folder
         self.path: Path | None = None
         self.preview: ImportPlan | None = None
+        self.risky: ImportPlan | None = None  # a plan that needs ctrl+y to be imported
         self.written = False
         self.column_map: str | None = None  # the officer's corrections (--map text)
 
@@ -155,20 +170,21 @@ class ImportScreen(ModalScreen[bool]):
     def _start(self, path: Path) -> None:
         if path != self.path:
             self.column_map = None
-        self.path, self.preview = path, None
+        self.path, self.preview, self.risky = path, None, None
+        self.refresh_bindings()
         self.query_one("#apply", Button).disabled = True
         self.query_one("#preview", Static).update(self.app.tr("import.reading", file=path.name))
         self._run(path, True)
 
     @work(thread=True, exclusive=True, group="import")
-    def _run(self, path: Path, dry_run: bool) -> None:
+    def _run(self, path: Path, dry_run: bool, confirmed: bool = False) -> None:
         lang = self.app.lang
         if not path.is_file():
             self.post_message(PlanReady(path, None, dry_run, t("err.no_such_file", lang=lang, file=str(path))))
             return
         try:
             plan = import_annex(self.app.store, path, dry_run=dry_run,
-                                column_map=self.column_map)
+                                column_map=self.column_map, confirmed=confirmed)
         except ProjtrackError as exc:
             self.post_message(PlanReady(path, None, dry_run, exc.render(lang)))
         except SQLAlchemyError as exc:
@@ -183,16 +199,24 @@ class ImportScreen(ModalScreen[bool]):
             return
         plan = message.plan
         preview.update(plan_text(plan, message.dry_run, self.app.lang))
+        needs = plan.needs_confirmation and plan.has_changes
+        self.risky = plan if (message.dry_run and needs) or plan.held else None
+        self.refresh_bindings()
         if message.dry_run:
             self.preview = plan
-            ok = not plan.errors and plan.has_changes
+            ok = not plan.errors and plan.has_changes and not needs
             self.query_one("#apply", Button).disabled = not ok
             if ok:
                 self.query_one("#apply", Button).focus()
         else:
-            self.written = self.written or (not plan.errors and plan.has_changes)
+            self.written = self.written or (not plan.errors and not plan.held and plan.has_changes)
             self.query_one("#apply", Button).disabled = True
             self.query_one("#close", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply_anyway":
+            return self.risky is not None
+        return True
 
     @on(Button.Pressed, "#apply")
     def action_apply(self) -> None:
@@ -201,6 +225,16 @@ class ImportScreen(ModalScreen[bool]):
         self.query_one("#apply", Button).disabled = True
         self.query_one("#preview", Static).update(self.app.tr("import.writing", file=self.path.name))
         self._run(self.path, False)
+
+    def action_apply_anyway(self) -> None:
+        """Import a plan that blanks fields or withdraws many projects: the explicit key."""
+        if self.path is None or self.risky is None:
+            return
+        self.risky = None
+        self.refresh_bindings()
+        self.query_one("#apply", Button).disabled = True
+        self.query_one("#preview", Static).update(self.app.tr("import.writing", file=self.path.name))
+        self._run(self.path, False, True)
 
     def action_column_map(self) -> None:
         """Show every column's field and let the officer change it; preview again after."""

@@ -1,0 +1,382 @@
+"""The history of annex imports, and undoing the latest one exactly.
+
+While an annex import writes, ``BeforeState`` collects every row it is about to change as it
+was — the whole project row (version, annex snapshot and source included), each annual plan and
+milestone it updates — the plan years it adds and the ids of the projects it creates.
+``record_import`` stores that with the import's counts in ``import_run.undo`` (JSON; money as
+exact decimal text), together with the last audit row the import wrote.
+
+``undo_import`` puts those rows back in one transaction and audits each change: the projects
+the import added are deleted with their plans and milestones — unless money or progress entries
+were recorded on them since: the ledger is append-only, so those projects are kept and marked
+withdrawn, and their entries are listed.  Only the latest annex import that is not undone can be
+undone; a later edit of a row the undo puts back is reverted too, and listed beforehand (its
+audit rows stay).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, bindparam, delete, func, inspect, select, update
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session
+
+from projtrack.core.money import to_plain
+from projtrack.errors import BadData, BadUsage
+from projtrack.store.models import (
+    AnnualPlan,
+    AuditLog,
+    ImportRun,
+    LedgerEntry,
+    Milestone,
+    ProgressEntry,
+    Project,
+)
+from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.store.types import Scaled
+
+FORMAT = 1  # of the ``undo`` JSON
+# restored, but not audited column by column (the import did not audit them either)
+_QUIET = frozenset({"version", "updated_at", "annex_facts"})
+_AUDITED = {"annual_plan": {"amount"}, "milestone": {"planned", "actual"}}  # else every column
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, Decimal):
+        return to_plain(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _decode(column, value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(column.type, Scaled):
+        return Decimal(str(value))
+    base = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if isinstance(base, DateTime):  # UTCDateTime too
+        return dt.datetime.fromisoformat(str(value))
+    if isinstance(base, Date):
+        return dt.date.fromisoformat(str(value))
+    return value
+
+
+def row_data(obj: object) -> dict[str, object]:
+    """Every column of an ORM row, by column name, as JSON-able values."""
+    mapper = inspect(obj).mapper
+    return {attr.columns[0].name: _encode(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+
+
+def _row_values(table, data: dict[str, object]) -> dict[str, object]:
+    return {c.name: _decode(c, data.get(c.name)) for c in table.columns}
+
+
+@dataclass
+class BeforeState:
+    """The rows an import changes, as they were before it (see the module docstring)."""
+
+    projects: dict[int, dict] = field(default_factory=dict)
+    plans: dict[int, dict] = field(default_factory=dict)
+    milestones: dict[int, dict] = field(default_factory=dict)
+    plans_added: list[tuple[int, int]] = field(default_factory=list)  # (project id, year)
+    added: list[int] = field(default_factory=list)
+    audit_start: int = 0  # the last audit row before the import's own
+
+    def project(self, p: Project) -> None:
+        self.projects.setdefault(p.id, row_data(p))  # type: ignore[arg-type]
+
+    def plan(self, row: AnnualPlan) -> None:
+        self.plans.setdefault(row.id, row_data(row))  # type: ignore[arg-type]
+
+    def milestone(self, m: Milestone) -> None:
+        self.milestones.setdefault(m.id, row_data(m))  # type: ignore[arg-type]
+
+    def to_json(self, audit_mark: int) -> str:
+        return json.dumps({"format": FORMAT, "audit_start": self.audit_start,
+                           "audit_mark": audit_mark, "added": self.added,
+                           "projects": list(self.projects.values()),
+                           "plans": list(self.plans.values()),
+                           "milestones": list(self.milestones.values()),
+                           "plans_added": self.plans_added}, ensure_ascii=False, sort_keys=True)
+
+
+def audit_mark(session: Session) -> int:
+    """The id of the latest audit row (0: none), read in ``session``."""
+    return session.execute(select(func.max(AuditLog.id))).scalar_one() or 0
+
+
+def record_import(session: Session, *, file: str, sha256: str, added: int, changed: int,
+                  withdrawn: int, before: BeforeState) -> int:
+    """Record an annex import written in ``session`` (after its rows): its id."""
+    session.flush()
+    mark = audit_mark(session)
+    counts = {"added": added, "changed": changed, "withdrawn": withdrawn}
+    run = ImportRun(user=os_user(), kind="annex", file=file, sha256=sha256,
+                    summary=json.dumps(counts), undo=before.to_json(mark), **counts)
+    session.add(run)
+    session.flush()
+    return run.id  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    at: dt.datetime
+    user: str
+    file: str
+    sha256: str
+    added: int
+    changed: int
+    withdrawn: int
+    undoable: bool  # recorded with its before-state
+    undone_at: dt.datetime | None
+    undone_by: str | None
+
+
+_RECORD = (ImportRun.id, ImportRun.at, ImportRun.user, ImportRun.file, ImportRun.sha256,
+           ImportRun.added, ImportRun.changed, ImportRun.withdrawn, ImportRun.undo.is_not(None),
+           ImportRun.undone_at, ImportRun.undone_by)
+
+
+def import_runs(store: Store, limit: int | None = None) -> list[ImportRecord]:
+    """The annex imports that wrote something, newest first."""
+    stmt = select(*_RECORD).where(ImportRun.kind == "annex").order_by(ImportRun.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    with store.read() as s:
+        return [ImportRecord(*row) for row in s.execute(stmt).all()]
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """A money or progress entry recorded on a project the import added."""
+
+    project_id: int
+    name: str
+    table: str  # ledger_entry or progress_entry
+    id: int
+    date: dt.date
+    what: str  # the entry kind, or the stage
+    amount: Decimal | None  # 万元, or the percent as a fraction
+
+
+@dataclass
+class UndoPlan:
+    run: ImportRecord
+    removed: list[tuple[int, str]] = field(default_factory=list)  # added by it: deleted
+    kept: list[tuple[int, str]] = field(default_factory=list)  # added, with entries: withdrawn
+    entries: list[EntryLine] = field(default_factory=list)  # on the kept projects
+    restored: list[tuple[int, str, str]] = field(default_factory=list)  # id, name now, before
+    edited: list[tuple[int, str, str]] = field(default_factory=list)  # later edits undone too
+    done: bool = False
+
+
+def undo_import(store: Store, run_id: int | None = None, *, apply: bool) -> UndoPlan:
+    """What undoing the import ``run_id`` (default: the latest not undone) does, and with
+    ``apply`` do it, in one write transaction.  Raises BadUsage when there is nothing to undo
+    or no such import, BadData when it cannot be undone (undone already, a later import not
+    undone, recorded before undo was possible)."""
+    with (store.write() if apply else store.read()) as s:
+        run = _target(s, run_id)
+        data = json.loads(run.undo or "{}")
+        plan = _plan(s, run, data)
+        if apply:
+            _apply(s, run, data, plan)
+            plan.done = True
+    return plan
+
+
+def _record(run: ImportRun) -> ImportRecord:
+    return ImportRecord(run.id, run.at, run.user, run.file, run.sha256, run.added,  # type: ignore[arg-type]
+                        run.changed, run.withdrawn, run.undo is not None, run.undone_at,
+                        run.undone_by)
+
+
+def _target(s: Session, run_id: int | None) -> ImportRun:
+    runs = s.execute(select(ImportRun.id, ImportRun.undone_at).where(ImportRun.kind == "annex")
+                     .order_by(ImportRun.id.desc())).all()
+    open_ids = [rid for rid, undone in runs if undone is None]
+    if run_id is None:
+        if not open_ids:
+            raise BadUsage("undo.nothing")
+        run_id = open_ids[0]
+    elif run_id not in {rid for rid, _ in runs}:
+        raise BadUsage("undo.no_such_import", id=run_id)
+    run = s.get(ImportRun, run_id)
+    assert run is not None
+    if run.undone_at is not None:
+        raise BadData("undo.already", id=run.id, file=run.file, by=run.undone_by or "",
+                      at=f"{run.undone_at:%Y-%m-%d %H:%M}")
+    later = [rid for rid in open_ids if rid > run_id]
+    if later:
+        raise BadData("undo.not_latest", id=run.id, later=", ".join(f"#{i}" for i in sorted(later)))
+    if run.undo is None:
+        raise BadData("undo.no_record", id=run.id, file=run.file)
+    return run
+
+
+CHUNK = 5000  # ids per IN (…): under every engine's limit of bound parameters
+
+
+def _names(s: Session, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), CHUNK):
+        out.update(s.execute(select(Project.id, Project.name)
+                             .where(Project.id.in_(ids[i:i + CHUNK]))).all())
+    return out
+
+
+def _added_plans(s: Session, pairs: list) -> list[tuple[int, int, int, Decimal]]:
+    """The annual plan rows (id, project id, year, amount) of the (project id, year) pairs an
+    import added."""
+    wanted = {(pid, year) for pid, year in pairs}
+    ids = sorted({pid for pid, _ in wanted})
+    c = AnnualPlan.__table__.c
+    out = []
+    for i in range(0, len(ids), CHUNK):
+        rows = s.execute(select(c.id, c.project_id, c.year, c.amount)
+                         .where(c.project_id.in_(ids[i:i + CHUNK]))).all()
+        out += [(rid, pid, year, amount) for rid, pid, year, amount in rows if (pid, year) in wanted]
+    return out
+
+
+def _plan(s: Session, run: ImportRun, data: dict) -> UndoPlan:
+    plan = UndoPlan(_record(run))
+    data["run_id"] = run.id
+    added: list[int] = data.get("added", [])
+    names = _names(s, added + [p["id"] for p in data.get("projects", [])])
+    for table, what in ((LedgerEntry, LedgerEntry.kind), (ProgressEntry, ProgressEntry.stage)):
+        amount = table.amount if table is LedgerEntry else table.percent
+        for i in range(0, len(added), CHUNK):
+            rows = s.execute(select(table.project_id, table.id, table.entry_date, what, amount)
+                             .where(table.project_id.in_(added[i:i + CHUNK]))
+                             .order_by(table.project_id, table.entry_date, table.id)).all()
+            plan.entries += [EntryLine(pid, names.get(pid, ""), table.__tablename__, eid, day,
+                                       kind or "", value) for pid, eid, day, kind, value in rows]
+    with_entries = {e.project_id for e in plan.entries}
+    plan.kept = [(pid, names[pid]) for pid in added if pid in with_entries and pid in names]
+    plan.removed = [(pid, names[pid]) for pid in added if pid not in with_entries and pid in names]
+    plan.restored = [(p["id"], names.get(p["id"], p["name"]), p["name"])
+                     for p in data.get("projects", [])]
+    plan.edited = _edited_since(s, data, names, {pid for pid, _ in plan.removed})
+    return plan
+
+
+def _edited_since(s: Session, data: dict, names: dict[int, str],
+                  removed: set[int]) -> list[tuple[int, str, str]]:
+    """Edits made after the import to the rows the undo puts back or deletes: the audit rows of
+    those projects, plans and milestones since the import's last one."""
+    projects = {p["id"] for p in data.get("projects", [])}
+    plans = {p["id"] for p in data.get("plans", [])}
+    plans.update(rid for rid, *_ in _added_plans(s, data.get("plans_added", [])))
+    milestones = {m["id"] for m in data.get("milestones", [])}
+    # later imports are undone (or this one could not be): their rows and their undo's cancel out
+    spans, undos = [], set()
+    for later_id, later in s.execute(select(ImportRun.id, ImportRun.undo).where(
+            ImportRun.kind == "annex", ImportRun.id > data.get("run_id", 0),
+            ImportRun.undo.is_not(None))).all():
+        marks = json.loads(later)
+        spans.append((marks.get("audit_start", 0), marks.get("audit_mark", 0)))
+        undos.add(f"undo-import:{later_id}:")
+    a = AuditLog
+    rows = s.execute(select(a.id, a.project_id, a.entity, a.entity_id, a.field, a.context)
+                     .where(a.id > data.get("audit_mark", 0),
+                            a.entity.in_(("project", "annual_plan", "milestone")))
+                     .order_by(a.id)).all()
+    out = []
+    for aid, pid, entity, eid, fld, context in rows:
+        if any(lo < aid <= hi for lo, hi in spans) or (context or "").startswith(tuple(undos)):
+            continue
+        hit = ((entity == "project" and pid in projects | removed)
+               or (entity == "annual_plan" and (eid in plans or pid in removed))
+               or (entity == "milestone" and (eid in milestones or pid in removed)))
+        if hit:
+            out.append((pid, names.get(pid, ""), fld or entity))
+    return out
+
+
+def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
+    ctx = f"undo-import:{run.id}:{run.file}"
+    conn = s.connection()
+    removed = [pid for pid, _ in plan.removed]
+    for i in range(0, len(removed), CHUNK):
+        chunk = removed[i:i + CHUNK]
+        for table in (Milestone, AnnualPlan):
+            conn.execute(delete(table.__table__).where(table.__table__.c.project_id.in_(chunk)))
+        conn.execute(delete(Project.__table__).where(Project.__table__.c.id.in_(chunk)))
+    for pid, name in plan.removed:
+        record_audit(s, action="delete", entity="project", entity_id=pid, project_id=pid,
+                     field="name", old=name, new=None, context=ctx)
+    for pid, _name in plan.kept:
+        p = s.get(Project, pid)
+        if p is not None and p.status != "withdrawn":
+            record_audit(s, action="withdraw", entity="project", entity_id=pid, project_id=pid,
+                         field="status", old=p.status, new="withdrawn", context=ctx)
+            p.status = "withdrawn"
+    s.flush()
+    plan_rows = AnnualPlan.__table__
+    for rid, pid, year, amount in _added_plans(s, data.get("plans_added", [])):
+        conn.execute(delete(plan_rows).where(plan_rows.c.id == rid))
+        record_audit(s, action="undo", entity="annual_plan", entity_id=rid, project_id=pid,
+                     field=f"plan.{year}", old=amount, new=None, context=ctx)
+    for model, rows, label in ((AnnualPlan, data.get("plans", []), _plan_label),
+                               (Milestone, data.get("milestones", []), _milestone_label),
+                               (Project, data.get("projects", []), None)):
+        _put_back(s, model, rows, label, ctx)
+    run.undone_at = dt.datetime.now(dt.UTC)
+    run.undone_by = os_user()
+    record_audit(s, action="undo", entity="import_run", entity_id=run.id, project_id=None,
+                 field="file", old=run.file, new=None, context=ctx)
+
+
+def _plan_label(row: dict, column: str) -> str:
+    return f"plan.{row['year']}"
+
+
+def _milestone_label(row: dict, column: str) -> str:
+    return f"{row['name']}.{column}"
+
+
+def _put_back(s: Session, model, rows: list[dict], label, ctx: str) -> None:
+    """Write ``rows`` (rows as they were) back exactly — their version too — in one
+    executemany, auditing each column that changes; insert a row again when it is not there."""
+    if not rows:
+        return
+    table = model.__table__
+    wanted = [_row_values(table, row) for row in rows]
+    ids = [w["id"] for w in wanted]
+    current: dict[int, dict] = {}
+    for i in range(0, len(ids), CHUNK):
+        current.update((r["id"], dict(r)) for r in s.execute(
+            select(table).where(table.c.id.in_(ids[i:i + CHUNK]))).mappings())
+    audited = _AUDITED.get(table.name)
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    audits: list[dict] = []
+    for row, values in zip(rows, wanted, strict=True):
+        old_row = current.get(values["id"])
+        if old_row is None:
+            inserts.append(values)
+        elif old_row != values:
+            updates.append({f"v_{k}": v for k, v in values.items()})
+        pid = values["id"] if model is Project else values["project_id"]
+        for name, value in values.items():
+            old = old_row[name] if old_row is not None else None
+            if name in _QUIET or name == "id" or old == value:
+                continue
+            if audited is None or name in audited:
+                audits.append(dict(entity_id=values["id"], project_id=pid, old=old, new=value,
+                                   field=label(row, name) if label else name))
+    conn = s.connection()
+    if inserts:
+        conn.execute(table.insert(), inserts)
+    if updates:
+        conn.execute(update(table).where(table.c.id == bindparam("v_id")).values(
+            {c.name: bindparam(f"v_{c.name}") for c in table.columns if c.name != "id"}), updates)
+    for a in audits:
+        record_audit(s, action="undo", entity=table.name, context=ctx, **a)
