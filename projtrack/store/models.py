@@ -11,7 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from projtrack.store.types import Scaled
@@ -118,6 +128,24 @@ class LedgerEntry(SQLModel, table=True):
     origin: str | None = None  # "cli", "tui", "progress-import:<file>#<row>" …
     created_at: dt.datetime = Field(default_factory=_now)
     created_by: str = ""
+    # migration 0006: a confirmed correction (a negative increment, or 开累 past 总投资), and how
+    # a cumulative was typed: "year" (本年累计), "total" (开累), None (an increment)
+    correction: bool = Field(default=False, sa_column=Column(
+        Boolean, nullable=False, server_default=false()))
+    basis: str | None = None
+
+
+class FundingPlan(SQLModel, table=True):
+    """The annex's funding plan of a project: 万元 from one source (中央, 省, 市, 专项债, 县财政,
+    自筹, 其他), as its 资金来源 columns say."""
+
+    __tablename__ = "funding_plan"
+    __table_args__ = (UniqueConstraint("project_id", "source", name="uq_funding_plan_project_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_fk_project())
+    source: str
+    amount: Decimal = Field(sa_column=_money(nullable=False))
 
 
 def _fk_project_key() -> Column:
