@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from projtrack.core.money import to_plain
+from projtrack.core.types import FUNDING_SOURCES
 from projtrack.services.portfolio import Portfolio, ProjectView
 
 
@@ -39,7 +40,8 @@ def jsonable(value: object) -> object:
 
 PROJECT_KEYS = (
     "id", "name", "category", "annex_class", "construction_type", "township", "responsible_unit",
-    "start_year", "end_year", "total_investment", "period_plan", "annual_plan", "project_code",
+    "start_year", "end_year", "total_investment", "period_plan", "annual_plan", "funding_plan",
+    "project_code",
     "prior_actual", "land_mu", "floor_area_m2", "new_places", "phase", "status",
     "actual_to_date", "actual_this_year", "planned_to_date", "variance", "variance_rate",
     "annual_completion_rate", "cumulative_completion_rate", "time_progress", "funds_received",
@@ -57,6 +59,7 @@ def project_record(view: ProjectView) -> dict[str, object]:
         "end_year": f.end_year, "total_investment": f.total_investment,
         "period_plan": f.period_plan,
         "annual_plan": {str(y): a for y, a in sorted(f.annual_plan.items())},
+        "funding_plan": {src: a for src, a in _by_source(f.funding_plan)},
         "project_code": f.project_code, "prior_actual": f.prior_actual, "land_mu": f.land_mu,
         "floor_area_m2": f.floor_area_m2,
         "new_places": int(f.new_places) if f.new_places is not None else None,
@@ -97,8 +100,20 @@ def dumps(portfolio: Portfolio) -> str:
     return json.dumps(portfolio_json(portfolio), ensure_ascii=False, indent=2)
 
 
-CSV_KEYS = tuple(k for k in PROJECT_KEYS if k not in ("annual_plan", "milestones", "source",
-                                                       "flag_reasons"))
+CSV_KEYS = tuple(k for k in PROJECT_KEYS if k not in ("annual_plan", "funding_plan", "milestones",
+                                                       "source", "flag_reasons"))
+
+
+def _by_source(funding) -> list[tuple[str, Decimal]]:
+    """A funding plan in the order of FUNDING_SOURCES (中央, 省, 市 …)."""
+    order = {s: i for i, s in enumerate(FUNDING_SOURCES)}
+    return sorted(funding.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+
+def funding_sources(portfolio: Portfolio) -> list[str]:
+    """The sources some project's funding plan names, in FUNDING_SOURCES order."""
+    named = {src for v in portfolio.projects for src in v.facts.funding_plan}
+    return [s for s in FUNDING_SOURCES if s in named] + sorted(named - set(FUNDING_SOURCES))
 
 
 def _safe_csv(value: object) -> object:
@@ -116,14 +131,16 @@ def to_csv(portfolio: Portfolio) -> str:
     years = sorted({y for v in portfolio.projects for y in v.facts.annual_plan})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    header = list(CSV_KEYS) + [f"plan_{y}" for y in years] + ["flag_reasons", "source_file",
-                                                              "source_sheet", "source_row"]
+    sources = funding_sources(portfolio)
+    header = list(CSV_KEYS) + [f"plan_{y}" for y in years] + [f"funding_{s}" for s in sources] + [
+        "flag_reasons", "source_file", "source_sheet", "source_row"]
     writer.writerow(header)
     for v in portfolio.projects:
         rec = project_record(v)
         plan = rec["annual_plan"]
         src = rec["source"] or {}
         row = [rec[k] for k in CSV_KEYS] + [plan.get(str(y)) for y in years]  # type: ignore[union-attr]
+        row += [rec["funding_plan"].get(s) for s in sources]  # type: ignore[union-attr]
         row += [";".join(rec["flag_reasons"]), src.get("file"), src.get("sheet"), src.get("row")]  # type: ignore[arg-type, union-attr]
         writer.writerow(["" if x is None else _safe_csv(x) for x in row])
     return out.getvalue()

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from projtrack import marks
 from projtrack.core.money import to_plain
+from projtrack.export import funding_sources
 from projtrack.services.portfolio import Portfolio
 
 MONEY_FMT = "#,##0.00####"
@@ -61,13 +62,14 @@ def write_portfolio_xlsx(portfolio: Portfolio, path: Path) -> None:
     ws.title = marks.EXPORT_ANNEX_SHEET
     marks.mark(wb, marks.PORTFOLIO_EXPORT)  # re-imported as the annex it is (importer.own)
     years = sorted({y for v in portfolio.projects for y in v.facts.annual_plan})
+    sources = funding_sources(portfolio)
     _put(ws, 1, 1, marks.EXPORT_TITLE.format(as_of=portfolio.as_of.isoformat()))
     _put(ws, 2, 1, "单位:万元、亩、平方米、个")
     header = (["序号", "项目名称", "项目代码", "学段", "项目类型", "建设性质", "建设地点",
                "建设内容及规模", "开工年份", "竣工年份", "总投资(万元)", "计划投资合计"]
               + [f"{y}年" for y in years]
               + ["用地面积(亩)", "建筑面积(平方米)", "新增学位(个)", "责任单位",
-                 "以前年度完成投资", "备注"])
+                 "以前年度完成投资", "备注"] + [f"{s}资金" for s in sources])
     _header(ws, 3, header)
     for i, v in enumerate(portfolio.projects, 1):
         f = v.facts
@@ -82,6 +84,7 @@ def write_portfolio_xlsx(portfolio: Portfolio, path: Path) -> None:
         values += [(_num(f.land_mu), "#,##0.######"), (_num(f.floor_area_m2), "#,##0.##"),
                    (f.new_places, "#,##0"), (f.responsible_unit, None),
                    (_num(f.prior_actual), MONEY_FMT), (f.remarks, None)]
+        values += [(_num(f.funding_plan.get(s)), MONEY_FMT) for s in sources]
         for col, (value, fmt) in enumerate(values, 1):
             _put(ws, r, col, value, fmt)
     ws.freeze_panes = "C4"

@@ -22,7 +22,7 @@ from projtrack.gcpause import collector_paused
 from projtrack.importer.plan import FIELDS, ImportPlan, build_plan, snapshot_json
 from projtrack.store.bulk import insert_columns
 from projtrack.store.history import BeforeState, audit_mark, record_import
-from projtrack.store.models import AnnualPlan, AuditLog, Milestone, Project
+from projtrack.store.models import AnnualPlan, AuditLog, FundingPlan, Milestone, Project
 from projtrack.store.repo import Store, os_user, record_audit
 
 
@@ -121,8 +121,16 @@ def _create_all(store: Store, s: Session, added: list[ProjectFacts], ctx: str,
               "entity": ["project"] * n, "entity_id": ids, "project_id": ids,
               "field": ["name"] * n, "old_value": [None] * n,
               "new_value": [f.name for f in added], "context": [ctx] * n}
-    for model, columns in ((AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits)):
-        insert_columns(conn, model.__table__, columns)
+    funding: dict[str, list] = {"project_id": [], "source": [], "amount": []}
+    for pid, facts in zip(ids, added, strict=True):
+        for source, amount in sorted(facts.funding_plan.items()):
+            funding["project_id"].append(pid)
+            funding["source"].append(source)
+            funding["amount"].append(amount)
+    for model, columns in ((AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits),
+                           (FundingPlan, funding)):
+        if model is not FundingPlan or columns["project_id"]:
+            insert_columns(conn, model.__table__, columns)
     return ids
 
 
@@ -133,7 +141,15 @@ def _update(s: Session, p: Project, change, ctx: str, before: BeforeState, *,
     for fc in change.changes:
         record_audit(s, action="update", entity="project", entity_id=p.id, project_id=p.id,
                      field=fc.field, old=fc.old, new=fc.new, context=ctx)
-        if fc.field.startswith("plan."):
+        if fc.field == "funding_plan":  # the annex's sources, replaced as a whole
+            rows = list(s.execute(select(FundingPlan).where(FundingPlan.project_id == p.id)).scalars())
+            before.funding(p.id, rows)  # type: ignore[arg-type]
+            for row in rows:
+                s.delete(row)
+            s.flush()
+            for source, amount in sorted(fc.new.items()):  # type: ignore[attr-defined]
+                s.add(FundingPlan(project_id=p.id, source=source, amount=amount))
+        elif fc.field.startswith("plan."):
             year = int(fc.field.split(".", 1)[1])
             row = s.execute(select(AnnualPlan).where(AnnualPlan.project_id == p.id,
                                                      AnnualPlan.year == year)).scalar_one_or_none()

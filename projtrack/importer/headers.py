@@ -67,6 +67,9 @@ _RULES = [(f, re.compile(p)) for f, p in (
     ("unit", r"责任单位|业主单位|建设单位|实施主体|实施单位|项目业主|牵头单位|责任主体|主管单位|业主"
              r"|项目法人|法人单位|投资主体|项目单位|承办单位|项目业主单位|业主单位名称"),
     ("remarks", r"备注|说明|备注说明"),
+    # a source's own column without a 资金来源 heading: "中央资金", "县级配套", "自筹资金"
+    ("funding", r"(?:中央|省级?|市级?|专项债券?|县级?|县财政|区级|本级财政?|地方|自筹|单位自筹)"
+                r"(?:资金|补助|补助资金|投资|配套|配套资金|债券|债券资金)|其他资金|其他来源"),
 )]
 _PARENS = re.compile(r"[(\[【<《](.*?)[)\]】>》]")
 _RATIO = re.compile(r"%|‰|率|占比|比例|比重|百分比")  # a percent column is never a figure we read

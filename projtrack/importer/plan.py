@@ -44,6 +44,7 @@ def snapshot(facts: ProjectFacts) -> dict[str, object]:
     """The annex facts as JSON-able plain values (Decimals as strings)."""
     data: dict[str, object] = {f: _plain(getattr(facts, f)) for f in FIELDS}
     data["annual_plan"] = {str(y): to_plain(a) for y, a in sorted(facts.annual_plan.items())}
+    data["funding_plan"] = {src: to_plain(a) for src, a in sorted(facts.funding_plan.items())}
     return data
 
 
@@ -158,6 +159,10 @@ def diff_project(stored: ProjectFacts, stored_snapshot: dict | None, new: Projec
         if current == wanted:
             continue
         changes.append(FieldChange(f"plan.{year}", current, wanted))
+    old_funding = base.get("funding_plan") or {}  # snapshots made before 0006 have none
+    if old_funding != new_snap["funding_plan"] and dict(stored.funding_plan) != new.funding_plan:
+        changes.append(FieldChange("funding_plan", dict(stored.funding_plan),
+                                   dict(new.funding_plan)))
     return changes
 
 
@@ -172,6 +177,12 @@ def _blanks(pid: int, name: str, base: Mapping, new: ProjectFacts,
             had = old_plans.get(year)
             if had is not None and Decimal(had) != 0 and int(year) not in new.annual_plan:
                 out.append(Blank(pid, name, fc.field, fc.old))
+        elif fc.field == "funding_plan":
+            had = base.get("funding_plan") or {}
+            gone = [src for src in had if src not in fc.new]  # type: ignore[operator]
+            if gone:
+                out.append(Blank(pid, name, fc.field, {k: fc.old[k] for k in gone  # type: ignore[index]
+                                                       if k in fc.old}))  # type: ignore[operator]
         elif fc.new is None and fc.old is not None and base.get(fc.field) is not None:
             out.append(Blank(pid, name, fc.field, fc.old))
     return out

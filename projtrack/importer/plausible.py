@@ -26,9 +26,14 @@ MIN_FIGURES = 3
 
 
 def _fmt(value: Decimal) -> str:
-    if value >= 100:
-        return f"{value.quantize(Decimal(1)):,}"
-    return to_plain(value.quantize(Decimal("0.0001")) if value >= Decimal("0.0001") else value)
+    """A figure for a message: whole 万元 with separators from 100 up, else four decimals
+    (formatting, unlike quantize, takes any magnitude a cell may hold)."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "0", "-0") else f"{value:.2E}" if value else "0"
 
 
 def check_units(result: ParsedAnnex, options: ReadOptions, log: IssueLog) -> None:

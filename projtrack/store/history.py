@@ -30,6 +30,7 @@ from projtrack.errors import BadData, BadUsage
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
+    FundingPlan,
     ImportRun,
     LedgerEntry,
     Milestone,
@@ -84,6 +85,7 @@ class BeforeState:
     plans: dict[int, dict] = field(default_factory=dict)
     milestones: dict[int, dict] = field(default_factory=dict)
     plans_added: list[tuple[int, int]] = field(default_factory=list)  # (project id, year)
+    funding_rows: dict[int, list[dict]] = field(default_factory=dict)  # project → its rows
     added: list[int] = field(default_factory=list)
     audit_start: int = 0  # the last audit row before the import's own
 
@@ -96,12 +98,17 @@ class BeforeState:
     def milestone(self, m: Milestone) -> None:
         self.milestones.setdefault(m.id, row_data(m))  # type: ignore[arg-type]
 
+    def funding(self, project_id: int, rows: list[FundingPlan]) -> None:
+        """A project's funding plan as it was, before the import replaced it."""
+        self.funding_rows.setdefault(project_id, [row_data(r) for r in rows])
+
     def to_json(self, audit_mark: int) -> str:
         return json.dumps({"format": FORMAT, "audit_start": self.audit_start,
                            "audit_mark": audit_mark, "added": self.added,
                            "projects": list(self.projects.values()),
                            "plans": list(self.plans.values()),
                            "milestones": list(self.milestones.values()),
+                           "funding": {str(k): v for k, v in self.funding_rows.items()},
                            "plans_added": self.plans_added}, ensure_ascii=False, sort_keys=True)
 
 
@@ -306,7 +313,7 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
     removed = [pid for pid, _ in plan.removed]
     for i in range(0, len(removed), CHUNK):
         chunk = removed[i:i + CHUNK]
-        for table in (Milestone, AnnualPlan):
+        for table in (Milestone, AnnualPlan, FundingPlan):
             conn.execute(delete(table.__table__).where(table.__table__.c.project_id.in_(chunk)))
         conn.execute(delete(Project.__table__).where(Project.__table__.c.id.in_(chunk)))
     for pid, name in plan.removed:
@@ -324,6 +331,19 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
         conn.execute(delete(plan_rows).where(plan_rows.c.id == rid))
         record_audit(s, action="undo", entity="annual_plan", entity_id=rid, project_id=pid,
                      field=f"plan.{year}", old=amount, new=None, context=ctx)
+    funding = FundingPlan.__table__
+    for pid_text, rows in (data.get("funding") or {}).items():  # the annex's sources as they were
+        pid = int(pid_text)
+        now = {r.source: r.amount for r in s.execute(
+            select(funding.c.source, funding.c.amount).where(funding.c.project_id == pid))}
+        conn.execute(delete(funding).where(funding.c.project_id == pid))
+        if rows:
+            conn.execute(funding.insert(), [_row_values(funding, r) for r in rows])
+        was = {r["source"]: Decimal(str(r["amount"])) for r in rows}
+        if was != now:
+            record_audit(s, action="undo", entity="project", entity_id=pid, project_id=pid,
+                         field="funding_plan", old=funding_text(now), new=funding_text(was),
+                         context=ctx)
     for model, rows, label in ((AnnualPlan, data.get("plans", []), _plan_label),
                                (Milestone, data.get("milestones", []), _milestone_label),
                                (Project, data.get("projects", []), None)):
@@ -332,6 +352,11 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
     run.undone_by = os_user()
     record_audit(s, action="undo", entity="import_run", entity_id=run.id, project_id=None,
                  field="file", old=run.file, new=None, context=ctx)
+
+
+def funding_text(funding: dict) -> str | None:
+    """A funding plan for the audit trail: "中央 1200;省 300" (None when empty)."""
+    return ";".join(f"{k} {to_plain(Decimal(str(v)))}" for k, v in sorted(funding.items())) or None
 
 
 def _plan_label(row: dict, column: str) -> str:

@@ -55,6 +55,7 @@ from projtrack.store.migrate import check_schema
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
+    FundingPlan,
     LedgerEntry,
     LedgerMonth,
     LedgerYear,
@@ -112,7 +113,8 @@ def _day(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def to_facts(p: Project, plans: dict[int, Decimal] | None = None) -> ProjectFacts:
+def to_facts(p: Project, plans: dict[int, Decimal] | None = None,
+             funding: Mapping[str, Decimal] | None = None) -> ProjectFacts:
     source = None
     if p.source_file:
         source = SourceRef(p.source_file, p.source_sheet or "", p.source_row or 0)
@@ -125,6 +127,7 @@ def to_facts(p: Project, plans: dict[int, Decimal] | None = None) -> ProjectFact
         floor_area_m2=p.floor_area_m2, classes=p.classes, new_places=p.new_places,
         content=p.content, remarks=p.remarks, project_code=p.project_code,
         prior_actual=p.prior_actual, phase=p.phase, status=p.status, source=source,
+        funding_plan=dict(funding or {}),
     )
 
 
@@ -217,6 +220,18 @@ class Store:
             plans[year] = amount
         return out
 
+    def funding(self, session: Session, project_ids: Iterable[int] | None = None
+                ) -> dict[int, dict[str, Decimal]]:
+        """Each project's funding plan (the annex's 资金来源), by source."""
+        c = FundingPlan.__table__.c
+        stmt = select(c.project_id, c.source, c.amount).order_by(c.project_id, c.source)
+        if project_ids is not None:
+            stmt = stmt.where(c.project_id.in_(list(project_ids)))
+        out: dict[int, dict[str, Decimal]] = {}
+        for pid, source, amount in session.connection().execute(stmt).all():
+            out.setdefault(pid, {})[source] = amount
+        return out
+
     def projects(self, *, include_withdrawn: bool = True,
                  project_ids: Iterable[int] | None = None,
                  session: Session | None = None) -> list[ProjectFacts]:
@@ -242,6 +257,7 @@ class Store:
             stmt = stmt.where(c.id.in_(ids))
         rows = session.connection().execute(stmt).all()
         plans = self.plans(session, ids)
+        funding = self.funding(session, ids)
         out = []
         for (pid, name, category, annex_class, construction_type, township, unit, start, end,
              total, period_plan, land, floor, classes, places, content, remarks, code, prior,
@@ -253,7 +269,7 @@ class Store:
                 annual_plan=plans.get(pid) or {}, land_mu=land, floor_area_m2=floor,
                 classes=classes, new_places=places, content=content, remarks=remarks,
                 project_code=code, prior_actual=prior, phase=phase, status=status,
-                funding_plan=_NO_SOURCES,
+                funding_plan=funding.get(pid) or _NO_SOURCES,
                 source=SourceRef(file, sheet or "", row or 0) if file else None))
         return out
 
@@ -283,7 +299,8 @@ class Store:
             p = s.get(Project, project_id)
             if p is None:
                 return None
-            return to_facts(p, self.plans(s, [project_id]).get(project_id))
+            return to_facts(p, self.plans(s, [project_id]).get(project_id),
+                            self.funding(s, [project_id]).get(project_id))
 
     def project_version(self, project_id: int) -> int | None:
         with self.read() as s:
