@@ -8,35 +8,13 @@ See README.md, "JSON export".
 from __future__ import annotations
 
 import csv
-import dataclasses
-import datetime as dt
 import io
 import json
-from collections.abc import Mapping
 from decimal import Decimal
 
-from projtrack.core.money import to_plain
+from projtrack.core.jsonvalue import to_json
 from projtrack.core.types import FUNDING_SOURCES
 from projtrack.services.portfolio import Portfolio, ProjectView
-
-
-def jsonable(value: object) -> object:
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, Decimal):
-        return to_plain(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, float):
-        raise TypeError("a float reached the export: money must be Decimal")
-    return str(value)
-
 
 PROJECT_KEYS = (
     "id", "name", "category", "annex_class", "construction_type", "township", "responsible_unit",
@@ -77,12 +55,12 @@ def project_record(view: ProjectView) -> dict[str, object]:
         "source": ({"file": f.source.file, "sheet": f.source.sheet, "row": f.source.row}
                    if f.source else None),
     }
-    return jsonable(rec)  # type: ignore[return-value]
+    return to_json(rec)  # type: ignore[return-value]
 
 
 def totals_record(portfolio: Portfolio) -> dict[str, object]:
     by_cat = portfolio.by_category()
-    return jsonable({
+    return to_json({
         "overall": portfolio.totals(),
         "by_category": {str(k): v for k, v in by_cat.items()},
     })  # type: ignore[return-value]

@@ -50,13 +50,24 @@ def parse_iso_week(text: str) -> tuple[dt.date, dt.date]:
 
 
 def iso_week_of(d: dt.date) -> str:
+    """The ISO week containing ``d``: '2026-W48' (a week of early January may belong to the
+    previous year, one of late December to the next)."""
     year, week, _ = d.isocalendar()
     return f"{year}-W{week:02d}"
 
 
 def week_bounds(d: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday and the Sunday of the ISO week containing ``d`` (inclusive)."""
     monday = d - dt.timedelta(days=d.weekday())
     return monday, monday + dt.timedelta(days=6)
+
+
+def resolve_week(week: str | None, as_of: dt.date) -> tuple[str, dt.date, dt.date]:
+    """``week`` ("2026-W48"), else the ISO week containing ``as_of`` — the default week of the
+    weekly report and of the progress fill-in sheet, in the CLI and the terminal UI alike —
+    as (its name, its Monday, its Sunday).  Raises ValueError for a malformed week."""
+    monday, sunday = parse_iso_week(week) if week else week_bounds(as_of)
+    return iso_week_of(monday), monday, sunday
 
 
 def fridays(start: dt.date, end: dt.date) -> list[dt.date]:

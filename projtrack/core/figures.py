@@ -42,6 +42,7 @@ from projtrack.core.calendar import time_progress, week_bounds, year_position
 from projtrack.core.frozen import maker
 from projtrack.core.groups import GroupFigures, group_by, group_by_with_total, group_figures
 from projtrack.core.money import ZERO
+from projtrack.core.terms import Flag, Phase, Reason, Status
 from projtrack.core.types import (
     ACTUAL,
     DEFAULT_RULES,
@@ -61,13 +62,14 @@ __all__ = [
     "ledger_sums", "milestone_status", "project_figures",
 ]
 
-GREEN, YELLOW, RED = "green", "yellow", "red"
-FLAGS = (GREEN, YELLOW, RED)
-LAGGING, LAGGING_BADLY = "lagging", "lagging_badly"
-OVERRUN, STALLED, MILESTONE_OVERDUE = "overrun", "stalled", "milestone_overdue"
-REASONS = (LAGGING, LAGGING_BADLY, OVERRUN, STALLED, MILESTONE_OVERDUE)
-NO_RULES_PHASES = ("取消",)
-NO_RULES_STATUSES = ("withdrawn",)
+# module-level names for the members the hot path reads (a global, not an attribute lookup)
+GREEN, YELLOW, RED = Flag.GREEN, Flag.YELLOW, Flag.RED
+FLAGS: tuple[Flag, ...] = tuple(Flag)
+LAGGING, LAGGING_BADLY = Reason.LAGGING, Reason.LAGGING_BADLY
+OVERRUN, STALLED, MILESTONE_OVERDUE = Reason.OVERRUN, Reason.STALLED, Reason.MILESTONE_OVERDUE
+REASONS: tuple[Reason, ...] = tuple(Reason)
+NO_RULES_PHASES = (Phase.CANCELLED,)
+NO_RULES_STATUSES = (Status.WITHDRAWN,)
 
 
 @dataclass(frozen=True)
@@ -188,8 +190,8 @@ class Figures:
     cpi: Decimal | None
     milestone_facts: Sequence[MilestoneFacts]  # as given (immutable); ``milestones``: status
     milestone_overdue: bool  # some milestone planned before as_of and not done by then
-    flag: str  # "green" | "yellow" | "red"
-    flag_reasons: tuple[str, ...]  # codes from REASONS
+    flag: Flag
+    flag_reasons: tuple[Reason, ...]
     rules_applied: bool  # False for withdrawn and 取消 projects
 
     # Milestone statuses are worked out when first read, not for every project of a portfolio
@@ -247,8 +249,8 @@ def _behind_by_more(as_of: dt.date, actual_this_year: Decimal, plan: Decimal,
     return [behind > Fraction(t) for t in thresholds]
 
 
-def lag_level(points_vs_time: Decimal | None, rules: FlagRules = DEFAULT_RULES) -> str:
-    """"green", "yellow" or "red" for a rate's distance from time progress (a fraction;
+def lag_level(points_vs_time: Decimal | None, rules: FlagRules = DEFAULT_RULES) -> Flag:
+    """Green, yellow or red for a rate's distance from time progress (a fraction;
     negative = behind), by the flag rules' thresholds: what colours a completion rate, a
     project's or a group's.  A project's own flag also weighs overruns, stalls and milestones."""
     if points_vs_time is None:
@@ -305,7 +307,7 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
         overdue = milestone_overdue
 
     applied = project.status not in NO_RULES_STATUSES and phase not in NO_RULES_PHASES
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     red = yellow = False
     if applied:
         if rate is not None:

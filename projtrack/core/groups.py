@@ -15,12 +15,18 @@ from typing import TYPE_CHECKING
 
 from projtrack.core.calendar import time_progress
 from projtrack.core.money import ZERO
+from projtrack.core.terms import Category, Flag, Status
 from projtrack.core.types import CATEGORIES, PHASES, ProjectFacts
 
 if TYPE_CHECKING:  # figures imports this module; no runtime import back
     from projtrack.core.figures import Figures
 
-WITHDRAWN = "withdrawn"
+WITHDRAWN = Status.WITHDRAWN
+
+
+def category_of(f: ProjectFacts) -> str:
+    """The category a project is grouped under: its own, or 其他 when the annex gave none."""
+    return f.category or Category.OTHER
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class GroupFigures:
     land_mu: Decimal  # Σ known values
     floor_area_m2: Decimal
     new_places: int
-    flag_counts: dict[str, int]  # always has "green", "yellow" and "red"
+    flag_counts: dict[str, int]  # always has every Flag, green first
     lagging_count: int  # flagged lagging or lagging_badly
     overdue_count: int  # with an overdue milestone (rules applied)
     phase_counts: dict[str, int]  # PHASES order, then any other phase
@@ -72,7 +78,7 @@ class _Sums:
         self.total = self.plan = self.pv = self.actual = self.year = self.week = z
         self.cumulative = self.known_total = self.known_cum = self.overrun = z
         self.funds = self.payments = self.land = self.floor = z
-        self.flags = {"green": 0, "yellow": 0, "red": 0}
+        self.flags: dict[str, int] = dict.fromkeys(Flag, 0)
         self.phases: dict[str, int] = {}
 
     def add(self, f: ProjectFacts, fig: Figures) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from projtrack.core.terms import Category, Phase, Status
 from projtrack.core.types import ProjectFacts
 
 if TYPE_CHECKING:  # figures imports nothing from here; no runtime import needed
@@ -25,8 +26,9 @@ PUBLISHED_TARGETS: dict[str, int] = {
     "floor_area_primary": 900000,
     "projects": 88,
 }
-STARTED = ("在建", "竣工", "投用")
-COMPLETED = ("竣工", "投用")
+STARTED = (Phase.CONSTRUCTION, Phase.COMPLETED, Phase.IN_USE)
+COMPLETED = (Phase.COMPLETED, Phase.IN_USE)
+IN_USE = (Phase.IN_USE,)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def merged(stored: object) -> dict[str, int]:
 def target_lines(items: Iterable[tuple[ProjectFacts, Figures]],
                  targets: dict[str, int]) -> list[TargetLine]:
     """Each target with what the projects (withdrawn ones left out) have delivered."""
-    views = [(f, fig) for f, fig in items if f.status != "withdrawn"]
+    views = [(f, fig) for f, fig in items if f.status != Status.WITHDRAWN]
 
     def total(values) -> Decimal:
         return sum((Decimal(x) for x in values if x is not None), Decimal(0))
@@ -67,14 +69,14 @@ def target_lines(items: Iterable[tuple[ProjectFacts, Figures]],
 
     return [
         TargetLine("places_primary", target("places_primary"),
-                   total(f.new_places for f, _ in in_phase(("投用",), "中小学")), "places"),
+                   total(f.new_places for f, _ in in_phase(IN_USE, Category.SCHOOL)), "places"),
         TargetLine("places_kindergarten", target("places_kindergarten"),
-                   total(f.new_places for f, _ in in_phase(("投用",), "幼儿园")), "places"),
+                   total(f.new_places for f, _ in in_phase(IN_USE, Category.KINDERGARTEN)), "places"),
         TargetLine("floor_area_primary", target("floor_area_primary"),
-                   total(f.floor_area_m2 for f, _ in in_phase(COMPLETED, "中小学")), "m2"),
+                   total(f.floor_area_m2 for f, _ in in_phase(COMPLETED, Category.SCHOOL)), "m2"),
         TargetLine("started", target("projects"), Decimal(len(in_phase(STARTED))), "projects"),
         TargetLine("completed", target("projects"), Decimal(len(in_phase(COMPLETED))), "projects"),
-        TargetLine("in_use", target("projects"), Decimal(len(in_phase(("投用",)))), "projects"),
+        TargetLine("in_use", target("projects"), Decimal(len(in_phase(IN_USE))), "projects"),
         TargetLine("investment", total(f.period_plan for f, _ in views) or None,
                    total(fig.actual_to_date for _, fig in views), "wan", editable=False),
     ]

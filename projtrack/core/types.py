@@ -12,21 +12,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-CATEGORIES = ("中小学", "幼儿园", "职业教育", "特殊教育", "其他")
-ANNEX_CLASSES = ("续建", "新开工", "前期")
+from projtrack.core.terms import AnnexClass, Category, EntryKind, Phase, Status
+
+# the enums' members in their order, for code that lists, joins or indexes them
+CATEGORIES: tuple[Category, ...] = tuple(Category)
+ANNEX_CLASSES: tuple[AnnexClass, ...] = tuple(AnnexClass)
 CONSTRUCTION_TYPES = ("新建", "迁建", "改扩建", "扩建")
-PHASES = ("前期", "在建", "竣工", "投用", "暂缓", "取消")
+PHASES: tuple[Phase, ...] = tuple(Phase)
 MILESTONES = ("立项", "可研批复", "用地批准", "初设批复", "施工许可", "开工", "主体结顶", "竣工验收", "投用")
-ENTRY_KINDS = ("完成投资", "到位资金", "拨付")
+ENTRY_KINDS: tuple[EntryKind, ...] = tuple(EntryKind)
 FUND_SOURCES = ("中央", "省", "专项债", "县财政", "自筹")
 # the sources an annex's funding plan (资金来源 columns) may name: the above, a city's share, other
 FUNDING_SOURCES = ("中央", "省", "市", "专项债", "县财政", "自筹", "其他")
 STAGES = ("基础", "主体结构", "屋面", "装饰装修", "收尾", "竣工")
-STATUSES = ("active", "withdrawn")
+STATUSES: tuple[Status, ...] = tuple(Status)
 
-ACTUAL = "完成投资"
-FUNDS = "到位资金"
-PAYMENT = "拨付"
+ACTUAL = EntryKind.ACTUAL
+FUNDS = EntryKind.FUNDS
+PAYMENT = EntryKind.PAYMENT
 
 
 @dataclass(frozen=True, slots=True)  # slots: thousands of them, no attribute dicts
@@ -63,8 +66,8 @@ class ProjectFacts:
     project_code: str | None = None
     prior_actual: Decimal | None = None
     funding_plan: dict[str, Decimal] = field(default_factory=dict)  # 资金来源 → 万元 (the annex's)
-    phase: str = "前期"
-    status: str = "active"
+    phase: str = Phase.PREPARATION
+    status: str = Status.ACTIVE
     source: SourceRef | None = None
 
 
@@ -112,7 +115,7 @@ class FlagRules:
     stalled_weeks: int = 8
     milestone_overdue_yellow: bool = True
     overrun_red: bool = True
-    stalled_phases: tuple[str, ...] = ("在建",)
+    stalled_phases: tuple[str, ...] = (Phase.CONSTRUCTION,)
 
     def as_dict(self) -> dict[str, object]:
         return {

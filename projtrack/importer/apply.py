@@ -17,6 +17,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
+from projtrack.core.calendar import autumn_term_start
+from projtrack.core.terms import AnnexClass, Phase, Status
 from projtrack.core.types import MILESTONES, ProjectFacts
 from projtrack.gcpause import collector_paused
 from projtrack.importer.plan import FIELDS, ImportPlan, build_plan, snapshot_json
@@ -32,14 +34,14 @@ def default_milestone_dates(start_year: int | None, end_year: int | None) -> dic
     if start_year:
         out["开工"] = dt.date(start_year, 12, 31)
     if end_year:
-        out["投用"] = dt.date(end_year, 8, 31)
+        out["投用"] = autumn_term_start(end_year)
         if start_year == end_year:  # a one-year project must start before its autumn term
             out["开工"] = dt.date(start_year, 3, 31)
     return out
 
 
 def initial_phase(facts: ProjectFacts) -> str:
-    return "在建" if facts.annex_class == "续建" else "前期"
+    return Phase.CONSTRUCTION if facts.annex_class == AnnexClass.CONTINUING else Phase.PREPARATION
 
 
 def file_sha256(path: Path) -> str:
@@ -86,7 +88,7 @@ def _create_all(store: Store, s: Session, added: list[ProjectFacts], ctx: str,
     projects.update(
         name=[f.name for f in added],
         phase=[carried[f.name][0] if f.name in carried else initial_phase(f) for f in added],
-        status=[carried[f.name][1] if f.name in carried else "active" for f in added],
+        status=[carried[f.name][1] if f.name in carried else Status.ACTIVE for f in added],
         annex_facts=[snapshot_json(f) for f in added],
         created_at=[now] * n, updated_at=[now] * n, version=[1] * n,
         source_file=[src.file if src else None for src in sources],
@@ -163,8 +165,8 @@ def _update(s: Session, p: Project, change, ctx: str, before: BeforeState, *,
             setattr(p, fc.field, fc.new)
     if change.reactivated:
         record_audit(s, action="update", entity="project", entity_id=p.id, project_id=p.id,
-                     field="status", old=p.status, new="active", context=ctx)
-        p.status = "active"
+                     field="status", old=p.status, new=Status.ACTIVE, context=ctx)
+        p.status = Status.ACTIVE
     new_defaults = default_milestone_dates(p.start_year, p.end_year)
     if new_defaults != old_defaults:  # move default dates that nobody has changed since
         for m in s.execute(select(Milestone).where(Milestone.project_id == p.id)).scalars():
@@ -207,8 +209,8 @@ def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = Fals
         for pid, _name in plan.withdrawn:
             p = rows[pid]
             record_audit(s, action="withdraw", entity="project", entity_id=pid, project_id=pid,
-                         field="status", old=p.status, new="withdrawn", context=ctx)
-            p.status = "withdrawn"
+                         field="status", old=p.status, new=Status.WITHDRAWN, context=ctx)
+            p.status = Status.WITHDRAWN
         record_import(s, file=parsed.file, sha256=sha256, added=len(plan.added),
                       changed=len(plan.changed), withdrawn=len(plan.withdrawn), before=before)
     return plan

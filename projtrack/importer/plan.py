@@ -21,7 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import to_plain
+from projtrack.core.terms import Status
 from projtrack.core.types import ProjectFacts
 
 # annex facts that an import compares and updates
@@ -31,18 +33,13 @@ FIELDS = ("category", "annex_class", "construction_type", "township", "responsib
           "prior_actual")
 DECIMAL_FIELDS = {"total_investment", "period_plan", "land_mu", "floor_area_m2", "prior_actual"}
 RENAME_KEY = ("project_code", "township", "start_year", "end_year", "total_investment")
+ACTIVE = Status.ACTIVE
 WITHDRAW_SHARE = Decimal("0.1")  # withdrawing more than this share of active projects: confirm
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Decimal):
-        return to_plain(value)
-    return value
 
 
 def snapshot(facts: ProjectFacts) -> dict[str, object]:
     """The annex facts as JSON-able plain values (Decimals as strings)."""
-    data: dict[str, object] = {f: _plain(getattr(facts, f)) for f in FIELDS}
+    data: dict[str, object] = {f: to_json(getattr(facts, f)) for f in FIELDS}
     data["annual_plan"] = {str(y): to_plain(a) for y, a in sorted(facts.annual_plan.items())}
     data["funding_plan"] = {src: to_plain(a) for src, a in sorted(facts.funding_plan.items())}
     return data
@@ -220,7 +217,7 @@ def build_plan(parsed, stored: list[ProjectFacts], snapshots: Mapping[int, dict 
     export, ``importer.own.export_states``): the phase and status of each of its projects."""
     plan = ImportPlan(file=parsed.file, sha256=sha256, issues=list(parsed.issues),
                       carried=dict(carried or {}), export=carried is not None)
-    plan.active_before = sum(1 for p in stored if p.status == "active")
+    plan.active_before = sum(1 for p in stored if p.status == ACTIVE)
     by_code = {p.project_code: p for p in stored if p.project_code}
     by_name = {p.name: p for p in stored}
     by_id = {p.id: p for p in stored}
@@ -249,9 +246,9 @@ def build_plan(parsed, stored: list[ProjectFacts], snapshots: Mapping[int, dict 
             changes.insert(0, FieldChange("name", match.name, facts.name))
         plan.blanked += _blanks(match.id, match.name, snap if snap is not None else snapshot(match),
                                 facts, changes)
-        status = plan.carried.get(facts.name, ("", "active"))[1]
-        reactivated = match.status != "active" and status == "active"
-        if match.status == "active" and status != "active":  # withdrawn in the export
+        status = plan.carried.get(facts.name, ("", ACTIVE))[1]
+        reactivated = match.status != ACTIVE and status == ACTIVE
+        if match.status == ACTIVE and status != ACTIVE:  # withdrawn in the export
             plan.withdrawn.append((match.id, match.name))
         if changes or reactivated:
             plan.changed.append(ProjectChange(match.id, match.name, facts, changes, reactivated))
@@ -261,5 +258,5 @@ def build_plan(parsed, stored: list[ProjectFacts], snapshots: Mapping[int, dict 
                 plan.moved.append(ProjectChange(match.id, match.name, facts, []))
     if not keep_missing:
         plan.withdrawn += [(p.id, p.name) for p in stored
-                           if p.id not in seen and p.status == "active"]  # type: ignore[misc]
+                           if p.id not in seen and p.status == ACTIVE]  # type: ignore[misc]
     return plan

@@ -66,7 +66,7 @@ from .rows import (
     section_of,
     squeeze,
 )
-from .tally import Claim, Figures, Tally
+from .tally import Claim, ItemFigures, Tally
 from .workbook import Book, Sheet, WorkbookError, is_empty
 
 _ACTUAL_ROW = re.compile(r"(?:实际)?完成(?:数|额|投资|情况)?|实际|执行(?:数|情况)?|已完成")
@@ -570,14 +570,14 @@ def _fill_down(rows: list[list], merges: list[tuple[int, int, int, int]], header
                     rows[r - 1][c - 1] = rows[min_row - 1][c - 1]
 
 
-def _figures(cells: Cells, numeric: list[Column], *, claim: bool) -> Figures:
+def _figures(cells: Cells, numeric: list[Column], *, claim: bool) -> ItemFigures:
     """The checkable figures of a row (a claim's "—" counts as 0); ``numeric`` is
     ``header.numeric()``."""
     values: dict[int, Decimal | None] = {}
     for col in numeric:
         value, state = cells.number(col, integer=col.field == "places")
         values[col.index] = Decimal(0) if claim and state is NumState.NONE else value
-    return Figures(cells.row, values, cells.uncertain)
+    return ItemFigures(cells.row, values, cells.uncertain)
 
 
 def _kinds(cells: Cells) -> tuple[str | None, str | None, str | None]:

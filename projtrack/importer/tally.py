@@ -24,7 +24,7 @@ _ZERO = Decimal(0)
 
 
 @dataclass
-class Figures:
+class ItemFigures:
     """The numeric cells of one row: column index → value (None when blank)."""
 
     row: int
@@ -37,7 +37,7 @@ class Figures:
 class Claim:
     section: Section
     row: int
-    figures: Figures
+    figures: ItemFigures
     label_cell: str
     total: Decimal | None = None  # a summary sheet's 总投资, for the check across sheets
 
@@ -47,7 +47,7 @@ class Group:
     kind: str
     value: str | None
     claims: list[Claim] = field(default_factory=list)
-    items: list[Figures] = field(default_factory=list)
+    items: list[ItemFigures] = field(default_factory=list)
     rank: int | None = None  # of its heading's numbering (一、 0, (一) 1, 1. 2, (1) 3)
     values: tuple[str, ...] = ()  # a heading naming two categories ("职业教育及特殊教育")
 
@@ -57,8 +57,8 @@ class Tally:
         self.sheet, self.header, self.log = sheet, header, log
         self.order: list[str] = []  # group kinds, outermost first
         self.open: list[Group] = []  # outermost first
-        self.items: list[Figures] = []
-        self.recent: list[Figures] = []  # items since the last section row
+        self.items: list[ItemFigures] = []
+        self.recent: list[ItemFigures] = []  # items since the last section row
         self.totals: list[Claim] = []
         self.breakdowns: list[Claim] = []  # "其中:续建项目": every item of that class on the sheet
         self.closed: list[Claim] = []  # claims met before any item: kept, not checked
@@ -71,7 +71,7 @@ class Tally:
         """The values a heading of two categories leaves an item to choose from."""
         return next((g.values for g in reversed(self.open) if g.kind == kind), ())
 
-    def item(self, figures: Figures) -> None:
+    def item(self, figures: ItemFigures) -> None:
         self.items.append(figures)
         self.recent.append(figures)
         for group in self.open:
@@ -135,7 +135,7 @@ class Tally:
             if claim.section.exact:
                 self._check(claim, [i for i in self.items if i.kinds.get(kind) == value])
 
-    def _check(self, claim: Claim, items: list[Figures]) -> None:
+    def _check(self, claim: Claim, items: list[ItemFigures]) -> None:
         if not self.items:  # no project yet: a sheet of totals, checked across sheets if so
             self.closed.append(claim)
             return

@@ -20,10 +20,11 @@ def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt
     """Write the fill-in template for ``week`` (default: the ISO week containing ``as_of``).
     Current figures are as of ``as_of``, or the week's last day when that is earlier.
     Returns (path, number of projects, period)."""
+    from projtrack.core.calendar import resolve_week
     from projtrack.errors import BadUsage
     from projtrack.progress_io.template import select_projects, write_template
     from projtrack.reports.issue import county_name
-    from projtrack.reports.weekly import guess_county, resolve_week
+    from projtrack.reports.weekly import guess_county
     from projtrack.services.portfolio import load_portfolio
 
     try:

@@ -6,22 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from projtrack.core.terms import Flag
 from projtrack.reports.model import (
     CategoryBlock,
     Change,
     Changes,
     RateMove,
-    Row,
+    ReportRow,
     Totals,
     WeeklyReport,
 )
 
-_SEVERITY = {"green": 0, "yellow": 1, "red": 2}
+_SEVERITY = {Flag.GREEN: 0, Flag.YELLOW: 1, Flag.RED: 2}
 KIND_ORDER = ("flag_worse", "flag_better", "phase", "milestone_reached", "milestone_overdue",
               "milestone_replanned", "new_project", "gone_project")
 
 
-def _row_changes(old: Row, new: Row) -> list[Change]:
+def _row_changes(old: ReportRow, new: ReportRow) -> list[Change]:
     out: list[Change] = []
     a, b = _SEVERITY.get(old.flag, 0), _SEVERITY.get(new.flag, 0)
     if a != b:
@@ -45,7 +46,7 @@ def _row_changes(old: Row, new: Row) -> list[Change]:
     return out
 
 
-def compare(previous: WeeklyReport | None, rows: Sequence[Row],
+def compare(previous: WeeklyReport | None, rows: Sequence[ReportRow],
             categories: Sequence[CategoryBlock], summary: Totals) -> Changes:
     if previous is None:
         return Changes(previous_period=None, previous_as_of=None)

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 
+from projtrack.core.calendar import resolve_week
 from projtrack.reports.model import WeeklyReport, from_data, to_data
-from projtrack.reports.weekly import build_weekly, resolve_week
+from projtrack.reports.weekly import build_weekly
 from projtrack.services.portfolio import load_portfolio
 from projtrack.store.repo import Store, os_user
 

@@ -18,6 +18,8 @@ import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from projtrack.core.jsonvalue import to_json
+
 SCHEMA = 1
 
 
@@ -58,7 +60,7 @@ class MilestoneState:
 
 
 @dataclass(frozen=True)
-class Row:
+class ReportRow:
     """One project line of the main table."""
 
     id: int
@@ -89,7 +91,7 @@ class ClassBlock:
     """The projects of one annex class (续建, 新开工, 前期; "" when unknown) within a category."""
 
     annex_class: str
-    rows: tuple[Row, ...]
+    rows: tuple[ReportRow, ...]
     totals: Totals
 
 
@@ -169,24 +171,15 @@ class WeeklyReport:
     schema: int = SCHEMA
 
     @property
-    def rows(self) -> list[Row]:
+    def rows(self) -> list[ReportRow]:
         return [r for c in self.categories for k in c.classes for r in k.rows]
 
 
 # --- JSON ---------------------------------------------------------------------------------------
 def to_data(obj: object) -> object:
-    """A report (or any part of it) as JSON-ready values."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, Decimal):
-        return str(obj)
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if isinstance(obj, (list, tuple)):
-        return [to_data(v) for v in obj]
-    if isinstance(obj, dict):
-        return {str(k): to_data(v) for k, v in obj.items()}
-    return obj
+    """A report (or any part of it) as JSON-ready values; each Decimal as its exact text, so
+    ``from_data`` gives back the very same digits."""
+    return to_json(obj, decimal=str)
 
 
 def _convert(tp: object, value: object) -> object:

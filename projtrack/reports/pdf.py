@@ -16,6 +16,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from projtrack.core.terms import Flag
 from projtrack.reports.fonts import FontFile, find_cjk_fonts
 from projtrack.reports.model import Totals, WeeklyReport
 from projtrack.reports.pdfgrid import Grid, GridRow, TextMeasure
@@ -26,7 +27,7 @@ GREY_HEAD = (217, 217, 217)
 GREY_TOTAL = (191, 191, 191)
 GREY_CAT = (217, 217, 217)
 GREY_CLASS = (237, 237, 237)
-FLAG_FILL = {"red": (244, 182, 182), "yellow": (255, 230, 153), "green": (198, 224, 180)}
+FLAG_FILL = {Flag.RED: (244, 182, 182), Flag.YELLOW: (255, 230, 153), Flag.GREEN: (198, 224, 180)}
 BAR = (89, 89, 89)
 FIGURES = ("money", "rate", "points", "int")  # right-aligned, shrunk rather than wrapped
 
@@ -146,8 +147,8 @@ def _cat_cells(fmt: Fmt, label: str, s: Totals, fill, bold: bool = False) -> Gri
     f = s.flag_counts
     texts = [label, str(s.count), fmt.money(s.annual_plan), fmt.money(s.actual_this_year),
              fmt.rate(s.annual_completion_rate), fmt.rate(s.time_progress),
-             fmt.points(s.points_vs_time), str(f.get("red", 0)), str(f.get("yellow", 0)),
-             str(f.get("green", 0))]
+             fmt.points(s.points_vs_time), str(f.get(Flag.RED, 0)), str(f.get(Flag.YELLOW, 0)),
+             str(f.get(Flag.GREEN, 0))]
     return GridRow(texts, fill=fill, bold=bold)
 
 
@@ -259,7 +260,7 @@ def _milestones(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
             pdf.set_font(FONT, size=8)
             pdf.cell(0, 5, fmt.t("report.none"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             continue
-        fills = {6: FLAG_FILL["yellow"]} if kind == "overdue" else None
+        fills = {6: FLAG_FILL[Flag.YELLOW]} if kind == "overdue" else None
         rows = (GridRow([str(i), a.project, a.township or "", a.responsible_unit or "",
                          fmt.term(a.milestone), a.planned.isoformat(), fmt.alert_days(a)],
                         fills=fills) for i, a in enumerate(alerts, 1))
@@ -300,8 +301,8 @@ def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
 def _change_rows(fmt: Fmt, r: WeeklyReport) -> Iterator[GridRow]:
     for i, c in enumerate(r.changes.items, 1):
         what, detail = fmt.change_text(c)
-        fill = (FLAG_FILL["red" if c.new == "red" else "yellow"] if c.kind == "flag_worse"
-                else FLAG_FILL["green"] if c.kind == "flag_better" else None)
+        fill = (FLAG_FILL[Flag.RED if c.new == Flag.RED else Flag.YELLOW] if c.kind == "flag_worse"
+                else FLAG_FILL[Flag.GREEN] if c.kind == "flag_better" else None)
         yield GridRow([str(i), what, c.project, detail], fills={1: fill})
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from projtrack.core.money import format_rate, format_wan
+from projtrack.core.terms import Flag
 from projtrack.i18n import t, term
-from projtrack.reports.model import Change, MilestoneAlert, Row, Totals, WeeklyReport
+from projtrack.reports.model import Change, MilestoneAlert, ReportRow, Totals, WeeklyReport
 
 ZH_NUMERALS = "一二三四五六七八九十"
 UP, DOWN = "▲", "▼"  # ahead of / behind time progress: survives black-and-white printing
@@ -28,7 +29,7 @@ XLSX_FORMATS = {
 
 
 @dataclass(frozen=True)
-class Column:
+class ReportColumn:
     key: str
     header: str
     group: str
@@ -52,8 +53,8 @@ _MAIN = (
 )
 
 
-def main_columns(lang: str) -> list[Column]:
-    return [Column(k, t(f"report.col.{k}", lang=lang), t(f"report.group.{g}", lang=lang), w, kind)
+def main_columns(lang: str) -> list[ReportColumn]:
+    return [ReportColumn(k, t(f"report.col.{k}", lang=lang), t(f"report.group.{g}", lang=lang), w, kind)
             for k, g, w, kind in _MAIN]
 
 
@@ -176,11 +177,11 @@ class Fmt:
             (self.t("report.sum.overrun"), self.count(s.overrun_count), s.overrun_count, "int"),
             (self.t("report.sum.overdue"), self.count(s.overdue_count), s.overdue_count, "int"),
             (self.t("report.sum.flags"),
-             self.t("report.flag_counts", red=flags.get("red", 0), yellow=flags.get("yellow", 0),
-                    green=flags.get("green", 0)), None, "text"),
+             self.t("report.flag_counts", red=flags.get(Flag.RED, 0),
+                    yellow=flags.get(Flag.YELLOW, 0), green=flags.get(Flag.GREEN, 0)), None, "text"),
         ]
 
-    def row_cells(self, r: Row, seq: int) -> dict[str, tuple[object, str]]:
+    def row_cells(self, r: ReportRow, seq: int) -> dict[str, tuple[object, str]]:
         """Main-table cells of a project: key → (raw value for xlsx, text for the PDF)."""
         return {
             "seq": (seq, str(seq)), "name": (r.name, r.name),
@@ -193,13 +194,13 @@ class Fmt:
 
     def total_cells(self, label: str, s: Totals) -> dict[str, tuple[object, str]]:
         flags = s.flag_counts
-        mix = self.t("report.flag_counts_short", red=flags.get("red", 0),
-                     yellow=flags.get("yellow", 0), green=flags.get("green", 0))
+        mix = self.t("report.flag_counts_short", red=flags.get(Flag.RED, 0),
+                     yellow=flags.get(Flag.YELLOW, 0), green=flags.get(Flag.GREEN, 0))
         return {"seq": (None, ""), "name": (label, label), "township": (None, ""),
                 "phase": (None, ""), "progress": (None, ""), **self._figures(s),
                 "flag": (None, ""), "flag_reasons": (mix, mix)}
 
-    def _figures(self, x: Row | Totals) -> dict[str, tuple[object, str]]:
+    def _figures(self, x: ReportRow | Totals) -> dict[str, tuple[object, str]]:
         out: dict[str, tuple[object, str]] = {}
         for key in ("total_investment", "annual_plan", "actual_this_week", "actual_this_year",
                     "cumulative_actual", "funds_received", "payments", "variance"):

@@ -13,8 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from projtrack.core.calendar import iso_week_of, parse_iso_week
 from projtrack.core.figures import GroupFigures
+from projtrack.core.groups import category_of
+from projtrack.core.terms import Status
 from projtrack.core.types import ANNEX_CLASSES, CATEGORIES
 from projtrack.reports.changes import compare
 from projtrack.reports.model import (
@@ -22,24 +23,13 @@ from projtrack.reports.model import (
     ClassBlock,
     MilestoneAlert,
     MilestoneState,
-    Row,
+    ReportRow,
     Totals,
     WeeklyReport,
 )
 from projtrack.services.portfolio import Portfolio, ProjectView
 
 DUE_SOON_DAYS = 14  # "due in the next two weeks": planned within as_of … as_of + 14 days
-
-
-def resolve_week(week: str | None, as_of: dt.date) -> tuple[str, dt.date, dt.date]:
-    """``week`` ("2026-W48"), else the ISO week containing ``as_of`` → (period, Monday, Sunday).
-    Raises ValueError for a malformed week."""
-    if week:
-        monday, sunday = parse_iso_week(week)
-    else:
-        monday = as_of - dt.timedelta(days=as_of.weekday())
-        sunday = monday + dt.timedelta(days=6)
-    return iso_week_of(monday), monday, sunday
 
 
 def totals_of(g: GroupFigures) -> Totals:
@@ -56,9 +46,9 @@ def totals_of(g: GroupFigures) -> Totals:
     )
 
 
-def _row(v: ProjectView) -> Row:
+def _row(v: ProjectView) -> ReportRow:
     f, g = v.facts, v.figures
-    return Row(
+    return ReportRow(
         id=v.id, name=f.name, township=f.township, responsible_unit=f.responsible_unit,
         phase=g.phase, stage=g.stage, percent_complete=g.percent_complete,
         total_investment=g.total_investment, annual_plan=g.annual_plan,
@@ -119,11 +109,11 @@ def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
     """The report for the week ``period`` from a portfolio loaded at the week's last day;
     ``previous`` is the last issued report, which "what changed" compares with."""
     as_of = portfolio.as_of
-    views = [v for v in portfolio.projects if v.facts.status != "withdrawn"]
+    views = [v for v in portfolio.projects if v.facts.status != Status.WITHDRAWN]
     blocks: list[CategoryBlock] = []
     by_category: dict[str, list[ProjectView]] = {}
     for v in views:
-        by_category.setdefault(v.facts.category or "其他", []).append(v)
+        by_category.setdefault(category_of(v.facts), []).append(v)
     for cat in _ordered(by_category, CATEGORIES):
         cat_views = by_category[cat]
         by_class: dict[str, list[ProjectView]] = {}

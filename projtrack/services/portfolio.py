@@ -20,6 +20,7 @@ from projtrack.core.figures import (
     group_figures,
     project_figures,
 )
+from projtrack.core.groups import category_of
 from projtrack.core.types import FlagRules, ProjectFacts
 from projtrack.gcpause import collector_paused
 from projtrack.store.repo import Store
@@ -53,12 +54,12 @@ class Portfolio:
         return group_by(self.items(views), keyfunc)
 
     def by_category(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
-        return self.by(lambda f: f.category or "其他", views)
+        return self.by(category_of, views)
 
     def totals_and_by_category(self, views: Iterable[ProjectView] | None = None
                                ) -> tuple[GroupFigures, dict[object, GroupFigures]]:
         """``totals`` and ``by_category`` of the same projects, in one pass."""
-        return group_by_with_total(self.items(views), lambda f: f.category or "其他", self.as_of)
+        return group_by_with_total(self.items(views), category_of, self.as_of)
 
     def by_township(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
         return self.by(lambda f: f.township or "", views)

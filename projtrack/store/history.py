@@ -25,7 +25,9 @@ from sqlalchemy import Date, DateTime, bindparam, delete, func, inspect, select,
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
+from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import to_plain
+from projtrack.core.terms import Status
 from projtrack.errors import BadData, BadUsage
 from projtrack.store.models import (
     AnnualPlan,
@@ -46,14 +48,6 @@ _QUIET = frozenset({"version", "updated_at", "annex_facts"})
 _AUDITED = {"annual_plan": {"amount"}, "milestone": {"planned", "actual"}}  # else every column
 
 
-def _encode(value: object) -> object:
-    if isinstance(value, Decimal):
-        return to_plain(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
 def _decode(column, value: object) -> object:
     if value is None:
         return None
@@ -70,7 +64,7 @@ def _decode(column, value: object) -> object:
 def row_data(obj: object) -> dict[str, object]:
     """Every column of an ORM row, by column name, as JSON-able values."""
     mapper = inspect(obj).mapper
-    return {attr.columns[0].name: _encode(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    return {attr.columns[0].name: to_json(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
 def _row_values(table, data: dict[str, object]) -> dict[str, object]:
@@ -321,10 +315,10 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
                      field="name", old=name, new=None, context=ctx)
     for pid, _name in plan.kept:
         p = s.get(Project, pid)
-        if p is not None and p.status != "withdrawn":
+        if p is not None and p.status != Status.WITHDRAWN:
             record_audit(s, action="withdraw", entity="project", entity_id=pid, project_id=pid,
-                         field="status", old=p.status, new="withdrawn", context=ctx)
-            p.status = "withdrawn"
+                         field="status", old=p.status, new=Status.WITHDRAWN, context=ctx)
+            p.status = Status.WITHDRAWN
     s.flush()
     plan_rows = AnnualPlan.__table__
     for rid, pid, year, amount in _added_plans(s, data.get("plans_added", [])):

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from projtrack.core.terms import Phase, Status
 from projtrack.store.types import Scaled
 
 SQLModel.metadata.naming_convention = {
@@ -74,8 +75,8 @@ class Project(SQLModel, table=True):
     remarks: str | None = None
     project_code: str | None = Field(default=None, index=True)
     prior_actual: Decimal | None = Field(default=None, sa_column=_money())
-    phase: str = Field(default="前期", index=True)
-    status: str = Field(default="active", index=True)
+    phase: str = Field(default=Phase.PREPARATION.value, index=True)
+    status: str = Field(default=Status.ACTIVE.value, index=True)
     source_file: str | None = None
     source_sheet: str | None = None
     source_row: int | None = None

@@ -38,7 +38,9 @@ from sqlmodel import Session
 from projtrack.core.calendar import week_bounds
 from projtrack.core.figures import LedgerSums
 from projtrack.core.frozen import maker
+from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import ZERO
+from projtrack.core.terms import Status
 from projtrack.core.types import (
     ACTUAL,
     DEFAULT_RULES,
@@ -85,8 +87,8 @@ def _text(value: object) -> str | None:
         return to_plain(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, (dict, list)):  # Decimals inside as their exact text
+        return json.dumps(to_json(value, decimal=str), ensure_ascii=False, sort_keys=True)
     return str(value)
 
 
@@ -252,7 +254,7 @@ class Store:
                       c.prior_actual, c.phase, c.status, c.source_file, c.source_sheet,
                       c.source_row).order_by(c.id)
         if not include_withdrawn:
-            stmt = stmt.where(c.status == "active")
+            stmt = stmt.where(c.status == Status.ACTIVE)
         if ids is not None:
             stmt = stmt.where(c.id.in_(ids))
         rows = session.connection().execute(stmt).all()

@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy.exc import SQLAlchemyError
 from textual import work
 
+from projtrack.core.calendar import resolve_week
 from projtrack.core.money import format_wan
 from projtrack.errors import ProjtrackError
 from projtrack.i18n import t
@@ -113,11 +114,13 @@ class ActionsMixin:
         self.push_screen(ImportScreen(self.imports_dir), lambda done: done and self.reload())
 
     def action_weekly_report(self) -> None:
-        """The weekly report dialog, for the last week finished before the as-of date."""
-        from projtrack.tui.screens.report import ReportDialog, last_finished_week
+        """The weekly report dialog, for the week the CLI's ``report weekly`` defaults to (the
+        one containing the as-of date)."""
+        from projtrack.tui.screens.report import ReportDialog
 
         if not isinstance(self.screen, ReportDialog):
-            self.push_screen(ReportDialog(last_finished_week(self.as_of), str(self.reports_dir)))
+            period, _monday, _sunday = resolve_week(None, self.as_of)
+            self.push_screen(ReportDialog(period, str(self.reports_dir)))
 
     def action_help(self) -> None:
         from projtrack.tui.screens.help import HelpScreen

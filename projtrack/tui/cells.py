@@ -15,13 +15,14 @@ from rich.text import Text
 
 from projtrack.core.figures import MilestoneStatus, lag_level
 from projtrack.core.money import format_rate, format_wan
+from projtrack.core.terms import Flag
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
 
 BLANK = "-"
-FLAG_STYLES = {"red": "bold #ffffff on #c62828", "yellow": "bold #000000 on #f9a825",
-               "green": "bold #ffffff on #2e7d32"}
-LEVEL_STYLES = {"red": "bold #ef5350", "yellow": "#fbc02d", "green": ""}
+FLAG_STYLES = {Flag.RED: "bold #ffffff on #c62828", Flag.YELLOW: "bold #000000 on #f9a825",
+               Flag.GREEN: "bold #ffffff on #2e7d32"}
+LEVEL_STYLES = {Flag.RED: "bold #ef5350", Flag.YELLOW: "#fbc02d", Flag.GREEN: ""}
 
 
 def fit(text: str | None, width: int) -> str:
@@ -71,10 +72,10 @@ def rate_vs_time(rate_value: Decimal | None, points_vs_time: Decimal | None,
                 style=LEVEL_STYLES[level], justify="right")
 
 
-def variance_level(variance_rate: Decimal | None, rules: FlagRules) -> str:
+def variance_level(variance_rate: Decimal | None, rules: FlagRules) -> Flag:
     """``lag_level`` for a variance rate; never coloured when at or ahead of plan."""
     if variance_rate is not None and variance_rate >= 0:
-        return "green"
+        return Flag.GREEN
     return lag_level(variance_rate, rules)
 
 
@@ -95,7 +96,7 @@ def milestone(m: MilestoneStatus | None, lang: str, width: int = 24) -> Text:
     if m is None:
         return Text(BLANK)
     label = f"{fit(term(m.name, lang), width - 11)} {date(m.planned)}"
-    return Text(label, style=LEVEL_STYLES["red"] if m.overdue else "")
+    return Text(label, style=LEVEL_STYLES[Flag.RED] if m.overdue else "")
 
 
 def words(word: str | None, lang: str, width: int | None = None) -> str:
@@ -106,7 +107,8 @@ def words(word: str | None, lang: str, width: int | None = None) -> str:
 def slip(days: int | None, overdue: bool = False) -> Text:
     if days is None:
         return Text(BLANK, justify="right")
-    style = LEVEL_STYLES["red"] if overdue or days > 30 else LEVEL_STYLES["yellow"] if days > 0 else ""
+    style = (LEVEL_STYLES[Flag.RED] if overdue or days > 30
+             else LEVEL_STYLES[Flag.YELLOW] if days > 0 else "")
     return Text(f"{days:+d}" if days else "0", style=style, justify="right")
 
 

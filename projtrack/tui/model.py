@@ -13,11 +13,13 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from projtrack.core.figures import GroupFigures
+from projtrack.core.groups import category_of
+from projtrack.core.terms import Flag, Status
 from projtrack.core.types import CATEGORIES
 from projtrack.services.portfolio import Portfolio, ProjectView
 
 PAGE_SIZE = 200
-FLAG_ORDER = {"red": 0, "yellow": 1, "green": 2}
+FLAG_ORDER = {Flag.RED: 0, Flag.YELLOW: 1, Flag.GREEN: 2}
 
 
 def _next_date(v: ProjectView):
@@ -78,7 +80,7 @@ class Query:
 
 
 @dataclass(frozen=True)
-class Row:
+class PageRow:
     """One table row: a project, or a group's subtotal row (``group`` is its key)."""
 
     key: str
@@ -90,7 +92,7 @@ class Row:
 @dataclass
 class Page:
     query: Query
-    rows: list[Row]
+    rows: list[PageRow]
     first: int  # index of rows[0] among all display rows (0-based)
     total_rows: int  # display rows, group rows included
     project_count: int  # projects that pass the filter
@@ -137,15 +139,15 @@ class PortfolioIndex:
         out = []
         for v in self.portfolio.projects if views is None else views:
             f, fig = v.facts, v.figures
-            if not q.show_withdrawn and f.status == "withdrawn":
+            if not q.show_withdrawn and f.status == Status.WITHDRAWN:
                 continue
-            if q.category and (f.category or "其他") != q.category:
+            if q.category and category_of(f) != q.category:
                 continue
             if q.phase and fig.phase != q.phase:
                 continue
             if q.annex_class and f.annex_class != q.annex_class:
                 continue
-            if q.flagged_only and fig.flag == "green":
+            if q.flagged_only and fig.flag == Flag.GREEN:
                 continue
             if needle and needle not in self._hay[v.id]:
                 continue
@@ -176,7 +178,7 @@ class PortfolioIndex:
         if q.grouped:
             by_cat: dict[object, list[ProjectView]] = {}
             for v in views:
-                by_cat.setdefault(v.facts.category or "其他", []).append(v)
+                by_cat.setdefault(category_of(v.facts), []).append(v)
             blocks = [(key, by_cat[key]) for key in
                       sorted(by_cat, key=lambda k: CATEGORIES.index(k) if k in CATEGORIES else 99)]
             views = [v for _, members in blocks for v in members]
@@ -187,7 +189,7 @@ class PortfolioIndex:
         page = min(max(q.page, 0), pages - 1)
         first = page * page_size
         end = first + page_size
-        rows: list[Row] = []
+        rows: list[PageRow] = []
         if q.grouped:
             at = 0  # display index of the block's group row
             for key, members in blocks:
@@ -195,12 +197,12 @@ class PortfolioIndex:
                     break
                 if at + len(members) >= first:  # the block reaches into the page
                     if at >= first:
-                        rows.append(Row(f"group:{key}", group=key, figures=groups.get(key)))
+                        rows.append(PageRow(f"group:{key}", group=key, figures=groups.get(key)))
                     lo, hi = max(first - at - 1, 0), min(end - at - 1, len(members))
-                    rows.extend(Row(str(v.id), view=v) for v in members[lo:hi])
+                    rows.extend(PageRow(str(v.id), view=v) for v in members[lo:hi])
                 at += 1 + len(members)
         else:
-            rows = [Row(str(v.id), view=v) for v in views[first:end]]
+            rows = [PageRow(str(v.id), view=v) for v in views[first:end]]
         return Page(query=replace(q, page=page), rows=rows, first=first, total_rows=total_rows,
                     project_count=len(views), totals=totals, page_size=page_size,
                     ids=[v.id for v in views])
@@ -208,7 +210,7 @@ class PortfolioIndex:
 
 def ranked_by_variance(portfolio: Portfolio) -> list[ProjectView]:
     """Active projects, most behind plan first: by variance (万元), then variance rate."""
-    views = [v for v in portfolio.projects if v.facts.status != "withdrawn"]
+    views = [v for v in portfolio.projects if v.facts.status != Status.WITHDRAWN]
 
     def key(v: ProjectView) -> tuple:
         rate = v.figures.variance_rate

@@ -8,31 +8,32 @@ from __future__ import annotations
 from rich.text import Text
 
 from projtrack.core.figures import GroupFigures
+from projtrack.core.terms import Flag, Status
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
 from projtrack.services.portfolio import ProjectView
 from projtrack.tui import cells as c
-from projtrack.tui.model import Row
-from projtrack.tui.widgets.table import Column
+from projtrack.tui.model import PageRow
+from projtrack.tui.widgets.table import TableColumn
 
 NAME_WIDTH = 28
 
 COLUMNS = (  # the money columns first, so they show in an 80-column terminal too
-    Column("flag", "col.flag", 4, 3),
-    Column("name", "col.name", NAME_WIDTH, 30),
-    Column("phase", "col.phase", 4, 12),
-    Column("total_investment", "col.total_investment", 10, numeric=True),
-    Column("annual_plan", "col.annual_plan", 10, numeric=True),
-    Column("actual_this_year", "col.actual_this_year", 10, numeric=True),
-    Column("rate", "col.rate", 14, numeric=True),
-    Column("actual_to_date", "col.actual_to_date", 10, numeric=True),
-    Column("variance", "col.variance", 10, numeric=True),
-    Column("next_milestone", "col.next_milestone", 22, 30),
-    Column("category", "col.category", 8, 12),
-    Column("annex_class", "col.annex_class", 6, 11),
-    Column("township", "col.township", 8, 12),
-    Column("land_mu", "col.land_mu", 7, numeric=True),
-    Column("new_places", "col.new_places", 6, numeric=True),
+    TableColumn("flag", "col.flag", 4, 3),
+    TableColumn("name", "col.name", NAME_WIDTH, 30),
+    TableColumn("phase", "col.phase", 4, 12),
+    TableColumn("total_investment", "col.total_investment", 10, numeric=True),
+    TableColumn("annual_plan", "col.annual_plan", 10, numeric=True),
+    TableColumn("actual_this_year", "col.actual_this_year", 10, numeric=True),
+    TableColumn("rate", "col.rate", 14, numeric=True),
+    TableColumn("actual_to_date", "col.actual_to_date", 10, numeric=True),
+    TableColumn("variance", "col.variance", 10, numeric=True),
+    TableColumn("next_milestone", "col.next_milestone", 22, 30),
+    TableColumn("category", "col.category", 8, 12),
+    TableColumn("annex_class", "col.annex_class", 6, 11),
+    TableColumn("township", "col.township", 8, 12),
+    TableColumn("land_mu", "col.land_mu", 7, numeric=True),
+    TableColumn("new_places", "col.new_places", 6, numeric=True),
 )
 SORTABLE = tuple(col.key for col in COLUMNS)
 
@@ -56,7 +57,7 @@ def labels(lang: str, sort: str | None = None, descending: bool = False) -> list
 def project_cells(v: ProjectView, lang: str, rules: FlagRules) -> list[object]:
     f, fig = v.facts, v.figures
     w = {col.key: col.min_width(lang) for col in COLUMNS}
-    withdrawn = f.status == "withdrawn"
+    withdrawn = f.status == Status.WITHDRAWN
     cells = {
         "flag": c.flag(fig.flag, lang) if not withdrawn else Text(t("ui.flag.withdrawn", lang=lang)),
         "name": Text(c.fit(f.name, w["name"]), style="dim strike" if withdrawn else ""),
@@ -104,7 +105,7 @@ def group_cells(label: str, g: GroupFigures, lang: str, rules: FlagRules) -> lis
     return [cells.get(col.key, "") for col in COLUMNS]
 
 
-def page_rows(rows: list[Row], group_index: dict[object, int], lang: str,
+def page_rows(rows: list[PageRow], group_index: dict[object, int], lang: str,
               rules: FlagRules) -> list[tuple[str, list[object]]]:
     out = []
     for row in rows:
@@ -123,7 +124,7 @@ def totals_text(g: GroupFigures, shown: int, lang: str, rules: FlagRules) -> Tex
     flags = g.flag_counts
     text = Text()
     text.append(t("ui.totals.count", lang=lang, n=f"{shown:,}"), style="bold")
-    for code in ("red", "yellow", "green"):
+    for code in (Flag.RED, Flag.YELLOW, Flag.GREEN):
         text.append(" ")
         text.append(f"{t('ui.flag.' + code, lang=lang)}{flags.get(code, 0)}",
                     style=c.FLAG_STYLES[code])

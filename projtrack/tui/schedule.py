@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from projtrack.core.figures import MilestoneStatus
+from projtrack.core.terms import Phase, Status
 from projtrack.core.types import CATEGORIES
 from projtrack.services.portfolio import Portfolio, ProjectView
 
@@ -41,7 +42,8 @@ class TimelineRow:
 
 
 def _active(portfolio: Portfolio) -> list[ProjectView]:
-    return [v for v in portfolio.projects if v.facts.status != "withdrawn" and v.figures.phase != "取消"]
+    return [v for v in portfolio.projects if v.facts.status != Status.WITHDRAWN
+            and v.figures.phase != Phase.CANCELLED]
 
 
 def due_lists(portfolio: Portfolio) -> dict[str, list[Due]]:
@@ -105,7 +107,7 @@ def timeline_rows(portfolio: Portfolio, first_year: int) -> list[TimelineRow]:
         if handover and handover.done and handover.actual:
             actual_end = quarter(handover.actual, first_year)
             late_end = actual_end if actual_end > planned_end else None
-        elif v.figures.phase not in ("投用",) and quarter(as_of, first_year) > planned_end:
+        elif v.figures.phase != Phase.IN_USE and quarter(as_of, first_year) > planned_end:
             late_end = quarter(as_of, first_year)
         marks = []
         for m in v.figures.milestones:

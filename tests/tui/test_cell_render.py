@@ -22,7 +22,7 @@ from textual.widgets import DataTable
 
 from projtrack.core.types import FlagRules
 from projtrack.tui import cells as c
-from projtrack.tui.widgets.table import Column, PagedTable, cell_line, styled
+from projtrack.tui.widgets.table import PagedTable, TableColumn, cell_line, styled
 
 CONSOLE = Console(width=200, height=50, color_system="truecolor")
 
@@ -97,11 +97,11 @@ def test_styled_is_apply_style():
 
 # --- the table ----------------------------------------------------------------------------------
 RULES = FlagRules()
-COLUMNS = [Column("flag", "col.flag", 4), Column("name", "col.name", 16),
-           Column("phase", "col.phase", 4), Column("money", "col.total_investment", 10,
+COLUMNS = [TableColumn("flag", "col.flag", 4), TableColumn("name", "col.name", 16),
+           TableColumn("phase", "col.phase", 4), TableColumn("money", "col.total_investment", 10,
                                                    numeric=True),
-           Column("rate", "col.rate", 14, numeric=True), Column("town", "col.township", 8),
-           Column("bar", "col.rate", 6), Column("wide", "col.name", 4)]
+           TableColumn("rate", "col.rate", 14, numeric=True), TableColumn("town", "col.township", 8),
+           TableColumn("bar", "col.rate", 6), TableColumn("wide", "col.name", 4)]
 WIDTHS = [4, 16, 4, 10, 14, 8, 6, 4]
 
 

@@ -8,10 +8,10 @@ import datetime as dt
 
 from projtrack.reports.issue import issued_periods
 from projtrack.tui.screens.dialogs import ConfirmDialog
-from projtrack.tui.screens.report import ReportDialog, last_finished_week
+from projtrack.tui.screens.report import ReportDialog
 from tests.tui.helpers import press, settle, type_text
 
-WEEK = "2026-W47"  # the last week finished before the as-of date, 2026-11-29
+WEEK = "2026-W48"  # the week containing the as-of date, Sunday 2026-11-29: over that day
 
 
 def text_of(dialog: ReportDialog, selector: str) -> str:
@@ -32,10 +32,18 @@ async def print_into(pilot, dialog: ReportDialog, folder) -> None:
     await press(pilot, "ctrl+s")
 
 
-def test_default_week_is_the_last_finished_one():
-    assert last_finished_week(dt.date(2026, 11, 29)) == "2026-W47"  # a Sunday: W48 still open
-    assert last_finished_week(dt.date(2026, 11, 30)) == "2026-W48"
-    assert last_finished_week(dt.date(2027, 1, 6)) == "2026-W53"
+async def test_default_week_is_the_one_the_cli_reports(make_app):
+    """The dialog proposes the week ``projtrack report weekly`` prints without --week: the
+    ISO week containing the as-of date (one function decides it for both)."""
+    from projtrack.core.calendar import resolve_week
+
+    assert resolve_week(None, dt.date(2026, 11, 29))[0] == "2026-W48"  # a Sunday
+    assert resolve_week(None, dt.date(2026, 11, 30))[0] == "2026-W49"
+    assert resolve_week(None, dt.date(2027, 1, 3))[0] == "2026-W53"
+    app = make_app(as_of=dt.date(2026, 12, 2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_dialog(pilot)
+        assert dialog.query_one("#report-week").value == "2026-W49"
 
 
 async def test_print_writes_both_files_and_lists_them(make_app, demo_store, tmp_path):
@@ -45,7 +53,7 @@ async def test_print_writes_both_files_and_lists_them(make_app, demo_store, tmp_
         dialog = await open_dialog(pilot)
         assert dialog.query_one("#report-week").value == WEEK
         assert dialog.query_one("#report-folder").value == "reports"
-        assert "2026-11-16 至 2026-11-22" in text_of(dialog, "#hint-week")
+        assert "2026-11-23 至 2026-11-29" in text_of(dialog, "#hint-week")
         assert "签发并冻结" in text_of(dialog, "#hint-week")
         await print_into(pilot, dialog, out)
         assert app.screen is dialog and not dialog.running
@@ -90,7 +98,7 @@ async def test_invalid_week_shows_a_message_and_writes_nothing(make_app, demo_st
         dialog.query_one("#report-week").value = "2026-W54"  # no such week
         await settle(pilot)
         assert dialog.query_one("#print").disabled
-        dialog.query_one("#report-week").value = "2026-w47"  # lower case is fine
+        dialog.query_one("#report-week").value = "2026-w48"  # lower case is fine
         await settle(pilot)
         assert not dialog.query_one("#print").disabled
 
@@ -123,7 +131,7 @@ async def test_draft_and_reissue_exclude_each_other_and_reissue_asks(make_app, d
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_dialog(pilot)
         dialog.query_one("#report-pdf").value = False
-        await print_into(pilot, dialog, tmp_path)  # issues W47
+        await print_into(pilot, dialog, tmp_path)  # issues W48
         dialog.query_one("#report-draft").value = True
         await settle(pilot)
         dialog.query_one("#report-reissue").value = True
@@ -134,10 +142,10 @@ async def test_draft_and_reissue_exclude_each_other_and_reissue_asks(make_app, d
         assert isinstance(app.screen, ConfirmDialog)
         await press(pilot, "escape")  # not confirmed: nothing happens
         assert app.screen is dialog
-        assert "已签发 2026-W47" in text_of(dialog, "#report-result")
+        assert "已签发 2026-W48" in text_of(dialog, "#report-result")
         await press(pilot, "ctrl+s", "enter")
         assert app.screen is dialog
-        assert "已重新签发 2026-W47" in text_of(dialog, "#report-result")
+        assert "已重新签发 2026-W48" in text_of(dialog, "#report-result")
 
 
 async def test_a_failure_is_shown_in_the_dialog(make_app, demo_store, tmp_path):

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from projtrack.tui.widgets.table import Column, PagedTable
+from projtrack.tui.widgets.table import PagedTable, TableColumn
 
-COLUMNS = [Column("name", "col.name", 12), Column("money", "col.total", 8, numeric=True),
-           Column("town", "col.township", 6)]
+COLUMNS = [TableColumn("name", "col.name", 12), TableColumn("money", "col.total", 8, numeric=True),
+           TableColumn("town", "col.township", 6)]
 ROWS = [(str(i), (Text(f"项目{i:03d}" * (1 + i % 3)), Text(f"{i * 1234.5:,.2f}"), "昆阳镇"))
         for i in range(120)]
 

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from projtrack.core.terms import Flag
 from projtrack.core.types import MILESTONES
 from projtrack.services.portfolio import Portfolio
 from projtrack.tui import cells as c
@@ -82,7 +83,7 @@ class MilestonesScreen(ViewScreen):
             table.add_row(Text(head, style="bold #90caf9"), "", "", "", "", "", "", key=f"section:{section}")
             for d in items[:SECTION_LIMIT]:
                 m = d.milestone
-                style = c.LEVEL_STYLES["red"] if m.overdue else ""
+                style = c.LEVEL_STYLES[Flag.RED] if m.overdue else ""
                 table.add_row(Text(c.fit(d.view.facts.name, 30), style=style), self.app.term(m.name),
                               c.date(m.planned), c.date(m.actual), c.slip(m.slip_days, m.overdue),
                               self.app.term(d.view.figures.phase), d.view.facts.township or c.BLANK,

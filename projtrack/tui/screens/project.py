@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from projtrack.core.figures import lag_level
+from projtrack.core.terms import Flag
 from projtrack.i18n import term
 from projtrack.tui import cells as c
 from projtrack.tui.detail import Detail, load_detail
@@ -144,7 +145,7 @@ class ProjectScreen(ViewScreen):
                                             "col.slip", "col.state"])
         for m in d.view.figures.milestones:
             state = "done" if m.done else "overdue" if m.overdue else "pending"
-            style = {"overdue": c.LEVEL_STYLES["red"], "done": "#66bb6a"}.get(state, "")
+            style = {"overdue": c.LEVEL_STYLES[Flag.RED], "done": "#66bb6a"}.get(state, "")
             table.add_row(term(m.name, self.app.lang), c.date(m.planned), c.date(m.actual),
                           c.slip(m.slip_days, m.overdue),
                           Text(self.tr("milestone." + state), style=style), key=m.name)

@@ -35,12 +35,6 @@ FORMATS = ("xlsx", "pdf")
 FORMAT_LABELS = {"xlsx": "xlsx", "pdf": "PDF"}
 
 
-def last_finished_week(as_of: dt.date) -> str:
-    """The last ISO week that ended before ``as_of`` (2026-W47 for Sunday 2026-11-29)."""
-    monday = as_of - dt.timedelta(days=as_of.weekday())
-    return iso_week_of(monday - dt.timedelta(days=7))
-
-
 def resolve_folder(text: str) -> Path:
     """The folder as typed; a relative one starts at the current directory."""
     path = Path(text.strip()).expanduser()

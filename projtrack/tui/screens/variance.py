@@ -13,22 +13,23 @@ from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from projtrack.core.figures import GroupFigures
+from projtrack.core.terms import Flag
 from projtrack.services.portfolio import Portfolio
 from projtrack.tui import cells as c
 from projtrack.tui.model import PAGE_SIZE, ranked_by_variance
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.widgets.charts import rate_bars
-from projtrack.tui.widgets.table import Column, PagedTable, widths
+from projtrack.tui.widgets.table import PagedTable, TableColumn, widths
 
 RANK_COLUMNS = (
-    Column("rank", "col.rank", 4, numeric=True), Column("flag", "col.flag", 4, 3),
-    Column("name", "col.name", 24, 30),
-    Column("variance", "col.variance", 10, numeric=True),
-    Column("variance_rate", "col.variance_rate", 7, numeric=True),
-    Column("planned_to_date", "col.planned_to_date", 10, numeric=True),
-    Column("actual_to_date", "col.actual_to_date", 10, numeric=True),
-    Column("rate", "col.rate", 14, numeric=True),
-    Column("category", "col.category", 8, 12), Column("township", "col.township", 8, 12),
+    TableColumn("rank", "col.rank", 4, numeric=True), TableColumn("flag", "col.flag", 4, 3),
+    TableColumn("name", "col.name", 24, 30),
+    TableColumn("variance", "col.variance", 10, numeric=True),
+    TableColumn("variance_rate", "col.variance_rate", 7, numeric=True),
+    TableColumn("planned_to_date", "col.planned_to_date", 10, numeric=True),
+    TableColumn("actual_to_date", "col.actual_to_date", 10, numeric=True),
+    TableColumn("rate", "col.rate", 14, numeric=True),
+    TableColumn("category", "col.category", 8, 12), TableColumn("township", "col.township", 8, 12),
 )
 GROUP_LABELS = ("col.group", "col.count", "col.annual_plan", "col.planned_to_date",
                 "col.actual_to_date", "col.variance", "col.variance_rate", "col.rate",
@@ -133,7 +134,7 @@ class VarianceScreen(ViewScreen):
         for key, g in items:
             name = self.tr("variance.total") if key is None else (
                 self.app.term(str(key)) if translate else (str(key) or c.BLANK))
-            flagged = g.flag_counts.get("red", 0) + g.flag_counts.get("yellow", 0)
+            flagged = g.flag_counts.get(Flag.RED, 0) + g.flag_counts.get(Flag.YELLOW, 0)
             level = c.variance_level(g.variance_rate, rules)
             style = "bold" if key is None else ""
             table.add_row(Text(name, style=style), c.number(g.count), c.money(g.annual_plan),

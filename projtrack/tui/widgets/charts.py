@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from projtrack.core.figures import GroupFigures, lag_level
 from projtrack.core.money import format_rate, format_wan
+from projtrack.core.terms import Flag
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t
 from projtrack.tui import cells as c
@@ -88,7 +89,7 @@ def rate_bars(groups: dict[object, GroupFigures], labels: dict[object, str], wid
         text.append(label + " " * (label_w - cell_len(label)))
         rate = g.annual_completion_rate
         level = lag_level(g.points_vs_time, rules)
-        style = {"red": "on #c62828", "yellow": "on #f9a825"}.get(level, "on #2e7d32")
+        style = {Flag.RED: "on #c62828", Flag.YELLOW: "on #f9a825"}.get(level, "on #2e7d32")
         text.append_text(c.bar(rate / scale if rate is not None else None, bar_w, style,
                                marker=g.time_progress / scale))
         line = c.BLANK if rate is None else t("ui.chart.rate_line", lang=lang, rate=format_rate(rate),

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from projtrack.core.money import format_rate, format_wan
+from projtrack.core.terms import Status
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
 from projtrack.tui import cells as c
@@ -22,7 +23,7 @@ def summary(d: Detail, lang: str, rules: FlagRules) -> Text:
     text.append(f"#{f.id} ", style="dim")
     text.append(f.name, style="bold")
     text.append("  ")
-    if f.status == "withdrawn":
+    if f.status == Status.WITHDRAWN:
         text.append(t("ui.flag.withdrawn", lang=lang), style="bold")
     else:
         text.append_text(c.flag(fig.flag, lang))

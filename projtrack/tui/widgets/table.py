@@ -25,7 +25,7 @@ from projtrack.tui.keys import translate_bindings
 
 
 @dataclass(frozen=True)
-class Column:
+class TableColumn:
     key: str
     label: str  # catalog key under ui.
     width: int  # minimum width in cells (Chinese)
@@ -40,7 +40,7 @@ def text_width(cell: object) -> int:
     return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
 
 
-def widths(columns: Sequence[Column], rows: Sequence[tuple[str, Sequence[object]]], lang: str,
+def widths(columns: Sequence[TableColumn], rows: Sequence[tuple[str, Sequence[object]]], lang: str,
            labels: Sequence[str]) -> list[int]:
     """Each column as wide as its minimum, its label, and (numeric columns) its widest cell:
     numbers are never cut; text is cut by the formatter to the minimum."""
@@ -373,7 +373,7 @@ class PagedTable(DataTable):
         return out
 
     # --- filling ------------------------------------------------------------------------------
-    def show(self, columns: Sequence[Column], labels: Sequence[Text | str],
+    def show(self, columns: Sequence[TableColumn], labels: Sequence[Text | str],
              rows: Sequence[tuple[str, Sequence[object]]], col_widths: Sequence[int],
              cursor: str | int | None = None) -> None:
         """Replace the rows (and the columns when their labels or widths changed); put the
