@@ -13,8 +13,8 @@ import json
 from decimal import Decimal
 
 from projtrack.core.jsonvalue import to_json
+from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.types import FUNDING_SOURCES
-from projtrack.services.portfolio import Portfolio, ProjectView
 
 PROJECT_KEYS = (
     "id", "name", "category", "annex_class", "construction_type", "township", "responsible_unit",

@@ -19,6 +19,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from projtrack import marks
+from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.types import STAGES
 from projtrack.errors import BadUsage
 from projtrack.i18n import t, term
@@ -35,7 +36,6 @@ from projtrack.progress_io.layout import (
 )
 from projtrack.reports.text import Fmt
 from projtrack.reports.xlsx import BOX, FILLS, fit_height, page_setup_basic, put
-from projtrack.services.portfolio import Portfolio, ProjectView
 
 FILL_IN = PatternFill("solid", fgColor="FFF2CC")
 DONE = PatternFill("solid", fgColor="EDEDED")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from projtrack.core.figures import GroupFigures
 from projtrack.core.groups import category_of
+from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.terms import Status
 from projtrack.core.types import ANNEX_CLASSES, CATEGORIES
 from projtrack.reports.changes import compare
@@ -27,7 +28,6 @@ from projtrack.reports.model import (
     Totals,
     WeeklyReport,
 )
-from projtrack.services.portfolio import Portfolio, ProjectView
 
 DUE_SOON_DAYS = 14  # "due in the next two weeks": planned within as_of … as_of + 14 days
 

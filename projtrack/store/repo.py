@@ -6,6 +6,7 @@ committed as a whole or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import json
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from types import MappingProxyType
+from typing import TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -33,6 +35,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from projtrack.core.calendar import week_bounds
@@ -40,6 +43,7 @@ from projtrack.core.figures import LedgerSums
 from projtrack.core.frozen import maker
 from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import ZERO
+from projtrack.core.records import AuditRecord, LedgerRecord, ProgressRecord
 from projtrack.core.terms import Status
 from projtrack.core.types import (
     ACTUAL,
@@ -131,6 +135,15 @@ def to_facts(p: Project, plans: dict[int, Decimal] | None = None,
         prior_actual=p.prior_actual, phase=p.phase, status=p.status, source=source,
         funding_plan=dict(funding or {}),
     )
+
+
+R = TypeVar("R")
+
+
+def _select_record(cls: type, model: type) -> Select:
+    """The columns of ``model``'s table that the record class ``cls`` holds, in its order."""
+    table = model.__table__  # type: ignore[attr-defined]
+    return select(*(table.c[f.name] for f in dataclasses.fields(cls)))
 
 
 # the Store and read session of the ``consistent()`` block open in this thread (or task)
@@ -490,27 +503,34 @@ class Store:
             rows = s.connection().execute(stmt).all()
         return {pid: (PackedMilestones(pid, text), bool(late)) for pid, text, late in rows}
 
-    def entries(self, project_id: int, kind: str | None = None) -> list[LedgerEntry]:
-        stmt = select(LedgerEntry).where(LedgerEntry.project_id == project_id)
+    def entries(self, project_id: int, kind: str | None = None) -> list[LedgerRecord]:
+        """A project's money entries (only ``kind``'s when given), oldest first."""
+        c = LedgerEntry.__table__.c
+        stmt = _select_record(LedgerRecord, LedgerEntry).where(c.project_id == project_id)
         if kind:
-            stmt = stmt.where(LedgerEntry.kind == kind)
-        with self.read() as s:
-            return list(s.execute(stmt.order_by(LedgerEntry.entry_date, LedgerEntry.id)).scalars())
+            stmt = stmt.where(c.kind == kind)
+        return self._records(LedgerRecord, stmt.order_by(c.entry_date, c.id))
 
-    def progress_entries(self, project_id: int) -> list[ProgressEntry]:
-        stmt = (select(ProgressEntry).where(ProgressEntry.project_id == project_id)
-                .order_by(ProgressEntry.entry_date, ProgressEntry.id))
-        with self.read() as s:
-            return list(s.execute(stmt).scalars())
+    def progress_entries(self, project_id: int) -> list[ProgressRecord]:
+        """A project's 形象进度 entries, oldest first."""
+        c = ProgressEntry.__table__.c
+        stmt = (_select_record(ProgressRecord, ProgressEntry).where(c.project_id == project_id)
+                .order_by(c.entry_date, c.id))
+        return self._records(ProgressRecord, stmt)
 
-    def audit(self, project_id: int | None = None, limit: int | None = 200) -> list[AuditLog]:
-        stmt = select(AuditLog).order_by(AuditLog.id.desc())
+    def audit(self, project_id: int | None = None, limit: int | None = 200) -> list[AuditRecord]:
+        """The audit trail (one project's when given), newest first; at most ``limit`` rows."""
+        c = AuditLog.__table__.c
+        stmt = _select_record(AuditRecord, AuditLog).order_by(c.id.desc())
         if project_id is not None:
-            stmt = stmt.where(AuditLog.project_id == project_id)
+            stmt = stmt.where(c.project_id == project_id)
         if limit:
             stmt = stmt.limit(limit)
+        return self._records(AuditRecord, stmt)
+
+    def _records(self, cls: type[R], stmt: Select) -> list[R]:
         with self.read() as s:
-            return list(s.execute(stmt).scalars())
+            return [cls(*row) for row in s.connection().execute(stmt)]
 
     # --- issued reports (report_snapshot) ----------------------------------------------------
     def snapshot(self, kind: str, period: str) -> str | None:

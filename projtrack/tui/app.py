@@ -24,10 +24,11 @@ from textual.worker import get_current_worker
 
 from projtrack.core.calendar import time_progress
 from projtrack.core.money import format_rate
+from projtrack.core.portfolio import Portfolio
 from projtrack.core.types import DEFAULT_RULES, FlagRules
 from projtrack.gcpause import collector_paused
 from projtrack.i18n import t, term
-from projtrack.services.portfolio import Portfolio, load_portfolio, project_view
+from projtrack.services.portfolio import load_portfolio, project_view
 from projtrack.store.repo import Store
 from projtrack.tui.actions import ActionsMixin
 from projtrack.tui.commands import ProjtrackCommands

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from projtrack.core.figures import GroupFigures
 from projtrack.core.groups import category_of
+from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.terms import Flag, Status
 from projtrack.core.types import CATEGORIES
-from projtrack.services.portfolio import Portfolio, ProjectView
 
 PAGE_SIZE = 200
 FLAG_ORDER = {Flag.RED: 0, Flag.YELLOW: 1, Flag.GREEN: 2}

@@ -8,10 +8,10 @@ from __future__ import annotations
 from rich.text import Text
 
 from projtrack.core.figures import GroupFigures
+from projtrack.core.portfolio import ProjectView
 from projtrack.core.terms import Flag, Status
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
-from projtrack.services.portfolio import ProjectView
 from projtrack.tui import cells as c
 from projtrack.tui.model import PageRow
 from projtrack.tui.widgets.table import TableColumn

@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from projtrack.core.figures import MilestoneStatus
+from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.terms import Phase, Status
 from projtrack.core.types import CATEGORIES
-from projtrack.services.portfolio import Portfolio, ProjectView
 
 SECTIONS = ("overdue", "due14", "due30", "done30")
 SECTION_LIMIT = 300  # rows listed per section; the header says how many there are

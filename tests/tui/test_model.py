@@ -9,8 +9,8 @@ from decimal import Decimal
 from rich.cells import cell_len
 
 from projtrack.core.figures import LedgerSums, project_figures
+from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.types import CATEGORIES, DEFAULT_RULES, ProjectFacts
-from projtrack.services.portfolio import Portfolio, ProjectView
 from projtrack.tui import cells
 from projtrack.tui.model import PortfolioIndex, Query, ranked_by_variance, sort_views
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent
 
-from projtrack.services.portfolio import Portfolio
+from projtrack.core.portfolio import Portfolio
 from projtrack.tui.keys import translate_bindings
 from projtrack.tui.widgets.nav import NavBar
 

@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from projtrack.core.portfolio import Portfolio
 from projtrack.core.terms import Flag
 from projtrack.core.types import MILESTONES
-from projtrack.services.portfolio import Portfolio
 from projtrack.tui import cells as c
 from projtrack.tui.schedule import SECTION_LIMIT, SECTIONS, due_lists, quarter, span, timeline_rows
 from projtrack.tui.screens.base import ViewScreen

@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from projtrack.core.figures import lag_level
 from projtrack.core.terms import Flag
 from projtrack.i18n import term
+from projtrack.services.detail import Detail, load_detail
 from projtrack.tui import cells as c
-from projtrack.tui.detail import Detail, load_detail
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.widgets.charts import CurveChart
 from projtrack.tui.widgets.project_panels import facts_panel, summary

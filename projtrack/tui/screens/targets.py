@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from projtrack.core.money import format_rate, format_wan
+from projtrack.core.portfolio import Portfolio
 from projtrack.core.targets import PUBLISHED_TARGETS, TargetLine, merged, setting_key, target_lines
-from projtrack.services.portfolio import Portfolio
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.widgets.table import cursor_key

@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from projtrack.core.figures import GroupFigures
+from projtrack.core.portfolio import Portfolio
 from projtrack.core.terms import Flag
-from projtrack.services.portfolio import Portfolio
 from projtrack.tui import cells as c
 from projtrack.tui.model import PAGE_SIZE, ranked_by_variance
 from projtrack.tui.screens.base import ViewScreen

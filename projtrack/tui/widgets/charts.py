@@ -15,8 +15,8 @@ from projtrack.core.money import format_rate, format_wan
 from projtrack.core.terms import Flag
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t
+from projtrack.services.detail import Curve
 from projtrack.tui import cells as c
-from projtrack.tui.detail import Curve
 
 ACTUAL_STYLE = "on #2e7d32"
 PLAN_STYLE = "bold #fdd835"

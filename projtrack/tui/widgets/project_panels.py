@@ -13,8 +13,8 @@ from projtrack.core.money import format_rate, format_wan
 from projtrack.core.terms import Status
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
+from projtrack.services.detail import Detail
 from projtrack.tui import cells as c
-from projtrack.tui.detail import Detail
 
 
 def summary(d: Detail, lang: str, rules: FlagRules) -> Text:

@@ -1,5 +1,6 @@
-"""One project's detail, read in a worker: its figures, ledger, progress, audit trail, the plan
-and actual by year, and the monthly cumulative planned-versus-actual series for the curve.
+"""One project's detail, as the project view shows it: its figures, ledger, progress, audit
+trail, the plan and actual by year, and the monthly cumulative planned-versus-actual series for
+the curve.  Everything in it is a core type, detached from the database.
 
 Every figure comes from projtrack.core.figures (PV at a month end is ``planned_to_date`` at that
 date; actual is ``ledger_sums``), so the curve and the tables agree with the portfolio.
@@ -13,8 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from projtrack.core.figures import Figures, LedgerSums, ledger_sums, project_figures
+from projtrack.core.portfolio import ProjectView
+from projtrack.core.records import AuditRecord, LedgerRecord, ProgressRecord
 from projtrack.core.types import ACTUAL, Entry
-from projtrack.services.portfolio import ProjectView, project_view
+from projtrack.services.portfolio import project_view
 from projtrack.store.repo import Store
 
 
@@ -34,19 +37,15 @@ class Curve:
 @dataclass
 class Detail:
     view: ProjectView
-    ledger: list = field(default_factory=list)  # LedgerEntry rows, oldest first
-    progress: list = field(default_factory=list)
-    audit: list = field(default_factory=list)  # newest first
+    ledger: list[LedgerRecord] = field(default_factory=list)  # oldest first
+    progress: list[ProgressRecord] = field(default_factory=list)  # oldest first
+    audit: list[AuditRecord] = field(default_factory=list)  # newest first
     years: list[YearRow] = field(default_factory=list)
     curve: Curve | None = None
 
 
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def to_entries(rows) -> list[Entry]:
-    return [Entry(r.project_id, r.kind, r.entry_date, r.amount, r.source, r.note, r.id) for r in rows]
 
 
 def year_rows(view: ProjectView, entries: list[Entry], as_of: dt.date) -> list[YearRow]:
@@ -84,7 +83,7 @@ def load_detail(store: Store, project_id: int, as_of: dt.date) -> Detail | None:
     if view is None:
         return None
     ledger = store.entries(project_id)
-    entries = to_entries(ledger)
+    entries = [r.as_entry() for r in ledger]
     return Detail(view=view, ledger=ledger, progress=store.progress_entries(project_id),
                   audit=store.audit(project_id, 300), years=year_rows(view, entries, as_of),
                   curve=curve(view, entries, as_of))
