@@ -381,9 +381,9 @@ def _call_report(fn, store, as_of: dt.date, out_dir: Path, fmt: str):
 
 def _report(args, fmt: str) -> dict:
     try:
-        from projtrack.reports import write_weekly_report
+        from projtrack.services.weekly import write_weekly_report
     except ImportError as exc:
-        raise Missing(f"projtrack.reports.write_weekly_report: {exc}") from exc
+        raise Missing(f"projtrack.services.weekly.write_weekly_report: {exc}") from exc
     store = _open(args.db)
     as_of = dt.date.fromisoformat(args.as_of)
     tmp = Path(tempfile.mkdtemp(prefix="projtrack-bench-"))

@@ -56,9 +56,9 @@ class State:
     @property
     def store(self):
         if self._store is None:
-            from projtrack.store.repo import Store
+            from projtrack.services.database import open_store
 
-            self._store = Store.open(self.db)
+            self._store = open_store(self.db)
         return self._store
 
 

@@ -14,10 +14,9 @@ from projtrack.i18n import current_lang, t
 
 
 def _formats(text: str) -> list[str]:
-    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
-    for f in formats:
-        if f not in ("xlsx", "pdf"):
-            raise BadUsage("report.bad_format", fmt=f)
+    from projtrack.services.weekly import check_formats
+
+    formats = check_formats(f.strip().lower() for f in text.split(",") if f.strip())
     if not formats:
         raise BadUsage("report.bad_format", fmt=text)
     return list(dict.fromkeys(formats))
@@ -39,21 +38,21 @@ def report_weekly(
 ) -> None:
     """The weekly variance report, as of the week's last day.  The first print of a finished
     week issues it and freezes its figures; later prints reproduce it exactly."""
-    from projtrack.reports import issue_and_render
+    from projtrack.services import weekly
 
     c = state(ctx)
     day = parse_date(as_of, "--as-of") if as_of else c.as_of
     formats = _formats(fmt)
     if out.exists() and not out.is_dir():
         raise BadUsage("err.no_such_folder", folder=str(out))
-    issued, paths = issue_and_render(c.store, week=week, as_of=day, formats=formats,
-                                     out_dir=out, lang=c.lang or current_lang(), draft=draft,
-                                     reissue=reissue)
+    issued = weekly.issue(c.store, week=week, as_of=day, draft=draft, reissue=reissue)
+    paths = weekly.render(issued.report, formats=formats, out_dir=out,
+                          lang=c.lang or current_lang())
     r = issued.report
-    if issued.status == "reprinted":
+    if issued.status == weekly.IssueStatus.REPRINTED:
         typer.echo(t("report.msg.reprinted", period=r.period,
                      issued=r.issued_at.date().isoformat() if r.issued_at else "?"))
-    elif issued.status == "draft":
+    elif issued.status == weekly.IssueStatus.DRAFT:
         if issued.week_not_over:
             typer.echo(t("report.msg.week_not_over", period=r.period, end=r.week_end.isoformat(),
                          as_of=day.isoformat()))

@@ -23,9 +23,9 @@ def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt
     from projtrack.core.calendar import resolve_week
     from projtrack.errors import BadUsage
     from projtrack.progress_io.template import select_projects, write_template
-    from projtrack.reports.issue import county_name
     from projtrack.reports.weekly import guess_county
     from projtrack.services.portfolio import load_portfolio
+    from projtrack.services.settings import county_name
 
     try:
         period, monday, sunday = resolve_week(week, as_of)

@@ -1,5 +1,6 @@
-"""Reports: built as data (``model``, ``weekly``), frozen when issued (``issue``), rendered
-(``xlsx``, ``pdf``).  The CLI and the TUI both call ``write_weekly_report``."""
+"""Reports: built as data (``model``, ``weekly``), rendered (``xlsx``, ``pdf``) by ``render``.
+Nothing here reads or writes the database: issuing and freezing a week is
+``services.weekly``, which the CLI and the TUI both call."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # importing the package loads nothing heavy
-    from projtrack.reports.issue import Issued
     from projtrack.reports.model import WeeklyReport
-    from projtrack.store.repo import Store
 
 FORMATS = ("xlsx", "pdf")
 
@@ -49,44 +48,3 @@ def render(report: WeeklyReport, *, formats: Iterable[str] = FORMATS, out_dir: P
 
             raise BadUsage("report.bad_format", fmt=fmt)
     return paths
-
-
-def issue_and_render(store: Store, *, week: str | None = None, as_of: dt.date | None = None,
-                     formats: Iterable[str] = FORMATS, out_dir: Path, lang: str | None = None,
-                     draft: bool = False, reissue: bool = False,
-                     printed_on: dt.date | None = None) -> tuple[Issued, list[Path]]:
-    """Issue (or reprint, or draft) the week's report and write its files."""
-    from projtrack.errors import BadUsage
-    from projtrack.i18n import current_lang
-    from projtrack.reports.issue import issue_weekly
-
-    formats = list(formats)
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise BadUsage("report.bad_format", fmt=fmt)
-    if draft and reissue:
-        raise BadUsage("report.draft_and_reissue")
-    lang = lang or current_lang()
-    try:
-        issued = issue_weekly(store, week=week, as_of=as_of or dt.date.today(), draft=draft,
-                              reissue=reissue)
-    except ValueError as exc:
-        raise BadUsage("report.bad_week", week=week) from exc
-    return issued, render(issued.report, formats=formats, out_dir=out_dir, lang=lang,
-                          printed_on=printed_on)
-
-
-def write_weekly_report(store: Store, *, week: str | None = None, as_of: dt.date | None = None,
-                        formats: Iterable[str] = FORMATS, out_dir: Path,
-                        lang: str | None = None, draft: bool = False,
-                        reissue: bool = False) -> list[Path]:
-    """The weekly report for ``week`` ("2026-W48"; default: the ISO week containing ``as_of``,
-    which defaults to today), as of the week's last day, written in ``formats`` into
-    ``out_dir``; returns the files written.
-
-    The first time a finished week is printed its report is issued: its content is frozen in
-    the database, and every later call reprints exactly that.  A week not over at ``as_of`` is
-    printed as a draft (not frozen; "草稿" in the title and the file name).  Raises BadUsage for
-    a malformed week or format, BadData when no CJK font can be found for the PDF."""
-    return issue_and_render(store, week=week, as_of=as_of, formats=formats, out_dir=out_dir,
-                            lang=lang, draft=draft, reissue=reissue)[1]

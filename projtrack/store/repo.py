@@ -35,6 +35,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -557,8 +558,21 @@ class Store:
                         replace_existing: bool) -> tuple[str, str]:
         """Store ``data`` (its hash ``sha256``) as the ``kind`` report of ``period``, audited.
         Returns ("issue" or "reissue", ``data``) when written, or ("kept", the stored JSON) when
-        the period has one already and ``replace_existing`` is false (issued meanwhile).  A
-        concurrent first issue of the same period raises IntegrityError."""
+        the period has one already and ``replace_existing`` is false, or when another process
+        issued it between our read and our write (its first issue won the unique key)."""
+        try:
+            return self._freeze(kind, period, as_of=as_of, issued_at=issued_at,
+                                issued_by=issued_by, data=data, sha256=sha256,
+                                replace_existing=replace_existing)
+        except IntegrityError:
+            stored = self.snapshot(kind, period)
+            if stored is None:
+                raise
+            return "kept", stored
+
+    def _freeze(self, kind: str, period: str, *, as_of: dt.date, issued_at: dt.datetime,
+                issued_by: str, data: str, sha256: str,
+                replace_existing: bool) -> tuple[str, str]:
         with self.write() as s:
             row = s.execute(select(ReportSnapshot).where(ReportSnapshot.kind == kind,
                                                          ReportSnapshot.period == period)

@@ -28,8 +28,8 @@ from projtrack.core.portfolio import Portfolio
 from projtrack.core.types import DEFAULT_RULES, FlagRules
 from projtrack.gcpause import collector_paused
 from projtrack.i18n import t, term
+from projtrack.services.database import Store
 from projtrack.services.portfolio import load_portfolio, project_view
-from projtrack.store.repo import Store
 from projtrack.tui.actions import ActionsMixin
 from projtrack.tui.commands import ProjtrackCommands
 from projtrack.tui.keys import translate_bindings

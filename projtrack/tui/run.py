@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from projtrack.store.repo import Store
+from projtrack.services.database import Store
 
 
 def run_tui(store: Store, as_of: dt.date, lang: str | None = None) -> None:

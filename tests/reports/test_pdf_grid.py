@@ -14,7 +14,6 @@ import pytest
 from fpdf import FPDF
 
 from projtrack.reports.fonts import find_cjk_fonts
-from projtrack.reports.issue import issue_weekly
 from projtrack.reports.pdf import write_pdf
 from projtrack.reports.pdfgrid import (
     ELLIPSIS,
@@ -25,6 +24,7 @@ from projtrack.reports.pdfgrid import (
     GridRow,
     TextMeasure,
 )
+from projtrack.services.weekly import issue as issue_weekly
 from tests.reports.demo import AS_OF
 
 SIZE = 6.3

@@ -18,7 +18,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from projtrack.cli import main
-from projtrack.reports import write_weekly_report
+from projtrack.services.weekly import write_weekly_report
 from projtrack.store.models import Project
 from tests.reports.demo import AS_OF, WEEK
 

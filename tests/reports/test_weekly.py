@@ -10,10 +10,11 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from projtrack.core.types import CATEGORIES
-from projtrack.reports.issue import issue_weekly, load_snapshot
 from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.services.entries import record_entry, set_milestone, update_project
 from projtrack.services.portfolio import load_portfolio
+from projtrack.services.weekly import issue as issue_weekly
+from projtrack.services.weekly import load_snapshot
 from projtrack.store.models import ReportSnapshot
 from tests.reports.demo import AS_OF, WEEK
 

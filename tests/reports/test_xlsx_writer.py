@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from projtrack.reports import xlsx
-from projtrack.reports.issue import issue_weekly
 from projtrack.reports.model import Change, Changes, RateMove
 from projtrack.reports.text import main_columns
+from projtrack.services.weekly import issue as issue_weekly
 from tests.reports.demo import AS_OF
 
 PRINTED = dt.date(2026, 11, 30)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from projtrack.reports.issue import issued_periods
+from projtrack.services.weekly import issued_periods
 from projtrack.tui.screens.dialogs import ConfirmDialog
 from projtrack.tui.screens.report import ReportDialog
 from tests.tui.helpers import press, settle, type_text

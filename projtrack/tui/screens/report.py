@@ -26,12 +26,14 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from projtrack.core.calendar import iso_week_of, parse_iso_week
 from projtrack.errors import ProjtrackError
 from projtrack.i18n import t
+from projtrack.services import weekly
+from projtrack.services.weekly import IssueStatus
 from projtrack.tui.keys import translate_bindings
 
 if TYPE_CHECKING:
-    from projtrack.reports.issue import Issued
+    from projtrack.services.weekly import Issued
 
-FORMATS = ("xlsx", "pdf")
+FORMATS = weekly.FORMATS
 FORMAT_LABELS = {"xlsx": "xlsx", "pdf": "PDF"}
 
 
@@ -77,10 +79,10 @@ def status_text(issued: Issued, job: Job) -> str:
     """What happened to the week: issued, re-issued, reprinted or a draft (and why)."""
     r = issued.report
     lang = job.lang
-    if issued.status == "reprinted":
+    if issued.status == IssueStatus.REPRINTED:
         return t("report.msg.reprinted", lang=lang, period=r.period,
                  issued=r.issued_at.date().isoformat() if r.issued_at else "?")
-    if issued.status == "draft":
+    if issued.status == IssueStatus.DRAFT:
         text = t("report.msg.draft", lang=lang, period=r.period)
         if issued.week_not_over:
             text += "\n" + t("ui.report.week_not_over", lang=lang, period=r.period,
@@ -159,10 +161,8 @@ class ReportDialog(ModalScreen[None]):
 
     @work(thread=True, group="report-issued")
     def _load_issued(self) -> None:
-        from projtrack.reports.issue import issued_periods
-
         try:
-            periods = set(issued_periods(self.app.store))
+            periods = set(weekly.issued_periods(self.app.store))
         except SQLAlchemyError:
             return  # only the hint needs it; printing reports a database error itself
         self.post_message(IssuedWeeks(periods))
@@ -276,21 +276,19 @@ class ReportDialog(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="weekly-report")
     def _run(self, job: Job) -> None:
-        from projtrack.reports import issue_and_render, render
-
         lang = job.lang
         issued: Issued | None = None
         paths: list[Path] = []
         try:
             self.post_message(ReportProgress(0, t("ui.report.step_issue", lang=lang,
                                                   period=job.period)))
-            issued, _ = issue_and_render(self.app.store, week=job.period, as_of=job.as_of,
-                                         formats=(), out_dir=job.folder, lang=lang,
-                                         draft=job.draft, reissue=job.reissue)
+            issued = weekly.issue(self.app.store, week=job.period, as_of=job.as_of,
+                                  draft=job.draft, reissue=job.reissue)
             for step, fmt in enumerate(job.formats, 1):
                 self.post_message(ReportProgress(step, t("ui.report.step_write", lang=lang,
                                                          fmt=FORMAT_LABELS[fmt])))
-                paths += render(issued.report, formats=[fmt], out_dir=job.folder, lang=lang)
+                paths += weekly.render(issued.report, formats=[fmt], out_dir=job.folder,
+                                       lang=lang)
         except ProjtrackError as exc:
             error = exc.render(lang)
         except SQLAlchemyError as exc:
@@ -314,9 +312,9 @@ class ReportDialog(ModalScreen[None]):
         text = Text()
         if message.issued is not None:
             text.append(status_text(message.issued, job) + "\n", style="bold")
-            if message.issued.status in ("issued", "reissued", "reprinted"):
+            if message.issued.frozen:
                 self.issued_periods.add(message.issued.report.period)
-            if message.issued.status == "reissued":  # done: a second print just reprints it
+            if message.issued.status == IssueStatus.REISSUED:  # done: a second print just reprints it
                 self.query_one("#report-reissue", Checkbox).value = False
         for path in message.paths:
             text.append(t("report.msg.written", lang=job.lang, path=str(path)) + "\n")

@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Static
 
 from projtrack.core.money import format_rate, format_wan
 from projtrack.core.portfolio import Portfolio
-from projtrack.core.targets import PUBLISHED_TARGETS, TargetLine, merged, setting_key, target_lines
+from projtrack.core.targets import TargetLine, merged, setting_key, target_lines
+from projtrack.services import settings
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.widgets.table import cursor_key
@@ -45,8 +46,7 @@ class TargetsScreen(ViewScreen):
 
     @work(thread=True, exclusive=True, group="targets")
     def compute(self, portfolio: Portfolio) -> None:
-        stored = self.app.store.setting("targets")
-        stored = stored if isinstance(stored, dict) else {}
+        stored = settings.stored_targets(self.app.store)
         self.post_message(TargetsReady(target_lines(portfolio.items(), merged(stored)), stored))
 
     def on_targets_ready(self, message: TargetsReady) -> None:
@@ -90,8 +90,7 @@ class TargetsScreen(ViewScreen):
             self.notify(self.tr("targets.not_editable"), severity="warning")
             return
         skey = setting_key(line.key)
-        form = TargetForm(self.app.store, skey, self.tr("target." + line.key), self.stored,
-                          PUBLISHED_TARGETS)
+        form = TargetForm(self.app.store, skey, self.tr("target." + line.key), self.stored)
         self.app.push_screen(form, self._edited)
 
     def _edited(self, text: str | None) -> None:

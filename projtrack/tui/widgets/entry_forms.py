@@ -23,7 +23,7 @@ from projtrack.core.types import (
 )
 from projtrack.i18n import t, term
 from projtrack.services import entries as svc
-from projtrack.store.repo import Store
+from projtrack.services.database import Store
 from projtrack.tui.widgets import fields as P
 from projtrack.tui.widgets.forms import Field, FormScreen
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from projtrack.errors import Conflict
-from projtrack.store.repo import Store
+from projtrack.core.targets import PUBLISHED_TARGETS
+from projtrack.services import settings
+from projtrack.services.database import Store
 from projtrack.tui.widgets import fields as P
 from projtrack.tui.widgets.forms import Field, FormScreen
 
@@ -35,20 +36,17 @@ class TargetForm(FormScreen):
 
     TITLE_KEY = "form.target_title"
 
-    def __init__(self, store: Store, key: str, label: str, read: dict, defaults: dict) -> None:
+    def __init__(self, store: Store, key: str, label: str, read: dict[str, object]) -> None:
         super().__init__(subtitle=label)
-        self.store, self.key, self.read, self.defaults = store, key, read, defaults
+        self.store, self.key, self.read = store, key, read
 
     def build_fields(self) -> list[Field]:
-        current = self.read.get(self.key, self.defaults.get(self.key))
+        current = self.read.get(self.key, PUBLISHED_TARGETS.get(self.key))
         return [Field("value", self.tr("form.target_value"), str(current or ""),
                       parse=P.whole(self.tr))]
 
     def submit(self, values: dict[str, object]) -> str:
-        stored = self.store.setting("targets")
-        if (stored or {}) != self.read:
-            raise Conflict("err.conflict", other="targets")
-        new = dict(self.defaults) | dict(stored or {})
-        new[self.key] = values["value"]
-        self.store.set_setting("targets", new)
-        return self.tr("msg.target_set", value=f"{values['value']:,}")
+        value = values["value"]
+        assert isinstance(value, int)
+        settings.set_target(self.store, self.key, value, read=self.read)
+        return self.tr("msg.target_set", value=f"{value:,}")
