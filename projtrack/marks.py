@@ -16,7 +16,7 @@ WEEKLY_REPORT = "weekly-report"
 PORTFOLIO_EXPORT = "portfolio-export"
 KINDS = (PROGRESS_TEMPLATE, WEEKLY_REPORT, PORTFOLIO_EXPORT)
 
-# the sheets of a portfolio export (export_xlsx): the annex, and the figures at the as-of date
+# the sheets of a portfolio export (reports.export_xlsx): the annex, and the figures at the as-of date
 EXPORT_ANNEX_SHEET = "项目"
 EXPORT_FIGURES_SHEET = "完成情况"
 EXPORT_TITLE = "项目安排表(projtrack 导出,截至 {as_of})"

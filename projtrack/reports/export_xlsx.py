@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from projtrack import marks
 from projtrack.core.money import to_plain
 from projtrack.core.portfolio import Portfolio
-from projtrack.export import funding_sources
+from projtrack.reports.export import funding_sources
 
 MONEY_FMT = "#,##0.00####"
 RATE_FMT = "0.0%"

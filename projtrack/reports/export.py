@@ -1,4 +1,5 @@
-"""Exports: JSON (the documented contract), CSV and xlsx.
+"""The portfolio export's records, as JSON (the documented contract) and CSV, built from a
+Portfolio (``services.export`` loads it and writes them; the workbook is ``export_xlsx``).
 
 JSON contract: ``{"as_of": "YYYY-MM-DD", "projects": [...], "totals": {...}}``; money (万元) and
 rates are decimal strings (a rate is a fraction: "0.4" is 40 %), unknown is null, dates ISO.
