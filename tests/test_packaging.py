@@ -26,7 +26,7 @@ def test_the_sample_annex_copies_are_one_file():
 
 def test_migrations_and_sample_are_read_from_the_package():
     import projtrack
-    from projtrack import demo
+    from projtrack.services import demo
     from projtrack.store import migrate
 
     package = Path(projtrack.__file__).parent
@@ -160,7 +160,7 @@ def test_the_installed_wheel_builds_the_demo_and_exports_it(wheel, tmp_path):
         return done.stdout
 
     where = subprocess.run([str(python), "-c", "import projtrack.store.migrate as m, projtrack."
-                            "demo as d; print(m.__file__, m.MIGRATIONS, d.SAMPLE, sep='\\n')"],
+                            "services.demo as d; print(m.__file__, m.MIGRATIONS, d.SAMPLE, sep='\\n')"],
                            cwd=work, env=environ, capture_output=True, text=True, check=True)
     for line in where.stdout.split():
         assert Path(line).resolve().is_relative_to(env.resolve()), line

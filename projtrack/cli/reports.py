@@ -79,7 +79,7 @@ def progress_template(
 ) -> None:
     """Write the progress fill-in sheet to send out: one row per active project, protected,
     with validated cells for 本周完成投资 / 累计完成投资, 形象进度, milestone dates and a note."""
-    from projtrack.progress_io import make_template
+    from projtrack.services.progress import make_template
 
     c = state(ctx)
     if out.suffix.lower() != ".xlsx":
@@ -101,7 +101,7 @@ def progress_import(
 ) -> None:
     """Import returned fill-in sheets: every cell is checked (errors name the file and the
     cell, and then nothing is written), the diff is shown, the entries are recorded."""
-    from projtrack.progress_io import import_progress, summary_text
+    from projtrack.services.progress import import_progress, summary_text
 
     c = state(ctx)
     for f in files:

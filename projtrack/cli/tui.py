@@ -22,7 +22,7 @@ def demo_cmd(
     run: Annotated[bool, typer.Option("--run/--no-run", help="Open the app on it afterwards.")] = False,
 ) -> None:
     """Build a demo database: the sample annex plus a deterministic weekly history."""
-    from projtrack.demo import build_demo
+    from projtrack.services.demo import build_demo
 
     c = state(ctx)
     target = db or c.db or str(Path("db") / "demo.db")

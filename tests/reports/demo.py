@@ -15,7 +15,7 @@ WEEK = "2026-W48"
 
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory) -> Path:
-    from projtrack.demo import build_demo
+    from projtrack.services.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     store = build_demo(str(path), AS_OF)

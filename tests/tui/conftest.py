@@ -21,7 +21,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample-annex.xlsx"
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
-    from projtrack.demo import build_demo
+    from projtrack.services.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     store = build_demo(str(path), AS_OF)

@@ -1,34 +1,28 @@
-"""A demo portfolio: the sample annex plus a deterministic, realistic weekly history.
+"""``projtrack demo``: a demo portfolio — the sample annex plus a deterministic, realistic
+weekly history.
 
 Most projects are done and in use; some lag (their plans run into 2026–2027), a couple are
 over budget, two have stalled, milestones slip.  The same as-of date always gives the same
-database (a seeded generator; amounts are whole 百元, exact Decimals).
+database (a seeded generator; amounts are whole 百元, exact Decimals).  The history is made
+here as core types and written by the store in one transaction (``store.seed``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from sqlalchemy import select
-
 from projtrack.core.calendar import fridays
-from projtrack.core.types import FUND_SOURCES, MILESTONES
+from projtrack.core.terms import AnnexClass, EntryKind, Phase
+from projtrack.core.types import FUND_SOURCES, MILESTONES, Entry, ProgressPoint, ProjectFacts
 from projtrack.errors import BadUsage
 from projtrack.store.engine import normalize_url, sqlite_path
-from projtrack.store.models import (
-    AnnualPlan,
-    LedgerEntry,
-    Milestone,
-    ProgressEntry,
-    Project,
-    Setting,
-)
-from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.store.repo import Store
+from projtrack.store.seed import ProjectHistory, write_histories
 
 # the sample annex ships inside the package (imports/ holds a copy for officers to try)
 SAMPLE = files("projtrack") / "data" / "sample-annex.xlsx"
@@ -55,14 +49,24 @@ def _prepare_target(target: str) -> None:
             Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def _profiles(projects: list[Project], rng: random.Random) -> dict[int, str]:
+@dataclass
+class _Dates:
+    """A milestone's dates while the history is made."""
+
+    planned: dt.date | None
+    actual: dt.date | None
+
+
+def _profiles(projects: list[ProjectFacts], rng: random.Random) -> dict[int, str]:
     """Most projects on track; lagging and stalled ones among those still running late in the
     plan period (so they are visibly behind in the current year); a couple over budget."""
-    running = [p.id for p in projects if p.annex_class != "前期" and (p.end_year or 0) >= 2024]
-    others = [p.id for p in projects if p.annex_class != "前期" and p.id not in set(running)]
+    running = [p.id for p in projects
+               if p.annex_class != AnnexClass.PREPARATORY and (p.end_year or 0) >= 2024]
+    others = [p.id for p in projects
+              if p.annex_class != AnnexClass.PREPARATORY and p.id not in set(running)]
     rng.shuffle(running)
     rng.shuffle(others)
-    profile = {pid: "on_track" for pid in running + others}
+    profile: dict[int, str] = {pid: "on_track" for pid in running + others}
     for pid in running[:8]:
         profile[pid] = "lagging"
     for pid in running[8:10]:
@@ -72,17 +76,17 @@ def _profiles(projects: list[Project], rng: random.Random) -> dict[int, str]:
     for pid in others[2:5] + running[10:12]:
         profile[pid] = "slipped"  # money on time, milestones late
     for p in projects:
-        if p.annex_class == "前期":
+        if p.annex_class == AnnexClass.PREPARATORY:
             profile[p.id] = "preparing"
     return profile
 
 
-def _schedule(p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.date,
-              rng: random.Random) -> dict[int, tuple[Decimal, Decimal]]:
+def _schedule(p: ProjectFacts, prior: Decimal | None, plans: dict[int, Decimal], profile: str,
+              as_of: dt.date, rng: random.Random) -> dict[int, tuple[Decimal, Decimal]]:
     """Year → (plan, work put in place), 万元.  Late work spills into the next year's plan;
     lagging and stalled projects run on into the current year."""
     total = p.total_investment or sum(plans.values(), Decimal(0))
-    remaining = total - (p.prior_actual or Decimal(0))
+    remaining = total - (prior or Decimal(0))
     end = p.end_year or 2025
     if profile in ("lagging", "stalled"):
         end = max(end + 1, as_of.year)
@@ -111,6 +115,8 @@ def _schedule(p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.dat
 
 
 def build_demo(target: str, as_of: dt.date, annex: Path | None = None) -> Store:
+    """The demo database at ``target`` (a SQLite file, made anew; an existing one must be a
+    demo) from ``annex`` (default: the bundled sample), with its history up to ``as_of``."""
     from projtrack.services.annex import import_annex
 
     _prepare_target(target)
@@ -121,44 +127,47 @@ def build_demo(target: str, as_of: dt.date, annex: Path | None = None) -> Store:
     if plan.errors:
         raise BadUsage("err.demo_annex", file=str(source))
     rng = random.Random(SEED)
-    with store.write() as s:
-        s.add(Setting(key="demo", value=json.dumps({"as_of": as_of.isoformat()})))
-        projects = list(s.execute(select(Project).order_by(Project.id)).scalars())
-        plan_rows = list(s.execute(select(AnnualPlan)).scalars())
-        plans: dict[int, dict[int, Decimal]] = {}
-        for row in plan_rows:
-            plans.setdefault(row.project_id, {})[row.year] = row.amount
-        profiles = _profiles(projects, rng)
-        for p in projects:
-            _history(s, p, plans.get(p.id, {}), profiles[p.id], as_of, rng)
+    projects = store.projects()
+    milestones = store.milestones()
+    profiles = _profiles(projects, rng)
+    histories = [_history(p, {m.name: _Dates(m.planned, m.actual) for m in milestones.get(p.id, [])},
+                          profiles[p.id], as_of, rng)
+                 for p in projects]
+    write_histories(store, histories, origin="demo", settings={"demo": {"as_of": as_of.isoformat()}})
     return store
 
 
-def _history(s, p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.date,
-             rng: random.Random) -> None:
-    user = os_user()
-    if p.annex_class == "续建" and p.total_investment and p.period_plan:
-        p.prior_actual = p.total_investment - p.period_plan
-    milestones = {m.name: m for m in s.execute(select(Milestone).where(Milestone.project_id == p.id))
-                  .scalars()}
+def _history(p: ProjectFacts, milestones: dict[str, _Dates], profile: str, as_of: dt.date,
+             rng: random.Random) -> ProjectHistory:
+    assert p.id is not None
+    prior = p.prior_actual
+    if p.annex_class == AnnexClass.CONTINUING and p.total_investment and p.period_plan:
+        prior = p.total_investment - p.period_plan
+    before = {name: (d.planned, d.actual) for name, d in milestones.items()}
+
+    def history(phase: str, **more: object) -> ProjectHistory:
+        changed = {name: (d.planned, d.actual) for name, d in milestones.items()
+                   if (d.planned, d.actual) != before[name]}
+        return ProjectHistory(p.id, profile, prior, phase,
+                              milestones=changed, **more)
+
     if profile == "preparing":
         _milestones_preparing(milestones, p, as_of)
-        p.phase = "前期"
-        record_audit(s, action="demo", entity="project", entity_id=p.id, project_id=p.id,
-                     field="history", new=profile, context="demo")
-        return
-    full = _schedule(p, plans, profile, as_of, rng)
-    for year, (plan_amount, _done) in full.items():  # plans for the years the annex omits
-        if year not in plans and plan_amount > 0:
-            s.add(AnnualPlan(project_id=p.id, year=year, amount=plan_amount))
+        return history(Phase.PREPARATION)
+    plans = dict(p.annual_plan)
+    full = _schedule(p, prior, plans, profile, as_of, rng)
+    added = {year: plan_amount for year, (plan_amount, _done) in full.items()  # the years the
+             if year not in plans and plan_amount > 0}                       # annex omits
     schedule = {year: done for year, (_plan, done) in full.items()}
     first_year = min(schedule)
-    start = dt.date(first_year, 3, 1) if p.annex_class != "续建" else dt.date(2021, 1, 1)
-    cumulative = p.prior_actual or Decimal(0)
+    start = dt.date(first_year, 3, 1) if p.annex_class != AnnexClass.CONTINUING else dt.date(2021, 1, 1)
+    cumulative = prior or Decimal(0)
     total = p.total_investment or Decimal(1)
     last_day = as_of - dt.timedelta(days=70) if profile == "stalled" else as_of
     finished: dt.date | None = None
     final_year = max(schedule)
+    entries: list[Entry] = []
+    progress: list[ProgressPoint] = []
     for year, amount in sorted(schedule.items()):
         # a project on time finishes its work before the autumn term of its last year
         year_end = dt.date(year, 7, 31) if year == final_year and profile in (
@@ -174,29 +183,26 @@ def _history(s, p: Project, plans: dict[int, Decimal], profile: str, as_of: dt.d
             paid_so_far += inc
             if day > last_day or inc <= 0:
                 continue
-            s.add(LedgerEntry(project_id=p.id, kind="完成投资", entry_date=day, amount=inc,
-                              origin="demo", created_by=user))
+            entries.append(Entry(p.id, EntryKind.ACTUAL, day, inc))
             cumulative += inc
             if day.day <= 7:  # monthly: funds, payments and physical progress
-                s.add(LedgerEntry(project_id=p.id, kind="到位资金", entry_date=day,
-                                  amount=_q(inc * 4 * Decimal(rng.randint(90, 110)) / 100),
-                                  source=rng.choice(FUND_SOURCES), origin="demo", created_by=user))
-                s.add(LedgerEntry(project_id=p.id, kind="拨付", entry_date=day,
-                                  amount=_q(inc * 4 * Decimal(rng.randint(75, 90)) / 100),
-                                  origin="demo", created_by=user))
+                entries.append(Entry(p.id, EntryKind.FUNDS, day,
+                                     _q(inc * 4 * Decimal(rng.randint(90, 110)) / 100),
+                                     source=rng.choice(FUND_SOURCES)))
+                entries.append(Entry(p.id, EntryKind.PAYMENT, day,
+                                     _q(inc * 4 * Decimal(rng.randint(75, 90)) / 100)))
                 pct = min(cumulative / total, Decimal(1))
-                s.add(ProgressEntry(project_id=p.id, entry_date=day, stage=_stage(pct),
-                                    percent=_q(pct), origin="demo", created_by=user))
+                progress.append(ProgressPoint(p.id, day, _stage(pct), _q(pct)))
             if cumulative >= total and finished is None:
                 finished = day
     _milestones(milestones, p, profile, start, finished, as_of, rng)
+    phase = p.phase
     if finished and finished <= as_of:
         handover = milestones["投用"].actual
-        p.phase = "投用" if handover and handover <= as_of else "竣工"
+        phase = Phase.IN_USE if handover and handover <= as_of else Phase.COMPLETED
     elif start <= as_of:
-        p.phase = "在建"
-    record_audit(s, action="demo", entity="project", entity_id=p.id, project_id=p.id,
-                 field="history", new=profile, context="demo")
+        phase = Phase.CONSTRUCTION
+    return history(phase, plans=added, entries=entries, progress=progress)
 
 
 def _stage(pct: Decimal) -> str:
@@ -208,7 +214,7 @@ def _stage(pct: Decimal) -> str:
     return "竣工"
 
 
-def _milestones(ms: dict, p: Project, profile: str, start: dt.date, finished: dt.date | None,
+def _milestones(ms: dict[str, _Dates], p: ProjectFacts, profile: str, start: dt.date, finished: dt.date | None,
                 as_of: dt.date, rng: random.Random) -> None:
     slip = rng.randint(45, 160) if profile in ("lagging", "slipped", "stalled") else rng.randint(-10, 12)
     approvals = ("立项", "可研批复", "用地批准", "初设批复", "施工许可")
@@ -219,7 +225,8 @@ def _milestones(ms: dict, p: Project, profile: str, start: dt.date, finished: dt
             ms[name].actual = day
     ms["开工"].planned = ms["开工"].planned or start
     if start <= as_of:
-        ms["开工"].actual = min(start, ms["开工"].planned) if p.annex_class == "续建" else start
+        ms["开工"].actual = (min(start, ms["开工"].planned) if p.annex_class == AnnexClass.CONTINUING
+                           else start)
     end_year = p.end_year or start.year + 2
     topping = dt.date(max(start.year, end_year - 1), 10, 31)
     ms["主体结顶"].planned = topping
@@ -238,7 +245,7 @@ def _milestones(ms: dict, p: Project, profile: str, start: dt.date, finished: dt
             ms[name].actual = actual
 
 
-def _milestones_preparing(ms: dict, p: Project, as_of: dt.date) -> None:
+def _milestones_preparing(ms: dict[str, _Dates], p: ProjectFacts, as_of: dt.date) -> None:
     base = dt.date((p.start_year or as_of.year), 3, 31)
     for i, name in enumerate(MILESTONES[:5]):
         planned = base + dt.timedelta(days=60 * i)
