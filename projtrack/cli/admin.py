@@ -24,7 +24,7 @@ def backup_cmd(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Copy the database to FILE — consistent even while others use it (SQLite backup API)."""
-    from projtrack.store.backup import backup
+    from projtrack.services.admin import backup
 
     c = state(ctx)
     summary = backup(c.db, file, overwrite=force)
@@ -38,7 +38,7 @@ def restore_cmd(
     file: Annotated[Path, typer.Argument(help="A backup made by `projtrack backup`.")],
 ) -> None:
     """Put a backup back as the database, after checking it; the current one is kept beside it."""
-    from projtrack.store.backup import restore
+    from projtrack.services.admin import restore
 
     c = state(ctx)
     summary, kept = restore(c.db, file)
@@ -57,11 +57,12 @@ def audit_list(
     limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 50,
 ) -> None:
     """List recorded changes: when, who, what, old → new."""
+    from projtrack.services.admin import audit_trail
     from projtrack.services.entries import resolve_project
 
     c = state(ctx)
     pid = resolve_project(c.store, project) if project else None
-    for a in c.store.audit(pid, limit):
+    for a in audit_trail(c.store, pid, limit):
         typer.echo(f"{a.at:%Y-%m-%d %H:%M:%S}  {a.user:<10} {a.action:<8} {a.entity}"
                    f"#{a.entity_id or ''} p{a.project_id or ''} {a.field or ''}: "
                    f"{a.old_value if a.old_value is not None else '∅'} → "
@@ -71,24 +72,10 @@ def audit_list(
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Upgrade the database's schema to this program's version, keeping the data."""
-    from projtrack.store.engine import make_engine
-    from projtrack.store.migrate import (
-        current_revision,
-        head_revision,
-        is_empty,
-        known_revisions,
-        upgrade,
-    )
+    from projtrack.services.admin import upgrade_database
 
-    c = state(ctx)
-    engine = make_engine(c.db)
-    rev = current_revision(engine)
-    if rev is not None and rev not in known_revisions():
-        raise BadData("err.db_newer", rev=rev)
-    if rev is None and not is_empty(engine):  # another program's database: leave it alone
-        raise BadData("err.schema_foreign")
-    upgrade(engine)
-    typer.echo(t("msg.db_upgraded", old=rev or "∅", new=head_revision()))
+    rev, head = upgrade_database(state(ctx).db)
+    typer.echo(t("msg.db_upgraded", old=rev or "∅", new=head))
 
 
 @db_app.command("check")
@@ -100,7 +87,7 @@ def db_check(
 ) -> None:
     """Check the database: SQLite's own checks, and that the yearly and monthly sums it keeps
     match the ledger entries. Exit 1 when something is wrong."""
-    from projtrack.store.check import check_database, rebuild_ledger_sums
+    from projtrack.services.admin import check_database, rebuild_ledger_sums
 
     c = state(ctx)
     engine = c.store.engine

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from projtrack.cli.app import db_app, state
-from projtrack.errors import BadUsage
 
 
 @db_app.command("copy")
@@ -22,14 +21,9 @@ def db_copy(
 ) -> None:
     """Copy every table of the database (--db) into a new or empty one, keeping ids; verify
     row counts and money sums."""
-    from projtrack.store.copy import copy_database
-    from projtrack.store.engine import make_engine, normalize_url, sqlite_path
+    from projtrack.services.admin import copy_database
 
     c = state(ctx)
-    path = sqlite_path(normalize_url(c.db))
-    if path is not None and not path.exists():  # do not create an empty file to copy from
-        raise BadUsage("err.no_database", db=str(path))
-    source = make_engine(c.db)
     last: dict[str, int] = {}
 
     def progress(table: str, rows: int) -> None:
@@ -37,10 +31,7 @@ def db_copy(
             last[table] = rows
             typer.echo(f"  {table}: {rows:,}", err=True)
 
-    try:
-        report = copy_database(source, to, chunk=chunk, progress=progress)
-    finally:
-        source.dispose()
+    report = copy_database(c.db, to, chunk=chunk, progress=progress)
     for t in report.tables:
         if t.rows:
             typer.echo(f"  {t.name:<16} {t.rows:>12,}")
