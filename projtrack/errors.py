@@ -35,3 +35,14 @@ class Conflict(ProjtrackError):
     """Someone else changed the record since it was read; the save was refused."""
 
     exit_code = 1
+
+
+class DatabaseError(ProjtrackError):
+    """The database failed (locked past the busy timeout, gone, unreachable, refused a
+    statement): the store's translation of its driver's errors, the original as ``__cause__``.
+    The transaction was rolled back; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, why: object):
+        super().__init__("err.database", why=why)

@@ -23,11 +23,12 @@ def demo_cmd(
 ) -> None:
     """Build a demo database: the sample annex plus a deterministic weekly history."""
     from projtrack.services.demo import build_demo
+    from projtrack.services.portfolio import project_count
 
     c = state(ctx)
     target = db or c.db or str(Path("db") / "demo.db")
     store = build_demo(target, c.as_of, annex)
-    typer.echo(t("msg.demo_built", db=target, n=len(store.projects()), as_of=c.as_of.isoformat()))
+    typer.echo(t("msg.demo_built", db=target, n=project_count(store), as_of=c.as_of.isoformat()))
     if run:
         from projtrack.tui.run import run_tui
 

@@ -43,3 +43,8 @@ def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
 def project_view(store: Store, project_id: int, as_of: dt.date) -> ProjectView | None:
     portfolio = load_portfolio(store, as_of, project_ids=[project_id])
     return portfolio.get(project_id)
+
+
+def project_count(store: Store, *, include_withdrawn: bool = True) -> int:
+    """How many projects the database holds."""
+    return len(store.projects(include_withdrawn=include_withdrawn))

@@ -35,7 +35,8 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -57,6 +58,7 @@ from projtrack.core.types import (
     ProjectFacts,
     SourceRef,
 )
+from projtrack.errors import DatabaseError
 from projtrack.store.engine import make_engine, normalize_url
 from projtrack.store.migrate import check_schema
 from projtrack.store.models import (
@@ -147,6 +149,19 @@ def _select_record(cls: type, model: type) -> Select:
     return select(*(table.c[f.name] for f in dataclasses.fields(cls)))
 
 
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """SQLAlchemy's errors raised in the block as projtrack's ``DatabaseError`` (saying the
+    driver's own message, as the CLI always has).  A StaleDataError passes as it is: the
+    writer that checked the record's version turns it into a Conflict naming that record."""
+    try:
+        yield
+    except StaleDataError:
+        raise
+    except SQLAlchemyError as exc:
+        raise DatabaseError(getattr(exc, "orig", None) or exc) from exc
+
+
 # the Store and read session of the ``consistent()`` block open in this thread (or task)
 _CONSISTENT: ContextVar[tuple[Store, Session] | None] = ContextVar("projtrack_consistent",
                                                                   default=None)
@@ -170,8 +185,9 @@ class Store:
 
     @classmethod
     def open(cls, target: str | None = None, *, create: bool = True) -> Store:
-        engine = make_engine(target)
-        check_schema(engine, create=create)
+        with translated_errors():
+            engine = make_engine(target)
+            check_schema(engine, create=create)
         return cls(engine)
 
     @property
@@ -184,8 +200,9 @@ class Store:
     # --- sessions -------------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        """One write transaction: committed when the block ends, rolled back on error (a
+        database failure raised as DatabaseError)."""
+        with translated_errors(), Session(self.engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
 
@@ -196,7 +213,7 @@ class Store:
         if current is not None and current[0] is self:
             yield current[1]
             return
-        with Session(self._read_engine, expire_on_commit=False) as session:
+        with translated_errors(), Session(self._read_engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
 
@@ -212,7 +229,7 @@ class Store:
         if current is not None and current[0] is self:
             yield
             return
-        with Session(self._snapshot_engine, expire_on_commit=False) as session:
+        with translated_errors(), Session(self._snapshot_engine, expire_on_commit=False) as session:
             with session.begin():
                 token = _CONSISTENT.set((self, session))
                 try:
@@ -564,7 +581,9 @@ class Store:
             return self._freeze(kind, period, as_of=as_of, issued_at=issued_at,
                                 issued_by=issued_by, data=data, sha256=sha256,
                                 replace_existing=replace_existing)
-        except IntegrityError:
+        except DatabaseError as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
             stored = self.snapshot(kind, period)
             if stored is None:
                 raise

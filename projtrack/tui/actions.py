@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual import work
 
 from projtrack.core.calendar import resolve_week
 from projtrack.core.money import format_wan
-from projtrack.errors import ProjtrackError
+from projtrack.errors import DatabaseError, ProjtrackError
 from projtrack.i18n import t
 from projtrack.services.entries import undo_last_entry
 from projtrack.tui.widgets.entry_forms import FORMS, FormContext
@@ -89,12 +88,11 @@ class ActionsMixin:
     def _undo(self, pid: int | None) -> None:
         try:
             rev = undo_last_entry(self.store, pid, origin="tui")
+        except DatabaseError as exc:
+            self.call_from_thread(self.notify, exc.render(self.lang), severity="error")
+            return
         except ProjtrackError as exc:
             self.call_from_thread(self.notify, exc.render(self.lang), severity="warning")
-            return
-        except SQLAlchemyError as exc:
-            self.call_from_thread(self.notify, t("err.database", lang=self.lang, why=exc),
-                                  severity="error")
             return
         text = t("msg.undone", lang=self.lang, id=rev.reverses_id, rid=rev.id,
                  amount=format_wan(rev.amount))

@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 from time import perf_counter
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from projtrack.core.calendar import time_progress
 from projtrack.core.money import format_rate
 from projtrack.core.portfolio import Portfolio
 from projtrack.core.types import DEFAULT_RULES, FlagRules
+from projtrack.errors import DatabaseError
 from projtrack.gcpause import collector_paused
 from projtrack.i18n import t, term
 from projtrack.services.database import Store
@@ -153,9 +153,9 @@ class ProjtrackApp(ActionsMixin, App[None]):
             with quiet_gc():
                 portfolio = load_portfolio(self.store, as_of)
                 index = PortfolioIndex(portfolio)
-        except SQLAlchemyError as exc:
-            self.call_from_thread(self.notify, t("err.database", lang=self.lang, why=exc),
-                                  severity="error", timeout=30)
+        except DatabaseError as exc:
+            self.call_from_thread(self.notify, exc.render(self.lang), severity="error",
+                                  timeout=30)
             return
         if not get_current_worker().is_cancelled:
             self.post_message(PortfolioLoaded(portfolio, index, perf_counter() - start))

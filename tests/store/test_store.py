@@ -284,3 +284,21 @@ def test_consistent_reads_see_one_moment_while_others_write(store):
     assert store.ledger_sums(day)[pid].actual_to_date == Decimal("12")
     with store.read() as s:
         assert s is not shared
+
+
+def test_a_driver_error_comes_out_of_the_store_as_projtrack_database_error(store):
+    """The store translates SQLAlchemy's errors: the front ends catch projtrack's own error,
+    and it says the driver's message, as the CLI always has (exit code 1)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from projtrack.errors import DatabaseError
+
+    with pytest.raises(DatabaseError, match="no_such_table") as failed:
+        with store.read() as s:
+            s.connection().exec_driver_sql("SELECT * FROM no_such_table")
+    assert isinstance(failed.value.__cause__, DBAPIError)
+    assert failed.value.exit_code == 1
+    assert failed.value.render("en") == f"database error: {failed.value.__cause__.orig}"
+    with pytest.raises(DatabaseError):
+        with store.consistent(), store.read() as s:
+            s.connection().exec_driver_sql("SELECT * FROM no_such_table")

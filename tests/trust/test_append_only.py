@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, event, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
+from projtrack.errors import DatabaseError
 from projtrack.store.models import LedgerEntry, ProgressEntry, Project
 from projtrack.store.repo import Store, os_user
 from tests.conftest import SAMPLE
@@ -80,13 +81,14 @@ def test_truncate_is_refused_on_postgresql(store):
 def test_an_orm_edit_of_an_entry_is_refused_and_nothing_is_written(store):
     pid = _seed(store)
     before = snapshot(store.url)
-    with pytest.raises(DBAPIError, match="append-only"):
+    with pytest.raises(DatabaseError, match="append-only") as refused:  # the store's own error
         with store.write() as s:
             e = s.execute(select(LedgerEntry).where(LedgerEntry.project_id == pid)).scalar_one()
             e.amount = Decimal("1")
             s.add(LedgerEntry(project_id=pid, kind="完成投资", entry_date=dt.date(2024, 2, 1),
                               amount=Decimal("7")))  # same transaction: rolled back too
-    with pytest.raises(DBAPIError, match="append-only"):
+    assert isinstance(refused.value.__cause__, DBAPIError)
+    with pytest.raises(DatabaseError, match="append-only"):
         with store.write() as s:
             s.delete(s.execute(select(ProgressEntry).where(ProgressEntry.project_id == pid)).scalar_one())
     assert snapshot(store.url) == before

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from projtrack.core.calendar import iso_week_of, parse_iso_week
-from projtrack.errors import ProjtrackError
+from projtrack.errors import DatabaseError, ProjtrackError
 from projtrack.i18n import t
 from projtrack.services import weekly
 from projtrack.services.weekly import IssueStatus
@@ -163,7 +162,7 @@ class ReportDialog(ModalScreen[None]):
     def _load_issued(self) -> None:
         try:
             periods = set(weekly.issued_periods(self.app.store))
-        except SQLAlchemyError:
+        except DatabaseError:
             return  # only the hint needs it; printing reports a database error itself
         self.post_message(IssuedWeeks(periods))
 
@@ -289,10 +288,8 @@ class ReportDialog(ModalScreen[None]):
                                                          fmt=FORMAT_LABELS[fmt])))
                 paths += weekly.render(issued.report, formats=[fmt], out_dir=job.folder,
                                        lang=lang)
-        except ProjtrackError as exc:
+        except ProjtrackError as exc:  # a DatabaseError too
             error = exc.render(lang)
-        except SQLAlchemyError as exc:
-            error = t("err.database", lang=lang, why=exc)
         except Exception as exc:  # a renderer or the file system: say so, keep the app running
             error = t("ui.report.unexpected", lang=lang, why=f"{type(exc).__name__}: {exc}")
         else:

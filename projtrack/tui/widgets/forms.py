@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +22,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from projtrack.errors import ProjtrackError
-from projtrack.i18n import t
 from projtrack.tui.keys import translate_bindings
 
 
@@ -174,10 +172,8 @@ class FormScreen(ModalScreen[str | None]):
     def _save(self, values: dict[str, object]) -> None:
         try:
             text = self.submit(values)
-        except ProjtrackError as exc:
+        except ProjtrackError as exc:  # a DatabaseError too (locked, gone): said, form kept
             self.post_message(self.Failed(exc.render(self.app.lang)))
-        except SQLAlchemyError as exc:  # e.g. the database is locked or gone: say so, keep the form
-            self.post_message(self.Failed(t("err.database", lang=self.app.lang, why=exc)))
         else:
             self.post_message(self.Saved(text))
 

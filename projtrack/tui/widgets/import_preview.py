@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -185,10 +184,8 @@ class ImportScreen(ModalScreen[bool]):
         try:
             plan = import_annex(self.app.store, path, dry_run=dry_run,
                                 column_map=self.column_map, confirmed=confirmed)
-        except ProjtrackError as exc:
+        except ProjtrackError as exc:  # a DatabaseError too
             self.post_message(PlanReady(path, None, dry_run, exc.render(lang)))
-        except SQLAlchemyError as exc:
-            self.post_message(PlanReady(path, None, dry_run, t("err.database", lang=lang, why=exc)))
         else:
             self.post_message(PlanReady(path, plan, dry_run))
 
