@@ -24,11 +24,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, func, insert, select
 
+from projtrack.core.defaults import default_milestone_dates, initial_phase
 from projtrack.core.money import normalize_text as core_normalize_text
 from projtrack.core.types import MILESTONES
 from projtrack.importer import read_annex
 from projtrack.importer import workbook as wbmod
-from projtrack.importer.apply import default_milestone_dates, initial_phase
 from projtrack.importer.headers import norm, normalize_text
 from projtrack.importer.reader import repeats_header
 from projtrack.importer.rows import is_notes, read_span
