@@ -2,7 +2,7 @@
 """Set up and run projtrack with nothing but python3.
 
     python3 run.py demo    # build the demo portfolio and open the app on it
-    python3 run.py test    # run ruff and the whole test suite
+    python3 run.py test    # ruff, the import contracts, the type checker, the whole test suite
     python3 run.py lock    # after changing dependencies: install them, rewrite requirements.lock
 
 Both create ./.venv on first use and install what projtrack needs (pip, from PyPI) at the
@@ -132,9 +132,12 @@ def main(argv: list[str]) -> int:
     if task == "demo":
         as_of = argv[1:] or []
         return _run(BIN / "projtrack", "--db", "db/demo.db", *as_of, "demo", "--run")
-    rc = _run(BIN / "ruff", "check", ".")
-    if rc != 0:
-        return rc
+    # the cheap checks first, each stopping the run: lint, the architecture's import contracts
+    # (pyproject's [tool.importlinter]), then the tests
+    for check in ([BIN / "ruff", "check", "."], [BIN / "lint-imports", "--no-cache"]):
+        rc = _run(*check)
+        if rc != 0:
+            return rc
     return _run(BIN / "python", "-m", "pytest", *argv[1:])
 
 

@@ -55,3 +55,13 @@ def test_both_catalogs_hold_the_same_keys():
 
     zh, en = catalog("zh"), catalog("en")
     assert set(zh) == set(en), set(zh) ^ set(en)
+
+
+def test_the_import_contracts_hold():
+    """pyproject's [tool.importlinter] contracts (``python3 run.py test`` runs them first;
+    here they run with the tests too, so a plain ``pytest`` sees a broken one)."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    out = subprocess.run([str(lint), "--no-cache"], capture_output=True, text=True,
+                         cwd=PKG.parent)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "0 broken" in out.stdout

@@ -1,12 +1,21 @@
 """What an import read from each column, said to the officer: the whole map (``--dry-run``, the
 TUI preview) or what needs a look (every import): columns not read, columns whose values
-decided their meaning, fields the annex has no column for, and each sheet's money unit."""
+decided their meaning, fields the annex has no column for, and each sheet's money unit.
+
+The column map's words (fields, overrides, ``--map`` text) are the importer's; they are named
+here (``FIELD_NAMES`` … ``SheetMap``) for the terminal UI's map editor."""
 
 from __future__ import annotations
 
 from projtrack.i18n import t, term
-from projtrack.importer.columns import PUBLIC_NAME
-from projtrack.importer.model import ColumnUse, MissingField, SheetMap
+from projtrack.importer.columns import FIELD_NAMES as FIELD_NAMES
+from projtrack.importer.columns import PUBLIC_NAME as PUBLIC_NAME
+from projtrack.importer.columns import Override as Override
+from projtrack.importer.columns import format_map as format_map
+from projtrack.importer.columns import parse_map as parse_map
+from projtrack.importer.model import ColumnUse as ColumnUse
+from projtrack.importer.model import MissingField
+from projtrack.importer.model import SheetMap as SheetMap
 
 
 def field_name(fld: str | None, year: int | None = None) -> str:

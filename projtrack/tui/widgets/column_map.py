@@ -17,9 +17,16 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from projtrack.i18n import use_lang
-from projtrack.importer.columns import FIELD_NAMES, PUBLIC_NAME, Override, format_map, parse_map
-from projtrack.importer.model import ColumnUse, SheetMap
-from projtrack.services.column_map import field_name
+from projtrack.services.column_map import (
+    FIELD_NAMES,
+    PUBLIC_NAME,
+    ColumnUse,
+    Override,
+    SheetMap,
+    field_name,
+    format_map,
+    parse_map,
+)
 from projtrack.tui.keys import translate_bindings
 
 # the fields an officer can give a column, in the order an annex has them
