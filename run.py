@@ -133,8 +133,10 @@ def main(argv: list[str]) -> int:
         as_of = argv[1:] or []
         return _run(BIN / "projtrack", "--db", "db/demo.db", *as_of, "demo", "--run")
     # the cheap checks first, each stopping the run: lint, the architecture's import contracts
-    # (pyproject's [tool.importlinter]), then the tests
-    for check in ([BIN / "ruff", "check", "."], [BIN / "lint-imports", "--no-cache"]):
+    # (pyproject's [tool.importlinter]), the type checker over projtrack/ ([tool.mypy]), then
+    # the tests
+    for check in ([BIN / "ruff", "check", "."], [BIN / "lint-imports", "--no-cache"],
+                  [BIN / "mypy"]):
         rc = _run(*check)
         if rc != 0:
             return rc

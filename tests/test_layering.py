@@ -65,3 +65,10 @@ def test_the_import_contracts_hold():
                          cwd=PKG.parent)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "0 broken" in out.stdout
+
+
+def test_the_test_command_runs_lint_contracts_and_type_checker_before_the_tests():
+    """``python3 run.py test``: ruff, then lint-imports, then mypy, then pytest."""
+    text = (PKG.parent / "run.py").read_text(encoding="utf-8")
+    order = [text.index(f'BIN / "{tool}"') for tool in ("ruff", "lint-imports", "mypy")]
+    assert order == sorted(order) and max(order) < text.index('"-m", "pytest"')

@@ -126,7 +126,7 @@ class _Sums:
         tp = time_progress(as_of)
         rate = _div(self.year, self.plan)
         variance = self.actual - self.pv
-        order = {p: i for i, p in enumerate(PHASES)}
+        order: dict[str, int] = {p: i for i, p in enumerate(PHASES)}
         phases = dict(sorted(self.phases.items(),
                              key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
         return GroupFigures(

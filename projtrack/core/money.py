@@ -89,7 +89,8 @@ def decimal_from_float(value: float) -> Decimal:
     if value != value or value in (float("inf"), float("-inf")):
         raise NumberFormatError(value, "not a finite number")
     d = Decimal(repr(value))
-    if d.as_tuple().exponent < -SCALE:  # binary noise such as 4511.999999999
+    exponent = d.as_tuple().exponent  # an int: d is finite
+    if isinstance(exponent, int) and exponent < -SCALE:  # binary noise such as 4511.999999999
         d = d.quantize(QUANTUM, rounding=ROUND_HALF_UP)
     return d.normalize() if d == d.to_integral() else d
 

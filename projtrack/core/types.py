@@ -8,9 +8,10 @@ floor area Decimal m², places int, percents Decimal fractions (0.4 is 40 %).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from projtrack.core.terms import AnnexClass, Category, EntryKind, Phase, Status
 
@@ -128,15 +129,17 @@ class FlagRules:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> FlagRules:
+    def from_dict(cls, data: Mapping[str, Any]) -> FlagRules:
+        """The rules as stored (the ``flag_rules`` setting, JSON); a missing key keeps its
+        default."""
         base = cls()
         return cls(
             yellow_behind=Decimal(str(data.get("yellow_behind", base.yellow_behind))),
             red_behind=Decimal(str(data.get("red_behind", base.red_behind))),
-            stalled_weeks=int(data.get("stalled_weeks", base.stalled_weeks)),  # type: ignore[arg-type]
+            stalled_weeks=int(data.get("stalled_weeks", base.stalled_weeks)),
             milestone_overdue_yellow=bool(data.get("milestone_overdue_yellow", True)),
             overrun_red=bool(data.get("overrun_red", True)),
-            stalled_phases=tuple(data.get("stalled_phases", base.stalled_phases)),  # type: ignore[arg-type]
+            stalled_phases=tuple(data.get("stalled_phases", base.stalled_phases)),
         )
 
 

@@ -146,8 +146,9 @@ def diff_project(stored: ProjectFacts, stored_snapshot: dict | None, new: Projec
         if current == wanted:
             continue
         changes.append(FieldChange(fld, current, wanted))
-    old_plans: dict = base.get("annual_plan") or {}
-    new_plans: dict = new_snap["annual_plan"]  # type: ignore[assignment]
+    old_plans = base.get("annual_plan") or {}
+    new_plans = new_snap["annual_plan"]
+    assert isinstance(old_plans, dict) and isinstance(new_plans, dict)
     for year in sorted(set(old_plans) | set(new_plans), key=int):
         if old_plans.get(year) == new_plans.get(year):
             continue
@@ -257,6 +258,6 @@ def build_plan(parsed, stored: list[ProjectFacts], snapshots: Mapping[int, dict 
             if match.source != facts.source and not plan.export:
                 plan.moved.append(ProjectChange(match.id, match.name, facts, []))
     if not keep_missing:
-        plan.withdrawn += [(p.id, p.name) for p in stored
-                           if p.id not in seen and p.status == ACTIVE]  # type: ignore[misc]
+        plan.withdrawn += [(p.id, p.name) for p in stored  # stored projects have ids
+                           if p.id is not None and p.id not in seen and p.status == ACTIVE]
     return plan

@@ -178,11 +178,11 @@ def _unsized_sheets() -> Iterator[None]:
     <dimension> record whole to do so; we ignore dimensions anyway, so skip that step."""
     with _LOAD_LOCK:
         original = ReadOnlyWorksheet._get_size
-        ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+        ReadOnlyWorksheet._get_size = lambda self: None
         try:
             yield
         finally:
-            ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
+            ReadOnlyWorksheet._get_size = original
 
 
 def _load(path: Path, data_only: bool):

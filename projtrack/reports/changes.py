@@ -17,7 +17,7 @@ from projtrack.reports.model import (
     WeeklyReport,
 )
 
-_SEVERITY = {Flag.GREEN: 0, Flag.YELLOW: 1, Flag.RED: 2}
+_SEVERITY: dict[str, int] = {Flag.GREEN: 0, Flag.YELLOW: 1, Flag.RED: 2}
 KIND_ORDER = ("flag_worse", "flag_better", "phase", "milestone_reached", "milestone_overdue",
               "milestone_replanned", "new_project", "gone_project")
 

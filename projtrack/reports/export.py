@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from decimal import Decimal
+from typing import Any
 
 from projtrack.core.jsonvalue import to_json
 from projtrack.core.portfolio import Portfolio, ProjectView
@@ -115,11 +116,11 @@ def to_csv(portfolio: Portfolio) -> str:
         "flag_reasons", "source_file", "source_sheet", "source_row"]
     writer.writerow(header)
     for v in portfolio.projects:
-        rec = project_record(v)
-        plan = rec["annual_plan"]
+        rec: dict[str, Any] = project_record(v)
+        plan, funding = rec["annual_plan"], rec["funding_plan"]
         src = rec["source"] or {}
-        row = [rec[k] for k in CSV_KEYS] + [plan.get(str(y)) for y in years]  # type: ignore[union-attr]
-        row += [rec["funding_plan"].get(s) for s in sources]  # type: ignore[union-attr]
-        row += [";".join(rec["flag_reasons"]), src.get("file"), src.get("sheet"), src.get("row")]  # type: ignore[arg-type, union-attr]
+        row = [rec[k] for k in CSV_KEYS] + [plan.get(str(y)) for y in years]
+        row += [funding.get(s) for s in sources]
+        row += [";".join(rec["flag_reasons"]), src.get("file"), src.get("sheet"), src.get("row")]
         writer.writerow(["" if x is None else _safe_csv(x) for x in row])
     return out.getvalue()

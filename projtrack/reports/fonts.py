@@ -106,9 +106,9 @@ def _fc_match(family: str, style: str) -> FontFile | None:
 
 
 def _system() -> CjkFonts | None:
-    for (reg, reg_face), (bold, bold_face) in SYSTEM_PAIRS:
-        if Path(reg).is_file() and Path(bold).is_file():
-            return CjkFonts(FontFile(Path(reg), reg_face), FontFile(Path(bold), bold_face))
+    for (reg, reg_face), (bold_path, bold_face) in SYSTEM_PAIRS:
+        if Path(reg).is_file() and Path(bold_path).is_file():
+            return CjkFonts(FontFile(Path(reg), reg_face), FontFile(Path(bold_path), bold_face))
     if shutil.which("fc-match"):
         for family in FC_FAMILIES:
             regular, bold = _fc_match(family, "Regular"), _fc_match(family, "Bold")

@@ -17,6 +17,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from projtrack.core.jsonvalue import to_json
 
@@ -182,7 +183,7 @@ def to_data(obj: object) -> object:
     return to_json(obj, decimal=str)
 
 
-def _convert(tp: object, value: object) -> object:
+def _convert(tp: object, value: Any) -> object:
     if value is None:
         return None
     origin = typing.get_origin(tp)
@@ -190,10 +191,10 @@ def _convert(tp: object, value: object) -> object:
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
         return _convert(inner[0], value)
     if origin is tuple:
-        return tuple(_convert(typing.get_args(tp)[0], v) for v in value)  # type: ignore[union-attr]
+        return tuple(_convert(typing.get_args(tp)[0], v) for v in value)
     if origin is dict:
         _, vt = typing.get_args(tp)
-        return {k: _convert(vt, v) for k, v in value.items()}  # type: ignore[union-attr]
+        return {k: _convert(vt, v) for k, v in value.items()}
     if dataclasses.is_dataclass(tp):
         return from_data(tp, value)  # type: ignore[arg-type]
     if tp is Decimal:

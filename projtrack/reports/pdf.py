@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -27,7 +28,7 @@ GREY_HEAD = (217, 217, 217)
 GREY_TOTAL = (191, 191, 191)
 GREY_CAT = (217, 217, 217)
 GREY_CLASS = (237, 237, 237)
-FLAG_FILL = {Flag.RED: (244, 182, 182), Flag.YELLOW: (255, 230, 153), Flag.GREEN: (198, 224, 180)}
+FLAG_FILL: dict[str, tuple[int, int, int]] = {Flag.RED: (244, 182, 182), Flag.YELLOW: (255, 230, 153), Flag.GREEN: (198, 224, 180)}
 BAR = (89, 89, 89)
 FIGURES = ("money", "rate", "points", "int")  # right-aligned, shrunk rather than wrapped
 
@@ -48,7 +49,7 @@ class ReportPDF(FPDF):
         self.bold_measure = TextMeasure(self, FONT, "B")
 
     def _add_face(self, style: str, font: FontFile) -> None:
-        extra = {} if font.weight is None else {"variations": {"wght": font.weight}}
+        extra: dict[str, Any] = {} if font.weight is None else {"variations": {"wght": font.weight}}
         self.add_font(FONT, style, str(font.path), collection_font_number=font.face, **extra)
 
     def header(self) -> None:
@@ -252,7 +253,7 @@ def _detail_rows(fmt: Fmt, r: WeeklyReport, keys: list[str]) -> Iterator[GridRow
 def _milestones(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.heading(fmt.t("report.section.milestones"))
     keys = ("seq", "project", "township", "unit", "milestone", "planned", "days")
-    widths = [12, 95, 25, 40, 30, 30, 45]
+    widths: list[float] = [12, 95, 25, 40, 30, 30, 45]
     for kind in ("overdue", "due_soon"):
         alerts = [a for a in r.milestones if a.kind == kind]
         pdf.heading(fmt.t(f"report.section.{kind}", n=len(alerts)), size=9)

@@ -79,13 +79,15 @@ def _alerts(views: Iterable[ProjectView], as_of: dt.date) -> tuple[MilestoneAler
         for s in g.milestones:
             if s.planned is None or s.done:
                 continue
-            common = dict(project_id=v.id, project=v.facts.name, township=v.facts.township,
-                          responsible_unit=v.facts.responsible_unit, milestone=s.name,
-                          planned=s.planned)
+            f, planned = v.facts, s.planned
             if s.overdue:
-                overdue.append(MilestoneAlert(kind="overdue", days=(as_of - s.planned).days, **common))
-            elif s.planned <= horizon:
-                soon.append(MilestoneAlert(kind="due_soon", days=(s.planned - as_of).days, **common))
+                overdue.append(MilestoneAlert("overdue", v.id, f.name, f.township,
+                                              f.responsible_unit, s.name, planned,
+                                              (as_of - planned).days))
+            elif planned <= horizon:
+                soon.append(MilestoneAlert("due_soon", v.id, f.name, f.township,
+                                           f.responsible_unit, s.name, planned,
+                                           (planned - as_of).days))
     overdue.sort(key=lambda a: (-a.days, a.project_id))
     soon.sort(key=lambda a: (a.planned, a.project_id))
     return tuple(overdue + soon)

@@ -7,6 +7,8 @@ here (``FIELD_NAMES`` … ``SheetMap``) for the terminal UI's map editor."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from projtrack.i18n import t, term
 from projtrack.importer.columns import FIELD_NAMES as FIELD_NAMES
 from projtrack.importer.columns import PUBLIC_NAME as PUBLIC_NAME
@@ -142,7 +144,7 @@ def _missing_line(sheet: str, f: MissingField) -> str:
              source=_source(f.source))
 
 
-def maps_json(maps: list[SheetMap]) -> list[dict[str, object]]:
+def maps_json(maps: list[SheetMap]) -> list[dict[str, Any]]:
     out = []
     for m in maps:
         out.append({

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from importlib.resources import as_file, files
@@ -57,12 +58,17 @@ class _Dates:
     actual: dt.date | None
 
 
+def _id(p: ProjectFacts) -> int:
+    assert p.id is not None  # read from the store: every project has its id
+    return p.id
+
+
 def _profiles(projects: list[ProjectFacts], rng: random.Random) -> dict[int, str]:
     """Most projects on track; lagging and stalled ones among those still running late in the
     plan period (so they are visibly behind in the current year); a couple over budget."""
-    running = [p.id for p in projects
+    running = [_id(p) for p in projects
                if p.annex_class != AnnexClass.PREPARATORY and (p.end_year or 0) >= 2024]
-    others = [p.id for p in projects
+    others = [_id(p) for p in projects
               if p.annex_class != AnnexClass.PREPARATORY and p.id not in set(running)]
     rng.shuffle(running)
     rng.shuffle(others)
@@ -77,7 +83,7 @@ def _profiles(projects: list[ProjectFacts], rng: random.Random) -> dict[int, str
         profile[pid] = "slipped"  # money on time, milestones late
     for p in projects:
         if p.annex_class == AnnexClass.PREPARATORY:
-            profile[p.id] = "preparing"
+            profile[_id(p)] = "preparing"
     return profile
 
 
@@ -130,8 +136,8 @@ def build_demo(target: str, as_of: dt.date, annex: Path | None = None) -> Store:
     projects = store.projects()
     milestones = store.milestones()
     profiles = _profiles(projects, rng)
-    histories = [_history(p, {m.name: _Dates(m.planned, m.actual) for m in milestones.get(p.id, [])},
-                          profiles[p.id], as_of, rng)
+    histories = [_history(p, {m.name: _Dates(m.planned, m.actual)
+                              for m in milestones.get(_id(p), [])}, profiles[_id(p)], as_of, rng)
                  for p in projects]
     write_histories(store, histories, origin="demo", settings={"demo": {"as_of": as_of.isoformat()}})
     return store
@@ -139,17 +145,19 @@ def build_demo(target: str, as_of: dt.date, annex: Path | None = None) -> Store:
 
 def _history(p: ProjectFacts, milestones: dict[str, _Dates], profile: str, as_of: dt.date,
              rng: random.Random) -> ProjectHistory:
-    assert p.id is not None
+    pid = _id(p)
     prior = p.prior_actual
     if p.annex_class == AnnexClass.CONTINUING and p.total_investment and p.period_plan:
         prior = p.total_investment - p.period_plan
     before = {name: (d.planned, d.actual) for name, d in milestones.items()}
 
-    def history(phase: str, **more: object) -> ProjectHistory:
+    def history(phase: str, plans: dict[int, Decimal] | None = None,
+                entries: Sequence[Entry] = (), progress: Sequence[ProgressPoint] = ()
+                ) -> ProjectHistory:
         changed = {name: (d.planned, d.actual) for name, d in milestones.items()
                    if (d.planned, d.actual) != before[name]}
-        return ProjectHistory(p.id, profile, prior, phase,
-                              milestones=changed, **more)
+        return ProjectHistory(pid, profile, prior, phase, plans=plans or {}, entries=entries,
+                              progress=progress, milestones=changed)
 
     if profile == "preparing":
         _milestones_preparing(milestones, p, as_of)
@@ -183,16 +191,16 @@ def _history(p: ProjectFacts, milestones: dict[str, _Dates], profile: str, as_of
             paid_so_far += inc
             if day > last_day or inc <= 0:
                 continue
-            entries.append(Entry(p.id, EntryKind.ACTUAL, day, inc))
+            entries.append(Entry(pid, EntryKind.ACTUAL, day, inc))
             cumulative += inc
             if day.day <= 7:  # monthly: funds, payments and physical progress
-                entries.append(Entry(p.id, EntryKind.FUNDS, day,
+                entries.append(Entry(pid, EntryKind.FUNDS, day,
                                      _q(inc * 4 * Decimal(rng.randint(90, 110)) / 100),
                                      source=rng.choice(FUND_SOURCES)))
-                entries.append(Entry(p.id, EntryKind.PAYMENT, day,
+                entries.append(Entry(pid, EntryKind.PAYMENT, day,
                                      _q(inc * 4 * Decimal(rng.randint(75, 90)) / 100)))
                 pct = min(cumulative / total, Decimal(1))
-                progress.append(ProgressPoint(p.id, day, _stage(pct), _q(pct)))
+                progress.append(ProgressPoint(pid, day, _stage(pct), _q(pct)))
             if cumulative >= total and finished is None:
                 finished = day
     _milestones(milestones, p, profile, start, finished, as_of, rng)
@@ -235,8 +243,9 @@ def _milestones(ms: dict[str, _Dates], p: ProjectFacts, profile: str, start: dt.
                           ("投用", ms["投用"].planned)):
         if planned is None:
             continue
-        actual = planned + dt.timedelta(days=slip)
-        if name != "主体结顶" and (finished is None or finished > actual):
+        slipped = planned + dt.timedelta(days=slip)
+        actual: dt.date | None = slipped
+        if name != "主体结顶" and (finished is None or finished > slipped):
             actual = (finished + dt.timedelta(days=20)) if finished else None
         if name == "投用" and actual is not None and actual > planned:
             actual = dt.date(actual.year, 8, 31) if actual <= dt.date(actual.year, 8, 31) else \

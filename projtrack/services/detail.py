@@ -65,7 +65,9 @@ def curve(view: ProjectView, entries: list[Entry], as_of: dt.date) -> Curve | No
     if not years:
         return None
     first, last = min(years), max(years)
-    months, planned, actual = [], [], []
+    months: list[dt.date] = []
+    planned: list[Decimal] = []
+    actual: list[Decimal | None] = []
     for year in range(first, last + 1):
         for month in range(1, 13):
             end = _month_end(year, month)

@@ -30,12 +30,14 @@ def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
     progress = store.latest_progress(as_of, ids)
     milestones = store.packed_milestones(as_of, ids)  # each unpacked when first shown
     rules = store.rules()
-    empty, none = LedgerSums(), ((), False)
+    empty = LedgerSums()
     views = []
     for f in facts:
-        packed, overdue = milestones.get(f.id, none)
+        pid = f.id
+        assert pid is not None  # read from the store: every project has its id
+        packed, overdue = milestones.get(pid) or ((), False)
         views.append(ProjectView(f, project_figures(
-            f, sums.get(f.id, empty), as_of, progress=progress.get(f.id), milestones=packed,
+            f, sums.get(pid, empty), as_of, progress=progress.get(pid), milestones=packed,
             rules=rules, milestone_overdue=overdue)))
     return Portfolio(as_of, rules, tuple(views))
 

@@ -90,11 +90,11 @@ def issued_periods(store: Store) -> list[str]:
 
 def _freeze(store: Store, report: WeeklyReport, *,
             replace_existing: bool) -> tuple[WeeklyReport, IssueStatus]:
-    report = replace(report, issued_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                     issued_by=os_user(), draft=False)
+    issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()
+    report = replace(report, issued_at=issued_at, issued_by=issued_by, draft=False)
     text, digest = encode(report)
     action, data = store.freeze_snapshot(KIND, report.period, as_of=report.as_of,
-                                         issued_at=report.issued_at, issued_by=report.issued_by,
+                                         issued_at=issued_at, issued_by=issued_by,
                                          data=text, sha256=digest,
                                          replace_existing=replace_existing)
     if action == "kept":  # someone issued it meanwhile

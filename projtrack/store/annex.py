@@ -13,17 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from projtrack.core.defaults import default_milestone_dates
 from projtrack.core.terms import Status
 from projtrack.core.types import MILESTONES, ProjectFacts, SourceRef
 from projtrack.store.bulk import insert_columns
 from projtrack.store.history import BeforeState, audit_mark, record_import
-from projtrack.store.models import AnnualPlan, AuditLog, FundingPlan, Milestone, Project
+from projtrack.store.models import AnnualPlan, AuditLog, FundingPlan, Milestone, Project, table
 from projtrack.store.repo import Store, os_user, record_audit
 
 
@@ -86,7 +87,7 @@ class AnnexWrite:
             source_sheet=[src.sheet if src else None for src in sources],
             source_row=[src.row if src else None for src in sources])
         conn = self.session.connection()  # the session's transaction
-        insert_columns(conn, Project.__table__, projects)  # type: ignore[attr-defined]
+        insert_columns(conn, table(Project), projects)
         # the new ids, by name: a project's name is unique in the table (a constraint), and
         # within this write transaction no other writer can add one
         by_name = self.store.ids_by_name(self.session)
@@ -107,10 +108,10 @@ class AnnexWrite:
                 planned[span] = [defaults.get(name) for name in MILESTONES]
             dates += planned[span]
         m = len(MILESTONES)
-        milestones = {"project_id": [pid for pid in ids for _ in range(m)],
+        milestones: dict[str, list] = {"project_id": [pid for pid in ids for _ in range(m)],
                       "name": list(MILESTONES) * n, "seq": list(range(m)) * n, "planned": dates,
                       "actual": [None] * (m * n), "version": [1] * (m * n)}
-        audits = {"at": [now] * n, "user": [user] * n, "action": ["create"] * n,
+        audits: dict[str, list] = {"at": [now] * n, "user": [user] * n, "action": ["create"] * n,
                   "entity": ["project"] * n, "entity_id": ids, "project_id": ids,
                   "field": ["name"] * n, "old_value": [None] * n,
                   "new_value": [f.name for f in added], "context": [ctx] * n}
@@ -120,10 +121,11 @@ class AnnexWrite:
                 funding["project_id"].append(pid)
                 funding["source"].append(source)
                 funding["amount"].append(amount)
-        for model, columns in ((AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits),
-                               (FundingPlan, funding)):
+        tables: tuple[tuple[type[SQLModel], dict[str, list]], ...] = (
+            (AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits), (FundingPlan, funding))
+        for model, columns in tables:
             if model is not FundingPlan or columns["project_id"]:
-                insert_columns(conn, model.__table__, columns)  # type: ignore[attr-defined]
+                insert_columns(conn, table(model), columns)
         self._before.added = ids
 
     def update(self, project_id: int, facts: ProjectFacts, changes: Iterable[FieldChange], *,
@@ -141,25 +143,28 @@ class AnnexWrite:
                          field=fc.field, old=fc.old, new=fc.new, context=ctx)
             if fc.field == "funding_plan":  # the annex's sources, replaced as a whole
                 rows = list(s.execute(select(FundingPlan)
-                                      .where(FundingPlan.project_id == pid)).scalars())  # type: ignore[arg-type]
+                                      .where(col(FundingPlan.project_id) == pid)).scalars())
                 before.funding(pid, rows)
                 for row in rows:
                     s.delete(row)
                 s.flush()
-                new: Mapping = fc.new  # type: ignore[assignment]
+                new = fc.new
+                assert isinstance(new, Mapping)
                 for source, amount in sorted(new.items()):
                     s.add(FundingPlan(project_id=pid, source=source, amount=amount))
             elif fc.field.startswith("plan."):
                 year = int(fc.field.split(".", 1)[1])
                 row = s.execute(select(AnnualPlan).where(
-                    AnnualPlan.project_id == pid, AnnualPlan.year == year)  # type: ignore[arg-type]
+                    col(AnnualPlan.project_id) == pid, col(AnnualPlan.year) == year)
                 ).scalar_one_or_none()
+                amount = fc.new
+                assert isinstance(amount, Decimal)
                 if row is None:
-                    s.add(AnnualPlan(project_id=pid, year=year, amount=fc.new))
+                    s.add(AnnualPlan(project_id=pid, year=year, amount=amount))
                     before.plans_added.append((pid, year))
                 else:
                     before.plan(row)
-                    row.amount = fc.new  # type: ignore[assignment]
+                    row.amount = amount
             else:
                 setattr(p, fc.field, fc.new)
         if reactivate:
@@ -168,7 +173,7 @@ class AnnexWrite:
             p.status = Status.ACTIVE
         new_defaults = default_milestone_dates(p.start_year, p.end_year)
         if new_defaults != old_defaults:  # move default dates that nobody has changed since
-            for m in s.execute(select(Milestone).where(Milestone.project_id == pid)).scalars():  # type: ignore[arg-type]
+            for m in s.execute(select(Milestone).where(col(Milestone.project_id) == pid)).scalars():
                 if m.name in new_defaults and m.planned == old_defaults.get(m.name):
                     before.milestone(m)
                     record_audit(s, action="update", entity="milestone", entity_id=m.id,

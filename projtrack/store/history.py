@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Date, DateTime, bindparam, delete, func, inspect, select, update
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import to_plain
@@ -38,6 +40,7 @@ from projtrack.store.models import (
     Milestone,
     ProgressEntry,
     Project,
+    table,
 )
 from projtrack.store.repo import Store, os_user, record_audit
 from projtrack.store.types import Scaled
@@ -67,7 +70,7 @@ def row_data(obj: object) -> dict[str, object]:
     return {attr.columns[0].name: to_json(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
-def _row_values(table, data: dict[str, object]) -> dict[str, object]:
+def _row_values(table, data: dict[str, object]) -> dict[str, Any]:
     return {c.name: _decode(c, data.get(c.name)) for c in table.columns}
 
 
@@ -108,7 +111,7 @@ class BeforeState:
 
 def audit_mark(session: Session) -> int:
     """The id of the latest audit row (0: none), read in ``session``."""
-    return session.execute(select(func.max(AuditLog.id))).scalar_one() or 0
+    return session.execute(select(func.max(col(AuditLog.id)))).scalar_one() or 0
 
 
 def record_import(session: Session, *, file: str, sha256: str, added: int, changed: int,
@@ -118,7 +121,8 @@ def record_import(session: Session, *, file: str, sha256: str, added: int, chang
     mark = audit_mark(session)
     counts = {"added": added, "changed": changed, "withdrawn": withdrawn}
     run = ImportRun(user=os_user(), kind="annex", file=file, sha256=sha256,
-                    summary=json.dumps(counts), undo=before.to_json(mark), **counts)
+                    summary=json.dumps(counts), undo=before.to_json(mark), added=added,
+                    changed=changed, withdrawn=withdrawn)
     session.add(run)
     session.flush()
     return run.id  # type: ignore[return-value]
@@ -139,14 +143,14 @@ class ImportRecord:
     undone_by: str | None
 
 
-_RECORD = (ImportRun.id, ImportRun.at, ImportRun.user, ImportRun.file, ImportRun.sha256,
-           ImportRun.added, ImportRun.changed, ImportRun.withdrawn, ImportRun.undo.is_not(None),
-           ImportRun.undone_at, ImportRun.undone_by)
+_RECORD = (col(ImportRun.id), col(ImportRun.at), col(ImportRun.user), col(ImportRun.file), col(ImportRun.sha256),
+           col(ImportRun.added), col(ImportRun.changed), col(ImportRun.withdrawn), col(ImportRun.undo).is_not(None),
+           col(ImportRun.undone_at), col(ImportRun.undone_by))
 
 
 def import_runs(store: Store, limit: int | None = None) -> list[ImportRecord]:
     """The annex imports that wrote something, newest first."""
-    stmt = select(*_RECORD).where(ImportRun.kind == "annex").order_by(ImportRun.id.desc())
+    stmt = select(*_RECORD).where(col(ImportRun.kind) == "annex").order_by(col(ImportRun.id).desc())
     if limit:
         stmt = stmt.limit(limit)
     with store.read() as s:
@@ -199,8 +203,8 @@ def _record(run: ImportRun) -> ImportRecord:
 
 
 def _target(s: Session, run_id: int | None) -> ImportRun:
-    runs = s.execute(select(ImportRun.id, ImportRun.undone_at).where(ImportRun.kind == "annex")
-                     .order_by(ImportRun.id.desc())).all()
+    runs = s.execute(select(col(ImportRun.id), col(ImportRun.undone_at)).where(col(ImportRun.kind) == "annex")
+                     .order_by(col(ImportRun.id).desc())).all()
     open_ids = [rid for rid, undone in runs if undone is None]
     if run_id is None:
         if not open_ids:
@@ -227,8 +231,8 @@ CHUNK = 5000  # ids per IN (…): under every engine's limit of bound parameters
 def _names(s: Session, ids: list[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for i in range(0, len(ids), CHUNK):
-        out.update(s.execute(select(Project.id, Project.name)
-                             .where(Project.id.in_(ids[i:i + CHUNK]))).all())
+        out.update(s.execute(select(col(Project.id), col(Project.name))
+                             .where(col(Project.id).in_(ids[i:i + CHUNK]))).all())
     return out
 
 
@@ -237,7 +241,7 @@ def _added_plans(s: Session, pairs: list) -> list[tuple[int, int, int, Decimal]]
     import added."""
     wanted = {(pid, year) for pid, year in pairs}
     ids = sorted({pid for pid, _ in wanted})
-    c = AnnualPlan.__table__.c
+    c = table(AnnualPlan).c
     out = []
     for i in range(0, len(ids), CHUNK):
         rows = s.execute(select(c.id, c.project_id, c.year, c.amount)
@@ -251,13 +255,14 @@ def _plan(s: Session, run: ImportRun, data: dict) -> UndoPlan:
     data["run_id"] = run.id
     added: list[int] = data.get("added", [])
     names = _names(s, added + [p["id"] for p in data.get("projects", [])])
-    for table, what in ((LedgerEntry, LedgerEntry.kind), (ProgressEntry, ProgressEntry.stage)):
-        amount = table.amount if table is LedgerEntry else table.percent
+    for model, what, amount in ((LedgerEntry, "kind", "amount"),
+                                (ProgressEntry, "stage", "percent")):
+        c = table(model).c
         for i in range(0, len(added), CHUNK):
-            rows = s.execute(select(table.project_id, table.id, table.entry_date, what, amount)
-                             .where(table.project_id.in_(added[i:i + CHUNK]))
-                             .order_by(table.project_id, table.entry_date, table.id)).all()
-            plan.entries += [EntryLine(pid, names.get(pid, ""), table.__tablename__, eid, day,
+            rows = s.execute(select(c.project_id, c.id, c.entry_date, c[what], c[amount])
+                             .where(c.project_id.in_(added[i:i + CHUNK]))
+                             .order_by(c.project_id, c.entry_date, c.id)).all()
+            plan.entries += [EntryLine(pid, names.get(pid, ""), table(model).name, eid, day,
                                        kind or "", value) for pid, eid, day, kind, value in rows]
     with_entries = {e.project_id for e in plan.entries}
     plan.kept = [(pid, names[pid]) for pid in added if pid in with_entries and pid in names]
@@ -278,13 +283,13 @@ def _edited_since(s: Session, data: dict, names: dict[int, str],
     milestones = {m["id"] for m in data.get("milestones", [])}
     # later imports are undone (or this one could not be): their rows and their undo's cancel out
     spans, undos = [], set()
-    for later_id, later in s.execute(select(ImportRun.id, ImportRun.undo).where(
-            ImportRun.kind == "annex", ImportRun.id > data.get("run_id", 0),
-            ImportRun.undo.is_not(None))).all():
+    for later_id, later in s.execute(select(col(ImportRun.id), col(ImportRun.undo)).where(
+            col(ImportRun.kind) == "annex", col(ImportRun.id) > data.get("run_id", 0),
+            col(ImportRun.undo).is_not(None))).all():
         marks = json.loads(later)
         spans.append((marks.get("audit_start", 0), marks.get("audit_mark", 0)))
         undos.add(f"undo-import:{later_id}:")
-    a = AuditLog
+    a = table(AuditLog).c
     rows = s.execute(select(a.id, a.project_id, a.entity, a.entity_id, a.field, a.context)
                      .where(a.id > data.get("audit_mark", 0),
                             a.entity.in_(("project", "annual_plan", "milestone")))
@@ -307,9 +312,9 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
     removed = [pid for pid, _ in plan.removed]
     for i in range(0, len(removed), CHUNK):
         chunk = removed[i:i + CHUNK]
-        for table in (Milestone, AnnualPlan, FundingPlan):
-            conn.execute(delete(table.__table__).where(table.__table__.c.project_id.in_(chunk)))
-        conn.execute(delete(Project.__table__).where(Project.__table__.c.id.in_(chunk)))
+        for dependent in (Milestone, AnnualPlan, FundingPlan):
+            conn.execute(delete(table(dependent)).where(table(dependent).c.project_id.in_(chunk)))
+        conn.execute(delete(table(Project)).where(table(Project).c.id.in_(chunk)))
     for pid, name in plan.removed:
         record_audit(s, action="delete", entity="project", entity_id=pid, project_id=pid,
                      field="name", old=name, new=None, context=ctx)
@@ -320,12 +325,12 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
                          field="status", old=p.status, new=Status.WITHDRAWN, context=ctx)
             p.status = Status.WITHDRAWN
     s.flush()
-    plan_rows = AnnualPlan.__table__
+    plan_rows = table(AnnualPlan)
     for rid, pid, year, amount in _added_plans(s, data.get("plans_added", [])):
         conn.execute(delete(plan_rows).where(plan_rows.c.id == rid))
         record_audit(s, action="undo", entity="annual_plan", entity_id=rid, project_id=pid,
                      field=f"plan.{year}", old=amount, new=None, context=ctx)
-    funding = FundingPlan.__table__
+    funding = table(FundingPlan)
     for pid_text, rows in (data.get("funding") or {}).items():  # the annex's sources as they were
         pid = int(pid_text)
         now = {r.source: r.amount for r in s.execute(
@@ -338,9 +343,11 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
             record_audit(s, action="undo", entity="project", entity_id=pid, project_id=pid,
                          field="funding_plan", old=funding_text(now), new=funding_text(was),
                          context=ctx)
-    for model, rows, label in ((AnnualPlan, data.get("plans", []), _plan_label),
-                               (Milestone, data.get("milestones", []), _milestone_label),
-                               (Project, data.get("projects", []), None)):
+    put_back: tuple[tuple[type[SQLModel], list[dict], Callable[[dict, str], str] | None], ...] = (
+        (AnnualPlan, data.get("plans", []), _plan_label),
+        (Milestone, data.get("milestones", []), _milestone_label),
+        (Project, data.get("projects", []), None))
+    for model, rows, label in put_back:
         _put_back(s, model, rows, label, ctx)
     run.undone_at = dt.datetime.now(dt.UTC)
     run.undone_by = os_user()
@@ -366,14 +373,14 @@ def _put_back(s: Session, model, rows: list[dict], label, ctx: str) -> None:
     executemany, auditing each column that changes; insert a row again when it is not there."""
     if not rows:
         return
-    table = model.__table__
-    wanted = [_row_values(table, row) for row in rows]
+    t = table(model)
+    wanted = [_row_values(t, row) for row in rows]
     ids = [w["id"] for w in wanted]
     current: dict[int, dict] = {}
     for i in range(0, len(ids), CHUNK):
         current.update((r["id"], dict(r)) for r in s.execute(
-            select(table).where(table.c.id.in_(ids[i:i + CHUNK]))).mappings())
-    audited = _AUDITED.get(table.name)
+            select(t).where(t.c.id.in_(ids[i:i + CHUNK]))).mappings())
+    audited = _AUDITED.get(str(t.name))
     inserts: list[dict] = []
     updates: list[dict] = []
     audits: list[dict] = []
@@ -393,9 +400,9 @@ def _put_back(s: Session, model, rows: list[dict], label, ctx: str) -> None:
                                    field=label(row, name) if label else name))
     conn = s.connection()
     if inserts:
-        conn.execute(table.insert(), inserts)
+        conn.execute(t.insert(), inserts)
     if updates:
-        conn.execute(update(table).where(table.c.id == bindparam("v_id")).values(
-            {c.name: bindparam(f"v_{c.name}") for c in table.columns if c.name != "id"}), updates)
+        conn.execute(update(t).where(t.c.id == bindparam("v_id")).values(
+            {c.name: bindparam(f"v_{c.name}") for c in t.columns if c.name != "id"}), updates)
     for a in audits:
-        record_audit(s, action="undo", entity=table.name, context=ctx, **a)
+        record_audit(s, action="undo", entity=t.name, context=ctx, **a)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Table,
     UniqueConstraint,
     false,
 )
@@ -35,6 +36,11 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The Table of a table model: its ``__table__``, which SQLModel's types do not declare."""
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def _now() -> dt.datetime:

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from projtrack.core.calendar import week_bounds
 from projtrack.core.figures import LedgerSums
@@ -73,6 +73,7 @@ from projtrack.store.models import (
     Project,
     ReportSnapshot,
     Setting,
+    table,
 )
 from projtrack.store.packed import FIELD, RECORD, PackedMilestones
 from projtrack.store.types import Scaled
@@ -118,7 +119,7 @@ def _units(value: object) -> Decimal:
 def _day(value: object) -> dt.date | None:
     """A date column's value as a date (a driver may hand back ISO text for an aggregate)."""
     if value is None or isinstance(value, dt.date):
-        return value  # type: ignore[return-value]
+        return value
     return dt.date.fromisoformat(str(value))
 
 
@@ -145,8 +146,8 @@ R = TypeVar("R")
 
 def _select_record(cls: type, model: type) -> Select:
     """The columns of ``model``'s table that the record class ``cls`` holds, in its order."""
-    table = model.__table__  # type: ignore[attr-defined]
-    return select(*(table.c[f.name] for f in dataclasses.fields(cls)))
+    columns = table(model).c
+    return select(*(columns[f.name] for f in dataclasses.fields(cls)))
 
 
 @contextmanager
@@ -240,12 +241,13 @@ class Store:
     # --- projects -------------------------------------------------------------------------
     def plans(self, session: Session, project_ids: Iterable[int] | None = None) -> dict[int, dict[int, Decimal]]:
         """Each project's annual plans, by year in year order."""
-        stmt = (select(AnnualPlan.project_id, AnnualPlan.year, AnnualPlan.amount)
-                .order_by(AnnualPlan.project_id, AnnualPlan.year))
+        stmt = (select(col(AnnualPlan.project_id), col(AnnualPlan.year), col(AnnualPlan.amount))
+                .order_by(col(AnnualPlan.project_id), col(AnnualPlan.year)))
         if project_ids is not None:
-            stmt = stmt.where(AnnualPlan.project_id.in_(list(project_ids)))
+            stmt = stmt.where(col(AnnualPlan.project_id).in_(list(project_ids)))
         out: dict[int, dict[int, Decimal]] = {}
-        current, plans = None, {}
+        current: int | None = None
+        plans: dict[int, Decimal] = {}
         for pid, year, amount in session.connection().execute(stmt).all():
             if pid != current:  # rows come by project
                 current, plans = pid, {}
@@ -256,7 +258,7 @@ class Store:
     def funding(self, session: Session, project_ids: Iterable[int] | None = None
                 ) -> dict[int, dict[str, Decimal]]:
         """Each project's funding plan (the annex's 资金来源), by source."""
-        c = FundingPlan.__table__.c
+        c = table(FundingPlan).c
         stmt = select(c.project_id, c.source, c.amount).order_by(c.project_id, c.source)
         if project_ids is not None:
             stmt = stmt.where(c.project_id.in_(list(project_ids)))
@@ -276,7 +278,7 @@ class Store:
                                      project_ids=project_ids, session=s)
         # plain rows unpacked by position, not ORM objects: building 10,000 tracked Project
         # instances costs more than the query itself
-        c = Project.__table__.c
+        c = table(Project).c
         ids = list(project_ids) if project_ids is not None else None
         stmt = select(c.id, c.name, c.category, c.annex_class, c.construction_type,
                       c.township, c.responsible_unit, c.start_year, c.end_year,
@@ -309,7 +311,7 @@ class Store:
     def annex_snapshots(self, session: Session) -> dict[int, dict | None]:
         """Each project's annex row as last imported (``annex_facts``), read in ``session``: an
         import tells an officer's edit from a change in the annex by it."""
-        c = Project.__table__.c
+        c = table(Project).c
         rows = session.connection().execute(select(c.id, c.annex_facts))
         return {pid: (json.loads(text) if text else None) for pid, text in rows}
 
@@ -319,12 +321,12 @@ class Store:
         for start in range(0, len(ids), 5000):  # under every engine's limit of bound parameters
             chunk = ids[start:start + 5000]
             out.update((p.id, p) for p in session.execute(
-                select(Project).where(Project.id.in_(chunk))).scalars())
+                select(Project).where(col(Project.id).in_(chunk))).scalars())
         return out
 
     def ids_by_name(self, session: Session) -> dict[str, int]:
         """Every project's id by its (unique) name, read in ``session``."""
-        c = Project.__table__.c
+        c = table(Project).c
         return dict(session.connection().execute(select(c.name, c.id)).all())
 
     def project(self, project_id: int) -> ProjectFacts | None:
@@ -348,11 +350,11 @@ class Store:
             if p is None:
                 return {}
             out = {"project": p.version}
-            rows = s.execute(select(Milestone.name, Milestone.version)
-                             .where(Milestone.project_id == project_id))
+            rows = s.execute(select(col(Milestone.name), col(Milestone.version))
+                             .where(col(Milestone.project_id) == project_id))
             out.update({f"milestone:{name}": v for name, v in rows})
-            rows = s.execute(select(AnnualPlan.year, AnnualPlan.version)
-                             .where(AnnualPlan.project_id == project_id))
+            rows = s.execute(select(col(AnnualPlan.year), col(AnnualPlan.version))
+                             .where(col(AnnualPlan.project_id) == project_id))
             out.update({f"plan:{year}": v for year, v in rows})
             return out
 
@@ -360,19 +362,20 @@ class Store:
         """Projects whose id is ``text`` or whose name contains it (case-insensitive)."""
         with self.read() as s:
             if text.strip().isdigit():
-                p = s.get(Project, int(text.strip()))
+                project_id = int(text.strip())
+                p = s.get(Project, project_id)
                 if p is not None:
-                    return [(p.id, p.name)]
+                    return [(project_id, p.name)]
             needle = "".join(text.split())
-            exact = s.execute(select(Project.id, Project.name).where(Project.name == needle)).all()
+            exact = s.execute(select(col(Project.id), col(Project.name)).where(col(Project.name) == needle)).all()
             if exact:
                 return [(i, n) for i, n in exact]
             escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             like = f"%{escaped}%"
             rows = s.execute(
-                select(Project.id, Project.name)
-                .where(func.lower(Project.name).like(like.lower(), escape="\\"))
-                .order_by(Project.id)
+                select(col(Project.id), col(Project.name))
+                .where(func.lower(col(Project.name)).like(like.lower(), escape="\\"))
+                .order_by(col(Project.id))
             ).all()
             return [(i, n) for i, n in rows]
 
@@ -388,8 +391,8 @@ class Store:
         million."""
         month_start = as_of.replace(day=1)
         week_start, _ = week_bounds(as_of)
-        y, m, e = LedgerYear.__table__.c, LedgerMonth.__table__.c, LedgerEntry.__table__.c
-        raw, none = BigInteger(), literal_column("0")
+        y, m, e = table(LedgerYear).c, table(LedgerMonth).c, table(LedgerEntry).c
+        raw, none = BigInteger(), literal_column("0", BigInteger())
 
         def units(column):
             return type_coerce(column, raw)
@@ -432,7 +435,7 @@ class Store:
                 for pid, actual, year, week, funds, payments, last in rows}
 
     def funds_by_source(self, project_id: int, as_of: dt.date) -> dict[str, Decimal]:
-        e = LedgerEntry
+        e = table(LedgerEntry).c
         stmt = (select(e.source, type_coerce(func.sum(e.amount), Scaled(6)))
                 .where(e.project_id == project_id, e.kind == FUNDS, e.entry_date <= as_of)
                 .group_by(e.source))
@@ -445,8 +448,8 @@ class Store:
         index; only those rows come back.  PostgreSQL takes the seek as a LATERAL join (given
         ``id IN (…)``, its planner hashes the picks and scans every entry); SQLite has no
         LATERAL and takes the correlated subquery well."""
-        e = ProgressEntry
-        project = Project.__table__
+        e = table(ProgressEntry).c
+        project = table(Project)
         p = project.c
         newest = (e.entry_date.desc(), e.id.desc())
         if self.engine.dialect.name == "postgresql":
@@ -472,7 +475,7 @@ class Store:
         return out
 
     def milestones(self, project_ids: Iterable[int] | None = None) -> dict[int, list[MilestoneFacts]]:
-        m = Milestone
+        m = table(Milestone).c
         # dates as the driver hands them (ISO text on SQLite, dates on PostgreSQL), each
         # distinct one converted once: 90,000 milestones at N = 10,000 share a few thousand
         stmt = (select(m.project_id, m.name, type_coerce(m.planned, String),
@@ -499,7 +502,7 @@ class Store:
         ``core.figures.any_milestone_overdue`` (tested against it on both engines), as
         ``ledger_sums`` is of ``core.figures.ledger_sums``.  One row per project with
         milestones: what a portfolio needs, without 90,000 rows."""
-        m = Milestone.__table__.c
+        m = table(Milestone).c
         sep_field, sep_record = literal(FIELD, String), literal(RECORD, String)
         if self.engine.dialect.name == "postgresql":
             def iso(column):  # whatever the server's DateStyle
@@ -523,7 +526,7 @@ class Store:
 
     def entries(self, project_id: int, kind: str | None = None) -> list[LedgerRecord]:
         """A project's money entries (only ``kind``'s when given), oldest first."""
-        c = LedgerEntry.__table__.c
+        c = table(LedgerEntry).c
         stmt = _select_record(LedgerRecord, LedgerEntry).where(c.project_id == project_id)
         if kind:
             stmt = stmt.where(c.kind == kind)
@@ -531,14 +534,14 @@ class Store:
 
     def progress_entries(self, project_id: int) -> list[ProgressRecord]:
         """A project's 形象进度 entries, oldest first."""
-        c = ProgressEntry.__table__.c
+        c = table(ProgressEntry).c
         stmt = (_select_record(ProgressRecord, ProgressEntry).where(c.project_id == project_id)
                 .order_by(c.entry_date, c.id))
         return self._records(ProgressRecord, stmt)
 
     def audit(self, project_id: int | None = None, limit: int | None = 200) -> list[AuditRecord]:
         """The audit trail (one project's when given), newest first; at most ``limit`` rows."""
-        c = AuditLog.__table__.c
+        c = table(AuditLog).c
         stmt = _select_record(AuditRecord, AuditLog).order_by(c.id.desc())
         if project_id is not None:
             stmt = stmt.where(c.project_id == project_id)
@@ -554,21 +557,21 @@ class Store:
     def snapshot(self, kind: str, period: str) -> str | None:
         """The frozen JSON of the ``kind`` report issued for ``period``, if any."""
         with self.read() as s:
-            return s.execute(select(ReportSnapshot.data).where(
-                ReportSnapshot.kind == kind, ReportSnapshot.period == period)).scalar_one_or_none()
+            return s.execute(select(col(ReportSnapshot.data)).where(
+                col(ReportSnapshot.kind) == kind, col(ReportSnapshot.period) == period)).scalar_one_or_none()
 
     def previous_snapshot(self, kind: str, period: str) -> str | None:
         """The frozen JSON of the latest ``kind`` report issued for a period before ``period``
         (ISO week strings sort in order)."""
         with self.read() as s:
-            return s.execute(select(ReportSnapshot.data)
-                             .where(ReportSnapshot.kind == kind, ReportSnapshot.period < period)
-                             .order_by(ReportSnapshot.period.desc()).limit(1)).scalar_one_or_none()
+            return s.execute(select(col(ReportSnapshot.data))
+                             .where(col(ReportSnapshot.kind) == kind, col(ReportSnapshot.period) < period)
+                             .order_by(col(ReportSnapshot.period).desc()).limit(1)).scalar_one_or_none()
 
     def snapshot_periods(self, kind: str) -> list[str]:
         with self.read() as s:
-            return list(s.execute(select(ReportSnapshot.period).where(ReportSnapshot.kind == kind)
-                                  .order_by(ReportSnapshot.period)).scalars())
+            return list(s.execute(select(col(ReportSnapshot.period)).where(col(ReportSnapshot.kind) == kind)
+                                  .order_by(col(ReportSnapshot.period))).scalars())
 
     def freeze_snapshot(self, kind: str, period: str, *, as_of: dt.date, issued_at: dt.datetime,
                         issued_by: str, data: str, sha256: str,
@@ -593,12 +596,12 @@ class Store:
                 issued_by: str, data: str, sha256: str,
                 replace_existing: bool) -> tuple[str, str]:
         with self.write() as s:
-            row = s.execute(select(ReportSnapshot).where(ReportSnapshot.kind == kind,
-                                                         ReportSnapshot.period == period)
+            row = s.execute(select(ReportSnapshot).where(col(ReportSnapshot.kind) == kind,
+                                                         col(ReportSnapshot.period) == period)
                             ).scalar_one_or_none()
             old = row.sha256 if row else None
             if row is None:
-                row = ReportSnapshot(kind=kind, period=period)
+                row = ReportSnapshot(kind=kind, period=period, as_of=as_of, data=data)
                 s.add(row)
             elif not replace_existing:
                 return "kept", row.data

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from projtrack.core.types import Entry, ProgressPoint
 from projtrack.store.ledger import add_entries, add_progress
@@ -46,7 +47,7 @@ def write_histories(store: Store, histories: Sequence[ProjectHistory], *, origin
             s.add(Setting(key=key, value=json.dumps(value)))
         projects = store.tracked_projects(s, ids)
         stored: dict[int, dict[str, Milestone]] = {}
-        for m in s.execute(select(Milestone).where(Milestone.project_id.in_(ids))).scalars():
+        for m in s.execute(select(Milestone).where(col(Milestone.project_id).in_(ids))).scalars():
             stored.setdefault(m.project_id, {})[m.name] = m
         for h in histories:
             p = projects[h.project_id]

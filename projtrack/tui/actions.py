@@ -9,6 +9,7 @@ changed project only.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -19,8 +20,28 @@ from projtrack.i18n import t
 from projtrack.services.entries import undo_last_entry
 from projtrack.tui.widgets.entry_forms import FORMS, FormContext
 
+if TYPE_CHECKING:  # for the type checker, the mixin is the app it is mixed into
+    from pathlib import Path
 
-class ActionsMixin:
+    from textual.app import App
+
+    from projtrack.services.database import Store
+
+    class _App(App[object]):
+        store: Store
+        as_of: dt.date
+        lang: str
+        imports_dir: Path
+        reports_dir: Path
+
+        def tr(self, key: str, **params: object) -> str: ...
+        def reload(self, project_id: int | None = None) -> None: ...
+        def set_as_of(self, day: dt.date) -> None: ...
+else:
+    _App = object
+
+
+class ActionsMixin(_App):
     """Mixed into ProjtrackApp (which provides store, as_of, lang, tr, reload)."""
 
     def selected_project(self) -> int | None:
@@ -78,11 +99,16 @@ class ActionsMixin:
         from projtrack.tui.screens.dialogs import ConfirmDialog
         from projtrack.tui.screens.project import ProjectScreen
 
-        pid = self.screen.project_id if isinstance(self.screen, ProjectScreen) else None
-        body = self.tr("undo.body_project", name=self.screen.project_name) if pid else \
-            self.tr("undo.body_any")
-        self.push_screen(ConfirmDialog(self.tr("undo.title"), body),
-                         lambda ok: ok and self._undo(pid))
+        screen = self.screen
+        pid = screen.project_id if isinstance(screen, ProjectScreen) else None
+        body = (self.tr("undo.body_project", name=screen.project_name)
+                if isinstance(screen, ProjectScreen) and pid else self.tr("undo.body_any"))
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._undo(pid)
+
+        self.push_screen(ConfirmDialog(self.tr("undo.title"), body), confirmed)
 
     @work(thread=True, group="undo")
     def _undo(self, pid: int | None) -> None:
@@ -103,13 +129,20 @@ class ActionsMixin:
     def action_change_as_of(self) -> None:
         from projtrack.tui.widgets.settings_forms import AsOfForm
 
-        self.push_screen(AsOfForm(self.as_of),
-                         lambda iso: iso and self.set_as_of(dt.date.fromisoformat(iso)))
+        def chosen(iso: str | None) -> None:
+            if iso:
+                self.set_as_of(dt.date.fromisoformat(iso))
+
+        self.push_screen(AsOfForm(self.as_of), chosen)
 
     def action_import_annex(self) -> None:
         from projtrack.tui.widgets.import_preview import ImportScreen
 
-        self.push_screen(ImportScreen(self.imports_dir), lambda done: done and self.reload())
+        def closed(done: bool | None) -> None:
+            if done:
+                self.reload()
+
+        self.push_screen(ImportScreen(self.imports_dir), closed)
 
     def action_weekly_report(self) -> None:
         """The weekly report dialog, for the week the CLI's ``report weekly`` defaults to (the

@@ -73,7 +73,7 @@ class PortfolioLoaded(Message):
         self.project_id = project_id
 
 
-class ProjtrackApp(ActionsMixin, App[None]):
+class ProjtrackApp(ActionsMixin, App[object]):
     CSS_PATH = "app.tcss"
     MODES = {"portfolio": PortfolioScreen, "milestones": MilestonesScreen,
              "variance": VarianceScreen, "targets": TargetsScreen}

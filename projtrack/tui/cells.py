@@ -20,9 +20,9 @@ from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
 
 BLANK = "-"
-FLAG_STYLES = {Flag.RED: "bold #ffffff on #c62828", Flag.YELLOW: "bold #000000 on #f9a825",
+FLAG_STYLES: dict[str, str] = {Flag.RED: "bold #ffffff on #c62828", Flag.YELLOW: "bold #000000 on #f9a825",
                Flag.GREEN: "bold #ffffff on #2e7d32"}
-LEVEL_STYLES = {Flag.RED: "bold #ef5350", Flag.YELLOW: "#fbc02d", Flag.GREEN: ""}
+LEVEL_STYLES: dict[str, str] = {Flag.RED: "bold #ef5350", Flag.YELLOW: "#fbc02d", Flag.GREEN: ""}
 
 
 def fit(text: str | None, width: int) -> str:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from projtrack.tui.app import ProjtrackApp
+
 
 PROJECT_HITS = 30
 
@@ -46,8 +51,13 @@ COMMANDS: tuple[tuple[str, str, str | None], ...] = (
 
 
 class ProjtrackCommands(Provider):
+    @property
+    def projtrack(self) -> ProjtrackApp:
+        """The app, as projtrack's (a command provider is handed the running app)."""
+        return cast("ProjtrackApp", self.app)
+
     def _commands(self) -> list[tuple[str, str, Callable]]:
-        app = self.app
+        app = self.projtrack
         out = []
         for key, method, arg in COMMANDS:
             func = getattr(app, method)
@@ -65,18 +75,19 @@ class ProjtrackCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
-        index = self.app.index
+        app = self.projtrack
+        index = app.index
         needle = "".join(query.split()).lower()
         if index is None or not needle:
             return
-        prefix = self.app.tr("cmd.open_project")
+        prefix = app.tr("cmd.open_project")
         shown = 0
         for view in index.portfolio.projects:
             if needle in index.haystack_of(view.id):
                 label = f"{prefix}: {view.facts.name}"
                 yield Hit(0.5 + matcher.match(view.facts.name) / 2, label,
-                          partial(self.app.open_project, view.id),
-                          help=f"#{view.id} {self.app.term(view.facts.category)} "
+                          partial(app.open_project, view.id),
+                          help=f"#{view.id} {app.term(view.facts.category)} "
                                f"{view.facts.township or ''}")
                 shown += 1
                 if shown >= PROJECT_HITS:

@@ -53,7 +53,7 @@ def sort_views(views: list[ProjectView], column: str, descending: bool = False) 
     get = SORT_KEYS.get(column, SORT_KEYS["id"])
     known = [v for v in views if get(v) is not None]
     missing = [v for v in views if get(v) is None]
-    known.sort(key=lambda v: (get(v), v.id), reverse=descending)  # type: ignore[arg-type,return-value]
+    known.sort(key=lambda v: (get(v), v.id), reverse=descending)
     return known + missing
 
 

@@ -7,6 +7,9 @@ recomposes and redraws from the data it already holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -16,8 +19,16 @@ from projtrack.core.portfolio import Portfolio
 from projtrack.tui.keys import translate_bindings
 from projtrack.tui.widgets.nav import NavBar
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from projtrack.tui.app import ProjtrackApp
+
 
 class ViewScreen(Screen):
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
     VIEW = ""
 
     def __init__(self) -> None:
@@ -26,7 +37,8 @@ class ViewScreen(Screen):
         self.tab = ""  # the active pane of the view's tabs (#tabs), if it has any
 
     @property
-    def tr(self):
+    def tr(self) -> Callable[..., str]:
+        """The app's ``ui.`` catalog strings in the display language."""
         return self.app.tr
 
     def compose(self) -> ComposeResult:
@@ -80,9 +92,10 @@ class ViewScreen(Screen):
         if self.app.portfolio is not None:
             self.compute(self.app.portfolio)
 
-    def compute(self, portfolio: Portfolio) -> None:
+    def compute(self, portfolio: Portfolio) -> object:
         """The view's data from ``portfolio``; views override it with a thread worker."""
         self.redraw()
+        return None
 
     def redraw(self) -> None:
         """Fill the widgets from the data already computed; no queries."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,9 +14,17 @@ from textual.widgets.option_list import Option
 
 from projtrack.tui.keys import translate_bindings
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from projtrack.tui.app import ProjtrackApp
+
 
 class PickDialog(ModalScreen[str | None]):
     """Choose one option (key, label); Esc returns None."""
+
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
 
     BINDINGS = [Binding("escape", "cancel", "ui.key.cancel")]
 
@@ -47,6 +57,9 @@ class PickDialog(ModalScreen[str | None]):
 
 class ConfirmDialog(ModalScreen[bool]):
     """A question with OK / Cancel (Enter confirms, Esc cancels)."""
+
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
 
     BINDINGS = [Binding("escape", "cancel", "ui.key.cancel"),
                 Binding("enter", "ok", "ui.key.confirm")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,6 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from projtrack.tui.keys import translate_bindings
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from projtrack.tui.app import ProjtrackApp
 
 SECTIONS = (
     ("help.global", (("1 2 3 4", "key.views"), ("d", "key.as_of"), ("l", "key.lang"),
@@ -28,6 +35,9 @@ SECTIONS = (
 
 
 class HelpScreen(ModalScreen[None]):
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
     BINDINGS = [Binding("escape,question_mark,q", "close", "ui.key.close")]
 
     def compose(self) -> ComposeResult:

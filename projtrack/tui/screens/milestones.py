@@ -70,6 +70,8 @@ class MilestonesScreen(ViewScreen):
         self.ensure_focus()
 
     def _due_table(self) -> None:
+        if self.data is None:
+            return
         tr = self.tr
         table = self.query_one("#due", DataTable)
         keep = table.cursor_row

@@ -106,7 +106,7 @@ class PortfolioScreen(ViewScreen):
         start = perf_counter()
         lang, rules = self.app.lang, index.portfolio.rules
         page = index.page(query)
-        cats = {k: i for i, k in enumerate(CATEGORIES)}
+        cats: dict[object, int] = {k: i for i, k in enumerate(CATEGORIES)}
         rows = R.page_rows(page.rows, cats, lang, rules)
         labels = [str(lb) for lb in R.labels(lang)]
         col_widths = widths(R.COLUMNS, rows, lang, labels)
@@ -139,8 +139,7 @@ class PortfolioScreen(ViewScreen):
                    self.page_rows, self.col_widths, cursor)
         table.has_prev = page.first > 0
         table.has_next = page.first + len(page.rows) < page.total_rows
-        rules = self.app.portfolio.rules if self.app.portfolio else None
-        self._show_totals(R.totals_text(page.totals, page.project_count, lang, rules))
+        self._show_totals(R.totals_text(page.totals, page.project_count, lang, self.app.rules))
         # one line each (app.tcss): no layout pass for them, which would repaint the table
         self.query_one("#status", Static).update(self._status_line(page), layout=False)
         self.ensure_focus()
@@ -210,7 +209,7 @@ class PortfolioScreen(ViewScreen):
     def action_leave_filter(self) -> None:
         self.query_one("#table").focus()
 
-    def action_toggle(self, field: str) -> None:
+    async def action_toggle(self, field: str) -> None:  # Textual's own toggle, for the query
         self._ask(**{field: not getattr(self.query_state, field)})
 
     def action_cycle(self, field: str) -> None:
@@ -248,7 +247,7 @@ class PortfolioScreen(ViewScreen):
         options = [(c.key, self.tr(c.label)) for c in R.COLUMNS]
         self.app.push_screen(PickDialog(self.tr("portfolio.sort_title"), options,
                                         current=self.query_state.sort),
-                             lambda key: key and self.sort_by(key))
+                             lambda key: self.sort_by(key) if key else None)
 
     def action_reverse(self) -> None:
         self._ask(descending=not self.query_state.descending)

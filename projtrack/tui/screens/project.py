@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from rich.text import Text
 from textual import on, work
@@ -124,7 +125,7 @@ class ProjectScreen(ViewScreen):
     def _ledger(self, d: Detail) -> None:
         table = self._table("#ledger", ["col.entry", "col.date", "col.kind", "col.amount",
                                         "col.running", "col.source", "col.note"])
-        running: dict[str, object] = {}
+        running: dict[str, Decimal] = {}
         as_of = self.app.as_of
         for e in d.ledger:
             running[e.kind] = running.get(e.kind, 0) + e.amount

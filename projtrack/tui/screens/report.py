@@ -9,6 +9,7 @@ the dialog and the dialog stays open.  See ``projtrack.reports`` for issuing and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,10 @@ from projtrack.services.weekly import IssueStatus
 from projtrack.tui.keys import translate_bindings
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from projtrack.services.weekly import Issued
+    from projtrack.tui.app import ProjtrackApp
 
 FORMATS = weekly.FORMATS
 FORMAT_LABELS = {"xlsx": "xlsx", "pdf": "PDF"}
@@ -93,6 +97,9 @@ def status_text(issued: Issued, job: Job) -> str:
 class ReportDialog(ModalScreen[None]):
     """The weekly report dialog; stays open after printing so the paths can be read."""
 
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
     BINDINGS = [Binding("escape", "close", "ui.key.close"),
                 Binding("ctrl+s", "print", "ui.key.print")]
 
@@ -106,7 +113,8 @@ class ReportDialog(ModalScreen[None]):
         self.period: str | None = None
 
     @property
-    def tr(self):
+    def tr(self) -> Callable[..., str]:
+        """The app's ``ui.`` catalog strings in the display language."""
         return self.app.tr
 
     # --- layout -------------------------------------------------------------------------------
@@ -258,7 +266,7 @@ class ReportDialog(ModalScreen[None]):
             self.app.push_screen(
                 ConfirmDialog(self.tr("report.reissue_title"),
                               self.tr("report.reissue_body", period=job.period)),
-                lambda ok: ok and self._start(job))
+                lambda ok: self._start(job) if ok else None)
         else:
             self._start(job)
 

@@ -4,6 +4,8 @@ target (targets are data, kept in the database)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -70,7 +72,7 @@ class TargetsScreen(ViewScreen):
                 Text(f"{format_wan(line.target, decimals, blank=c.BLANK)} {unit}", justify="right"),
                 Text(f"{format_wan(line.actual, decimals)} {unit}", justify="right"),
                 Text(format_rate(rate, blank=c.BLANK), justify="right"),
-                c.bar(min(rate, 1) if rate is not None else None, bar_width, style),
+                c.bar(min(rate, Decimal(1)) if rate is not None else None, bar_width, style),
                 key=line.key)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1), animate=False)

@@ -94,6 +94,8 @@ class VarianceScreen(ViewScreen):
         self.ensure_focus()
 
     def _rank(self, cursor: int | None) -> None:
+        if self.data is None:
+            return
         lang, rules = self.app.lang, self.app.rules
         ranked = self.data.ranked
         pages = self._pages()
@@ -126,8 +128,8 @@ class VarianceScreen(ViewScreen):
         rules = self.app.rules
         table = self.query_one(selector, DataTable)
         table.clear(columns=True)
-        for key in GROUP_LABELS:
-            table.add_column(self.tr(key), key=key)
+        for label in GROUP_LABELS:
+            table.add_column(self.tr(label), key=label)
         items = list(groups.items())
         if self.data is not None:
             items.append((None, self.data.portfolio.totals()))

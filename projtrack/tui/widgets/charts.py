@@ -5,6 +5,7 @@ curve of a project, and completion rate against time progress by group."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -17,6 +18,11 @@ from projtrack.core.types import FlagRules
 from projtrack.i18n import t
 from projtrack.services.detail import Curve
 from projtrack.tui import cells as c
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from projtrack.tui.app import ProjtrackApp
 
 ACTUAL_STYLE = "on #2e7d32"
 PLAN_STYLE = "bold #fdd835"
@@ -105,6 +111,9 @@ def rate_bars(groups: dict[object, GroupFigures], labels: dict[object, str], wid
 
 class CurveChart(Static):
     """The cumulative curve, redrawn to the widget's size."""
+
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
 
     DEFAULT_CSS = "CurveChart { height: 1fr; min-height: 6; }"
 

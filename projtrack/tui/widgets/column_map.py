@@ -8,6 +8,8 @@ the officer leaves without changing anything.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +30,11 @@ from projtrack.services.column_map import (
     parse_map,
 )
 from projtrack.tui.keys import translate_bindings
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from projtrack.tui.app import ProjtrackApp
 
 # the fields an officer can give a column, in the order an annex has them
 CHOICES = ("none", "seq", "name", "project_code", "category", "annex_class", "construction_type",
@@ -58,6 +65,9 @@ def column_line(sheet: str, c: ColumnUse, chosen: str | None, tr) -> str:
 
 
 class ColumnMapScreen(ModalScreen[str | None]):
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
     BINDINGS = [Binding("escape", "cancel", "ui.key.close"),
                 Binding("ctrl+s", "done", "ui.key.apply_map"),
                 Binding("left,right", "switch", "ui.key.switch", show=False)]

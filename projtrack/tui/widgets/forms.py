@@ -9,8 +9,9 @@ form was opened) shows in the form and nothing is overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +25,11 @@ from textual.widgets import Button, Input, Label, Select, Static
 from projtrack.errors import ProjtrackError
 from projtrack.tui.keys import translate_bindings
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from projtrack.tui.app import ProjtrackApp
+
 
 class Invalid(ValueError):
     """A field's text cannot be accepted; ``args[0]`` is the message to show."""
@@ -35,13 +41,16 @@ class Field:
     label: str
     value: object = ""
     parse: Callable[[str], object] | None = None  # text fields: text → value, or raise Invalid
-    options: list[tuple[str, object]] | None = None  # (label, value): a choice
+    options: Sequence[tuple[str, object]] | None = None  # (label, value): a choice
     hint: str = ""
     placeholder: str = ""
     touched: bool = field(default=False, compare=False)
 
 
 class FormScreen(ModalScreen[str | None]):
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
     BINDINGS = [Binding("escape", "cancel", "ui.key.cancel"),
                 Binding("ctrl+s", "save", "ui.key.save")]
     TITLE_KEY = ""
@@ -64,7 +73,8 @@ class FormScreen(ModalScreen[str | None]):
         self.errors: dict[str, str] = {}
 
     @property
-    def tr(self):
+    def tr(self) -> Callable[..., str]:
+        """The app's ``ui.`` catalog strings in the display language."""
         return self.app.tr
 
     # --- to be provided by each form ----------------------------------------------------------
@@ -119,7 +129,7 @@ class FormScreen(ModalScreen[str | None]):
 
     # --- validation ---------------------------------------------------------------------------
     def _raw(self, f: Field) -> object:
-        widget = self.query_one(f"#field-{f.name}")
+        widget = cast("Input | Select", self.query_one(f"#field-{f.name}"))
         return widget.value
 
     def validate(self, show_all: bool = False) -> bool:

@@ -11,6 +11,7 @@ and the dialog asks for ctrl+y.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,10 @@ from projtrack.services.annex import changed_head, guard_lines, import_annex, is
 from projtrack.tui.keys import translate_bindings
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from projtrack.importer.plan import ImportPlan
+    from projtrack.tui.app import ProjtrackApp
 
 
 class PlanReady(Message):
@@ -43,7 +47,7 @@ class PlanReady(Message):
 def _value(value: object, lang: str) -> str:
     if value is None:
         return "-"
-    if hasattr(value, "as_tuple"):
+    if isinstance(value, Decimal):
         return to_plain(value) or "0"
     return term(str(value), lang) if isinstance(value, str) else str(value)
 
@@ -108,6 +112,9 @@ def plan_text(plan: ImportPlan, dry_run: bool, lang: str) -> Text:
 
 
 class ImportScreen(ModalScreen[bool]):
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
     BINDINGS = [Binding("escape", "close", "ui.key.close"),
                 Binding("ctrl+s", "apply", "ui.key.confirm_import"),
                 Binding("ctrl+y", "apply_anyway", "ui.key.import_anyway"),

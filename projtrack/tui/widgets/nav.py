@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from projtrack.tui.app import ProjtrackApp
+
 
 VIEWS = (("portfolio", "1"), ("milestones", "2"), ("variance", "3"), ("targets", "4"))
 
 
 class NavBar(Static):
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
     DEFAULT_CSS = """
     NavBar { height: 1; background: $panel-darken-1; padding: 0 1; }
     """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -22,6 +23,12 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
 from projtrack.tui.keys import translate_bindings
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod, OverflowMethod
+    from textual import getters
+
+    from projtrack.tui.app import ProjtrackApp
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,11 @@ def cursor_key(table: DataTable) -> str | None:
 
 
 _NULL = Style.null()
+
+
+def _getter(prop: Any) -> Any:
+    """A property's getter (Textual's types name some properties as plain callables)."""
+    return prop.fget
 _JUSTIFY = ("default", "left", "right", "center", "full")
 
 
@@ -87,13 +99,11 @@ def cell_line(cell: Text, width: int, padding: int, console: Console,
         return None
     if cell.spans:
         return _spanned_line(cell, inner, padding, console, how, fold)
-    style = cell.style
-    if style:
-        style = _NULL + console.get_style(style, default=_NULL)
+    style: Style | None = None
+    if cell.style:
+        style = _NULL + console.get_style(cell.style, default=_NULL)
         if style.link:
             return None
-    else:
-        style = None
     content: list[Segment]
     if how == "left":
         content = [Segment(plain + " " * (inner - length), style)]
@@ -126,7 +136,8 @@ def _spanned_line(cell: Text, inner: int, padding: int, console: Console, how: s
                   fold: str) -> list[Segment] | None:
     """cell_line for a Text with spans: Rich's own wrap and render of the one line."""
     no_wrap = True if cell.no_wrap is None else cell.no_wrap
-    lines = cell.wrap(console, inner, justify=how, overflow=fold, no_wrap=no_wrap)
+    lines = cell.wrap(console, inner, justify=cast("JustifyMethod", how),
+                      overflow=cast("OverflowMethod", fold), no_wrap=no_wrap)
     if len(lines) != 1:
         return None
     content = list(Text("\n").join(lines).render(console))
@@ -175,6 +186,9 @@ class _FrameStyles:
 
 
 class PagedTable(DataTable):
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
     BINDINGS = [Binding("enter", "select_cursor", "ui.key.open")]  # shown in the footer
     _frame: dict[object, object] | None = None  # while painting (see render_lines)
 
@@ -274,7 +288,7 @@ class PagedTable(DataTable):
 
     @property
     def rich_style(self) -> Style:
-        return self._in_frame("rich_style", lambda: DataTable.rich_style.fget(self))
+        return self._in_frame("rich_style", lambda: _getter(DataTable.rich_style)(self))
 
     @property
     def background_colors(self):
@@ -306,7 +320,11 @@ class PagedTable(DataTable):
                                         cursor=cursor, hover=hover)
         header = row_index == -1
         row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
-        cache_key = (row_key, self._column_locations.get_key(column_index), base_style, cursor,
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:  # not a cell DataTable knows: its own way
+            return super()._render_cell(row_index, column_index, base_style, width,
+                                        cursor=cursor, hover=hover)
+        cache_key = (row_key, column_key, base_style, cursor,
                      hover, self._show_hover_cursor, self._update_count,
                      self._pseudo_class_state)
         lines = self._cell_render_cache.get(cache_key)

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -146,6 +146,3 @@ class Timeline(ScrollView, can_focus=True):
 
     def selected_project_id(self) -> int | None:
         return self.rows[self.cursor].project_id if self.rows else None
-
-    def refresh_lines(self) -> None:
-        self.refresh(Region(0, 0, self.size.width, self.size.height))
