@@ -8,9 +8,8 @@ first so that openpyxl parses with it (a second guard against entity expansion).
 Sheets are read in read-only mode with their declared dimensions ignored (they can lie, and a
 sheet without one would be parsed whole while loading), at most ``MAX_COLUMNS`` columns wide, and
 a sheet stops after ``EMPTY_ROWS_STOP`` consecutive empty rows, so a million formatted empty rows
-cost nothing.  The rows come from openpyxl's own sheet parser with its row step replaced: each
-cell's value is converted as openpyxl converts it and put straight into the row's tuple (no
-per-cell dict, no second pass to lay the row out).  Merged ranges (not available in read-only
+cost nothing.  The rows come from openpyxl's own sheet parser with its row step replaced (``xlsxfast``,
+which names the private openpyxl API that relies on and the tests that watch it).  Merged ranges (not available in read-only
 mode) and the presence of formulas without a cached value are found by streaming the sheet's XML
 once.
 """
@@ -18,7 +17,6 @@ once.
 from __future__ import annotations
 
 import re
-import threading
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -29,14 +27,12 @@ from pathlib import Path
 import defusedxml  # noqa: F401  (openpyxl uses defusedxml only when it is importable)
 import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.cell.text import Text
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, range_boundaries
-from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml import DEFUSEDXML
-from openpyxl.xml.constants import SHEET_MAIN_NS
+
+from projtrack.importer.xlsxfast import sheet_values, unsized_sheets
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # declared bytes, all members together
 MAX_RATIO = 100  # uncompressed / compressed, for members bigger than RATIO_MIN_SIZE
@@ -169,25 +165,9 @@ def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-_LOAD_LOCK = threading.Lock()
-
-
-@contextmanager
-def _unsized_sheets() -> Iterator[None]:
-    """openpyxl measures each read-only sheet while loading, and parses a sheet without a
-    <dimension> record whole to do so; we ignore dimensions anyway, so skip that step."""
-    with _LOAD_LOCK:
-        original = ReadOnlyWorksheet._get_size
-        ReadOnlyWorksheet._get_size = lambda self: None
-        try:
-            yield
-        finally:
-            ReadOnlyWorksheet._get_size = original
-
-
 def _load(path: Path, data_only: bool):
     try:
-        with _unsized_sheets(), warnings.catch_warnings():
+        with unsized_sheets(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     except DefusedXmlException as exc:
@@ -221,102 +201,6 @@ class SheetScan:
     hidden_columns: set[int] = field(default_factory=set)  # 1-based column numbers
 
 
-_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
-_EMPTY_ROW = (None,) * MAX_COLUMNS
-
-
-_COLUMN_NUMBERS: dict[str, int] = {}  # column letters (as written: "AB", "ab") → number
-
-
-def _column(coordinate: str) -> int:
-    """The column of a cell reference ("AB12" → 28), as ``coordinate_to_tuple`` reads it (and
-    failing as it fails, for a reference it does not read)."""
-    letters = coordinate.rstrip("0123456789")
-    if letters and letters.isascii() and letters.isalpha() and 0 < len(coordinate) - len(letters) <= 7:
-        number = _COLUMN_NUMBERS.get(letters)
-        if number is None:
-            try:
-                number = _COLUMN_NUMBERS[letters] = column_index_from_string(letters)
-            except ValueError:
-                return coordinate_to_tuple(coordinate)[1]
-        return number
-    return coordinate_to_tuple(coordinate)[1]
-
-
-class _ValuesParser(WorkSheetParser):
-    """openpyxl's sheet parser (the same defused XML parsing, the same handling of everything
-    around the rows) whose rows come out as the tuples of values a read-only ``iter_rows(
-    max_col=MAX_COLUMNS, values_only=True)`` gives: each cell converted exactly as
-    ``WorkSheetParser.parse_cell`` converts it, without a dict per cell and a second pass to
-    lay the cells out.  Cached values only (``data_only``)."""
-
-    def parse_row(self, row):
-        r = row.get("r")
-        if r is not None:
-            try:
-                self.row_counter = int(r)
-            except ValueError:
-                val = float(r)
-                if not val.is_integer():
-                    raise ValueError(f"{r} is not a valid row number") from None
-                self.row_counter = int(val)
-        else:
-            self.row_counter += 1
-        values = [None] * MAX_COLUMNS
-        column = 0
-        digits = str(self.row_counter)  # a reference is most often its column's letters + these
-        known = digits.isdigit()  # (not for a negative row number: those go the long way)
-        cut = -len(digits)
-        for element in row:  # parse_cell, step by step
-            attrib = element.attrib
-            data_type = attrib.get("t", "n")
-            coordinate = attrib.get("r")
-            style_id = attrib.get("s", 0)
-            if style_id:
-                style_id = int(style_id)
-            if not coordinate:
-                column += 1
-            elif not (known and coordinate.endswith(digits) and (
-                    column := _COLUMN_NUMBERS.get(coordinate[:cut], 0))):
-                column = _column(coordinate)
-            if data_type == "inlineStr":
-                child = element.find(INLINE_STRING)
-                if child is None:
-                    value = None
-                elif (len(child) == 1 and not child.attrib and child[0].tag == _TEXT_TAG
-                      and not len(child[0])):
-                    value = child[0].text or ""  # <is><t>…</t></is>: what Text.content gives
-                else:
-                    value = Text.from_tree(child).content
-            else:
-                value = element.findtext(VALUE_TAG, None) or None
-                if value is None:
-                    pass
-                elif data_type == "n":
-                    value = _cast_number(value)
-                    if style_id in self.date_formats:
-                        value = self._date(value, style_id, coordinate)
-                elif data_type == "s":
-                    value = self.shared_strings[int(value)]
-                elif data_type == "b":
-                    value = bool(int(value))
-                elif data_type == "d":
-                    value = from_ISO8601(value)
-            if 1 <= column <= MAX_COLUMNS:
-                values[column - 1] = value
-        self.col_counter = column
-        return self.row_counter, tuple(values)
-
-    def _date(self, value: float, style_id: int, coordinate: str | None) -> object:
-        try:
-            return from_excel(value, self.epoch, timedelta=style_id in self.timedelta_formats)
-        except (OverflowError, ValueError):
-            warnings.warn(f"Cell {coordinate} is marked as a date but the serial value {value} is "
-                          "outside the limits for dates. The cell will be treated as an error.",
-                          stacklevel=2)
-            return "#VALUE!"
-
-
 class Sheet:
     def __init__(self, book: Book, ws: ReadOnlyWorksheet):
         self.book, self._ws, self.name = book, ws, ws.title
@@ -346,19 +230,7 @@ class Sheet:
         """What ``iter_rows(max_col=MAX_COLUMNS, values_only=True)`` of the read-only sheet gives
         with its dimensions reset: a tuple of MAX_COLUMNS values for each row from row 1 (rows
         missing from the XML as empty ones; a row repeating an earlier number is skipped)."""
-        wb = self.book._wb
-        counter = 1
-        with self._ws._get_source() as src:
-            parser = _ValuesParser(src, self._ws._shared_strings, data_only=True, epoch=wb.epoch,
-                                   date_formats=wb._date_formats,
-                                   timedelta_formats=wb._timedelta_formats)
-            for idx, values in parser.parse():
-                while counter < idx:
-                    counter += 1
-                    yield _EMPTY_ROW
-                if counter <= idx:
-                    counter += 1
-                    yield values
+        return sheet_values(self._ws, self.book._wb, MAX_COLUMNS)
 
     def scan(self) -> SheetScan:
         """Merged ranges and whether any formula lacks a cached value, from the sheet's XML."""

@@ -8,8 +8,6 @@ Every view registers itself and redraws when the portfolio or the language chang
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from time import perf_counter
@@ -26,7 +24,7 @@ from projtrack.core.money import format_rate
 from projtrack.core.portfolio import Portfolio
 from projtrack.core.types import DEFAULT_RULES, FlagRules
 from projtrack.errors import DatabaseError
-from projtrack.gcpause import collector_paused
+from projtrack.gcpause import frozen_after, settle
 from projtrack.i18n import t, term
 from projtrack.services.database import Store
 from projtrack.services.portfolio import load_portfolio, project_view
@@ -40,27 +38,6 @@ from projtrack.tui.screens.targets import TargetsScreen
 from projtrack.tui.screens.variance import VarianceScreen
 
 VIEWS = ("portfolio", "milestones", "variance", "targets")
-
-
-@contextmanager
-def quiet_gc():
-    """No cyclic garbage collection while a worker builds the portfolio: with 10,000 projects
-    each full collection walks millions of objects and, holding the GIL, froze the UI for
-    100-300 ms at a time (measured).  The load makes no reference cycles worth collecting.
-    What it built is frozen before the collector runs again (``settle_gc``): otherwise the
-    first allocations after it set off a full collection over all of it (about 50 ms at
-    N = 10,000, between the load and the first page)."""
-    with collector_paused():
-        try:
-            yield
-        finally:
-            settle_gc()
-
-
-def settle_gc() -> None:
-    """Move the loaded portfolio out of the collector's way: later collections (while typing
-    in the filter) no longer walk it.  Frozen objects are still freed by reference counting."""
-    gc.freeze()
 
 
 class PortfolioLoaded(Message):
@@ -150,7 +127,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
     def _load_all(self, as_of: dt.date) -> None:
         start = perf_counter()
         try:
-            with quiet_gc():
+            with frozen_after():
                 portfolio = load_portfolio(self.store, as_of)
                 index = PortfolioIndex(portfolio)
         except DatabaseError as exc:
@@ -181,7 +158,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
         self.portfolio, self.index = message.portfolio, message.index
         if message.project_id is None:
             self.load_seconds = message.seconds
-            settle_gc()
+            settle()
         for view in list(self.views):
             view.portfolio_changed(message.project_id)
 

@@ -22,7 +22,8 @@ from textual.widgets import DataTable
 
 from projtrack.core.types import FlagRules
 from projtrack.tui import cells as c
-from projtrack.tui.widgets.table import PagedTable, TableColumn, cell_line, styled
+from projtrack.tui.widgets.fastcells import cell_line, styled
+from projtrack.tui.widgets.table import PagedTable, TableColumn
 
 CONSOLE = Console(width=200, height=50, color_system="truecolor")
 

@@ -107,22 +107,22 @@ async def test_ten_thousand_projects_filter_sort_page(big_store):
 
 
 def test_the_loaded_portfolio_is_frozen_out_of_the_collector(big_store):
-    """quiet_gc: no collection while building; what was built is frozen before the collector
+    """frozen_after: no collection while building; what was built is frozen before the collector
     runs again; the collector's previous state comes back, also after an error."""
     import gc
 
+    from projtrack.gcpause import frozen_after
     from projtrack.services.portfolio import load_portfolio
-    from projtrack.tui.app import quiet_gc
 
     gc.unfreeze()
     try:
-        with quiet_gc():
+        with frozen_after():
             assert not gc.isenabled()
             portfolio = load_portfolio(big_store, dt.date(2025, 6, 30))
         assert gc.isenabled()
         assert gc.get_freeze_count() > len(portfolio.projects)  # the views and all they hold
         gc.unfreeze()
-        with pytest.raises(RuntimeError), quiet_gc():
+        with pytest.raises(RuntimeError), frozen_after():
             raise RuntimeError("the load failed")
         assert gc.isenabled()
     finally:
