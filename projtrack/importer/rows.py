@@ -168,6 +168,18 @@ def _numbered(m: re.Match) -> bool:
 @lru_cache(maxsize=16384)  # asked of each row up to three times (profile, prescan, read)
 def section_of(label: str) -> Section | None:
     text = _TABLE_NO.sub("", normalize_text(label).translate(_QUOTES).rstrip(":"))
+    if (m := _DASHED.fullmatch(text)) and m[2]:  # "一、基础教育——中小学": the finer word decides
+        found = _section_of(m[1] + m[2]) or _section_of(text)
+        return replace(found, label=label) if found else None
+    return _section_of(text, label)
+
+
+_DASHED = re.compile(r"((?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)[、.]?|\d+[、.])?)"
+                     r"[^—\-]{1,12}(?:——|—|--|-)([^—\-]{2,16})")
+
+
+def _section_of(text: str, label: str | None = None) -> Section | None:
+    label = label if label is not None else text
     if not text:
         return None
     for kind, rule in (("category", _CATEGORY_RE), ("klass", _CLASS_RE), ("total", _TOTAL_RE),
@@ -301,6 +313,18 @@ class Cells:
     uncertain: set[int] = field(default_factory=set)  # columns whose figure is unknown (待定, bad)
     unknown: frozenset[int] = frozenset()  # columns holding a formula that could not be computed
     _read: dict[int, tuple[Decimal | None, NumState | None]] = field(default_factory=dict)
+
+    def log_once(self, code: str, col: Column, found: str, read: str) -> None:
+        """A warning about a column said once a sheet (the first cell it concerns)."""
+        key = (self.sheet, code, col.index)
+        if key in self.log.once:
+            return
+        self.log.once.add(key)
+        cell = self.ref(col)
+        self.log.warning(code, f"Column {col.letter} ({col.title}) of sheet {self.sheet} holds more "
+                         f"than the construction type, such as '{shown(found)}' in {cell}; each "
+                         f"cell was read as its type ('{read}'), the rest is not kept.",
+                         sheet=self.sheet, cell=cell, found=found, expected=read)
 
     def raw(self, col: Column | None) -> object:
         if col is None or col.index >= len(self.values):
@@ -527,12 +551,19 @@ def _scaled(value: Decimal, col: Column) -> Decimal:
 
 def _unit_suffix(raw: str, col: Column) -> tuple[str, Decimal | None]:
     """A count or area typed with its unit: the number's text, and the scale the unit sets
-    (None: the column's own)."""
+    (None: the column's own).  A bracketed note after it stays for the reader to name:
+    "2000个(40班)" → "2000(40班)"."""
     text = normalize_text(raw)
+    note = ""
+    if m := _TRAILING_NOTE.fullmatch(text):
+        text, note = m[1], m[2]
     for unit, scale in sorted(_COUNTED[col.field].items(), key=lambda kv: -len(kv[0])):
         if text.endswith(unit) and len(text) > len(unit):
-            return text[: -len(unit)], scale
+            return text[: -len(unit)] + note, scale
     return raw, None
+
+
+_TRAILING_NOTE = re.compile(r"(.+?)(\([^()]{1,16}\))")
 
 
 MAX_DURATION = 10  # years: no school build takes longer; more is a unit left out (月)

@@ -11,10 +11,11 @@ import pytest
 
 from projtrack.importer import read_annex
 
-from . import counties, counties2
+from . import counties, counties2, counties3
 
 CASES = [("1", stem, build, counties) for stem, build in counties.BUILDERS] + [
-    ("2", stem, build, counties2) for stem, build in counties2.BUILDERS]
+    ("2", stem, build, counties2) for stem, build in counties2.BUILDERS] + [
+    ("3", stem, build, counties3) for stem, build in counties3.BUILDERS]
 
 # what an import may rightly say besides the figures, by round and workbook
 WARNINGS = {
@@ -24,6 +25,10 @@ WARNINGS = {
     ("2", "15"): {"summary_sheet"}, ("2", "16"): {"no_header"},
     ("2", "17"): {"number_note"}, ("2", "19"): {"parent_row"},
     ("2", "25"): {"hidden_sheet_read", "summary_sheet"}, ("2", "26"): {"no_header"},
+    ("3", "06"): {"duplicate_column"}, ("3", "07"): {"duplicate_column"},
+    ("3", "09"): {"number_note"}, ("3", "10"): {"plan_exceeds_total"},
+    ("3", "11"): {"ditto", "from_remarks"}, ("3", "12"): {"notes_row"},
+    ("3", "13"): {"unnamed_row"}, ("3", "15"): {"nature_trimmed"}, ("3", "27"): {"ditto"},
 }
 # layouts that cannot be read right: the import is refused, naming the cells
 ERRORS = {
@@ -31,6 +36,9 @@ ERRORS = {
     ("2", "24"): {"outlier_total"},  # one total in 元 in a 万元 column
     ("2", "32"): {"outlier_land"},  # one land in 平方米 in an 亩 column
     ("2", "33"): {"duplicate_name"},  # a 汇总 sheet repeating every project
+    ("3", "01"): {"side_by_side"},  # a second table beside the first: one table a sheet
+    ("3", "18"): {"duplicate_name"},  # one sheet per plan year, each listing the projects again
+    ("3", "20"): {"duplicate_name"},  # the same project on two category sheets
 }
 # sources projtrack has no name for: named as not read, left out of the funding plan
 UNNAMED_SOURCES = {("2", "30"): {"上级补助"}}
