@@ -367,7 +367,7 @@ def b09():
     std_table(ws, ps, 3, title="仙居县“十四五”教育项目安排表")
     lands = ["约36亩（含代征道路）", "80亩", "12.5亩", "约12亩", "原址", "60（含代征）"]
     places = ["1350（36班）", "2000个(40班)", "540（12班）", "540", "270个（9班）", "1500人"]
-    for i, p in enumerate(ps):
+    for i, _p in enumerate(ps):
         ws.cell(row=4 + i, column=15).value = lands[i]
         ws.cell(row=4 + i, column=16).value = places[i]
     ps[4]["land_mu"] = None
@@ -642,7 +642,7 @@ def b19():
     wb, ws = sheet("附件")
     ps = base("海宁市", ["硖石街道", "海洲街道", "长安镇", "许村镇"], "海宁市教育局")
     std_table(ws, ps, 3, title="海宁市“十四五”教育项目安排表")
-    for i, p in enumerate(ps):
+    for i, _p in enumerate(ps):
         for c in range(8, 15):
             v = ws.cell(row=4 + i, column=c).value
             if isinstance(v, (int, float)):
@@ -881,7 +881,7 @@ def b27():
     ws.cell(row=6, column=3).value = "同上"   # 学段 of row 6 = 中小学
     ws.cell(row=6, column=4).value = "〃"     # 项目类型 = 新开工
     ws.cell(row=6, column=7).value = "同上"   # 建设起止年限 = 2021-2023
-    for c, y in zip(range(10, 15), YEARS):
+    for c, y in zip(range(10, 15), YEARS, strict=False):
         ws.cell(row=6, column=c).value = num(ps[2]["annual_plan"].get(y))
     EXPECT["27"] = {"warnings": ["ditto resolved or named"]}
     return wb, ps
