@@ -112,6 +112,8 @@ def read_number(raw: object) -> Num:
     if not isinstance(raw, str):
         raise NumberFormatError(raw, "not a number")
     text = normalize_text(raw)
+    if text.startswith("'"):  # "'28000": the apostrophe a spreadsheet uses to mark text
+        text = text[1:]
     if not text:
         return Num(NumState.BLANK, raw=raw)
     low = text.lower()

@@ -105,11 +105,23 @@ def norm(value: object) -> str:
     else:
         return ""
     text = normalize_text(text).translate(_QUOTES).rstrip(":").lower()
+    if _CJK.search(text) and (words := list(_LATIN.finditer(text))):
+        # "project name项目名称", "2021 plan 2021年", "总投资total": the Chinese part decides
+        parts = [text[:words[0].start()]] + [text[a.end():b.start()] for a, b in
+                                             zip(words, words[1:], strict=False)] + [
+            text[words[-1].end():]]
+        best = max(parts, key=lambda p: len(_CJK.findall(_PARENS.sub("", p))))
+        if _CJK.search(_PARENS.sub("", best)):  # the units in brackets elsewhere stay with it
+            text = best.lstrip(")]】》>,.;:").rstrip("([【《<,.;:") + "".join(
+                m[0] for p in parts if p is not best for m in _PARENS.finditer(p)
+                if _CJK.search(m[0]))  # a Chinese unit in brackets elsewhere stays with it
     if "〇" in text or "零" in text:  # "二〇二一年": a year in Chinese numerals
         text = _CN_YEAR.sub(lambda m: m[0].translate(_CN_DIGITS), text)
     return text
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[a-z]{2,}[a-z.&'/_-]*")  # words (not a unit such as "m2")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 

@@ -109,6 +109,7 @@ def read_annex(path: str | Path, options: ReadOptions | None = None) -> ParsedAn
             run.no_table(misses)
             run.duplicates()
             run.summaries()
+            run.township_spellings()
             if run.result.ok:
                 check_units(run.result, run.options, run.log)
     except WorkbookError as exc:
@@ -159,6 +160,28 @@ class _Run:
             self.log.error("duplicate_name", f"The project name '{project.name}' appears twice: "
                            f"{there} and {here}.", sheet=b.sheet, cell=self.name_cells[i],
                            found=project.name, expected=there)
+
+    def township_spellings(self) -> None:
+        """"鳌江" beside "鳌江镇": one township, written the short way in some rows — read as
+        the full name, said once for each."""
+        towns = {p.township for p in self.result.projects if p.township}
+        full = {}
+        for t in towns:
+            if t.endswith(("镇", "乡", "街道")):
+                stem = t[:-2] if t.endswith("街道") else t[:-1]
+                full.setdefault(stem, []).append(t)
+        fixed: dict[str, list[str]] = {}
+        for i, p in enumerate(self.result.projects):
+            names = full.get(p.township or "")
+            if p.township and len(names or ()) == 1:
+                self.result.projects[i] = replace(p, township=names[0])  # type: ignore[index]
+                fixed.setdefault(p.township, []).append(p.name)
+        for short, projects in fixed.items():
+            self.log.warning(
+                "township_spelling", f"The township '{short}' of {len(projects)} projects "
+                f"({'、'.join(projects[:3])}{' …' if len(projects) > 3 else ''}) was read as "
+                f"'{full[short][0]}', as other rows write it.", found=short,
+                expected=full[short][0])
 
     def summaries(self) -> None:
         """Sheets of totals only (汇总, a cover page's table): checked against the projects of
@@ -807,7 +830,9 @@ def _project(file: str, cells: Cells, name: str,
         named = category_named(name)
         category = named if named in context[3] else None
     return ProjectFacts(
-        id=None, name=name, category=category or context[0] or by_sheet[0],
+        id=None, name=name,
+        category=category or context[0] or by_sheet[0] or (
+            None if h.get("category") else category_named(name)),  # "…幼儿园新建工程"
         annex_class=annex_class or context[1] or by_sheet[1],
         construction_type=nature or context[2] or (None if h.get("nature") else nature_named(name)),
         township=township,

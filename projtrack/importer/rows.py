@@ -134,12 +134,20 @@ def categories_in(text: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+_ENGLISH_CATEGORY = (  # sheets named in English
+    ("幼儿园", re.compile(r"kindergarten|pre-?school|nursery", re.I)),
+    ("职业教育", re.compile(r"vocational|technical", re.I)),
+    ("特殊教育", re.compile(r"special", re.I)),
+    ("中小学", re.compile(r"primary|secondary|middle|high school|compulsory", re.I)),
+)
+
+
 def category_named(text: str | None) -> str | None:
     """The category a sheet name, a title or a file name names, if it names exactly one
     ("基础教育" may include kindergartens: it names none)."""
     if text and "基础教育" in normalize_text(text):
         return None
-    return _only(text, _CATEGORY_WORDS)
+    return _only(text, _CATEGORY_WORDS) or _only(text, _ENGLISH_CATEGORY)
 
 
 def class_named(text: str | None) -> str | None:
@@ -174,12 +182,17 @@ def section_of(label: str) -> Section | None:
     return _section_of(text, label)
 
 
+_SUM_PREFIX = re.compile(r"(?:小计|合计|总计)[:、]")
 _DASHED = re.compile(r"((?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)[、.]?|\d+[、.])?)"
                      r"[^—\-]{1,12}(?:——|—|--|-)([^—\-]{2,16})")
 
 
 def _section_of(text: str, label: str | None = None) -> Section | None:
     label = label if label is not None else text
+    if (m := _SUM_PREFIX.match(text)) and len(text) > m.end():  # "小计:续建项目": its subtotal
+        found = _section_of(text[m.end():], label)
+        if found is not None and found.kind != "total":
+            return replace(found, closing=True)
     if not text:
         return None
     for kind, rule in (("category", _CATEGORY_RE), ("klass", _CLASS_RE), ("total", _TOTAL_RE),
@@ -313,6 +326,18 @@ class Cells:
     uncertain: set[int] = field(default_factory=set)  # columns whose figure is unknown (待定, bad)
     unknown: frozenset[int] = frozenset()  # columns holding a formula that could not be computed
     _read: dict[int, tuple[Decimal | None, NumState | None]] = field(default_factory=dict)
+
+    def log_year(self, col: Column, raw: object, year: int) -> None:
+        """A year typed into a date-formatted cell, said once a column."""
+        key = (self.sheet, "year_as_date", col.index)
+        if key in self.log.once:
+            return
+        self.log.once.add(key)
+        cell = self.ref(col)
+        self.log.warning("year_as_date", f"Column {col.letter} ({col.title}) of sheet "
+                         f"{self.sheet} holds years typed into date-formatted cells ({cell} "
+                         f"shows {raw:%Y/%m/%d}); each was read as the year typed ({year}).",
+                         sheet=self.sheet, cell=cell, found=f"{raw:%Y/%m/%d}", expected=str(year))
 
     def log_once(self, code: str, col: Column, found: str, read: str) -> None:
         """A warning about a column said once a sheet (the first cell it concerns)."""
@@ -511,6 +536,16 @@ class Cells:
             return None
         if isinstance(raw, (int, float)) and not isinstance(raw, bool) and _SERIALS[0] <= raw <= _SERIALS[1]:
             return parse_date(raw).year  # an Excel date serial without a date format
+        if isinstance(raw, (dt.date, dt.datetime)) and not _YEARS[0] <= raw.year <= _YEARS[1]:
+            # "2019" typed into a date-formatted cell shows as 1905/7/12: its day number is
+            # the year that was typed
+            serial = ((raw.date() if isinstance(raw, dt.datetime) else raw) - _EPOCH).days
+            if _YEARS[0] <= serial <= _YEARS[1]:
+                self.log_year(col, raw, serial)
+                return serial
+            self._report(ERROR, "bad_years", col, f", the year {raw.year}, which cannot be a "
+                         "construction year", raw)
+            return None
         try:
             return parse_year(raw)
         except DateFormatError:
@@ -566,6 +601,8 @@ def _unit_suffix(raw: str, col: Column) -> tuple[str, Decimal | None]:
 _TRAILING_NOTE = re.compile(r"(.+?)(\([^()]{1,16}\))")
 
 
+_YEARS = (1990, 2100)  # a construction year
+_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0
 MAX_DURATION = 10  # years: no school build takes longer; more is a unit left out (月)
 _DASH = "-—–―─~至到"
 _SERIALS = (32874, 73051)  # Excel day numbers of 1990-01-01 and 2100-01-01
@@ -596,6 +633,8 @@ def _read_text_span(raw: str) -> tuple[str, int | None, int | None]:
 
 
 def _read_span(raw: object) -> tuple[str, int | None, int | None]:
+    if isinstance(raw, str) and raw.lstrip().startswith(("'", "’")):  # "'2021-2023": text mark
+        raw = raw.lstrip()[1:]
     if isinstance(raw, (dt.date, dt.datetime)):
         return "span", raw.year, raw.year
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 0 < raw < 100:

@@ -11,11 +11,14 @@ import pytest
 
 from projtrack.importer import read_annex
 
-from . import counties, counties2, counties3
+import shutil
+
+from . import counties, counties2, counties3, counties4
 
 CASES = [("1", stem, build, counties) for stem, build in counties.BUILDERS] + [
     ("2", stem, build, counties2) for stem, build in counties2.BUILDERS] + [
-    ("3", stem, build, counties3) for stem, build in counties3.BUILDERS]
+    ("3", stem, build, counties3) for stem, build in counties3.BUILDERS] + [
+    ("4", stem, build, counties4) for stem, build in counties4.BUILDERS]
 
 # what an import may rightly say besides the figures, by round and workbook
 WARNINGS = {
@@ -29,6 +32,15 @@ WARNINGS = {
     ("3", "09"): {"number_note"}, ("3", "10"): {"plan_exceeds_total"},
     ("3", "11"): {"ditto", "from_remarks"}, ("3", "12"): {"notes_row"},
     ("3", "13"): {"unnamed_row"}, ("3", "15"): {"nature_trimmed"}, ("3", "27"): {"ditto"},
+    ("4", "02"): {"formula_uncached"}, ("4", "03"): {"plan_mismatch"},
+    ("4", "04"): {"formula_uncached", "no_header"}, ("4", "09"): {"year_as_date"},
+    ("4", "15"): {"township_spelling"}, ("4", "20"): {"hidden_row"},
+}
+# layouts whose figures cannot all be read, and the import says which: the fields are not
+# compared, the warnings and the map are
+NAMED_ONLY = {
+    ("4", "02"): "formulas saved without their values (ROUND, SUBTOTAL): each cell is named",
+    ("4", "22"): "the class given by a cell's fill colour: 'class unknown for 6 projects'",
 }
 # layouts that cannot be read right: the import is refused, naming the cells
 ERRORS = {
@@ -61,12 +73,22 @@ def test_a_county_annex_reads_exactly(tmp_path, round_, stem, build, module):
     wb.save(path)
     if hasattr(module, "wps_patch") and stem.startswith("15-") and round_ == "1":
         module.wps_patch(path)
+    post = getattr(module, "POST", {}).get(stem[:2])
+    if post is not None:
+        if post is getattr(module, "libreoffice_recalc", None) and not shutil.which("soffice"):
+            pytest.skip("LibreOffice (soffice) is needed to give the formulas cached values")
+        post(path)
     result = read_annex(path)
     key = (round_, stem[:2])
     assert {e.code for e in result.errors} == ERRORS.get(key, set()), result.errors
     if key in ERRORS:
         return
     assert {w.code for w in result.warnings} == WARNINGS.get(key, set()), result.warnings
+    if key in NAMED_ONLY:
+        if key == ("4", "22"):
+            (m,) = result.maps
+            assert any(f.field == "klass" and f.unknown == 6 for f in m.missing), m.missing
+        return
     got = {p.name: p for p in result.projects}
     want = module.truth_json(truth)["projects"]
     assert sorted(got) == sorted(p["name"] for p in want)
