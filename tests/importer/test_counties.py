@@ -5,13 +5,12 @@ the cells."""
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 
 import pytest
 
 from projtrack.importer import read_annex
-
-import shutil
 
 from . import counties, counties2, counties3, counties4
 
