@@ -104,7 +104,12 @@ def norm(value: object) -> str:
         return str(value)
     else:
         return ""
-    text = normalize_text(text).translate(_QUOTES).rstrip(":").lower()
+    return label_words(normalize_text(text).translate(_QUOTES).rstrip(":").lower())
+
+
+def label_words(text: str) -> str:
+    """A normalised label as its words are read: the Chinese part of a bilingual label
+    ("project name项目名称" → 项目名称), years in Chinese numerals as digits (二〇二一年)."""
     if _CJK.search(text) and (words := list(_LATIN.finditer(text))):
         # "project name项目名称", "2021 plan 2021年", "总投资total": the Chinese part decides
         parts = [text[:words[0].start()]] + [text[a.end():b.start()] for a, b in
