@@ -68,7 +68,8 @@ def _serial(d: dt.date) -> int:
     return (d - EXCEL_EPOCH).days
 
 
-def _validations(ws, lang: str, week_end: dt.date, cols, first: int, last: int) -> None:
+def _validations(ws, lang: str, week_end: dt.date, as_of: dt.date, cols, first: int,
+                 last: int) -> None:
     def dv(kind: str, **kw) -> DataValidation:
         v = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
                            errorTitle=t("progress.dv.error_title", lang=lang),
@@ -76,7 +77,8 @@ def _validations(ws, lang: str, week_end: dt.date, cols, first: int, last: int) 
                                    end=week_end.isoformat(), n=MAX_NOTE),
                            promptTitle=t(f"progress.dv.{kind}_title", lang=lang),
                            prompt=t(f"progress.dv.{kind}_prompt", lang=lang,
-                                    end=week_end.isoformat(), n=MAX_NOTE), **kw)
+                                    end=week_end.isoformat(), as_of=as_of.isoformat(),
+                                    n=MAX_NOTE), **kw)
         ws.add_data_validation(v)
         return v
 
@@ -120,7 +122,8 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
                     start=week_start.isoformat(), end=week_end.isoformat(),
                     as_of=portfolio.as_of.isoformat()))
     ws.merge_cells(f"A2:{last_letter}2")
-    put(ws, 3, 1, t("progress.instructions", lang=lang, end=week_end.isoformat()))
+    put(ws, 3, 1, t("progress.instructions", lang=lang, end=week_end.isoformat(),
+                    as_of=portfolio.as_of.isoformat()))
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     ws["A3"].font = Font(color="C00000")
     ws.merge_cells(f"A3:{last_letter}3")
@@ -178,7 +181,7 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
         fit_height(ws, row, {i: c.width for i, c in enumerate(cols, 1) if c.kind == "text"})
         row += 1
     last = row - 1
-    _validations(ws, lang, week_end, cols, FIRST_ROW, max(last, FIRST_ROW))
+    _validations(ws, lang, week_end, portfolio.as_of, cols, FIRST_ROW, max(last, FIRST_ROW))
 
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(last, HEADER_ROW)}"

@@ -32,7 +32,8 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from projtrack.core.calendar import week_bounds
@@ -50,8 +51,9 @@ from projtrack.core.types import (
     ProjectFacts,
     SourceRef,
 )
-from projtrack.store.engine import make_engine, normalize_url
-from projtrack.store.migrate import check_schema
+from projtrack.errors import BadUsage
+from projtrack.store.engine import make_engine, normalize_url, sqlite_path
+from projtrack.store.migrate import check_schema, current_revision, is_empty
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
@@ -149,11 +151,38 @@ class Store:
             self._read_engine.execution_options(isolation_level="REPEATABLE READ")
             if engine.dialect.name == "postgresql" else self._read_engine)
 
+    created = False  # whether ``open`` made a new database (the file, or the schema)
+
     @classmethod
     def open(cls, target: str | None = None, *, create: bool = True) -> Store:
-        engine = make_engine(target)
-        check_schema(engine, create=create)
-        return cls(engine)
+        """The database at ``target`` (a path or a URL; default db/projtrack.db).  Without
+        ``create`` a missing database — no such file (nothing is made, not even its folder), an
+        empty file or an empty PostgreSQL database — is a usage error naming it; with it, one
+        is made and ``created`` says so.  A PostgreSQL database the server does not have is a
+        usage error either way (``createdb`` makes it)."""
+        url = normalize_url(target)
+        path = sqlite_path(url)
+        shown = str(path) if path is not None else \
+            make_url(url).render_as_string(hide_password=True)
+        if not create and path is not None and not path.exists():
+            raise BadUsage("err.no_database", db=shown)
+        engine = make_engine(url)
+        try:
+            try:
+                fresh = current_revision(engine) is None and is_empty(engine)
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", None) == "3D000":  # invalid_catalog_name
+                    raise BadUsage("err.no_pg_database", db=shown) from exc
+                raise
+            if fresh and not create:
+                raise BadUsage("err.no_database", db=shown)
+            check_schema(engine, create=create)
+        except BaseException:
+            engine.dispose()
+            raise
+        store = cls(engine)
+        store.created = fresh
+        return store
 
     @property
     def url(self) -> str:
@@ -390,25 +419,29 @@ class Store:
             return {src or "": amt for src, amt in s.execute(stmt)}
 
     def latest_progress(self, as_of: dt.date, project_ids: Iterable[int] | None = None) -> dict[int, ProgressPoint]:
-        """Each project's latest 形象进度 point dated <= as_of (same date: the higher id).  The
-        database finds it with one seek per project down the (project_id, entry_date, id)
-        index; only those rows come back.  PostgreSQL takes the seek as a LATERAL join (given
+        """Each project's latest 形象进度 point dated <= as_of (same date: the higher id), an
+        undone one and its undo left out.  The database finds it with one seek per project
+        down the (project_id, entry_date, id) index; only those rows come back.  PostgreSQL takes the seek as a LATERAL join (given
         ``id IN (…)``, its planner hashes the picks and scans every entry); SQLite has no
         LATERAL and takes the correlated subquery well."""
         e = ProgressEntry
         project = Project.__table__
         p = project.c
         newest = (e.entry_date.desc(), e.id.desc())
+        # an undone entry and the entry that undid it (services.undo) are not progress: the
+        # undone ones are few, found once (the subquery is not correlated)
+        undone = select(e.reverses_id).where(e.reverses_id.is_not(None))
+        kept = (e.reverses_id.is_(None), e.id.not_in(undone))
         if self.engine.dialect.name == "postgresql":
             latest = (select(e.project_id, e.entry_date, e.stage, e.percent, e.note, e.id)
-                      .where(e.project_id == p.id, e.entry_date <= as_of)
+                      .where(e.project_id == p.id, e.entry_date <= as_of, *kept)
                       .order_by(*newest).limit(1).lateral())
             stmt = (select(*latest.c).select_from(project.join(latest, true()))
                     .order_by(p.id))
             if project_ids is not None:
                 stmt = stmt.where(p.id.in_(list(project_ids)))
         else:
-            pick = (select(e.id).where(e.project_id == p.id, e.entry_date <= as_of)
+            pick = (select(e.id).where(e.project_id == p.id, e.entry_date <= as_of, *kept)
                     .order_by(*newest).limit(1).correlate(project).scalar_subquery())
             picks = select(pick).select_from(project)
             if project_ids is not None:
