@@ -4,7 +4,8 @@ One row per active project (optionally one township's or one responsible unit's)
 name and current figures, and yellow cells to fill in: 本周完成投资 or 累计完成投资 (万元),
 形象进度 (stage and percent), the dates milestones were reached, a note.  The sheet is protected
 (only the fill-in cells can be edited; filtering stays allowed) and every fill-in cell carries
-data validation.  Every text cell is written as text, never as a formula.
+data validation.  Every cell is written by ``reports.cells``: text as text, never as a
+formula; figures as their exact digits.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from projtrack.progress_io.layout import (
     columns,
     header_key,
 )
+from projtrack.reports.cells import store
 from projtrack.reports.text import Fmt
 from projtrack.reports.xlsx import BOX, FILLS, fit_height, page_setup_basic, put
 from projtrack.services.portfolio import Portfolio, ProjectView
@@ -167,7 +169,7 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
                 value, kind = values[c.code]
                 put(ws, row, i, value, kind)
             elif c.kind == "date" and c.code[3:] in done:
-                cell.value = done[c.code[3:]]  # already reached: shown, locked
+                store(cell, done[c.code[3:]])  # already reached: shown, locked
                 cell.number_format = "yyyy-mm-dd"
                 cell.fill = DONE
             elif c.fill:
