@@ -37,7 +37,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from projtrack.core.calendar import week_bounds
-from projtrack.core.figures import LedgerSums
+from projtrack.core.figures import PHASE_MILESTONES, LedgerSums
 from projtrack.core.frozen import maker
 from projtrack.core.money import ZERO
 from projtrack.core.types import (
@@ -410,6 +410,20 @@ class Store:
                                 funds_by_source=_NO_SOURCES)
                 for pid, actual, year, week, funds, payments, last in rows}
 
+    def actual_by_years(self, first: int, last: int,
+                        project_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+        """Each project's Σ 完成投资 dated in the years ``first``..``last`` (whole years), from the
+        yearly sums the database keeps (``ledger_year``)."""
+        y = LedgerYear.__table__.c
+        # the scaled integers summed as integers (PostgreSQL's SUM of a BIGINT is a NUMERIC)
+        stmt = (select(y.project_id, cast(func.sum(type_coerce(y.actual, BigInteger())),
+                                          BigInteger))
+                .where(y.year >= first, y.year <= last).group_by(y.project_id))
+        if project_ids is not None:
+            stmt = stmt.where(y.project_id.in_(list(project_ids)))
+        with self.read() as s:
+            return {pid: _units(total) for pid, total in s.connection().execute(stmt).all()}
+
     def funds_by_source(self, project_id: int, as_of: dt.date) -> dict[str, Decimal]:
         e = LedgerEntry
         stmt = (select(e.source, type_coerce(func.sum(e.amount), Scaled(6)))
@@ -476,10 +490,12 @@ class Store:
         return out
 
     def packed_milestones(self, as_of: dt.date, project_ids: Iterable[int] | None = None
-                          ) -> dict[int, tuple[PackedMilestones, bool]]:
+                          ) -> dict[int, tuple[PackedMilestones, bool, frozenset[str]]]:
         """Each project's milestones packed into one text by the database (see
-        ``store.packed``), with whether any is overdue at ``as_of``: the SQL form of
-        ``core.figures.any_milestone_overdue`` (tested against it on both engines), as
+        ``store.packed``), with whether any is overdue at ``as_of`` and which of those that
+        begin a phase were reached after it: the SQL forms of
+        ``core.figures.any_milestone_overdue`` and ``milestones_after`` (tested against them
+        on both engines), as
         ``ledger_sums`` is of ``core.figures.ledger_sums``.  One row per project with
         milestones: what a portfolio needs, without 90,000 rows."""
         m = Milestone.__table__.c
@@ -496,13 +512,19 @@ class Store:
                   + sep_field + iso(m.actual))
         overdue = case((and_(m.planned < as_of, or_(m.actual.is_(None), m.actual > as_of)), 1),
                        else_=0)
-        stmt = (select(m.project_id, aggregate(record, sep_record), func.max(overdue))
+        # which of the milestones that begin a phase were reached after as_of (phase_at)
+        after = [func.max(case((and_(m.name == name, m.actual > as_of), 1), else_=0))
+                 for _, name in PHASE_MILESTONES]
+        stmt = (select(m.project_id, aggregate(record, sep_record), func.max(overdue), *after)
                 .group_by(m.project_id))
         if project_ids is not None:
             stmt = stmt.where(m.project_id.in_(list(project_ids)))
         with self.read() as s:
             rows = s.connection().execute(stmt).all()
-        return {pid: (PackedMilestones(pid, text), bool(late)) for pid, text, late in rows}
+        names = [name for _, name in PHASE_MILESTONES]
+        return {pid: (PackedMilestones(pid, text), bool(late),
+                      frozenset(n for n, flag in zip(names, flags, strict=True) if flag))
+                for pid, text, late, *flags in rows}
 
     def entries(self, project_id: int, kind: str | None = None) -> list[LedgerEntry]:
         stmt = select(LedgerEntry).where(LedgerEntry.project_id == project_id)
