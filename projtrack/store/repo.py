@@ -114,6 +114,25 @@ def _day(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
+def _pg_database_missing(url: str) -> bool:
+    """Whether the PostgreSQL server of ``url`` answers and has no database of its name: asked
+    of its maintenance database, since a failed connection carries no code that says so."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    u = make_url(url)
+    probe = create_engine(u.set(database="postgres"))
+    try:
+        with probe.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": u.database}).first()
+        return found is None
+    except SQLAlchemyError:  # the server itself is out of reach: say that instead
+        return False
+    finally:
+        probe.dispose()
+
+
 def to_facts(p: Project, plans: dict[int, Decimal] | None = None) -> ProjectFacts:
     source = None
     if p.source_file:
@@ -171,7 +190,7 @@ class Store:
             try:
                 fresh = current_revision(engine) is None and is_empty(engine)
             except OperationalError as exc:
-                if getattr(exc.orig, "sqlstate", None) == "3D000":  # invalid_catalog_name
+                if path is None and _pg_database_missing(url):
                     raise BadUsage("err.no_pg_database", db=shown) from exc
                 raise
             if fresh and not create:
