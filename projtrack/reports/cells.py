@@ -6,7 +6,9 @@ export, the progress fill-in sheet.
 - A Decimal is written as its exact digits.  openpyxl writes a number with ``"%.16g"``, i.e.
   through a binary float: Decimal("0.0933") became 0.09329999999999999 in the file, and an
   amount to the cent above 10¹⁴ lost its cents.  ``Exact`` carries the digits to the file; the
-  cell stays a number (type "n"), so sums and number formats work as before.
+  cell stays a number (type "n"), so sums and number formats work as before.  A computed
+  figure finer than 6 decimals (a variance against a share of a year's plan) is rounded half
+  up to 6, the cent of 万元 and the finest rate projtrack shows, as money is kept everywhere.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from projtrack.core.money import to_plain
+from projtrack.core.money import QUANTUM, quantize, to_plain
 
 MAX_TEXT = 32767  # characters in one cell
 
@@ -27,6 +29,8 @@ class Exact:
     __slots__ = ("digits", "value")
 
     def __init__(self, value: Decimal):
+        if value.as_tuple().exponent < QUANTUM.as_tuple().exponent:  # type: ignore[operator]
+            value = quantize(value)
         self.value = value
         self.digits = to_plain(value) or "0"
 
