@@ -172,7 +172,7 @@ def record_entry(store: Store, project_id: int, *, amount: Decimal, date: dt.dat
         amounts = _amounts(s, project_id, kind, date)
         derived = derive(amount, cumulative, kind=kind, day=date, amounts=amounts,
                          prior=p.prior_actual)
-        if derived.increment == 0:
+        if cumulative and derived.increment == 0:
             raise BadData("err.cumulative_unchanged", total=format_wan(amount))
         actual = amounts if kind == ACTUAL else _amounts(s, project_id, ACTUAL, date)
         kailei = (p.prior_actual or ZERO) + sum((a for _, a in actual), ZERO)

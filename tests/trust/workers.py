@@ -82,7 +82,7 @@ def entries(url: str, project_ids: str, n: str, tag: str) -> None:
     for i in range(int(n)):
         pid = rng.choice(ids)
         record_entry(store, pid, amount=Decimal("1.01"), date=dt.date(2024, 3, 1),
-                     note=f"{tag}-{i}", origin=f"worker:{tag}")
+                     note=f"{tag}-{i}", origin=f"worker:{tag}", force=True)
         _say(f"ok {i + 1}")
         if i % 5 == 0:
             load_portfolio(store, dt.date(2024, 6, 30))
