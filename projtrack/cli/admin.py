@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from projtrack.cli.app import app, audit_app, db_app, state
+from projtrack.cli.app import app, audit_app, db_app, require_database, state
 from projtrack.errors import BadData
 from projtrack.i18n import t
 
@@ -81,6 +81,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     )
 
     c = state(ctx)
+    require_database(c.db)
     engine = make_engine(c.db)
     rev = current_revision(engine)
     if rev is not None and rev not in known_revisions():

@@ -5,6 +5,7 @@
 - A week that is not over at the as-of date (its Sunday is later) is printed as a draft and
   not frozen; so is any report asked for with ``draft``.
 - "What changed" compares with the latest report issued for an earlier week.
+- A portfolio without a project (a mistyped database, say) is refused: no empty week is issued.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 
+from projtrack.errors import BadData
 from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.reports.weekly import build_weekly, resolve_week
 from projtrack.services.portfolio import load_portfolio
@@ -38,8 +40,10 @@ def _decode(data: str) -> WeeklyReport:
 
 
 def encode(report: WeeklyReport) -> tuple[str, str]:
-    """The snapshot's JSON text and its sha256."""
-    text = json.dumps(to_data(report), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The snapshot's JSON text and its sha256.  Keys keep the report's own order (fields as
+    declared, counts in the order they were printed), not a sorted one: what is read back is
+    what was printed."""
+    text = json.dumps(to_data(report), ensure_ascii=False, separators=(",", ":"))
     return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -88,6 +92,8 @@ def issue_weekly(store: Store, *, week: str | None = None, as_of: dt.date,
             return Issued(frozen, REPRINTED)
     not_over = sunday > as_of
     portfolio = load_portfolio(store, sunday, include_withdrawn=False)
+    if not portfolio.projects:  # an empty week is no report: nothing issued, nothing frozen
+        raise BadData("report.empty", period=period)
     report = build_weekly(portfolio, period=period, week_start=monday,
                           previous=previous_snapshot(store, period), county=county_name(store))
     if draft or not_over:

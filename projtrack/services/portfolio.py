@@ -1,7 +1,8 @@
 """The portfolio at an as-of date: every project's facts with its figures.
 
 Ledger sums come from one SQL aggregate per series (see Store.ledger_sums); every figure is
-computed by projtrack.core.figures — nowhere else.
+computed by projtrack.core.figures — nowhere else.  The phase is the one at the as-of date
+(``phase_at``): a project in use today was under construction on an earlier date.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 
 from projtrack.core.figures import (
@@ -18,8 +20,11 @@ from projtrack.core.figures import (
     group_by,
     group_by_with_total,
     group_figures,
+    phase_at,
     project_figures,
 )
+from projtrack.core.money import ZERO
+from projtrack.core.targets import period_actual, whole_years
 from projtrack.core.types import FlagRules, ProjectFacts
 from projtrack.gcpause import collector_paused
 from projtrack.store.repo import Store
@@ -87,16 +92,25 @@ def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
     progress = store.latest_progress(as_of, ids)
     milestones = store.packed_milestones(as_of, ids)  # each unpacked when first shown
     rules = store.rules()
-    empty, none = LedgerSums(), ((), False)
+    empty, none = LedgerSums(), ((), False, frozenset())
     views = []
     for f in facts:
-        packed, overdue = milestones.get(f.id, none)
+        packed, overdue, after = milestones.get(f.id, none)
         views.append(ProjectView(f, project_figures(
             f, sums.get(f.id, empty), as_of, progress=progress.get(f.id), milestones=packed,
-            rules=rules, milestone_overdue=overdue)))
+            rules=rules, milestone_overdue=overdue,
+            phase=phase_at(f.phase, after) if after else f.phase)))
     return Portfolio(as_of, rules, tuple(views))
 
 
 def project_view(store: Store, project_id: int, as_of: dt.date) -> ProjectView | None:
     portfolio = load_portfolio(store, as_of, project_ids=[project_id])
     return portfolio.get(project_id)
+
+
+def period_spending(store: Store, portfolio: Portfolio) -> dict[int, Decimal]:
+    """Each project's 完成投资 dated in the plan's period (2021–2025) up to the portfolio's
+    as-of date: what the 目标 view counts against the “十四五” investment target."""
+    years = whole_years(portfolio.as_of)
+    earlier = store.actual_by_years(*years) if years else {}
+    return {v.id: period_actual(v.figures, earlier.get(v.id, ZERO)) for v in portfolio.projects}

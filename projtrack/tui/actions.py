@@ -13,10 +13,10 @@ import datetime as dt
 from sqlalchemy.exc import SQLAlchemyError
 from textual import work
 
-from projtrack.core.money import format_wan
 from projtrack.errors import ProjtrackError
 from projtrack.i18n import t
-from projtrack.services.entries import undo_last_entry
+from projtrack.services.undo import last_change, undo_change
+from projtrack.store.repo import os_user
 from projtrack.tui.widgets.entry_forms import FORMS, FormContext
 
 
@@ -75,19 +75,43 @@ class ActionsMixin:
 
     # --- undo -----------------------------------------------------------------------------------
     def action_undo(self) -> None:
-        from projtrack.tui.screens.dialogs import ConfirmDialog
+        """Undo the last change, named and asked first: in a project's view, that project's
+        last change (whoever made it: the dialog says who); anywhere else, only the officer's
+        own last change, never a colleague's."""
         from projtrack.tui.screens.project import ProjectScreen
 
         pid = self.screen.project_id if isinstance(self.screen, ProjectScreen) else None
-        body = self.tr("undo.body_project", name=self.screen.project_name) if pid else \
-            self.tr("undo.body_any")
-        self.push_screen(ConfirmDialog(self.tr("undo.title"), body),
-                         lambda ok: ok and self._undo(pid))
+        self._find_undo(pid, None if pid is not None else os_user())
 
     @work(thread=True, group="undo")
-    def _undo(self, pid: int | None) -> None:
+    def _find_undo(self, pid: int | None, user: str | None) -> None:
         try:
-            rev = undo_last_entry(self.store, pid, origin="tui")
+            change = last_change(self.store, project_id=pid, user=user)
+        except SQLAlchemyError as exc:
+            self.call_from_thread(self.notify, t("err.database", lang=self.lang, why=exc),
+                                  severity="error")
+            return
+        if change is None:
+            self.call_from_thread(self.notify, t("err.nothing_to_undo", lang=self.lang),
+                                  severity="warning")
+            return
+        self.call_from_thread(self._ask_undo, change, pid, user)
+
+    def _ask_undo(self, change, pid: int | None, user: str | None) -> None:
+        from rich.text import Text
+
+        from projtrack.tui.screens.dialogs import ConfirmDialog
+
+        body = Text("\n".join((t("change.will_undo", lang=self.lang, change=change.describe(self.lang)),
+                               "", t("change.how", lang=self.lang))))
+        self.push_screen(ConfirmDialog(self.tr("undo.title"), body),
+                         lambda ok: ok and self._undo(change.audit_id, pid, user))
+
+    @work(thread=True, group="undo")
+    def _undo(self, audit_id: int, pid: int | None, user: str | None) -> None:
+        try:
+            done = undo_change(self.store, expected=audit_id, project_id=pid, user=user,
+                               origin="tui")
         except ProjtrackError as exc:
             self.call_from_thread(self.notify, exc.render(self.lang), severity="warning")
             return
@@ -95,10 +119,8 @@ class ActionsMixin:
             self.call_from_thread(self.notify, t("err.database", lang=self.lang, why=exc),
                                   severity="error")
             return
-        text = t("msg.undone", lang=self.lang, id=rev.reverses_id, rid=rev.id,
-                 amount=format_wan(rev.amount))
-        self.call_from_thread(self.notify, text)
-        self.call_from_thread(self.reload, rev.project_id)
+        self.call_from_thread(self.notify, done.describe(self.lang))
+        self.call_from_thread(self.reload, done.change.project_id)
 
     # --- as-of date, import, help ---------------------------------------------------------------
     def action_change_as_of(self) -> None:

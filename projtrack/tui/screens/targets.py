@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from projtrack.core.money import format_rate, format_wan
 from projtrack.core.targets import PUBLISHED_TARGETS, TargetLine, merged, setting_key, target_lines
-from projtrack.services.portfolio import Portfolio
+from projtrack.services.portfolio import Portfolio, period_spending
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.widgets.table import cursor_key
@@ -47,7 +47,9 @@ class TargetsScreen(ViewScreen):
     def compute(self, portfolio: Portfolio) -> None:
         stored = self.app.store.setting("targets")
         stored = stored if isinstance(stored, dict) else {}
-        self.post_message(TargetsReady(target_lines(portfolio.items(), merged(stored)), stored))
+        in_period = period_spending(self.app.store, portfolio)
+        self.post_message(TargetsReady(
+            target_lines(portfolio.items(), merged(stored), in_period), stored))
 
     def on_targets_ready(self, message: TargetsReady) -> None:
         self.lines, self.stored = message.lines, message.stored
