@@ -212,9 +212,9 @@ def portfolio(args) -> dict:
     parts["milestones"] = time.perf_counter() - t0
     rules = store.rules()
     t0 = time.perf_counter()
-    empty, none = LedgerSums(), ((), False)
+    empty, none = LedgerSums(), ((), False, frozenset())
     for f in facts:
-        packed, overdue = milestones.get(f.id, none)
+        packed, overdue, _ = milestones.get(f.id, none)
         project_figures(f, sums.get(f.id, empty), as_of, progress=progress.get(f.id),
                         milestones=packed, rules=rules, milestone_overdue=overdue)
     parts["figures"] = time.perf_counter() - t0

@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 
 from projtrack import __version__
-from projtrack.errors import BadData, BadUsage
-from projtrack.i18n import LANGS, set_lang
+from projtrack.errors import BadUsage
+from projtrack.i18n import LANGS, set_lang, t
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   help="projtrack — capital-project portfolio tracker (项目安排表跟踪).")
@@ -55,11 +55,45 @@ class State:
 
     @property
     def store(self):
+        """The database, which must exist: a missing one is a usage error naming it (exit 2),
+        and nothing is created."""
         if self._store is None:
             from projtrack.services.database import open_store
 
-            self._store = open_store(self.db)
+            self._store = open_store(self.db, create=False)
         return self._store
+
+    def create_store(self):
+        """The database, made when it is missing ("created new database PATH" on stderr): for
+        the commands that may create one (init, import, demo's own)."""
+        if self._store is None:
+            from projtrack.services.database import open_store
+
+            self._store = open_store(self.db, create=True)
+            if self._store.created:
+                say_created(self.db)
+        return self._store
+
+
+def require_database(db: str | None) -> None:
+    """A usage error naming the file when the SQLite database ``db`` does not exist (for the
+    commands that open it without opening a Store); nothing is created."""
+    from projtrack.services.database import require_database as require
+
+    require(db)
+
+
+def db_name(db: str | None) -> str:
+    """The database as an officer names it: the file's path, or the URL without a password."""
+    from projtrack.services.database import database_name
+
+    return database_name(db)
+
+
+def say_created(db: str | None) -> None:
+    """The line every command that made a new database prints (on stderr: a command's own
+    output, JSON say, stays clean)."""
+    typer.echo(t("msg.created_database", db=db_name(db)), err=True)
 
 
 def state(ctx: typer.Context) -> State:
@@ -139,26 +173,24 @@ def _set_global(ctx, param, value: str | None) -> None:
 
 
 # --- argument helpers -----------------------------------------------------------------------
-def parse_date(text: str, what: str = "date") -> dt.date:
-    """A date as officers write it; a usage error (exit 2) naming the option otherwise."""
-    from projtrack.core.units import DateFormatError
-    from projtrack.core.units import parse_date as parse
-
-    try:
-        return parse(text)
-    except DateFormatError as exc:
-        raise BadUsage("err.bad_date", what=what, found=text) from exc
+_OPTION_FIELDS = {"--as-of": "as_of", "--date": "date", "--planned": "planned",
+                  "--actual": "actual"}
 
 
-def parse_amount(text: str):
-    """An amount in 万元 as officers write it (1,200.5, １２００); bad data (exit 1) otherwise."""
-    from projtrack.core.money import NumberFormatError
-    from projtrack.core.money import parse_amount as parse
+def parse_date(text: str, option: str = "--date"):
+    """A date as officers write it (with its year; one reading only); a usage error (exit 2)
+    naming the field, the option and what was typed otherwise (projtrack.typed)."""
+    from projtrack.typed import read_date
 
-    try:
-        return parse(text)
-    except NumberFormatError as exc:
-        raise BadData("err.bad_amount", found=text, why=exc.why) from exc
+    return read_date(text, _OPTION_FIELDS.get(option, "date"), option=option, exit_code=2)
+
+
+def parse_amount(text: str, field: str = "amount", *, allow_negative: bool = False):
+    """An amount in 万元 as officers write it (1,200.5, １２００; a comma groups three digits);
+    bad data (exit 1) naming the field and what was typed otherwise."""
+    from projtrack.typed import read_amount
+
+    return read_amount(text, field, allow_negative=allow_negative)
 
 
 def wan(value) -> str:

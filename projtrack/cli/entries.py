@@ -1,6 +1,11 @@
 """What officers record by hand: money entries (``spend add / list / undo``), physical
-progress (``progress add``), milestone dates, a year's plan and the phase.  Every write goes
-through projtrack.services.entries."""
+progress (``progress add``), milestone dates, a year's plan and the phase, and ``undo`` of the
+last change of any kind.  Every write goes through projtrack.services.entries (undo:
+projtrack.services.undo).
+
+What was read is echoed as it is saved ("记录 完成投资 120.50 万元,日期 2024-11-27"); warnings go
+to stderr and the entry is saved (exit 0); what needs ``--force`` or ``--correction`` is
+refused without it (exit 1, nothing written)."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Annotated
 import typer
 
 from projtrack.cli.app import (
+    app,
     milestone_app,
     parse_amount,
     parse_date,
@@ -19,18 +25,45 @@ from projtrack.cli.app import (
     state,
     wan,
 )
-from projtrack.errors import BadData
+from projtrack.errors import BadUsage
 from projtrack.i18n import t
+
+FORCE_HELP = "Record a date before the project's start year or more than a week after today."
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        typer.echo(t("warn.prefix") + w.text(), err=True)
+
+
+def _basis(text: str | None) -> str | None:
+    from projtrack.services.checks import BASIS_WORDS
+
+    if text is None:
+        return None
+    basis = BASIS_WORDS.get(text.strip().lower(), "?")
+    if basis not in ("year", "total"):
+        raise BadUsage("err.bad_basis", found=text)
+    return basis
 
 
 @spend_app.command("add")
 def spend_add(
     ctx: typer.Context,
     project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    amount: Annotated[str, typer.Argument(help="Amount in 万元 (1,200.5 or １２００).")],
-    date: Annotated[str, typer.Option("--date", help="Date of the entry.")],
-    cumulative: Annotated[bool, typer.Option("--cumulative", help="AMOUNT is the new cumulative "
-                                             "total; the increment is derived.")] = False,
+    amount: Annotated[str, typer.Argument(help="Amount in 万元 (1,200.5 or １２００; a comma "
+                                          "groups three digits).")],
+    date: Annotated[str, typer.Option("--date", help="Date of the entry, with its year.")],
+    cumulative: Annotated[str | None, typer.Option(
+        "--cumulative", metavar="year|total",
+        help="AMOUNT is a cumulative figure: year (本年累计, this year to the date) or total "
+             "(开累, since the project began, prior years included); the increment is derived "
+             "and shown.")] = None,
+    correction: Annotated[bool, typer.Option(
+        "--correction", help="Confirm a correction: a cumulative below what is on record (a "
+                             "negative increment) or past 总投资, or a negative AMOUNT; "
+                             "recorded as a correction.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
     kind: Annotated[str, typer.Option("--kind", help="完成投资 (default), 到位资金 or 拨付.")] = "完成投资",
     source: Annotated[str | None, typer.Option("--source", help="Fund source for 到位资金: "
                                                "中央, 省, 专项债, 县财政, 自筹.")] = None,
@@ -41,13 +74,16 @@ def spend_add(
     from projtrack.services.entries import record_entry, resolve_project
 
     c = state(ctx)
-    value = parse_amount(amount)
+    value = parse_amount(amount, allow_negative=correction and cumulative is None)
     day = parse_date(date, "--date")
+    basis = _basis(cumulative)
     pid = resolve_project(c.store, project)
-    e = record_entry(c.store, pid, amount=value, date=day, kind=kind, cumulative=cumulative,
-                     source=source, note=clean_text(note), origin="cli")
-    typer.echo(t("msg.entry_recorded", id=e.id, kind=kind, date=day.isoformat(),
-                 amount=wan(e.amount)))
+    done = record_entry(c.store, pid, amount=value, date=day, kind=kind, cumulative=basis,
+                        source=source, note=clean_text(note), origin="cli", force=force,
+                        correction=correction)
+    typer.echo(done.echo())
+    typer.echo(t("msg.entry_recorded", id=done.entry.id, project=done.project))
+    _warn(done.warnings)
 
 
 @spend_app.command("list")
@@ -57,70 +93,110 @@ def spend_list(
     kind: Annotated[str | None, typer.Option("--kind", help="Only this series.")] = None,
 ) -> None:
     """List a project's money entries, with running totals per series."""
+    from decimal import Decimal
+
     from projtrack.services.entries import resolve_project
 
     c = state(ctx)
     pid = resolve_project(c.store, project)
     facts = c.store.project(pid)
     typer.echo(f"{pid}  {facts.name}")
-    running: dict[str, object] = {}
-    from decimal import Decimal
-
+    running: dict[str, Decimal] = {}
     entries = c.store.entries(pid, kind)
     if not entries:
         typer.echo(t("msg.no_entries"))
     for e in entries:
-        running[e.kind] = running.get(e.kind, Decimal(0)) + e.amount  # type: ignore[operator]
+        running[e.kind] = running.get(e.kind, Decimal(0)) + e.amount
+        typed = t(f"basis.{e.basis}") + " " + wan(e.entered_cumulative) if e.basis else ""
         extra = " ".join(x for x in (e.source or "", f"↩#{e.reverses_id}" if e.reverses_id else "",
+                                     t("label.correction") if e.correction else "", typed,
                                      e.note or "") if x)
         typer.echo(f"#{e.id:<5} {e.entry_date}  {e.kind}  {wan(e.amount):>14}  "
                    f"{t('label.running')} {wan(running[e.kind]):>14}  {extra}".rstrip())
 
 
-@spend_app.command("undo")
-def spend_undo(
-    ctx: typer.Context,
-    project: Annotated[str | None, typer.Argument(help="Project id or name; default: the newest "
-                                                  "entry of any project.")] = None,
-) -> None:
-    """Undo the newest entry by a reversal entry (nothing is deleted)."""
-    from projtrack.services.entries import resolve_project, undo_last_entry
+def _undo(ctx: typer.Context, project: str | None, yes: bool, kinds) -> None:
+    """Name the last change (the project's, or without one the officer's own), ask, undo it."""
+    from projtrack.services.database import current_user
+    from projtrack.services.entries import resolve_project
+    from projtrack.services.undo import last_change, undo_change
 
     c = state(ctx)
     pid = resolve_project(c.store, project) if project else None
-    rev = undo_last_entry(c.store, pid, origin="cli")
-    typer.echo(t("msg.undone", id=rev.reverses_id, rid=rev.id, amount=wan(rev.amount)))
+    user = None if pid is not None else current_user()  # without a project: never a colleague's
+    change = last_change(c.store, project_id=pid, user=user, kinds=kinds)
+    if change is None:
+        raise BadUsage("err.nothing_to_undo")
+    if not yes:
+        typer.echo(t("change.will_undo", change=change.describe()))
+        typer.echo(t("change.how"))
+        try:
+            go = typer.confirm(t("change.confirm"), default=False)
+        except typer.Abort:
+            go = False
+        if not go:
+            typer.echo(t("change.cancelled"))
+            raise typer.Exit(1)
+    done = undo_change(c.store, expected=change.audit_id, project_id=pid, user=user,
+                       kinds=kinds, origin="cli")
+    typer.echo(done.describe())
+
+
+@spend_app.command("undo")
+def spend_undo(
+    ctx: typer.Context,
+    project: Annotated[str | None, typer.Argument(help="Project id or name; default: your own "
+                                                  "newest money entry, in any project.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Undo the newest money entry by a reversal entry (nothing is deleted); names it and asks
+    first."""
+    _undo(ctx, project, yes, ("money",))
+
+
+@app.command("undo")
+def undo_cmd(
+    ctx: typer.Context,
+    project: Annotated[str | None, typer.Argument(help="Project id or name: its last change, "
+                                                  "whoever made it; default: your own last "
+                                                  "change, in any project.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Undo the last change — money, progress, a milestone date, a plan, the phase or the
+    remarks — by a new audited record; names it (project, what, amount, date, who) and asks
+    first."""
+    _undo(ctx, project, yes, None)
 
 
 @progress_app.command("add")
 def progress_add(
     ctx: typer.Context,
     project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    date: Annotated[str, typer.Option("--date", help="Date of the observation.")],
+    date: Annotated[str, typer.Option("--date", help="Date of the observation, with its year.")],
     stage: Annotated[str | None, typer.Option("--stage", help="基础, 主体结构, 屋面, 装饰装修, "
                                               "收尾 or 竣工.")] = None,
     percent: Annotated[str | None, typer.Option("--percent", help="Percent complete, 0–100 "
                                                 "(40 or 40%).")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
     """Record physical progress (形象进度): a stage and a percent."""
-    from projtrack.core.money import NumberFormatError
+    from projtrack.core.money import format_rate
     from projtrack.core.text import clean_text
-    from projtrack.core.units import parse_percent
+    from projtrack.i18n import term
     from projtrack.services.entries import add_progress, resolve_project
+    from projtrack.typed import read_percent
 
     c = state(ctx)
     day = parse_date(date, "--date")
-    pct = None
-    if percent is not None:
-        try:
-            pct = parse_percent(percent)
-        except NumberFormatError as exc:
-            raise BadData("err.bad_percent", found=percent) from exc
+    pct = read_percent(percent, option="--percent") if percent is not None else None
     pid = resolve_project(c.store, project)
-    e = add_progress(c.store, pid, date=day, stage=stage, percent=pct, note=clean_text(note))
-    typer.echo(t("msg.progress_recorded", id=e.id, date=day.isoformat(), stage=stage or "—",
-                 percent=percent or "—"))
+    done = add_progress(c.store, pid, date=day, stage=stage, percent=pct, note=clean_text(note),
+                        force=force)
+    e = done.record
+    typer.echo(t("msg.progress_recorded", id=e.id, date=day.isoformat(),
+                 stage=term(stage) if stage else "—", percent=format_rate(pct, 0)))
+    _warn(done.warnings)
 
 
 @milestone_app.command("set")
@@ -131,6 +207,8 @@ def milestone_set(
                                         "主体结顶, 竣工验收 or 投用.")],
     planned: Annotated[str | None, typer.Option("--planned", help="Planned date ('none' clears).")] = None,
     actual: Annotated[str | None, typer.Option("--actual", help="Actual date ('none' clears).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Record an actual date more than a "
+                                        "week after today.")] = False,
 ) -> None:
     """Set a milestone's planned and/or actual date."""
     from projtrack.services.entries import resolve_project, set_milestone
@@ -141,8 +219,10 @@ def milestone_set(
         if value is not None:
             kwargs[key] = None if value.strip().lower() in ("none", "-", "") else parse_date(value, f"--{key}")
     pid = resolve_project(c.store, project)
-    m = set_milestone(c.store, pid, name, **kwargs)
+    done = set_milestone(c.store, pid, name, force=force, **kwargs)
+    m = done.record
     typer.echo(t("msg.milestone_set", name=name, planned=m.planned or "—", actual=m.actual or "—"))
+    _warn(done.warnings)
 
 
 @plan_app.command("set")
@@ -156,7 +236,7 @@ def plan_set(
     from projtrack.services.entries import resolve_project, set_plan
 
     c = state(ctx)
-    value = parse_amount(amount)
+    value = parse_amount(amount, "plan_amount")
     pid = resolve_project(c.store, project)
     set_plan(c.store, pid, year, value)
     typer.echo(t("msg.plan_set", year=year, amount=wan(value)))
@@ -175,4 +255,3 @@ def phase_set(
     pid = resolve_project(c.store, project)
     update_project(c.store, pid, phase=phase)
     typer.echo(t("msg.phase_set", phase=phase))
-

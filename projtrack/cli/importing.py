@@ -60,7 +60,7 @@ def import_cmd(
     c = state(ctx)
     if not file.exists():
         raise BadUsage("err.no_such_file", file=str(file))
-    plan = import_annex(c.store, file, dry_run=dry_run, keep_missing=keep_missing,
+    plan = import_annex(_target(c, dry_run), file, dry_run=dry_run, keep_missing=keep_missing,
                         column_map=column_map, unit=unit, land_unit=land_unit, confirmed=yes)
     if as_json:
         typer.echo(json.dumps(summary_json(plan, dry_run=dry_run), ensure_ascii=False, indent=2))
@@ -68,6 +68,22 @@ def import_cmd(
         typer.echo(summary_text(plan, dry_run=dry_run))
     if plan.errors or plan.held:
         raise typer.Exit(1)
+
+
+def _target(c, dry_run: bool):
+    """The database to import into, made if missing; a dry run makes nothing and compares a
+    missing database's (empty) contents, in memory."""
+    if not dry_run:
+        return c.create_store()
+    try:
+        return c.store
+    except BadUsage as exc:
+        if exc.key != "err.no_database":
+            raise
+        from projtrack.services.database import open_store
+
+        typer.echo(t("msg.dry_run_no_database", db=exc.params["db"]), err=True)
+        return open_store("sqlite://")
 
 
 @import_app.command("list")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from projtrack.cli.app import db_app, state
+from projtrack.cli.app import db_app, say_created, state
 
 
 @db_app.command("copy")
@@ -35,5 +35,6 @@ def db_copy(
     for t in report.tables:
         if t.rows:
             typer.echo(f"  {t.name:<16} {t.rows:>12,}")
+    say_created(to)  # the copy is refused unless the target is new or empty
     typer.echo(f"copied {report.rows:,} rows to {report.target} (schema {report.revision}) "
                f"in {report.seconds:.1f} s; row counts and money sums verified")

@@ -1,5 +1,5 @@
-"""``projtrack tui`` (the same as ``projtrack`` alone) and ``projtrack demo``: the terminal UI,
-on the database or on a demo portfolio built for it."""
+"""``projtrack tui`` (the same as ``projtrack`` alone), ``projtrack init`` and ``projtrack
+demo``: the terminal UI, on the database, a new empty one or a demo portfolio built for it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from projtrack.cli.app import app, state
+from projtrack.cli.app import app, db_name, say_created, state
 from projtrack.i18n import t
 
 
@@ -28,6 +28,7 @@ def demo_cmd(
     c = state(ctx)
     target = db or c.db or str(Path("db") / "demo.db")
     store = build_demo(target, c.as_of, annex)
+    say_created(target)
     typer.echo(t("msg.demo_built", db=target, n=project_count(store), as_of=c.as_of.isoformat()))
     if run:
         from projtrack.tui.run import run_tui
@@ -42,3 +43,14 @@ def tui_cmd(ctx: typer.Context) -> None:
 
     c = state(ctx)
     run_tui(c.store, c.as_of, c.lang)
+
+
+@app.command("init")
+def init_cmd(ctx: typer.Context) -> None:
+    """Create a new, empty database at --db (its folder too); an existing one is left as it
+    is.  Every other command refuses a database that does not exist (only init, import, demo
+    and db copy --to make one)."""
+    c = state(ctx)
+    store = c.create_store()
+    if not store.created:
+        typer.echo(t("msg.database_exists", db=db_name(c.db)))

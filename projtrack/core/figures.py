@@ -57,9 +57,10 @@ from projtrack.core.types import (
 )
 
 __all__ = [
-    "FLAGS", "REASONS", "Figures", "GroupFigures", "LedgerSums", "MilestoneStatus",
-    "any_milestone_overdue", "group_by", "group_by_with_total", "group_figures", "lag_level", "latest_progress",
-    "ledger_sums", "milestone_status", "project_figures",
+    "FLAGS", "PHASE_MILESTONES", "REASONS", "Figures", "GroupFigures", "LedgerSums",
+    "MilestoneStatus", "any_milestone_overdue", "group_by", "group_by_with_total", "group_figures",
+    "lag_level", "latest_progress", "ledger_sums", "milestone_status", "milestones_after",
+    "phase_at", "project_figures",
 ]
 
 # module-level names for the members the hot path reads (a global, not an attribute lookup)
@@ -155,6 +156,34 @@ def any_milestone_overdue(milestones: Iterable[MilestoneFacts], as_of: dt.date) 
     ``Store.packed_milestones``, and is tested against this.)"""
     return any(m.planned is not None and m.planned < as_of
                and (m.actual is None or m.actual > as_of) for m in milestones)
+
+
+# the phases a project reaches by a milestone: it is 在建 once 开工 is done, and so on
+PHASE_MILESTONES = (("在建", "开工"), ("竣工", "竣工验收"), ("投用", "投用"))
+_PHASE_RANK = {p: i for i, p in enumerate(("前期", "在建", "竣工", "投用"))}
+
+
+def milestones_after(milestones: Iterable[MilestoneFacts], as_of: dt.date) -> frozenset[str]:
+    """The names among PHASE_MILESTONES' whose actual date is after ``as_of`` (the store works
+    this out in SQL for a portfolio, ``Store.packed_milestones``, tested against this)."""
+    names = {name for _, name in PHASE_MILESTONES}
+    return frozenset(m.name for m in milestones
+                     if m.name in names and m.actual is not None and m.actual > as_of)
+
+
+def phase_at(phase: str, after: Iterable[str]) -> str:
+    """The phase at an as-of date d: the recorded ``phase`` (what it is now), taken back while
+    the milestone that begins it was reached after d (``after``: see ``milestones_after``) — a
+    project in use since September 2024 was 在建 on 30 June 2023 if 开工 was done by then, 前期 if
+    not.  A phase whose milestone has no actual date stands (nothing says otherwise); 暂缓 and
+    取消 have no milestone and stand."""
+    later = set(after)
+    rank = _PHASE_RANK.get(phase)
+    if rank is None:
+        return phase
+    while rank > 0 and PHASE_MILESTONES[rank - 1][1] in later:
+        rank -= 1
+    return PHASE_MILESTONES[rank - 1][0] if rank else "前期"
 
 
 def _milestone_order(name: str) -> int:
@@ -269,12 +298,18 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
                     phase: str | None = None,
                     milestone_overdue: bool | None = None) -> Figures:
     """Every figure of one project at ``as_of``.  ``progress`` is the latest point <= as_of (see
-    ``latest_progress``; a later one is ignored); ``phase`` overrides ``project.phase``.
+    ``latest_progress``; a later one is ignored).  The phase is the one at ``as_of``
+    (``phase_at`` of ``project.phase`` and ``milestones``), or ``phase`` when given.
 
     ``milestone_overdue``, when given, is whether any of ``milestones`` is overdue at as_of,
     worked out where they were read (the store's portfolio query does, by this definition,
-    and is tested against it); ``milestones`` is then an immutable sequence, kept unread."""
-    phase = phase if phase is not None else project.phase
+    and is tested against it); ``milestones`` is then an immutable sequence, kept unread, and
+    ``phase`` is the caller's (the store's query works out ``milestones_after`` too)."""
+    if milestone_overdue is None:
+        milestones = tuple(milestones)
+    if phase is None:
+        phase = project.phase if milestone_overdue is not None else \
+            phase_at(project.phase, milestones_after(milestones, as_of))
     tp = time_progress(as_of)
     year = as_of.year
     plans = project.annual_plan
@@ -301,7 +336,6 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
     cpi = _div(ev, actual) if ev is not None else None
 
     if milestone_overdue is None:
-        milestones = tuple(milestones)
         overdue = any_milestone_overdue(milestones, as_of)
     else:
         overdue = milestone_overdue

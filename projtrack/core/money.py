@@ -26,6 +26,7 @@ NONE_MARKERS = frozenset(
      "不适用", "n/a", "na", "none", "×", "x"}
 )
 TBD_MARKERS = frozenset({"待定", "未定", "待核定", "待确定", "暂定", "待明确", "tbd", "?", "？"})
+SEE_REMARKS = frozenset({"见备注", "详见备注", "见说明", "详见说明", "见附注"})  # the figure is there
 _APPROX_PREFIXES = ("约", "大约", "近", "≈", "~", "～", "预计", "估算", "估计")
 _UNIT_SUFFIXES = ("万元", "万", "元")  # "元" only after a 亿 has been handled; see parse
 _NOTE = re.compile(r"(.+?)[(\[【]([^()\[\]【】]{1,16})[)\]】]")
@@ -112,12 +113,14 @@ def read_number(raw: object) -> Num:
     if not isinstance(raw, str):
         raise NumberFormatError(raw, "not a number")
     text = normalize_text(raw)
+    if text.startswith("'"):  # "'28000": the apostrophe a spreadsheet uses to mark text
+        text = text[1:]
     if not text:
         return Num(NumState.BLANK, raw=raw)
     low = text.lower()
     if low in NONE_MARKERS or set(text) <= set("—–-―─/／"):
         return Num(NumState.NONE, raw=raw)
-    if low in TBD_MARKERS:
+    if low in TBD_MARKERS or text in SEE_REMARKS:
         return Num(NumState.TBD, raw=raw)
     approx = False
     note = None

@@ -2,13 +2,16 @@
 
 Targets are data: the ``targets`` setting in the database, editable in the 目标 view.  Until
 the bureau saves its own, the figures published in the plan (DOMAIN.md) are used; the
-investment target is the sum of the projects' period plans (“十四五”计划投资) as imported.
-New places count when a project is in use (投用); floor area when completed (竣工 or 投用).
+investment target is the sum of the projects' period plans (“十四五”计划投资) as imported, and
+what counts against it is 完成投资 dated in the period (2021–2025) up to the as-of date — not
+the years before it (续建 projects), nor 2026 and after.  New places count when a project is in
+use (投用) at the as-of date; floor area when completed (竣工 or 投用).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -26,6 +29,7 @@ PUBLISHED_TARGETS: dict[str, int] = {
     "floor_area_primary": 900000,
     "projects": 88,
 }
+PERIOD = (2021, 2025)  # “十四五”: the years the plan and its investment target cover
 STARTED = (Phase.CONSTRUCTION, Phase.COMPLETED, Phase.IN_USE)
 COMPLETED = (Phase.COMPLETED, Phase.IN_USE)
 IN_USE = (Phase.IN_USE,)
@@ -44,6 +48,20 @@ class TargetLine:
         return self.actual / self.target if self.target else None
 
 
+def whole_years(as_of: dt.date) -> tuple[int, int] | None:
+    """The period's years wholly before ``as_of``'s year (first, last), or None."""
+    first, last = PERIOD[0], min(PERIOD[1], as_of.year - 1)
+    return (first, last) if first <= last else None
+
+
+def period_actual(figures: Figures, earlier: Decimal) -> Decimal:
+    """A project's 完成投资 dated in the period up to the as-of date: ``earlier``, the Σ of its
+    entries in the period's years before the as-of year (``whole_years``), and the as-of year's
+    own (``actual_this_year``) when that year is in the period."""
+    year = figures.as_of.year
+    return earlier + (figures.actual_this_year if PERIOD[0] <= year <= PERIOD[1] else Decimal(0))
+
+
 def merged(stored: object) -> dict[str, int]:
     data = dict(PUBLISHED_TARGETS)
     if isinstance(stored, dict):
@@ -51,9 +69,10 @@ def merged(stored: object) -> dict[str, int]:
     return data
 
 
-def target_lines(items: Iterable[tuple[ProjectFacts, Figures]],
-                 targets: dict[str, int]) -> list[TargetLine]:
-    """Each target with what the projects (withdrawn ones left out) have delivered."""
+def target_lines(items: Iterable[tuple[ProjectFacts, Figures]], targets: dict[str, int],
+                 in_period: Mapping[int, Decimal]) -> list[TargetLine]:
+    """Each target with what the projects (withdrawn ones left out) have delivered;
+    ``in_period``: each project's 完成投资 dated in the period (``period_actual``)."""
     views = [(f, fig) for f, fig in items if f.status != Status.WITHDRAWN]
 
     def total(values) -> Decimal:
@@ -78,7 +97,8 @@ def target_lines(items: Iterable[tuple[ProjectFacts, Figures]],
         TargetLine("completed", target("projects"), Decimal(len(in_phase(COMPLETED))), "projects"),
         TargetLine("in_use", target("projects"), Decimal(len(in_phase(IN_USE))), "projects"),
         TargetLine("investment", total(f.period_plan for f, _ in views) or None,
-                   total(fig.actual_to_date for _, fig in views), "wan", editable=False),
+                   total(in_period.get(f.id) for f, _ in views if f.id is not None), "wan",
+                   editable=False),
     ]
 
 

@@ -104,12 +104,29 @@ def norm(value: object) -> str:
         return str(value)
     else:
         return ""
-    text = normalize_text(text).translate(_QUOTES).rstrip(":").lower()
+    return label_words(normalize_text(text).translate(_QUOTES).rstrip(":").lower())
+
+
+def label_words(text: str) -> str:
+    """A normalised label as its words are read: the Chinese part of a bilingual label
+    ("project name项目名称" → 项目名称), years in Chinese numerals as digits (二〇二一年)."""
+    if _CJK.search(text) and (words := list(_LATIN.finditer(text))):
+        # "project name项目名称", "2021 plan 2021年", "总投资total": the Chinese part decides
+        parts = [text[:words[0].start()]] + [text[a.end():b.start()] for a, b in
+                                             zip(words, words[1:], strict=False)] + [
+            text[words[-1].end():]]
+        best = max(parts, key=lambda p: len(_CJK.findall(_PARENS.sub("", p))))
+        if _CJK.search(_PARENS.sub("", best)):  # the units in brackets elsewhere stay with it
+            text = best.lstrip(")]】》>,.;:").rstrip("([【《<,.;:") + "".join(
+                m[0] for p in parts if p is not best for m in _PARENS.finditer(p)
+                if _CJK.search(m[0]))  # a Chinese unit in brackets elsewhere stays with it
     if "〇" in text or "零" in text:  # "二〇二一年": a year in Chinese numerals
         text = _CN_YEAR.sub(lambda m: m[0].translate(_CN_DIGITS), text)
     return text
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[a-z]{2,}[a-z.&'/_-]*")  # words (not a unit such as "m2")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 
@@ -379,9 +396,8 @@ def add_column(header: Header, col: Column) -> None:
     """Put ``col`` in the header; a second column of the same meaning is a duplicate (a visible
     one wins over a hidden one)."""
     name, year = col.field, col.year
-    if name == "funding":
-        twin = next((f for f in header.funding if f.source == col.source), None)
-        (header.duplicates if twin is not None else header.funding).append(col)
+    if name == "funding":  # two columns of one source (单位自筹, 银行贷款 → 自筹) add up
+        header.funding.append(col)
         return
     if name == "year":
         twin = next((i for i, y in enumerate(header.years) if y.year == year), None)
@@ -406,7 +422,7 @@ _FUND_WORDS = (  # a funding source's spellings, in this order (省 before 市: 
     ("专项债", re.compile(r"专项债|债券|政府债")), ("中央", re.compile(r"中央|国家")),
     ("省", re.compile(r"省")), ("市", re.compile(r"市")),
     ("县财政", re.compile(r"县|区级|区财政|本级|地方|配套|财政")),
-    ("自筹", re.compile(r"自筹|单位|社会|企业|银行|贷款|ppp", re.I)), ("其他", re.compile(r"其他|其它")),
+    ("自筹", re.compile(r"自筹|单位|社会|企业|ppp", re.I)), ("其他", re.compile(r"其他|其它|银行|贷款|融资")),
 )
 
 
@@ -482,20 +498,23 @@ def sheet_money_unit(rows: list[tuple]) -> tuple[Decimal, str] | None:
     """The money unit the rows above the header declare, and where: a 单位 row ("单位:万元、亩",
     "金额单位:亿元"), a unit in brackets ending a title ("…投资计划表(亿元)", "(单位:元)"), or
     a cell holding only a unit ("万元").  ``(1, "A2 '单位:万元'")``; None when none is found."""
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            text = norm(value)
-            if not text:
-                continue
-            scale = None
-            if "单位" in text:
-                scale = money_scale(text.split("单位", 1)[1])
-            if scale is None and (m := _TRAILING_UNIT.search(text)):
-                scale = money_scale(m[1])
-            if scale is None and text in ("万元", "亿元", "元", "千元"):
-                scale = money_scale(text)
-            if scale is not None:
-                return scale, f"{column_letter(c)}{r} '{shown_label(value)}'"
+    # the nearest to the header first, and a 单位 cell before a unit in brackets: a box of key
+    # figures above the table ("总投资(亿元) 6.75") does not set the table's unit
+    for kind in ("单位", "other"):
+        for r in range(len(rows), 0, -1):
+            for c, value in enumerate(rows[r - 1], start=1):
+                text = norm(value)
+                if not text:
+                    continue
+                scale = None
+                if kind == "单位" and "单位" in text:
+                    scale = money_scale(text.split("单位", 1)[1])
+                elif kind == "other" and (m := _TRAILING_UNIT.search(text)):
+                    scale = money_scale(m[1])
+                elif kind == "other" and text in ("万元", "亿元", "元", "千元"):
+                    scale = money_scale(text)
+                if scale is not None:
+                    return scale, f"{column_letter(c)}{r} '{shown_label(value)}'"
     return None
 
 

@@ -151,6 +151,7 @@ class IssueLog:
     def __init__(self, file: str):
         self.file = file
         self.issues: list[Issue] = []
+        self.once: set[tuple] = set()  # warnings said once a sheet and column
 
     def add(self, level: str, code: str, message: str, *, sheet: str | None = None,
             cell: str | None = None, found: object = None, expected: object = None) -> Issue:

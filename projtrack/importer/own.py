@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -56,7 +57,8 @@ def recognise(path: Path) -> OwnFile | None:
         with zipfile.ZipFile(path) as zf:
             check_zip(zf)
             return _recognise(zf)
-    except (WorkbookError, zipfile.BadZipFile, OSError, ValueError, KeyError, ElementTree.ParseError):
+    except (WorkbookError, zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError,
+            zlib.error, ElementTree.ParseError):  # a damaged file: the reader says what is wrong
         return None
 
 

@@ -21,9 +21,14 @@ from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 
-from projtrack.core.money import NumState, to_plain
+from projtrack.core.money import SEE_REMARKS, NumState, to_plain
 from projtrack.core.types import ProjectFacts, SourceRef
-from projtrack.core.units import area_from_content, classes_from_content, places_from_content
+from projtrack.core.units import (
+    area_from_content,
+    classes_from_content,
+    land_from_content,
+    places_from_content,
+)
 from projtrack.gcpause import collector_paused
 
 from .columns import (
@@ -104,6 +109,7 @@ def read_annex(path: str | Path, options: ReadOptions | None = None) -> ParsedAn
             run.no_table(misses)
             run.duplicates()
             run.summaries()
+            run.township_spellings()
             if run.result.ok:
                 check_units(run.result, run.options, run.log)
     except WorkbookError as exc:
@@ -154,6 +160,28 @@ class _Run:
             self.log.error("duplicate_name", f"The project name '{project.name}' appears twice: "
                            f"{there} and {here}.", sheet=b.sheet, cell=self.name_cells[i],
                            found=project.name, expected=there)
+
+    def township_spellings(self) -> None:
+        """"鳌江" beside "鳌江镇": one township, written the short way in some rows — read as
+        the full name, said once for each."""
+        towns = {p.township for p in self.result.projects if p.township}
+        full = {}
+        for t in towns:
+            if t.endswith(("镇", "乡", "街道")):
+                stem = t[:-2] if t.endswith("街道") else t[:-1]
+                full.setdefault(stem, []).append(t)
+        fixed: dict[str, list[str]] = {}
+        for i, p in enumerate(self.result.projects):
+            names = full.get(p.township or "")
+            if p.township and len(names or ()) == 1:
+                self.result.projects[i] = replace(p, township=names[0])  # type: ignore[index]
+                fixed.setdefault(p.township, []).append(p.name)
+        for short, projects in fixed.items():
+            self.log.warning(
+                "township_spelling", f"The township '{short}' of {len(projects)} projects "
+                f"({'、'.join(projects[:3])}{' …' if len(projects) > 3 else ''}) was read as "
+                f"'{full[short][0]}', as other rows write it.", found=short,
+                expected=full[short][0])
 
     def summaries(self) -> None:
         """Sheets of totals only (汇总, a cover page's table): checked against the projects of
@@ -219,6 +247,18 @@ class _Run:
                            found=exc.found, expected=exc.expected)
             return header
         self._units(header)
+        beside = [d for d in header.duplicates if d.field in ("seq", "name")
+                  and d.index > header.columns["name"].index]
+        if beside and any(d.field == "total" for d in header.duplicates):
+            start = min(d.index for d in beside)
+            labels = [header.labels[i] for i in sorted(header.labels) if i >= start][:4]
+            letter = column_letter(start + 1)
+            self.log.error(
+                "side_by_side", f"Sheet {sheet.name} holds a second table beside the first, from "
+                f"column {letter} ({', '.join(labels)} …); projtrack reads one table a sheet: "
+                "move the second to a sheet of its own.", sheet=sheet.name,
+                cell=f"{letter}{header.first_row}", found=", ".join(labels))
+            return header
         del decisions  # the map shows them (a column read by its values names its header's field)
         for col in header.duplicates:
             kept = header.columns.get(col.field) if col.field != "year" else next(
@@ -231,6 +271,7 @@ class _Run:
         unknown: set[tuple[int, int]] = set()
         if scan.uncached_formulas:
             unknown = self._formulas(sheet, rows, header)
+        self._dittos(sheet.name, rows, header)
         _fill_down(rows, scan.merges, header)
         self._fold_continuations(sheet.name, rows, scan.merges, header)
         first = len(self.result.projects)
@@ -286,6 +327,32 @@ class _Run:
                    f" — and its 总投资 {to_plain(total)} is not their sum {to_plain(found)}")
                 + ".", sheet=sheet, cell=cell, found=label,
                 expected=None if total is None else to_plain(found))
+
+    def _dittos(self, sheet: str, rows: list[list], header: Header) -> None:
+        """同上 and 〃 ("the same as above") in a column: the value of the project above, said
+        once per column with its cells."""
+        cols = [c for c in [*header.columns.values(), *header.years, *header.funding]
+                if c.field not in ("name", "seq", "content")]
+        for col in cols:
+            above, cells = None, []
+            for r in range(header.last_row + 1, len(rows) + 1):
+                row = rows[r - 1]
+                value = row[col.index] if col.index < len(row) else None
+                if isinstance(value, str) and normalize_text(value) in _DITTO:
+                    if above is None:
+                        continue  # nothing above to repeat: read (and reported) as it is
+                    row[col.index] = above
+                    cells.append(f"{col.letter}{r}")
+                elif value is not None and not (isinstance(value, str) and not value.strip()):
+                    label = row_label(tuple(row), header)
+                    if not (label and section_of(label)):
+                        above = value
+            if cells:
+                self.log.warning(
+                    "ditto", f"Sheet {sheet}: {len(cells)} cells of column {col.letter} "
+                    f"({col.title}) say 同上/〃; each was read as the value above it "
+                    f"({', '.join(cells[:6])}{' …' if len(cells) > 6 else ''}).", sheet=sheet,
+                    cell=cells[0], found=", ".join(cells[:6]))
 
     def _fold_continuations(self, sheet: str, rows: list[list],
                             merges: list[tuple[int, int, int, int]], header: Header) -> None:
@@ -400,12 +467,27 @@ class _Run:
             if (lab := row_label(tuple(rows[r - 1]), header)))
         counties: list[str] = []
         parents = _parent_rows(rows, header)
+        footnotes = _footnotes(rows, header)
+        meanings = dict(footnotes.values())
         for r in range(header.last_row + 1, len(rows) + 1):
             values = tuple(rows[r - 1])
             if is_empty(values):
                 continue
+            if r in footnotes:  # "*  省重点建设项目": what a mark after a name means
+                continue
             if is_notes(values):
-                break
+                if not _projects_follow(rows, r, header, name_col):
+                    break
+                note = next(v for v in values if isinstance(v, str) and v.strip())
+                after = _AFTER_NOTE.search(normalize_text(note))
+                if after and (section := section_of(after[1])) is not None:  # 以下为储备项目
+                    tally.section(Claim(section, r, ItemFigures(r, {}), f"{name_letter}{r}"))
+                self.log.warning(
+                    "notes_row", f"Row {r} of sheet {sheet} is a note ('{shown(note)}') with "
+                    "projects under it; they were read"
+                    + (f" as {section.value or section.label}" if after and section else "")
+                    + ".", sheet=sheet, cell=f"A{r}", found=note)
+                continue
             if repeats_header(values, heading):  # the header again, pasted from another page
                 under_header = True
                 continue
@@ -437,7 +519,9 @@ class _Run:
                                  sheet=sheet, cell=f"{name_letter}{r}", found=name)
                 continue
             name_class = None
+            mark = None
             if name:
+                mark = (m := _TRAILING_MARK.search(name)) and m[0]
                 name = _MARKS.sub("", _ORDINAL.sub("", _MARKS.sub("", name)))
                 if (m := _CLASS_IN_NAME.search(name)) and m.start() > 0:  # "…新建工程(续建)"
                     name, name_class = name[:m.start()], CLASS_WORDS[m[1]]
@@ -463,6 +547,10 @@ class _Run:
                 context = (context[0], name_class, *context[2:])
             project = _project(self.file, cells, name, context, by_sheet, period, town)
             figures.kinds = {"category": project.category, "klass": project.annex_class}
+            if mark and mark in meanings:  # the footnote of its mark joins its remarks
+                remarks = f"{project.remarks};{meanings[mark]}" if project.remarks \
+                    else meanings[mark]
+                project = replace(project, remarks=remarks)
             self.result.projects.append(project)
             self.name_cells.append(f"{name_letter}{r}")
             if r in hidden_rows:
@@ -486,6 +574,38 @@ class _Run:
                 "keeps no county for a project yet: import each county's annex into its own "
                 "database to tell them apart.", sheet=sheet, found="、".join(counties))
         return derived
+
+
+_DITTO = frozenset({"同上", "〃", "\"", "”", "''", "同前", "同上栏", "仝上", "々"})
+_AFTER_NOTE = re.compile(r"以下(?:为|是|均为)(.+?项目)")
+_TRAILING_MARK = re.compile(r"[*※△▲☆★#]+$")
+_MARK_ONLY = re.compile(r"[*※△▲☆★#]+|[①②③④⑤⑥⑦⑧⑨⑩]")
+
+
+def _projects_follow(rows: list[list], r: int, header: Header, name_col: Column) -> bool:
+    """Whether rows below row ``r`` hold projects: a name and a 总投资 figure."""
+    total = header.columns["total"].index
+    for row in rows[r:]:
+        name = row[name_col.index] if name_col.index < len(row) else None
+        value = row[total] if total < len(row) else None
+        if isinstance(name, str) and _HAS_WORD.search(name) and not is_notes(tuple(row)) and (
+                isinstance(value, (int, float)) or (isinstance(value, str) and _DIGIT.search(value))):
+            return True
+    return False
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _footnotes(rows: list[list], header: Header) -> dict[int, tuple[str, str]]:
+    """Rows under the table that say what a mark means ("*  省重点建设项目"): row → (mark, text)."""
+    out: dict[int, tuple[str, str]] = {}
+    for r in range(header.last_row + 1, len(rows) + 1):
+        cells = [v for v in rows[r - 1] if v is not None and str(v).strip()]
+        if len(cells) == 2 and isinstance(cells[0], str) and _MARK_ONLY.fullmatch(cells[0].strip()) \
+                and isinstance(cells[1], str) and _HAS_WORD.search(cells[1]):
+            out[r] = (cells[0].strip(), cells[1].strip())
+    return out
 
 
 def _seq_text(value: object) -> str:
@@ -595,6 +715,17 @@ def _kinds(cells: Cells) -> tuple[str | None, str | None, str | None]:
         annex_class = "新开工"
     if nature_col is not None and nature_col.mixed and nature_text:
         nature_text = nature_in(nature_text)  # the construction type among the cell's words
+    elif nature_col is not None and nature_text:
+        word = nature_in(nature_text)
+        if word is None and not class_of(nature_text):
+            cell = cells.ref(nature_col)
+            cells.log.warning("unknown_nature", f"Cell {place(cells.sheet, cell)} (建设性质) holds "
+                              f"'{shown(nature_text)}', which is none of 新建, 迁建, 改扩建, 扩建; "
+                              "the construction type is left unknown.", sheet=cells.sheet,
+                              cell=cell, found=nature_text)
+        elif word is not None and word != nature_text:  # "新建(一期)": the type, said once a sheet
+            cells.log_once("nature_trimmed", nature_col, nature_text, word)
+        nature_text = word
     for name, text, known, code in (("category", cat_text, category, "unknown_category"),
                                     ("klass", klass_text, annex_class, "unknown_class")):
         col = h.get(name)
@@ -699,18 +830,38 @@ def _project(file: str, cells: Cells, name: str,
         named = category_named(name)
         category = named if named in context[3] else None
     return ProjectFacts(
-        id=None, name=name, category=category or context[0] or by_sheet[0],
+        id=None, name=name,
+        category=category or context[0] or by_sheet[0] or (
+            None if h.get("category") else category_named(name)),  # "…幼儿园新建工程"
         annex_class=annex_class or context[1] or by_sheet[1],
         construction_type=nature or context[2] or (None if h.get("nature") else nature_named(name)),
         township=township,
         responsible_unit=cells.text("unit"), start_year=start, end_year=end,
         total_investment=total, period_plan=period_plan, annual_plan=plan,
-        land_mu=cells.number(h.get("land"))[0], floor_area_m2=floor, classes=classes,
+        land_mu=_land(cells, remarks, name), floor_area_m2=floor, classes=classes,
         new_places=places, content=content, remarks=remarks,
         project_code=normalize_text(code) if (code := cells.text("code")) else None,
         prior_actual=cells.number(h.get("prior"))[0], funding_plan=funding,
         phase="前期", status="active", source=SourceRef(file, cells.sheet, cells.row),
     )
+
+
+def _land(cells: Cells, remarks: str | None, name: str) -> Decimal | None:
+    """The land column's figure; "见备注" there sends the reader to the remarks ("新征用地60亩")."""
+    col = cells.header.get("land")
+    value, state = cells.number(col)
+    raw = cells.raw(col)
+    if value is None and state is NumState.TBD and isinstance(raw, str) and \
+            normalize_text(raw) in SEE_REMARKS and (found := land_from_content(remarks)) is not None:
+        cell = cells.ref(col)  # type: ignore[arg-type]
+        cells.log.issues[:] = [i for i in cells.log.issues  # not "left unknown" after all
+                               if not (i.code == "tbd" and i.sheet == cells.sheet and i.cell == cell)]
+        cells.log.warning("from_remarks", f"Cell {place(cells.sheet, cell)} (用地面积) of project "
+                          f"'{name}' says '{shown(raw)}'; {to_plain(found)} 亩 was read from its "
+                          f"remarks ('{shown(remarks)}').", sheet=cells.sheet, cell=cell,
+                          found=to_plain(found), expected=remarks)
+        return found
+    return value
 
 
 def _funding(cells: Cells, name: str) -> dict[str, Decimal]:
@@ -762,8 +913,8 @@ def _period(cells: Cells, total: Decimal | None, col: Column | None, years: list
     known = all(state is not None and state is not NumState.TBD for _, state in read)
     year_sum = sum((v for v, _ in read if v is not None), Decimal(0))
     value, state = cells.number(col) if col is not None else (None, NumState.BLANK)
-    if state in (NumState.BLANK, NumState.NONE):
-        value = year_sum if years and known else None
+    if state in (NumState.BLANK, NumState.NONE):  # the sum of the years, when any has a figure
+        value = year_sum if years and known and any(v is not None for v, _ in read) else None
     elif col is not None and state is NumState.VALUE and years and known and complete and \
             value != year_sum:
         cell = cells.ref(col)

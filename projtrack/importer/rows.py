@@ -134,12 +134,20 @@ def categories_in(text: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+_ENGLISH_CATEGORY = (  # sheets named in English
+    ("幼儿园", re.compile(r"kindergarten|pre-?school|nursery", re.I)),
+    ("职业教育", re.compile(r"vocational|technical", re.I)),
+    ("特殊教育", re.compile(r"special", re.I)),
+    ("中小学", re.compile(r"primary|secondary|middle|high school|compulsory", re.I)),
+)
+
+
 def category_named(text: str | None) -> str | None:
     """The category a sheet name, a title or a file name names, if it names exactly one
     ("基础教育" may include kindergartens: it names none)."""
     if text and "基础教育" in normalize_text(text):
         return None
-    return _only(text, _CATEGORY_WORDS)
+    return _only(text, _CATEGORY_WORDS) or _only(text, _ENGLISH_CATEGORY)
 
 
 def class_named(text: str | None) -> str | None:
@@ -168,6 +176,23 @@ def _numbered(m: re.Match) -> bool:
 @lru_cache(maxsize=16384)  # asked of each row up to three times (profile, prescan, read)
 def section_of(label: str) -> Section | None:
     text = _TABLE_NO.sub("", normalize_text(label).translate(_QUOTES).rstrip(":"))
+    if (m := _DASHED.fullmatch(text)) and m[2]:  # "一、基础教育——中小学": the finer word decides
+        found = _section_of(m[1] + m[2]) or _section_of(text)
+        return replace(found, label=label) if found else None
+    return _section_of(text, label)
+
+
+_SUM_PREFIX = re.compile(r"(?:小计|合计|总计)[:、]")
+_DASHED = re.compile(r"((?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)[、.]?|\d+[、.])?)"
+                     r"[^—\-]{1,12}(?:——|—|--|-)([^—\-]{2,16})")
+
+
+def _section_of(text: str, label: str | None = None) -> Section | None:
+    label = label if label is not None else text
+    if (m := _SUM_PREFIX.match(text)) and len(text) > m.end():  # "小计:续建项目": its subtotal
+        found = _section_of(text[m.end():], label)
+        if found is not None and found.kind != "total":
+            return replace(found, closing=True)
     if not text:
         return None
     for kind, rule in (("category", _CATEGORY_RE), ("klass", _CLASS_RE), ("total", _TOTAL_RE),
@@ -301,6 +326,30 @@ class Cells:
     uncertain: set[int] = field(default_factory=set)  # columns whose figure is unknown (待定, bad)
     unknown: frozenset[int] = frozenset()  # columns holding a formula that could not be computed
     _read: dict[int, tuple[Decimal | None, NumState | None]] = field(default_factory=dict)
+
+    def log_year(self, col: Column, raw: object, year: int) -> None:
+        """A year typed into a date-formatted cell, said once a column."""
+        key = (self.sheet, "year_as_date", col.index)
+        if key in self.log.once:
+            return
+        self.log.once.add(key)
+        cell = self.ref(col)
+        self.log.warning("year_as_date", f"Column {col.letter} ({col.title}) of sheet "
+                         f"{self.sheet} holds years typed into date-formatted cells ({cell} "
+                         f"shows {raw:%Y/%m/%d}); each was read as the year typed ({year}).",
+                         sheet=self.sheet, cell=cell, found=f"{raw:%Y/%m/%d}", expected=str(year))
+
+    def log_once(self, code: str, col: Column, found: str, read: str) -> None:
+        """A warning about a column said once a sheet (the first cell it concerns)."""
+        key = (self.sheet, code, col.index)
+        if key in self.log.once:
+            return
+        self.log.once.add(key)
+        cell = self.ref(col)
+        self.log.warning(code, f"Column {col.letter} ({col.title}) of sheet {self.sheet} holds more "
+                         f"than the construction type, such as '{shown(found)}' in {cell}; each "
+                         f"cell was read as its type ('{read}'), the rest is not kept.",
+                         sheet=self.sheet, cell=cell, found=found, expected=read)
 
     def raw(self, col: Column | None) -> object:
         if col is None or col.index >= len(self.values):
@@ -487,6 +536,16 @@ class Cells:
             return None
         if isinstance(raw, (int, float)) and not isinstance(raw, bool) and _SERIALS[0] <= raw <= _SERIALS[1]:
             return parse_date(raw).year  # an Excel date serial without a date format
+        if isinstance(raw, (dt.date, dt.datetime)) and not _YEARS[0] <= raw.year <= _YEARS[1]:
+            # "2019" typed into a date-formatted cell shows as 1905/7/12: its day number is
+            # the year that was typed
+            serial = ((raw.date() if isinstance(raw, dt.datetime) else raw) - _EPOCH).days
+            if _YEARS[0] <= serial <= _YEARS[1]:
+                self.log_year(col, raw, serial)
+                return serial
+            self._report(ERROR, "bad_years", col, f", the year {raw.year}, which cannot be a "
+                         "construction year", raw)
+            return None
         try:
             return parse_year(raw)
         except DateFormatError:
@@ -527,14 +586,23 @@ def _scaled(value: Decimal, col: Column) -> Decimal:
 
 def _unit_suffix(raw: str, col: Column) -> tuple[str, Decimal | None]:
     """A count or area typed with its unit: the number's text, and the scale the unit sets
-    (None: the column's own)."""
+    (None: the column's own).  A bracketed note after it stays for the reader to name:
+    "2000个(40班)" → "2000(40班)"."""
     text = normalize_text(raw)
+    note = ""
+    if m := _TRAILING_NOTE.fullmatch(text):
+        text, note = m[1], m[2]
     for unit, scale in sorted(_COUNTED[col.field].items(), key=lambda kv: -len(kv[0])):
         if text.endswith(unit) and len(text) > len(unit):
-            return text[: -len(unit)], scale
+            return text[: -len(unit)] + note, scale
     return raw, None
 
 
+_TRAILING_NOTE = re.compile(r"(.+?)(\([^()]{1,16}\))")
+
+
+_YEARS = (1990, 2100)  # a construction year
+_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0
 MAX_DURATION = 10  # years: no school build takes longer; more is a unit left out (月)
 _DASH = "-—–―─~至到"
 _SERIALS = (32874, 73051)  # Excel day numbers of 1990-01-01 and 2100-01-01
@@ -565,6 +633,8 @@ def _read_text_span(raw: str) -> tuple[str, int | None, int | None]:
 
 
 def _read_span(raw: object) -> tuple[str, int | None, int | None]:
+    if isinstance(raw, str) and raw.lstrip().startswith(("'", "’")):  # "'2021-2023": text mark
+        raw = raw.lstrip()[1:]
     if isinstance(raw, (dt.date, dt.datetime)):
         return "span", raw.year, raw.year
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 0 < raw < 100:

@@ -62,6 +62,7 @@ class Tally:
         self.totals: list[Claim] = []
         self.breakdowns: list[Claim] = []  # "其中:续建项目": every item of that class on the sheet
         self.closed: list[Claim] = []  # claims met before any item: kept, not checked
+        self.on_top: dict[str, bool] = {}  # by kind: subtotals written above their items
 
     def context(self, kind: str) -> str | None:
         """The category or class of the group an item now falls in (the innermost)."""
@@ -99,7 +100,14 @@ class Tally:
         level = self.order.index(section.kind)
         depth = next((i for i, g in enumerate(self.open) if not _deeper(section.rank, g.rank) and (
             self.order.index(g.kind) > level or g.kind == section.kind)), len(self.open))
-        if section.closing:
+        if section.closing and section.value is not None:
+            # the first "续建项目小计" of a sheet says where its subtotals stand: on top of
+            # their items (a heading with figures), or under them
+            on_top = self.on_top.setdefault(section.kind, not recent and not any(
+                g.kind == section.kind and g.value == section.value for g in self.open))
+        else:
+            on_top = False
+        if section.closing and not on_top:
             match = next((i for i, g in enumerate(self.open)
                           if g.kind == section.kind and g.value == section.value), None)
             if match is not None:
@@ -107,6 +115,7 @@ class Tally:
             else:
                 self._check(claim, recent)
             return
+        # a subtotal written on top of its items ("(一)续建项目小计" before them): a heading
         self._close_from(depth)
         self.open.append(Group(section.kind, section.value, [claim], rank=section.rank,
                                values=section.values))

@@ -1,6 +1,8 @@
 """Planning a progress import against the database, and applying the plan in one transaction.
 
-Entries are dated the template week's last day.  What makes an import safe to repeat:
+Entries are dated the day the sheet's figures refer to: the as-of date its template was made
+at (the week's last day, or an earlier day of the week), so that the figures of that day
+include them.  What makes an import safe to repeat:
 - 本周完成投资: one answer per project and week.  The same amount again (the same file twice,
   a re-saved copy, two senders agreeing) records nothing; a different amount is an error
   naming the cell and the amount on record (correct it with ``spend undo`` / ``spend add``).
@@ -123,7 +125,7 @@ class _Planner:
                                             {"found": r.project_id, "name": p.name,
                                              "sheet_name": r.name}))
             return
-        pid, name, day, origin = p.id, p.name, f.week_end, _origin(f, r)
+        pid, name, day, origin = p.id, p.name, f.entry_date, _origin(f, r)
         assert pid is not None and day is not None
         note = r.note.value if r.note else None
 

@@ -22,13 +22,13 @@ import defusedxml  # noqa: F401  (openpyxl parses with defusedxml when it is imp
 import openpyxl  # isort: skip  (after defusedxml)
 from openpyxl.utils import get_column_letter
 
-from projtrack.core.money import NumberFormatError, NumState, check_precision, read_number
+from projtrack.core.money import NumberFormatError, NumState, read_number
 from projtrack.core.text import clean_text
 from projtrack.core.types import STAGES
-from projtrack.core.units import DateFormatError, parse_date, parse_percent
 from projtrack.i18n import t, term
 from projtrack.importer.workbook import WorkbookError, check_zip, sniff
 from projtrack.progress_io.layout import MAGIC, MAX_NOTE, META_SHEET, VERSION, header_key
+from projtrack.typed import Refused, read_amount, read_date, read_percent
 
 EARLIEST = dt.date(2000, 1, 1)
 
@@ -41,9 +41,11 @@ class Problem:
     cell: str | None
     key: str
     params: dict = field(default_factory=dict)
+    refused: Refused | None = None  # a value the typed-input parser refused: its own message
 
     def text(self, lang: str | None = None) -> str:
-        message = t(self.key, lang=lang, **self.params)
+        message = self.refused.render(lang) if self.refused is not None \
+            else t(self.key, lang=lang, **self.params)
         where = f"{self.file} {self.cell}" if self.cell else self.file
         return t("progress.where", lang=lang, where=where, message=message)
 
@@ -93,6 +95,13 @@ class ReturnedFile:
     period: str = ""
     week_start: dt.date | None = None
     week_end: dt.date | None = None
+    as_of: dt.date | None = None  # the day the sheet's figures refer to (its template's as-of)
+
+    @property
+    def entry_date(self) -> dt.date | None:
+        """The date its entries are recorded on: the sheet's as-of date (a template made
+        before this was written down: the week's last day)."""
+        return self.as_of or self.week_end
     rows: list[FilledRow] = field(default_factory=list)
 
 
@@ -146,35 +155,36 @@ def _read_cell(kind: str, cell, value, ref: str, file: str, week_end: dt.date,
     def bad(key: str, **params) -> None:
         problems.append(Problem(file, ref, key, {"found": _show(value), **params}))
 
+    def refused(exc: Refused) -> None:
+        problems.append(Problem(file, ref, "err.refused", {"found": _show(value)}, exc))
+
     if value is _NO_CACHE:
         problems.append(Problem(file, ref, "progress.err.formula"))
         return None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if kind == "money":
+    if kind in ("week_actual", "cumulative"):
         try:
             num = read_number(value)
-        except NumberFormatError:
-            return bad("progress.err.not_number")
+        except NumberFormatError as exc:
+            return refused(Refused(kind, value, "amount", exc.code))
         if num.state in (NumState.BLANK, NumState.NONE):
             return None
-        if num.state is NumState.TBD or num.value is None:
-            return bad("progress.err.not_number")
-        if num.value < 0:
-            return bad("progress.err.negative")
-        try:
-            return Value(check_precision(num.value), ref)
-        except NumberFormatError:
-            return bad("progress.err.precision")
+        if num.state is NumState.TBD:  # 待定: not a figure one can record
+            return refused(Refused(kind, value, "amount", "not_a_number"))
+        try:  # the figure as a typed amount: no bracketed note, not negative, to the cent
+            return Value(read_amount(value, kind), ref)
+        except Refused as exc:
+            return refused(exc)
     if kind == "percent":
         raw = value
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) \
                 and "%" in (cell.number_format or ""):
             raw = Decimal(repr(value)) * 100 if isinstance(value, float) else Decimal(value) * 100
         try:
-            return Value(parse_percent(raw), ref)
-        except NumberFormatError:
-            return bad("progress.err.percent")
+            return Value(read_percent(raw), ref)
+        except Refused as exc:
+            return refused(exc)
     if kind == "stage":
         stage = stages.get(str(value).strip().lower())
         if stage is None:
@@ -182,9 +192,9 @@ def _read_cell(kind: str, cell, value, ref: str, file: str, week_end: dt.date,
         return Value(stage, ref)
     if kind == "date":
         try:
-            day = parse_date(value)
-        except DateFormatError:
-            return bad("progress.err.date")
+            day = read_date(value, "milestone_date")
+        except Refused as exc:
+            return refused(exc)
         if day < EARLIEST:
             return bad("progress.err.date")
         if day > week_end:
@@ -232,6 +242,8 @@ def read_returned(path: Path) -> tuple[ReturnedFile, list[Problem]]:
     out.period = meta["period"]
     out.week_start = dt.date.fromisoformat(meta["week_start"])
     out.week_end = dt.date.fromisoformat(meta["week_end"])
+    if meta.get("as_of"):
+        out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
     sheet, lang = meta["sheet"], meta.get("lang", "zh")
     if sheet not in wb.sheetnames:
         problems.append(Problem(name, None, "progress.err.no_sheet", {"sheet": sheet}))
@@ -272,7 +284,7 @@ def read_returned(path: Path) -> tuple[ReturnedFile, list[Problem]]:
         _, sheet_name = values["name"]
         row = FilledRow(name, sheet, r, pid, str(sheet_name or ""))
         for code, (cell, value) in fill.items():
-            kind = {"week_actual": "money", "cumulative": "money", "stage": "stage",
+            kind = {"week_actual": "week_actual", "cumulative": "cumulative", "stage": "stage",
                     "percent": "percent", "note": "text"}.get(code, "date")
             got = _read_cell(kind, cell, value, ref(code), name, out.week_end, problems, stages)
             if got is None:

@@ -4,7 +4,8 @@ One row per active project (optionally one township's or one responsible unit's)
 name and current figures, and yellow cells to fill in: 本周完成投资 or 累计完成投资 (万元),
 形象进度 (stage and percent), the dates milestones were reached, a note.  The sheet is protected
 (only the fill-in cells can be edited; filtering stays allowed) and every fill-in cell carries
-data validation.  Every text cell is written as text, never as a formula.
+data validation.  Every cell is written by ``reports.cells``: text as text, never as a
+formula; figures as their exact digits.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from projtrack.progress_io.layout import (
     columns,
     header_key,
 )
+from projtrack.reports.cells import store
 from projtrack.reports.text import Fmt
 from projtrack.reports.xlsx import BOX, FILLS, fit_height, page_setup_basic, put
 
@@ -68,7 +70,8 @@ def _serial(d: dt.date) -> int:
     return (d - EXCEL_EPOCH).days
 
 
-def _validations(ws, lang: str, week_end: dt.date, cols, first: int, last: int) -> None:
+def _validations(ws, lang: str, week_end: dt.date, as_of: dt.date, cols, first: int,
+                 last: int) -> None:
     def dv(kind: str, **kw) -> DataValidation:
         v = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
                            errorTitle=t("progress.dv.error_title", lang=lang),
@@ -76,7 +79,8 @@ def _validations(ws, lang: str, week_end: dt.date, cols, first: int, last: int) 
                                    end=week_end.isoformat(), n=MAX_NOTE),
                            promptTitle=t(f"progress.dv.{kind}_title", lang=lang),
                            prompt=t(f"progress.dv.{kind}_prompt", lang=lang,
-                                    end=week_end.isoformat(), n=MAX_NOTE), **kw)
+                                    end=week_end.isoformat(), as_of=as_of.isoformat(),
+                                    n=MAX_NOTE), **kw)
         ws.add_data_validation(v)
         return v
 
@@ -120,7 +124,8 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
                     start=week_start.isoformat(), end=week_end.isoformat(),
                     as_of=portfolio.as_of.isoformat()))
     ws.merge_cells(f"A2:{last_letter}2")
-    put(ws, 3, 1, t("progress.instructions", lang=lang, end=week_end.isoformat()))
+    put(ws, 3, 1, t("progress.instructions", lang=lang, end=week_end.isoformat(),
+                    as_of=portfolio.as_of.isoformat()))
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     ws["A3"].font = Font(color="C00000")
     ws.merge_cells(f"A3:{last_letter}3")
@@ -164,7 +169,7 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
                 value, kind = values[c.code]
                 put(ws, row, i, value, kind)
             elif c.kind == "date" and c.code[3:] in done:
-                cell.value = done[c.code[3:]]  # already reached: shown, locked
+                store(cell, done[c.code[3:]])  # already reached: shown, locked
                 cell.number_format = "yyyy-mm-dd"
                 cell.fill = DONE
             elif c.fill:
@@ -178,7 +183,7 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
         fit_height(ws, row, {i: c.width for i, c in enumerate(cols, 1) if c.kind == "text"})
         row += 1
     last = row - 1
-    _validations(ws, lang, week_end, cols, FIRST_ROW, max(last, FIRST_ROW))
+    _validations(ws, lang, week_end, portfolio.as_of, cols, FIRST_ROW, max(last, FIRST_ROW))
 
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(last, HEADER_ROW)}"

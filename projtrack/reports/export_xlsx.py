@@ -1,7 +1,8 @@
 """The portfolio as a clean workbook: sheet 项目 is an annex that re-imports into an empty
 database with the same facts; sheet 完成情况 holds the figures at the as-of date.
 
-Every text cell is written as text (never as a formula), whatever it starts with.
+Every cell is written by ``reports.cells``: text as text (never as a formula), whatever it
+starts with, and money and rates as their exact decimal digits.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from projtrack import marks
-from projtrack.core.money import to_plain
 from projtrack.core.portfolio import Portfolio
+from projtrack.reports.cells import put
 from projtrack.reports.export import funding_sources
 
 MONEY_FMT = "#,##0.00####"
@@ -24,23 +24,8 @@ RATE_FMT = "0.0%"
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 
 
-class _ExactNumber(str):
-    """A Decimal's exact text for a numeric cell: openpyxl writes numbers with "%.16g", i.e.
-    through a binary float (Decimal("0.0933") became 0.09329999999999999 in the file)."""
-
-
 def _put(ws, row: int, col: int, value: object, fmt: str | None = None):
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters: xlsx has none
-        cell.data_type = "s"  # text, even when it starts with = + - @
-    else:
-        cell.value = value
-        if isinstance(value, Decimal) and value.is_finite():
-            cell._value = _ExactNumber(to_plain(value))  # still a number cell (data_type "n")
-        if fmt and value is not None:
-            cell.number_format = fmt
-    return cell
+    return put(ws, row, col, value, fmt)  # reports.cells: text as text, Decimals exactly
 
 
 def _header(ws, row: int, names: list[str]) -> None:

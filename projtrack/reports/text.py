@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from projtrack.core.money import format_rate, format_wan
 from projtrack.core.terms import Flag
+from projtrack.core.types import PHASES
 from projtrack.i18n import t, term
 from projtrack.reports.model import Change, MilestoneAlert, ReportRow, Totals, WeeklyReport
 
@@ -68,6 +69,12 @@ def points(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     return (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def phase_order(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """``counts`` in PHASES order, then any other phase as it came."""
+    known = [(p, counts[p]) for p in PHASES if p in counts]
+    return known + [(p, n) for p, n in counts.items() if p not in PHASES]
 
 
 class Fmt:
@@ -149,7 +156,9 @@ class Fmt:
                       by=r.issued_by or "", printed=printed_on.isoformat())
 
     def phases(self, s: Totals) -> str:
-        parts = self.t("report.sep").join(f"{self.term(p)} {n}" for p, n in s.phase_counts.items())
+        """Projects by phase in the life's order (前期 → 投用, 暂缓, 取消, then any other),
+        whatever order the counts were frozen in: a reprint reads them back from JSON."""
+        parts = self.t("report.sep").join(f"{self.term(p)} {n}" for p, n in phase_order(s.phase_counts))
         return self.t("report.phase_counts", n=s.count, phases=parts)
 
     def summary_items(self, s: Totals) -> list[tuple[str, str, object, str]]:

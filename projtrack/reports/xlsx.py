@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -35,6 +35,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from projtrack import marks
 from projtrack.gcpause import collector_paused
 from projtrack.i18n import t
+from projtrack.reports.cells import Exact, store
+from projtrack.reports.cells import text as cell_text
 from projtrack.reports.model import Totals, WeeklyReport
 from projtrack.reports.text import XLSX_FORMATS, Fmt, display_width, main_columns, points
 
@@ -51,11 +53,12 @@ THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 RATE_PRECISION = Decimal("0.000001")
-_NUMBERS = (int, float, Decimal)  # what openpyxl stores as a number, as it is
+_NUMBERS = (int, float)  # what openpyxl stores as a number, as it is (a Decimal: Exact)
 
 
 def put(ws, row: int, col: int, value: object, kind: str | None = None):
-    """Write one cell: text as text (never a formula), numbers with their number format."""
+    """Write one cell (``reports.cells``: text as text, never a formula; a Decimal exactly),
+    numbers with the number format of their ``kind``."""
     cell = ws.cell(row=row, column=col)
     _store(cell, value, kind)
     if value is not None and not isinstance(value, str) and kind in XLSX_FORMATS:
@@ -64,14 +67,10 @@ def put(ws, row: int, col: int, value: object, kind: str | None = None):
 
 
 def _store(cell, value: object, kind: str | None) -> None:
-    """A cell's value as ``put`` writes it, without its number format."""
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    else:
-        if isinstance(value, Decimal) and kind == "rate":
-            value = value.quantize(RATE_PRECISION)
-        cell.value = value
+    """A cell's value as ``put`` writes it, without its number format (a rate to 6 decimals)."""
+    if isinstance(value, Decimal) and kind == "rate":
+        value = value.quantize(RATE_PRECISION)
+    store(cell, value)
 
 
 class _Looks:
@@ -107,11 +106,12 @@ class _Looks:
             cell = Cell(ws, row=row, column=col, style_array=done)  # a copy of ``done``
             # the value as ``_store`` leaves it, without openpyxl's checks of each value
             if type(v) is str:  # free of illegal characters after the substitution
-                cell._value = ILLEGAL_CHARACTERS_RE.sub("", v)[:32767]
+                cell._value = cell_text(v)
                 cell.data_type = "s"
+            elif type(v) is Decimal and v.is_finite():  # exact digits (reports.cells)
+                cell._value = Exact(v.quantize(RATE_PRECISION) if kind == "rate" else v)
             elif type(v) in _NUMBERS:
-                cell._value = v.quantize(RATE_PRECISION) if kind == "rate" and \
-                    type(v) is Decimal else v
+                cell._value = v
             elif v is not None:
                 _store(cell, v, kind)
             ws._add_cell(cell)

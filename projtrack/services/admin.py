@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from projtrack.core.records import AuditRecord
-from projtrack.errors import BadData, BadUsage
+from projtrack.errors import BadData
+from projtrack.services.database import require_database
 from projtrack.store.backup import DbSummary, backup, restore
 from projtrack.store.check import CheckResult, check_database, rebuild_ledger_sums
 from projtrack.store.copy import CopyReport
-from projtrack.store.engine import make_engine, normalize_url, sqlite_path
+from projtrack.store.engine import make_engine
 from projtrack.store.migrate import current_revision, head_revision, is_empty, known_revisions
 from projtrack.store.migrate import upgrade as upgrade_schema
 from projtrack.store.repo import Store
@@ -26,7 +27,9 @@ __all__ = ["CheckResult", "DbSummary", "audit_trail", "backup", "check_database"
 def upgrade_database(target: str | None) -> tuple[str | None, str]:
     """Upgrade the schema of the database ``target`` to this program's, in place, keeping the
     data: (the revision it had, None for a new one; the revision it has now).  Refused, with
-    nothing changed, for a database made by a newer projtrack or by another program."""
+    nothing changed, for a database made by a newer projtrack or by another program, and with
+    a usage error for a SQLite file that does not exist (nothing is created)."""
+    require_database(target)
     engine = make_engine(target)
     rev = current_revision(engine)
     if rev is not None and rev not in known_revisions():
@@ -44,9 +47,7 @@ def copy_database(target: str | None, to: str, *, chunk: int,
     is called as rows go."""
     from projtrack.store.copy import copy_database as copy
 
-    path = sqlite_path(normalize_url(target))
-    if path is not None and not path.exists():  # do not create an empty file to copy from
-        raise BadUsage("err.no_database", db=str(path))
+    require_database(target)  # do not create an empty file to copy from
     source = make_engine(target)
     try:
         return copy(source, to, chunk=chunk, progress=progress)

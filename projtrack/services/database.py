@@ -6,13 +6,34 @@ importing the store package; they only pass it back to services.
 
 from __future__ import annotations
 
-from projtrack.store.repo import Store
+from projtrack.errors import BadUsage
+from projtrack.store.engine import normalize_url, sqlite_path
+from projtrack.store.repo import Store, display_name, os_user
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "current_user", "database_name", "open_store", "require_database"]
 
 
-def open_store(target: str | None = None) -> Store:
+def open_store(target: str | None = None, *, create: bool = True) -> Store:
     """The database at ``target`` (a SQLite path or an SQLAlchemy URL; default
-    ``db/projtrack.db``), created when missing; an older schema is refused with the command that
-    upgrades it, a newer one with the advice to upgrade projtrack."""
-    return Store.open(target)
+    ``db/projtrack.db``); made when missing and ``create`` (``Store.created`` then says so),
+    else a usage error naming it.  An older schema is refused with the command that upgrades
+    it, a newer one with the advice to upgrade projtrack."""
+    return Store.open(target, create=create)
+
+
+def require_database(target: str | None) -> None:
+    """A usage error naming the file when the SQLite database ``target`` does not exist (for
+    the commands that work on it without opening a Store); nothing is created."""
+    path = sqlite_path(normalize_url(target))
+    if path is not None and not path.exists():
+        raise BadUsage("err.no_database", db=str(path))
+
+
+def database_name(target: str | None) -> str:
+    """The database as an officer names it: the file's path, or the URL without a password."""
+    return display_name(target)
+
+
+def current_user() -> str:
+    """The officer at this machine, as the audit trail records changes (the OS login)."""
+    return os_user()

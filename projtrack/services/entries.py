@@ -2,21 +2,43 @@
 
 Each verb is one transaction.  Editable records are checked against the version the caller
 read (optimistic concurrency): a stale save raises Conflict naming the other change.
-The ledger is append-only: corrections and undo are reversal entries.
+The ledger is append-only: corrections are new entries, undo a reversal (services.undo).
+What an entry must have confirmed, and its plausibility warnings, are services.checks'.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from projtrack.core.money import check_precision
-from projtrack.core.types import ENTRY_KINDS, FUND_SOURCES, FUNDS, MILESTONES, PHASES, STAGES
+from projtrack.core.money import ZERO, check_precision, format_wan
+from projtrack.core.types import (
+    ACTUAL,
+    ENTRY_KINDS,
+    FUND_SOURCES,
+    FUNDS,
+    MILESTONES,
+    PHASES,
+    STAGES,
+)
 from projtrack.errors import BadData, BadUsage, Conflict
+from projtrack.services.checks import (
+    BASES,
+    Derived,
+    date_issues,
+    derive,
+    echo,
+    milestone_issues,
+    money_issues,
+    pending,
+    progress_issues,
+)
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
@@ -25,7 +47,8 @@ from projtrack.store.models import (
     ProgressEntry,
     Project,
 )
-from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.store.repo import Store, os_user, record_audit, to_facts
+from projtrack.typed import CORRECTION, WARNING, Issue, Unconfirmed
 
 _UNSET = object()
 
@@ -74,87 +97,133 @@ def _check_version(session: Session, entity: str, row, expected: int | None, pro
     raise Conflict("err.conflict", other=other)
 
 
-def _sum_kind(session: Session, project_id: int, kind: str, upto: dt.date) -> Decimal:
-    from sqlalchemy import type_coerce
+@dataclass(frozen=True)
+class Saved:
+    """What a verb wrote (``record``, an ORM row) and the warnings it was saved with (the
+    command line prints them; the forms asked first)."""
 
-    from projtrack.store.types import Scaled
+    record: Any
+    warnings: tuple[Issue, ...] = ()
 
-    total = session.execute(
-        select(type_coerce(func.coalesce(func.sum(LedgerEntry.amount), 0), Scaled(6)))
+
+@dataclass(frozen=True)
+class MoneyEntry(Saved):
+    """A money entry as recorded: the row, and the amount as given and derived."""
+
+    project: str = ""
+    derived: Derived | None = None
+
+    @property
+    def entry(self) -> LedgerEntry:
+        return self.record
+
+    def echo(self, lang: str | None = None) -> str:
+        e = self.record
+        assert self.derived is not None
+        return echo(e.kind, e.entry_date, self.derived, correction=e.correction, lang=lang)
+
+
+def _settle(issues: list[Issue], *, force: bool, correction: bool, ask: bool) -> tuple[Issue, ...]:
+    """Raise Unconfirmed for what is not confirmed; the warnings to report otherwise."""
+    todo = pending(issues, force=force, correction=correction, ask=ask)
+    if todo:
+        raise Unconfirmed(todo)
+    return tuple(i for i in issues if i.confirm == WARNING)
+
+
+def _amounts(session: Session, project_id: int, kind: str, upto: dt.date
+             ) -> list[tuple[dt.date, Decimal]]:
+    return [(d, a) for d, a in session.execute(
+        select(LedgerEntry.entry_date, LedgerEntry.amount)
         .where(LedgerEntry.project_id == project_id, LedgerEntry.kind == kind,
-               LedgerEntry.entry_date <= upto)
-    ).scalar_one()
-    return total or Decimal(0)
+               LedgerEntry.entry_date <= upto)).all()]
 
 
 def record_entry(store: Store, project_id: int, *, amount: Decimal, date: dt.date,
-                 kind: str = "完成投资", cumulative: bool = False, source: str | None = None,
-                 note: str | None = None, origin: str = "cli") -> LedgerEntry:
-    """Append a money entry.  With ``cumulative`` the amount is the new cumulative total of the
-    series as of ``date`` and the increment is derived from the entries up to that date."""
+                 kind: str = ACTUAL, cumulative: str | None = None, source: str | None = None,
+                 note: str | None = None, origin: str = "cli", force: bool = False,
+                 correction: bool = False, ask: bool = False,
+                 today: dt.date | None = None) -> MoneyEntry:
+    """Append a money entry.  ``cumulative`` says how ``amount`` was given: None, the increment;
+    "year" (本年累计), the series' total for the date's year up to the date; "total" (开累),
+    its total since the project began (for 完成投资, prior actual included).  The increment is
+    derived from what is on record up to the date, in this transaction.
+
+    Refused unless confirmed (raises Unconfirmed, nothing written): a date before the start
+    year or more than a week after ``today`` (``force``); a negative derived increment, or a
+    cumulative that takes 开累 past 总投资 (``correction``; recorded as a correction).  A
+    negative ``amount`` is refused, unless it is a ``correction``.  Warnings (an entry above
+    half of 总投资, an increment that takes 开累 past it) are returned, or raised with
+    ``ask`` (a form asks, then saves again without it)."""
     if kind not in ENTRY_KINDS:
         raise BadUsage("err.bad_kind", kind=kind, kinds="、".join(ENTRY_KINDS))
+    if cumulative is not None and cumulative not in BASES:
+        raise BadUsage("err.bad_basis", found=cumulative)
     if source is not None and kind != FUNDS:
         raise BadUsage("err.source_only_funds")
     if source is not None and source not in FUND_SOURCES:
         raise BadUsage("err.bad_source", source=source, sources="、".join(FUND_SOURCES))
     amount = check_precision(Decimal(amount))
-    if amount < 0:
+    if amount < 0 and (cumulative is not None or not correction):
         raise BadData("err.negative_amount", found=amount)
+    today = today or dt.date.today()
     with store.write() as s:
-        _project(s, project_id)
-        entered = None
-        if cumulative:
-            entered = amount
-            amount = amount - _sum_kind(s, project_id, kind, date)
-            if amount == 0:
-                raise BadData("err.cumulative_unchanged", total=entered)
-        entry = LedgerEntry(project_id=project_id, kind=kind, entry_date=date, amount=amount,
-                            entered_cumulative=entered, source=source, note=note, origin=origin,
-                            created_by=os_user())
+        p = _project(s, project_id)
+        amounts = _amounts(s, project_id, kind, date)
+        derived = derive(amount, cumulative, kind=kind, day=date, amounts=amounts,
+                         prior=p.prior_actual)
+        if cumulative and derived.increment == 0:
+            raise BadData("err.cumulative_unchanged", total=format_wan(amount))
+        actual = amounts if kind == ACTUAL else _amounts(s, project_id, ACTUAL, date)
+        kailei = (p.prior_actual or ZERO) + sum((a for _, a in actual), ZERO)
+        issues = date_issues(date, start_year=p.start_year, today=today) + \
+            money_issues(to_facts(p), kind, derived, kailei_before=kailei)
+        warnings = _settle(issues, force=force, correction=correction, ask=ask)
+        is_correction = correction and (derived.increment < 0 or any(
+            i.confirm == CORRECTION for i in issues))
+        entry = LedgerEntry(project_id=project_id, kind=kind, entry_date=date,
+                            amount=derived.increment,
+                            entered_cumulative=amount if cumulative else None,
+                            basis=cumulative, correction=is_correction, source=source,
+                            note=note, origin=origin, created_by=os_user())
         s.add(entry)
         s.flush()
         record_audit(s, action="entry", entity="ledger_entry", entity_id=entry.id,
-                     project_id=project_id, field=kind, new=f"{date} {amount}", context=origin)
-    return entry
-
-
-def undo_last_entry(store: Store, project_id: int | None = None, *, origin: str = "cli") -> LedgerEntry:
-    """Reverse the newest entry (of a project, or of the database) that is neither a reversal
-    nor already reversed: a new entry of the opposite amount, on the same date."""
-    with store.write() as s:
-        reversed_ids = select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
-        stmt = (select(LedgerEntry).where(LedgerEntry.reverses_id.is_(None),
-                                          LedgerEntry.id.not_in(reversed_ids))
-                .order_by(LedgerEntry.id.desc()).limit(1))
-        if project_id is not None:
-            stmt = stmt.where(LedgerEntry.project_id == project_id)
-        last = s.execute(stmt).scalar_one_or_none()
-        if last is None:
-            raise BadUsage("err.nothing_to_undo")
-        rev = LedgerEntry(project_id=last.project_id, kind=last.kind, entry_date=last.entry_date,
-                          amount=-last.amount, source=last.source, reverses_id=last.id,
-                          note=f"撤销 #{last.id}" + (f" {last.note}" if last.note else ""),
-                          origin=origin, created_by=os_user())
-        s.add(rev)
-        s.flush()
-        record_audit(s, action="reverse", entity="ledger_entry", entity_id=rev.id,
-                     project_id=last.project_id, field=last.kind,
-                     old=f"#{last.id} {last.entry_date} {last.amount}", new=f"{-last.amount}",
+                     project_id=project_id, field=kind, new=f"{date} {derived.increment}",
                      context=origin)
-    return rev
+    return MoneyEntry(entry, warnings, p.name, derived)
+
+
+def last_percent(session: Session, project_id: int, upto: dt.date
+                 ) -> tuple[dt.date, Decimal] | None:
+    """The latest percent recorded up to ``upto`` (neither undone nor an undo), with its date."""
+    e = ProgressEntry
+    undone = select(e.reverses_id).where(e.reverses_id.is_not(None))
+    row = session.execute(
+        select(e.entry_date, e.percent)
+        .where(e.project_id == project_id, e.entry_date <= upto, e.percent.is_not(None),
+               e.reverses_id.is_(None), e.id.not_in(undone))
+        .order_by(e.entry_date.desc(), e.id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else None
 
 
 def add_progress(store: Store, project_id: int, *, date: dt.date, stage: str | None,
-                 percent: Decimal | None, note: str | None = None, origin: str = "cli") -> ProgressEntry:
+                 percent: Decimal | None, note: str | None = None, origin: str = "cli",
+                 force: bool = False, ask: bool = False, today: dt.date | None = None) -> Saved:
+    """Record 形象进度.  A date outside the project's years needs ``force``; a percent below the
+    last one is a warning (returned, or raised with ``ask``)."""
     if stage is not None and stage not in STAGES:
         raise BadUsage("err.bad_stage", stage=stage, stages="、".join(STAGES))
     if percent is not None and not (0 <= percent <= 1):
         raise BadData("err.bad_percent", found=percent)
     if stage is None and percent is None:
         raise BadUsage("err.progress_empty")
+    today = today or dt.date.today()
     with store.write() as s:
-        _project(s, project_id)
+        p = _project(s, project_id)
+        issues = date_issues(date, start_year=p.start_year, today=today) + \
+            progress_issues(percent, last_percent(s, project_id, date))
+        warnings = _settle(issues, force=force, correction=False, ask=ask)
         entry = ProgressEntry(project_id=project_id, entry_date=date, stage=stage, percent=percent,
                               note=note, origin=origin, created_by=os_user())
         s.add(entry)
@@ -162,35 +231,52 @@ def add_progress(store: Store, project_id: int, *, date: dt.date, stage: str | N
         record_audit(s, action="entry", entity="progress_entry", entity_id=entry.id,
                      project_id=project_id, field="形象进度", new=f"{date} {stage or ''} {percent}",
                      context=origin)
-    return entry
+    return Saved(entry, warnings)
 
 
 def set_milestone(store: Store, project_id: int, name: str, *, planned=_UNSET, actual=_UNSET,
-                  expected_version: int | None = None, origin: str = "cli") -> Milestone:
+                  expected_version: int | None = None, origin: str = "cli", force: bool = False,
+                  ask: bool = False, today: dt.date | None = None) -> Saved:
+    """Set a milestone's planned and/or actual date (None clears it).  An actual date more than
+    a week after today needs ``force``; dates out of the statutory order and 投用 planned after
+    31 August of the end year are warnings (returned, or raised with ``ask``)."""
     if name not in MILESTONES:
         raise BadUsage("err.bad_milestone", name=name, names="、".join(MILESTONES))
     if planned is _UNSET and actual is _UNSET:
         raise BadUsage("err.milestone_nothing")
+    today = today or dt.date.today()
     try:
         with store.write() as s:
-            _project(s, project_id)
-            m = s.execute(select(Milestone).where(Milestone.project_id == project_id,
-                                                  Milestone.name == name)).scalar_one_or_none()
+            p = _project(s, project_id)
+            rows = {m.name: m for m in s.execute(
+                select(Milestone).where(Milestone.project_id == project_id)).scalars()}
+            m = rows.get(name)
             if m is None:
                 m = Milestone(project_id=project_id, name=name, seq=MILESTONES.index(name))
                 s.add(m)
                 s.flush()
             _check_version(s, "milestone", m, expected_version, project_id, f"{name}.%")
+            new = {"planned": m.planned, "actual": m.actual}
             for fld, value in (("planned", planned), ("actual", actual)):
-                if value is _UNSET or getattr(m, fld) == value:
-                    continue
+                if value is not _UNSET:
+                    new[fld] = value
+            changed = [fld for fld in ("planned", "actual") if new[fld] != getattr(m, fld)]
+            issues = []
+            if "actual" in changed and new["actual"] is not None:
+                issues += date_issues(new["actual"], start_year=None, today=today,
+                                      field="actual", before_start=False)
+            dates = {n: (r.planned, r.actual) for n, r in rows.items()}
+            dates[name] = (new["planned"], new["actual"])
+            issues += milestone_issues(name, dates, changed, p.end_year)
+            warnings = _settle(issues, force=force, correction=False, ask=ask)
+            for fld in changed:
                 record_audit(s, action="update", entity="milestone", entity_id=m.id,
                              project_id=project_id, field=f"{name}.{fld}", old=getattr(m, fld),
-                             new=value, context=origin)
-                setattr(m, fld, value)
+                             new=new[fld], context=origin)
+                setattr(m, fld, new[fld])
     except StaleDataError as exc:
         raise Conflict("err.conflict", other=name) from exc
-    return m
+    return Saved(m, warnings)
 
 
 def set_plan(store: Store, project_id: int, year: int, amount: Decimal, *,

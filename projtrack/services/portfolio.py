@@ -1,16 +1,20 @@
 """The portfolio at an as-of date: every project's facts with its figures.
 
 Ledger sums come from one SQL aggregate per series (see Store.ledger_sums); every figure is
-computed by projtrack.core.figures — nowhere else.
+computed by projtrack.core.figures — nowhere else.  The phase is the one at the as-of date
+(``phase_at``): a project in use today was under construction on an earlier date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
-from projtrack.core.figures import LedgerSums, project_figures
+from projtrack.core.figures import LedgerSums, phase_at, project_figures
+from projtrack.core.money import ZERO
 from projtrack.core.portfolio import Portfolio, ProjectView
+from projtrack.core.targets import period_actual, whole_years
 from projtrack.gcpause import collector_paused
 from projtrack.store.repo import Store
 
@@ -35,10 +39,11 @@ def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
     for f in facts:
         pid = f.id
         assert pid is not None  # read from the store: every project has its id
-        packed, overdue = milestones.get(pid) or ((), False)
+        packed, overdue, after = milestones.get(pid) or ((), False, frozenset())
         views.append(ProjectView(f, project_figures(
             f, sums.get(pid, empty), as_of, progress=progress.get(pid), milestones=packed,
-            rules=rules, milestone_overdue=overdue)))
+            rules=rules, milestone_overdue=overdue,
+            phase=phase_at(f.phase, after) if after else f.phase)))
     return Portfolio(as_of, rules, tuple(views))
 
 
@@ -50,3 +55,11 @@ def project_view(store: Store, project_id: int, as_of: dt.date) -> ProjectView |
 def project_count(store: Store, *, include_withdrawn: bool = True) -> int:
     """How many projects the database holds."""
     return len(store.projects(include_withdrawn=include_withdrawn))
+
+
+def period_spending(store: Store, portfolio: Portfolio) -> dict[int, Decimal]:
+    """Each project's 完成投资 dated in the plan's period (2021–2025) up to the portfolio's
+    as-of date: what the 目标 view counts against the “十四五” investment target."""
+    years = whole_years(portfolio.as_of)
+    earlier = store.actual_by_years(*years) if years else {}
+    return {v.id: period_actual(v.figures, earlier.get(v.id, ZERO)) for v in portfolio.projects}

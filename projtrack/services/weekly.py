@@ -6,6 +6,7 @@ so a front end can say what happened to the week before the seconds a PDF takes.
 - A week that is not over at the as-of date (its Sunday is later) is printed as a draft and
   not frozen; so is any report asked for with ``draft``.
 - "What changed" compares with the latest report issued for an earlier week.
+- A portfolio without a project (a mistyped database, say) is refused: no empty week is issued.
 
 The default week, in the CLI and the terminal UI alike, is the one containing the as-of date
 (``core.calendar.resolve_week``).  The report is built by ``reports.weekly`` and rendered by
@@ -23,7 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from projtrack.core.calendar import resolve_week
-from projtrack.errors import BadUsage
+from projtrack.errors import BadData, BadUsage
 from projtrack.i18n import current_lang
 from projtrack.reports import FORMATS
 from projtrack.reports import render as render_files
@@ -67,8 +68,10 @@ def _decode(data: str) -> WeeklyReport:
 
 
 def encode(report: WeeklyReport) -> tuple[str, str]:
-    """The snapshot's JSON text and its sha256."""
-    text = json.dumps(to_data(report), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The snapshot's JSON text and its sha256.  Keys keep the report's own order (fields as
+    declared, counts in the order they were printed), not a sorted one: what is read back is
+    what was printed."""
+    text = json.dumps(to_data(report), ensure_ascii=False, separators=(",", ":"))
     return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -119,6 +122,8 @@ def issue(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool 
             return Issued(frozen, IssueStatus.REPRINTED)
     not_over = sunday > as_of
     portfolio = load_portfolio(store, sunday, include_withdrawn=False)
+    if not portfolio.projects:  # an empty week is no report: nothing issued, nothing frozen
+        raise BadData("report.empty", period=period)
     report = build_weekly(portfolio, period=period, week_start=monday,
                           previous=previous_snapshot(store, period), county=county_name(store))
     if draft or not_over:

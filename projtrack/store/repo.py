@@ -34,14 +34,14 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
 from projtrack.core.calendar import week_bounds
-from projtrack.core.figures import LedgerSums
+from projtrack.core.figures import PHASE_MILESTONES, LedgerSums
 from projtrack.core.frozen import maker
 from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import ZERO
@@ -58,9 +58,9 @@ from projtrack.core.types import (
     ProjectFacts,
     SourceRef,
 )
-from projtrack.errors import DatabaseError
-from projtrack.store.engine import make_engine, normalize_url
-from projtrack.store.migrate import check_schema
+from projtrack.errors import BadUsage, DatabaseError
+from projtrack.store.engine import make_engine, normalize_url, sqlite_path
+from projtrack.store.migrate import check_schema, current_revision, is_empty
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
@@ -77,6 +77,13 @@ from projtrack.store.models import (
 )
 from projtrack.store.packed import FIELD, RECORD, PackedMilestones
 from projtrack.store.types import Scaled
+
+
+def display_name(target: str | None) -> str:
+    """The database as an officer names it: the file's path, or the URL without a password."""
+    url = normalize_url(target)
+    path = sqlite_path(url)
+    return str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
 
 
 def os_user() -> str:
@@ -121,6 +128,25 @@ def _day(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def _pg_database_missing(url: str) -> bool:
+    """Whether the PostgreSQL server of ``url`` answers and has no database of its name: asked
+    of its maintenance database, since a failed connection carries no code that says so."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    u = make_url(url)
+    probe = create_engine(u.set(database="postgres"))
+    try:
+        with probe.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": u.database}).first()
+        return found is None
+    except SQLAlchemyError:  # the server itself is out of reach: say that instead
+        return False
+    finally:
+        probe.dispose()
 
 
 def to_facts(p: Project, plans: dict[int, Decimal] | None = None,
@@ -184,12 +210,38 @@ class Store:
             self._read_engine.execution_options(isolation_level="REPEATABLE READ")
             if engine.dialect.name == "postgresql" else self._read_engine)
 
+    created = False  # whether ``open`` made a new database (the file, or the schema)
+
     @classmethod
     def open(cls, target: str | None = None, *, create: bool = True) -> Store:
+        """The database at ``target`` (a path or a URL; default db/projtrack.db).  Without
+        ``create`` a missing database — no such file (nothing is made, not even its folder), an
+        empty file or an empty PostgreSQL database — is a usage error naming it; with it, one
+        is made and ``created`` says so.  A PostgreSQL database the server does not have is a
+        usage error either way (``createdb`` makes it).  A driver's failure is a DatabaseError."""
+        url = normalize_url(target)
+        path = sqlite_path(url)
+        shown = display_name(url)
+        if not create and path is not None and not path.exists():
+            raise BadUsage("err.no_database", db=shown)
         with translated_errors():
-            engine = make_engine(target)
-            check_schema(engine, create=create)
-        return cls(engine)
+            engine = make_engine(url)
+            try:
+                try:
+                    fresh = current_revision(engine) is None and is_empty(engine)
+                except OperationalError as exc:
+                    if path is None and _pg_database_missing(url):
+                        raise BadUsage("err.no_pg_database", db=shown) from exc
+                    raise
+                if fresh and not create:
+                    raise BadUsage("err.no_database", db=shown)
+                check_schema(engine, create=create)
+            except BaseException:
+                engine.dispose()
+                raise
+        store = cls(engine)
+        store.created = fresh
+        return store
 
     @property
     def url(self) -> str:
@@ -434,6 +486,20 @@ class Store:
                                 funds_by_source=_NO_SOURCES)
                 for pid, actual, year, week, funds, payments, last in rows}
 
+    def actual_by_years(self, first: int, last: int,
+                        project_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+        """Each project's Σ 完成投资 dated in the years ``first``..``last`` (whole years), from the
+        yearly sums the database keeps (``ledger_year``)."""
+        y = table(LedgerYear).c
+        # the scaled integers summed as integers (PostgreSQL's SUM of a BIGINT is a NUMERIC)
+        stmt = (select(y.project_id, cast(func.sum(type_coerce(y.actual, BigInteger())),
+                                          BigInteger))
+                .where(y.year >= first, y.year <= last).group_by(y.project_id))
+        if project_ids is not None:
+            stmt = stmt.where(y.project_id.in_(list(project_ids)))
+        with self.read() as s:
+            return {pid: _units(total) for pid, total in s.connection().execute(stmt).all()}
+
     def funds_by_source(self, project_id: int, as_of: dt.date) -> dict[str, Decimal]:
         e = table(LedgerEntry).c
         stmt = (select(e.source, type_coerce(func.sum(e.amount), Scaled(6)))
@@ -443,25 +509,29 @@ class Store:
             return {src or "": amt for src, amt in s.execute(stmt)}
 
     def latest_progress(self, as_of: dt.date, project_ids: Iterable[int] | None = None) -> dict[int, ProgressPoint]:
-        """Each project's latest 形象进度 point dated <= as_of (same date: the higher id).  The
-        database finds it with one seek per project down the (project_id, entry_date, id)
-        index; only those rows come back.  PostgreSQL takes the seek as a LATERAL join (given
+        """Each project's latest 形象进度 point dated <= as_of (same date: the higher id), an
+        undone one and its undo left out.  The database finds it with one seek per project
+        down the (project_id, entry_date, id) index; only those rows come back.  PostgreSQL takes the seek as a LATERAL join (given
         ``id IN (…)``, its planner hashes the picks and scans every entry); SQLite has no
         LATERAL and takes the correlated subquery well."""
         e = table(ProgressEntry).c
         project = table(Project)
         p = project.c
         newest = (e.entry_date.desc(), e.id.desc())
+        # an undone entry and the entry that undid it (services.undo) are not progress: the
+        # undone ones are few, found once (the subquery is not correlated)
+        undone = select(e.reverses_id).where(e.reverses_id.is_not(None))
+        kept = (e.reverses_id.is_(None), e.id.not_in(undone))
         if self.engine.dialect.name == "postgresql":
             latest = (select(e.project_id, e.entry_date, e.stage, e.percent, e.note, e.id)
-                      .where(e.project_id == p.id, e.entry_date <= as_of)
+                      .where(e.project_id == p.id, e.entry_date <= as_of, *kept)
                       .order_by(*newest).limit(1).lateral())
             stmt = (select(*latest.c).select_from(project.join(latest, true()))
                     .order_by(p.id))
             if project_ids is not None:
                 stmt = stmt.where(p.id.in_(list(project_ids)))
         else:
-            pick = (select(e.id).where(e.project_id == p.id, e.entry_date <= as_of)
+            pick = (select(e.id).where(e.project_id == p.id, e.entry_date <= as_of, *kept)
                     .order_by(*newest).limit(1).correlate(project).scalar_subquery())
             picks = select(pick).select_from(project)
             if project_ids is not None:
@@ -496,10 +566,12 @@ class Store:
         return out
 
     def packed_milestones(self, as_of: dt.date, project_ids: Iterable[int] | None = None
-                          ) -> dict[int, tuple[PackedMilestones, bool]]:
+                          ) -> dict[int, tuple[PackedMilestones, bool, frozenset[str]]]:
         """Each project's milestones packed into one text by the database (see
-        ``store.packed``), with whether any is overdue at ``as_of``: the SQL form of
-        ``core.figures.any_milestone_overdue`` (tested against it on both engines), as
+        ``store.packed``), with whether any is overdue at ``as_of`` and which of those that
+        begin a phase were reached after it: the SQL forms of
+        ``core.figures.any_milestone_overdue`` and ``milestones_after`` (tested against them
+        on both engines), as
         ``ledger_sums`` is of ``core.figures.ledger_sums``.  One row per project with
         milestones: what a portfolio needs, without 90,000 rows."""
         m = table(Milestone).c
@@ -516,13 +588,19 @@ class Store:
                   + sep_field + iso(m.actual))
         overdue = case((and_(m.planned < as_of, or_(m.actual.is_(None), m.actual > as_of)), 1),
                        else_=0)
-        stmt = (select(m.project_id, aggregate(record, sep_record), func.max(overdue))
+        # which of the milestones that begin a phase were reached after as_of (phase_at)
+        after = [func.max(case((and_(m.name == name, m.actual > as_of), 1), else_=0))
+                 for _, name in PHASE_MILESTONES]
+        stmt = (select(m.project_id, aggregate(record, sep_record), func.max(overdue), *after)
                 .group_by(m.project_id))
         if project_ids is not None:
             stmt = stmt.where(m.project_id.in_(list(project_ids)))
         with self.read() as s:
             rows = s.connection().execute(stmt).all()
-        return {pid: (PackedMilestones(pid, text), bool(late)) for pid, text, late in rows}
+        names = [name for _, name in PHASE_MILESTONES]
+        return {pid: (PackedMilestones(pid, text), bool(late),
+                      frozenset(n for n, flag in zip(names, flags, strict=True) if flag))
+                for pid, text, late, *flags in rows}
 
     def entries(self, project_id: int, kind: str | None = None) -> list[LedgerRecord]:
         """A project's money entries (only ``kind``'s when given), oldest first."""

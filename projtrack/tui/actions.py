@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from projtrack.core.calendar import resolve_week
-from projtrack.core.money import format_wan
 from projtrack.errors import DatabaseError, ProjtrackError
 from projtrack.i18n import t
-from projtrack.services.entries import undo_last_entry
+from projtrack.services.database import current_user
+from projtrack.services.undo import last_change, undo_change
 from projtrack.tui.widgets.entry_forms import FORMS, FormContext
 
 if TYPE_CHECKING:  # for the type checker, the mixin is the app it is mixed into
@@ -96,34 +96,54 @@ class ActionsMixin(_App):
 
     # --- undo -----------------------------------------------------------------------------------
     def action_undo(self) -> None:
-        from projtrack.tui.screens.dialogs import ConfirmDialog
+        """Undo the last change, named and asked first: in a project's view, that project's
+        last change (whoever made it: the dialog says who); anywhere else, only the officer's
+        own last change, never a colleague's."""
         from projtrack.tui.screens.project import ProjectScreen
 
-        screen = self.screen
-        pid = screen.project_id if isinstance(screen, ProjectScreen) else None
-        body = (self.tr("undo.body_project", name=screen.project_name)
-                if isinstance(screen, ProjectScreen) and pid else self.tr("undo.body_any"))
+        pid = self.screen.project_id if isinstance(self.screen, ProjectScreen) else None
+        self._find_undo(pid, None if pid is not None else current_user())
+
+    @work(thread=True, group="undo")
+    def _find_undo(self, pid: int | None, user: str | None) -> None:
+        try:
+            change = last_change(self.store, project_id=pid, user=user)
+        except DatabaseError as exc:
+            self.call_from_thread(self.notify, exc.render(self.lang), severity="error")
+            return
+        if change is None:
+            self.call_from_thread(self.notify, t("err.nothing_to_undo", lang=self.lang),
+                                  severity="warning")
+            return
+        self.call_from_thread(self._ask_undo, change, pid, user)
+
+    def _ask_undo(self, change, pid: int | None, user: str | None) -> None:
+        from rich.text import Text
+
+        from projtrack.tui.screens.dialogs import ConfirmDialog
+
+        body = Text("\n".join((t("change.will_undo", lang=self.lang, change=change.describe(self.lang)),
+                               "", t("change.how", lang=self.lang))))
 
         def confirmed(ok: bool | None) -> None:
             if ok:
-                self._undo(pid)
+                self._undo(change.audit_id, pid, user)
 
         self.push_screen(ConfirmDialog(self.tr("undo.title"), body), confirmed)
 
     @work(thread=True, group="undo")
-    def _undo(self, pid: int | None) -> None:
+    def _undo(self, audit_id: int, pid: int | None, user: str | None) -> None:
         try:
-            rev = undo_last_entry(self.store, pid, origin="tui")
+            done = undo_change(self.store, expected=audit_id, project_id=pid, user=user,
+                               origin="tui")
         except DatabaseError as exc:
             self.call_from_thread(self.notify, exc.render(self.lang), severity="error")
             return
         except ProjtrackError as exc:
             self.call_from_thread(self.notify, exc.render(self.lang), severity="warning")
             return
-        text = t("msg.undone", lang=self.lang, id=rev.reverses_id, rid=rev.id,
-                 amount=format_wan(rev.amount))
-        self.call_from_thread(self.notify, text)
-        self.call_from_thread(self.reload, rev.project_id)
+        self.call_from_thread(self.notify, done.describe(self.lang))
+        self.call_from_thread(self.reload, done.change.project_id)
 
     # --- as-of date, import, help ---------------------------------------------------------------
     def action_change_as_of(self) -> None:

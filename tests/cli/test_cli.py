@@ -172,7 +172,8 @@ def test_spend_add_list_cumulative_and_undo(db, capsys):
     name = "平阳县昆阳镇第六小学新建工程"
     assert run(capsys, db, "spend", "add", name, "1,200.5", "--date", "2023/3/1")[0] == 0
     assert run(capsys, db, "spend", "add", name, "１２００", "--date", "2023年4月1日")[0] == 0
-    rc, out, _ = run(capsys, db, "spend", "add", name, "3000", "--date", "2023.5.1", "--cumulative")
+    rc, out, _ = run(capsys, db, "spend", "add", name, "3000", "--date", "2023.5.1",
+                       "--cumulative", "year")
     assert rc == 0 and "599.50" in out
     assert run(capsys, db, "spend", "add", name, "50", "--date", "2023-05-02", "--kind", "到位资金",
                "--source", "专项债", "--note", "first bond")[0] == 0
@@ -181,7 +182,7 @@ def test_spend_add_list_cumulative_and_undo(db, capsys):
     assert p["actual_this_year"] == "3000"
     rc, out, _ = run(capsys, db, "spend", "list", name)
     assert rc == 0 and "3,000.00" in out and "first bond" in out
-    rc, out, _ = run(capsys, db, "spend", "undo", name)
+    rc, out, _ = run(capsys, db, "spend", "undo", name, "--yes")
     assert rc == 0
     p = {x["name"]: x for x in export(capsys, db)["projects"]}[name]
     assert p["funds_received"] == "0" and p["actual_to_date"] == "3000"
@@ -222,7 +223,7 @@ def test_milestone_plan_phase_and_progress(db, capsys):
 
 
 @pytest.mark.parametrize("args, code, text", [
-    (["spend", "add", "第六小学", "abc", "--date", "2023-01-01"], 1, "cannot read the amount"),
+    (["spend", "add", "第六小学", "abc", "--date", "2023-01-01"], 1, "not an amount"),
     (["spend", "add", "--date", "2023-01-01", "第六小学", "--", "-5"], 1, "negative"),
     (["spend", "add", "第六小学", "5", "--date", "2023-13-01"], 2, "not a date"),
     (["spend", "add", "no such project", "5", "--date", "2023-01-01"], 2, "no project matches"),

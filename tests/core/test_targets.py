@@ -30,7 +30,8 @@ def test_each_target_counts_only_what_its_rule_says():
         item(6, "中小学", "投用", places=5000, area="90000", period_plan="7000", actual="7000",
              status="withdrawn"),  # left out of everything
     ]
-    lines = {ln.key: ln for ln in target_lines(items, merged({"projects": 10}))}
+    spent = {f.id: fig.actual_to_date for f, fig in items}  # all of it dated in the period
+    lines = {ln.key: ln for ln in target_lines(items, merged({"projects": 10}), spent)}
     assert lines["places_primary"].actual == 900  # in use only: not the completed 450
     assert lines["places_kindergarten"].actual == 270
     assert lines["floor_area_primary"].actual == D("20000.5")  # completed or in use
@@ -43,5 +44,5 @@ def test_each_target_counts_only_what_its_rule_says():
 
 
 def test_no_period_plan_means_no_investment_target():
-    lines = {ln.key: ln for ln in target_lines([item(1, "中小学", "在建")], merged(None))}
+    lines = {ln.key: ln for ln in target_lines([item(1, "中小学", "在建")], merged(None), {})}
     assert lines["investment"].target is None and lines["investment"].rate is None

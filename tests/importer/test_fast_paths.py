@@ -29,7 +29,7 @@ from projtrack.core.money import normalize_text as core_normalize_text
 from projtrack.core.types import MILESTONES
 from projtrack.importer import read_annex
 from projtrack.importer import workbook as wbmod
-from projtrack.importer.headers import norm, normalize_text
+from projtrack.importer.headers import label_words, norm, normalize_text
 from projtrack.importer.reader import repeats_header
 from projtrack.importer.rows import is_notes, read_span
 from projtrack.store.bulk import insert_columns
@@ -202,8 +202,8 @@ def old_norm(value: object) -> str:
         value = int(value)
     if not isinstance(value, (str, int)):
         return ""
-    return core_normalize_text(str(value)).translate(
-        str.maketrans("", "", "“”‘’\"'〝〞「」『』")).rstrip(":").lower()
+    return label_words(core_normalize_text(str(value)).translate(
+        str.maketrans("", "", "“”‘’\"'〝〞「」『』")).rstrip(":").lower())
 
 
 SPACES = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())

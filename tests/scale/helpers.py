@@ -35,7 +35,8 @@ def small_portfolio(url: str, n: int = 12) -> None:
     """A generated portfolio of ``n`` projects, plus what the generator does not write: a
     reversal, a fund entry with a source, a setting, so that every table has rows."""
     from bench.generate import projects, write_database
-    from projtrack.services.entries import record_entry, undo_last_entry
+    from projtrack.services.entries import record_entry
+    from projtrack.services.undo import undo_last_entry
     from projtrack.store.repo import Store
 
     write_database(projects(n), url, "weekly")

@@ -81,7 +81,7 @@ def test_sqlite_to_postgresql_and_back_gives_identical_figures(tmp_path, capsys)
             from projtrack.services.entries import record_entry
 
             e = record_entry(store, 3, amount=Decimal("1.5"), date=dt.date(2025, 6, 30),
-                             origin="test")
+                             origin="test").entry
             assert e.id == top + 1
             # the sums' trigger, off during the copy, keeps them again
             from projtrack.store.check import check_database

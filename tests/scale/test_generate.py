@@ -120,7 +120,7 @@ def test_latest_progress_takes_the_higher_id_on_the_same_day(store):
     pid = new_project(store)
     day = dt.date(2024, 5, 6)
     add_progress(store, pid, date=day, stage="基础", percent=Decimal("0.1"))
-    second = add_progress(store, pid, date=day, stage="主体结构", percent=Decimal("0.3"))
+    second = add_progress(store, pid, date=day, stage="主体结构", percent=Decimal("0.3")).record
     add_progress(store, pid, date=day + dt.timedelta(days=1), stage="屋面", percent=Decimal("0.6"))
     got = store.latest_progress(day)[pid]
     assert (got.id, got.stage, got.percent) == (second.id, "主体结构", Decimal("0.3"))

@@ -13,7 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, insert, text
 
-from projtrack.core.figures import LedgerSums, any_milestone_overdue, project_figures
+from projtrack.core.figures import (
+    LedgerSums,
+    any_milestone_overdue,
+    milestones_after,
+    project_figures,
+)
 from projtrack.core.types import MILESTONES, MilestoneFacts
 from projtrack.services.portfolio import load_portfolio
 from projtrack.store.models import Milestone, Project
@@ -51,11 +56,12 @@ def test_packed_milestones_are_the_rows_and_overdue_is_the_figures_definition(st
         if not ms:
             assert pid not in packed and pid not in full
             continue
-        seq, overdue = packed[pid]
+        seq, overdue, after = packed[pid]
         assert isinstance(seq, PackedMilestones)
         assert seq == tuple(full[pid])
         assert [m.name for m in seq] == [n for n in MILESTONES if n in {m[0] for m in ms}]
         assert overdue == any_milestone_overdue(full[pid], as_of)
+        assert after == milestones_after(full[pid], as_of)
 
 
 def test_a_portfolio_has_the_figures_of_its_milestones_read_in_full(loaded_store):
@@ -96,7 +102,7 @@ def test_dates_are_read_as_iso_whatever_the_postgresql_datestyle(store):
     try:
         with engine.connect() as conn:
             assert conn.execute(text("SELECT DATE '2024-03-09'::text")).scalar() == "09/03/2024"
-        packed, _ = Store(engine).packed_milestones(dt.date(2024, 4, 1), [pid])[pid]
+        packed, _, _ = Store(engine).packed_milestones(dt.date(2024, 4, 1), [pid])[pid]
         assert list(packed) == [MilestoneFacts(pid, "开工", dt.date(2024, 3, 9), None)]
     finally:
         engine.dispose()

@@ -118,13 +118,14 @@ def test_a_whole_working_session_never_updates_or_deletes_an_entry(db_url, capsy
 
     ok("import", str(SAMPLE))
     ok("spend", "add", "鳌江镇第七小学", "1,200.5", "--date", "2024-03-01")
-    ok("spend", "add", "鳌江镇第七小学", "3000", "--date", "2024-04-01", "--cumulative")
+    ok("spend", "add", "鳌江镇第七小学", "3000", "--date", "2024-04-01", "--cumulative", "year")
     ok("spend", "add", "鳌江镇第七小学", "500", "--date", "2024-04-02", "--kind", "到位资金",
        "--source", "专项债")
     ok("spend", "add", "鳌江镇第七小学", "300", "--date", "2024-04-03", "--kind", "拨付")
-    ok("spend", "undo", "鳌江镇第七小学")
-    ok("spend", "undo")
-    ok("spend", "add", "鳌江镇第七小学", "2,999.99", "--date", "2024-04-01", "--cumulative")
+    ok("spend", "undo", "鳌江镇第七小学", "--yes")
+    ok("spend", "undo", "--yes")
+    ok("spend", "add", "鳌江镇第七小学", "2,999.99", "--date", "2024-04-01", "--cumulative", "year",
+       "--correction")  # a cent below the record: a correction
     ok("progress", "add", "鳌江镇第七小学", "--date", "2024-04-01", "--stage", "主体结构",
        "--percent", "40")
     ok("milestone", "set", "鳌江镇第七小学", "开工", "--actual", "2024-02-01")

@@ -242,7 +242,7 @@ def test_a_killed_spend_entry_leaves_the_database_before_or_after(sqlite_dbs):
     rng = random.Random(SEED + 1)
     _before_with_history(sqlite_dbs.before)
     _run_operation(sqlite_dbs, ["spend", "add", "1", "1,234.5678", "--date", "2024-04-01",
-                                "--cumulative"], rng, n_inside=3, n_outside=0, n_timed=1)
+                                "--cumulative", "year"], rng, n_inside=3, n_outside=0, n_timed=1)
 
 
 def test_a_spend_entry_loop_killed_at_random_moments_loses_nothing_committed(db_url):

@@ -82,7 +82,7 @@ def entries(url: str, project_ids: str, n: str, tag: str) -> None:
     for i in range(int(n)):
         pid = rng.choice(ids)
         record_entry(store, pid, amount=Decimal("1.01"), date=dt.date(2024, 3, 1),
-                     note=f"{tag}-{i}", origin=f"worker:{tag}")
+                     note=f"{tag}-{i}", origin=f"worker:{tag}", force=True)
         _say(f"ok {i + 1}")
         if i % 5 == 0:
             load_portfolio(store, dt.date(2024, 6, 30))
@@ -101,7 +101,7 @@ def cumulative(url: str, project_id: str, n: str, tag: str) -> None:
         total = Decimal(rng.randint(1, 10**6)) / 100
         try:
             record_entry(store, int(project_id), amount=total, date=dt.date(2024, 3, 1),
-                         cumulative=True, note=f"{tag}-{i}")
+                         cumulative="total", correction=True, note=f"{tag}-{i}")
         except Exception as exc:  # the same total twice in a row: nothing to add
             if getattr(exc, "key", "") != "err.cumulative_unchanged":
                 raise
@@ -111,7 +111,7 @@ def cumulative(url: str, project_id: str, n: str, tag: str) -> None:
 
 def undo(url: str, n: str) -> None:
     """N undos of the newest entry of any project."""
-    from projtrack.services.entries import undo_last_entry
+    from projtrack.services.undo import undo_last_entry
     from projtrack.store.repo import Store
 
     store = Store.open(url)

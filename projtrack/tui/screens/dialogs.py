@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -64,7 +65,9 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "cancel", "ui.key.cancel"),
                 Binding("enter", "ok", "ui.key.confirm")]
 
-    def __init__(self, title: str, body: str):
+    def __init__(self, title: str, body: str | Text):
+        """``body`` as Text is shown as it is (it may quote what an officer typed: never
+        markup)."""
         super().__init__()
         self.title_text = title
         self.body = body

@@ -17,6 +17,7 @@ from projtrack.core.money import format_rate, format_wan
 from projtrack.core.portfolio import Portfolio
 from projtrack.core.targets import TargetLine, merged, setting_key, target_lines
 from projtrack.services import settings
+from projtrack.services.portfolio import period_spending
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.widgets.table import cursor_key
@@ -49,7 +50,9 @@ class TargetsScreen(ViewScreen):
     @work(thread=True, exclusive=True, group="targets")
     def compute(self, portfolio: Portfolio) -> None:
         stored = settings.stored_targets(self.app.store)
-        self.post_message(TargetsReady(target_lines(portfolio.items(), merged(stored)), stored))
+        in_period = period_spending(self.app.store, portfolio)
+        self.post_message(TargetsReady(
+            target_lines(portfolio.items(), merged(stored), in_period), stored))
 
     def on_targets_ready(self, message: TargetsReady) -> None:
         self.lines, self.stored = message.lines, message.stored

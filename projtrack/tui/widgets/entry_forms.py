@@ -1,14 +1,17 @@
 """The data-entry forms on one project: spend, milestone, phase, annual plan, remarks, progress.
 
-A form is opened with a ``FormContext`` read in a worker (the project, its milestones and the
-version of each editable record); saving passes that version as ``expected_version``, so a
-change made meanwhile by someone else is refused with the Conflict message, never overwritten.
+A form is opened with a ``FormContext`` read in a worker (the project, its milestones, its
+money entries and the version of each editable record); saving passes that version as
+``expected_version``, so a change made meanwhile by someone else is refused with the Conflict
+message, never overwritten.  The spend form shows what it will record as it is typed (a
+cumulative figure with the increment it gives); what the service wants confirmed is asked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from projtrack.core.money import format_wan, to_plain
 from projtrack.core.types import (
@@ -23,6 +26,7 @@ from projtrack.core.types import (
 )
 from projtrack.i18n import t, term
 from projtrack.services import entries as svc
+from projtrack.services.checks import derive, echo
 from projtrack.services.database import Store
 from projtrack.tui.widgets import fields as P
 from projtrack.tui.widgets.forms import Field, FormScreen
@@ -36,6 +40,7 @@ class FormContext:
     facts: ProjectFacts
     versions: dict[str, int]
     milestones: dict[str, MilestoneFacts]
+    ledger: tuple[tuple[str, dt.date, Decimal], ...] = ()  # (kind, date, amount) on record
 
     @classmethod
     def fetch(cls, store: Store, project_id: int, as_of: dt.date, lang: str) -> FormContext | None:
@@ -44,7 +49,8 @@ class FormContext:
             return None
         versions = store.versions(project_id)
         ms = {m.name: m for m in store.milestones([project_id]).get(project_id, [])}
-        return cls(store, as_of, lang, facts, versions, ms)
+        ledger = tuple((e.kind, e.entry_date, e.amount) for e in store.entries(project_id))
+        return cls(store, as_of, lang, facts, versions, ms, ledger)
 
     @property
     def pid(self) -> int:
@@ -67,13 +73,14 @@ class ProjectForm(FormScreen):
 
 class SpendForm(ProjectForm):
     TITLE_KEY = "form.spend_title"
+    MODES = ("increment", "year", "total")  # the amount, 本年累计, 开累
 
     def build_fields(self) -> list[Field]:
         tr, lang = self.tr, self.ctx.lang
         return [
             Field("kind", tr("form.kind"), ENTRY_KINDS[0], options=[(term(k, lang), k) for k in ENTRY_KINDS]),
             Field("mode", tr("form.mode"), "increment",
-                  options=[(tr("form.increment"), "increment"), (tr("form.cumulative"), "cumulative")]),
+                  options=[(tr(f"form.mode_{m}"), m) for m in self.MODES]),
             Field("amount", tr("form.amount"), parse=P.amount(tr), hint=tr("form.amount_hint"),
                   placeholder="1,200.5"),
             Field("date", tr("form.date"), _d(self.ctx.as_of), parse=P.date(tr), hint=tr("form.date_hint")),
@@ -87,12 +94,27 @@ class SpendForm(ProjectForm):
             return {"source": self.tr("form.source_only_funds")}
         return {}
 
+    def _basis(self, values: dict[str, object]) -> str | None:
+        return None if values["mode"] == "increment" else str(values["mode"])
+
+    def preview(self, values: dict[str, object]) -> str | None:
+        """"记录 完成投资 120.50 万元,日期 2026-11-29", from what the form read when it opened (the
+        service works the increment out again when it saves)."""
+        amount, day, kind = values["amount"], values["date"], str(values["kind"])
+        assert isinstance(amount, Decimal) and isinstance(day, dt.date)
+        amounts = [(d, a) for k, d, a in self.ctx.ledger if k == kind]
+        derived = derive(amount, self._basis(values), kind=kind, day=day, amounts=amounts,
+                         prior=self.ctx.facts.prior_actual)
+        return echo(kind, day, derived, lang=self.ctx.lang)
+
     def submit(self, values: dict[str, object]) -> str:
-        e = svc.record_entry(self.ctx.store, self.ctx.pid, amount=values["amount"], date=values["date"],
-                             kind=values["kind"], cumulative=values["mode"] == "cumulative",
-                             source=values["source"] or None, note=values["note"], origin="tui")
-        return self.msg("msg.entry_recorded", id=e.id, kind=term(e.kind, self.ctx.lang),
-                        date=e.entry_date.isoformat(), amount=format_wan(e.amount))
+        done = svc.record_entry(self.ctx.store, self.ctx.pid, amount=values["amount"],
+                                date=values["date"], kind=values["kind"],
+                                cumulative=self._basis(values), source=values["source"] or None,
+                                note=values["note"], origin="tui", force=self.force,
+                                correction=self.correction, ask=self.ask)
+        return done.echo(self.ctx.lang) + "  " + self.msg("msg.entry_recorded", id=done.entry.id,
+                                                          project=done.project)
 
 
 class MilestoneForm(ProjectForm):
@@ -116,9 +138,11 @@ class MilestoneForm(ProjectForm):
             Field("name", tr("form.milestone"), self.start_name,
                   options=[(term(n, self.ctx.lang), n) for n in MILESTONES]),
             Field("planned", tr("form.planned"), _d(m.planned if m else None),
-                  parse=P.date(tr, optional=True), hint=tr("form.optional_date_hint")),
+                  parse=P.date(tr, optional=True, field="planned"),
+                  hint=tr("form.optional_date_hint")),
             Field("actual", tr("form.actual"), _d(m.actual if m else None),
-                  parse=P.date(tr, optional=True), hint=tr("form.optional_date_hint")),
+                  parse=P.date(tr, optional=True, field="actual"),
+                  hint=tr("form.optional_date_hint")),
         ]
 
     def field_changed(self, name: str, value: object) -> None:
@@ -135,7 +159,8 @@ class MilestoneForm(ProjectForm):
         name = str(values["name"])
         m = svc.set_milestone(self.ctx.store, self.ctx.pid, name, planned=values["planned"],
                               actual=values["actual"],
-                              expected_version=self.ctx.versions.get(f"milestone:{name}"), origin="tui")
+                              expected_version=self.ctx.versions.get(f"milestone:{name}"),
+                              origin="tui", force=self.force, ask=self.ask).record
         return self.msg("msg.milestone_set", name=term(name, self.ctx.lang),
                         planned=m.planned or "-", actual=m.actual or "-")
 
@@ -164,8 +189,8 @@ class PlanForm(ProjectForm):
         tr, year = self.tr, self.ctx.as_of.year
         return [
             Field("year", tr("form.year"), str(year), parse=P.year(tr)),
-            Field("amount", tr("form.plan_amount"), self._amount_for(year), parse=P.amount(tr),
-                  hint=tr("form.amount_hint")),
+            Field("amount", tr("form.plan_amount"), self._amount_for(year),
+                  parse=P.amount(tr, field="plan_amount"), hint=tr("form.amount_hint")),
         ]
 
     def field_changed(self, name: str, value: object) -> None:
@@ -216,7 +241,8 @@ class ProgressForm(ProjectForm):
     def submit(self, values: dict[str, object]) -> str:
         e = svc.add_progress(self.ctx.store, self.ctx.pid, date=values["date"],
                              stage=values["stage"] or None, percent=values["percent"],
-                             note=values["note"], origin="tui")
+                             note=values["note"], origin="tui", force=self.force,
+                             ask=self.ask).record
         pct = f"{to_plain(e.percent * 100)}%" if e.percent is not None else "-"
         return self.msg("msg.progress_recorded", id=e.id, date=e.entry_date.isoformat(),
                         stage=term(e.stage, self.ctx.lang) or "-", percent=pct)

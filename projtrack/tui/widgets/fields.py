@@ -1,5 +1,7 @@
 """Parsers for form fields: amounts, dates, years and percents as officers write them
-(DOMAIN.md), each raising ``Invalid`` with a message in the display language."""
+(DOMAIN.md), read by the same parser as the command line and the progress sheets
+(projtrack.typed), each raising ``Invalid`` with that parser's message in the display
+language — the field, what was typed and why it cannot be read."""
 
 from __future__ import annotations
 
@@ -9,48 +11,52 @@ from decimal import Decimal
 
 from projtrack.core.money import NumberFormatError, parse_amount
 from projtrack.core.text import clean_text
-from projtrack.core.units import DateFormatError, parse_date, parse_percent
 from projtrack.tui.widgets.forms import Invalid
+from projtrack.typed import Refused, read_amount, read_date, read_percent, read_year
 
 Tr = Callable[..., str]
 
 
-def amount(tr: Tr, *, optional: bool = False) -> Callable[[str], Decimal | None]:
+def _invalid(tr: Tr, exc: Refused) -> Invalid:
+    return Invalid(exc.render(_lang(tr)))
+
+
+def _lang(tr: Tr) -> str | None:
+    """The display language of ``tr`` (the app's ``tr`` is bound to the app)."""
+    app = getattr(tr, "__self__", None)
+    return getattr(app, "lang", None)
+
+
+def amount(tr: Tr, *, optional: bool = False, field: str = "amount"
+           ) -> Callable[[str], Decimal | None]:
     def parse(raw: str) -> Decimal | None:
         if optional and not raw.strip():
             return None
         try:
-            return parse_amount(raw)
-        except NumberFormatError as exc:
-            why = exc.why
-            key = ("form.required" if "required" in why else "form.negative" if "negative" in why
-                   else "form.too_fine" if "cent" in why else "form.bad_amount")
-            raise Invalid(tr(key, found=raw)) from exc
+            return read_amount(raw, field)
+        except Refused as exc:
+            raise _invalid(tr, exc) from exc
     return parse
 
 
-def date(tr: Tr, *, optional: bool = False) -> Callable[[str], dt.date | None]:
+def date(tr: Tr, *, optional: bool = False, field: str = "date"
+         ) -> Callable[[str], dt.date | None]:
     def parse(raw: str) -> dt.date | None:
-        if not raw.strip():
-            if optional:
-                return None
-            raise Invalid(tr("form.required"))
+        if optional and not raw.strip():
+            return None
         try:
-            day = parse_date(raw)
-        except DateFormatError as exc:
-            raise Invalid(tr("form.bad_date", found=raw)) from exc
-        if not 1900 < day.year < 2200:
-            raise Invalid(tr("form.bad_date", found=raw))
-        return day
+            return read_date(raw, field)
+        except Refused as exc:
+            raise _invalid(tr, exc) from exc
     return parse
 
 
 def year(tr: Tr) -> Callable[[str], int]:
     def parse(raw: str) -> int:
-        text = raw.strip().removesuffix("年")
-        if not text.isdigit() or not 1900 < int(text) < 2200:
-            raise Invalid(tr("form.bad_year", found=raw))
-        return int(text)
+        try:
+            return read_year(raw)
+        except Refused as exc:
+            raise _invalid(tr, exc) from exc
     return parse
 
 
@@ -59,9 +65,9 @@ def percent(tr: Tr) -> Callable[[str], Decimal | None]:
         if not raw.strip():
             return None
         try:
-            return parse_percent(raw)
-        except NumberFormatError as exc:
-            raise Invalid(tr("form.bad_percent", found=raw)) from exc
+            return read_percent(raw)
+        except Refused as exc:
+            raise _invalid(tr, exc) from exc
     return parse
 
 

@@ -4,7 +4,10 @@ Each field has a parser that turns the typed text into a value or raises ``Inval
 message in the display language; the message shows under the field once it has been touched
 (or on an attempt to save).  Saving runs the form's ``submit`` in a worker thread; a refusal
 from the service (bad data, or a Conflict when another process changed the record since the
-form was opened) shows in the form and nothing is overwritten.
+form was opened) shows in the form and nothing is overwritten.  What the service wants
+confirmed first (a date outside the project's years, a correction, a plausibility warning:
+``projtrack.typed.Unconfirmed``) is asked in a dialog; a yes saves again with it confirmed.
+A form may show what it is about to record (``preview``) under its fields as they are typed.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from projtrack.errors import ProjtrackError
+from projtrack.i18n import t
 from projtrack.tui.keys import translate_bindings
+from projtrack.typed import CORRECTION, FORCE, WARNING, Unconfirmed
 
 if TYPE_CHECKING:
     from textual import getters
@@ -65,12 +70,21 @@ class FormScreen(ModalScreen[str | None]):
             super().__init__()
             self.text = text
 
+    class Unsure(Message):
+        """The service wants something confirmed before it saves."""
+
+        def __init__(self, refusal: Unconfirmed, values: dict[str, object]) -> None:
+            super().__init__()
+            self.refusal = refusal
+            self.values = values
+
     def __init__(self, subtitle: str = "") -> None:
         super().__init__()
         self.subtitle = subtitle
         self.fields: list[Field] = []
         self.values: dict[str, object] = {}
         self.errors: dict[str, str] = {}
+        self.confirmed: set[str] = set()  # what the officer said yes to (FORCE, CORRECTION, WARNING)
 
     @property
     def tr(self) -> Callable[..., str]:
@@ -89,8 +103,26 @@ class FormScreen(ModalScreen[str | None]):
         """React to one field (e.g. fill others in); called before validation."""
 
     def submit(self, values: dict[str, object]) -> str:
-        """Write (in a worker thread); return the message to show.  May raise ProjtrackError."""
+        """Write (in a worker thread); return the message to show.  May raise ProjtrackError,
+        Unconfirmed to have the officer asked (see ``force``, ``correction``, ``ask``)."""
         raise NotImplementedError
+
+    def preview(self, values: dict[str, object]) -> str | None:
+        """What saving these (valid) values would record, shown under the fields."""
+        return None
+
+    # what to pass the service: confirmed after the officer was asked, or ask first
+    @property
+    def force(self) -> bool:
+        return FORCE in self.confirmed
+
+    @property
+    def correction(self) -> bool:
+        return CORRECTION in self.confirmed
+
+    @property
+    def ask(self) -> bool:
+        return WARNING not in self.confirmed
 
     # --- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -113,6 +145,7 @@ class FormScreen(ModalScreen[str | None]):
                             box.cursor_blink = not self.app.steady
                             yield box
                     yield Static(f.hint, classes="field-hint", id=f"hint-{f.name}")
+            yield Static("", id="form-echo")
             yield Static("", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(self.tr("form.save"), id="save", variant="primary", disabled=True,
@@ -153,6 +186,8 @@ class FormScreen(ModalScreen[str | None]):
                 hint.remove_class("-error")
             hint.display = bool(message and (f.touched or show_all)) or bool(f.hint)
         self.query_one("#save", Button).disabled = bool(self.errors)
+        echo = self.preview(self.values) if not self.errors else None
+        self.query_one("#form-echo", Static).update(Text(echo or ""))  # never markup
         return not self.errors
 
     @on(Input.Changed)
@@ -164,6 +199,7 @@ class FormScreen(ModalScreen[str | None]):
                 f.touched = True
         self.field_changed(name, event.value)
         self.query_one("#form-error", Static).update("")
+        self.confirmed.clear()  # a yes was to what was typed then
         self.validate()
 
     @on(Input.Submitted)
@@ -182,6 +218,8 @@ class FormScreen(ModalScreen[str | None]):
     def _save(self, values: dict[str, object]) -> None:
         try:
             text = self.submit(values)
+        except Unconfirmed as exc:
+            self.post_message(self.Unsure(exc, values))
         except ProjtrackError as exc:  # a DatabaseError too (locked, gone): said, form kept
             self.post_message(self.Failed(exc.render(self.app.lang)))
         else:
@@ -189,6 +227,21 @@ class FormScreen(ModalScreen[str | None]):
 
     def on_form_screen_saved(self, message: Saved) -> None:
         self.dismiss(message.text)
+
+    def on_form_screen_unsure(self, message: Unsure) -> None:
+        from projtrack.tui.screens.dialogs import ConfirmDialog
+
+        refusal, values = message.refusal, message.values
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.confirmed |= refusal.confirms
+                self._save(values)
+            else:
+                self.on_form_screen_failed(self.Failed(t("ui.form.not_saved", lang=self.app.lang)))
+
+        self.app.push_screen(ConfirmDialog(t("confirm.title", lang=self.app.lang),
+                                           Text(refusal.question(self.app.lang))), answered)
 
     def on_form_screen_failed(self, message: Failed) -> None:
         error = self.query_one("#form-error", Static)

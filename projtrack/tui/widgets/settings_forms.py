@@ -22,7 +22,7 @@ class AsOfForm(FormScreen):
 
     def build_fields(self) -> list[Field]:
         return [Field("date", self.tr("form.as_of"), self.as_of.isoformat(),
-                      parse=P.date(self.tr), hint=self.tr("form.date_hint"))]
+                      parse=P.date(self.tr, field="as_of"), hint=self.tr("form.date_hint"))]
 
     def submit(self, values: dict[str, object]) -> str:
         day = values["date"]

@@ -1,0 +1,100 @@
+"""Figures that stay put, on both engines: a reprint of an issued week is its first print, cell
+for cell and word for word; and every workbook projtrack writes holds a Decimal's own digits,
+never a float's."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from projtrack.cli import main
+from tests.conftest import SAMPLE
+
+AS_OF = "2023-06-30"
+WEEK = "2023-W25"  # over by the as-of date: issued on its first print
+
+
+def run(capsys, db, *args):
+    rc = main(["--db", db, "--as-of", AS_OF, *args])
+    out, err = capsys.readouterr()
+    assert rc == 0, out + err
+    return out
+
+
+def cells(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_a_reprint_is_identical_to_the_first_print(db_url, capsys, tmp_path):
+    run(capsys, db_url, "import", str(SAMPLE))
+    run(capsys, db_url, "phase", "set", "第六小学", "竣工")  # both 竣工 and 投用 in the summary
+    run(capsys, db_url, "phase", "set", "第七小学", "投用")
+    run(capsys, db_url, "spend", "add", "第六小学", "1,200.5", "--date", "2023-06-20")
+    first, again = tmp_path / "first", tmp_path / "again"
+    assert "已签发" in run(capsys, db_url, "report", "weekly", "--week", WEEK, "--out", str(first))
+    assert "重印" in run(capsys, db_url, "report", "weekly", "--week", WEEK, "--out", str(again))
+    name = f"周报-{WEEK}"
+    a, b = cells(first / f"{name}.xlsx"), cells(again / f"{name}.xlsx")
+    assert list(a) == list(b)
+    for sheet in a:
+        assert a[sheet] == b[sheet], sheet
+    summary = "\n".join(str(v) for row in a[next(iter(a))] for v in row if v)
+    assert re.search(r"在建 \d+、竣工 1、投用 1", summary), summary  # the life's order
+    assert pdf_text(first / f"{name}.pdf") == pdf_text(again / f"{name}.pdf")
+
+
+def _values(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return [v for n in zf.namelist() if n.startswith("xl/worksheets/sheet")
+                for v in re.findall(r"<v>([^<]*)</v>", zf.read(n).decode("utf-8"))]
+
+
+def test_one_exact_cell_writer(tmp_path):
+    from projtrack.reports.cells import put
+
+    wb = Workbook()
+    for i, value in enumerate((Decimal("0.0933"), Decimal("123456789012.345678"),
+                               Decimal("-1200.50"), Decimal("0E-6")), 1):
+        put(wb.active, i, 1, value, "#,##0.00")
+    put(wb.active, 5, 1, "=1+1")  # text stays text
+    wb.save(tmp_path / "x.xlsx")
+    assert _values(tmp_path / "x.xlsx") == ["0.0933", "123456789012.345678", "-1200.5", "0"]
+    back = openpyxl.load_workbook(tmp_path / "x.xlsx").active
+    assert back["A5"].value == "=1+1" and back["A5"].data_type == "s"
+    assert back["A1"].number_format == "#,##0.00" and back["A1"].data_type == "n"
+
+
+@pytest.mark.parametrize("what", ["weekly", "export", "template"])
+def test_no_workbook_holds_a_float_s_digits(db_url, capsys, tmp_path, what):
+    run(capsys, db_url, "import", str(SAMPLE))
+    run(capsys, db_url, "spend", "add", "第六小学", "0.0933", "--date", "2023-06-20")
+    if what == "weekly":
+        run(capsys, db_url, "report", "weekly", "--week", WEEK, "--format", "xlsx", "--out",
+            str(tmp_path))
+        path = tmp_path / f"周报-{WEEK}.xlsx"
+    elif what == "export":
+        path = tmp_path / "export.xlsx"
+        run(capsys, db_url, "export", "--format", "xlsx", "--out", str(path))
+    else:
+        path = tmp_path / "tpl.xlsx"
+        run(capsys, db_url, "progress", "template", "--out", str(path))
+    values = _values(path)
+    assert values
+    # a float's digits: 0.09329999999999999, 1200.5000000000002, 4.5e-05
+    noise = [v for v in values if re.search(r"9{6,}\d?$|0{6,}[1-9]$|[eE]", v)
+             or len(v.split(".")[-1]) > 6]
+    assert not noise, noise[:5]
+    if what == "export":
+        assert "0.0933" in values  # the figure as entered, in 完成情况
