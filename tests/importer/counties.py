@@ -18,90 +18,32 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter as L
 
-YEARS = (2021, 2022, 2023, 2024, 2025)
+from .countykit import (
+    YEARS,
+    P,
+    base,
+    merge,
+    num,
+    put,
+    row,
+    wb_title,
+    yrange,
+)
+from .countykit import truth_json as kit_truth
+
 FIELDS = ("name", "category", "annex_class", "construction_type", "township", "responsible_unit",
           "start_year", "end_year", "total_investment", "period_plan", "annual_plan", "land_mu",
           "new_places")
 
 
-def P(name, cat, klass, nature, town, unit, sy, ey, total, plan, land, places, **extra):
-    """One true project (money in 万元)."""
-    plan = {int(y): D(str(v)) for y, v in plan.items() if v}
-    period = sum((v for y, v in plan.items() if 2021 <= y <= 2025), D(0)) if plan else None
-    d = dict(name=name, category=cat, annex_class=klass, construction_type=nature, township=town,
-             responsible_unit=unit, start_year=sy, end_year=ey,
-             total_investment=None if total is None else D(str(total)), period_plan=period,
-             annual_plan=plan, land_mu=None if land is None else D(str(land)), new_places=places)
-    d.update(extra)
-    return d
-
-
 def truth_json(projects):
-    out = []
-    for p in projects:
-        q = {}
-        for f in FIELDS:
-            v = p[f]
-            if isinstance(v, D):
-                v = format(v.normalize(), "f")
-            elif isinstance(v, dict):
-                v = {str(y): format(a.normalize(), "f") for y, a in sorted(v.items())}
-            q[f] = v
-        out.append(q)
-    return {"projects": out}
-
-
-def num(v):
-    """A Decimal as the plain number an officer types."""
-    if v is None:
-        return None
-    v = D(str(v))
-    return int(v) if v == v.to_integral_value() else float(v)
-
-
-def yrange(p, style="{s}-{e}"):
-    return style.format(s=p["start_year"], e=p["end_year"])
-
-
-def put(ws, r, c, v):
-    ws.cell(row=r, column=c, value=v)
-
-
-def row(ws, r, values, start_col=1):
-    for i, v in enumerate(values):
-        if v is not None:
-            ws.cell(row=r, column=start_col + i, value=v)
-
-
-def merge(ws, ref):
-    ws.merge_cells(ref)
+    """The truth of ``projects`` in the fields this round states (no funding plan)."""
+    return kit_truth(projects, fields=FIELDS)
 
 
 # ---------------------------------------------------------------------------------------------
 # Projects of the twenty counties (deliberately small tables, 5–9 projects each)
 # ---------------------------------------------------------------------------------------------
-
-def base(county, towns, unit="县教育局"):
-    t = towns
-    return [
-        P(f"{county}{t[0]}第二小学新建工程", "中小学", "续建", "新建", t[0], unit, 2019, 2021, 12000,
-          {2021: 4000}, 36, 1350),
-        P(f"{county}{t[1]}中学迁建工程", "中小学", "新开工", "迁建", t[1], unit, 2021, 2023, 28000,
-          {2021: 6000, 2022: 12000, 2023: 10000}, 80, 2000),
-        P(f"{county}{t[2]}中心小学改扩建工程", "中小学", "新开工", "改扩建", t[2], f"{t[2]}人民政府",
-          2022, 2024, 6500, {2022: 2000, 2023: 3000, 2024: 1500}, 12.5, 540),
-        P(f"{county}{t[0]}实验幼儿园新建工程", "幼儿园", "新开工", "新建", t[0], unit, 2023, 2025,
-          4200, {2023: 1200, 2024: 2000, 2025: 1000}, 12, 540),
-        P(f"{county}{t[3]}中心幼儿园扩建工程", "幼儿园", "续建", "扩建", t[3], unit, 2020, 2022, 1800,
-          {2021: 800, 2022: 400}, 5, 270),
-        P(f"{county}职业技术学校二期工程", "职业教育", "前期", "扩建", t[1], unit, 2025, 2027, 15000,
-          {2025: 500}, 60, 1500),
-    ]
-
-
-def wb_title(ws, text, width, r=1):
-    put(ws, r, 1, text)
-    merge(ws, f"A{r}:{L(width)}{r}")
 
 
 # ---------------------------------------------------------------------------------------------
