@@ -343,8 +343,8 @@ _FUNDING = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠�
 # fields a sheet may lack, the facts they fill, and where the reader looks instead
 _WANTED = (
     ("town", ("township",), None), ("unit", ("responsible_unit",), None),
-    ("nature", ("construction_type",), "name"), ("klass", ("annex_class",), "section"),
-    ("category", ("category",), "section"), ("years", ("start_year", "end_year"), None),
+    ("nature", ("construction_type",), None), ("klass", ("annex_class",), None),
+    ("category", ("category",), None), ("years", ("start_year", "end_year"), None),
     ("land", ("land_mu",), None), ("places", ("new_places",), "content"),
     ("floor", ("floor_area_m2",), "content"), ("period", ("period_plan",), "years"),
 )

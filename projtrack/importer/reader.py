@@ -16,6 +16,7 @@ are not part of it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from itertools import chain
@@ -447,10 +448,14 @@ class _Run:
                     break
         # a sheet named for two categories ("职业教育和特殊教育") leaves each project to its name
         sheet_categories = categories_in(sheet) if by_sheet[0] is None else ()
-        if by_sheet[0]:
-            where = next(w for w, text in (("sheet", sheet), ("title", title), ("file", stem))
-                         if category_named(text))
-            derived["category"] = f"{where}: {by_sheet[0]}"
+        sheet_source = {}  # category, class: which of sheet, title, file name named it
+        for i, fld in enumerate(("category", "klass")):
+            if by_sheet[i]:
+                named = category_named if fld == "category" else class_named
+                where = next(w for w, text in (("sheet", sheet), ("title", title), ("file", stem))
+                             if named(text))
+                sheet_source[fld] = f"{where}: {by_sheet[i]}"
+        sources: dict[str, Counter] = {f: Counter() for f in ("category", "klass", "nature")}
         name_col = header.columns["name"]
         heading = _heading(rows, header)
         numeric = header.numeric()
@@ -546,6 +551,7 @@ class _Run:
             if name_class and not cells.text("klass"):  # the name's word above any heading
                 context = (context[0], name_class, *context[2:])
             project = _project(self.file, cells, name, context, by_sheet, period, town)
+            _count_sources(sources, sheet_source, header, cells, context, project, name_class)
             figures.kinds = {"category": project.category, "klass": project.annex_class}
             if mark and mark in meanings:  # the footnote of its mark joins its remarks
                 remarks = f"{project.remarks};{meanings[mark]}" if project.remarks \
@@ -573,6 +579,9 @@ class _Run:
                 f"({'、'.join(counties)}); the headings were not read as projects, but projtrack "
                 "keeps no county for a project yet: import each county's annex into its own "
                 "database to tell them apart.", sheet=sheet, found="、".join(counties))
+        for fld, counted in sources.items():
+            if counted and fld not in derived:  # the source most of the sheet's projects had
+                derived[fld] = counted.most_common(1)[0][0]
         return derived
 
 
@@ -606,6 +615,27 @@ def _footnotes(rows: list[list], header: Header) -> dict[int, tuple[str, str]]:
                 and isinstance(cells[1], str) and _HAS_WORD.search(cells[1]):
             out[r] = (cells[0].strip(), cells[1].strip())
     return out
+
+
+def _count_sources(sources: dict[str, Counter], sheet_source: dict[str, str], header: Header,
+                   cells: Cells, context: tuple, project: ProjectFacts,
+                   name_class: str | None) -> None:
+    """Where a project's category, class and construction type came from when no column of the
+    sheet gave them: section rows, the sheet's name (title, file name) or the project's name."""
+    given = {"category": (context[0], project.category), "klass": (context[1], project.annex_class),
+             "nature": (context[2], project.construction_type)}
+    columns = {"category": "category", "klass": "klass", "nature": "nature"}
+    for fld, (from_context, value) in given.items():
+        if value is None or (header.get(columns[fld]) is not None and cells.text(fld)):
+            continue
+        if fld == "klass" and name_class and value == name_class:
+            sources[fld]["name"] += 1
+        elif from_context is not None and from_context == value:
+            sources[fld]["section"] += 1
+        elif fld in sheet_source and sheet_source[fld].endswith(f": {value}"):
+            sources[fld][sheet_source[fld]] += 1
+        else:
+            sources[fld]["name"] += 1
 
 
 def _seq_text(value: object) -> str:

@@ -119,7 +119,7 @@ def _source(s: str | None) -> str:
     if not s:
         return ""
     kind, _, value = s.partition(": ")
-    if kind in ("sheet", "title"):
+    if kind in ("sheet", "title", "file"):
         return t(f"import.source_{kind}", value=value)
     return t(f"import.source_{kind}")
 

@@ -349,3 +349,16 @@ def test_columns_in_different_units_are_refused(tmp_path):
     (error,) = result.errors
     assert (error.code, error.cell) == ("unit_mismatch", "C2")
     assert "5,000 times 总投资" in error.message
+
+
+def test_the_map_says_where_a_category_came_from(tmp_path):
+    rows = [["项目名称", "总投资"]] + [[i[1], i[4]] for i in ITEMS]
+    by_sheet = read(tmp_path, Grid("幼儿园", rows))
+    (cat,) = [f for f in by_sheet.maps[0].missing if f.field == "category"]
+    assert (cat.source, cat.derived, cat.unknown) == ("sheet: 幼儿园", 4, 0)
+    by_name = read(tmp_path, Grid("附件", rows))  # 甲小学, 乙中学, 丙幼儿园, 丁学校
+    (cat,) = [f for f in by_name.maps[0].missing if f.field == "category"]
+    assert (cat.source, cat.derived, cat.unknown) == ("name", 3, 1)
+    sections = read(tmp_path, Grid("附件", [rows[0], ["一、中小学项目"], *rows[1:]]))
+    (cat,) = [f for f in sections.maps[0].missing if f.field == "category"]
+    assert (cat.source, cat.derived) == ("section", 4)
