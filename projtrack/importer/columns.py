@@ -23,7 +23,18 @@ from decimal import Decimal
 
 from projtrack.core.money import normalize_text
 
-from .headers import LABELS, Column, Header, add_column, column_letter, make_column
+from .headers import (
+    BEFORE,
+    FUNDING_GROUP,
+    LABELS,
+    PARENS,
+    RATIO,
+    Column,
+    Header,
+    add_column,
+    column_letter,
+    make_column,
+)
 from .rows import is_notes, read_span, row_label, section_of, squeeze
 
 _NONE = frozenset({"—", "——", "-", "--", "/", "／", "无", "―", "–", "原址"})
@@ -191,6 +202,19 @@ class ValueKind:
     words: tuple[str, ...]  # the commonest values, for the note
 
 
+def word_of(text: str) -> str:
+    """A class or construction-type word as a cell writes it, without 项目/类/工程."""
+    return _STRIP.sub("", normalize_text(text))
+
+
+def nature_in(text: str) -> str | None:
+    """The construction type a cell names among its words ("改扩建(新开工)" → 改扩建), or None."""
+    for word in _PARTS.split(normalize_text(text)):
+        if (word := _STRIP.sub("", word)) in NATURE_WORDS:
+            return NATURE_WORDS[word]
+    return None
+
+
 def value_kind(p: Profile) -> ValueKind | None:
     """The meaning a column's values show, when at least 80 % of its cells are of one kind."""
     values = {t: n for t, n in p.texts.items() if t not in _NONE}
@@ -336,10 +360,7 @@ def _rebuild(header: Header, current: dict[int, Column],
 
 
 _LAND_NAMES = {Decimal(1): "亩", Decimal(15) / Decimal(10000): "平方米", Decimal(15): "公顷"}
-_BEFORE = re.compile(r"调整前|变更前|原计划|原批复")
 _ACTUAL = re.compile(r"完成|实际|到位|拨付|支付")
-_RATIO = re.compile(r"%|‰|率|占比|比例|比重|百分比")
-_FUNDING = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠道|资金结构")
 # fields a sheet may lack, the facts they fill, and where the reader looks instead
 _WANTED = (
     ("town", ("township",), None), ("unit", ("responsible_unit",), None),
@@ -353,13 +374,13 @@ _WANTED = (
 def _why_not(header: Header, index: int) -> str:
     label = norm_label(header.labels.get(index, ""))
     group = header.groups.get(index, "")
-    if _FUNDING.search(group) or _FUNDING.search(label):
+    if FUNDING_GROUP.search(group) or FUNDING_GROUP.search(label):
         return "funding"
-    if group and _BEFORE.search(label):
+    if group and BEFORE.fullmatch(PARENS.sub("", label.split("/")[-1])):
         return "before"
     if group and _ACTUAL.search(label):
         return "actual"
-    if _RATIO.search(label):
+    if RATIO.search(label):
         return "ratio"
     return "unknown"
 

@@ -71,8 +71,8 @@ _RULES = [(f, re.compile(p)) for f, p in (
     ("funding", r"(?:中央|省级?|市级?|专项债券?|县级?|县财政|区级|本级财政?|地方|自筹|单位自筹)"
                 r"(?:资金|补助|补助资金|投资|配套|配套资金|债券|债券资金)|其他资金|其他来源"),
 )]
-_PARENS = re.compile(r"[(\[【<《](.*?)[)\]】>》]")
-_RATIO = re.compile(r"%|‰|率|占比|比例|比重|百分比")  # a percent column is never a figure we read
+PARENS = re.compile(r"[(\[【<《](.*?)[)\]】>》]")
+RATIO = re.compile(r"%|‰|率|占比|比例|比重|百分比")  # a percent column is never a figure we read
 _AREA_UNIT = re.compile(r"平方米|平米|㎡|m2|m²")
 _OF_WHICH = re.compile(r"^其中[:、]?")
 UNIT_WORDS = frozenset({  # a row of bare units under the header: 万元 亿元 亩 个 …
@@ -115,10 +115,10 @@ def label_words(text: str) -> str:
         parts = [text[:words[0].start()]] + [text[a.end():b.start()] for a, b in
                                              zip(words, words[1:], strict=False)] + [
             text[words[-1].end():]]
-        best = max(parts, key=lambda p: len(_CJK.findall(_PARENS.sub("", p))))
-        if _CJK.search(_PARENS.sub("", best)):  # the units in brackets elsewhere stay with it
+        best = max(parts, key=lambda p: len(_CJK.findall(PARENS.sub("", p))))
+        if _CJK.search(PARENS.sub("", best)):  # the units in brackets elsewhere stay with it
             text = best.lstrip(")]】》>,.;:").rstrip("([【《<,.;:") + "".join(
-                m[0] for p in parts if p is not best for m in _PARENS.finditer(p)
+                m[0] for p in parts if p is not best for m in PARENS.finditer(p)
                 if _CJK.search(m[0]))  # a Chinese unit in brackets elsewhere stays with it
     if "〇" in text or "零" in text:  # "二〇二一年": a year in Chinese numerals
         text = _CN_YEAR.sub(lambda m: m[0].translate(_CN_DIGITS), text)
@@ -133,9 +133,9 @@ _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 
 def classify(label: str) -> tuple[str, int | None] | None:
     """(field, year) for one normalised label, or None."""
-    if _RATIO.search(label):
+    if RATIO.search(label):
         return None
-    core = _OF_WHICH.sub("", _PARENS.sub("", label).strip("*#"))
+    core = _OF_WHICH.sub("", PARENS.sub("", label).strip("*#"))
     if not core:
         return None
     for name, rule in _RULES:
@@ -275,7 +275,7 @@ def _labels_only(row: tuple) -> bool:
     """A row of sub-labels (合计, 2021年 …) or units under the header: two or more, all known."""
     texts = [norm(v) for v in row if v is not None and str(v).strip()]
     return len(texts) >= 2 and all(
-        classify(t) or (not _PARENS.sub("", t) and t) or t in UNIT_WORDS or t == "其中"
+        classify(t) or (not PARENS.sub("", t) and t) or t in UNIT_WORDS or t == "其中"
         for t in texts)
 
 
@@ -359,10 +359,10 @@ def _build(rows, merges, start, end, sheet_unit: tuple[Decimal, str] | None,
     return header
 
 
-_BEFORE = re.compile(r"调整前|原|原计划|原批复|调整前金额|变更前|调整数|调增|调减|增减")
+BEFORE = re.compile(r"调整前|原|原计划|原批复|调整前金额|变更前|调整数|调增|调减|增减")
 _AFTER = re.compile(r"调整后|调整后金额|现|现计划|最新|核定|变更后|批复后|调整后计划")
 _SHORT_YEAR = re.compile(r"(\d{2})年度?(?:计划)?(?:投资)?")
-_FUNDING_GROUP = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠道|资金结构|资金安排")
+FUNDING_GROUP = re.compile(r"资金来源|资金筹措|资金构成|筹资|资金渠道|资金结构|资金安排")
 
 
 def make_column(header: Header, index: int, name: str, year: int | None = None, *,
@@ -428,7 +428,7 @@ _FUND_WORDS = (  # a funding source's spellings, in this order (省 before 市: 
 
 def funding_source(label: str) -> str | None:
     """The source a 资金来源 sub-column names (中央资金 → 中央, 县级配套 → 县财政), or None."""
-    core = _PARENS.sub("", label)
+    core = PARENS.sub("", label)
     return next((name for name, rule in _FUND_WORDS if rule.search(core)), None)
 
 
@@ -437,8 +437,8 @@ def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | N
     if not parts:
         return None
     *upper, (low, _) = parts
-    word = _PARENS.sub("", norm(low))
-    if upper and _BEFORE.fullmatch(word):  # "总投资/调整前": the figure it replaced, not read
+    word = PARENS.sub("", norm(low))
+    if upper and BEFORE.fullmatch(word):  # "总投资/调整前": the figure it replaced, not read
         return None
     if upper and _AFTER.fullmatch(word):  # "总投资/调整后": the heading's figure, as it now stands
         for u, _ in reversed(upper):
@@ -447,8 +447,8 @@ def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | N
     if upper and (m := _SHORT_YEAR.fullmatch(word)) and any(
             (classify(norm(u)) or ("",))[0] == "period" for u, _ in upper):
         return "year", 2000 + int(m[1])  # "21年" under “十四五”计划投资
-    if any(_FUNDING_GROUP.search(norm(u)) for u, _ in upper):  # under 资金来源
-        word = _PARENS.sub("", norm(low))
+    if any(FUNDING_GROUP.search(norm(u)) for u, _ in upper):  # under 资金来源
+        word = PARENS.sub("", norm(low))
         if re.fullmatch(r"合计|小计|总计|计|共计|总额|资金总额", word):
             return "funding_total", None
         if funding_source(norm(low)) and not classify(norm(low)):
@@ -458,7 +458,7 @@ def _column_meaning(parts: list[tuple[str, bool]]) -> tuple[str, int | None] | N
     hit = classify(norm(low))
     above = [h for u, _ in upper if (h := classify(norm(u))) and h[0] == "year"]
     if above:  # "2021年" over "计划投资" / "完成投资": the year's plan, and an actual we do not read
-        word = _PARENS.sub("", norm(low))
+        word = PARENS.sub("", norm(low))
         if re.search(r"完成|实际|到位|拨付|支付", word):
             return None
         if hit is None and re.fullmatch(r"计划(?:投资|安排)?(?:额|金额)?|投资|安排|金额", word) or (

@@ -34,12 +34,13 @@ from projtrack.gcpause import collector_paused
 
 from .columns import (
     CLASS_WORDS,
-    NATURE_WORDS,
     MapError,
     apply_overrides,
     build_map,
     decide_by_values,
+    nature_in,
     profile_columns,
+    word_of,
 )
 from .formulas import Resolver, Unresolvable
 from .headers import (
@@ -741,7 +742,7 @@ def _kinds(cells: Cells) -> tuple[str | None, str | None, str | None]:
     category = category_of(cat_text) or category_of(klass_text)
     annex_class = class_of(klass_text) or class_of(cat_text)
     mixed = klass_col is not None and klass_col.mixed
-    if annex_class is None and klass_text and not mixed and _word(klass_text) == NEW_BUILD:
+    if annex_class is None and klass_text and not mixed and word_of(klass_text) == NEW_BUILD:
         annex_class = "新开工"
     if nature_col is not None and nature_col.mixed and nature_text:
         nature_text = nature_in(nature_text)  # the construction type among the cell's words
@@ -779,19 +780,6 @@ def nature_named(name: str) -> str | None:
     """The construction type a project's name ends with ("…中学迁建工程(二期)" → 迁建)."""
     m = _NATURE_IN_NAME.search(name)
     return _NATURE_NAMES.get(m[1], m[1]) if m else None
-
-
-def nature_in(text: str) -> str | None:
-    """The construction type a cell names among its words ("改扩建(新开工)" → 改扩建), or None."""
-    for word in re.split(r"[()\[\]【】/、,,;;]+", normalize_text(text)):
-        word = re.sub(r"(?:项目|类|工程)$", "", word)
-        if word in NATURE_WORDS:
-            return NATURE_WORDS[word]
-    return None
-
-
-def _word(text: str) -> str:
-    return re.sub(r"(?:项目|类|工程)$", "", normalize_text(text))
 
 
 def towns_in(text: str | None) -> list[str]:
