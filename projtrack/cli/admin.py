@@ -27,9 +27,19 @@ def backup_cmd(
     from projtrack.services.admin import backup
 
     c = state(ctx)
-    summary = backup(c.db, file, overwrite=force)
+    result = backup(c.db, file, overwrite=force)
+    _say_leftovers(result.leftovers)
+    summary = result.summary
     typer.echo(t("msg.backup_done", file=str(file), projects=summary.projects,
                  entries=summary.ledger_entries, rev=summary.revision))
+    typer.echo(t("msg.backup_sealed"))
+
+
+def _say_leftovers(leftovers) -> None:
+    for left in leftovers:
+        size = f"{left.bytes / 1_000_000:.1f} MB" if left.bytes >= 100_000 else f"{left.bytes / 1000:.0f} kB"
+        typer.echo(t("msg.leftover_removed", file=str(left.path), size=size,
+                     job=t(f"job.{left.job}")), err=True)
 
 
 @app.command("restore")
@@ -39,11 +49,27 @@ def restore_cmd(
 ) -> None:
     """Put a backup back as the database, after checking it; the current one is kept beside it."""
     from projtrack.services.admin import restore
+    from projtrack.services.database import database_name
 
     c = state(ctx)
-    summary, kept = restore(c.db, file)
+    result = restore(c.db, file)
+    _say_leftovers(result.leftovers)
+    summary, kept, replaced = result.summary, result.kept, result.replaced
+    db = database_name(c.db)
+    if replaced.state == "new":
+        typer.echo(t("msg.created_database", db=db))
+    elif replaced.state == "damaged":
+        typer.echo(t("msg.restore_replaced_damaged", db=db))
+    elif replaced.summary is not None:
+        old = replaced.summary
+        typer.echo(t("msg.restore_replaced", db=db, projects=old.projects,
+                     entries=old.ledger_entries, rev=old.revision))
     typer.echo(t("msg.restore_done", file=str(file), projects=summary.projects,
                  entries=summary.ledger_entries, rev=summary.revision))
+    if summary.sealed:
+        typer.echo(t("msg.restore_sealed", made_at=summary.made_at or "?"))
+    else:
+        typer.echo(t("msg.restore_unsealed", file=str(file)), err=True)
     if kept is not None:
         typer.echo(t("msg.restore_kept", file=str(kept)))
     if summary.needs_upgrade:

@@ -8,19 +8,28 @@ work on a database that still needs ``projtrack db upgrade`` (opening a Store re
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from projtrack.core.records import AuditRecord
 from projtrack.errors import BadData
 from projtrack.services.database import require_database
-from projtrack.store.backup import DbSummary, backup, restore
-from projtrack.store.check import CheckResult, check_database, rebuild_ledger_sums
+from projtrack.store.backup import (
+    BackupResult,
+    DbSummary,
+    RestoreResult,
+    backup,
+    restore,
+    seal_check,
+)
+from projtrack.store.check import CheckResult, rebuild_ledger_sums
+from projtrack.store.check import check_database as check_tables
 from projtrack.store.copy import CopyReport
-from projtrack.store.engine import make_engine
+from projtrack.store.engine import Engine, make_engine, sqlite_path
 from projtrack.store.migrate import current_revision, head_revision, is_empty, known_revisions
 from projtrack.store.migrate import upgrade as upgrade_schema
 from projtrack.store.repo import Store
 
-__all__ = ["CheckResult", "DbSummary", "audit_trail", "backup", "check_database",
+__all__ = ["BackupResult", "CheckResult", "DbSummary", "RestoreResult", "audit_trail", "backup", "check_database",
            "copy_database", "rebuild_ledger_sums", "restore", "upgrade_database"]
 
 
@@ -38,6 +47,17 @@ def upgrade_database(target: str | None) -> tuple[str | None, str]:
         raise BadData("err.schema_foreign")
     upgrade_schema(engine)
     return rev, head_revision()
+
+
+def check_database(engine: Engine) -> CheckResult:
+    """``db check``: SQLite's own checks and the sums the database keeps (``store.check``),
+    and, for a sealed backup file, its content against the checksum sealed into it."""
+    result = check_tables(engine)
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    sealed = seal_check(path) if path is not None else []
+    if not sealed:
+        return result
+    return replace(result, problems=(*result.problems, *sealed))
 
 
 def copy_database(target: str | None, to: str, *, chunk: int,
