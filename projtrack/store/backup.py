@@ -167,7 +167,9 @@ def sweep_leftovers(directory: Path, target: str) -> tuple[Leftover, ...]:
         return ()
     for name in sorted(names):
         m = _TEMP.match(name)
-        if not m or m["target"] != target or _alive(int(m["pid"])):
+        if m is None or _alive(int(m["pid"])):
+            continue
+        if m["target"] != target and not m["target"].startswith(f"{Path(target).stem}.before-restore-"):
             continue
         path = directory / name
         with contextlib.suppress(FileNotFoundError):

@@ -329,3 +329,18 @@ def test_backup_refuses_a_symlinked_destination(tmp_path, capsys):
     link.symlink_to(victim)
     rc, out, err = cli(capsys, db, "backup", str(link), "--force")
     assert rc == 2 and "symbolic link" in err and victim.read_text() == "precious"
+
+
+def test_a_restore_killed_while_keeping_the_old_database_is_cleaned_up_next_time(tmp_path, capsys):
+    db = _db(tmp_path / "live.db")
+    backup = tmp_path / "b.db"
+    assert cli(capsys, db, "backup", str(backup))[0] == 0
+    dead = 2**22 + 12345  # above any pid this machine hands out
+    left = [tmp_path / f".live.before-restore-20260101-000000.db.{dead}.keep.q1.tmp",
+            tmp_path / f".live.db.{dead}.restore.q2.tmp"]
+    for path in left:
+        path.write_bytes(b"\0" * 200_000)
+    rc, out, err = cli(capsys, db, "restore", str(backup))
+    assert rc == 0, err
+    assert all(not p.exists() and str(p) in err for p in left) and "0.2 MB" in err
+    assert "interrupted restore" in err
