@@ -23,6 +23,7 @@ from itertools import chain
 from pathlib import Path
 
 from projtrack.core.money import SEE_REMARKS, NumState, to_plain
+from projtrack.core.terms import Phase, Status
 from projtrack.core.types import ProjectFacts, SourceRef
 from projtrack.core.units import (
     area_from_content,
@@ -860,7 +861,7 @@ def _project(file: str, cells: Cells, name: str,
         new_places=places, content=content, remarks=remarks,
         project_code=normalize_text(code) if (code := cells.text("code")) else None,
         prior_actual=cells.number(h.get("prior"))[0], funding_plan=funding,
-        phase="前期", status="active", source=SourceRef(file, cells.sheet, cells.row),
+        phase=Phase.PREPARATION, status=Status.ACTIVE, source=SourceRef(file, cells.sheet, cells.row),
     )
 
 
