@@ -387,3 +387,92 @@ def test_the_idle_timeout_ends_a_stalled_projtrack_session(db_url, tmp_path, mon
     finally:
         stalled.invalidate()
         engine.dispose()
+
+
+# --- 3. two officers overwriting one value from the command line -----------------------------
+def _stored(store: Store, pid: int, name: str, fld: str):
+    with store.read() as s:
+        m = s.execute(select(Milestone).where(Milestone.project_id == pid,
+                                              Milestone.name == name)).scalar_one_or_none()
+        return getattr(m, fld) if m else None
+
+
+def _race(url: str, *commands: list[str]) -> list[tuple[int, str, str]]:
+    """The commands started while the write lock is held, released once every one of them has
+    read what it needs and waits to write."""
+    holder = Holder(url)
+    try:
+        procs = [_projtrack(url, *c) for c in commands]
+        _wait_for_writers(url, procs)
+    finally:
+        holder.release()
+    return [_done(p) for p in procs]
+
+
+def test_two_milestone_sets_at_once_the_second_is_told(db_url, tmp_path):
+    store, _t = _small(db_url, tmp_path)
+    before = _stored(store, 1, "投用", "planned")
+    dates = ["2027-08-20", "2027-08-25"]
+    results = _race(db_url, *(["milestone", "set", "1", "投用", "--planned", d] for d in dates))
+    codes = sorted(rc for rc, _o, _e in results)
+    assert codes == [0, 1], results
+    (won,) = [d for d, (rc, _o, _e) in zip(dates, results, strict=True) if rc == 0]
+    (lost_err,) = [e for rc, _o, e in results if rc == 1]
+    assert "nothing was overwritten" in lost_err and won in lost_err, lost_err
+    assert "Traceback" not in lost_err
+    assert str(_stored(store, 1, "投用", "planned")) == won
+    with store.read() as s:
+        changes = s.execute(select(AuditLog.old_value, AuditLog.new_value).where(
+            AuditLog.project_id == 1, AuditLog.field == "投用.planned")).all()
+    assert changes == [(before.isoformat() if before else None, won)]
+    store.close()
+
+
+def test_if_unchanged_refuses_a_value_that_changed(db_url, tmp_path):
+    store, _t = _small(db_url, tmp_path)
+    now = _stored(store, 2, "开工", "actual")
+    shown = now.isoformat() if now else "none"
+    # both say what they saw; whichever writes second finds it changed
+    results = _race(db_url, *(["milestone", "set", "2", "开工", "--actual", d, "--if-unchanged",
+                               shown] for d in ("2025-03-01", "2025-03-09")))
+    assert sorted(rc for rc, _o, _e in results) == [0, 1], results
+    (err,) = [e for rc, _o, e in results if rc == 1]
+    stored = _stored(store, 2, "开工", "actual")
+    assert f"is {stored} now, not" in err and "--if-unchanged" in err, err
+    # a stale --if-unchanged alone, no race: refused, nothing changed; the right one goes through
+    rc, _o, err = _done(_projtrack(db_url, "milestone", "set", "2", "开工", "--actual",
+                                   "2025-04-01", "--if-unchanged", shown))
+    assert rc == 1 and str(stored) in err, err
+    rc, _o, err = _done(_projtrack(db_url, "milestone", "set", "2", "开工", "--actual",
+                                   "2025-04-01", "--if-unchanged", str(stored)))
+    assert rc == 0, err
+    assert str(_stored(store, 2, "开工", "actual")) == "2025-04-01"
+    rc, _o, err = _done(_projtrack(db_url, "milestone", "set", "2", "开工", "--actual",
+                                   "2025-04-01", "--planned", "2025-04-01", "--if-unchanged",
+                                   "none"))
+    assert rc == 2 and "--if-unchanged" in err, err
+    store.close()
+
+
+def test_plan_and_phase_sets_at_once_the_second_is_told(db_url, tmp_path):
+    store, _t = _small(db_url, tmp_path)
+    results = _race(db_url, ["plan", "set", "3", "2027", "500"],
+                    ["plan", "set", "3", "2027", "700"])
+    assert sorted(rc for rc, _o, _e in results) == [0, 1], results
+    (err,) = [e for rc, _o, e in results if rc == 1]
+    (won,) = [a for a, (rc, _o, _e) in zip(("500", "700"), results, strict=True) if rc == 0]
+    assert "nothing was overwritten" in err and "plan.2027" in err, err
+    assert store.project(3).annual_plan[2027] == Decimal(won)
+    rc, _o, err = _done(_projtrack(db_url, "plan", "set", "3", "2027", "900", "--if-unchanged",
+                                   "1"))
+    assert rc == 1 and "not 1" in err, err
+    assert store.project(3).annual_plan[2027] == Decimal(won)
+
+    results = _race(db_url, ["phase", "set", "4", "暂缓"], ["phase", "set", "4", "在建"])
+    assert sorted(rc for rc, _o, _e in results) == [0, 1], results
+    phase = store.project(4).phase
+    rc, _o, err = _done(_projtrack(db_url, "phase", "set", "4", "竣工", "--if-unchanged",
+                                   "取消" if phase != "取消" else "前期"))
+    assert rc == 1 and f"is {phase} now" in err, err
+    assert store.project(4).phase == phase
+    store.close()
