@@ -170,9 +170,12 @@ def _pg_busy(cur) -> DatabaseBusy:
     the writer that gave up waiting for it."""
     cur.execute(
         "SELECT a.pid, a.usename, a.application_name, host(a.client_addr), a.xact_start, "
-        "a.state, a.state_change, now() FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "a.state, a.state_change, clock_timestamp() FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 "
-        f"AND l.objid = {PG_WRITE_LOCK} AND l.objsubid = 1 LIMIT 1")
+        f"AND l.objid = {PG_WRITE_LOCK} AND l.objsubid = 1 "  # in this database: the server
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "LIMIT 1")  # holds one such lock per database
     row = cur.fetchone()
     seconds = _seconds(timeout_ms("PROJTRACK_LOCK_WAIT"))
     if row is None:  # let go of it between the timeout and this question
