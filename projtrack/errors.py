@@ -46,3 +46,14 @@ class DatabaseError(ProjtrackError):
 
     def __init__(self, why: object):
         super().__init__("err.database", why=why)
+
+
+class DatabaseBusy(DatabaseError):
+    """A writer waited for the database's write lock longer than its timeout and gave up: the
+    message says how long, who holds the lock and since when (PostgreSQL), or that SQLite cannot
+    tell; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, key: str, **params: object):
+        ProjtrackError.__init__(self, key, **params)

@@ -29,6 +29,14 @@ from projtrack.errors import BadUsage
 from projtrack.i18n import t
 
 FORCE_HELP = "Record a date before the project's start year or more than a week after today."
+IF_UNCHANGED_HELP = ("Refuse (exit 1, nothing changed) unless the stored value is still VALUE "
+                     "('none': empty). Without it the value read when the command starts must "
+                     "still be there when it writes.")
+_NONE = ("none", "-", "")
+
+
+def _is_none(text: str) -> bool:
+    return text.strip().lower() in _NONE
 
 
 def _warn(warnings) -> None:
@@ -209,17 +217,30 @@ def milestone_set(
     actual: Annotated[str | None, typer.Option("--actual", help="Actual date ('none' clears).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Record an actual date more than a "
                                         "week after today.")] = False,
+    if_unchanged: Annotated[str | None, typer.Option(
+        "--if-unchanged", metavar="DATE", help="With one of --planned/--actual: "
+        + IF_UNCHANGED_HELP)] = None,
 ) -> None:
-    """Set a milestone's planned and/or actual date."""
+    """Set a milestone's planned and/or actual date.  Two officers setting it at once: the
+    second is refused and told the first one's change (nothing is overwritten)."""
     from projtrack.services.entries import resolve_project, set_milestone
 
     c = state(ctx)
     kwargs = {}
     for key, value in (("planned", planned), ("actual", actual)):
         if value is not None:
-            kwargs[key] = None if value.strip().lower() in ("none", "-", "") else parse_date(value, f"--{key}")
+            kwargs[key] = None if _is_none(value) else parse_date(value, f"--{key}")
+    expected = None
+    if if_unchanged is not None:
+        if len(kwargs) != 1:
+            raise BadUsage("err.if_unchanged_one")
+        (key,) = kwargs
+        expected = {key: None if _is_none(if_unchanged)
+                    else parse_date(if_unchanged, "--if-unchanged")}
     pid = resolve_project(c.store, project)
-    done = set_milestone(c.store, pid, name, force=force, **kwargs)
+    version = c.store.versions(pid).get(f"milestone:{name}", 0)  # as the command starts
+    done = set_milestone(c.store, pid, name, force=force, expected_version=version,
+                         expected=expected, **kwargs)
     m = done.record
     typer.echo(t("msg.milestone_set", name=name, planned=m.planned or "—", actual=m.actual or "—"))
     _warn(done.warnings)
@@ -231,14 +252,21 @@ def plan_set(
     project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
     year: Annotated[int, typer.Argument(help="The year, e.g. 2026.")],
     amount: Annotated[str, typer.Argument(help="Planned investment for the year, 万元.")],
+    if_unchanged: Annotated[str | None, typer.Option(
+        "--if-unchanged", metavar="AMOUNT", help=IF_UNCHANGED_HELP)] = None,
 ) -> None:
     """Set (revise) a project's plan for one year — any year, including after 2025."""
     from projtrack.services.entries import resolve_project, set_plan
 
     c = state(ctx)
     value = parse_amount(amount, "plan_amount")
+    extra: dict = {}
+    if if_unchanged is not None:
+        extra["expected_amount"] = None if _is_none(if_unchanged) \
+            else parse_amount(if_unchanged, "plan_amount")
     pid = resolve_project(c.store, project)
-    set_plan(c.store, pid, year, value)
+    version = c.store.versions(pid).get(f"plan:{year}", 0)  # as the command starts
+    set_plan(c.store, pid, year, value, expected_version=version, **extra)
     typer.echo(t("msg.plan_set", year=year, amount=wan(value)))
 
 
@@ -247,11 +275,15 @@ def phase_set(
     ctx: typer.Context,
     project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
     phase: Annotated[str, typer.Argument(help="前期, 在建, 竣工, 投用, 暂缓 or 取消.")],
+    if_unchanged: Annotated[str | None, typer.Option(
+        "--if-unchanged", metavar="PHASE", help=IF_UNCHANGED_HELP)] = None,
 ) -> None:
     """Change a project's phase."""
     from projtrack.services.entries import resolve_project, update_project
 
     c = state(ctx)
     pid = resolve_project(c.store, project)
-    update_project(c.store, pid, phase=phase)
+    version = c.store.versions(pid).get("project")  # as the command starts
+    expected = {"phase": if_unchanged.strip()} if if_unchanged is not None else None
+    update_project(c.store, pid, expected_version=version, expected=expected, phase=phase)
     typer.echo(t("msg.phase_set", phase=phase))

@@ -42,9 +42,23 @@ def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt
 def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = False) -> ProgressPlan:
     """Read every file, check every cell, plan against the database; unless ``dry_run`` or any
     error, record the plan in one transaction.  Raises nothing for bad cells: the returned
-    plan's ``errors`` say what is wrong (and then nothing was written)."""
-    from projtrack.progress_io.plan import apply_plan, plan_import
+    plan's ``errors`` say what is wrong (and then nothing was written).
+
+    The plan is made outside the write transaction, in one read snapshot, so officers keep
+    writing while a large return is checked; the write transaction then asks what changed
+    since that snapshot in the projects the sheets name (entries newer than its newest ids, a
+    name or status, a milestone) and plans those projects' rows again, inside it, against the
+    latest record — never an increment counted twice, never a date written over; the plan's
+    ``rechecked`` says which.  The write lock is held for that and the writing alone."""
+    from projtrack.core.types import ACTUAL
+    from projtrack.progress_io.plan import (
+        apply_plan,
+        guarded_projects,
+        plan_import,
+        replan,
+    )
     from projtrack.progress_io.reader import read_returned
+    from projtrack.store.ledger import changes, watermark
 
     files, problems = [], []
     for path in paths:
@@ -52,20 +66,23 @@ def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = Fals
         files.append(f)
         problems.extend(found)
     readable = [f for f in files if f.week_end is not None]
-    with store.read() as s:
+    projects, with_milestones = guarded_projects(readable)
+    with store.consistent(), store.read() as s:  # one snapshot: the plan and what it read
         plan = plan_import(s, readable)
+        mark = watermark(s, projects, with_milestones)
     plan.files = files
     plan.errors = problems + plan.errors
     if plan.errors or dry_run or not plan.actions:
         return plan
-    with store.write() as s:  # planned again inside the write transaction: nothing in between
-        final = plan_import(s, readable)
-        final.files = readable
-        if final.errors:
-            plan.errors = final.errors
-            return plan
-        apply_plan(s, final)
-    return final
+    plan.files = readable
+    with store.write() as s:
+        changed = changes(s, mark, ACTUAL)
+        if changed:  # written meanwhile: those projects' rows planned again, under the lock
+            plan = replan(plan, plan_import(s, readable, only=set(changed)), changed)
+            if plan.errors:
+                return plan
+        apply_plan(s, plan)
+    return plan
 
 
 def summary_text(plan: ProgressPlan, *, dry_run: bool, lang: str | None = None) -> str:
@@ -101,6 +118,9 @@ def summary_text(plan: ProgressPlan, *, dry_run: bool, lang: str | None = None) 
                               why=t(s.key, lang=lang, **s.params)))
     for w in plan.warnings:
         lines.append("  " + t("progress.warning", lang=lang, text=w.text(lang)))
+    if plan.rechecked:
+        lines.append("  " + t("progress.rechecked", lang=lang, n=len(plan.rechecked),
+                              projects="; ".join(plan.rechecked)))
     counts = {k: sum(1 for a in plan.actions if a.kind == k) for k in ("actual", "progress",
                                                                          "milestone")}
     key = "progress.would_record" if dry_run else "progress.recorded"

@@ -67,6 +67,9 @@ class ProgressPlan:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     imported_before: dict[str, dt.datetime] = field(default_factory=dict)  # file → when
+    # projects that changed between the plan and the write, planned again in the write
+    # transaction: "#12 name (完成投资 #812 wang)"
+    rechecked: list[str] = field(default_factory=list)
 
 
 def _origin(f: ReturnedFile, r: FilledRow) -> str:
@@ -217,39 +220,74 @@ class _Planner:
                                               "progress.warn.note_alone"))
 
 
-def plan_import(session: Session, files: list[ReturnedFile]) -> ProgressPlan:
+def plan_import(session: Session, files: list[ReturnedFile],
+                only: set[int] | None = None) -> ProgressPlan:
+    """The plan of ``files`` against what ``session`` sees; with ``only``, of the rows of those
+    projects alone (a project's rows depend on its own record and rows only)."""
     planner = _Planner(session)
     planner.plan.files = files
     for f in files:
-        if f.sha256:
+        if f.sha256 and only is None:
             when = session.execute(select(func.min(ImportRun.at)).where(
                 ImportRun.kind == "progress", ImportRun.sha256 == f.sha256)).scalar_one_or_none()
             if when is not None:
                 planner.plan.imported_before[f.name] = when
         for r in f.rows:
-            planner.row(f, r)
+            if only is None or r.project_id in only:
+                planner.row(f, r)
     return planner.plan
 
 
+def guarded_projects(files: list[ReturnedFile]) -> tuple[set[int], set[int]]:
+    """The projects a plan of ``files`` read (every row's), and those whose milestones it read."""
+    rows = [r for f in files for r in f.rows]
+    return {r.project_id for r in rows}, {r.project_id for r in rows if r.milestones}
+
+
+def replan(plan: ProgressPlan, fresh: ProgressPlan, changed: dict[int, list[str]]) -> ProgressPlan:
+    """``plan`` with the projects ``changed`` since it was made replaced by ``fresh`` (their
+    rows planned again), in the order of the projects' first rows; ``rechecked`` says which
+    changed and how."""
+    order = {pid: i for i, pid in enumerate(dict.fromkeys(a.project_id for a in plan.actions))}
+    kept = [a for a in plan.actions if a.project_id not in changed]
+    actions = sorted(kept + fresh.actions, key=lambda a: order.get(a.project_id, len(order)))
+    names = {a.project_id: a.project for a in plan.actions + fresh.actions} | \
+        {s.project_id: s.project for s in plan.skips + fresh.skips}
+    out = ProgressPlan(
+        files=plan.files, actions=actions,
+        skips=[s for s in plan.skips if s.project_id not in changed] + fresh.skips,
+        errors=plan.errors + fresh.errors, warnings=plan.warnings,
+        imported_before=plan.imported_before)
+    out.rechecked = [f"#{pid} {names.get(pid, '')} ({', '.join(what)})".replace("  ", " ")
+                     for pid, what in sorted(changed.items())]
+    return out
+
+
 def apply_plan(session: Session, plan: ProgressPlan) -> None:
-    """Write every action of a plan without errors (the caller's transaction)."""
+    """Write every action of a plan without errors (the caller's transaction): the entries
+    first, in one flush (the write transaction stays short), then their audit rows in order."""
     user = os_user()
+    rows: list[tuple[Action, LedgerEntry | ProgressEntry]] = []
     for a in plan.actions:
         if a.kind == "actual":
-            e = LedgerEntry(project_id=a.project_id, kind=ACTUAL, entry_date=a.date,
-                            amount=a.amount, entered_cumulative=a.entered_cumulative,
-                            note=a.note, origin=a.origin, created_by=user)
-            session.add(e)
-            session.flush()
-            record_audit(session, action="entry", entity="ledger_entry", entity_id=e.id,
+            rows.append((a, LedgerEntry(project_id=a.project_id, kind=ACTUAL, entry_date=a.date,
+                                        amount=a.amount, entered_cumulative=a.entered_cumulative,
+                                        note=a.note, origin=a.origin, created_by=user)))
+        elif a.kind == "progress":
+            rows.append((a, ProgressEntry(project_id=a.project_id, entry_date=a.date,
+                                          stage=a.stage, percent=a.percent, note=a.note,
+                                          origin=a.origin, created_by=user)))
+    session.add_all(row for _, row in rows)
+    session.flush()
+    done = {id(a): row for a, row in rows}
+    for a in plan.actions:
+        row = done.get(id(a))
+        if isinstance(row, LedgerEntry):
+            record_audit(session, action="entry", entity="ledger_entry", entity_id=row.id,
                          project_id=a.project_id, field=ACTUAL, new=f"{a.date} {a.amount}",
                          context=a.origin)
-        elif a.kind == "progress":
-            pe = ProgressEntry(project_id=a.project_id, entry_date=a.date, stage=a.stage,
-                               percent=a.percent, note=a.note, origin=a.origin, created_by=user)
-            session.add(pe)
-            session.flush()
-            record_audit(session, action="entry", entity="progress_entry", entity_id=pe.id,
+        elif isinstance(row, ProgressEntry):
+            record_audit(session, action="entry", entity="progress_entry", entity_id=row.id,
                          project_id=a.project_id, field="形象进度",
                          new=f"{a.date} {a.stage or ''} {a.percent}", context=a.origin)
         else:

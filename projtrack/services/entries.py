@@ -86,15 +86,36 @@ def _check_version(session: Session, entity: str, row, expected: int | None, pro
     plan change as entity "project", so records with a field pattern match on it alone)."""
     if expected is None or row.version == expected:
         return
+    raise Conflict("err.conflict", other=_last_change(session, entity, project_id, field_like))
+
+
+def _last_change(session: Session, entity: str, project_id: int, field_like: str | None) -> str:
+    """The newest audited change of a record (see ``_check_version``), as the officer reads it."""
     which = (AuditLog.field.like(field_like) if field_like is not None
              else AuditLog.entity == entity)
     last = session.execute(
         select(AuditLog).where(AuditLog.project_id == project_id, which)
         .order_by(AuditLog.id.desc()).limit(1)
     ).scalar_one_or_none()
-    other = (f"{last.field}: {last.old_value} → {last.new_value} ({last.user}, "
-             f"{last.at:%Y-%m-%d %H:%M})") if last else "?"
-    raise Conflict("err.conflict", other=other)
+    return (f"{last.field}: {last.old_value} → {last.new_value} ({last.user}, "
+            f"{last.at:%Y-%m-%d %H:%M})") if last else "?"
+
+
+def _check_unchanged(session: Session, what: str, stored: object, expected: object,
+                     entity: str, project_id: int, field_like: str | None) -> None:
+    """Refuse a save whose caller said the stored value must still be ``expected``
+    (``--if-unchanged``) when it is not, naming the value and its last change."""
+    if expected is _UNSET or stored == expected:
+        return
+    raise Conflict("err.not_unchanged", what=what, stored=_shown(stored),
+                   expected=_shown(expected),
+                   other=_last_change(session, entity, project_id, field_like))
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "—"
+    return format_wan(value) if isinstance(value, Decimal) else str(value)
 
 
 @dataclass(frozen=True)
@@ -235,11 +256,16 @@ def add_progress(store: Store, project_id: int, *, date: dt.date, stage: str | N
 
 
 def set_milestone(store: Store, project_id: int, name: str, *, planned=_UNSET, actual=_UNSET,
-                  expected_version: int | None = None, origin: str = "cli", force: bool = False,
-                  ask: bool = False, today: dt.date | None = None) -> Saved:
+                  expected_version: int | None = None, expected: dict[str, object] | None = None,
+                  origin: str = "cli", force: bool = False, ask: bool = False,
+                  today: dt.date | None = None) -> Saved:
     """Set a milestone's planned and/or actual date (None clears it).  An actual date more than
     a week after today needs ``force``; dates out of the statutory order and 投用 planned after
-    31 August of the end year are warnings (returned, or raised with ``ask``)."""
+    31 August of the end year are warnings (returned, or raised with ``ask``).
+
+    ``expected_version`` is the milestone's version as the caller read it (0: it had no row
+    yet); ``expected`` the dates ("planned", "actual") the caller says are stored now.  Either
+    differing at the write is a Conflict naming the other change; nothing is written."""
     if name not in MILESTONES:
         raise BadUsage("err.bad_milestone", name=name, names="、".join(MILESTONES))
     if planned is _UNSET and actual is _UNSET:
@@ -251,11 +277,15 @@ def set_milestone(store: Store, project_id: int, name: str, *, planned=_UNSET, a
             rows = {m.name: m for m in s.execute(
                 select(Milestone).where(Milestone.project_id == project_id)).scalars()}
             m = rows.get(name)
-            if m is None:
+            for fld, value in (expected or {}).items():
+                _check_unchanged(s, f"{name}.{fld}", getattr(m, fld) if m else None, value,
+                                 "milestone", project_id, f"{name}.{fld}")
+            if m is not None:
+                _check_version(s, "milestone", m, expected_version, project_id, f"{name}.%")
+            else:  # no row yet: made now (a version read as 0 said so too)
                 m = Milestone(project_id=project_id, name=name, seq=MILESTONES.index(name))
                 s.add(m)
                 s.flush()
-            _check_version(s, "milestone", m, expected_version, project_id, f"{name}.%")
             new = {"planned": m.planned, "actual": m.actual}
             for fld, value in (("planned", planned), ("actual", actual)):
                 if value is not _UNSET:
@@ -280,7 +310,11 @@ def set_milestone(store: Store, project_id: int, name: str, *, planned=_UNSET, a
 
 
 def set_plan(store: Store, project_id: int, year: int, amount: Decimal, *,
-             expected_version: int | None = None, origin: str = "cli") -> AnnualPlan:
+             expected_version: int | None = None, expected_amount: object = _UNSET,
+             origin: str = "cli") -> AnnualPlan:
+    """Set a year's plan.  ``expected_version``: the plan's version as the caller read it (0:
+    none yet); ``expected_amount``: the amount the caller says is stored (None: none).  Either
+    differing at the write is a Conflict naming the other change; nothing is written."""
     if not 1900 < year < 2200:
         raise BadUsage("err.bad_year", year=year)
     amount = check_precision(Decimal(amount))
@@ -291,6 +325,8 @@ def set_plan(store: Store, project_id: int, year: int, amount: Decimal, *,
             _project(s, project_id)
             row = s.execute(select(AnnualPlan).where(AnnualPlan.project_id == project_id,
                                                      AnnualPlan.year == year)).scalar_one_or_none()
+            _check_unchanged(s, f"plan.{year}", row.amount if row else None, expected_amount,
+                             "annual_plan", project_id, f"plan.{year}")
             old = None
             if row is None:
                 row = AnnualPlan(project_id=project_id, year=year, amount=amount)
@@ -312,8 +348,11 @@ def set_plan(store: Store, project_id: int, year: int, amount: Decimal, *,
 
 
 def update_project(store: Store, project_id: int, *, expected_version: int | None = None,
-                   origin: str = "cli", **changes: object) -> Project:
-    """Change editable project fields (phase, remarks, prior_actual, project_code …)."""
+                   expected: dict[str, object] | None = None, origin: str = "cli",
+                   **changes: object) -> Project:
+    """Change editable project fields (phase, remarks, prior_actual, project_code …).
+    ``expected_version``: the project's version as the caller read it; ``expected``: the values
+    the caller says are stored now; either differing at the write is a Conflict."""
     if "phase" in changes and changes["phase"] not in PHASES:
         raise BadUsage("err.bad_phase", phase=changes["phase"], phases="、".join(PHASES))
     editable = {"phase", "remarks", "prior_actual", "project_code", "responsible_unit",
@@ -324,6 +363,8 @@ def update_project(store: Store, project_id: int, *, expected_version: int | Non
     try:
         with store.write() as s:
             p = _project(s, project_id)
+            for fld, value in (expected or {}).items():
+                _check_unchanged(s, fld, getattr(p, fld), value, "project", project_id, fld)
             _check_version(s, "project", p, expected_version, project_id)
             changed = False
             for fld, value in changes.items():

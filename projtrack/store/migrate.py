@@ -42,8 +42,14 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
+def _reading(engine: Engine) -> Engine:
+    """``engine`` for reads only: no write lock taken (store.engine's BEGIN IMMEDIATE or advisory
+    lock), so opening a database never waits for a writer."""
+    return engine.execution_options(projtrack_readonly=True)
+
+
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    with _reading(engine).connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
@@ -55,7 +61,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def is_empty(engine: Engine) -> bool:
-    return not inspect(engine).get_table_names()
+    return not inspect(_reading(engine)).get_table_names()
 
 
 def check_schema(engine: Engine, *, create: bool = True) -> str:

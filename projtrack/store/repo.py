@@ -59,7 +59,13 @@ from projtrack.core.types import (
     SourceRef,
 )
 from projtrack.errors import BadUsage, DatabaseError
-from projtrack.store.engine import make_engine, normalize_url, sqlite_path
+from projtrack.store.engine import (
+    make_engine,
+    normalize_url,
+    sqlite_busy,
+    sqlite_busy_error,
+    sqlite_path,
+)
 from projtrack.store.migrate import check_schema, current_revision, is_empty
 from projtrack.store.models import (
     AnnualPlan,
@@ -180,13 +186,17 @@ def _select_record(cls: type, model: type) -> Select:
 def translated_errors() -> Iterator[None]:
     """SQLAlchemy's errors raised in the block as projtrack's ``DatabaseError`` (saying the
     driver's own message, as the CLI always has).  A StaleDataError passes as it is: the
-    writer that checked the record's version turns it into a Conflict naming that record."""
+    writer that checked the record's version turns it into a Conflict naming that record.  SQLite's
+    "database is locked" (its busy timeout ran out) is a ``DatabaseBusy`` that says so plainly."""
     try:
         yield
     except StaleDataError:
         raise
     except SQLAlchemyError as exc:
-        raise DatabaseError(getattr(exc, "orig", None) or exc) from exc
+        orig = getattr(exc, "orig", None)
+        if sqlite_busy(orig):  # the busy timeout ran out: said plainly, never the driver's words
+            raise sqlite_busy_error() from exc
+        raise DatabaseError(orig or exc) from exc
 
 
 # the Store and read session of the ``consistent()`` block open in this thread (or task)
