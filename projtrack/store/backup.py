@@ -44,7 +44,14 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from projtrack.errors import BadData, BadUsage
-from projtrack.store.engine import BUSY_TIMEOUT_MS, normalize_url, sqlite_path
+from projtrack.store.engine import (
+    FOREVER_MS,
+    normalize_url,
+    sqlite_busy,
+    sqlite_busy_error,
+    sqlite_path,
+    timeout_ms,
+)
 from projtrack.store.migrate import head_revision, known_revisions
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -125,12 +132,13 @@ def _refuse_link(path: Path) -> None:
 
 # --- connections and copies ------------------------------------------------------------------
 def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    wait_ms = timeout_ms("PROJTRACK_LOCK_WAIT") or FOREVER_MS
     if readonly:
         con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
-                              timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                              timeout=wait_ms / 1000, isolation_level=None)
     else:
-        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        con = sqlite3.connect(path, timeout=wait_ms / 1000, isolation_level=None)
+    con.execute(f"PRAGMA busy_timeout={wait_ms}")
     return con
 
 
@@ -598,7 +606,12 @@ def _swap_in(live: Path, candidate: Path, keep: bool) -> tuple[Path | None, DbSu
     try:
         con.execute("PRAGMA foreign_keys=OFF")
         con.execute("ATTACH DATABASE ? AS cand", (str(candidate),))
-        con.execute("BEGIN IMMEDIATE")  # the writer at work finishes first; later ones wait
+        try:
+            con.execute("BEGIN IMMEDIATE")  # the writer at work finishes first; later ones wait
+        except sqlite3.OperationalError as exc:
+            if sqlite_busy(exc):
+                raise sqlite_busy_error() from exc
+            raise
         try:
             old = _summary_of(con)
             if keep:

@@ -344,3 +344,29 @@ def test_a_restore_killed_while_keeping_the_old_database_is_cleaned_up_next_time
     assert rc == 0, err
     assert all(not p.exists() and str(p) in err for p in left) and "0.2 MB" in err
     assert "interrupted restore" in err
+
+
+def test_a_restore_that_cannot_get_the_lock_gives_up_with_a_message_and_changes_nothing(tmp_path, capsys):
+    db = _db(tmp_path / "live.db")
+    backup = tmp_path / "b.db"
+    assert cli(capsys, db, "backup", str(backup))[0] == 0
+    assert cli(capsys, db, "spend", "add", "1", "10", "--date", "2024-03-01")[0] == 0
+    before = snapshot(db)
+    go, holding = tmp_path / "go", tmp_path / "holding"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, db, str(go), str(holding)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not holding.exists():
+            assert time.monotonic() < deadline and holder.poll() is None
+            time.sleep(0.01)
+        run = subprocess.run(projtrack_argv("--db", db, "--lang", "en", "restore", str(backup)),
+                             cwd=ROOT, env=child_env(PROJTRACK_LOCK_WAIT="1"), capture_output=True,
+                             text=True, timeout=60)
+    finally:
+        go.write_text("go")
+        holder.communicate(timeout=60)
+    assert run.returncode == 1 and "busy" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert not list(tmp_path.glob("*before-restore*")) and not _temps(tmp_path)
+    after = snapshot(db)
+    assert after["ledger_entry"] == before["ledger_entry"]  # the restore changed nothing
