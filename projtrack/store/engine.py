@@ -79,6 +79,7 @@ def make_engine(target: str | os.PathLike[str] | None) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
         if engine.dialect.name == "postgresql":
             event.listen(engine, "begin", _pg_serialize_writers)
+        _chain_inserts(engine)
         return engine
     path = sqlite_path(url)
     if path is None:
@@ -109,4 +110,12 @@ def make_engine(target: str | os.PathLike[str] | None) -> Engine:
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    _chain_inserts(engine)
     return engine
+
+
+def _chain_inserts(engine: Engine) -> None:
+    """Every insert into an append-only table gets its place in the hash chain (store.chain)."""
+    from projtrack.store.chain import before_execute
+
+    event.listen(engine, "before_execute", before_execute, retval=True)
