@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from projtrack.errors import BadData, BadUsage
+from projtrack.store import chain
 from projtrack.store.engine import BUSY_TIMEOUT_MS, normalize_url, sqlite_path
 from projtrack.store.migrate import head_revision, known_revisions
 
@@ -131,6 +132,8 @@ def check_file(path: Path, shown: Path | None = None) -> DbSummary:
                 raise BadData("err.restore_newer", file=name, rev=revision)
             projects = con.execute("SELECT count(*) FROM project").fetchone()[0]
             entries = con.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
+            if chain.applies(revision):  # rows changed after the fact: refused (store.chain)
+                chain.require_intact(chain.verify_sqlite(con), name)
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:

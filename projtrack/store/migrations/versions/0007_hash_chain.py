@@ -54,8 +54,9 @@ def _backfill(bind) -> None:
             previous = chain.row_hash(table, previous, row[2:])
             updates.append({"h": previous, "i": row[0]})
             count += 1
-        if updates:
-            bind.execute(sa.text(f"UPDATE {table} SET row_hash = :h WHERE id = :i"), updates)
+        if not updates:  # an empty table has no head (an empty schema stays empty: db copy)
+            continue
+        bind.execute(sa.text(f"UPDATE {table} SET row_hash = :h WHERE id = :i"), updates)
         bind.execute(sa.text(f"INSERT INTO {chain.HEAD_TABLE} (name, rows, last_hash) "
                              "VALUES (:n, :r, :h)"), {"n": table, "r": count, "h": previous})
 
