@@ -139,11 +139,12 @@ def stamp(conn: Connection, table: str, rows: list[dict]) -> None:
         return
     previous = _last_hash(conn, table)
     columns = COLUMNS[table]
+    defaults = _column_defaults(table)
     for row in rows:
         stored = []
         for name, kind in columns:
             if name not in row:
-                row[name] = _DEFAULTS.get(name)
+                row[name] = defaults[name]() if name in defaults else _DEFAULTS.get(name)
             value = row[name]
             if kind == SCALED:
                 value = _SCALED.process_bind_param(value, None)
@@ -153,6 +154,23 @@ def stamp(conn: Connection, table: str, rows: list[dict]) -> None:
         f"INSERT INTO {HEAD_TABLE} (name, rows, last_hash) VALUES (:name, :rows, :last) "
         f"ON CONFLICT (name) DO UPDATE SET rows = {HEAD_TABLE}.rows + excluded.rows, "
         "last_hash = excluded.last_hash"), {"name": table, "rows": len(rows), "last": previous})
+
+
+def _column_defaults(table: str) -> dict[str, Callable[[], object]]:
+    """The model's Python-side column defaults of ``table`` (created_at's clock, created_by's
+    ""), which SQLAlchemy would otherwise fill in after the hash was made."""
+    from projtrack.store.models import metadata
+
+    out: dict[str, Callable[[], object]] = {}
+    for column in metadata.tables[table].columns:
+        d = column.default
+        if d is None:
+            continue
+        if getattr(d, "is_scalar", False):
+            out[column.name] = lambda v=d.arg: v  # type: ignore[attr-defined,misc]
+        elif getattr(d, "is_callable", False):
+            out[column.name] = lambda f=d.arg: f(None)  # type: ignore[attr-defined,misc]
+    return out
 
 
 class UnchainedInsert(RuntimeError):
