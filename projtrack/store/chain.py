@@ -259,7 +259,8 @@ def _check_rows(table: str, rows: Iterable[Sequence[object]], previous: str = ""
 
 
 def _verify(execute: Execute, triggers: list[Problem]) -> list[Problem]:
-    problems = list(triggers)
+    """The rows' problems first (what was changed), then the triggers' (how it could be)."""
+    problems: list[Problem] = []
     heads = {name: (rows, last) for name, rows, last in
              execute(f"SELECT name, rows, last_hash FROM {HEAD_TABLE}", {})}
     for table in TABLES:
@@ -271,7 +272,7 @@ def _verify(execute: Execute, triggers: list[Problem]) -> list[Problem]:
                                                          "kept": kept_rows}))
         elif (kept_last or "") != last:
             problems.append(Problem("chain.head_hash", {"table": table}))
-    return problems
+    return problems + triggers
 
 
 def _sqlite_triggers(execute: Execute) -> list[Problem]:
