@@ -192,7 +192,7 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
         return clauseelement, multiparams, params
     if not _CHAINED:
         _CHAINED.update(_chained_tables())
-    name = _CHAINED.get(clauseelement.table)  # type: ignore[call-overload]
+    name = _CHAINED.get(clauseelement.table)
     if name is None:
         return clauseelement, multiparams, params
     if clauseelement._values or clauseelement.select is not None \
@@ -251,7 +251,7 @@ def _check_rows(table: str, rows: Iterable[Sequence[object]], previous: str = ""
         if problem is not None:
             broken += 1
             first = first or problem
-        previous = stored or ""
+        previous = str(stored or "")
     problems = [first] if first else []
     if broken > 1:
         problems.append(Problem("chain.more", {"table": table, "count": broken}))
