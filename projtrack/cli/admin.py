@@ -33,6 +33,8 @@ def backup_cmd(
     typer.echo(t("msg.backup_done", file=str(file), projects=summary.projects,
                  entries=summary.ledger_entries, rev=summary.revision))
     typer.echo(t("msg.backup_sealed"))
+    if summary.broken:
+        typer.echo(t("msg.backup_broken", what=summary.broken[0], n=len(summary.broken)), err=True)
 
 
 def _say_leftovers(leftovers) -> None:
@@ -111,9 +113,10 @@ def db_check(
         "--repair", help="Recompute the yearly and monthly sums (ledger_year, ledger_month) "
                          "from the entries when they disagree.")] = False,
 ) -> None:
-    """Check the database: SQLite's own checks, and that the yearly and monthly sums it keeps
-    match the ledger entries. Exit 1 when something is wrong."""
-    from projtrack.services.admin import check_database, rebuild_ledger_sums
+    """Check the database: SQLite's own checks, that the yearly and monthly sums it keeps
+    match the ledger entries, and that the ledger, progress, audit and issued-report rows are
+    as written (append-only triggers, hash chain). Exit 1 when something is wrong."""
+    from projtrack.services.admin import check_database, repair_ledger_sums
 
     c = state(ctx)
     engine = c.store.engine
@@ -123,10 +126,10 @@ def db_check(
     if result.ok:
         typer.echo(t("msg.db_check_ok", entries=f"{result.entries_checked:,}",
                      sums=f"{result.sums_checked:,}"))
+        typer.echo(t("msg.db_check_chain_ok"))
         return
-    drift = any(p.startswith(("ledger_year", "ledger_month", "…")) for p in result.problems)
-    if repair and drift:
-        rows = rebuild_ledger_sums(engine)
+    if repair and result.drift:
+        rows = repair_ledger_sums(c.store, result)  # refused when the chain is broken
         again = check_database(engine)
         if again.ok:
             typer.echo(t("msg.db_check_repaired", sums=f"{rows:,}"))

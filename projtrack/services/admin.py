@@ -9,28 +9,63 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from projtrack.core.records import AuditRecord
 from projtrack.errors import BadData
 from projtrack.services.database import require_database
-from projtrack.store.backup import (
-    BackupResult,
-    DbSummary,
-    RestoreResult,
-    backup,
-    restore,
-    seal_check,
-)
-from projtrack.store.check import CheckResult, rebuild_ledger_sums
+from projtrack.store.backup import BackupResult, DbSummary, RestoreResult, backup, seal_check
+from projtrack.store.backup import restore as restore_file
+from projtrack.store.check import CheckResult, rebuild_sums
 from projtrack.store.check import check_database as check_tables
 from projtrack.store.copy import CopyReport
 from projtrack.store.engine import Engine, make_engine, sqlite_path
 from projtrack.store.migrate import current_revision, head_revision, is_empty, known_revisions
 from projtrack.store.migrate import upgrade as upgrade_schema
-from projtrack.store.repo import Store
+from projtrack.store.repo import Store, record_audit
 
-__all__ = ["BackupResult", "CheckResult", "DbSummary", "RestoreResult", "audit_trail", "backup", "check_database",
-           "copy_database", "rebuild_ledger_sums", "restore", "upgrade_database"]
+__all__ = ["BackupResult", "CheckResult", "DbSummary", "RestoreResult", "audit_trail", "backup",
+           "check_database",
+           "copy_database", "repair_ledger_sums", "restore", "upgrade_database"]
+
+
+def restore(target: str | None, source: Path, *,
+            keep_current: bool = True) -> RestoreResult:
+    """Put the backup ``source`` back as the database ``target`` (``store.backup.restore``:
+    checked first, its hash chain included), then record it in the restored database's audit
+    trail — which backup, what it held, where the database as it was is kept — through the
+    store, so the row is chained like any other.  A backup of an older schema is restored
+    without that row: this program writes only its own schema (``db upgrade`` first)."""
+    result = restore_file(target, source, keep_current=keep_current)
+    summary, kept = result.summary, result.kept
+    if not summary.needs_upgrade:
+        store = Store.open(target, create=False)
+        try:
+            with store.write() as s:
+                record_audit(s, action="restore", entity="database", entity_id=None,
+                             project_id=None, field="backup", old=str(kept) if kept else None,
+                             new=f"{Path(source).expanduser().resolve()}: {summary.projects} "
+                                 f"projects, {summary.ledger_entries} entries, schema "
+                                 f"{summary.revision}", context="restore")
+        finally:
+            store.close()
+    return result
+
+
+def repair_ledger_sums(store: Store, result: CheckResult) -> int:
+    """Recompute the yearly and monthly sums from the entries (``db check --repair``), in one
+    transaction with an audit row saying what was wrong; returns the rows they hold.  Refused
+    (BadData) when the append-only tables are not intact: sums recomputed from entries that
+    were changed after the fact would hide it."""
+    if result.tampered:
+        raise BadData("err.db_check_no_repair", what=result.tampered[0].render())
+    with store.write() as s:
+        rows = rebuild_sums(s.connection())
+        drift = [p for p in result.problems if p.startswith(("ledger_year", "ledger_month"))]
+        record_audit(s, action="repair", entity="ledger_sums", entity_id=None, project_id=None,
+                     field="ledger_year,ledger_month", old="; ".join(drift[:5]) or None,
+                     new=f"{rows} rows recomputed from the entries", context="db check --repair")
+    return rows
 
 
 def upgrade_database(target: str | None) -> tuple[str | None, str]:

@@ -2,7 +2,11 @@
 so a front end can say what happened to the week before the seconds a PDF takes.
 
 - A week already issued is reprinted from its snapshot, exactly as issued (entries back-dated
-  since then do not change it).  ``reissue`` replaces the snapshot with today's figures.
+  since then do not change it).  ``reissue`` issues it again with today's figures: a new
+  snapshot, the week's report from then on; the earlier ones are kept (append-only).
+- A snapshot that no longer matches its hash or its place in the hash chain (``store.chain``:
+  edited in the database after it was issued) is refused (BadData ``err.report_tampered``), to
+  reprint and as the previous week alike: edited figures are never printed as issued.
 - A week that is not over at the as-of date (its Sunday is later) is printed as a draft and
   not frozen; so is any report asked for with ``draft``.
 - "What changed" compares with the latest report issued for an earlier week.

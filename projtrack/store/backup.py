@@ -44,6 +44,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from projtrack.errors import BadData, BadUsage
+from projtrack.store import chain
 from projtrack.store.engine import (
     FOREVER_MS,
     normalize_url,
@@ -73,6 +74,7 @@ class DbSummary:
     ledger_entries: int
     sealed: bool = True  # False: a copy without a seal (made before backups were sealed)
     made_at: str | None = None  # when the sealed backup was made
+    broken: tuple[str, ...] = ()  # append-only rows changed after the fact (store.chain)
 
     @property
     def needs_upgrade(self) -> bool:
@@ -379,10 +381,12 @@ def _check_magic(path: Path) -> None:
         raise BadData("err.restore_not_sqlite", file=str(path))
 
 
-def check_file(path: Path, shown: Path | None = None) -> DbSummary:
+def check_file(path: Path, shown: Path | None = None, *, keep_broken: bool = False) -> DbSummary:
     """Check a database file: SQLite, intact, a projtrack database, a schema revision this
-    program knows, and — for a sealed backup — its content as it was sealed.  Raises BadData
-    with the reason (naming ``shown``, default ``path``)."""
+    program knows, and — for a sealed backup — its content as it was sealed; its append-only
+    rows as they were written (``store.chain``), unless ``keep_broken`` (a backup copies a
+    database as it is, evidence included: the summary's ``broken`` says what is wrong).
+    Raises BadData with the reason (naming ``shown``, default ``path``)."""
     _check_magic(path)
     name = str(shown or path)
     try:
@@ -400,16 +404,21 @@ def check_file(path: Path, shown: Path | None = None) -> DbSummary:
                 raise BadData("err.restore_not_projtrack", file=name)
             if revision not in known_revisions():
                 raise BadData("err.restore_newer", file=name, rev=revision)
+            projects = con.execute("SELECT count(*) FROM project").fetchone()[0]
+            entries = con.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
+            broken = chain.verify_sqlite(con) if chain.applies(revision) else []
+            if broken and not keep_broken:  # rows changed after the fact: refused (store.chain)
+                chain.require_intact(broken, name)
+            # then the seal: whatever else changed since the backup was made (any table, the schema)
             sealed, made_at, changed = seal_problems(con)
             if changed:
                 raise BadData("err.backup_tampered", file=name, what=", ".join(changed))
-            projects = con.execute("SELECT count(*) FROM project").fetchone()[0]
-            entries = con.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise BadData("err.restore_corrupt", file=name, why=_one_line(str(exc))) from exc
-    return DbSummary(revision, projects, entries, sealed=sealed, made_at=made_at)
+    return DbSummary(revision, projects, entries, sealed=sealed, made_at=made_at,
+                     broken=tuple(p.render() for p in broken))
 
 
 def _summary_of(con: sqlite3.Connection) -> DbSummary | None:
@@ -514,7 +523,7 @@ def backup(target: str | None, dest: Path, *, overwrite: bool = False) -> Backup
                 _seal(con, live)
             finally:
                 con.close()
-        summary = check_file(tmp, live)
+        summary = check_file(tmp, live, keep_broken=True)
         with _writing(dest.parent, need):
             _fsync(tmp)
             os.replace(tmp, dest)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, insert
 
+from projtrack.store.chain import TABLES as CHAINED
+
 
 def _bound(process, values: list) -> list:
     """``process`` applied to each value, once per distinct object (the import's one timestamp,
@@ -31,15 +33,16 @@ def insert_columns(conn: Connection, table: Table, columns: dict[str, list]) -> 
     every column without a default is given).  Each value goes through its column type's own
     bind processor (money to scaled integers, dates …) as SQLAlchemy would do it row by row,
     and the rows go to the driver's executemany as they are.  Should the statement need a
-    value the columns do not give (a column default added to the model), SQLAlchemy's own
-    executemany runs instead."""
+    value the columns do not give (a column default added to the model), or the table be one
+    of the hash chain's (whose rows ``store.chain`` stamps as SQLAlchemy executes them),
+    SQLAlchemy's own executemany runs instead."""
     keys = list(columns)
     count = len(columns[keys[0]])
     if not count:
         return
     dialect = conn.dialect
     sql, positional, names, escaped = _compiled_insert(table, dialect, tuple(keys))
-    if sorted(names) != sorted(keys) or escaped:
+    if sorted(names) != sorted(keys) or escaped or table.name in CHAINED:
         conn.execute(insert(table), [dict(zip(keys, row, strict=True))
                                      for row in zip(*columns.values(), strict=True)])
         return

@@ -6,6 +6,11 @@
   the same sums computed from ``ledger_entry`` itself.  They can only differ if someone wrote to
   them by hand or dropped the trigger; ``rebuild_ledger_sums`` (``db check --repair``) then
   recomputes both from the entries in one transaction.
+- Every engine: the append-only tables (``store.chain``): their triggers are there (and, on
+  PostgreSQL, enabled), each row matches its hash and its place in the chain, and each table's
+  head (row count, last hash) is the one kept.  Nothing repairs these: a broken chain is
+  evidence, kept as it is; ``db check --repair`` does not recompute the sums from a ledger
+  whose chain is broken.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from projtrack.core.types import ACTUAL, FUNDS, PAYMENT
+from projtrack.store.chain import Problem, verify
 from projtrack.store.models import LedgerEntry, LedgerMonth, LedgerYear
 
 SUM_TABLES: tuple[Table, ...] = (LedgerYear.__table__, LedgerMonth.__table__)  # type: ignore[attr-defined]
@@ -43,6 +49,8 @@ class CheckResult:
     problems: tuple[str, ...]
     sums_checked: int  # rows of ledger_year and ledger_month
     entries_checked: int
+    drift: bool = False  # the kept sums disagree with the entries (what --repair recomputes)
+    tampered: tuple[Problem, ...] = ()  # append-only triggers or a hash chain (nothing repairs)
 
     @property
     def ok(self) -> bool:
@@ -85,6 +93,7 @@ def _day_text(value: object) -> str | None:
 def check_database(engine: Engine) -> CheckResult:
     problems: list[str] = []
     kept_rows = entries = 0
+    drift_found = False
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             quick = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
@@ -110,7 +119,10 @@ def check_database(engine: Engine) -> CheckResult:
             problems.extend(drift[:MAX_SHOWN])
             if len(drift) > MAX_SHOWN:
                 problems.append(f"… and {len(drift) - MAX_SHOWN} more {table.name} rows")
-    return CheckResult(tuple(problems), kept_rows, entries)
+            drift_found = drift_found or bool(drift)
+        tampered = tuple(verify(conn))
+    problems.extend(p.render() for p in tampered)
+    return CheckResult(tuple(problems), kept_rows, entries, drift_found, tampered)
 
 
 def _show(row: tuple[int, int, int, int, str | None] | None) -> str:

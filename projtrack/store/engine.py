@@ -222,6 +222,7 @@ def make_engine(target: str | os.PathLike[str] | None) -> Engine:
             timeout_ms("PROJTRACK_LOCK_WAIT")  # a bad setting is said before connecting
             event.listen(engine, "connect", _pg_on_connect)
             event.listen(engine, "begin", _pg_serialize_writers)
+        _chain_inserts(engine)
         return engine
     path = sqlite_path(url)
     wait_ms = timeout_ms("PROJTRACK_LOCK_WAIT") or FOREVER_MS
@@ -253,4 +254,12 @@ def make_engine(target: str | os.PathLike[str] | None) -> Engine:
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    _chain_inserts(engine)
     return engine
+
+
+def _chain_inserts(engine: Engine) -> None:
+    """Every insert into an append-only table gets its place in the hash chain (store.chain)."""
+    from projtrack.store.chain import before_execute
+
+    event.listen(engine, "before_execute", before_execute, retval=True)

@@ -140,6 +140,7 @@ class LedgerEntry(SQLModel, table=True):
     correction: bool = Field(default=False, sa_column=Column(
         Boolean, nullable=False, server_default=false()))
     basis: str | None = None
+    row_hash: str | None = None  # migration 0007: the hash chain (store.chain), never set here
 
 
 class FundingPlan(SQLModel, table=True):
@@ -218,6 +219,7 @@ class ProgressEntry(SQLModel, table=True):
     origin: str | None = None
     created_at: dt.datetime = Field(default_factory=_now)
     created_by: str = ""
+    row_hash: str | None = None  # the hash chain (store.chain)
 
 
 _milestone_version = Column("version", Integer, nullable=False, server_default="1")
@@ -254,6 +256,7 @@ class AuditLog(SQLModel, table=True):
     old_value: str | None = None
     new_value: str | None = None
     context: str | None = None  # e.g. the import file
+    row_hash: str | None = None  # the hash chain (store.chain)
 
 
 class Setting(SQLModel, table=True):
@@ -293,10 +296,13 @@ class ImportRun(SQLModel, table=True):
 
 class ReportSnapshot(SQLModel, table=True):
     """A weekly report as issued: its figures frozen as JSON, so that next week's "what changed"
-    compares with what was actually reported and the report can be reprinted exactly."""
+    compares with what was actually reported and the report can be reprinted exactly.
+
+    Append-only like the ledger (migration 0007): a re-issue is a new row, and a period's
+    latest row (the highest id) is the report of that period; the earlier issues are kept."""
 
     __tablename__ = "report_snapshot"
-    __table_args__ = (UniqueConstraint("kind", "period", name="uq_report_snapshot_kind_period"),)
+    __table_args__ = (Index("ix_report_snapshot_kind_period", "kind", "period", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = "weekly"
@@ -306,3 +312,15 @@ class ReportSnapshot(SQLModel, table=True):
     issued_by: str = ""
     data: str  # JSON of the frozen report content
     sha256: str = ""
+    row_hash: str | None = None  # the hash chain (store.chain)
+
+
+class ChainHead(SQLModel, table=True):
+    """Each chained table's row count and last row's hash (store.chain), moved on with every
+    insert: rows removed from the end of a table are noticed by ``db check`` and ``restore``."""
+
+    __tablename__ = "chain_head"
+
+    name: str = Field(primary_key=True)
+    rows: int = 0
+    last_hash: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import getpass
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -35,7 +36,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
@@ -58,7 +59,8 @@ from projtrack.core.types import (
     ProjectFacts,
     SourceRef,
 )
-from projtrack.errors import BadUsage, DatabaseError
+from projtrack.errors import BadData, BadUsage, DatabaseError
+from projtrack.store.chain import Problem, verify_row
 from projtrack.store.engine import (
     make_engine,
     normalize_url,
@@ -642,61 +644,78 @@ class Store:
             return [cls(*row) for row in s.connection().execute(stmt)]
 
     # --- issued reports (report_snapshot) ----------------------------------------------------
+    # append-only: a re-issue is a new row, and a period's latest row (highest id) is its report
+    def _latest(self, kind: str, period: str):
+        r = table(ReportSnapshot).c
+        return (select(r.id, r.data).where(r.kind == kind, r.period == period)
+                .order_by(r.id.desc()).limit(1))
+
     def snapshot(self, kind: str, period: str) -> str | None:
-        """The frozen JSON of the ``kind`` report issued for ``period``, if any."""
+        """The frozen JSON of the ``kind`` report issued (last) for ``period``, if any.  Raises
+        BadData when the stored row no longer matches its hash (``store.chain``): an edited
+        report is never handed out as issued."""
         with self.read() as s:
-            return s.execute(select(col(ReportSnapshot.data)).where(
-                col(ReportSnapshot.kind) == kind, col(ReportSnapshot.period) == period)).scalar_one_or_none()
+            conn = s.connection()
+            row = conn.execute(self._latest(kind, period)).first()
+            if row is None:
+                return None
+            self._require_issued(conn, row.id, row.data, period)
+            return row.data
+
+    def _require_issued(self, conn, row_id: int, data: str, period: str) -> None:
+        """BadData unless the issued report ``row_id`` is as it was issued: its JSON matches
+        its sha256, and its row its place in the hash chain."""
+        sha = conn.execute(select(col(ReportSnapshot.sha256)).where(
+            col(ReportSnapshot.id) == row_id)).scalar_one()
+        problem = verify_row(conn, "report_snapshot", row_id)
+        if problem is None and hashlib.sha256(data.encode("utf-8")).hexdigest() != sha:
+            problem = Problem("chain.report_sha", {"id": row_id})
+        if problem is not None:
+            raise BadData("err.report_tampered", period=period, what=problem.render())
 
     def previous_snapshot(self, kind: str, period: str) -> str | None:
         """The frozen JSON of the latest ``kind`` report issued for a period before ``period``
-        (ISO week strings sort in order)."""
+        (ISO week strings sort in order), checked as ``snapshot`` checks it."""
+        r = table(ReportSnapshot).c
         with self.read() as s:
-            return s.execute(select(col(ReportSnapshot.data))
-                             .where(col(ReportSnapshot.kind) == kind, col(ReportSnapshot.period) < period)
-                             .order_by(col(ReportSnapshot.period).desc()).limit(1)).scalar_one_or_none()
+            conn = s.connection()
+            row = conn.execute(select(r.id, r.data, r.period)
+                               .where(r.kind == kind, r.period < period)
+                               .order_by(r.period.desc(), r.id.desc()).limit(1)).first()
+            if row is None:
+                return None
+            self._require_issued(conn, row.id, row.data, row.period)
+            return row.data
 
     def snapshot_periods(self, kind: str) -> list[str]:
         with self.read() as s:
-            return list(s.execute(select(col(ReportSnapshot.period)).where(col(ReportSnapshot.kind) == kind)
+            return list(s.execute(select(col(ReportSnapshot.period)).distinct()
+                                  .where(col(ReportSnapshot.kind) == kind)
                                   .order_by(col(ReportSnapshot.period))).scalars())
 
     def freeze_snapshot(self, kind: str, period: str, *, as_of: dt.date, issued_at: dt.datetime,
                         issued_by: str, data: str, sha256: str,
                         replace_existing: bool) -> tuple[str, str]:
         """Store ``data`` (its hash ``sha256``) as the ``kind`` report of ``period``, audited.
-        Returns ("issue" or "reissue", ``data``) when written, or ("kept", the stored JSON) when
-        the period has one already and ``replace_existing`` is false, or when another process
-        issued it between our read and our write (its first issue won the unique key)."""
-        try:
-            return self._freeze(kind, period, as_of=as_of, issued_at=issued_at,
-                                issued_by=issued_by, data=data, sha256=sha256,
-                                replace_existing=replace_existing)
-        except DatabaseError as exc:
-            if not isinstance(exc.__cause__, IntegrityError):
-                raise
-            stored = self.snapshot(kind, period)
-            if stored is None:
-                raise
-            return "kept", stored
-
-    def _freeze(self, kind: str, period: str, *, as_of: dt.date, issued_at: dt.datetime,
-                issued_by: str, data: str, sha256: str,
-                replace_existing: bool) -> tuple[str, str]:
+        Returns ("issue" or "reissue", ``data``) when written — a re-issue is a new row, the
+        earlier issues are kept — or ("kept", the stored JSON) when the period has one already
+        and ``replace_existing`` is false (read in the write transaction: writers queue, so
+        another process's issue of the same week is seen here)."""
         with self.write() as s:
-            row = s.execute(select(ReportSnapshot).where(col(ReportSnapshot.kind) == kind,
-                                                         col(ReportSnapshot.period) == period)
-                            ).scalar_one_or_none()
-            old = row.sha256 if row else None
-            if row is None:
-                row = ReportSnapshot(kind=kind, period=period, as_of=as_of, data=data)
-                s.add(row)
-            elif not replace_existing:
-                return "kept", row.data
-            row.as_of, row.issued_at, row.issued_by = as_of, issued_at, issued_by
-            row.data, row.sha256 = data, sha256
+            conn = s.connection()
+            latest = conn.execute(self._latest(kind, period)).first()
+            old = None
+            if latest is not None:
+                if not replace_existing:
+                    self._require_issued(conn, latest.id, latest.data, period)
+                    return "kept", latest.data
+                old = s.execute(select(col(ReportSnapshot.sha256)).where(
+                    col(ReportSnapshot.id) == latest.id)).scalar_one()
+            row = ReportSnapshot(kind=kind, period=period, as_of=as_of, issued_at=issued_at,
+                                 issued_by=issued_by, data=data, sha256=sha256)
+            s.add(row)
             s.flush()
-            action = "reissue" if old else "issue"
+            action = "reissue" if latest is not None else "issue"
             record_audit(s, action=action, entity="report_snapshot", entity_id=row.id,
                          project_id=None, field=f"{kind} {period}", old=old, new=sha256)
         return action, data

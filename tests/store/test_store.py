@@ -227,37 +227,46 @@ def test_latest_progress_in_sql_equals_the_pure_reference(store):
 
 def test_report_snapshots_freeze_keep_and_reissue(store):
     """A period is frozen once; a second freeze without ``replace_existing`` keeps the first
-    (someone issued it meanwhile); a reissue replaces it; each write is audited."""
+    (someone issued it meanwhile); a reissue is a new row that is then the period's report,
+    the earlier issue kept; each write is audited."""
+    import hashlib
+
     from sqlalchemy import select
 
-    from projtrack.store.models import AuditLog
+    from projtrack.store.models import AuditLog, ReportSnapshot
 
-    def freeze(data: str, sha: str, replace: bool):
-        return store.freeze_snapshot("weekly", "2026-W48", as_of=dt.date(2026, 11, 29),
+    def sha(data: str) -> str:
+        return hashlib.sha256(data.encode()).hexdigest()
+
+    def freeze(data: str, replace: bool, period: str = "2026-W48"):
+        return store.freeze_snapshot("weekly", period, as_of=dt.date(2026, 11, 29),
                                      issued_at=dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC),
-                                     issued_by="u", data=data, sha256=sha,
+                                     issued_by="u", data=data, sha256=sha(data),
                                      replace_existing=replace)
 
     assert store.snapshot("weekly", "2026-W48") is None
-    assert freeze('{"a":1}', "s1", False) == ("issue", '{"a":1}')
-    assert freeze('{"a":2}', "s2", False) == ("kept", '{"a":1}')
+    assert freeze('{"a":1}', False) == ("issue", '{"a":1}')
+    assert freeze('{"a":2}', False) == ("kept", '{"a":1}')
     assert store.snapshot("weekly", "2026-W48") == '{"a":1}'
-    assert freeze('{"a":3}', "s3", True) == ("reissue", '{"a":3}')
+    assert freeze('{"a":3}', True) == ("reissue", '{"a":3}')
     assert store.snapshot("weekly", "2026-W48") == '{"a":3}'
+    assert freeze('{"a":4}', False) == ("kept", '{"a":3}')  # the latest issue is the report
     assert store.snapshot("monthly", "2026-W48") is None
-    store.freeze_snapshot("weekly", "2026-W46", as_of=dt.date(2026, 11, 15),
-                          issued_at=dt.datetime(2026, 11, 16, tzinfo=dt.UTC), issued_by="u",
-                          data='{"b":1}', sha256="t1", replace_existing=False)
+    freeze('{"b":1}', False, "2026-W46")
     assert store.snapshot_periods("weekly") == ["2026-W46", "2026-W48"]
     assert store.previous_snapshot("weekly", "2026-W48") == '{"b":1}'
+    assert store.previous_snapshot("weekly", "2026-W49") == '{"a":3}'
     assert store.previous_snapshot("weekly", "2026-W46") is None
     with store.read() as s:
         audit = [(a.action, a.field, a.old_value, a.new_value) for a in s.execute(
             select(AuditLog).where(AuditLog.entity == "report_snapshot").order_by(AuditLog.id))
             .scalars()]
-    assert audit == [("issue", "weekly 2026-W48", None, "s1"),
-                     ("reissue", "weekly 2026-W48", "s1", "s3"),
-                     ("issue", "weekly 2026-W46", None, "t1")]
+        kept = [r.data for r in s.execute(select(ReportSnapshot).order_by(ReportSnapshot.id))
+                .scalars()]
+    assert audit == [("issue", "weekly 2026-W48", None, sha('{"a":1}')),
+                     ("reissue", "weekly 2026-W48", sha('{"a":1}'), sha('{"a":3}')),
+                     ("issue", "weekly 2026-W46", None, sha('{"b":1}'))]
+    assert kept == ['{"a":1}', '{"a":3}', '{"b":1}']  # append-only: the first issue is kept
 
 
 def test_consistent_reads_see_one_moment_while_others_write(store):

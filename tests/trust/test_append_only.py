@@ -1,11 +1,16 @@
 """The ledger is append-only: the database refuses UPDATE and DELETE of money and progress
-entries (triggers of migration 0003), and no command issues one — undo and corrections are
-reversal entries.  The audit trail records every change with old and new values and the user."""
+entries (triggers of migration 0003), of the audit trail and of issued reports (0007), and a
+REPLACE of any of them; no command issues one — undo and corrections are reversal entries, a
+re-issue a new report row.  Tried through a raw connection, as someone with the file or the
+server's password would.  The audit trail records every change with old and new values and the
+user."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -14,12 +19,20 @@ from sqlalchemy.exc import DBAPIError
 
 from projtrack.errors import DatabaseError
 from projtrack.store.models import LedgerEntry, ProgressEntry, Project
-from projtrack.store.repo import Store, os_user
+from projtrack.store.repo import Store, os_user, record_audit
 from tests.conftest import SAMPLE
 from tests.trust import annex
 from tests.trust.helpers import cli, snapshot
 
-APPEND_ONLY = ("ledger_entry", "progress_entry")
+APPEND_ONLY = ("ledger_entry", "progress_entry", "audit_log", "report_snapshot")
+CHANGED = {"ledger_entry": "note", "progress_entry": "note", "audit_log": "new_value",
+           "report_snapshot": "data"}  # a text column of each, rewritten by the attacks
+try:
+    import psycopg
+
+    DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, psycopg.Error)
+except ImportError:  # pragma: no cover - psycopg is in the lock
+    DRIVER_ERRORS = (sqlite3.DatabaseError,)
 _WRITE = re.compile(
     r"^\s*(?:UPDATE\s+(?:OR\s+\w+\s+)?|DELETE\s+FROM\s+|REPLACE\s+INTO\s+|INSERT\s+OR\s+REPLACE\s+INTO\s+"
     r"|TRUNCATE\s+(?:TABLE\s+)?)\"?(\w+)", re.IGNORECASE)
@@ -30,11 +43,52 @@ def _seed(store: Store) -> int:
         p = Project(name="平阳县鳌江镇第七小学新建工程")
         s.add(p)
         s.flush()
-        s.add(LedgerEntry(project_id=p.id, kind="完成投资", entry_date=dt.date(2024, 1, 5),
-                          amount=Decimal("100.5")))
-        s.add(ProgressEntry(project_id=p.id, entry_date=dt.date(2024, 1, 5), stage="基础",
-                            percent=Decimal("0.1")))
-        return p.id
+        for day in (5, 6):
+            s.add(LedgerEntry(project_id=p.id, kind="完成投资", entry_date=dt.date(2024, 1, day),
+                              amount=Decimal("100.5")))
+            s.add(ProgressEntry(project_id=p.id, entry_date=dt.date(2024, 1, day), stage="基础",
+                                percent=Decimal("0.1")))
+            record_audit(s, action="entry", entity="ledger_entry", entity_id=day,
+                         project_id=p.id, field="完成投资", new=Decimal("100.5"))
+    for week in ("2024-W01", "2024-W02"):
+        data = f'{{"period":"{week}"}}'
+        store.freeze_snapshot("weekly", week, as_of=dt.date(2024, 1, 7),
+                              issued_at=dt.datetime(2024, 1, 8, tzinfo=dt.UTC), issued_by="u",
+                              data=data, sha256=hashlib.sha256(data.encode()).hexdigest(),
+                              replace_existing=False)
+    return p.id
+
+
+def raw_connection(url: str):
+    """A DBAPI connection of its own (sqlite3, psycopg), past projtrack: an attacker's."""
+    from projtrack.store.engine import normalize_url, sqlite_path
+
+    path = sqlite_path(normalize_url(url))
+    if path is not None:
+        return sqlite3.connect(path, isolation_level=None)
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+
+def attack(url: str, sql: str) -> None:
+    con = raw_connection(url)
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def _columns(store: Store, t: str) -> list[str]:
+    return [c["name"] for c in inspect(store.engine).get_columns(t)]
+
+
+def _copy_of_first(store: Store, t: str) -> tuple[str, str]:
+    """(the columns, a SELECT of the first row with its text column rewritten): what a REPLACE
+    or an upsert needs to put an edited row in the place of the first one."""
+    cols = _columns(store, t)
+    values = ", ".join("'rewritten'" if c == CHANGED[t] else f'"{c}"' for c in cols)
+    names = ", ".join(f'"{c}"' for c in cols)
+    return names, f"SELECT {values} FROM {t} WHERE id = (SELECT min(id) FROM {t})"
 
 
 def test_the_triggers_exist_at_head(store):
@@ -43,11 +97,13 @@ def test_the_triggers_exist_at_head(store):
         if store.engine.dialect.name == "sqlite":
             names = {r[0] for r in conn.execute(text(
                 "SELECT tbl_name || ':' || name FROM sqlite_master WHERE type = 'trigger'"))}
-            want = {f"{t}:{t}_no_{a}" for t in APPEND_ONLY for a in ("update", "delete")}
+            want = {f"{t}:{t}_no_{a}" for t in APPEND_ONLY for a in ("update", "delete", "replace")}
         else:
-            names = {f"{t}:{n}" for t, n in conn.execute(text(
-                "SELECT event_object_table, trigger_name FROM information_schema.triggers"))}
+            names = {f"{t}:{n}" for t, n in conn.execute(text(  # TRUNCATE triggers too
+                "SELECT c.relname, g.tgname FROM pg_trigger g JOIN pg_class c "
+                "ON c.oid = g.tgrelid WHERE NOT g.tgisinternal AND g.tgenabled <> 'D'"))}
             want = {f"{t}:{t}_append_only" for t in APPEND_ONLY}
+            want |= {f"{t}:{t}_no_truncate" for t in APPEND_ONLY}
     want.add("ledger_entry:ledger_entry_sums")  # keeps ledger_year and ledger_month (0004)
     assert want <= names, ("a migration dropped the ledger's triggers (SQLite batch mode "
                            "rebuilds a table without them): create them again", want - names)
@@ -55,8 +111,9 @@ def test_the_triggers_exist_at_head(store):
 
 @pytest.mark.parametrize("table", APPEND_ONLY)
 @pytest.mark.parametrize("sql", [
-    "UPDATE {t} SET note = 'changed'",
-    "UPDATE {t} SET project_id = project_id",
+    "UPDATE {t} SET {c} = 'changed'",
+    "UPDATE {t} SET id = id",
+    "UPDATE {t} SET row_hash = NULL",
     "DELETE FROM {t}",
     "DELETE FROM {t} WHERE id = (SELECT max(id) FROM {t})",
 ])
@@ -65,17 +122,81 @@ def test_the_database_refuses_to_change_or_delete_an_entry(store, table, sql):
     before = snapshot(store.url)
     with pytest.raises(DBAPIError, match="append-only"):
         with store.engine.begin() as conn:
-            conn.execute(text(sql.format(t=table)))
+            conn.execute(text(sql.format(t=table, c=CHANGED[table])))
+    with pytest.raises(DRIVER_ERRORS, match="append-only"):  # and past projtrack's engine
+        attack(store.url, sql.format(t=table, c=CHANGED[table]))
     assert snapshot(store.url) == before
 
 
-def test_truncate_is_refused_on_postgresql(store):
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("TRUNCATE is PostgreSQL's")
-    _seed(store)
-    with pytest.raises(DBAPIError, match="append-only"):
-        with store.engine.begin() as conn:
-            conn.execute(text("TRUNCATE ledger_entry CASCADE"))
+@pytest.mark.parametrize("table", APPEND_ONLY)
+@pytest.mark.parametrize("how", ["INSERT OR REPLACE INTO", "REPLACE INTO", "UPSERT",
+                                 "UPDATE OR REPLACE"])
+def test_sqlite_refuses_a_replace_of_an_entry(sqlite_db, table, how):
+    """REPLACE deletes the row it conflicts with without firing DELETE triggers: a BEFORE
+    INSERT trigger refuses an insert whose id is taken; an upsert fires the UPDATE trigger."""
+    store = Store.open(sqlite_db)
+    try:
+        _seed(store)
+        before = snapshot(sqlite_db)
+        names, first = _copy_of_first(store, table)
+        sql = {"UPSERT": f"INSERT INTO {table} ({names}) {first} "
+                         f"ON CONFLICT (id) DO UPDATE SET {CHANGED[table]} = 'rewritten'",
+               "UPDATE OR REPLACE": f"UPDATE OR REPLACE {table} SET id = id + 1 "
+                                    f"WHERE id = (SELECT min(id) FROM {table})"}.get(
+            how, f"{how} {table} ({names}) {first}")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            attack(sqlite_db, sql)
+        assert snapshot(sqlite_db) == before
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+@pytest.mark.parametrize("how", ["ON CONFLICT", "TRUNCATE", "TRUNCATE project CASCADE"])
+def test_postgresql_refuses_an_upsert_or_a_truncate(db_url, table, how):
+    if "://" not in db_url:
+        pytest.skip("PostgreSQL's statements")
+    store = Store.open(db_url)
+    try:
+        _seed(store)
+        before = snapshot(db_url)
+        names, first = _copy_of_first(store, table)
+        sql = {"ON CONFLICT": f"INSERT INTO {table} ({names}) {first} "
+                              f"ON CONFLICT (id) DO UPDATE SET {CHANGED[table]} = 'rewritten'",
+               "TRUNCATE": f"TRUNCATE {table} CASCADE",
+               "TRUNCATE project CASCADE": "TRUNCATE project CASCADE"}[how]
+        with pytest.raises(DRIVER_ERRORS, match="append-only"):
+            attack(db_url, sql)
+        assert snapshot(db_url) == before
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_db_check_names_a_dropped_or_disabled_trigger(db_url, table, capsys):
+    store = Store.open(db_url)
+    try:
+        _seed(store)
+    finally:
+        store.close()
+    assert cli(capsys, db_url, "db", "check")[0] == 0
+    if "://" in db_url:
+        attack(db_url, f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_truncate")
+        rc, out, err = cli(capsys, db_url, "db", "check")
+        assert rc == 1 and f"{table}_no_truncate is disabled" in err, err
+        attack(db_url, f"ALTER TABLE {table} ENABLE TRIGGER {table}_no_truncate")
+        dropped = f"{table}_append_only"
+        attack(db_url, f"DROP TRIGGER {dropped} ON {table}")
+    else:
+        dropped = f"{table}_no_replace"
+        attack(db_url, f"DROP TRIGGER {dropped}")
+    rc, out, err = cli(capsys, db_url, "db", "check")
+    assert rc == 1 and f"{table}: the append-only trigger {dropped} is missing" in err, err
+    assert "Traceback" not in err
+    rc, out, err = cli(capsys, db_url, "db", "check", lang=None)
+    assert rc == 1 and f"{table} 的只追加保护触发器 {dropped} 不存在" in err, err
+    rc, out, err = cli(capsys, db_url, "db", "check", "--repair")  # nothing repairs it
+    assert rc == 1 and dropped in err, err
 
 
 def test_an_orm_edit_of_an_entry_is_refused_and_nothing_is_written(store):
@@ -83,14 +204,15 @@ def test_an_orm_edit_of_an_entry_is_refused_and_nothing_is_written(store):
     before = snapshot(store.url)
     with pytest.raises(DatabaseError, match="append-only") as refused:  # the store's own error
         with store.write() as s:
-            e = s.execute(select(LedgerEntry).where(LedgerEntry.project_id == pid)).scalar_one()
+            e = s.execute(select(LedgerEntry).where(LedgerEntry.project_id == pid)).scalars().first()
             e.amount = Decimal("1")
             s.add(LedgerEntry(project_id=pid, kind="完成投资", entry_date=dt.date(2024, 2, 1),
                               amount=Decimal("7")))  # same transaction: rolled back too
     assert isinstance(refused.value.__cause__, DBAPIError)
     with pytest.raises(DatabaseError, match="append-only"):
         with store.write() as s:
-            s.delete(s.execute(select(ProgressEntry).where(ProgressEntry.project_id == pid)).scalar_one())
+            s.delete(s.execute(select(ProgressEntry).where(ProgressEntry.project_id == pid))
+                     .scalars().first())
     assert snapshot(store.url) == before
     assert inspect(store.engine).has_table("ledger_entry")
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from projtrack.errors import Conflict
 from projtrack.services.entries import set_milestone, set_plan, update_project
+from projtrack.store import chain
 from projtrack.store.models import AuditLog, LedgerEntry, Project
 from projtrack.store.repo import Store
 from tests.conftest import SAMPLE
@@ -63,6 +64,8 @@ def test_two_processes_write_and_read_at_once_and_lose_nothing(db_url, tmp_path)
     assert audits == 2 * N
     sums = store.ledger_sums(dt.date(2024, 12, 31))
     assert sum(v.actual_to_date for v in sums.values()) == Decimal("1.01") * 2 * N
+    with store.engine.connect() as conn:  # writers queue: each chained after the one before
+        assert chain.verify(conn) == []
     store.close()
 
 

@@ -177,3 +177,36 @@ async def test_command_palette_opens_the_dialog(make_app):
         assert len([s for s in app.screen_stack if isinstance(s, ReportDialog)]) == 1
         assert app.screen.query_one("#report-week").value == "P"  # the week was selected
         assert "2026-W48" in text_of(app.screen, "#hint-week")
+
+
+async def test_an_issued_week_edited_in_the_database_is_not_reprinted(make_app, demo_store,
+                                                                      tmp_path):
+    """The dialog calls the same service as `report weekly`: a frozen week whose figures were
+    changed in the database after it was issued is refused in the dialog, no file written."""
+    import hashlib
+    import sqlite3
+
+    from projtrack.services.weekly import issue
+    from projtrack.store.engine import sqlite_path
+
+    issue(demo_store, as_of=dt.date(2026, 11, 29))
+    con = sqlite3.connect(sqlite_path(demo_store.url), isolation_level=None)
+    try:
+        data = con.execute("SELECT data FROM report_snapshot").fetchone()[0]
+        forged = data.replace('"county":"平阳县"', '"county":"别的县"')
+        assert forged != data
+        con.execute("DROP TRIGGER report_snapshot_no_update")
+        con.execute("UPDATE report_snapshot SET data = ?, sha256 = ?",
+                    (forged, hashlib.sha256(forged.encode()).hexdigest()))
+    finally:
+        con.close()
+    app = make_app("en")
+    out = tmp_path / "reports"
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_dialog(pilot)
+        await print_into(pilot, dialog, out)
+        assert app.screen is dialog and not dialog.running
+        result = text_of(dialog, "#report-result")
+        assert f"the issued report of {WEEK} no longer matches what was issued" in result
+        assert "not reprinted as issued" in result
+        assert not out.exists() or not list(out.iterdir())

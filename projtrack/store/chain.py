@@ -1,0 +1,361 @@
+"""The append-only tables' hash chain (migration 0007): ledger_entry, progress_entry, audit_log
+and report_snapshot.
+
+Each row's ``row_hash`` is the sha256 of the previous row's ``row_hash`` (by id, "" for the
+first row) and of the row's own content in a canonical, engine-independent form: money as the
+stored scaled integer, dates and timestamps as ISO text (timestamps in UTC, to the
+microsecond), booleans as true/false.  A row changed after it was written, removed from the
+middle, or replaced, no longer matches; ``chain_head`` keeps each table's row count and last
+hash, so rows removed from the end are noticed too.
+
+One place computes the hashes of every insert: ``before_execute``, an engine event that
+``store.engine.make_engine`` installs on every engine projtrack opens.  It sees each INSERT into
+one of the four tables — the ORM's flushes (``LedgerEntry(...)``, ``record_audit``), ORM bulk
+inserts and Core ``insert(table)`` alike — reads the chain's last hash inside the write
+transaction (writers are serialized: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock),
+stamps each row and moves ``chain_head`` on.  An INSERT it cannot stamp (``.values()`` inline,
+``INSERT … SELECT``) is refused.  ``db copy`` moves rows with their hashes through a twin of
+each table that this event does not stamp again, so a copy keeps the chain as it was.
+
+``verify`` (a SQLAlchemy connection) and ``verify_sqlite`` (a raw ``sqlite3`` connection, for a
+backup before it is restored) check the append-only triggers, every row and the heads, and say
+what is wrong: the first broken row of each table, with its id.  They read the driver's own
+values with the same SQL on both engines, so a database copied from SQLite to PostgreSQL (and
+back) verifies the same way.
+
+What the chain does not do: the hash has no secret, so someone who can write the file with
+other tools and recomputes every hash after the one they changed (and the head) is not caught
+by it; keep backups elsewhere (a backup's chain is checked by ``restore``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Table, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.dml import Insert
+
+from projtrack.errors import BadData
+from projtrack.store.types import Scaled
+
+VERSION = 1  # of the canonical form; part of every hash
+CHAIN_REVISION = "0007"  # the schema revision that added the chain
+HEAD_TABLE = "chain_head"
+
+# each table's content columns, in the canonical order, with how each is written
+INT, SCALED, TEXT, DATE, TIME, BOOL = "int", "scaled", "text", "date", "time", "bool"
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "ledger_entry": (
+        ("project_id", INT), ("kind", TEXT), ("entry_date", DATE), ("amount", SCALED),
+        ("entered_cumulative", SCALED), ("source", TEXT), ("note", TEXT),
+        ("reverses_id", INT), ("origin", TEXT), ("created_at", TIME), ("created_by", TEXT),
+        ("correction", BOOL), ("basis", TEXT)),
+    "progress_entry": (
+        ("project_id", INT), ("entry_date", DATE), ("stage", TEXT), ("percent", SCALED),
+        ("note", TEXT), ("reverses_id", INT), ("origin", TEXT), ("created_at", TIME),
+        ("created_by", TEXT)),
+    "audit_log": (
+        ("at", TIME), ("user", TEXT), ("action", TEXT), ("entity", TEXT), ("entity_id", INT),
+        ("project_id", INT), ("field", TEXT), ("old_value", TEXT), ("new_value", TEXT),
+        ("context", TEXT)),
+    "report_snapshot": (
+        ("kind", TEXT), ("period", TEXT), ("as_of", DATE), ("issued_at", TIME),
+        ("issued_by", TEXT), ("data", TEXT), ("sha256", TEXT)),
+}
+TABLES = tuple(COLUMNS)
+_DEFAULTS = {"correction": False}  # what the database puts in a column an INSERT leaves out
+
+# the append-only triggers each table must have (migrations 0003 and 0007)
+SQLITE_TRIGGERS = {t: tuple(f"{t}_no_{a}" for a in ("update", "delete", "replace")) for t in TABLES}
+PG_TRIGGERS = {t: (f"{t}_append_only", f"{t}_no_truncate") for t in TABLES}
+
+_SCALED = Scaled(6)
+
+
+# --- the canonical form -----------------------------------------------------------------------
+def _time(value: object) -> str:
+    """A timestamp in UTC (the columns are UTCDateTime: aware on the way in, timestamptz on
+    PostgreSQL, UTC text without an offset on SQLite)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"a timestamp, not {value!r}")
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(sep=" ", timespec="microseconds")
+
+
+def _date(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return dt.date.fromisoformat(str(value)[:10]).isoformat()
+
+
+def _canonical(kind: str, value: object) -> object:
+    """A value as the driver hands it back (a scaled column's count of units, a date as a date
+    or as SQLite's ISO text …), in canonical form."""
+    if value is None:
+        return None
+    if kind in (INT, SCALED):
+        return int(value)  # type: ignore[call-overload]
+    if kind == BOOL:
+        return bool(value)
+    if kind == DATE:
+        return _date(value)
+    if kind == TIME:
+        return _time(value)
+    return str(value)
+
+
+def row_hash(table: str, previous: str, values: Sequence[object]) -> str:
+    """The hash of a row of ``table`` whose content columns (``COLUMNS[table]``, in order) hold
+    ``values`` as stored (money as its scaled integer), following the row whose hash is
+    ``previous``."""
+    content = [_canonical(kind, v) for (_, kind), v in zip(COLUMNS[table], values, strict=True)]
+    body = json.dumps([VERSION, table, content], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{previous}\n{body}".encode()).hexdigest()
+
+
+# --- stamping every insert ----------------------------------------------------------------------
+def _last_hash(conn: Connection, table: str) -> str:
+    got = conn.execute(text(f"SELECT row_hash FROM {table} ORDER BY id DESC LIMIT 1")).first()
+    return (got[0] or "") if got is not None else ""
+
+
+def stamp(conn: Connection, table: str, rows: list[dict]) -> None:
+    """Give each of ``rows`` (about to be inserted into ``table``, in this order, in the
+    connection's write transaction) its ``row_hash``, and move the table's head on.  A content
+    column a row leaves out is set to what the database would put there."""
+    if not rows:
+        return
+    previous = _last_hash(conn, table)
+    columns = COLUMNS[table]
+    defaults = _column_defaults(table)
+    for row in rows:
+        stored = []
+        for name, kind in columns:
+            if name not in row:
+                row[name] = defaults[name]() if name in defaults else _DEFAULTS.get(name)
+            value = row[name]
+            if kind == SCALED:
+                value = _SCALED.process_bind_param(value, None)
+            stored.append(value)
+        previous = row["row_hash"] = row_hash(table, previous, stored)
+    conn.execute(text(
+        f"INSERT INTO {HEAD_TABLE} (name, rows, last_hash) VALUES (:name, :rows, :last) "
+        f"ON CONFLICT (name) DO UPDATE SET rows = {HEAD_TABLE}.rows + excluded.rows, "
+        "last_hash = excluded.last_hash"), {"name": table, "rows": len(rows), "last": previous})
+
+
+def _column_defaults(table: str) -> dict[str, Callable[[], object]]:
+    """The model's Python-side column defaults of ``table`` (created_at's clock, created_by's
+    ""), which SQLAlchemy would otherwise fill in after the hash was made."""
+    from projtrack.store.models import metadata
+
+    out: dict[str, Callable[[], object]] = {}
+    for column in metadata.tables[table].columns:
+        d = column.default
+        if d is None:
+            continue
+        if getattr(d, "is_scalar", False):
+            out[column.name] = lambda v=d.arg: v  # type: ignore[attr-defined,misc]
+        elif getattr(d, "is_callable", False):
+            out[column.name] = lambda f=d.arg: f(None)  # type: ignore[attr-defined,misc]
+    return out
+
+
+class UnchainedInsert(RuntimeError):
+    """An INSERT into a chained table in a form the chain cannot stamp (a programming error)."""
+
+
+def _chained_tables() -> dict[Table, str]:
+    from projtrack.store.models import metadata
+
+    return {metadata.tables[name]: name for name in TABLES if name in metadata.tables}
+
+
+_CHAINED: dict[Table, str] = {}
+
+
+def before_execute(conn, clauseelement, multiparams, params, execution_options):
+    """The engine event (``retval=True``): stamp an INSERT into a chained table."""
+    if not isinstance(clauseelement, Insert):
+        return clauseelement, multiparams, params
+    if not _CHAINED:
+        _CHAINED.update(_chained_tables())
+    name = _CHAINED.get(clauseelement.table)
+    if name is None:
+        return clauseelement, multiparams, params
+    if clauseelement._values or clauseelement.select is not None \
+            or clauseelement._multi_values:
+        raise UnchainedInsert(f"an INSERT into {name} must pass its rows as parameters, "
+                              "so that each is given its hash")
+    rows = [dict(r) for r in (multiparams or [params])]
+    stamp(conn, name, rows)
+    if multiparams:
+        return clauseelement, rows, {}
+    return clauseelement, [], rows[0]
+
+
+# --- verifying --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the append-only tables: an i18n key and its fields."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str | None = None) -> str:
+        from projtrack.i18n import t
+
+        return t(self.key, lang=lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def select_rows(table: str, where: str = "") -> str:
+    """SELECT id, row_hash and the content columns of ``table`` as the driver gives them,
+    by id (the same SQL on both engines)."""
+    cols = ", ".join(f'"{n}"' for n, _ in COLUMNS[table])
+    return f"SELECT id, row_hash, {cols} FROM {table} {where} ORDER BY id"
+
+
+Execute = Callable[[str, dict], Iterable[Sequence[object]]]
+
+
+def _check_rows(table: str, rows: Iterable[Sequence[object]], previous: str = ""
+                ) -> tuple[list[Problem], int, str]:
+    """Walk ``rows`` (id, row_hash, content…, by id): the first broken one, how many are
+    broken, how many rows, and the last hash (as stored)."""
+    first: Problem | None = None
+    broken = count = 0
+    for row in rows:
+        count += 1
+        rid, stored, values = row[0], row[1], row[2:]
+        if stored is None:
+            problem = Problem("chain.no_hash", {"table": table, "id": rid})
+        elif stored != row_hash(table, previous, values):
+            problem = Problem("chain.broken", {"table": table, "id": rid})
+        else:
+            problem = None
+        if problem is not None:
+            broken += 1
+            first = first or problem
+        previous = str(stored or "")
+    problems = [first] if first else []
+    if broken > 1:
+        problems.append(Problem("chain.more", {"table": table, "count": broken}))
+    return problems, count, previous
+
+
+def _verify(execute: Execute, triggers: list[Problem]) -> list[Problem]:
+    """The rows' problems first (what was changed), then the triggers' (how it could be)."""
+    problems: list[Problem] = []
+    heads = {name: (rows, last) for name, rows, last in
+             execute(f"SELECT name, rows, last_hash FROM {HEAD_TABLE}", {})}
+    for table in TABLES:
+        found, count, last = _check_rows(table, execute(select_rows(table), {}))
+        problems += found
+        kept_rows, kept_last = heads.get(table, (0, ""))
+        if count != kept_rows:
+            problems.append(Problem("chain.head_count", {"table": table, "rows": count,
+                                                         "kept": kept_rows}))
+        elif (kept_last or "") != last:
+            problems.append(Problem("chain.head_hash", {"table": table}))
+    return problems + triggers
+
+
+def _sqlite_triggers(execute: Execute) -> list[Problem]:
+    have = {name for (name,) in execute("SELECT name FROM sqlite_master WHERE type = 'trigger'", {})}
+    return [Problem("chain.no_trigger", {"table": t, "trigger": n})
+            for t, names in SQLITE_TRIGGERS.items() for n in names if n not in have]
+
+
+def _pg_triggers(execute: Execute) -> list[Problem]:
+    have = {(t, n): enabled for t, n, enabled in execute(
+        "SELECT c.relname, g.tgname, g.tgenabled FROM pg_trigger g "
+        "JOIN pg_class c ON c.oid = g.tgrelid WHERE NOT g.tgisinternal", {})}
+    out = []
+    for t, names in PG_TRIGGERS.items():
+        for n in names:
+            state = have.get((t, n))
+            if state is None:
+                out.append(Problem("chain.no_trigger", {"table": t, "trigger": n}))
+            elif state == "D":
+                out.append(Problem("chain.trigger_off", {"table": t, "trigger": n}))
+    return out
+
+
+def verify(conn: Connection) -> list[Problem]:
+    """Every problem of the append-only tables of the database ``conn`` is open on (empty:
+    the triggers are there and every chain holds)."""
+    streaming = conn.execution_options(stream_results=True)
+
+    def execute(sql: str, params: dict) -> Iterable[Sequence[object]]:
+        return streaming.execute(text(sql), params)
+
+    triggers = _pg_triggers if conn.dialect.name == "postgresql" else _sqlite_triggers
+    return _verify(execute, triggers(execute))
+
+
+def verify_sqlite(con: sqlite3.Connection) -> list[Problem]:
+    """``verify`` on a raw sqlite3 connection (a backup file being checked)."""
+    def execute(sql: str, params: dict) -> Iterable[Sequence[object]]:
+        return con.execute(sql, params)
+
+    return _verify(execute, _sqlite_triggers(execute))
+
+
+def verify_file(path: str | Path) -> list[Problem]:
+    """``verify`` of the SQLite file at ``path``, opened read-only."""
+    con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return verify_sqlite(con)
+    finally:
+        con.close()
+
+
+def applies(revision: str | None) -> bool:
+    """Whether a database at schema ``revision`` has the chain (older ones are chained by
+    ``projtrack db upgrade``)."""
+    return revision is not None and revision >= CHAIN_REVISION
+
+
+def verify_row(conn: Connection, table: str, row_id: int) -> Problem | None:
+    """Whether one row of ``table`` is as it was written: its own hash against the row before
+    it, and the row after it (or the table's head, for the last row) against it."""
+    before = conn.execute(text(f"SELECT row_hash FROM {table} WHERE id < :id "
+                               "ORDER BY id DESC LIMIT 1"), {"id": row_id}).first()
+    previous = (before[0] or "") if before is not None else ""
+    rows = conn.execute(text(select_rows(table, "WHERE id >= :id") + " LIMIT 2"),
+                        {"id": row_id}).fetchall()
+    found, _, last = _check_rows(table, rows, previous)
+    if found:
+        return found[0]
+    if len(rows) == 1:  # the last row: the head must be its hash
+        head = conn.execute(text(f"SELECT last_hash FROM {HEAD_TABLE} WHERE name = :t"),
+                            {"t": table}).first()
+        if head is None or head[0] != last:
+            return Problem("chain.head_hash", {"table": table})
+    return None
+
+
+def require_intact(problems: list[Problem], what: str) -> None:
+    """BadData naming ``what`` (a file, a database) and the first problem, if any."""
+    if problems:
+        raise BadData("err.chain_broken", file=what, what=problems[0].render())
+
+
+__all__ = ["COLUMNS", "Problem", "TABLES", "applies", "before_execute",
+           "require_intact", "row_hash", "stamp", "verify", "verify_file", "verify_row",
+           "verify_sqlite"]
