@@ -374,3 +374,19 @@ def test_a_restore_that_cannot_get_the_lock_gives_up_with_a_message_and_changes_
     assert not list(tmp_path.glob("*before-restore*")) and not _temps(tmp_path)
     after = snapshot(db)
     assert after["ledger_entry"] == before["ledger_entry"]  # the restore changed nothing
+
+
+def test_a_database_with_an_edited_ledger_is_still_backed_up_as_evidence_with_a_warning(tmp_path, capsys):
+    from tests.trust.test_chain import EDITS, tamper
+
+    db = _db(tmp_path / "live.db")
+    assert cli(capsys, db, "spend", "add", "1", "120.5", "--date", "2024-03-04")[0] == 0
+    tamper(db, "ledger_entry", EDITS["ledger_entry"].format(id=1))
+    evidence = tmp_path / "evidence.db"
+    rc, out, err = cli(capsys, db, "backup", str(evidence))
+    assert rc == 0 and "changed after the fact" in err and "ledger_entry" in err, err
+    con = sqlite3.connect(evidence)
+    assert con.execute("SELECT amount FROM ledger_entry WHERE id = 1").fetchone()[0] == 121_500_000
+    con.close()
+    rc, out, err = cli(capsys, str(tmp_path / "new.db"), "restore", str(evidence))
+    assert rc == 1 and "ledger_entry" in err and not (tmp_path / "new.db").exists()
