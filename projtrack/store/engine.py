@@ -9,13 +9,14 @@ On PostgreSQL write transactions queue the same way, on an advisory lock.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from projtrack.errors import BadUsage
+from projtrack.errors import BadData, BadUsage
 
 BUSY_TIMEOUT_MS = 30_000
 DEFAULT_DB = Path("db") / "projtrack.db"
@@ -45,6 +46,42 @@ def sqlite_path(url: str) -> Path | None:
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
     return Path(u.database)
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+OWN_TABLES = frozenset({"alembic_version", "project"})  # what every projtrack schema has
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, before anything opens it for writing, a file at ``path`` that is not a SQLite
+    database (BadData ``err.not_sqlite``), a folder (BadUsage) or another program's SQLite
+    database (BadData ``err.schema_foreign``).  The file is only read (opened read-only, its
+    journal mode untouched); a missing or empty file, or a database without tables, passes."""
+    if path.is_dir():
+        raise BadUsage("err.db_is_folder", db=str(path))
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise BadData("err.db_unreadable", db=str(path), why=exc.strerror or exc) from exc
+    if not head:
+        return
+    if head != SQLITE_MAGIC:
+        raise BadData("err.not_sqlite", db=str(path))
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BadData("err.not_sqlite", db=str(path)) from exc
+    if tables and not OWN_TABLES <= tables:
+        raise BadData("err.schema_foreign")
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -86,6 +123,7 @@ def make_engine(target: str | os.PathLike[str] | None) -> Engine:
             url, connect_args={"check_same_thread": False}, poolclass=StaticPool
         )
     else:
+        check_sqlite_file(path)  # before the connection below switches it to WAL
         _prepare_sqlite_file(path)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}

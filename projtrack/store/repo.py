@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import getpass
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -711,6 +712,30 @@ class Store:
                 return
             record_audit(s, action="update", entity="setting", entity_id=None, project_id=None,
                          field=key, old=old, new=text)
+
+    def secret(self, key: str, *, create: bool = True) -> bytes | None:
+        """A per-database secret kept in the setting ``key`` (32 random bytes, made on first
+        use when ``create``; None when there is none and not ``create``).  The progress
+        template's signature uses it.  Its creation is audited without its value."""
+        value = self.setting(key)
+        if isinstance(value, str):
+            return bytes.fromhex(value)
+        if not create:
+            return None
+        text = json.dumps(secrets.token_hex(32))
+        try:
+            with self.write() as s:
+                if s.get(Setting, key) is None:
+                    s.add(Setting(key=key, value=text))
+                    s.flush()
+                    record_audit(s, action="create", entity="setting", entity_id=None,
+                                 project_id=None, field=key, old=None, new="(secret)")
+        except DatabaseError as exc:  # another process made it first
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+        value = self.setting(key)
+        assert isinstance(value, str)
+        return bytes.fromhex(value)
 
     def rules(self) -> FlagRules:
         data = self.setting("flag_rules")
