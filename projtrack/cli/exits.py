@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import stat
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ import typer
 
 from projtrack.errors import ProjtrackError
 from projtrack.i18n import t
+from projtrack.redact import redact
 
 
 def exit_code(exc: BaseException) -> int:
@@ -70,14 +70,6 @@ def _loaded_class(module: str, name: str, exc: BaseException) -> bool:
 LOG_NAME = "error.log"
 LOG_MAX_BYTES = 1024 * 1024
 LOG_KEEP = 3  # error.log.1 … error.log.3
-_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)[^\s@/]*@")
-
-
-def redact(text: str) -> str:
-    """``text`` with the password of every URL in it replaced by ``***``."""
-    return _PASSWORD.sub(lambda m: f"{m['head']}***@", text)
-
-
 def log_path() -> Path:
     """The user's error log."""
     from platformdirs import user_log_path

@@ -36,10 +36,12 @@ def make_folder(out_dir: Path) -> Path:
     out_dir = check_folder(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError) as exc:
+    except (FileExistsError, NotADirectoryError) as exc:  # a file on the way: name it
         from projtrack.errors import BadUsage
 
-        raise BadUsage("err.not_a_folder", path=str(out_dir)) from exc
+        blocker = next((p for p in (out_dir, *out_dir.parents)
+                        if p.exists() and not p.is_dir()), out_dir)
+        raise BadUsage("err.not_a_folder", path=str(blocker)) from exc
     except OSError as exc:
         raise BadData("err.write_failed", path=str(out_dir), why=exc.strerror or exc) from exc
     return out_dir

@@ -9,7 +9,6 @@ See README.md, "JSON export".
 from __future__ import annotations
 
 import csv
-import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -130,8 +129,10 @@ def to_csv(portfolio: Portfolio) -> str:
     """The portfolio as CSV: one row per project, text cells escaped (``_safe_csv``),
     numbers as their exact digits."""
     years = sorted({y for v in portfolio.projects for y in v.facts.annual_plan})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out = _Lines()
+    # "\r\n" so that a cell holding a CR or LF is quoted (the csv module quotes a field with
+    # a character of the line terminator); each line then ends "\n", as it always has
+    writer = csv.writer(out, lineterminator="\r\n")
     sources = funding_sources(portfolio)
     header = list(CSV_KEYS) + [f"plan_{y}" for y in years] + [f"funding_{s}" for s in sources] + [
         "flag_reasons", "source_file", "source_sheet", "source_row"]
@@ -145,4 +146,17 @@ def to_csv(portfolio: Portfolio) -> str:
         row += [";".join(str(r) for r in rec["flag_reasons"]), src.get("file"), src.get("sheet"),
                 src.get("row")]
         writer.writerow([_csv_cell(x) for x in row])
-    return out.getvalue()
+    return out.text()
+
+
+class _Lines:
+    """A file for csv.writer whose rows end "\n" instead of the writer's "\r\n"."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+
+    def write(self, line: str) -> None:
+        self._parts.append(line[:-2] + "\n" if line.endswith("\r\n") else line)
+
+    def text(self) -> str:
+        return "".join(self._parts)

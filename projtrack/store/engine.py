@@ -14,9 +14,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 from projtrack.errors import BadData, BadUsage
+from projtrack.redact import redact
 
 BUSY_TIMEOUT_MS = 30_000
 DEFAULT_DB = Path("db") / "projtrack.db"
@@ -31,10 +33,23 @@ def normalize_url(target: str | os.PathLike[str] | None) -> str:
         if text == ":memory:":
             return "sqlite://"
         if text.startswith("postgresql://"):  # prefer psycopg 3 over psycopg2
-            return "postgresql+psycopg://" + text[len("postgresql://"):]
+            text = "postgresql+psycopg://" + text[len("postgresql://"):]
+        _check_url(text)
         return text
     path = Path(text).expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+def _check_url(text: str) -> None:
+    """A URL SQLAlchemy can read, with a port that is a number from 1 to 65535; BadUsage
+    naming it (its password hidden) otherwise."""
+    try:
+        url = make_url(text)
+        port = url.port
+    except (ArgumentError, ValueError) as exc:
+        raise BadUsage("err.bad_db_url", db=redact(text), why=" ".join(str(exc).split())) from exc
+    if port is not None and not 0 < port < 65536:
+        raise BadUsage("err.bad_db_url", db=redact(text), why=f"port {port}")
 
 
 def is_sqlite(url: str) -> bool:
@@ -81,15 +96,21 @@ def check_sqlite_file(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise BadData("err.not_sqlite", db=str(path)) from exc
     if tables and not OWN_TABLES <= tables:
-        raise BadData("err.schema_foreign")
+        from projtrack.store.migrate import SchemaError
+
+        raise SchemaError("err.schema_foreign")
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the parent folder, and the file readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+    """Create the parent folder, and the file readable by its owner only; BadData naming the
+    path when the system refuses (a read-only disk, no permission, a file where a folder is)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise BadData("err.write_failed", path=str(path), why=exc.strerror or exc) from exc
 
 
 PG_WRITE_LOCK = 0x70726A74  # "prjt": the advisory lock key every projtrack writer takes
