@@ -198,6 +198,9 @@ _make_sums = maker(LedgerSums)
 _NO_SOURCES: Mapping[str, Decimal] = MappingProxyType({})  # shared, so read-only
 
 
+MAX_ID = 2**63 - 1  # the largest id either engine stores (BIGINT); a larger one matches nothing
+
+
 class Store:
     """A database: an engine plus the queries and writes projtrack needs."""
 
@@ -383,6 +386,8 @@ class Store:
         return dict(session.connection().execute(select(c.name, c.id)).all())
 
     def project(self, project_id: int) -> ProjectFacts | None:
+        if not 0 < project_id <= MAX_ID:  # no such id (and none the database could hold)
+            return None
         with self.read() as s:
             p = s.get(Project, project_id)
             if p is None:
@@ -414,7 +419,7 @@ class Store:
     def find(self, text: str) -> list[tuple[int, str]]:
         """Projects whose id is ``text`` or whose name contains it (case-insensitive)."""
         with self.read() as s:
-            if text.strip().isdigit():
+            if text.strip().isdigit() and 0 < int(text.strip()) <= MAX_ID:
                 project_id = int(text.strip())
                 p = s.get(Project, project_id)
                 if p is not None:

@@ -40,9 +40,9 @@ def projtrack(*args: str, timeout: float = 120):
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> Path:
-    from projtrack.cli import main
-
     import sqlite3
+
+    from projtrack.cli import main
 
     path = tmp_path_factory.mktemp("sample") / "sample.db"
     assert main(["--db", str(path), "import", str(SAMPLE)]) == 0
@@ -247,7 +247,7 @@ def test_a_killed_export_never_leaves_a_truncated_file(db, tmp_path):
         if data != b"old":
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 assert zf.testzip() is None
-    left = tmp_path / f".out.xlsx.projtrack-999999999-dead.part"
+    left = tmp_path / ".out.xlsx.projtrack-999999999-dead.part"
     left.write_bytes(b"half")
     run = projtrack("--db", db, "export", "--format", "xlsx", "--out", str(target))
     assert run.rc == 0, run.err
