@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from projtrack.cli.app import app, audit_app, db_app, state
+from projtrack.cli.app import app, audit_app, check_limit, db_app, state
 from projtrack.errors import BadData
 from projtrack.i18n import t
 
@@ -82,13 +82,14 @@ def restore_cmd(
 def audit_list(
     ctx: typer.Context,
     project: Annotated[str | None, typer.Argument(help="Only this project.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="How many, newest first (1 to 1,000,000).")] = 50,
 ) -> None:
     """List recorded changes: when, who, what, old → new."""
     from projtrack.services.admin import audit_trail
     from projtrack.services.entries import resolve_project
 
     c = state(ctx)
+    check_limit(limit)
     pid = resolve_project(c.store, project) if project else None
     for a in audit_trail(c.store, pid, limit):
         typer.echo(f"{a.at:%Y-%m-%d %H:%M:%S}  {a.user:<10} {a.action:<8} {a.entity}"

@@ -193,6 +193,15 @@ def parse_amount(text: str, field: str = "amount", *, allow_negative: bool = Fal
     return read_amount(text, field, allow_negative=allow_negative)
 
 
+MAX_LIMIT = 1_000_000
+
+
+def check_limit(limit: int) -> None:
+    """A ``--limit`` from 1 to MAX_LIMIT; a usage error (exit 2) naming it otherwise."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadUsage("err.bad_limit", found=limit, max=f"{MAX_LIMIT:,}")
+
+
 def wan(value) -> str:
     """An amount in 万元 as the CLI prints it."""
     from projtrack.core.money import format_wan

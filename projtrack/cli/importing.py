@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 import typer.core
 
-from projtrack.cli.app import app, state
+from projtrack.cli.app import app, check_limit, state
 from projtrack.errors import BadUsage
 from projtrack.i18n import t
 
@@ -89,11 +89,12 @@ def _target(c, dry_run: bool):
 @import_app.command("list")
 def import_list(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="How many, newest first (1 to 1,000,000).")] = 50,
 ) -> None:
     """Past annex imports, newest first: id, when, who, file, +added ~changed -withdrawn."""
     from projtrack.services.history import history_line, list_imports
 
+    check_limit(limit)
     runs = list_imports(state(ctx).store, limit)
     typer.echo("\n".join(history_line(r) for r in runs) if runs else t("history.none"))
 

@@ -44,10 +44,10 @@ def report_weekly(
     day = parse_date(as_of, "--as-of") if as_of else c.as_of
     formats = _formats(fmt)
     if out.exists() and not out.is_dir():
-        raise BadUsage("err.no_such_folder", folder=str(out))
-    issued = weekly.issue(c.store, week=week, as_of=day, draft=draft, reissue=reissue)
-    paths = weekly.render(issued.report, formats=formats, out_dir=out,
-                          lang=c.lang or current_lang())
+        raise BadUsage("err.not_a_folder", path=str(out))
+    prepared = weekly.prepare(c.store, week=week, as_of=day, draft=draft, reissue=reissue)
+    issued, paths = weekly.publish(c.store, prepared, formats=formats, out_dir=out,
+                                   lang=c.lang or current_lang())
     r = issued.report
     if issued.status == weekly.IssueStatus.REPRINTED:
         typer.echo(t("report.msg.reprinted", period=r.period,

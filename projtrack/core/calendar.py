@@ -36,12 +36,17 @@ def time_progress(d: dt.date) -> Decimal:
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
+WEEK_YEARS = (1900, 2200)  # the years projtrack.typed takes in a date (typed.YEARS)
+
+
 def parse_iso_week(text: str) -> tuple[dt.date, dt.date]:
     """'2026-W48' → (its Monday, its Sunday).  Raises ValueError."""
     m = _WEEK.match(text.strip())
     if not m:
         raise ValueError(f"not an ISO week (such as 2026-W48): {text!r}")
     year, week = int(m[1]), int(m[2])
+    if not WEEK_YEARS[0] < year < WEEK_YEARS[1]:  # a slip, as projtrack.typed reads a year
+        raise ValueError(f"no such ISO week: {text!r}")
     try:
         monday = dt.date.fromisocalendar(year, week, 1)
     except ValueError as exc:

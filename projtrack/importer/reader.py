@@ -116,7 +116,7 @@ def read_annex(path: str | Path, options: ReadOptions | None = None) -> ParsedAn
             if run.result.ok:
                 check_units(run.result, run.options, run.log)
     except WorkbookError as exc:
-        run.fail(exc.code, exc.message, exc.sheet)
+        run.fail(exc.code, exc.message, exc.sheet, found=exc.found, expected=exc.expected)
     except Exception as exc:  # noqa: BLE001 - never raise for a bad file
         run.fail("unreadable", f"The workbook could not be read ({type(exc).__name__}: {exc}).")
     return run.result
@@ -131,10 +131,11 @@ class _Run:
         self.name_cells: list[str] = []  # parallel to result.projects
         self.summary_claims: list[tuple[str, list]] = []  # sheets of totals only
 
-    def fail(self, code: str, message: str, sheet: str | None = None) -> None:
+    def fail(self, code: str, message: str, sheet: str | None = None, *,
+             found: str | None = None, expected: str | None = None) -> None:
         self.result.projects.clear()
         self.result.sheets.clear()
-        self.log.error(code, message, sheet=sheet)
+        self.log.error(code, message, sheet=sheet, found=found, expected=expected)
 
     def no_table(self, misses: list[tuple[str, HeaderMiss]]) -> None:
         tables = bool(self.result.sheets)

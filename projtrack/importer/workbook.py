@@ -41,6 +41,11 @@ MAX_MEMBERS = 10_000
 MAX_COLUMNS = 100  # a table wider than this is not an annex
 EMPTY_ROWS_STOP = 200  # consecutive empty rows that end a sheet
 MAX_MERGES = 100_000
+# Size bounds checked before any parser runs, far above the largest real annex (a county: a few
+# thousand projects; a province: tens of thousands, each with a score of text cells).
+MAX_SHARED_STRINGS = 2_000_000  # the sharedStrings part's declared count, and its <si> elements
+MAX_SHARED_STRINGS_BYTES = 150 * 1024 * 1024  # that part, uncompressed
+SHARED_STRINGS = "xl/sharedStrings.xml"
 _PROLOG_BYTES = 64 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD_MARKERS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le"))
@@ -57,11 +62,14 @@ _SAVE_AS = "open it in Excel or WPS and save it as an Excel Workbook (.xlsx), th
 
 
 class WorkbookError(Exception):
-    """The file cannot be read as a workbook; ``code`` is the issue code."""
+    """The file cannot be read as a workbook; ``code`` is the issue code (``found`` and
+    ``expected``: what was found and the limit, for ``too_big``)."""
 
-    def __init__(self, code: str, message: str, sheet: str | None = None):
+    def __init__(self, code: str, message: str, sheet: str | None = None, *,
+                 found: str | None = None, expected: str | None = None):
         super().__init__(message)
         self.code, self.message, self.sheet = code, message, sheet
+        self.found, self.expected = found, expected
 
 
 def sniff(path: Path) -> None:
@@ -143,11 +151,71 @@ def check_zip(zf: zipfile.ZipFile) -> None:
         raise WorkbookError("not_xlsx", f"The file is not an Excel .xlsx workbook: {kind}.")
     if "xl/workbook.bin" in names:
         raise WorkbookError("not_xlsx", f"The file is a binary workbook (.xlsb); {_SAVE_AS}.")
+    check_shared_strings(zf)
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")) and _declares_dtd(zf, info):
             raise WorkbookError("unsafe_xml", f"The part {info.filename} declares a DOCTYPE or "
                                 "entities, which Excel never writes (an XML entity-expansion "
                                 "attack); the file was not read.")
+
+
+_COUNT_ATTR = re.compile(rb'\b(?:count|uniqueCount)="(\d+)"')
+_SST_TAG = re.compile(rb"<(?:\w+:)?sst\b([^>]*)>")
+_SI_TAG = re.compile(rb"<(?:\w+:)?si[\s>/]")
+_ROW_OPEN = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="[A-Za-z]*\d+:[A-Za-z]*(\d+)"')
+
+
+def _too_big(what: str, found: int, limit: int) -> WorkbookError:
+    return WorkbookError("too_big", f"The file is too big to read: {what} {found:,} (limit "
+                         f"{limit:,}); it was not opened.", found=f"{what} {found:,}",
+                         expected=f"{limit:,}")
+
+
+def _count(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tag: re.Pattern[bytes], limit: int,
+           what: str) -> int:
+    """The number of ``tag`` matches in the member, streamed; WorkbookError past ``limit``."""
+    n, tail = 0, b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = tail + chunk
+            n += sum(1 for m in tag.finditer(buf) if m.end() > len(tail))
+            if n > limit:
+                raise _too_big(what, n, limit)
+            tail = buf[-32:]
+    return n
+
+
+def check_shared_strings(zf: zipfile.ZipFile) -> None:
+    """The shared-string table within bounds, before openpyxl loads it whole: its size, its
+    declared count and the strings it holds.  Raises WorkbookError (``too_big``)."""
+    info = next((i for i in zf.infolist() if i.filename.lstrip("/") == SHARED_STRINGS), None)
+    if info is None:
+        return
+    if info.file_size > MAX_SHARED_STRINGS_BYTES:
+        raise _too_big("shared strings (MB)", info.file_size // 2**20,
+                       MAX_SHARED_STRINGS_BYTES // 2**20)
+    with zf.open(info) as fh:
+        head = fh.read(4096)
+    root = _SST_TAG.search(head)
+    for m in _COUNT_ATTR.finditer(root[1] if root else b""):
+        if int(m[1]) > MAX_SHARED_STRINGS:
+            raise _too_big("shared strings", int(m[1]), MAX_SHARED_STRINGS)
+    _count(zf, info, _SI_TAG, MAX_SHARED_STRINGS, "shared strings")
+
+
+def check_sheet_rows(zf: zipfile.ZipFile, limit: int) -> None:
+    """Every worksheet at most ``limit`` rows, by its declared dimension and by its rows as
+    they stream past, before a parser loads it.  Raises WorkbookError (``too_big``)."""
+    for info in zf.infolist():
+        name = info.filename.lstrip("/")
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(_PROLOG_BYTES)
+        if (m := _DIMENSION.search(head)) and int(m[1]) > limit:
+            raise _too_big("rows", int(m[1]), limit)
+        _count(zf, info, _ROW_OPEN, limit, "rows")
 
 
 def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:

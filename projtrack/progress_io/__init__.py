@@ -22,8 +22,10 @@ def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt
     Returns (path, number of projects, period)."""
     from projtrack.core.calendar import resolve_week
     from projtrack.errors import BadUsage
+    from projtrack.progress_io.layout import SECRET_SETTING
     from projtrack.progress_io.template import select_projects, write_template
     from projtrack.reports.weekly import guess_county
+    from projtrack.safefile import check_target
     from projtrack.services.portfolio import load_portfolio
     from projtrack.services.settings import county_name
 
@@ -31,11 +33,12 @@ def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt
         period, monday, sunday = resolve_week(week, as_of)
     except ValueError as exc:
         raise BadUsage("report.bad_week", week=week) from exc
+    check_target(out)  # before the seconds a portfolio takes
     portfolio = load_portfolio(store, min(as_of, sunday), include_withdrawn=False)
     views = select_projects(portfolio, township=township, unit=unit, include_all=include_all)
     county = county_name(store) or guess_county(v.facts.name for v in portfolio.projects)
     write_template(portfolio, views, out, period=period, week_start=monday, week_end=sunday,
-                   lang=lang, county=county)
+                   lang=lang, county=county, secret=store.secret(SECRET_SETTING) or b"")
     return out, len(views), period
 
 
@@ -51,6 +54,7 @@ def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = Fals
     latest record — never an increment counted twice, never a date written over; the plan's
     ``rechecked`` says which.  The write lock is held for that and the writing alone."""
     from projtrack.core.types import ACTUAL
+    from projtrack.progress_io.layout import SECRET_SETTING
     from projtrack.progress_io.plan import (
         apply_plan,
         guarded_projects,
@@ -61,8 +65,9 @@ def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = Fals
     from projtrack.store.ledger import changes, watermark
 
     files, problems = [], []
+    secret = store.secret(SECRET_SETTING, create=False)  # none yet: no template is signed
     for path in paths:
-        f, found = read_returned(Path(path))
+        f, found = read_returned(Path(path), secret=secret)
         files.append(f)
         problems.extend(found)
     readable = [f for f in files if f.week_end is not None]

@@ -50,3 +50,42 @@ def columns() -> list[Col]:
 def header_key(code: str) -> str:
     """The catalog key of a column's header ("ms:开工" → the milestone's own term)."""
     return f"term.{code[3:]}" if code.startswith("ms:") else f"progress.col.{code}"
+
+
+# --- the signature of the hidden sheet ---------------------------------------------------------
+# The hidden sheet says which week a return books its entries on and which project each row is;
+# an edited period would book entries on the wrong date.  The template signs both with an
+# HMAC-SHA256 under a secret of the database it was made from (kept in its setting table), and
+# the reader refuses a return whose signatures do not match.  Two signatures, so that a refusal
+# can say what was changed: the period and its dates, or the rows' projects.
+SECRET_SETTING = "progress_template_secret"
+PERIOD_FIELDS = ("magic", "version", "period", "week_start", "week_end", "as_of", "sheet",
+                 "header_row", "first_row", "columns")
+SIGNED_PERIOD, SIGNED_ROWS = "signature_period", "signature_rows"
+MAX_RETURN_ROWS = 100_000  # rows of a returned sheet (a province holds tens of thousands)
+
+
+def sign(secret: bytes, meta: dict[str, str], ids: list[str]) -> dict[str, str]:
+    """The two signatures of a template: over its period fields, and over its rows' project
+    ids (column A, in order)."""
+    import hashlib
+    import hmac
+
+    period = "\x1f".join(f"{k}={meta.get(k, '')}" for k in PERIOD_FIELDS)
+    rows = "\x1f".join([meta.get("magic", ""), *ids])
+    return {SIGNED_PERIOD: hmac.new(secret, period.encode(), hashlib.sha256).hexdigest(),
+            SIGNED_ROWS: hmac.new(secret, rows.encode(), hashlib.sha256).hexdigest()}
+
+
+def changed_parts(secret: bytes | None, meta: dict[str, str], ids: list[str]) -> list[str]:
+    """What does not match its signature: "period", "rows" (or "unsigned" when the sheet has
+    no signature, "secret" when the database has no secret); empty when all is as signed."""
+    import hmac
+
+    if SIGNED_PERIOD not in meta or SIGNED_ROWS not in meta:
+        return ["unsigned"]
+    if secret is None:
+        return ["secret"]
+    want = sign(secret, meta, ids)
+    return [part for part, key in (("period", SIGNED_PERIOD), ("rows", SIGNED_ROWS))
+            if not hmac.compare_digest(want[key], meta[key])]

@@ -26,8 +26,16 @@ from projtrack.core.money import NumberFormatError, NumState, read_number
 from projtrack.core.text import clean_text
 from projtrack.core.types import STAGES
 from projtrack.i18n import t, term
-from projtrack.importer.workbook import WorkbookError, check_zip, sniff
-from projtrack.progress_io.layout import MAGIC, MAX_NOTE, META_SHEET, VERSION, header_key
+from projtrack.importer.workbook import WorkbookError, check_sheet_rows, check_zip, sniff
+from projtrack.progress_io.layout import (
+    MAGIC,
+    MAX_NOTE,
+    MAX_RETURN_ROWS,
+    META_SHEET,
+    VERSION,
+    changed_parts,
+    header_key,
+)
 from projtrack.typed import Refused, read_amount, read_date, read_percent
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -219,8 +227,10 @@ def _open(path: Path, data_only: bool):
         return openpyxl.load_workbook(path, data_only=data_only, keep_links=False)
 
 
-def read_returned(path: Path) -> tuple[ReturnedFile, list[Problem]]:
-    """Read one returned sheet.  Returns what was filled in and every problem found."""
+def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedFile, list[Problem]]:
+    """Read one returned sheet, its hidden sheet checked against its signatures under
+    ``secret`` (the database's, ``layout.sign``).  Returns what was filled in and every
+    problem found.  A sheet of more than MAX_RETURN_ROWS rows is refused before it is parsed."""
     name = path.name
     problems: list[Problem] = []
     try:
@@ -228,8 +238,13 @@ def read_returned(path: Path) -> tuple[ReturnedFile, list[Problem]]:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with zipfile.ZipFile(path) as zf:
             check_zip(zf)
+            check_sheet_rows(zf, MAX_RETURN_ROWS)
         wb, wbf = _open(path, True), _open(path, False)
     except WorkbookError as exc:
+        if exc.code == "too_big":
+            problems.append(Problem(name, None, "progress.err.too_big",
+                                    {"found": exc.found, "limit": exc.expected}))
+            return ReturnedFile(path, name, ""), problems
         problems.append(Problem(name, None, "progress.err.file", {"why": exc.message}))
         return ReturnedFile(path, name, ""), problems
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -239,18 +254,29 @@ def read_returned(path: Path) -> tuple[ReturnedFile, list[Problem]]:
     meta = _meta(wb, name, problems)
     if meta is None:
         return out, problems
+    sheet, lang = meta.get("sheet", ""), meta.get("lang", "zh")
+    if sheet not in wb.sheetnames:
+        problems.append(Problem(name, None, "progress.err.no_sheet", {"sheet": sheet}))
+        return out, problems
+    try:
+        codes = meta["columns"].split(",")
+        header_row, first_row = int(meta["header_row"]), int(meta["first_row"])
+    except (KeyError, ValueError):
+        codes, header_row, first_row = [], 0, 0
+    cells = _Cells(wb[sheet], wbf[sheet])
+    ids = [_show(v) for r in range(max(first_row, 1), cells.v.max_row + 1)
+           if first_row and (v := cells.v.cell(row=r, column=1).value) is not None]
+    for part in changed_parts(secret, meta, ids):  # before any of it is believed
+        problems.append(Problem(name, None, f"progress.err.signature_{part}",
+                                {"period": meta.get("period", ""), "as_of": meta.get("as_of", ""),
+                                 "week_end": meta.get("week_end", "")}))
+    if problems:
+        return out, problems
     out.period = meta["period"]
     out.week_start = dt.date.fromisoformat(meta["week_start"])
     out.week_end = dt.date.fromisoformat(meta["week_end"])
     if meta.get("as_of"):
         out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
-    sheet, lang = meta["sheet"], meta.get("lang", "zh")
-    if sheet not in wb.sheetnames:
-        problems.append(Problem(name, None, "progress.err.no_sheet", {"sheet": sheet}))
-        return out, problems
-    codes = meta["columns"].split(",")
-    header_row, first_row = int(meta["header_row"]), int(meta["first_row"])
-    cells = _Cells(wb[sheet], wbf[sheet])
     for i, code in enumerate(codes, 1):
         want = t(header_key(code), lang=lang)
         _, got = cells.get(header_row, i)

@@ -34,10 +34,12 @@ from projtrack.progress_io.layout import (
     VERSION,
     columns,
     header_key,
+    sign,
 )
 from projtrack.reports.cells import store
 from projtrack.reports.text import Fmt
 from projtrack.reports.xlsx import BOX, FILLS, fit_height, page_setup_basic, put
+from projtrack.safefile import write_file
 
 FILL_IN = PatternFill("solid", fgColor="FFF2CC")
 DONE = PatternFill("solid", fgColor="EDEDED")
@@ -106,9 +108,11 @@ def _validations(ws, lang: str, week_end: dt.date, as_of: dt.date, cols, first: 
 
 def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *,
                    period: str, week_start: dt.date, week_end: dt.date, lang: str,
-                   county: str | None = None) -> Path:
+                   secret: bytes, county: str | None = None) -> Path:
     """Write the template for the week ``period`` with the figures of ``portfolio`` (loaded at
-    the date the template is made) for ``views``."""
+    the date the template is made) for ``views``; its hidden sheet signed with ``secret``
+    (``layout.sign``).  Written through ``projtrack.safefile``: a temporary renamed into place,
+    a symlinked target refused."""
     fmt = Fmt(lang)
     cols = columns()
     wb = Workbook()
@@ -195,17 +199,17 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
     page_setup_basic(ws, title, period, lang, f"{GROUP_ROW}:{HEADER_ROW}")
 
     meta = wb.create_sheet(META_SHEET)
-    for r, (key, value) in enumerate((
-            ("magic", MAGIC), ("version", str(VERSION)), ("period", period),
-            ("week_start", week_start.isoformat()), ("week_end", week_end.isoformat()),
-            ("as_of", portfolio.as_of.isoformat()), ("lang", lang), ("sheet", ws.title),
-            ("header_row", str(HEADER_ROW)), ("first_row", str(FIRST_ROW)),
-            ("columns", ",".join(c.code for c in cols))), 1):
+    fields = {"magic": MAGIC, "version": str(VERSION), "period": period,
+              "week_start": week_start.isoformat(), "week_end": week_end.isoformat(),
+              "as_of": portfolio.as_of.isoformat(), "lang": lang, "sheet": ws.title,
+              "header_row": str(HEADER_ROW), "first_row": str(FIRST_ROW),
+              "columns": ",".join(c.code for c in cols)}
+    fields.update(sign(secret, fields, [str(v.id) for v in views]))
+    for r, (key, value) in enumerate(fields.items(), 1):
         put(meta, r, 1, key)
         put(meta, r, 2, value)
     meta.sheet_state = "veryHidden"
     marks.mark(wb, marks.PROGRESS_TEMPLATE)  # refused as an annex (importer.own)
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
-    wb.save(path)
-    return path
+    return write_file(path, wb.save)

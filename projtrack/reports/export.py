@@ -9,12 +9,12 @@ See README.md, "JSON export".
 from __future__ import annotations
 
 import csv
-import io
 import json
 from decimal import Decimal
 from typing import Any
 
 from projtrack.core.jsonvalue import to_json
+from projtrack.core.money import to_plain
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.types import FUNDING_SOURCES
 
@@ -31,6 +31,11 @@ PROJECT_KEYS = (
 
 
 def project_record(view: ProjectView) -> dict[str, object]:
+    return to_json(_raw_record(view))  # type: ignore[return-value]
+
+
+def _raw_record(view: ProjectView) -> dict[str, Any]:
+    """A project's record with its values as they are (Decimal, int, str, date, enum)."""
     f, g = view.facts, view.figures
     rec: dict[str, object] = {
         "id": f.id, "name": f.name, "category": f.category, "annex_class": f.annex_class,
@@ -57,7 +62,7 @@ def project_record(view: ProjectView) -> dict[str, object]:
         "source": ({"file": f.source.file, "sheet": f.source.sheet, "row": f.source.row}
                    if f.source else None),
     }
-    return to_json(rec)  # type: ignore[return-value]
+    return rec
 
 
 def totals_record(portfolio: Portfolio) -> dict[str, object]:
@@ -96,31 +101,62 @@ def funding_sources(portfolio: Portfolio) -> list[str]:
     return [s for s in FUNDING_SOURCES if s in named] + sorted(named - set(FUNDING_SOURCES))
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe_csv(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            Decimal(value)
-            return value  # a negative number such as "-12.5" stays a number
-        except ArithmeticError:
-            return "'" + value
+    """A text cell that a spreadsheet would evaluate (it starts with = + - @, a tab or a
+    carriage return) is prefixed with an apostrophe, as spreadsheets themselves mark text;
+    every text cell is judged so, even one that reads as a number ("-12.5", "-NaN1" typed
+    into a name).  A numeric cell — a Decimal or an int of the portfolio, written as its plain
+    digits — is never escaped: −12.5 stays the number −12.5."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return to_plain(value)
+    if isinstance(value, int):
+        return str(value)
+    return _safe_csv(str(value) if not isinstance(value, str) else value)
+
+
 def to_csv(portfolio: Portfolio) -> str:
+    """The portfolio as CSV: one row per project, text cells escaped (``_safe_csv``),
+    numbers as their exact digits."""
     years = sorted({y for v in portfolio.projects for y in v.facts.annual_plan})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out = _Lines()
+    # "\r\n" so that a cell holding a CR or LF is quoted (the csv module quotes a field with
+    # a character of the line terminator); each line then ends "\n", as it always has
+    writer = csv.writer(out, lineterminator="\r\n")
     sources = funding_sources(portfolio)
     header = list(CSV_KEYS) + [f"plan_{y}" for y in years] + [f"funding_{s}" for s in sources] + [
         "flag_reasons", "source_file", "source_sheet", "source_row"]
     writer.writerow(header)
     for v in portfolio.projects:
-        rec: dict[str, Any] = project_record(v)
+        rec: dict[str, Any] = _raw_record(v)
         plan, funding = rec["annual_plan"], rec["funding_plan"]
         src = rec["source"] or {}
         row = [rec[k] for k in CSV_KEYS] + [plan.get(str(y)) for y in years]
         row += [funding.get(s) for s in sources]
-        row += [";".join(rec["flag_reasons"]), src.get("file"), src.get("sheet"), src.get("row")]
-        writer.writerow(["" if x is None else _safe_csv(x) for x in row])
-    return out.getvalue()
+        row += [";".join(str(r) for r in rec["flag_reasons"]), src.get("file"), src.get("sheet"),
+                src.get("row")]
+        writer.writerow([_csv_cell(x) for x in row])
+    return out.text()
+
+
+class _Lines:
+    """A file for csv.writer whose rows end "\n" instead of the writer's "\r\n"."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+
+    def write(self, line: str) -> None:
+        self._parts.append(line[:-2] + "\n" if line.endswith("\r\n") else line)
+
+    def text(self) -> str:
+        return "".join(self._parts)

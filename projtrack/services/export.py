@@ -10,6 +10,7 @@ from pathlib import Path
 
 from projtrack.errors import BadUsage
 from projtrack.reports.export import dumps, to_csv
+from projtrack.safefile import check_target, write_file, write_text
 from projtrack.services.portfolio import load_portfolio
 from projtrack.store.repo import Store
 
@@ -33,11 +34,14 @@ def export_text(store: Store, as_of: dt.date, fmt: str) -> str:
 
 
 def export_file(store: Store, as_of: dt.date, fmt: str, out: Path) -> None:
-    """Write the portfolio at ``as_of`` to ``out`` in ``fmt``."""
+    """Write the portfolio at ``as_of`` to ``out`` in ``fmt``, through ``projtrack.safefile``
+    (a temporary renamed into place; a symlink, a folder or a missing folder is refused)."""
     check_export(fmt, out)
+    check_target(out)  # before the seconds a portfolio takes
     if fmt == "xlsx":
         from projtrack.reports.export_xlsx import write_portfolio_xlsx
 
-        write_portfolio_xlsx(load_portfolio(store, as_of), out)
+        portfolio = load_portfolio(store, as_of)
+        write_file(out, lambda path: write_portfolio_xlsx(portfolio, path))
         return
-    Path(out).write_text(export_text(store, as_of, fmt), encoding=_ENCODING[fmt])
+    write_text(out, export_text(store, as_of, fmt), encoding=_ENCODING[fmt])

@@ -1,5 +1,6 @@
-"""The weekly report: issue a week (``issue``), then write its files (``render``) — two calls,
-so a front end can say what happened to the week before the seconds a PDF takes.
+"""The weekly report: prepare a week (``prepare``), then write its files and freeze it
+(``publish``) — two calls, so a front end can say what is happening during the seconds a PDF
+takes.
 
 - A week already issued is reprinted from its snapshot, exactly as issued (entries back-dated
   since then do not change it).  ``reissue`` issues it again with today's figures: a new
@@ -12,6 +13,10 @@ so a front end can say what happened to the week before the seconds a PDF takes.
 - "What changed" compares with the latest report issued for an earlier week.
 - A portfolio without a project (a mistyped database, say) is refused: no empty week is issued.
 
+Files are written before the week is frozen (``publish``): rendered to temporaries, then the
+week frozen, then the files renamed into place, so that a failed write never leaves a week issued
+without its files, and the files on disk are always what was frozen.
+
 The default week, in the CLI and the terminal UI alike, is the one containing the as-of date
 (``core.calendar.resolve_week``).  The report is built by ``reports.weekly`` and rendered by
 ``reports.render``; this module reads and freezes it through the store.
@@ -22,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +39,7 @@ from projtrack.reports import FORMATS
 from projtrack.reports import render as render_files
 from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.reports.weekly import build_weekly
+from projtrack.safefile import staged
 from projtrack.services.portfolio import load_portfolio
 from projtrack.services.settings import county_name
 from projtrack.store.repo import Store, os_user
@@ -55,6 +61,7 @@ class Issued:
     report: WeeklyReport
     status: IssueStatus
     week_not_over: bool = False  # a draft because the week ends after the as-of date
+    pending: bool = False  # prepared to be frozen (ISSUED or REISSUED), not frozen yet
 
     @property
     def frozen(self) -> bool:
@@ -95,25 +102,31 @@ def issued_periods(store: Store) -> list[str]:
     return store.snapshot_periods(KIND)
 
 
-def _freeze(store: Store, report: WeeklyReport, *,
-            replace_existing: bool) -> tuple[WeeklyReport, IssueStatus]:
-    issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()
-    report = replace(report, issued_at=issued_at, issued_by=issued_by, draft=False)
+def freeze(store: Store, issued: Issued) -> Issued:
+    """Freeze a prepared week (``pending``): its report, stamped when it was prepared, becomes
+    the week's snapshot.  When another process froze the week first, the stored report is
+    returned (REPRINTED): that is the one issued.  Anything else is returned as it is."""
+    if not issued.pending:
+        return issued
+    report = issued.report
+    assert report.issued_at is not None and report.issued_by is not None
     text, digest = encode(report)
     action, data = store.freeze_snapshot(KIND, report.period, as_of=report.as_of,
-                                         issued_at=issued_at, issued_by=issued_by,
-                                         data=text, sha256=digest,
-                                         replace_existing=replace_existing)
+                                         issued_at=report.issued_at,
+                                         issued_by=report.issued_by, data=text, sha256=digest,
+                                         replace_existing=issued.status == IssueStatus.REISSUED)
     if action == "kept":  # someone issued it meanwhile
-        return _decode(data), IssueStatus.REPRINTED
-    return report, IssueStatus.REISSUED if action == "reissue" else IssueStatus.ISSUED
+        return Issued(_decode(data), IssueStatus.REPRINTED)
+    status = IssueStatus.REISSUED if action == "reissue" else IssueStatus.ISSUED
+    return Issued(report, status)
 
 
-def issue(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool = False,
-          reissue: bool = False) -> Issued:
+def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool = False,
+            reissue: bool = False) -> Issued:
     """The report for ``week`` ("2026-W48"; default: the ISO week containing ``as_of``), as of
-    the week's last day: issued and frozen, reprinted, or a draft (see the module docstring).
-    Raises BadUsage for a malformed week, or for ``draft`` with ``reissue``."""
+    the week's last day: the frozen one to reprint, a draft, or one to issue (``pending``,
+    stamped with who and when, frozen by ``freeze`` or ``publish``).  Raises BadUsage for a
+    malformed week, or for ``draft`` with ``reissue``."""
     if draft and reissue:
         raise BadUsage("report.draft_and_reissue")
     try:
@@ -132,8 +145,15 @@ def issue(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool 
                           previous=previous_snapshot(store, period), county=county_name(store))
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
-    frozen_report, status = _freeze(store, report, replace_existing=reissue)
-    return Issued(frozen_report, status)
+    issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()
+    report = replace(report, issued_at=issued_at, issued_by=issued_by, draft=False)
+    return Issued(report, IssueStatus.REISSUED if reissue else IssueStatus.ISSUED, pending=True)
+
+
+def issue(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool = False,
+          reissue: bool = False) -> Issued:
+    """``prepare`` then ``freeze``, without writing a file (see the module docstring)."""
+    return freeze(store, prepare(store, week=week, as_of=as_of, draft=draft, reissue=reissue))
 
 
 def check_formats(formats: Iterable[str]) -> list[str]:
@@ -153,12 +173,40 @@ def render(report: WeeklyReport, *, formats: Iterable[str] = FORMATS, out_dir: P
                         lang=lang or current_lang(), printed_on=printed_on)
 
 
+def publish(store: Store, issued: Issued, *, formats: Iterable[str] = FORMATS, out_dir: Path,
+            lang: str | None = None, printed_on: dt.date | None = None,
+            on_written: Callable[[str], object] | None = None) -> tuple[Issued, list[Path]]:
+    """Write a prepared report's files and, for a week to issue, freeze it — in this order:
+    every file is rendered to a temporary beside its target, then the week is frozen, then
+    the files are renamed into place.  A failure before the freeze (a full disk, a symlinked
+    target, no font) leaves the week unfrozen and no file changed.  When another process
+    froze the week meanwhile with other figures, the files are rendered again from what it
+    froze, so the files on disk are always the week's snapshot.  ``on_written(fmt)`` is called
+    after each format is rendered (the app's progress bar).  Returns the week as it now
+    stands and the files."""
+    formats = check_formats(formats)
+    lang = lang or current_lang()
+    with staged() as files:
+        for fmt in formats:
+            render_files(issued.report, formats=[fmt], out_dir=out_dir, lang=lang,
+                         printed_on=printed_on, files=files)
+            if on_written is not None:
+                on_written(fmt)
+        final = freeze(store, issued)
+        if final.report != issued.report:  # frozen by another process first: print its report
+            files.discard()
+            for fmt in formats:
+                render_files(final.report, formats=[fmt], out_dir=out_dir, lang=lang,
+                             printed_on=printed_on, files=files)
+        return final, files.commit()
+
+
 def write_weekly_report(store: Store, *, week: str | None = None, as_of: dt.date | None = None,
                         formats: Iterable[str] = FORMATS, out_dir: Path,
                         lang: str | None = None, draft: bool = False,
                         reissue: bool = False) -> list[Path]:
-    """``issue`` then ``render`` in one call (``as_of`` defaults to today): the files written."""
+    """``prepare`` then ``publish`` in one call (``as_of`` defaults to today): the files."""
     formats = check_formats(formats)
-    issued = issue(store, week=week, as_of=as_of or dt.date.today(), draft=draft,
-                   reissue=reissue)
-    return render(issued.report, formats=formats, out_dir=out_dir, lang=lang)
+    prepared = prepare(store, week=week, as_of=as_of or dt.date.today(), draft=draft,
+                       reissue=reissue)
+    return publish(store, prepared, formats=formats, out_dir=out_dir, lang=lang)[1]

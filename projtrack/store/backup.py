@@ -47,6 +47,7 @@ from projtrack.errors import BadData, BadUsage
 from projtrack.store import chain
 from projtrack.store.engine import (
     FOREVER_MS,
+    check_sqlite_file,
     normalize_url,
     sqlite_busy,
     sqlite_busy_error,
@@ -499,6 +500,7 @@ def backup(target: str | None, dest: Path, *, overwrite: bool = False) -> Backup
     _refuse_link(dest)
     if not live.is_file():
         raise BadUsage("err.no_database", db=str(live))
+    check_sqlite_file(live)  # a text file or another program's database: said, not copied
     if dest.resolve() == live.resolve():
         raise BadUsage("err.backup_same_file", file=str(dest))
     if dest.exists() and not overwrite:
@@ -513,16 +515,22 @@ def backup(target: str | None, dest: Path, *, overwrite: bool = False) -> Backup
         tmp = _private_temp(dest.parent, dest.name, "backup")
     try:
         with _writing(dest.parent, need):
-            src = _connect(live)
             try:
-                _copy(src, tmp)
-            finally:
-                src.close()
-            con = _connect(tmp)
-            try:
-                _seal(con, live)
-            finally:
-                con.close()
+                src = _connect(live)
+                try:
+                    _copy(src, tmp)
+                finally:
+                    src.close()
+                con = _connect(tmp)
+                try:
+                    _seal(con, live)
+                finally:
+                    con.close()
+            except sqlite3.DatabaseError as exc:
+                if _disk_problem(exc, dest.parent, need) is not None:
+                    raise
+                raise BadData("err.backup_source_damaged", db=str(live),
+                              why=_one_line(str(exc))) from exc
         summary = check_file(tmp, live, keep_broken=True)
         with _writing(dest.parent, need):
             _fsync(tmp)

@@ -18,15 +18,18 @@ stalled projtrack client cannot hold every writer for ever (0 turns either off).
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
-from projtrack.errors import BadUsage, DatabaseBusy
+from projtrack.errors import BadData, BadUsage, DatabaseBusy
+from projtrack.redact import redact
 
 BUSY_TIMEOUT_MS = 30_000  # the default wait for the write lock (PROJTRACK_LOCK_WAIT)
 TIMEOUTS = {  # environment variable → default, in seconds
@@ -106,10 +109,23 @@ def normalize_url(target: str | os.PathLike[str] | None) -> str:
         if text == ":memory:":
             return "sqlite://"
         if text.startswith("postgresql://"):  # prefer psycopg 3 over psycopg2
-            return "postgresql+psycopg://" + text[len("postgresql://"):]
+            text = "postgresql+psycopg://" + text[len("postgresql://"):]
+        _check_url(text)
         return text
     path = Path(text).expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+def _check_url(text: str) -> None:
+    """A URL SQLAlchemy can read, with a port that is a number from 1 to 65535; BadUsage
+    naming it (its password hidden) otherwise."""
+    try:
+        url = make_url(text)
+        port = url.port
+    except (ArgumentError, ValueError) as exc:
+        raise BadUsage("err.bad_db_url", db=redact(text), why=" ".join(str(exc).split())) from exc
+    if port is not None and not 0 < port < 65536:
+        raise BadUsage("err.bad_db_url", db=redact(text), why=f"port {port}")
 
 
 def is_sqlite(url: str) -> bool:
@@ -123,12 +139,54 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+OWN_TABLES = frozenset({"alembic_version", "project"})  # what every projtrack schema has
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, before anything opens it for writing, a file at ``path`` that is not a SQLite
+    database (BadData ``err.not_sqlite``), a folder (BadUsage) or another program's SQLite
+    database (BadData ``err.schema_foreign``).  The file is only read (opened read-only, its
+    journal mode untouched); a missing or empty file, or a database without tables, passes."""
+    if path.is_dir():
+        raise BadUsage("err.db_is_folder", db=str(path))
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise BadData("err.db_unreadable", db=str(path), why=exc.strerror or exc) from exc
+    if not head:
+        return
+    if head != SQLITE_MAGIC:
+        raise BadData("err.not_sqlite", db=str(path))
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BadData("err.not_sqlite", db=str(path)) from exc
+    if tables and not OWN_TABLES <= tables:
+        from projtrack.store.migrate import SchemaError
+
+        raise SchemaError("err.db_foreign", db=str(path))
+
+
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the parent folder, and the file readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+    """Create the parent folder, and the file readable by its owner only; BadData naming the
+    path when the system refuses (a read-only disk, no permission, a file where a folder is)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise BadData("err.write_failed", path=str(path), why=exc.strerror or exc) from exc
 
 
 PG_WRITE_LOCK = 0x70726A74  # "prjt": the advisory lock key every projtrack writer takes
@@ -231,6 +289,7 @@ def make_engine(target: str | os.PathLike[str] | None) -> Engine:
             url, connect_args={"check_same_thread": False}, poolclass=StaticPool
         )
     else:
+        check_sqlite_file(path)  # before the connection below switches it to WAL
         _prepare_sqlite_file(path)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": wait_ms / 1000}

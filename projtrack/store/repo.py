@@ -11,6 +11,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
@@ -207,6 +208,9 @@ _CONSISTENT: ContextVar[tuple[Store, Session] | None] = ContextVar("projtrack_co
 _make_facts = maker(ProjectFacts)
 _make_sums = maker(LedgerSums)
 _NO_SOURCES: Mapping[str, Decimal] = MappingProxyType({})  # shared, so read-only
+
+
+MAX_ID = 2**63 - 1  # the largest id either engine stores (BIGINT); a larger one matches nothing
 
 
 class Store:
@@ -394,6 +398,8 @@ class Store:
         return dict(session.connection().execute(select(c.name, c.id)).all())
 
     def project(self, project_id: int) -> ProjectFacts | None:
+        if not 0 < project_id <= MAX_ID:  # no such id (and none the database could hold)
+            return None
         with self.read() as s:
             p = s.get(Project, project_id)
             if p is None:
@@ -425,7 +431,7 @@ class Store:
     def find(self, text: str) -> list[tuple[int, str]]:
         """Projects whose id is ``text`` or whose name contains it (case-insensitive)."""
         with self.read() as s:
-            if text.strip().isdigit():
+            if text.strip().isdigit() and 0 < int(text.strip()) <= MAX_ID:
                 project_id = int(text.strip())
                 p = s.get(Project, project_id)
                 if p is not None:
@@ -740,6 +746,30 @@ class Store:
                 return
             record_audit(s, action="update", entity="setting", entity_id=None, project_id=None,
                          field=key, old=old, new=text)
+
+    def secret(self, key: str, *, create: bool = True) -> bytes | None:
+        """A per-database secret kept in the setting ``key`` (32 random bytes, made on first
+        use when ``create``; None when there is none and not ``create``).  The progress
+        template's signature uses it.  Its creation is audited without its value."""
+        value = self.setting(key)
+        if isinstance(value, str):
+            return bytes.fromhex(value)
+        if not create:
+            return None
+        text = json.dumps(secrets.token_hex(32))
+        try:
+            with self.write() as s:
+                if s.get(Setting, key) is None:
+                    s.add(Setting(key=key, value=text))
+                    s.flush()
+                    record_audit(s, action="create", entity="setting", entity_id=None,
+                                 project_id=None, field=key, old=None, new="(secret)")
+        except DatabaseError as exc:  # another process made it first
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+        value = self.setting(key)
+        assert isinstance(value, str)
+        return bytes.fromhex(value)
 
     def rules(self) -> FlagRules:
         data = self.setting("flag_rules")

@@ -390,3 +390,21 @@ def test_a_database_with_an_edited_ledger_is_still_backed_up_as_evidence_with_a_
     con.close()
     rc, out, err = cli(capsys, str(tmp_path / "new.db"), "restore", str(evidence))
     assert rc == 1 and "ledger_entry" in err and not (tmp_path / "new.db").exists()
+
+
+@pytest.mark.parametrize("kind", ["text", "foreign_sqlite", "scribbled"])
+def test_backup_of_what_is_no_readable_projtrack_database_is_said(kind, tmp_path, capsys):
+    db = tmp_path / "live.db"
+    if kind == "text":
+        db.write_text("not a database\n")
+    elif kind == "foreign_sqlite":
+        _make_target("foreign_sqlite", tmp_path).__getitem__(0).rename(db)
+    else:
+        _db(db, 50)
+        data = bytearray(db.read_bytes())
+        for off in range(4096 + 100, min(len(data), 3 * 4096), 7):
+            data[off] = 0xA5
+        db.write_bytes(bytes(data))
+    rc, out, err = cli(capsys, str(db), "backup", str(tmp_path / "b.db"))
+    assert rc == 1 and str(db) in err and "internal error" not in err, err
+    assert not (tmp_path / "b.db").exists() and not _temps(tmp_path)

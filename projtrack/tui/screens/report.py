@@ -289,13 +289,20 @@ class ReportDialog(ModalScreen[None]):
         try:
             self.post_message(ReportProgress(0, t("ui.report.step_issue", lang=lang,
                                                   period=job.period)))
-            issued = weekly.issue(self.app.store, week=job.period, as_of=job.as_of,
-                                  draft=job.draft, reissue=job.reissue)
-            for step, fmt in enumerate(job.formats, 1):
-                self.post_message(ReportProgress(step, t("ui.report.step_write", lang=lang,
-                                                         fmt=FORMAT_LABELS[fmt])))
-                paths += weekly.render(issued.report, formats=[fmt], out_dir=job.folder,
-                                       lang=lang)
+            prepared = weekly.prepare(self.app.store, week=job.period, as_of=job.as_of,
+                                      draft=job.draft, reissue=job.reissue)
+            done = iter(range(1, len(job.formats) + 1))
+
+            def written(_fmt: str) -> None:  # the next format is being written now
+                step = next(done)
+                if step < len(job.formats):
+                    self.post_message(ReportProgress(step + 1, t(
+                        "ui.report.step_write", lang=lang, fmt=FORMAT_LABELS[job.formats[step]])))
+
+            self.post_message(ReportProgress(1, t("ui.report.step_write", lang=lang,
+                                                  fmt=FORMAT_LABELS[job.formats[0]])))
+            issued, paths = weekly.publish(self.app.store, prepared, formats=job.formats,
+                                           out_dir=job.folder, lang=lang, on_written=written)
         except ProjtrackError as exc:  # a DatabaseError too
             error = exc.render(lang)
         except Exception as exc:  # a renderer or the file system: say so, keep the app running
