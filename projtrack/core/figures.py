@@ -23,7 +23,11 @@ Decisions where DOMAIN.md is silent:
 - Forecasts (``core.forecast``): the year-end forecast and its rate, EAC and the forecast
   overrun, the physical progress rate and the forecast 竣工 and 投用 with the term risk.  The
   dates are worked out only when the caller gives the project's progress ``points``
-  (``None``: not asked, no forecast dates and no ``no_progress_rate``).
+  (``None``: not asked, no forecast dates and no ``no_progress_rate``).  A project not in use
+  at d cannot open before d + 1: its forecast 投用 is at least that (so a school whose term
+  has passed unopened is at term risk whatever its rate said).  ``overrun_forecast`` is not
+  said of a project in use (its work is done; 超概 says what it cost) nor of one over budget
+  already (``overrun``).
 - Milestone slip: done → actual − planned (negative = early); not done → days the planned
   date has passed, never negative (0 while it is still ahead or due today); None without a
   planned date.  Overdue = planned < d and not done by d.
@@ -392,7 +396,9 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
         prate = progress_rate(points, as_of)
         if prate is not None:
             completion = forecast_completion(prate)
-            handover = completion + dt.timedelta(days=handover_gap_days(milestones))
+            # not in use at d: it cannot open before d + 1, whatever the rate says
+            handover = max(completion + dt.timedelta(days=handover_gap_days(milestones)),
+                           as_of + dt.timedelta(days=1))
             at_risk = term_at_risk(handover, project.end_year)
 
     if milestone_overdue is None:
@@ -431,7 +437,8 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
                                         rules.year_at_risk_below)):
             reasons.append(YEAR_AT_RISK)
             yellow = True
-        if rules.overrun_forecast_yellow and over_forecast is not None and over is None:
+        if (rules.overrun_forecast_yellow and over_forecast is not None and over is None
+                and phase != IN_USE):
             reasons.append(OVERRUN_FORECAST)
             yellow = True
         if rules.term_at_risk_red and at_risk:

@@ -20,7 +20,8 @@ keeps their results on ``Figures``.  Money is Decimal 万元, percents and rates
   (p − p0) ÷ days between them; none with fewer than two such points or no gain.
   forecast 竣工 = p's date + ⌈(1 − p) ÷ rate⌉ days (p at 100 %: p's date); forecast 投用 =
   forecast 竣工 + max(0, planned 投用 − planned 竣工验收) days (0 without both planned dates).
-  A project already in use (投用 at d) has no forecast dates and is at no term risk.
+  A project already in use (投用 at d) has no forecast dates and is at no term risk; one not
+  in use at d has a forecast 投用 of at least d + 1 (``core.figures``).
 - Term risk: forecast 投用 after 31 August of the end year; None (unknown) without a forecast or
   an end year.
 """

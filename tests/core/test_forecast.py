@@ -276,6 +276,20 @@ def test_a_project_already_in_use_has_no_forecast_and_no_term_risk():
     assert f.term_at_risk is False and f.flag_reasons == ()
 
 
+def test_a_forecast_handover_is_never_before_the_next_day():
+    # finished by its rate on 2026-07-25 and 投用 planned 62 days after 竣工验收 → 2026-09-25;
+    # read on 2026-12-02 it has not opened: 投用 2026-12-03 at the earliest, the term missed
+    p = proj(phase="竣工", end_year=2026)
+    points = [pt("2026-05-01", "0.72"), pt("2026-06-26", "1")]
+    milestones = (ms("竣工验收", "2026-06-30"), ms("投用", "2026-08-31"))
+    f = project_figures(p, LedgerSums(), date(2026, 12, 2), milestones=milestones, points=points)
+    assert f.forecast_completion == date(2026, 6, 26)
+    assert f.forecast_handover == date(2026, 12, 3) and f.term_at_risk is True
+    # read on 2026-07-01 the same forecast is 2026-08-27: in time
+    f = project_figures(p, LedgerSums(), date(2026, 7, 1), milestones=milestones, points=points)
+    assert f.forecast_handover == date(2026, 8, 27) and f.term_at_risk is False
+
+
 def test_forecast_across_a_leap_day_and_at_100_percent():
     # 2028 is a leap year: 30 days from 1 February 2028 is 2 March (29 February counted)
     points = [pt("2027-12-07", "0.60"), pt("2028-02-01", "0.88")]
