@@ -36,6 +36,7 @@ class Forecasts:
     places: tuple[PlacesAtRisk, ...]  # by category, against the plan's targets
     totals: GroupFigures
     by_category: dict[object, GroupFigures]
+    ranked: tuple[ProjectView, ...]  # the most at risk first (``risk_order``)
 
     @property
     def as_of(self) -> dt.date:
@@ -51,7 +52,16 @@ def forecasts_of(portfolio: Portfolio, targets: dict[str, int]) -> Forecasts:
                     for v in (portfolio.get(pid),) if v is not None)
     totals, by_category = portfolio.totals_and_by_category(rows)
     return Forecasts(portfolio, rows, at_risk, tuple(places_at_risk(items, targets)), totals,
-                     by_category)
+                     by_category, tuple(sorted(rows, key=risk_order)))
+
+
+def risk_order(view: ProjectView) -> tuple:
+    """The 预测 view's order: term risk first, then a forecast overrun, then the lowest
+    year-end forecast rate (none last), then the name."""
+    g = view.figures
+    rate = g.year_end_forecast_rate
+    return (not g.term_at_risk, g.overrun_forecast is None, rate is None,
+            rate if rate is not None else 0, view.facts.name)
 
 
 def load_forecasts(store: Store, as_of: dt.date) -> Forecasts:
@@ -137,7 +147,7 @@ def _date(d: dt.date | None) -> str:
 
 
 def _pct(value) -> str:
-    return format_rate(value, 0, blank=BLANK)
+    return format_rate(value, 1, blank=BLANK)
 
 
 def how_worked(figures: Figures, lang: str | None = None) -> str:
