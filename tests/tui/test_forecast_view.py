@@ -94,3 +94,16 @@ async def test_the_project_view_says_how_the_forecast_was_worked_out(make_app, d
     none = next(v for v in fc.rows if "no_progress_rate" in v.figures.flag_reasons)
     assert "无形象进度速率" in how_worked(none.figures, "zh")
     assert how_worked(none.figures, "en").startswith("no physical progress rate")
+
+
+async def test_the_targets_view_shows_the_places_at_risk(make_app, demo_store):
+    want = load_forecasts(demo_store, AS_OF).places
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "4")
+        text = screen_text(app)
+        assert "预计误开学的新增学位" in text
+        school = want[0]
+        assert school.category == "中小学" and school.places > 0
+        assert f"中小学:{school.places:,} 个学位 / 目标 20,220" in text
