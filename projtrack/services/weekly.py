@@ -24,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from projtrack.core.calendar import resolve_week
+from projtrack.core.targets import merged
 from projtrack.errors import BadData, BadUsage
 from projtrack.i18n import current_lang
 from projtrack.reports import FORMATS
@@ -31,7 +32,7 @@ from projtrack.reports import render as render_files
 from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.reports.weekly import build_weekly
 from projtrack.services.portfolio import load_portfolio
-from projtrack.services.settings import county_name
+from projtrack.services.settings import county_name, stored_targets
 from projtrack.store.repo import Store, os_user
 
 KIND = "weekly"
@@ -125,7 +126,8 @@ def issue(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool 
     if not portfolio.projects:  # an empty week is no report: nothing issued, nothing frozen
         raise BadData("report.empty", period=period)
     report = build_weekly(portfolio, period=period, week_start=monday,
-                          previous=previous_snapshot(store, period), county=county_name(store))
+                          previous=previous_snapshot(store, period), county=county_name(store),
+                          targets=merged(stored_targets(store)))
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
     frozen_report, status = _freeze(store, report, replace_existing=reissue)
