@@ -14,10 +14,20 @@ so "exactly 10 points behind" is never tipped over the line by a rounded digit.
 Decisions where DOMAIN.md is silent:
 - As-of consistency: ledger entries, milestone actual dates and progress points dated after d
   are ignored (a milestone done after d is "not done" at d).
-- PV, variance, SPI and CPI use the in-period figures as DOMAIN.md defines them: PV sums the
-  annual plans (the annex's plan years), and "actual" is 累计完成投资 in the period, without
-  ``prior_actual``.  EV (percent × 总投资) covers the whole project, so for a 续建 project with
-  prior actual SPI and CPI read high; 开累 and 超概 do include prior actual.
+- PV and variance use the in-period figures as DOMAIN.md defines them: PV sums the annual
+  plans (the annex's plan years), and "actual" is 累计完成投资 in the period, without
+  ``prior_actual``.  Earned value is measured over the whole life of the project, as EV
+  (percent × 总投资) is: PV_life = prior actual + PV, AC_life = prior actual + 累计完成投资,
+  SPI = EV ÷ PV_life, CPI = EV ÷ AC_life — so a 续建 project's years before the period count
+  on both sides.  开累 and 超概 include prior actual too.
+- Forecasts (``core.forecast``): the year-end forecast and its rate, EAC and the forecast
+  overrun, the physical progress rate and the forecast 竣工 and 投用 with the term risk.  The
+  dates are worked out only when the caller gives the project's progress ``points``
+  (``None``: not asked, no forecast dates and no ``no_progress_rate``).  A project not in use
+  at d cannot open before d + 1: its forecast 投用 is at least that (so a school whose term
+  has passed unopened is at term risk whatever its rate said).  ``overrun_forecast`` is not
+  said of a project in use (its work is done; 超概 says what it cost) nor of one over budget
+  already (``overrun``).
 - Milestone slip: done → actual − planned (negative = early); not done → days the planned
   date has passed, never negative (0 while it is still ahead or due today); None without a
   planned date.  Overdue = planned < d and not done by d.
@@ -39,6 +49,18 @@ from fractions import Fraction
 from functools import cached_property
 
 from projtrack.core.calendar import time_progress, week_bounds, year_position
+from projtrack.core.forecast import (
+    ProgressRate,
+    eac,
+    forecast_completion,
+    handover_gap_days,
+    overrun_forecast,
+    progress_rate,
+    recent_window_start,
+    term_at_risk,
+    year_end_forecast,
+    year_end_rate_below,
+)
 from projtrack.core.frozen import maker
 from projtrack.core.groups import GroupFigures, group_by, group_by_with_total, group_figures
 from projtrack.core.money import ZERO
@@ -68,6 +90,9 @@ GREEN, YELLOW, RED = Flag.GREEN, Flag.YELLOW, Flag.RED
 FLAGS: tuple[Flag, ...] = tuple(Flag)
 LAGGING, LAGGING_BADLY = Reason.LAGGING, Reason.LAGGING_BADLY
 OVERRUN, STALLED, MILESTONE_OVERDUE = Reason.OVERRUN, Reason.STALLED, Reason.MILESTONE_OVERDUE
+YEAR_AT_RISK, OVERRUN_FORECAST = Reason.YEAR_AT_RISK, Reason.OVERRUN_FORECAST
+TERM_AT_RISK, NO_PROGRESS_RATE = Reason.TERM_AT_RISK, Reason.NO_PROGRESS_RATE
+IN_USE = Phase.IN_USE
 REASONS: tuple[Reason, ...] = tuple(Reason)
 NO_RULES_PHASES = (Phase.CANCELLED,)
 NO_RULES_STATUSES = (Status.WITHDRAWN,)
@@ -84,6 +109,7 @@ class LedgerSums:
     payments_to_date: Decimal = ZERO  # Σ 拨付
     last_actual_date: dt.date | None = None  # latest positive 完成投资 entry
     funds_by_source: Mapping[str, Decimal] = field(default_factory=dict)  # 到位资金 by source ("" = none)
+    actual_recent: Decimal = ZERO  # Σ 完成投资 dated after as_of − 56 days (core.forecast)
 
 
 def ledger_sums(entries: Iterable[Entry], as_of: dt.date) -> LedgerSums:
@@ -91,7 +117,8 @@ def ledger_sums(entries: Iterable[Entry], as_of: dt.date) -> LedgerSums:
     Entries after ``as_of`` and of unknown kinds are ignored; negative amounts (reversals) count.
     The week runs from as_of's Monday, which may fall in the previous year."""
     week_start, _ = week_bounds(as_of)
-    actual = year = week = funds = paid = ZERO
+    recent_start = recent_window_start(as_of)
+    actual = year = week = funds = paid = recent = ZERO
     last: dt.date | None = None
     by_source: dict[str, Decimal] = {}
     for e in entries:
@@ -103,6 +130,8 @@ def ledger_sums(entries: Iterable[Entry], as_of: dt.date) -> LedgerSums:
                 year += e.amount
             if e.date >= week_start:
                 week += e.amount
+            if e.date >= recent_start:
+                recent += e.amount
             if e.amount > 0 and (last is None or e.date > last):
                 last = e.date
         elif e.kind == FUNDS:
@@ -111,7 +140,7 @@ def ledger_sums(entries: Iterable[Entry], as_of: dt.date) -> LedgerSums:
             by_source[src] = by_source.get(src, ZERO) + e.amount
         elif e.kind == PAYMENT:
             paid += e.amount
-    return LedgerSums(actual, year, week, funds, paid, last, by_source)
+    return LedgerSums(actual, year, week, funds, paid, last, by_source, recent)
 
 
 def latest_progress(points: Iterable[ProgressPoint], as_of: dt.date) -> ProgressPoint | None:
@@ -214,9 +243,20 @@ class Figures:
     last_actual_date: dt.date | None
     stage: str | None  # 形象进度
     percent_complete: Decimal | None
+    planned_life: Decimal  # PV_life = prior actual + PV
+    actual_life: Decimal  # AC_life = prior actual + 累计完成投资 (the same sum as 开累)
     earned_value: Decimal | None
-    spi: Decimal | None
-    cpi: Decimal | None
+    spi: Decimal | None  # EV ÷ PV_life
+    cpi: Decimal | None  # EV ÷ AC_life
+    actual_recent: Decimal  # Σ 完成投资 of the last 56 days (the recent rate × 56)
+    year_end_forecast: Decimal  # 预计全年完成
+    year_end_forecast_rate: Decimal | None  # 预计年度完成率
+    eac: Decimal | None  # 预计总投资
+    overrun_forecast: Decimal | None  # 预计超概, when positive
+    progress_rate: ProgressRate | None  # p0 → p (None: no rate, or points not given)
+    forecast_completion: dt.date | None  # forecast 竣工
+    forecast_handover: dt.date | None  # forecast 投用
+    term_at_risk: bool | None  # forecast 投用 after 31 August of the end year; None: unknown
     milestone_facts: Sequence[MilestoneFacts]  # as given (immutable); ``milestones``: status
     milestone_overdue: bool  # some milestone planned before as_of and not done by then
     flag: Flag
@@ -296,7 +336,8 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
                     milestones: Sequence[MilestoneFacts] = (),
                     rules: FlagRules = DEFAULT_RULES,
                     phase: str | None = None,
-                    milestone_overdue: bool | None = None) -> Figures:
+                    milestone_overdue: bool | None = None,
+                    points: Iterable[ProgressPoint] | None = None) -> Figures:
     """Every figure of one project at ``as_of``.  ``progress`` is the latest point <= as_of (see
     ``latest_progress``; a later one is ignored).  The phase is the one at ``as_of``
     (``phase_at`` of ``project.phase`` and ``milestones``), or ``phase`` when given.
@@ -304,7 +345,10 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
     ``milestone_overdue``, when given, is whether any of ``milestones`` is overdue at as_of,
     worked out where they were read (the store's portfolio query does, by this definition,
     and is tested against it); ``milestones`` is then an immutable sequence, kept unread, and
-    ``phase`` is the caller's (the store's query works out ``milestones_after`` too)."""
+    ``phase`` is the caller's (the store's query works out ``milestones_after`` too).
+
+    ``points``: the project's 形象进度 points (any order; those after as_of are ignored), from
+    which the progress rate and the forecast dates are worked out; None leaves them unknown."""
     if milestone_overdue is None:
         milestones = tuple(milestones)
     if phase is None:
@@ -332,8 +376,30 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
     stage = progress.stage if progress else None
     percent = progress.percent if progress else None
     ev = percent * total if percent is not None and total is not None else None
-    spi = _div(ev, pv) if ev is not None else None
-    cpi = _div(ev, actual) if ev is not None else None
+    pv_life = (prior or ZERO) + pv
+    ac_life = cumulative
+    spi = _div(ev, pv_life) if ev is not None else None
+    cpi = _div(ev, ac_life) if ev is not None else None
+
+    recent = sums.actual_recent
+    year_end = year_end_forecast(sums.actual_this_year, recent, as_of)
+    year_end_rate = _div(year_end, plan)
+    estimate = eac(total, ev, ac_life)
+    over_forecast = overrun_forecast(total, ev, ac_life, estimate)
+
+    prate: ProgressRate | None = None
+    completion = handover = None
+    at_risk: bool | None = None
+    if phase == IN_USE:
+        at_risk = False if points is not None else None
+    elif points is not None:
+        prate = progress_rate(points, as_of)
+        if prate is not None:
+            completion = forecast_completion(prate)
+            # not in use at d: it cannot open before d + 1, whatever the rate says
+            handover = max(completion + dt.timedelta(days=handover_gap_days(milestones)),
+                           as_of + dt.timedelta(days=1))
+            at_risk = term_at_risk(handover, project.end_year)
 
     if milestone_overdue is None:
         overdue = any_milestone_overdue(milestones, as_of)
@@ -365,6 +431,21 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
         if rules.milestone_overdue_yellow and overdue:
             reasons.append(MILESTONE_OVERDUE)
             yellow = True
+        if (rules.year_at_risk_yellow and plan is not None and plan != 0
+                and rules.year_at_risk_applies(as_of)
+                and year_end_rate_below(sums.actual_this_year, recent, as_of, plan,
+                                        rules.year_at_risk_below)):
+            reasons.append(YEAR_AT_RISK)
+            yellow = True
+        if (rules.overrun_forecast_yellow and over_forecast is not None and over is None
+                and phase != IN_USE):
+            reasons.append(OVERRUN_FORECAST)
+            yellow = True
+        if rules.term_at_risk_red and at_risk:
+            reasons.append(TERM_AT_RISK)
+            red = True
+        if points is not None and prate is None and phase in rules.no_progress_rate_phases:
+            reasons.append(NO_PROGRESS_RATE)  # said, not coloured
 
     return _make_figures(
         as_of=as_of, phase=phase, time_progress=tp, total_investment=total, prior_actual=prior,
@@ -375,7 +456,11 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
         variance=variance, variance_rate=_div(variance, pv), overrun=over,
         funds_received=sums.funds_to_date, payments=sums.payments_to_date,
         last_actual_date=sums.last_actual_date, stage=stage, percent_complete=percent,
-        earned_value=ev, spi=spi, cpi=cpi, milestone_facts=milestones,
+        planned_life=pv_life, actual_life=ac_life, earned_value=ev, spi=spi, cpi=cpi,
+        actual_recent=recent, year_end_forecast=year_end, year_end_forecast_rate=year_end_rate,
+        eac=estimate, overrun_forecast=over_forecast, progress_rate=prate,
+        forecast_completion=completion, forecast_handover=handover, term_at_risk=at_risk,
+        milestone_facts=milestones,
         milestone_overdue=overdue,
         flag=RED if red else YELLOW if yellow else GREEN, flag_reasons=tuple(reasons),
         rules_applied=applied,

@@ -58,6 +58,18 @@ class GroupFigures:
     lagging_count: int  # flagged lagging or lagging_badly
     overdue_count: int  # with an overdue milestone (rules applied)
     phase_counts: dict[str, int]  # PHASES order, then any other phase
+    # forecasts (core.forecast), from the group's sums
+    year_end_forecast: Decimal  # Σ 预计全年完成
+    year_end_forecast_rate: Decimal | None  # Σ forecast ÷ Σ annual plan
+    eac: Decimal  # Σ EAC of the projects that have one
+    eac_count: int  # how many have one
+    overrun_forecast: Decimal  # Σ 预计超概
+    overrun_forecast_count: int
+    forecast_completion: dt.date | None  # the latest forecast 竣工 of its projects
+    forecast_handover: dt.date | None  # the latest forecast 投用
+    term_at_risk: bool | None  # some project at term risk; False: none, and some known; None
+    term_at_risk_count: int
+    places_at_risk: int  # new places of the projects at term risk
 
 
 def _div(a: Decimal, b: Decimal) -> Decimal | None:
@@ -70,7 +82,9 @@ class _Sums:
 
     __slots__ = ("count", "total", "plan", "pv", "actual", "year", "week", "cumulative",
                  "known_total", "known_cum", "overrun", "overruns", "funds", "payments", "land",
-                 "floor", "places", "flags", "lagging", "overdue", "phases")
+                 "floor", "places", "flags", "lagging", "overdue", "phases",
+                 "forecast", "eac", "eacs", "over_fc", "over_fcs", "at_risk", "risk_known",
+                 "risk_places", "completion", "handover")
 
     def __init__(self) -> None:
         z = ZERO
@@ -80,6 +94,10 @@ class _Sums:
         self.funds = self.payments = self.land = self.floor = z
         self.flags: dict[str, int] = dict.fromkeys(Flag, 0)
         self.phases: dict[str, int] = {}
+        self.forecast = self.eac = self.over_fc = z
+        self.eacs = self.over_fcs = self.at_risk = self.risk_known = self.risk_places = 0
+        self.completion: dt.date | None = None
+        self.handover: dt.date | None = None
 
     def add(self, f: ProjectFacts, fig: Figures) -> None:
         self.count += 1
@@ -111,6 +129,25 @@ class _Sums:
             self.lagging += 1
         if fig.rules_applied and fig.milestone_overdue:
             self.overdue += 1
+        self.forecast += fig.year_end_forecast
+        if fig.eac is not None:
+            self.eac += fig.eac
+            self.eacs += 1
+        if fig.overrun_forecast is not None:
+            self.over_fc += fig.overrun_forecast
+            self.over_fcs += 1
+        if fig.term_at_risk is not None:
+            self.risk_known += 1
+            if fig.term_at_risk:
+                self.at_risk += 1
+                self.risk_places += f.new_places or 0
+        self._later(fig.forecast_completion, fig.forecast_handover)
+
+    def _later(self, completion: dt.date | None, handover: dt.date | None) -> None:
+        if completion is not None and (self.completion is None or completion > self.completion):
+            self.completion = completion
+        if handover is not None and (self.handover is None or handover > self.handover):
+            self.handover = handover
 
     def merge(self, other: _Sums) -> None:
         """Add another group's sums to these: the same digits as adding its projects one by
@@ -118,6 +155,7 @@ class _Sums:
         matter (``group_by_with_total`` adds it project by project)."""
         for name in _ADDED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self._later(other.completion, other.handover)
         for counts, more in ((self.flags, other.flags), (self.phases, other.phases)):
             for k, n in more.items():
                 counts[k] = counts.get(k, 0) + n
@@ -141,10 +179,17 @@ class _Sums:
             payments=self.payments, land_mu=self.land, floor_area_m2=self.floor,
             new_places=self.places, flag_counts=dict(self.flags), lagging_count=self.lagging,
             overdue_count=self.overdue, phase_counts=phases,
+            year_end_forecast=self.forecast, year_end_forecast_rate=_div(self.forecast, self.plan),
+            eac=self.eac, eac_count=self.eacs, overrun_forecast=self.over_fc,
+            overrun_forecast_count=self.over_fcs, forecast_completion=self.completion,
+            forecast_handover=self.handover,
+            term_at_risk=(self.at_risk > 0) if self.risk_known else None,
+            term_at_risk_count=self.at_risk, places_at_risk=self.risk_places,
         )
 
 
-_ADDED = tuple(name for name in _Sums.__slots__ if name not in ("flags", "phases"))
+_ADDED = tuple(name for name in _Sums.__slots__
+               if name not in ("flags", "phases", "completion", "handover"))
 
 
 def group_figures(items: Iterable[tuple[ProjectFacts, Figures]], as_of: dt.date,

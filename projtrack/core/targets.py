@@ -102,6 +102,58 @@ def target_lines(items: Iterable[tuple[ProjectFacts, Figures]], targets: dict[st
     ]
 
 
+# the categories whose new places the plan sets a target for, with the target's key
+PLACES_TARGETS = ((Category.SCHOOL, "places_primary"), (Category.KINDERGARTEN, "places_kindergarten"))
+
+
+@dataclass(frozen=True)
+class PlacesAtRisk:
+    """New places (学位) of one category's projects whose forecast 投用 misses their autumn
+    term (``Figures.term_at_risk``), against the plan's target for that category."""
+
+    category: str
+    target_key: str | None  # the targets setting's key, for 中小学 and 幼儿园
+    target: Decimal | None
+    places: int  # new places of the projects at term risk
+    projects: int  # how many projects at term risk
+
+    @property
+    def share(self) -> Decimal | None:
+        """The places at risk as a fraction of the target."""
+        return Decimal(self.places) / self.target if self.target else None
+
+
+def at_term_risk(items: Iterable[tuple[ProjectFacts, Figures]]
+                 ) -> list[tuple[ProjectFacts, Figures]]:
+    """The projects (withdrawn ones left out) whose forecast 投用 misses their autumn term, the
+    latest forecast first (then by name)."""
+    risky = [(f, fig) for f, fig in items
+             if f.status != Status.WITHDRAWN and fig.term_at_risk and fig.rules_applied]
+    return sorted(risky, key=lambda it: (-(it[1].forecast_handover or dt.date.min).toordinal(),
+                                         it[0].name))
+
+
+def places_at_risk(items: Iterable[tuple[ProjectFacts, Figures]],
+                   targets: Mapping[str, int]) -> list[PlacesAtRisk]:
+    """By category: 中小学 and 幼儿园 always (against their targets), any other category when
+    some project of it is at term risk."""
+    risky = at_term_risk(items)
+    out = []
+    for category, key in PLACES_TARGETS:
+        mine = [f for f, _ in risky if f.category == category]
+        value = targets.get(key)
+        out.append(PlacesAtRisk(category, key, Decimal(value) if value is not None else None,
+                                sum(f.new_places or 0 for f in mine), len(mine)))
+    named = {c for c, _ in PLACES_TARGETS}
+    others = [c for c in Category if c not in named]
+    for category in others:
+        mine = [f for f, _ in risky if (f.category or Category.OTHER) == category]
+        if mine:
+            out.append(PlacesAtRisk(category, None, None, sum(f.new_places or 0 for f in mine),
+                                    len(mine)))
+    return out
+
+
 EDIT_KEY = {"started": "projects", "completed": "projects", "in_use": "projects"}
 
 

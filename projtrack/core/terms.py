@@ -39,6 +39,10 @@ class Reason(StrEnum):
     OVERRUN = "overrun"  # cumulative actual above 总投资
     STALLED = "stalled"  # no 完成投资 for the stalled weeks while in a stalled phase
     MILESTONE_OVERDUE = "milestone_overdue"
+    YEAR_AT_RISK = "year_at_risk"  # 预计年度完成率 below the line, read from 1 July
+    OVERRUN_FORECAST = "overrun_forecast"  # EAC above 总投资 (not yet over it)
+    TERM_AT_RISK = "term_at_risk"  # forecast 投用 after 31 August of the end year
+    NO_PROGRESS_RATE = "no_progress_rate"  # no physical progress rate to forecast from
 
 
 class EntryKind(StrEnum):

@@ -117,6 +117,18 @@ class FlagRules:
     milestone_overdue_yellow: bool = True
     overrun_red: bool = True
     stalled_phases: tuple[str, ...] = (Phase.CONSTRUCTION,)
+    # forecasts (DOMAIN.md, "Forecasts")
+    year_at_risk_below: Decimal = Decimal("0.9")  # 预计年度完成率 below this → year_at_risk
+    year_at_risk_from: str = "07-01"  # read on or after this day of the year (MM-DD)
+    year_at_risk_yellow: bool = True
+    overrun_forecast_yellow: bool = True
+    term_at_risk_red: bool = True
+    no_progress_rate_phases: tuple[str, ...] = (Phase.CONSTRUCTION,)  # said, not coloured
+
+    def year_at_risk_applies(self, as_of: dt.date) -> bool:
+        """Is ``as_of`` on or after the day of the year from which year_at_risk is read?"""
+        month, day = (int(x) for x in self.year_at_risk_from.split("-"))
+        return (as_of.month, as_of.day) >= (month, day)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -126,6 +138,12 @@ class FlagRules:
             "milestone_overdue_yellow": self.milestone_overdue_yellow,
             "overrun_red": self.overrun_red,
             "stalled_phases": list(self.stalled_phases),
+            "year_at_risk_below": str(self.year_at_risk_below),
+            "year_at_risk_from": self.year_at_risk_from,
+            "year_at_risk_yellow": self.year_at_risk_yellow,
+            "overrun_forecast_yellow": self.overrun_forecast_yellow,
+            "term_at_risk_red": self.term_at_risk_red,
+            "no_progress_rate_phases": list(self.no_progress_rate_phases),
         }
 
     @classmethod
@@ -140,6 +158,14 @@ class FlagRules:
             milestone_overdue_yellow=bool(data.get("milestone_overdue_yellow", True)),
             overrun_red=bool(data.get("overrun_red", True)),
             stalled_phases=tuple(data.get("stalled_phases", base.stalled_phases)),
+            year_at_risk_below=Decimal(str(data.get("year_at_risk_below",
+                                                    base.year_at_risk_below))),
+            year_at_risk_from=str(data.get("year_at_risk_from", base.year_at_risk_from)),
+            year_at_risk_yellow=bool(data.get("year_at_risk_yellow", True)),
+            overrun_forecast_yellow=bool(data.get("overrun_forecast_yellow", True)),
+            term_at_risk_red=bool(data.get("term_at_risk_red", True)),
+            no_progress_rate_phases=tuple(data.get("no_progress_rate_phases",
+                                                   base.no_progress_rate_phases)),
         )
 
 

@@ -25,8 +25,9 @@ PROJECT_KEYS = (
     "prior_actual", "land_mu", "floor_area_m2", "new_places", "phase", "status",
     "actual_to_date", "actual_this_year", "planned_to_date", "variance", "variance_rate",
     "annual_completion_rate", "cumulative_completion_rate", "time_progress", "funds_received",
-    "payments", "percent_complete", "earned_value", "spi", "cpi", "flag", "flag_reasons",
-    "milestones", "source",
+    "payments", "percent_complete", "earned_value", "spi", "cpi", "year_end_forecast",
+    "year_end_forecast_rate", "eac", "overrun_forecast", "forecast_completion",
+    "forecast_handover", "term_at_risk", "flag", "flag_reasons", "milestones", "source",
 )
 
 
@@ -55,7 +56,12 @@ def _raw_record(view: ProjectView) -> dict[str, Any]:
         "cumulative_completion_rate": g.cumulative_completion_rate,
         "time_progress": g.time_progress, "funds_received": g.funds_received,
         "payments": g.payments, "percent_complete": g.percent_complete,
-        "earned_value": g.earned_value, "spi": g.spi, "cpi": g.cpi, "flag": g.flag,
+        "earned_value": g.earned_value, "spi": g.spi, "cpi": g.cpi,
+        "year_end_forecast": g.year_end_forecast,
+        "year_end_forecast_rate": g.year_end_forecast_rate, "eac": g.eac,
+        "overrun_forecast": g.overrun_forecast, "forecast_completion": g.forecast_completion,
+        "forecast_handover": g.forecast_handover, "term_at_risk": g.term_at_risk,
+        "flag": g.flag,
         "flag_reasons": list(g.flag_reasons),
         "milestones": [{"name": m.name, "planned": m.planned, "actual": m.actual,
                         "slip_days": m.slip_days} for m in g.milestones],

@@ -156,6 +156,62 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class ForecastLine:
+    """The year-end forecast of a category (``""``: the whole portfolio) against its plan."""
+
+    key: str
+    annual_plan: Decimal
+    actual_this_year: Decimal
+    year_end_forecast: Decimal
+    year_end_forecast_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class TermRisk:
+    """A project whose forecast 投用 misses its autumn term (31 August of its end year)."""
+
+    project_id: int
+    project: str
+    category: str
+    due: dt.date | None
+    forecast_handover: dt.date | None
+    new_places: int
+
+
+@dataclass(frozen=True)
+class PlacesLine:
+    """The new places of a category's projects at term risk, against the plan's target."""
+
+    category: str
+    target: Decimal | None
+    places: int
+    projects: int
+
+
+@dataclass(frozen=True)
+class OverrunForecast:
+    """A project whose EAC is above its 总投资."""
+
+    project_id: int
+    project: str
+    category: str
+    total_investment: Decimal | None
+    eac: Decimal | None
+    overrun_forecast: Decimal
+
+
+@dataclass(frozen=True)
+class Forecasts:
+    """预测与风险: the year-end forecast against the plan by category, the projects at term
+    risk with the places they carry, the places at risk by category, the forecast overruns."""
+
+    lines: tuple[ForecastLine, ...] = ()
+    term_risk: tuple[TermRisk, ...] = ()
+    places: tuple[PlacesLine, ...] = ()
+    overruns: tuple[OverrunForecast, ...] = ()
+
+
+@dataclass(frozen=True)
 class WeeklyReport:
     period: str  # ISO week, "2026-W48"
     week_start: dt.date
@@ -170,6 +226,8 @@ class WeeklyReport:
     issued_by: str | None = None
     draft: bool = False
     schema: int = SCHEMA
+    # None in a report frozen before forecasts were reported: its reprint has no such section
+    forecasts: Forecasts | None = None
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -269,6 +269,29 @@ def _milestones(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
                  align=["R"] + ["L"] * 6, fit=(0, 5))
 
 
+# the 预测与风险 tables' column widths (mm) and alignment, in forecast_tables' order
+_FC_WIDTHS: tuple[list[float], ...] = ([50, 45, 45, 45, 45], [12, 110, 30, 35, 35, 30], [50, 40, 40, 40, 30],
+              [12, 110, 30, 40, 40, 40])
+
+
+def _forecasts(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    if r.forecasts is None:  # a report frozen before forecasts were reported
+        return
+    pdf.heading(fmt.t("report.section.forecast"))
+    for (head, names, rows, bold), widths in zip(fmt.forecast_tables(r.forecasts), _FC_WIDTHS,
+                                                 strict=True):
+        pdf.heading(head, size=9)
+        if not rows:
+            pdf.set_font(FONT, size=8)
+            pdf.cell(0, 5, fmt.t("report.none"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            continue
+        align = ["L" if kind == "text" else "R" for _, _, kind in rows[0]]
+        grid = (GridRow([text for _, text, _ in row], fill=GREY_TOTAL if b else None, bold=b)
+                for row, b in zip(rows, bold, strict=True))
+        pdf.grid(names, grid, widths, size=7.5, align=align,
+                 fit=[i for i, (_, _, kind) in enumerate(rows[0]) if kind != "text"])
+
+
 def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.heading(fmt.t("report.section.changes_head"))
     ch = r.changes
@@ -315,6 +338,7 @@ def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.dat
     _detail(pdf, fmt, report)
     _milestones(pdf, fmt, report)
     _changes(pdf, fmt, report)
+    _forecasts(pdf, fmt, report)  # last, numbered 七: a reprint of an older report is unchanged
     pdf.output(str(path))
     return path
 

@@ -16,7 +16,14 @@ from projtrack.core.money import format_rate, format_wan
 from projtrack.core.terms import Flag
 from projtrack.core.types import PHASES
 from projtrack.i18n import t, term
-from projtrack.reports.model import Change, MilestoneAlert, ReportRow, Totals, WeeklyReport
+from projtrack.reports.model import (
+    Change,
+    Forecasts,
+    MilestoneAlert,
+    ReportRow,
+    Totals,
+    WeeklyReport,
+)
 
 ZH_NUMERALS = "一二三四五六七八九十"
 UP, DOWN = "▲", "▼"  # ahead of / behind time progress: survives black-and-white printing
@@ -247,3 +254,54 @@ class Fmt:
         else:
             detail = ""
         return what, detail
+
+    # --- 预测与风险 ----------------------------------------------------------------------------
+    def forecast_tables(self, fc: Forecasts) -> list[tuple[str, list[str], list[list[tuple[object, str, str]]], list[bool]]]:
+        """The section's tables, each (heading, column headers, rows, bold per row); a cell is
+        (raw value for xlsx, text for the PDF, kind: text | money | rate | int)."""
+        def label(key: str) -> str:
+            return self.term(key) if key else self.t("report.grand_total")
+
+        year = [[(label(x.key), label(x.key), "text"),
+                 (x.annual_plan, self.money(x.annual_plan), "money"),
+                 (x.actual_this_year, self.money(x.actual_this_year), "money"),
+                 (x.year_end_forecast, self.money(x.year_end_forecast), "money"),
+                 (x.year_end_forecast_rate, self.rate(x.year_end_forecast_rate), "rate")]
+                for x in fc.lines]
+        places = sum(r.new_places for r in fc.term_risk)
+        term_rows = [[(i, str(i), "int"), (r.project, r.project, "text"),
+                      (self.term(r.category), self.term(r.category), "text"),
+                      (self.date(r.due), self.date(r.due), "text"),
+                      (self.date(r.forecast_handover), self.date(r.forecast_handover), "text"),
+                      (r.new_places, f"{r.new_places:,}", "int")]
+                     for i, r in enumerate(fc.term_risk, 1)]
+        place_rows = [[(self.term(p.category), self.term(p.category), "text"),
+                       (p.places, f"{p.places:,}", "int"),
+                       (p.target, f"{int(p.target):,}" if p.target is not None else "—", "int"),
+                       (p.places / p.target if p.target else None,
+                        self.rate(p.places / p.target if p.target else None), "rate"),
+                       (p.projects, str(p.projects), "int")] for p in fc.places]
+        over_rows = [[(i, str(i), "int"), (o.project, o.project, "text"),
+                      (self.term(o.category), self.term(o.category), "text"),
+                      (o.total_investment, self.money(o.total_investment), "money"),
+                      (o.eac, self.money(o.eac), "money"),
+                      (o.overrun_forecast, self.money(o.overrun_forecast), "money")]
+                     for i, o in enumerate(fc.overruns, 1)]
+
+        def heads(*keys: str) -> list[str]:
+            return [self.t(f"report.fc.{k}") for k in keys]
+
+        return [
+            (self.t("report.fc.year_head"), heads("category", "annual_plan", "actual_this_year",
+                                                  "year_end_forecast", "year_end_forecast_rate"),
+             year, [x.key == "" for x in fc.lines]),
+            (self.t("report.fc.term_head", n=len(fc.term_risk), places=f"{places:,}"),
+             heads("seq", "project", "category", "due", "forecast_handover", "new_places"),
+             term_rows, [False] * len(term_rows)),
+            (self.t("report.fc.places_head"), heads("category", "places", "target", "share",
+                                                    "projects"),
+             place_rows, [False] * len(place_rows)),
+            (self.t("report.fc.overrun_head", n=len(fc.overruns)),
+             heads("seq", "project", "category", "total_investment", "eac", "overrun_forecast"),
+             over_rows, [False] * len(over_rows)),
+        ]

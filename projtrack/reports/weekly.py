@@ -13,18 +13,25 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from projtrack.core.calendar import autumn_term_start
 from projtrack.core.figures import GroupFigures
 from projtrack.core.groups import category_of
 from projtrack.core.portfolio import Portfolio, ProjectView
+from projtrack.core.targets import at_term_risk, places_at_risk
 from projtrack.core.terms import Status
 from projtrack.core.types import ANNEX_CLASSES, CATEGORIES
 from projtrack.reports.changes import compare
 from projtrack.reports.model import (
     CategoryBlock,
     ClassBlock,
+    ForecastLine,
+    Forecasts,
     MilestoneAlert,
     MilestoneState,
+    OverrunForecast,
+    PlacesLine,
     ReportRow,
+    TermRisk,
     Totals,
     WeeklyReport,
 )
@@ -106,8 +113,39 @@ def guess_county(names: Iterable[str]) -> str | None:
     return county if n * 2 > len(names) else None
 
 
+def forecasts_of(portfolio: Portfolio, views: list[ProjectView],
+                 targets: dict[str, int]) -> Forecasts:
+    """预测与风险 from the portfolio's figures: the year-end forecast by category and in total,
+    the projects at term risk (the latest forecast 投用 first), the places at risk by category
+    against ``targets``, the forecast overruns (the largest first)."""
+    total, by_category = portfolio.totals_and_by_category(views)
+
+    def line(key: str, g: GroupFigures) -> ForecastLine:
+        return ForecastLine(key, g.annual_plan, g.actual_this_year, g.year_end_forecast,
+                            g.year_end_forecast_rate)
+
+    items = portfolio.items(views)
+    risky = [TermRisk(f.id, f.name, category_of(f),  # type: ignore[arg-type]
+                      autumn_term_start(f.end_year) if f.end_year else None,
+                      fig.forecast_handover, f.new_places or 0)
+             for f, fig in at_term_risk(items)]
+    overruns = sorted(
+        (OverrunForecast(v.id, v.facts.name, category_of(v.facts), v.figures.total_investment,
+                         v.figures.eac, v.figures.overrun_forecast)
+         for v in views if v.figures.overrun_forecast is not None and v.figures.rules_applied
+         and "overrun_forecast" in v.figures.flag_reasons),
+        key=lambda o: (-o.overrun_forecast, o.project_id))
+    return Forecasts(
+        lines=tuple([line(str(k), g) for k, g in by_category.items()] + [line("", total)]),
+        term_risk=tuple(risky),
+        places=tuple(PlacesLine(p.category, p.target, p.places, p.projects)
+                     for p in places_at_risk(items, targets)),
+        overruns=tuple(overruns))
+
+
 def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
-                 previous: WeeklyReport | None = None, county: str | None = None) -> WeeklyReport:
+                 previous: WeeklyReport | None = None, county: str | None = None,
+                 targets: dict[str, int] | None = None) -> WeeklyReport:
     """The report for the week ``period`` from a portfolio loaded at the week's last day;
     ``previous`` is the last issued report, which "what changed" compares with."""
     as_of = portfolio.as_of
@@ -135,4 +173,5 @@ def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
         county=county if county is not None else guess_county(r.name for r in rows),
         summary=summary, categories=categories, milestones=_alerts(views, as_of),
         changes=compare(previous, rows, categories, summary),
+        forecasts=forecasts_of(portfolio, views, targets if targets is not None else {}),
     )

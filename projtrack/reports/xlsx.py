@@ -1,6 +1,6 @@
 """The weekly report as a workbook that is ready to print as it is.
 
-Four sheets — summary (with a native chart), detail, milestones, changes — each A4 landscape,
+Five sheets — summary (with a native chart), detail, milestones, changes, forecasts — each A4 landscape,
 fit to one page wide (as many pages tall as needed), header rows repeated on every page, page
 numbers and the print date in the footer, the header frozen.  Colours are light fills that
 print as greys, and every flag and every ahead/behind figure also carries text (红/黄/绿, ▲/▼),
@@ -430,6 +430,36 @@ def _milestones(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.dat
     page_setup(ws, fmt, report, "4:4")
 
 
+def _forecasts(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+    """预测与风险: one sheet, its tables one under another (none for a report frozen before
+    forecasts were reported)."""
+    if report.forecasts is None:
+        return
+    ws = wb.create_sheet(fmt.t("report.sheet.forecast"))
+    width = 6
+    _title(ws, fmt, report, width, printed_on)
+    row = 4
+    for head, names, rows, bold in fmt.forecast_tables(report.forecasts):
+        put(ws, row, 1, head).font = Font(bold=True, size=12)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        row += 1
+        _header(ws, row, names)
+        row += 1
+        if not rows:
+            put(ws, row, 1, fmt.t("report.none"))
+            row += 2
+            continue
+        for cells, b in zip(rows, bold, strict=True):
+            for col, (value, _text, kind) in enumerate(cells, 1):
+                put(ws, row, col, value, None if kind == "text" else kind)
+            _style_row(ws, row, len(cells), FILLS["total"] if b else None, bold=b)
+            row += 1
+        row += 1
+    for col, w in enumerate((14, 40, 14, 16, 16, 14), 1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    page_setup(ws, fmt, report, None)
+
+
 def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     ws = wb.create_sheet(fmt.t("report.sheet.changes"))
     width = 6
@@ -494,5 +524,6 @@ def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.da
         _detail(wb, fmt, report, printed_on)
         _milestones(wb, fmt, report, printed_on)
         _changes(wb, fmt, report, printed_on)
+        _forecasts(wb, fmt, report, printed_on)  # last: an older report's sheets unchanged
         wb.save(path)
     return path

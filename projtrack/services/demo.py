@@ -2,7 +2,10 @@
 weekly history.
 
 Most projects are done and in use; some lag (their plans run into 2026–2027), a couple are
-over budget, two have stalled, milestones slip.  The same as-of date always gives the same
+over budget, two have stalled, milestones slip.  Physical progress follows the work put in
+place week by week (so EV keeps up with the money), except on two running projects whose work
+costs more than it earns (a forecast overrun) and two whose officers report a stage without a
+percent (no progress rate); the lagging and stalled ones miss their year and their term.  The same as-of date always gives the same
 database (a seeded generator; amounts are whole 百元, exact Decimals).  The history is made
 here as core types and written by the store in one transaction (``store.seed``).
 """
@@ -13,7 +16,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -81,6 +84,10 @@ def _profiles(projects: list[ProjectFacts], rng: random.Random) -> dict[int, str
         profile[pid] = "overrun"
     for pid in others[2:5] + running[10:12]:
         profile[pid] = "slipped"  # money on time, milestones late
+    for pid in running[12:14]:
+        profile[pid] = "costly"  # progress earns less than the money spent: EAC above 总投资
+    for pid in running[14:16]:
+        profile[pid] = "no_percent"  # progress reported as a stage only
     for p in projects:
         if p.annex_class == AnnexClass.PREPARATORY:
             profile[_id(p)] = "preparing"
@@ -94,7 +101,7 @@ def _schedule(p: ProjectFacts, prior: Decimal | None, plans: dict[int, Decimal],
     total = p.total_investment or sum(plans.values(), Decimal(0))
     remaining = total - (prior or Decimal(0))
     end = p.end_year or 2025
-    if profile in ("lagging", "stalled"):
+    if profile in ("lagging", "stalled", "costly", "no_percent"):  # still running at as_of
         end = max(end + 1, as_of.year)
     first = min(plans) if plans else max(p.start_year or 2021, 2021)
     years = list(range(first, end + 1))
@@ -109,8 +116,8 @@ def _schedule(p: ProjectFacts, prior: Decimal | None, plans: dict[int, Decimal],
         if y == years[-1]:
             want = remaining - spent
         want = max(want, Decimal(0))
-        low, high = {"lagging": (55, 75), "stalled": (60, 75),
-                     "overrun": (110, 118)}.get(profile, (95, 104))
+        low, high = {"lagging": (55, 75), "stalled": (60, 75), "overrun": (110, 118),
+                     "costly": (85, 95), "no_percent": (85, 95)}.get(profile, (95, 104))
         done = _q(want * rng.randint(low, high) / 100)
         if y == years[-1] and profile not in ("lagging", "stalled", "overrun"):
             done = want
@@ -199,8 +206,14 @@ def _history(p: ProjectFacts, milestones: dict[str, _Dates], profile: str, as_of
                                      source=rng.choice(FUND_SOURCES)))
                 entries.append(Entry(pid, EntryKind.PAYMENT, day,
                                      _q(inc * 4 * Decimal(rng.randint(75, 90)) / 100)))
-                pct = min(cumulative / total, Decimal(1))
-                progress.append(ProgressPoint(pid, day, _stage(pct), _q(pct)))
+            # physical progress with every week's work (rounded up to 0.01 %: EV never
+            # trails the money by a rounding)
+            share = min(cumulative / total, Decimal(1))
+            if profile == "costly":
+                share = share * Decimal("0.9")
+            pct = share.quantize(Decimal("0.0001"), rounding=ROUND_CEILING)
+            progress.append(ProgressPoint(pid, day, _stage(pct),
+                                          None if profile == "no_percent" else pct))
             if cumulative >= total and finished is None:
                 finished = day
     _milestones(milestones, p, profile, start, finished, as_of, rng)

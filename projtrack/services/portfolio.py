@@ -32,6 +32,7 @@ def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
     facts = store.projects(include_withdrawn=include_withdrawn, project_ids=ids)
     sums = store.ledger_sums(as_of, ids)
     progress = store.latest_progress(as_of, ids)
+    points = store.progress_points(as_of, ids)  # the progress rate's (core.forecast)
     milestones = store.packed_milestones(as_of, ids)  # each unpacked when first shown
     rules = store.rules()
     empty = LedgerSums()
@@ -43,7 +44,7 @@ def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
         views.append(ProjectView(f, project_figures(
             f, sums.get(pid, empty), as_of, progress=progress.get(pid), milestones=packed,
             rules=rules, milestone_overdue=overdue,
-            phase=phase_at(f.phase, after) if after else f.phase)))
+            phase=phase_at(f.phase, after) if after else f.phase, points=points.get(pid, ()))))
     return Portfolio(as_of, rules, tuple(views))
 
 

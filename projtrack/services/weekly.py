@@ -33,6 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from projtrack.core.calendar import resolve_week
+from projtrack.core.targets import merged
 from projtrack.errors import BadData, BadUsage
 from projtrack.i18n import current_lang
 from projtrack.reports import FORMATS
@@ -41,7 +42,7 @@ from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.reports.weekly import build_weekly
 from projtrack.safefile import staged
 from projtrack.services.portfolio import load_portfolio
-from projtrack.services.settings import county_name
+from projtrack.services.settings import county_name, stored_targets
 from projtrack.store.repo import Store, os_user
 
 KIND = "weekly"
@@ -142,7 +143,8 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
     if not portfolio.projects:  # an empty week is no report: nothing issued, nothing frozen
         raise BadData("report.empty", period=period)
     report = build_weekly(portfolio, period=period, week_start=monday,
-                          previous=previous_snapshot(store, period), county=county_name(store))
+                          previous=previous_snapshot(store, period), county=county_name(store),
+                          targets=merged(stored_targets(store)))
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
     issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()

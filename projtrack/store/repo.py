@@ -44,6 +44,7 @@ from sqlmodel import Session, col
 
 from projtrack.core.calendar import week_bounds
 from projtrack.core.figures import PHASE_MILESTONES, LedgerSums
+from projtrack.core.forecast import recent_window_start
 from projtrack.core.frozen import maker
 from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import ZERO
@@ -461,6 +462,7 @@ class Store:
         million."""
         month_start = as_of.replace(day=1)
         week_start, _ = week_bounds(as_of)
+        recent_start = recent_window_start(as_of)  # the forecasts' 56 days (core.forecast)
         y, m, e = table(LedgerYear).c, table(LedgerMonth).c, table(LedgerEntry).c
         raw, none = BigInteger(), literal_column("0", BigInteger())
 
@@ -469,10 +471,10 @@ class Store:
 
         years = select(y.project_id.label("pid"), units(y.actual).label("actual"),
                        none.label("year"), none.label("week"), units(y.funds).label("funds"),
-                       units(y.payments).label("payments"), y.last_actual.label("last")
-                       ).where(y.year < as_of.year)
+                       units(y.payments).label("payments"), y.last_actual.label("last"),
+                       none.label("recent")).where(y.year < as_of.year)
         months = select(m.project_id, units(m.actual), units(m.actual), none, units(m.funds),
-                        units(m.payments), m.last_actual).where(
+                        units(m.payments), m.last_actual, none).where(
             m.month >= as_of.year * 100 + 1, m.month < as_of.year * 100 + as_of.month)
 
         def amount_of(kind: str, since: dt.date):
@@ -481,8 +483,9 @@ class Store:
         recent = select(e.project_id, amount_of(ACTUAL, month_start), amount_of(ACTUAL, month_start),
                         amount_of(ACTUAL, week_start), amount_of(FUNDS, month_start),
                         amount_of(PAYMENT, month_start),
-                        case((and_(e.kind == ACTUAL, e.amount > 0), e.entry_date))).where(
-            e.entry_date >= min(month_start, week_start), e.entry_date <= as_of)
+                        case((and_(e.kind == ACTUAL, e.amount > 0), e.entry_date)),
+                        amount_of(ACTUAL, recent_start)).where(
+            e.entry_date >= min(month_start, week_start, recent_start), e.entry_date <= as_of)
         ids = list(project_ids) if project_ids is not None else None
         if ids is not None:
             years = years.where(y.project_id.in_(ids))
@@ -493,7 +496,8 @@ class Store:
             return cast(func.sum(column), BigInteger)
 
         stmt = (select(u.c.pid, total(u.c.actual), total(u.c.year), total(u.c.week),
-                       total(u.c.funds), total(u.c.payments), type_coerce(func.max(u.c.last), Date))
+                       total(u.c.funds), total(u.c.payments), type_coerce(func.max(u.c.last), Date),
+                       total(u.c.recent))
                 .group_by(u.c.pid))
         with self.read() as s:
             rows = s.connection().execute(stmt).all()
@@ -501,8 +505,8 @@ class Store:
         return {pid: _make_sums(actual_to_date=_units(actual), actual_this_year=_units(year),
                                 actual_this_week=_units(week), funds_to_date=_units(funds),
                                 payments_to_date=_units(payments), last_actual_date=_day(last),
-                                funds_by_source=_NO_SOURCES)
-                for pid, actual, year, week, funds, payments, last in rows}
+                                funds_by_source=_NO_SOURCES, actual_recent=_units(recent))
+                for pid, actual, year, week, funds, payments, last, recent in rows}
 
     def actual_by_years(self, first: int, last: int,
                         project_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
@@ -561,6 +565,25 @@ class Store:
             for pid, day, stage, percent, note, pk in s.connection().execute(stmt).all():
                 out[pid] = ProgressPoint(pid, day, stage, percent, note, pk)
         return out
+
+    def progress_points(self, as_of: dt.date, project_ids: Iterable[int] | None = None
+                        ) -> dict[int, list[ProgressPoint]]:
+        """Each project's 形象进度 points with a percent dated <= as_of (an undone one and its
+        undo left out), oldest first: what the physical progress rate is worked out from
+        (``core.forecast.progress_rate``)."""
+        e = table(ProgressEntry).c
+        undone = select(e.reverses_id).where(e.reverses_id.is_not(None))
+        stmt = (select(e.project_id, e.entry_date, e.stage, e.percent, e.note, e.id)
+                .where(e.entry_date <= as_of, e.percent.is_not(None), e.reverses_id.is_(None),
+                       e.id.not_in(undone))
+                .order_by(e.project_id, e.entry_date, e.id))
+        if project_ids is not None:
+            stmt = stmt.where(e.project_id.in_(list(project_ids)))
+        out: dict[int, list[ProgressPoint]] = defaultdict(list)
+        with self.read() as s:
+            for pid, day, stage, percent, note, pk in s.connection().execute(stmt).all():
+                out[pid].append(ProgressPoint(pid, day, stage, percent, note, pk))
+        return dict(out)
 
     def milestones(self, project_ids: Iterable[int] | None = None) -> dict[int, list[MilestoneFacts]]:
         m = table(Milestone).c

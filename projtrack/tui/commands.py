@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("view_milestones", "action_view", "milestones"),
     ("view_variance", "action_view", "variance"),
     ("view_targets", "action_view", "targets"),
+    ("view_forecast", "action_view", "forecast"),
     ("filter", "action_filter", None),
     ("sort", "action_portfolio_do", "sort"),
     ("reverse", "action_portfolio_do", "reverse"),

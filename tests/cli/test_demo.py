@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from decimal import Decimal
 
 from projtrack.cli import main
 
@@ -27,6 +28,16 @@ def test_demo_is_deterministic_and_realistic(tmp_path, capsys):
     reasons = Counter(r for p in projects for r in p["flag_reasons"])
     assert reasons["lagging_badly"] + reasons["lagging"] >= 3
     assert reasons["overrun"] >= 2 and reasons["milestone_overdue"] >= 3
+    # a few projects of each forecast risk
+    for reason in ("year_at_risk", "overrun_forecast", "term_at_risk", "no_progress_rate"):
+        assert reasons[reason] >= 2, reason
+    at_risk = [p for p in projects if p["term_at_risk"]]
+    assert all(p["forecast_handover"] > f'{p["end_year"]}-08-31' for p in at_risk)
+    # earned value over the whole life: a finished 续建 project reads SPI and CPI near 1, no
+    # longer above 1.3
+    continuing = [p for p in projects if p["annex_class"] == "续建" and p["cpi"]]
+    assert continuing and all(Decimal(p["cpi"]) < Decimal("1.3") for p in continuing)
+    assert all(Decimal(p["spi"]) < Decimal("1.3") for p in continuing if p["spi"])
     assert any(set(p["annual_plan"]) & {"2026", "2027"} for p in projects)
     slipped = [m for p in projects for m in p["milestones"] if (m["slip_days"] or 0) > 30]
     assert len(slipped) >= 5

@@ -376,7 +376,8 @@ def test_suspended_project_other_rules_apply():
                         date(2023, 12, 31))
     # rate 0.1 against 1.0 → 90 points behind; over budget by 20; idle but not stalled
     assert f.overrun == D(20)
-    assert f.flag == "red" and f.flag_reasons == ("lagging_badly", "overrun")
+    # and nothing spent of late: the year-end forecast is the 10 of the year → year at risk
+    assert f.flag == "red" and f.flag_reasons == ("lagging_badly", "overrun", "year_at_risk")
 
 
 def test_phase_argument_overrides_project_phase():

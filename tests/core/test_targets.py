@@ -46,3 +46,34 @@ def test_each_target_counts_only_what_its_rule_says():
 def test_no_period_plan_means_no_investment_target():
     lines = {ln.key: ln for ln in target_lines([item(1, "中小学", "在建")], merged(None), {})}
     assert lines["investment"].target is None and lines["investment"].rate is None
+
+
+def test_places_at_risk_by_category_against_the_targets():
+    import datetime as dt
+    from decimal import Decimal as D
+
+    from projtrack.core.figures import LedgerSums, project_figures
+    from projtrack.core.targets import at_term_risk, places_at_risk
+    from projtrack.core.types import ProgressPoint, ProjectFacts
+
+    as_of = dt.date(2026, 11, 1)
+    points = [ProgressPoint(0, dt.date(2026, 9, 1), None, D("0.4")),
+              ProgressPoint(0, dt.date(2026, 10, 27), None, D("0.68"))]
+
+    def item(pid, category, end_year, places, status="active"):
+        f = ProjectFacts(pid, f"p{pid}", category=category, end_year=end_year, new_places=places,
+                         phase="在建", status=status)
+        # forecast 投用 2026-12-30 (see test_forecast): a 2026 term is missed, a 2027 one kept
+        return f, project_figures(f, LedgerSums(last_actual_date=as_of), as_of, points=points)
+
+    items = [item(1, "中小学", 2026, 900), item(2, "中小学", 2027, 300), item(3, "幼儿园", 2026, 180),
+             item(4, "职业教育", 2026, 2000), item(5, "中小学", 2026, 50, status="withdrawn")]
+    assert [f.id for f, _ in at_term_risk(items)] == [1, 3, 4]
+    lines = places_at_risk(items, {"places_primary": 20220, "places_kindergarten": 12100})
+    assert [(p.category, p.places, p.projects, p.target) for p in lines] == [
+        ("中小学", 900, 1, D(20220)), ("幼儿园", 180, 1, D(12100)), ("职业教育", 2000, 1, None)]
+    assert lines[0].share == D(900) / D(20220) and lines[2].share is None
+    # no one at risk: the two targeted categories still show, with none
+    lines = places_at_risk(items[1:2], {"places_primary": 20220})
+    assert [(p.category, p.places) for p in lines] == [("中小学", 0), ("幼儿园", 0)]
+    assert lines[1].target is None

@@ -98,3 +98,61 @@ def test_no_workbook_holds_a_float_s_digits(db_url, capsys, tmp_path, what):
     assert not noise, noise[:5]
     if what == "export":
         assert "0.0933" in values  # the figure as entered, in 完成情况
+
+
+def test_the_forecast_section_is_frozen_and_an_older_report_reprints_without_it(
+        db_url, capsys, tmp_path):
+    """A report issued now freezes its 预测与风险 (the reprint shows the frozen one, whatever
+    is entered since); a report frozen before forecasts were reported — its JSON has no
+    ``forecasts`` — reprints as it was, its other sheets and words unchanged, and no section."""
+    import datetime as dt
+    import json
+
+    from projtrack.services.weekly import encode, load_snapshot, render
+    from projtrack.store.repo import Store
+
+    run(capsys, db_url, "import", str(SAMPLE))
+    run(capsys, db_url, "phase", "set", "第六小学", "在建")
+    run(capsys, db_url, "spend", "add", "第六小学", "900", "--date", "2023-06-02")
+    for day, pct in (("2023-04-20", "10%"), ("2023-06-15", "38%")):
+        run(capsys, db_url, "progress", "add", "第六小学", "--date", day, "--stage", "主体结构",
+            "--percent", pct)
+    first = tmp_path / "first"
+    run(capsys, db_url, "report", "weekly", "--week", WEEK, "--out", str(first))
+    store = Store.open(db_url, create=False)
+    try:
+        issued = load_snapshot(store, WEEK)
+        assert issued is not None and issued.forecasts is not None
+        risky = [r.project for r in issued.forecasts.term_risk]
+        assert risky == ["平阳县昆阳镇第六小学新建工程"]
+        # entries after the issue change the figures, not the frozen section
+        run(capsys, db_url, "progress", "add", "第六小学", "--date", "2023-06-16", "--stage",
+            "竣工", "--percent", "100%")
+        again = tmp_path / "again"
+        run(capsys, db_url, "report", "weekly", "--week", WEEK, "--out", str(again))
+        name = f"周报-{WEEK}"
+        assert cells(first / f"{name}.xlsx") == cells(again / f"{name}.xlsx")
+        text = pdf_text(first / f"{name}.pdf")
+        assert "七、预测与风险" in text and "平阳县昆阳镇第六小学新建工程" in text.split("七、预测与风险")[1]
+        # the same report as an older one was frozen: no "forecasts" in its JSON
+        data = json.loads(encode(issued)[0])
+        del data["forecasts"]
+        from projtrack.reports.model import WeeklyReport, from_data
+
+        old = from_data(WeeklyReport, data)
+        assert old.forecasts is None
+        out = tmp_path / "old"
+        paths = render(old, out_dir=out, lang="zh", printed_on=dt.date(2023, 7, 1))
+        new_paths = render(issued, out_dir=tmp_path / "new", lang="zh",
+                           printed_on=dt.date(2023, 7, 1))
+        old_cells, new_cells = cells(paths[0]), cells(new_paths[0])
+        assert list(old_cells) == ["摘要", "项目明细", "节点预警", "与上期相比"]
+        assert list(new_cells) == list(old_cells) + ["预测与风险"]
+        for sheet in old_cells:
+            assert old_cells[sheet] == new_cells[sheet], sheet
+        old_text, new_text = pdf_text(paths[1]), pdf_text(new_paths[1])
+        assert "预测与风险" not in old_text
+        assert new_text.split("七、预测与风险")[0].split("打印日期")[0] == \
+            old_text.split("打印日期")[0]
+    finally:
+        store.close()

@@ -105,7 +105,8 @@ def test_next_week_compares_with_what_was_issued(demo_store):
     w48 = issue_weekly(demo_store, as_of=AS_OF).report
     rows = {r.id: r for r in w48.rows}
     building = [r for r in w48.rows if r.phase == "在建"]
-    green = next(r for r in building if r.flag == "green" and r.total_investment)
+    # (the demo's running projects all carry a forecast risk now: one not yet red)
+    green = next(r for r in building if r.flag != "red" and r.total_investment)
     backdated = building[1]
     # a back-dated entry in W48, after W48 was issued
     record_entry(demo_store, backdated.id, amount=Decimal("300"), date=dt.date(2026, 11, 24))
@@ -124,7 +125,7 @@ def test_next_week_compares_with_what_was_issued(demo_store):
     kinds = {(c.kind, c.project_id) for c in ch.items}
     assert ("flag_worse", green.id) in kinds
     worse = next(c for c in ch.items if c.kind == "flag_worse" and c.project_id == green.id)
-    assert (worse.old, worse.new) == ("green", "red") and "overrun" in (worse.detail or "")
+    assert (worse.old, worse.new) == (green.flag, "red") and "overrun" in (worse.detail or "")
     assert ("milestone_reached", backdated.id) in kinds
     assert ("phase", in_use.id) in kinds
     # the rate movement starts from the frozen W48 figures, not from a recomputed W48

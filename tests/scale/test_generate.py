@@ -108,7 +108,8 @@ def test_bulk_queries_equal_the_pure_figures_on_every_engine(db_url):
                           for p in store.progress_entries(pid)]
                 assert progress.get(pid) == latest_progress(points, as_of), (pid, as_of)
                 want = project_figures(f, ref, as_of, progress=latest_progress(points, as_of),
-                                       milestones=milestones.get(pid, ()), rules=store.rules())
+                                       milestones=milestones.get(pid, ()), rules=store.rules(),
+                                       points=points)
                 assert portfolio.get(pid).figures == want
     finally:
         store.close()

@@ -75,10 +75,12 @@ def test_a_portfolio_has_the_figures_of_its_milestones_read_in_full(loaded_store
         portfolio = load_portfolio(store, as_of)
         sums = store.ledger_sums(as_of)
         progress = store.latest_progress(as_of)
+        points = store.progress_points(as_of)
         for view in portfolio.projects:
             want = project_figures(facts[view.id], sums.get(view.id, LedgerSums()), as_of,
                                    progress=progress.get(view.id),
-                                   milestones=full.get(view.id, ()), rules=store.rules())
+                                   milestones=full.get(view.id, ()), rules=store.rules(),
+                                   points=points.get(view.id, ()))
             assert view.figures == want
             assert view.figures.milestones == want.milestones
             assert view.figures.next_milestone == want.next_milestone

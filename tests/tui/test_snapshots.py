@@ -99,3 +99,11 @@ def test_weekly_report_dialog(snap_compare, make_app):
 
 def test_help(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=BIG, run_before=keys("question_mark"))
+
+
+def test_forecast(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=BIG, run_before=keys("5"))
+
+
+def test_forecast_term_risk_small(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=keys("5", tab="tab-term"))

@@ -1,6 +1,7 @@
 """目标: the plan's targets (new places, floor area, projects started / completed / in use,
 investment) against what is delivered at the as-of date — bars and numbers; Enter edits a
-target (targets are data, kept in the database)."""
+target (targets are data, kept in the database).  Under them, the new places at risk: those of
+projects whose forecast 投用 misses their autumn term, by category, against the targets."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from textual.widgets import DataTable, Static
 
 from projtrack.core.money import format_rate, format_wan
 from projtrack.core.portfolio import Portfolio
-from projtrack.core.targets import TargetLine, merged, setting_key, target_lines
+from projtrack.core.targets import (
+    PlacesAtRisk,
+    TargetLine,
+    merged,
+    places_at_risk,
+    setting_key,
+    target_lines,
+)
 from projtrack.services import settings
 from projtrack.services.portfolio import period_spending
 from projtrack.tui import cells as c
@@ -26,9 +34,10 @@ BAR_WIDTH = 30
 
 
 class TargetsReady(Message):
-    def __init__(self, lines: list[TargetLine], stored: dict) -> None:
+    def __init__(self, lines: list[TargetLine], stored: dict,
+                 places: list[PlacesAtRisk]) -> None:
         super().__init__()
-        self.lines, self.stored = lines, stored
+        self.lines, self.stored, self.places = lines, stored, places
 
 
 class TargetsScreen(ViewScreen):
@@ -41,21 +50,25 @@ class TargetsScreen(ViewScreen):
         super().__init__()
         self.lines: list[TargetLine] = []
         self.stored: dict = {}
+        self.places: list[PlacesAtRisk] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static(self.tr("targets.intro"), id="targets-intro")
         yield DataTable(id="targets", cursor_type="row")
+        yield Static(id="targets-risk")
         yield Static(id="targets-note")
 
     @work(thread=True, exclusive=True, group="targets")
     def compute(self, portfolio: Portfolio) -> None:
         stored = settings.stored_targets(self.app.store)
         in_period = period_spending(self.app.store, portfolio)
+        targets = merged(stored)
         self.post_message(TargetsReady(
-            target_lines(portfolio.items(), merged(stored), in_period), stored))
+            target_lines(portfolio.items(), targets, in_period), stored,
+            places_at_risk(portfolio.items(), targets)))
 
     def on_targets_ready(self, message: TargetsReady) -> None:
-        self.lines, self.stored = message.lines, message.stored
+        self.lines, self.stored, self.places = message.lines, message.stored, message.places
         self.redraw()
 
     def redraw(self) -> None:
@@ -79,6 +92,14 @@ class TargetsScreen(ViewScreen):
                 key=line.key)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
+        risk = Text(self.tr("targets.places_at_risk") + "\n", style="bold")
+        for p in self.places:
+            target = format_wan(p.target, 0, blank=c.BLANK)
+            risk.append(self.tr("targets.places_line", category=self.app.term(p.category),
+                                places=f"{p.places:,}", target=target,
+                                share=format_rate(p.share, blank=c.BLANK), n=p.projects) + "\n",
+                        style=c.LEVEL_STYLES["red"] if p.places else "")
+        self.query_one("#targets-risk", Static).update(risk)
         source = "targets.source_saved" if self.stored else "targets.source_published"
         self.query_one("#targets-note", Static).update(
             Text(self.tr(source) + "\n" + self.tr("targets.rules"), style="dim"))

@@ -1,4 +1,4 @@
-"""The line under the header: the four views (current one highlighted), clickable."""
+"""The line under the header: the five views (current one highlighted), clickable."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from projtrack.tui.app import ProjtrackApp
 
 
-VIEWS = (("portfolio", "1"), ("milestones", "2"), ("variance", "3"), ("targets", "4"))
+VIEWS = (("portfolio", "1"), ("milestones", "2"), ("variance", "3"), ("targets", "4"),
+         ("forecast", "5"))
 
 
 class NavBar(Static):

@@ -14,6 +14,7 @@ from projtrack.core.terms import Status
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
 from projtrack.services.detail import Detail
+from projtrack.services.forecast import how_worked, term_due
 from projtrack.tui import cells as c
 
 
@@ -113,11 +114,33 @@ def facts_panel(d: Detail, lang: str) -> Group:
         (t("ui.fig.stage", lang=lang), f"{term(fig.stage, lang) or c.BLANK}  "
                                        f"{format_rate(fig.percent_complete, 0, blank='')}"),
         (t("ui.fig.spi_cpi", lang=lang), f"{_ratio(fig.spi)} / {_ratio(fig.cpi)}"),
+        (t("ui.fig.life", lang=lang), f"{format_wan(fig.planned_life)} / "
+                                      f"{format_wan(fig.actual_life)}"),
     ):
         figures.add_row(label, value)
+
+    # forecasts: the figures, then how the dates were worked out
+    due = term_due(d.view)
+    risk = {True: t("ui.forecast.risk_yes", lang=lang), False: t("ui.forecast.risk_no", lang=lang),
+            None: c.BLANK}[fig.term_at_risk]
+    forecast = _grid()
+    for label, value in (
+        (t("ui.fig.year_end_forecast", lang=lang),
+         f"{format_wan(fig.year_end_forecast)}  "
+         f"({format_rate(fig.year_end_forecast_rate, blank=c.BLANK)})"),
+        (t("ui.fig.eac", lang=lang), f"{format_wan(fig.eac, blank=c.BLANK)}  "
+                                     f"{t('ui.fig.overrun_forecast', lang=lang)} "
+                                     f"{format_wan(fig.overrun_forecast, blank=c.BLANK)}"),
+        (t("ui.fig.progress_rate", lang=lang), how_worked(fig, lang)),
+        (t("ui.fig.forecast_dates", lang=lang),
+         f"{_d(fig.forecast_completion)} / {_d(fig.forecast_handover)}"),
+        (t("ui.fig.term", lang=lang), f"{_d(due)}  {risk}"),
+    ):
+        forecast.add_row(label, value)
     return Group(Text(t("ui.facts.annex", lang=lang), style="bold underline"), annex, Text(""),
                  Text(t("ui.facts.figures", lang=lang, as_of=fig.as_of.isoformat()),
-                      style="bold underline"), figures)
+                      style="bold underline"), figures, Text(""),
+                 Text(t("ui.facts.forecast", lang=lang), style="bold underline"), forecast)
 
 
 def _ratio(value) -> str:
