@@ -174,7 +174,8 @@ def check_sqlite_file(path: Path) -> None:
     if tables and not OWN_TABLES <= tables:
         from projtrack.store.migrate import SchemaError
 
-        raise SchemaError("err.db_foreign", db=str(path))
+        raise SchemaError("err.db_foreign", db=str(path),
+                          tables=", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else ""))
 
 
 def _prepare_sqlite_file(path: Path) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 
 import openpyxl
 
+from projtrack.progress_io.layout import SECRET_SETTING
 from projtrack.progress_io.template import select_projects, write_template
 from projtrack.services.portfolio import load_portfolio
 from projtrack.tui.widgets.import_preview import ImportScreen
@@ -44,7 +45,8 @@ async def test_the_fill_in_sheet_is_refused_in_the_dialog(make_app, demo_store, 
     portfolio = load_portfolio(demo_store, AS_OF)
     write_template(portfolio, select_projects(portfolio), imports_dir / "填报表.xlsx",
                    period="2026-W48", week_start=dt.date(2026, 11, 23),
-                   week_end=dt.date(2026, 11, 29), lang="zh")
+                   week_end=dt.date(2026, 11, 29), lang="zh",
+                   secret=demo_store.secret(SECRET_SETTING))
     before = [(p.id, p.status, p.category) for p in demo_store.projects()]
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
