@@ -27,16 +27,10 @@ from projtrack.core.types import (
     FlagRules,
     MilestoneFacts,
     ProgressPoint,
-    ProjectFacts,
 )
+from tests.core.test_figures import proj
 
 date = dt.date
-
-
-def proj(**kw) -> ProjectFacts:
-    kw.setdefault("id", 1)
-    kw.setdefault("name", "平阳县某小学")
-    return ProjectFacts(**kw)
 
 
 def pt(day: str, percent: str, pid: int = 1, id: int | None = None) -> ProgressPoint:

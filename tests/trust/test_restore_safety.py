@@ -15,25 +15,17 @@ import subprocess
 import sys
 import textwrap
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from projtrack.store.models import Project
-from projtrack.store.repo import Store
 from tests.trust.helpers import ROOT, child_env, cli, integrity, projtrack_argv, snapshot
+from tests.trust.test_backup import _db_with_projects, restored
 from tests.trust.test_backup import before as unchained
-from tests.trust.test_backup import restored
 
 
 def _db(path: Path, n: int = 3) -> str:
-    store = Store.open(str(path))
-    with store.write() as s:
-        s.add_all([Project(name=f"平阳县第{i}小学新建工程", total_investment=Decimal("3600.5"))
-                   for i in range(1, n + 1)])
-    store.close()
-    return str(path)
+    return _db_with_projects(path, n)
 
 
 def _sha(path: Path) -> str:
