@@ -8,7 +8,7 @@ work on a database that still needs ``projtrack db upgrade`` (opening a Store re
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from projtrack.core.records import AuditRecord
@@ -24,8 +24,8 @@ from projtrack.store.migrate import current_revision, head_revision, is_empty, k
 from projtrack.store.migrate import upgrade as upgrade_schema
 from projtrack.store.repo import Store, record_audit
 
-__all__ = ["BackupResult", "CheckResult", "DbSummary", "RestoreResult", "audit_trail", "backup",
-           "check_database",
+__all__ = ["BackupResult", "CheckResult", "DbCheck", "DbSummary", "RestoreResult", "audit_trail",
+           "backup", "check_and_repair", "check_database",
            "copy_database", "repair_ledger_sums", "restore", "upgrade_database"]
 
 
@@ -93,6 +93,41 @@ def check_database(engine: Engine) -> CheckResult:
     if not sealed:
         return result
     return replace(result, problems=(*result.problems, *sealed))
+
+
+@dataclass(frozen=True)
+class DbCheck:
+    """What ``db check`` found (``first``), and with ``--repair`` of drifted sums, the rows
+    recomputed and what a second check found (``after``; None when nothing was repaired)."""
+
+    first: CheckResult
+    repaired: int | None = None
+    after: CheckResult | None = None
+    refused: BadData | None = None  # the repair refused (the append-only tables not intact)
+
+    @property
+    def result(self) -> CheckResult:
+        """The last check's result: what is wrong now."""
+        return self.after if self.after is not None else self.first
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+
+def check_and_repair(store: Store, *, repair: bool = False) -> DbCheck:
+    """``db check``: check the database; with ``repair``, when only the sums it keeps drifted
+    from the entries, recompute them (``repair_ledger_sums``: refused, BadData, when the
+    append-only tables are not intact: returned as ``refused``, for the caller to raise once it
+    has said what the check found) and check again."""
+    first = check_database(store.engine)
+    if first.ok or not (repair and first.drift):
+        return DbCheck(first)
+    try:
+        rows = repair_ledger_sums(store, first)
+    except BadData as exc:
+        return DbCheck(first, refused=exc)
+    return DbCheck(first, rows, check_database(store.engine))
 
 
 def copy_database(target: str | None, to: str, *, chunk: int,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Generic, TypeVar, cast
+from typing import Final, Generic, TypeVar, cast
 
 from projtrack.core.money import ZERO, check_precision, format_wan
 from projtrack.core.records import AuditRecord, LedgerRecord, ProgressRecord
@@ -44,6 +44,7 @@ from projtrack.store.repo import Store
 from projtrack.typed import CORRECTION, WARNING, Issue, Unconfirmed
 
 _UNSET = object()
+UNSET: Final = _UNSET  # a keyword not given: the value is kept
 R = TypeVar("R")
 
 
@@ -317,3 +318,27 @@ def project_entries(store: Store, project_id: int, kind: str | None = None
         if facts is None:
             raise BadUsage("err.project_not_found", ref=project_id)
         return facts, store.entries(project_id, kind)
+
+
+@dataclass(frozen=True)
+class EntryContext:
+    """What a data-entry form on one project reads as it opens, in one snapshot: the project,
+    the version of each editable record (passed back as ``expected_version``), its milestones
+    by name and its money entries as (kind, date, amount)."""
+
+    facts: ProjectFacts
+    versions: dict[str, int]
+    milestones: dict[str, MilestoneFacts]
+    ledger: tuple[tuple[str, dt.date, Decimal], ...] = ()
+
+
+def entry_context(store: Store, project_id: int) -> EntryContext | None:
+    """The ``EntryContext`` of a project, None when there is no such project."""
+    with store.consistent():
+        facts = store.project(project_id)
+        if facts is None:
+            return None
+        versions = store.versions(project_id)
+        ms = {m.name: m for m in store.milestones([project_id]).get(project_id, [])}
+        ledger = tuple((e.kind, e.entry_date, e.amount) for e in store.entries(project_id))
+    return EntryContext(facts, versions, ms, ledger)

@@ -44,13 +44,11 @@ class FormContext:
 
     @classmethod
     def fetch(cls, store: Store, project_id: int, as_of: dt.date, lang: str) -> FormContext | None:
-        facts = store.project(project_id)
-        if facts is None:
+        found = svc.entry_context(store, project_id)
+        if found is None:
             return None
-        versions = store.versions(project_id)
-        ms = {m.name: m for m in store.milestones([project_id]).get(project_id, [])}
-        ledger = tuple((e.kind, e.entry_date, e.amount) for e in store.entries(project_id))
-        return cls(store, as_of, lang, facts, versions, ms, ledger)
+        return cls(store, as_of, lang, found.facts, found.versions, found.milestones,
+                   found.ledger)
 
     @property
     def pid(self) -> int:
