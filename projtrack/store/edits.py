@@ -36,7 +36,8 @@ def edits_write(store: Store, *, what: str) -> Iterator[Edits]:
         raise Conflict("err.conflict", other=what) from exc
 
 
-def _audit_record(a: AuditLog) -> AuditRecord:
+def audit_record(a: AuditLog) -> AuditRecord:
+    """An audit row as the core record of it."""
     assert a.id is not None
     return AuditRecord(a.id, a.at, a.user, a.action, a.entity, a.entity_id, a.project_id,
                        a.field, a.old_value, a.new_value, a.context)
@@ -87,7 +88,7 @@ class Edits:
         last = self.session.execute(
             select(AuditLog).where(col(AuditLog.project_id) == project_id, which)
             .order_by(col(AuditLog.id).desc()).limit(1)).scalar_one_or_none()
-        return _audit_record(last) if last is not None else None
+        return audit_record(last) if last is not None else None
 
     # --- writes --------------------------------------------------------------------------------
     def set_milestone(self, project_id: int, name: str, dates: Mapping[str, dt.date | None], *,

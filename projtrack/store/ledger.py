@@ -20,6 +20,7 @@ from projtrack.core.money import ZERO
 from projtrack.core.records import LedgerRecord, ProgressRecord
 from projtrack.core.types import Entry, ProgressPoint, ProjectFacts
 from projtrack.errors import BadUsage
+from projtrack.store.edits import Edits
 from projtrack.store.models import (
     ImportRun,
     LedgerEntry,
@@ -280,7 +281,7 @@ class Ledger:
                     percent=i.percent, note=i.note, origin=i.origin, created_by=user))
         self.session.add_all(rows)
         self.session.flush()
-        return [_record(r) for r in rows]
+        return [entry_record(r) for r in rows]
 
     def audit(self, record: LedgerRecord | ProgressRecord) -> None:
         """The audit row of an entry just added, its origin as the context."""
@@ -311,8 +312,6 @@ class Ledger:
     def set_milestone_actual(self, project_id: int, name: str, day: dt.date, *,
                              context: str) -> None:
         """Set a milestone's actual date (its row made when it has none), audited."""
-        from projtrack.store.edits import Edits
-
         Edits(self.session).set_milestone(project_id, name, {"actual": day}, context=context,
                                           audit_all=True)
 
@@ -323,7 +322,7 @@ class Ledger:
         self.session.flush()
 
 
-def _record(row: LedgerEntry | ProgressEntry) -> LedgerRecord | ProgressRecord:
+def entry_record(row: LedgerEntry | ProgressEntry) -> LedgerRecord | ProgressRecord:
     """The record of a row just flushed (every column set in Python or by the flush)."""
     assert row.id is not None
     if isinstance(row, LedgerEntry):

@@ -20,8 +20,8 @@ from sqlmodel import Session, col
 
 from projtrack.core.records import AuditRecord, LedgerRecord, ProgressRecord
 from projtrack.errors import BadUsage
-from projtrack.store.edits import _audit_record
-from projtrack.store.ledger import _record
+from projtrack.store.edits import audit_record
+from projtrack.store.ledger import entry_record
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
@@ -132,7 +132,7 @@ class UndoWork:
                     continue
                 if r.entity == "progress_entry" and r.entity_id in reversed_progress:
                     continue
-                return _audit_record(r), kind
+                return audit_record(r), kind
             below = low
 
     def project_name(self, project_id: int) -> str | None:
@@ -148,7 +148,7 @@ class UndoWork:
             row = self.session.get(LedgerEntry, a.entity_id)
         elif a.entity == "progress_entry":
             row = self.session.get(ProgressEntry, a.entity_id)
-        return _record(row) if row is not None else None
+        return entry_record(row) if row is not None else None
 
     # --- reversing it --------------------------------------------------------------------------
     def reverse_money(self, a: AuditRecord, *, context: str, origin: str) -> int:
