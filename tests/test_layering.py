@@ -74,3 +74,47 @@ def test_the_test_command_runs_lint_contracts_and_type_checker_before_the_tests(
     text = (PKG.parent / "run.py").read_text(encoding="utf-8")
     order = [text.index(f'BIN / "{tool}"') for tool in ("ruff", "lint-imports", "mypy")]
     assert order == sorted(order) and max(order) < text.index('"-m", "pytest"')
+
+
+def _layer_files(*layers: str):
+    for layer in layers:
+        yield from (PKG / layer).rglob("*.py")
+
+
+def test_only_the_store_touches_orm_rows_sessions_or_sql():
+    """Nothing outside ``store/`` imports SQLAlchemy, SQLModel or the ORM rows — not even
+    inside a function, where the import-linter contracts do not look."""
+    for path in PKG.rglob("*.py"):
+        if path.relative_to(PKG).parts[0] == "store":
+            continue
+        bad = {n for n in _imports(path) if n.split(".")[0] in ("sqlalchemy", "sqlmodel")
+               or n == "projtrack.store.models"}
+        assert not bad, f"{path.relative_to(PKG)} imports {bad}"
+
+
+def _calls_on(path: Path, receiver: str) -> list[str]:
+    """``receiver.method(…)`` and ``x.receiver.method(…)`` calls in a module, as text."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            name = owner.id if isinstance(owner, ast.Name) else \
+                owner.attr if isinstance(owner, ast.Attribute) else None
+            if name == receiver:
+                found.append(f"{path.relative_to(PKG)}:{node.lineno} {ast.unparse(node.func)}")
+    return found
+
+
+def test_the_front_ends_call_services_not_the_store():
+    """The CLI and the app hand the Store to a service verb and call none of its methods."""
+    calls = [c for p in _layer_files("cli", "tui") for c in _calls_on(p, "store")]
+    assert not calls, calls
+
+
+def test_the_verbs_open_no_transaction_of_their_own():
+    """Services and the progress round trip write through the store's units of work
+    (``store.ledger``, ``store.edits``, ``store.undo``): no ``store.write()`` or
+    ``store.read()`` session in their hands (a snapshot, ``consistent()``, is theirs)."""
+    calls = [c for p in _layer_files("services", "progress_io") for c in _calls_on(p, "store")
+             if c.endswith((".write", ".read"))]
+    assert not calls, calls

@@ -117,25 +117,22 @@ def db_check(
     """Check the database: SQLite's own checks, that the yearly and monthly sums it keeps
     match the ledger entries, and that the ledger, progress, audit and issued-report rows are
     as written (append-only triggers, hash chain). Exit 1 when something is wrong."""
-    from projtrack.services.admin import check_database, repair_ledger_sums
+    from projtrack.services.admin import check_and_repair
 
-    c = state(ctx)
-    engine = c.store.engine
-    result = check_database(engine)
-    for problem in result.problems:
+    done = check_and_repair(state(ctx).store, repair=repair)
+    for problem in done.first.problems:
         typer.echo(f"  {problem}", err=True)
-    if result.ok:
-        typer.echo(t("msg.db_check_ok", entries=f"{result.entries_checked:,}",
-                     sums=f"{result.sums_checked:,}"))
+    if done.refused is not None:  # the sums are not recomputed from entries changed after the fact
+        raise done.refused
+    if done.first.ok:
+        typer.echo(t("msg.db_check_ok", entries=f"{done.first.entries_checked:,}",
+                     sums=f"{done.first.sums_checked:,}"))
         typer.echo(t("msg.db_check_chain_ok"))
         return
-    if repair and result.drift:
-        rows = repair_ledger_sums(c.store, result)  # refused when the chain is broken
-        again = check_database(engine)
-        if again.ok:
-            typer.echo(t("msg.db_check_repaired", sums=f"{rows:,}"))
+    if done.after is not None:
+        if done.after.ok:
+            typer.echo(t("msg.db_check_repaired", sums=f"{done.repaired:,}"))
             return
-        for problem in again.problems:
+        for problem in done.after.problems:
             typer.echo(f"  {problem}", err=True)
-        result = again
-    raise BadData("err.db_check_failed", problems=len(result.problems))
+    raise BadData("err.db_check_failed", problems=len(done.result.problems))

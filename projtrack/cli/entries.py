@@ -9,6 +9,7 @@ refused without it (exit 1, nothing written)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -103,14 +104,13 @@ def spend_list(
     """List a project's money entries, with running totals per series."""
     from decimal import Decimal
 
-    from projtrack.services.entries import resolve_project
+    from projtrack.services.entries import project_entries, resolve_project
 
     c = state(ctx)
     pid = resolve_project(c.store, project)
-    facts = c.store.project(pid)
+    facts, entries = project_entries(c.store, pid, kind)
     typer.echo(f"{pid}  {facts.name}")
     running: dict[str, Decimal] = {}
-    entries = c.store.entries(pid, kind)
     if not entries:
         typer.echo(t("msg.no_entries"))
     for e in entries:
@@ -223,24 +223,30 @@ def milestone_set(
 ) -> None:
     """Set a milestone's planned and/or actual date.  Two officers setting it at once: the
     second is refused and told the first one's change (nothing is overwritten)."""
-    from projtrack.services.entries import resolve_project, set_milestone
+    from projtrack.services.entries import (
+        UNSET,
+        record_versions,
+        resolve_project,
+        set_milestone,
+    )
 
     c = state(ctx)
-    kwargs = {}
+    dates: dict[str, dt.date | None] = {}
     for key, value in (("planned", planned), ("actual", actual)):
         if value is not None:
-            kwargs[key] = None if _is_none(value) else parse_date(value, f"--{key}")
-    expected = None
+            dates[key] = None if _is_none(value) else parse_date(value, f"--{key}")
+    expected: dict[str, object] | None = None
     if if_unchanged is not None:
-        if len(kwargs) != 1:
+        if len(dates) != 1:
             raise BadUsage("err.if_unchanged_one")
-        (key,) = kwargs
+        (key,) = dates
         expected = {key: None if _is_none(if_unchanged)
                     else parse_date(if_unchanged, "--if-unchanged")}
     pid = resolve_project(c.store, project)
-    version = c.store.versions(pid).get(f"milestone:{name}", 0)  # as the command starts
+    version = record_versions(c.store, pid).get(f"milestone:{name}", 0)  # as the command starts
     done = set_milestone(c.store, pid, name, force=force, expected_version=version,
-                         expected=expected, **kwargs)
+                         expected=expected, planned=dates.get("planned", UNSET),
+                         actual=dates.get("actual", UNSET))
     m = done.record
     typer.echo(t("msg.milestone_set", name=name, planned=m.planned or "—", actual=m.actual or "—"))
     _warn(done.warnings)
@@ -256,7 +262,7 @@ def plan_set(
         "--if-unchanged", metavar="AMOUNT", help=IF_UNCHANGED_HELP)] = None,
 ) -> None:
     """Set (revise) a project's plan for one year — any year, including after 2025."""
-    from projtrack.services.entries import resolve_project, set_plan
+    from projtrack.services.entries import record_versions, resolve_project, set_plan
 
     c = state(ctx)
     value = parse_amount(amount, "plan_amount")
@@ -265,7 +271,7 @@ def plan_set(
         extra["expected_amount"] = None if _is_none(if_unchanged) \
             else parse_amount(if_unchanged, "plan_amount")
     pid = resolve_project(c.store, project)
-    version = c.store.versions(pid).get(f"plan:{year}", 0)  # as the command starts
+    version = record_versions(c.store, pid).get(f"plan:{year}", 0)  # as the command starts
     set_plan(c.store, pid, year, value, expected_version=version, **extra)
     typer.echo(t("msg.plan_set", year=year, amount=wan(value)))
 
@@ -279,11 +285,12 @@ def phase_set(
         "--if-unchanged", metavar="PHASE", help=IF_UNCHANGED_HELP)] = None,
 ) -> None:
     """Change a project's phase."""
-    from projtrack.services.entries import resolve_project, update_project
+    from projtrack.services.entries import record_versions, resolve_project, update_project
 
     c = state(ctx)
     pid = resolve_project(c.store, project)
-    version = c.store.versions(pid).get("project")  # as the command starts
-    expected = {"phase": if_unchanged.strip()} if if_unchanged is not None else None
+    version = record_versions(c.store, pid).get("project")  # as the command starts
+    expected: dict[str, object] | None = \
+        {"phase": if_unchanged.strip()} if if_unchanged is not None else None
     update_project(c.store, pid, expected_version=version, expected=expected, phase=phase)
     typer.echo(t("msg.phase_set", phase=phase))

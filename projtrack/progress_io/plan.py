@@ -19,16 +19,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from sqlalchemy import func, select, type_coerce
-from sqlmodel import Session
+from typing import cast
 
 from projtrack.core.money import ZERO, format_wan
-from projtrack.core.types import ACTUAL, MILESTONES
+from projtrack.core.records import LedgerRecord, ProgressRecord
+from projtrack.core.terms import Status
+from projtrack.core.types import ACTUAL
 from projtrack.progress_io.reader import FilledRow, Problem, ReturnedFile
-from projtrack.store.models import ImportRun, LedgerEntry, Milestone, ProgressEntry, Project
-from projtrack.store.repo import os_user, record_audit
-from projtrack.store.types import Scaled
+from projtrack.store.ledger import Ledger, NewEntry, NewProgress
 
 PREFIX = "progress:"
 
@@ -76,13 +74,9 @@ def _origin(f: ReturnedFile, r: FilledRow) -> str:
     return f"{PREFIX}{f.period}:{f.sha256}:{r.sheet}!{r.row}"
 
 
-def _reversed_ids():
-    return select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
-
-
 class _Planner:
-    def __init__(self, session: Session):
-        self.s = session
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
         self.plan = ProgressPlan()
         self.batch_actual: list[tuple[int, dt.date, Decimal]] = []
         self.weekly: dict[tuple[int, str], tuple[Decimal, str]] = {}
@@ -91,35 +85,26 @@ class _Planner:
 
     # --- what the database holds -------------------------------------------------------------
     def total_actual(self, pid: int, upto: dt.date) -> Decimal:
-        db = self.s.execute(
-            select(type_coerce(func.coalesce(func.sum(LedgerEntry.amount), 0), Scaled(6)))
-            .where(LedgerEntry.project_id == pid, LedgerEntry.kind == ACTUAL,
-                   LedgerEntry.entry_date <= upto)).scalar_one() or ZERO
+        db = self.ledger.total(pid, ACTUAL, upto)
         return db + sum((a for p, d, a in self.batch_actual if p == pid and d <= upto), ZERO)
 
     def weekly_on_record(self, pid: int, period: str) -> Decimal | None:
-        rows = self.s.execute(
-            select(LedgerEntry.amount).where(
-                LedgerEntry.project_id == pid, LedgerEntry.kind == ACTUAL,
-                LedgerEntry.origin.like(f"{PREFIX}{period}:%"),
-                LedgerEntry.entered_cumulative.is_(None),
-                LedgerEntry.id.not_in(_reversed_ids()))).scalars().all()
+        rows = self.ledger.unreversed_amounts(pid, ACTUAL, f"{PREFIX}{period}:%")
         return sum(rows, ZERO) if rows else None
 
-    def progress_on_record(self, pid: int, day: dt.date, stage, percent) -> bool:
-        rows = self.s.execute(select(ProgressEntry.stage, ProgressEntry.percent).where(
-            ProgressEntry.project_id == pid, ProgressEntry.entry_date == day)).all()
-        return any(s == stage and p == percent for s, p in rows)
+    def progress_on_record(self, pid: int, day: dt.date, stage: str | None,
+                           percent: Decimal | None) -> bool:
+        return any(s == stage and p == percent for s, p in self.ledger.progress_on(pid, day))
 
     # --- one row -------------------------------------------------------------------------------
     def row(self, f: ReturnedFile, r: FilledRow) -> None:
-        p = self.s.get(Project, r.project_id)
+        p = self.ledger.find_project(r.project_id)
         where_a = f"{f.name} {r.cell_a}"
         if p is None:
             self.plan.errors.append(Problem(f.name, r.cell_a, "progress.err.unknown_project",
                                             {"found": r.project_id}))
             return
-        if p.status == "withdrawn":
+        if p.status == Status.WITHDRAWN:
             self.plan.errors.append(Problem(f.name, r.cell_a, "progress.err.withdrawn",
                                             {"found": r.project_id, "name": p.name}))
             return
@@ -130,7 +115,7 @@ class _Planner:
             return
         pid, name, day, origin = p.id, p.name, f.entry_date, _origin(f, r)
         assert pid is not None and day is not None
-        note = r.note.value if r.note else None
+        note = cast("str | None", r.note.value) if r.note else None  # the reader's text
 
         def err(cell: str, key: str, **params) -> None:
             self.plan.errors.append(Problem(f.name, cell, key, params))
@@ -184,23 +169,24 @@ class _Planner:
                     amount=total - recorded, entered_cumulative=total, total_after=total,
                     note=note))
         if r.stage is not None or r.percent is not None:
-            stage = r.stage.value if r.stage else None
-            percent = r.percent.value if r.percent else None
-            cell = (r.percent or r.stage).cell  # type: ignore[union-attr]
+            stage = cast("str | None", r.stage.value) if r.stage else None
+            percent = cast("Decimal | None", r.percent.value) if r.percent else None
+            read = r.percent or r.stage
+            assert read is not None
+            cell = read.cell
             key = (pid, day, stage, percent)
             if key in self.progress or self.progress_on_record(pid, day, stage, percent):
                 skip(cell, "progress.skip.progress_recorded")
             else:
                 self.progress.add(key)
                 self.plan.actions.append(Action(
-                    "progress", pid, name, f"{f.name} {cell}", day, origin, stage=stage,  # type: ignore[arg-type]
-                    percent=percent, note=note))  # type: ignore[arg-type]
+                    "progress", pid, name, f"{f.name} {cell}", day, origin, stage=stage,
+                    percent=percent, note=note))
         for ms_name, value, shown in r.milestones:
             date = value.value
             assert isinstance(date, dt.date)
             earlier_ms = self.milestones.get((pid, ms_name))
-            recorded_ms = self.s.execute(select(Milestone.actual).where(
-                Milestone.project_id == pid, Milestone.name == ms_name)).scalar_one_or_none()
+            recorded_ms = self.ledger.milestone_actual(pid, ms_name)
             if recorded_ms is not None:
                 if recorded_ms != date:
                     err(value.cell, "progress.err.milestone_recorded", milestone=ms_name,
@@ -220,16 +206,15 @@ class _Planner:
                                               "progress.warn.note_alone"))
 
 
-def plan_import(session: Session, files: list[ReturnedFile],
+def plan_import(ledger: Ledger, files: list[ReturnedFile],
                 only: set[int] | None = None) -> ProgressPlan:
-    """The plan of ``files`` against what ``session`` sees; with ``only``, of the rows of those
-    projects alone (a project's rows depend on its own record and rows only)."""
-    planner = _Planner(session)
+    """The plan of ``files`` against what ``ledger`` sees (its transaction); with ``only``, of
+    the rows of those projects alone (a project's rows depend on its own record and rows only)."""
+    planner = _Planner(ledger)
     planner.plan.files = files
     for f in files:
         if f.sha256 and only is None:
-            when = session.execute(select(func.min(ImportRun.at)).where(
-                ImportRun.kind == "progress", ImportRun.sha256 == f.sha256)).scalar_one_or_none()
+            when = ledger.first_import("progress", f.sha256)
             if when is not None:
                 planner.plan.imported_before[f.name] = when
         for r in f.rows:
@@ -263,50 +248,32 @@ def replan(plan: ProgressPlan, fresh: ProgressPlan, changed: dict[int, list[str]
     return out
 
 
-def apply_plan(session: Session, plan: ProgressPlan) -> None:
-    """Write every action of a plan without errors (the caller's transaction): the entries
-    first, in one flush (the write transaction stays short), then their audit rows in order."""
-    user = os_user()
-    rows: list[tuple[Action, LedgerEntry | ProgressEntry]] = []
+def apply_plan(ledger: Ledger, plan: ProgressPlan) -> None:
+    """Write every action of a plan without errors (``ledger``'s write transaction): the
+    entries first, in one flush (the write transaction stays short), then their audit rows and
+    the milestones in order, then one import run per file."""
+    items: list[tuple[Action, NewEntry | NewProgress]] = []
     for a in plan.actions:
         if a.kind == "actual":
-            rows.append((a, LedgerEntry(project_id=a.project_id, kind=ACTUAL, entry_date=a.date,
-                                        amount=a.amount, entered_cumulative=a.entered_cumulative,
-                                        note=a.note, origin=a.origin, created_by=user)))
+            assert a.amount is not None
+            items.append((a, NewEntry(project_id=a.project_id, kind=ACTUAL, date=a.date,
+                                      amount=a.amount, entered_cumulative=a.entered_cumulative,
+                                      note=a.note, origin=a.origin)))
         elif a.kind == "progress":
-            rows.append((a, ProgressEntry(project_id=a.project_id, entry_date=a.date,
-                                          stage=a.stage, percent=a.percent, note=a.note,
-                                          origin=a.origin, created_by=user)))
-    session.add_all(row for _, row in rows)
-    session.flush()
-    done = {id(a): row for a, row in rows}
+            items.append((a, NewProgress(project_id=a.project_id, date=a.date, stage=a.stage,
+                                         percent=a.percent, note=a.note, origin=a.origin)))
+    records = ledger.insert([item for _, item in items])
+    done: dict[int, LedgerRecord | ProgressRecord] = {
+        id(a): rec for (a, _), rec in zip(items, records, strict=True)}
     for a in plan.actions:
-        row = done.get(id(a))
-        if isinstance(row, LedgerEntry):
-            record_audit(session, action="entry", entity="ledger_entry", entity_id=row.id,
-                         project_id=a.project_id, field=ACTUAL, new=f"{a.date} {a.amount}",
-                         context=a.origin)
-        elif isinstance(row, ProgressEntry):
-            record_audit(session, action="entry", entity="progress_entry", entity_id=row.id,
-                         project_id=a.project_id, field="形象进度",
-                         new=f"{a.date} {a.stage or ''} {a.percent}", context=a.origin)
+        rec = done.get(id(a))
+        if rec is not None:
+            ledger.audit(rec)
         else:
             assert a.milestone is not None
-            m = session.execute(select(Milestone).where(
-                Milestone.project_id == a.project_id, Milestone.name == a.milestone)
-            ).scalar_one_or_none()
-            if m is None:
-                m = Milestone(project_id=a.project_id, name=a.milestone,
-                              seq=MILESTONES.index(a.milestone))
-                session.add(m)
-                session.flush()
-            record_audit(session, action="update", entity="milestone", entity_id=m.id,
-                         project_id=a.project_id, field=f"{a.milestone}.actual", old=m.actual,
-                         new=a.date, context=a.origin)
-            m.actual = a.date
+            ledger.set_milestone_actual(a.project_id, a.milestone, a.date, context=a.origin)
     for f in plan.files:
         counts = {k: sum(1 for a in plan.actions if a.kind == k and a.cell.startswith(f.name + " "))
                   for k in ("actual", "progress", "milestone")}
-        session.add(ImportRun(user=user, kind="progress", file=f.name, sha256=f.sha256,
-                              summary=json.dumps({"period": f.period, **counts})))
-    session.flush()
+        ledger.add_import_run(kind="progress", file=f.name, sha256=f.sha256,
+                              summary=json.dumps({"period": f.period, **counts}))

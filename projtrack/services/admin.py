@@ -8,7 +8,7 @@ work on a database that still needs ``projtrack db upgrade`` (opening a Store re
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from projtrack.core.records import AuditRecord
@@ -16,16 +16,16 @@ from projtrack.errors import BadData
 from projtrack.services.database import require_database
 from projtrack.store.backup import BackupResult, DbSummary, RestoreResult, backup, seal_check
 from projtrack.store.backup import restore as restore_file
-from projtrack.store.check import CheckResult, rebuild_sums
+from projtrack.store.check import CheckResult, repair_sums
 from projtrack.store.check import check_database as check_tables
 from projtrack.store.copy import CopyReport
 from projtrack.store.engine import Engine, make_engine, sqlite_path
 from projtrack.store.migrate import current_revision, head_revision, is_empty, known_revisions
 from projtrack.store.migrate import upgrade as upgrade_schema
-from projtrack.store.repo import Store, record_audit
+from projtrack.store.repo import Store
 
-__all__ = ["BackupResult", "CheckResult", "DbSummary", "RestoreResult", "audit_trail", "backup",
-           "check_database",
+__all__ = ["BackupResult", "CheckResult", "DbCheck", "DbSummary", "RestoreResult", "audit_trail",
+           "backup", "check_and_repair", "check_database",
            "copy_database", "repair_ledger_sums", "restore", "upgrade_database"]
 
 
@@ -41,12 +41,11 @@ def restore(target: str | None, source: Path, *,
     if not summary.needs_upgrade:
         store = Store.open(target, create=False)
         try:
-            with store.write() as s:
-                record_audit(s, action="restore", entity="database", entity_id=None,
-                             project_id=None, field="backup", old=str(kept) if kept else None,
-                             new=f"{Path(source).expanduser().resolve()}: {summary.projects} "
-                                 f"projects, {summary.ledger_entries} entries, schema "
-                                 f"{summary.revision}", context="restore")
+            store.audit_event(action="restore", entity="database", field="backup",
+                              old=str(kept) if kept else None,
+                              new=f"{Path(source).expanduser().resolve()}: {summary.projects} "
+                                  f"projects, {summary.ledger_entries} entries, schema "
+                                  f"{summary.revision}", context="restore")
         finally:
             store.close()
     return result
@@ -59,13 +58,8 @@ def repair_ledger_sums(store: Store, result: CheckResult) -> int:
     were changed after the fact would hide it."""
     if result.tampered:
         raise BadData("err.db_check_no_repair", what=result.tampered[0].render())
-    with store.write() as s:
-        rows = rebuild_sums(s.connection())
-        drift = [p for p in result.problems if p.startswith(("ledger_year", "ledger_month"))]
-        record_audit(s, action="repair", entity="ledger_sums", entity_id=None, project_id=None,
-                     field="ledger_year,ledger_month", old="; ".join(drift[:5]) or None,
-                     new=f"{rows} rows recomputed from the entries", context="db check --repair")
-    return rows
+    drift = [p for p in result.problems if p.startswith(("ledger_year", "ledger_month"))]
+    return repair_sums(store, drift)
 
 
 def upgrade_database(target: str | None) -> tuple[str | None, str]:
@@ -93,6 +87,41 @@ def check_database(engine: Engine) -> CheckResult:
     if not sealed:
         return result
     return replace(result, problems=(*result.problems, *sealed))
+
+
+@dataclass(frozen=True)
+class DbCheck:
+    """What ``db check`` found (``first``), and with ``--repair`` of drifted sums, the rows
+    recomputed and what a second check found (``after``; None when nothing was repaired)."""
+
+    first: CheckResult
+    repaired: int | None = None
+    after: CheckResult | None = None
+    refused: BadData | None = None  # the repair refused (the append-only tables not intact)
+
+    @property
+    def result(self) -> CheckResult:
+        """The last check's result: what is wrong now."""
+        return self.after if self.after is not None else self.first
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+
+def check_and_repair(store: Store, *, repair: bool = False) -> DbCheck:
+    """``db check``: check the database; with ``repair``, when only the sums it keeps drifted
+    from the entries, recompute them (``repair_ledger_sums``: refused, BadData, when the
+    append-only tables are not intact: returned as ``refused``, for the caller to raise once it
+    has said what the check found) and check again."""
+    first = check_database(store.engine)
+    if first.ok or not (repair and first.drift):
+        return DbCheck(first)
+    try:
+        rows = repair_ledger_sums(store, first)
+    except BadData as exc:
+        return DbCheck(first, refused=exc)
+    return DbCheck(first, rows, check_database(store.engine))
 
 
 def copy_database(target: str | None, to: str, *, chunk: int,

@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session
+from typing import Final, Generic, TypeVar, cast
 
 from projtrack.core.money import ZERO, check_precision, format_wan
+from projtrack.core.records import AuditRecord, LedgerRecord, ProgressRecord
 from projtrack.core.types import (
     ACTUAL,
     ENTRY_KINDS,
@@ -26,6 +23,8 @@ from projtrack.core.types import (
     MILESTONES,
     PHASES,
     STAGES,
+    MilestoneFacts,
+    ProjectFacts,
 )
 from projtrack.errors import BadData, BadUsage, Conflict
 from projtrack.services.checks import (
@@ -39,18 +38,14 @@ from projtrack.services.checks import (
     pending,
     progress_issues,
 )
-from projtrack.store.models import (
-    AnnualPlan,
-    AuditLog,
-    LedgerEntry,
-    Milestone,
-    ProgressEntry,
-    Project,
-)
-from projtrack.store.repo import Store, os_user, record_audit, to_facts
+from projtrack.store.edits import Edits, edits_write
+from projtrack.store.ledger import NewEntry, NewProgress, ledger_write
+from projtrack.store.repo import Store
 from projtrack.typed import CORRECTION, WARNING, Issue, Unconfirmed
 
 _UNSET = object()
+UNSET: Final = _UNSET  # a keyword not given: the value is kept
+R = TypeVar("R")
 
 
 def resolve_project(store: Store, ref: str | int) -> int:
@@ -72,36 +67,24 @@ def resolve_project(store: Store, ref: str | int) -> int:
     return matches[0][0]
 
 
-def _project(session: Session, project_id: int) -> Project:
-    p = session.get(Project, project_id)
-    if p is None:
-        raise BadUsage("err.project_not_found", ref=project_id)
-    return p
-
-
-def _check_version(session: Session, entity: str, row, expected: int | None, project_id: int,
-                   field_like: str | None = None) -> None:
+def _check_version(w: Edits, entity: str, version: int, expected: int | None,
+                   project_id: int, field_like: str | None = None) -> None:
     """Refuse a save based on a stale read, naming the newest change of *that* record (a
     milestone's or a year plan's audit field is ``<name>.…`` / ``plan.<year>``; an import writes a
     plan change as entity "project", so records with a field pattern match on it alone)."""
-    if expected is None or row.version == expected:
+    if expected is None or version == expected:
         return
-    raise Conflict("err.conflict", other=_last_change(session, entity, project_id, field_like))
+    raise Conflict("err.conflict", other=_last_change(w, entity, project_id, field_like))
 
 
-def _last_change(session: Session, entity: str, project_id: int, field_like: str | None) -> str:
+def _last_change(w: Edits, entity: str, project_id: int, field_like: str | None) -> str:
     """The newest audited change of a record (see ``_check_version``), as the officer reads it."""
-    which = (AuditLog.field.like(field_like) if field_like is not None
-             else AuditLog.entity == entity)
-    last = session.execute(
-        select(AuditLog).where(AuditLog.project_id == project_id, which)
-        .order_by(AuditLog.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    last: AuditRecord | None = w.last_change(project_id, entity=entity, field_like=field_like)
     return (f"{last.field}: {last.old_value} → {last.new_value} ({last.user}, "
             f"{last.at:%Y-%m-%d %H:%M})") if last else "?"
 
 
-def _check_unchanged(session: Session, what: str, stored: object, expected: object,
+def _check_unchanged(w: Edits, what: str, stored: object, expected: object,
                      entity: str, project_id: int, field_like: str | None) -> None:
     """Refuse a save whose caller said the stored value must still be ``expected``
     (``--if-unchanged``) when it is not, naming the value and its last change."""
@@ -109,7 +92,7 @@ def _check_unchanged(session: Session, what: str, stored: object, expected: obje
         return
     raise Conflict("err.not_unchanged", what=what, stored=_shown(stored),
                    expected=_shown(expected),
-                   other=_last_change(session, entity, project_id, field_like))
+                   other=_last_change(w, entity, project_id, field_like))
 
 
 def _shown(value: object) -> str:
@@ -119,23 +102,23 @@ def _shown(value: object) -> str:
 
 
 @dataclass(frozen=True)
-class Saved:
-    """What a verb wrote (``record``, an ORM row) and the warnings it was saved with (the
-    command line prints them; the forms asked first)."""
+class Saved(Generic[R]):
+    """What a verb wrote (``record``: a ledger or 形象进度 record, a milestone) and the
+    warnings it was saved with (the command line prints them; the forms asked first)."""
 
-    record: Any
+    record: R
     warnings: tuple[Issue, ...] = ()
 
 
 @dataclass(frozen=True)
-class MoneyEntry(Saved):
-    """A money entry as recorded: the row, and the amount as given and derived."""
+class MoneyEntry(Saved[LedgerRecord]):
+    """A money entry as recorded: the record, and the amount as given and derived."""
 
     project: str = ""
     derived: Derived | None = None
 
     @property
-    def entry(self) -> LedgerEntry:
+    def entry(self) -> LedgerRecord:
         return self.record
 
     def echo(self, lang: str | None = None) -> str:
@@ -150,14 +133,6 @@ def _settle(issues: list[Issue], *, force: bool, correction: bool, ask: bool) ->
     if todo:
         raise Unconfirmed(todo)
     return tuple(i for i in issues if i.confirm == WARNING)
-
-
-def _amounts(session: Session, project_id: int, kind: str, upto: dt.date
-             ) -> list[tuple[dt.date, Decimal]]:
-    return [(d, a) for d, a in session.execute(
-        select(LedgerEntry.entry_date, LedgerEntry.amount)
-        .where(LedgerEntry.project_id == project_id, LedgerEntry.kind == kind,
-               LedgerEntry.entry_date <= upto)).all()]
 
 
 def record_entry(store: Store, project_id: int, *, amount: Decimal, date: dt.date,
@@ -188,49 +163,31 @@ def record_entry(store: Store, project_id: int, *, amount: Decimal, date: dt.dat
     if amount < 0 and (cumulative is not None or not correction):
         raise BadData("err.negative_amount", found=amount)
     today = today or dt.date.today()
-    with store.write() as s:
-        p = _project(s, project_id)
-        amounts = _amounts(s, project_id, kind, date)
+    with ledger_write(store) as w:  # the read, the derivation and the append: one transaction
+        p = w.project(project_id)
+        amounts = w.amounts(project_id, kind, date)
         derived = derive(amount, cumulative, kind=kind, day=date, amounts=amounts,
                          prior=p.prior_actual)
         if cumulative and derived.increment == 0:
             raise BadData("err.cumulative_unchanged", total=format_wan(amount))
-        actual = amounts if kind == ACTUAL else _amounts(s, project_id, ACTUAL, date)
+        actual = amounts if kind == ACTUAL else w.amounts(project_id, ACTUAL, date)
         kailei = (p.prior_actual or ZERO) + sum((a for _, a in actual), ZERO)
         issues = date_issues(date, start_year=p.start_year, today=today) + \
-            money_issues(to_facts(p), kind, derived, kailei_before=kailei)
+            money_issues(p, kind, derived, kailei_before=kailei)
         warnings = _settle(issues, force=force, correction=correction, ask=ask)
         is_correction = correction and (derived.increment < 0 or any(
             i.confirm == CORRECTION for i in issues))
-        entry = LedgerEntry(project_id=project_id, kind=kind, entry_date=date,
-                            amount=derived.increment,
-                            entered_cumulative=amount if cumulative else None,
-                            basis=cumulative, correction=is_correction, source=source,
-                            note=note, origin=origin, created_by=os_user())
-        s.add(entry)
-        s.flush()
-        record_audit(s, action="entry", entity="ledger_entry", entity_id=entry.id,
-                     project_id=project_id, field=kind, new=f"{date} {derived.increment}",
-                     context=origin)
+        entry = w.add_entry(NewEntry(
+            project_id=project_id, kind=kind, date=date, amount=derived.increment,
+            entered_cumulative=amount if cumulative else None, basis=cumulative,
+            correction=is_correction, source=source, note=note, origin=origin))
     return MoneyEntry(entry, warnings, p.name, derived)
-
-
-def last_percent(session: Session, project_id: int, upto: dt.date
-                 ) -> tuple[dt.date, Decimal] | None:
-    """The latest percent recorded up to ``upto`` (neither undone nor an undo), with its date."""
-    e = ProgressEntry
-    undone = select(e.reverses_id).where(e.reverses_id.is_not(None))
-    row = session.execute(
-        select(e.entry_date, e.percent)
-        .where(e.project_id == project_id, e.entry_date <= upto, e.percent.is_not(None),
-               e.reverses_id.is_(None), e.id.not_in(undone))
-        .order_by(e.entry_date.desc(), e.id.desc()).limit(1)).first()
-    return (row[0], row[1]) if row else None
 
 
 def add_progress(store: Store, project_id: int, *, date: dt.date, stage: str | None,
                  percent: Decimal | None, note: str | None = None, origin: str = "cli",
-                 force: bool = False, ask: bool = False, today: dt.date | None = None) -> Saved:
+                 force: bool = False, ask: bool = False,
+                 today: dt.date | None = None) -> Saved[ProgressRecord]:
     """Record 形象进度.  A date outside the project's years needs ``force``; a percent below the
     last one is a warning (returned, or raised with ``ask``)."""
     if stage is not None and stage not in STAGES:
@@ -240,25 +197,21 @@ def add_progress(store: Store, project_id: int, *, date: dt.date, stage: str | N
     if stage is None and percent is None:
         raise BadUsage("err.progress_empty")
     today = today or dt.date.today()
-    with store.write() as s:
-        p = _project(s, project_id)
+    with ledger_write(store) as w:
+        p = w.project(project_id)
         issues = date_issues(date, start_year=p.start_year, today=today) + \
-            progress_issues(percent, last_percent(s, project_id, date))
+            progress_issues(percent, w.last_percent(project_id, date))
         warnings = _settle(issues, force=force, correction=False, ask=ask)
-        entry = ProgressEntry(project_id=project_id, entry_date=date, stage=stage, percent=percent,
-                              note=note, origin=origin, created_by=os_user())
-        s.add(entry)
-        s.flush()
-        record_audit(s, action="entry", entity="progress_entry", entity_id=entry.id,
-                     project_id=project_id, field="形象进度", new=f"{date} {stage or ''} {percent}",
-                     context=origin)
+        entry = w.add_progress(NewProgress(project_id=project_id, date=date, stage=stage,
+                                           percent=percent, note=note, origin=origin))
     return Saved(entry, warnings)
 
 
-def set_milestone(store: Store, project_id: int, name: str, *, planned=_UNSET, actual=_UNSET,
-                  expected_version: int | None = None, expected: dict[str, object] | None = None,
-                  origin: str = "cli", force: bool = False, ask: bool = False,
-                  today: dt.date | None = None) -> Saved:
+def set_milestone(store: Store, project_id: int, name: str, *, planned: object = _UNSET,
+                  actual: object = _UNSET, expected_version: int | None = None,
+                  expected: dict[str, object] | None = None, origin: str = "cli",
+                  force: bool = False, ask: bool = False,
+                  today: dt.date | None = None) -> Saved[MilestoneFacts]:
     """Set a milestone's planned and/or actual date (None clears it).  An actual date more than
     a week after today needs ``force``; dates out of the statutory order and 投用 planned after
     31 August of the end year are warnings (returned, or raised with ``ask``).
@@ -271,112 +224,121 @@ def set_milestone(store: Store, project_id: int, name: str, *, planned=_UNSET, a
     if planned is _UNSET and actual is _UNSET:
         raise BadUsage("err.milestone_nothing")
     today = today or dt.date.today()
-    try:
-        with store.write() as s:
-            p = _project(s, project_id)
-            rows = {m.name: m for m in s.execute(
-                select(Milestone).where(Milestone.project_id == project_id)).scalars()}
-            m = rows.get(name)
-            for fld, value in (expected or {}).items():
-                _check_unchanged(s, f"{name}.{fld}", getattr(m, fld) if m else None, value,
-                                 "milestone", project_id, f"{name}.{fld}")
-            if m is not None:
-                _check_version(s, "milestone", m, expected_version, project_id, f"{name}.%")
-            else:  # no row yet: made now (a version read as 0 said so too)
-                m = Milestone(project_id=project_id, name=name, seq=MILESTONES.index(name))
-                s.add(m)
-                s.flush()
-            new = {"planned": m.planned, "actual": m.actual}
-            for fld, value in (("planned", planned), ("actual", actual)):
-                if value is not _UNSET:
-                    new[fld] = value
-            changed = [fld for fld in ("planned", "actual") if new[fld] != getattr(m, fld)]
-            issues = []
-            if "actual" in changed and new["actual"] is not None:
-                issues += date_issues(new["actual"], start_year=None, today=today,
-                                      field="actual", before_start=False)
-            dates = {n: (r.planned, r.actual) for n, r in rows.items()}
-            dates[name] = (new["planned"], new["actual"])
-            issues += milestone_issues(name, dates, changed, p.end_year)
-            warnings = _settle(issues, force=force, correction=False, ask=ask)
-            for fld in changed:
-                record_audit(s, action="update", entity="milestone", entity_id=m.id,
-                             project_id=project_id, field=f"{name}.{fld}", old=getattr(m, fld),
-                             new=new[fld], context=origin)
-                setattr(m, fld, new[fld])
-    except StaleDataError as exc:
-        raise Conflict("err.conflict", other=name) from exc
-    return Saved(m, warnings)
+    with edits_write(store, what=name) as w:
+        p, _ = w.project(project_id)
+        rows = w.milestones(project_id)
+        stored = rows.get(name)
+        m = stored[0] if stored else MilestoneFacts(project_id, name)
+        for fld, value in (expected or {}).items():
+            _check_unchanged(w, f"{name}.{fld}", getattr(m, fld) if stored else None, value,
+                             "milestone", project_id, f"{name}.{fld}")
+        if stored is not None:
+            _check_version(w, "milestone", stored[1], expected_version, project_id, f"{name}.%")
+        new: dict[str, dt.date | None] = {"planned": m.planned, "actual": m.actual}
+        for fld, value in (("planned", planned), ("actual", actual)):
+            if value is not _UNSET:
+                new[fld] = cast("dt.date | None", value)
+        changed = [fld for fld in ("planned", "actual") if new[fld] != getattr(m, fld)]
+        issues: list[Issue] = []
+        new_actual = new["actual"]
+        if "actual" in changed and new_actual is not None:
+            issues += date_issues(new_actual, start_year=None, today=today,
+                                  field="actual", before_start=False)
+        dates = {n: (r.planned, r.actual) for n, (r, _) in rows.items()}
+        dates[name] = (new["planned"], new["actual"])
+        issues += milestone_issues(name, dates, changed, p.end_year)
+        warnings = _settle(issues, force=force, correction=False, ask=ask)
+        saved = w.set_milestone(project_id, name, {fld: new[fld] for fld in changed},
+                                context=origin)
+    return Saved(saved, warnings)
 
 
 def set_plan(store: Store, project_id: int, year: int, amount: Decimal, *,
              expected_version: int | None = None, expected_amount: object = _UNSET,
-             origin: str = "cli") -> AnnualPlan:
-    """Set a year's plan.  ``expected_version``: the plan's version as the caller read it (0:
-    none yet); ``expected_amount``: the amount the caller says is stored (None: none).  Either
-    differing at the write is a Conflict naming the other change; nothing is written."""
+             origin: str = "cli") -> Decimal:
+    """Set a year's plan; returns the amount stored.  ``expected_version``: the plan's version
+    as the caller read it (0: none yet); ``expected_amount``: the amount the caller says is
+    stored (None: none).  Either differing at the write is a Conflict naming the other change;
+    nothing is written."""
     if not 1900 < year < 2200:
         raise BadUsage("err.bad_year", year=year)
     amount = check_precision(Decimal(amount))
     if amount < 0:
         raise BadData("err.negative_amount", found=amount)
-    try:
-        with store.write() as s:
-            _project(s, project_id)
-            row = s.execute(select(AnnualPlan).where(AnnualPlan.project_id == project_id,
-                                                     AnnualPlan.year == year)).scalar_one_or_none()
-            _check_unchanged(s, f"plan.{year}", row.amount if row else None, expected_amount,
-                             "annual_plan", project_id, f"plan.{year}")
-            old = None
-            if row is None:
-                row = AnnualPlan(project_id=project_id, year=year, amount=amount)
-                s.add(row)
-                s.flush()
-            else:
-                _check_version(s, "annual_plan", row, expected_version, project_id,
-                               f"plan.{year}")
-                old = row.amount
-                if old == amount:
-                    return row
-                row.amount = amount
-            record_audit(s, action="update", entity="annual_plan", entity_id=row.id,
-                         project_id=project_id, field=f"plan.{year}", old=old, new=amount,
-                         context=origin)
-    except StaleDataError as exc:
-        raise Conflict("err.conflict", other=f"plan.{year}") from exc
-    return row
+    with edits_write(store, what=f"plan.{year}") as w:
+        w.project(project_id)
+        stored = w.plan(project_id, year)
+        _check_unchanged(w, f"plan.{year}", stored[0] if stored else None, expected_amount,
+                         "annual_plan", project_id, f"plan.{year}")
+        if stored is not None:
+            _check_version(w, "annual_plan", stored[1], expected_version, project_id,
+                           f"plan.{year}")
+        return w.set_plan(project_id, year, amount, context=origin)
+
+
+EDITABLE = frozenset({"phase", "remarks", "prior_actual", "project_code", "responsible_unit",
+                      "township", "total_investment", "new_places", "land_mu", "floor_area_m2"})
 
 
 def update_project(store: Store, project_id: int, *, expected_version: int | None = None,
                    expected: dict[str, object] | None = None, origin: str = "cli",
-                   **changes: object) -> Project:
-    """Change editable project fields (phase, remarks, prior_actual, project_code …).
-    ``expected_version``: the project's version as the caller read it; ``expected``: the values
-    the caller says are stored now; either differing at the write is a Conflict."""
+                   **changes: object) -> ProjectFacts:
+    """Change editable project fields (phase, remarks, prior_actual, project_code …); returns
+    the project as changed (its plans left out).  ``expected_version``: the project's version
+    as the caller read it; ``expected``: the values the caller says are stored now; either
+    differing at the write is a Conflict."""
     if "phase" in changes and changes["phase"] not in PHASES:
         raise BadUsage("err.bad_phase", phase=changes["phase"], phases="、".join(PHASES))
-    editable = {"phase", "remarks", "prior_actual", "project_code", "responsible_unit",
-                "township", "total_investment", "new_places", "land_mu", "floor_area_m2"}
-    unknown = set(changes) - editable
+    unknown = set(changes) - EDITABLE
     if unknown:
         raise BadUsage("err.not_editable", fields=", ".join(sorted(unknown)))
-    try:
-        with store.write() as s:
-            p = _project(s, project_id)
-            for fld, value in (expected or {}).items():
-                _check_unchanged(s, fld, getattr(p, fld), value, "project", project_id, fld)
-            _check_version(s, "project", p, expected_version, project_id)
-            changed = False
-            for fld, value in changes.items():
-                old = getattr(p, fld)
-                if old == value:
-                    continue
-                record_audit(s, action="update", entity="project", entity_id=p.id,
-                             project_id=p.id, field=fld, old=old, new=value, context=origin)
-                setattr(p, fld, value)
-                changed = True
-            if changed:
-                p.updated_at = dt.datetime.now(dt.UTC)
-    except StaleDataError as exc:
-        raise Conflict("err.conflict", other=", ".join(changes)) from exc
-    return p
+    with edits_write(store, what=", ".join(changes)) as w:
+        p, version = w.project(project_id)
+        for fld, value in (expected or {}).items():
+            _check_unchanged(w, fld, getattr(p, fld), value, "project", project_id, fld)
+        _check_version(w, "project", version, expected_version, project_id)
+        return w.update_project(project_id, changes, context=origin)
+
+
+# --- what the front ends read before they call the verbs above -------------------------------
+
+def record_versions(store: Store, project_id: int) -> dict[str, int]:
+    """The version of each editable record of a project ("project", "milestone:<name>",
+    "plan:<year>"), read as a command starts: passed back as ``expected_version``, the write
+    refuses a record changed meanwhile."""
+    return store.versions(project_id)
+
+
+def project_entries(store: Store, project_id: int, kind: str | None = None
+                    ) -> tuple[ProjectFacts, list[LedgerRecord]]:
+    """A project and its money entries (only ``kind``'s when given), oldest first, read
+    together (``spend list``)."""
+    with store.consistent():
+        facts = store.project(project_id)
+        if facts is None:
+            raise BadUsage("err.project_not_found", ref=project_id)
+        return facts, store.entries(project_id, kind)
+
+
+@dataclass(frozen=True)
+class EntryContext:
+    """What a data-entry form on one project reads as it opens, in one snapshot: the project,
+    the version of each editable record (passed back as ``expected_version``), its milestones
+    by name and its money entries as (kind, date, amount)."""
+
+    facts: ProjectFacts
+    versions: dict[str, int]
+    milestones: dict[str, MilestoneFacts]
+    ledger: tuple[tuple[str, dt.date, Decimal], ...] = ()
+
+
+def entry_context(store: Store, project_id: int) -> EntryContext | None:
+    """The ``EntryContext`` of a project, None when there is no such project."""
+    with store.consistent():
+        facts = store.project(project_id)
+        if facts is None:
+            return None
+        versions = store.versions(project_id)
+        ms = {m.name: m for m in store.milestones([project_id]).get(project_id, [])}
+        ledger = tuple((e.kind, e.entry_date, e.amount) for e in store.entries(project_id))
+    return EntryContext(facts, versions, ms, ledger)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -38,6 +39,9 @@ from sqlalchemy.engine import Connection, Engine
 from projtrack.core.types import ACTUAL, FUNDS, PAYMENT
 from projtrack.store.chain import Problem, verify
 from projtrack.store.models import LedgerEntry, LedgerMonth, LedgerYear
+
+if TYPE_CHECKING:
+    from projtrack.store.repo import Store
 
 SUM_TABLES: tuple[Table, ...] = (LedgerYear.__table__, LedgerMonth.__table__)  # type: ignore[attr-defined]
 
@@ -150,4 +154,17 @@ def rebuild_sums(conn: Connection) -> int:
             ["project_id", _period(table).name, "actual", "funds", "payments", "entries",
              "last_actual"], _expected(conn, table)))
         rows += conn.execute(select(func.count()).select_from(table)).scalar_one()
+    return rows
+
+
+def repair_sums(store: Store, drift: list[str]) -> int:
+    """``rebuild_sums`` in one write transaction of ``store``, with an audit row saying what
+    was wrong (``drift``, the first five); returns how many rows the sums hold."""
+    from projtrack.store.repo import record_audit
+
+    with store.write() as s:
+        rows = rebuild_sums(s.connection())
+        record_audit(s, action="repair", entity="ledger_sums", entity_id=None, project_id=None,
+                     field="ledger_year,ledger_month", old="; ".join(drift[:5]) or None,
+                     new=f"{rows} rows recomputed from the entries", context="db check --repair")
     return rows

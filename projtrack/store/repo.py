@@ -749,6 +749,15 @@ class Store:
                          project_id=None, field=f"{kind} {period}", old=old, new=sha256)
         return action, data
 
+    # --- events -------------------------------------------------------------------------------
+    def audit_event(self, *, action: str, entity: str, field: str | None = None,
+                    old: object = None, new: object = None, context: str | None = None) -> None:
+        """Record in the audit trail, in a write transaction of its own, an event that is not
+        a change of one project's record (a restore: which backup, what it held)."""
+        with self.write() as s:
+            record_audit(s, action=action, entity=entity, entity_id=None, project_id=None,
+                         field=field, old=old, new=new, context=context)
+
     # --- settings (rules and targets are data) ------------------------------------------------
     def setting(self, key: str) -> object | None:
         with self.read() as s:

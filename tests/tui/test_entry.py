@@ -249,3 +249,33 @@ async def test_edit_a_target(make_app, demo_store):
         assert "21,000" in screen_text(app)
         line = app.screen.lines[0]  # the view measures against the saved target
         assert (line.key, line.target) == ("places_primary", 21000) and app.screen.stored
+
+
+async def test_a_form_reads_its_fields_into_a_typed_result(make_app, demo_store):
+    """What the spend and progress forms hand to check, preview and submit: typed results (an
+    empty choice is None), and a value of the wrong type is an error, never passed on."""
+    import pytest
+
+    from projtrack.tui.widgets.entry_forms import (
+        FormContext,
+        ProgressForm,
+        ProgressValues,
+        SpendValues,
+    )
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        ctx = FormContext.fetch(demo_store, PID, dt.date(2026, 11, 29), "zh")
+        assert ctx is not None
+        day = dt.date(2026, 11, 29)
+        spend = SpendForm(ctx).collect({"kind": "完成投资", "mode": "year",
+                                        "amount": Decimal("12"), "date": day, "source": "",
+                                        "note": None})
+        assert spend == SpendValues("完成投资", "year", Decimal("12"), day, None, None)
+        progress = ProgressForm(ctx).collect({"date": day, "stage": "", "percent": None,
+                                              "note": "x"})
+        assert progress == ProgressValues(day, None, None, "x")
+        with pytest.raises(TypeError):
+            SpendForm(ctx).collect({"kind": "完成投资", "mode": "year", "amount": "12",
+                                    "date": day, "source": "", "note": None})

@@ -10,8 +10,11 @@ cumulative figure with the increment it gives); what the service wants confirmed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+
+from textual.widgets import Input
 
 from projtrack.core.money import format_wan, to_plain
 from projtrack.core.types import (
@@ -29,7 +32,7 @@ from projtrack.services import entries as svc
 from projtrack.services.checks import derive, echo
 from projtrack.services.database import Store
 from projtrack.tui.widgets import fields as P
-from projtrack.tui.widgets.forms import Field, FormScreen
+from projtrack.tui.widgets.forms import Field, FormScreen, V, maybe, need
 
 
 @dataclass(frozen=True)
@@ -44,13 +47,11 @@ class FormContext:
 
     @classmethod
     def fetch(cls, store: Store, project_id: int, as_of: dt.date, lang: str) -> FormContext | None:
-        facts = store.project(project_id)
-        if facts is None:
+        found = svc.entry_context(store, project_id)
+        if found is None:
             return None
-        versions = store.versions(project_id)
-        ms = {m.name: m for m in store.milestones([project_id]).get(project_id, [])}
-        ledger = tuple((e.kind, e.entry_date, e.amount) for e in store.entries(project_id))
-        return cls(store, as_of, lang, facts, versions, ms, ledger)
+        return cls(store, as_of, lang, found.facts, found.versions, found.milestones,
+                   found.ledger)
 
     @property
     def pid(self) -> int:
@@ -58,11 +59,54 @@ class FormContext:
         return self.facts.id
 
 
+# --- what each form reads: its typed result ------------------------------------------------------
+
+@dataclass(frozen=True)
+class SpendValues:
+    kind: str
+    mode: str  # SpendForm.MODES
+    amount: Decimal
+    date: dt.date
+    source: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MilestoneValues:
+    name: str
+    planned: dt.date | None
+    actual: dt.date | None
+
+
+@dataclass(frozen=True)
+class PhaseValues:
+    phase: str
+
+
+@dataclass(frozen=True)
+class PlanValues:
+    year: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RemarksValues:
+    remarks: str | None
+
+
+@dataclass(frozen=True)
+class ProgressValues:
+    date: dt.date
+    stage: str | None
+    percent: Decimal | None
+    note: str | None
+
+
 def _d(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-class ProjectForm(FormScreen):
+class ProjectForm(FormScreen[V]):
     def __init__(self, ctx: FormContext) -> None:
         super().__init__(subtitle=f"#{ctx.pid}  {ctx.facts.name}")
         self.ctx = ctx
@@ -71,7 +115,7 @@ class ProjectForm(FormScreen):
         return t(key, lang=self.ctx.lang, **params)
 
 
-class SpendForm(ProjectForm):
+class SpendForm(ProjectForm[SpendValues]):
     TITLE_KEY = "form.spend_title"
     MODES = ("increment", "year", "total")  # the amount, 本年累计, 开累
 
@@ -89,35 +133,39 @@ class SpendForm(ProjectForm):
             Field("note", tr("form.note"), parse=P.text),
         ]
 
-    def check(self, values: dict[str, object]) -> dict[str, str]:
-        if values["source"] and values["kind"] != FUNDS:
+    def collect(self, values: Mapping[str, object]) -> SpendValues:
+        return SpendValues(kind=need(values["kind"], str), mode=need(values["mode"], str),
+                           amount=need(values["amount"], Decimal),
+                           date=need(values["date"], dt.date),
+                           source=maybe(values["source"], str), note=maybe(values["note"], str))
+
+    def check(self, values: SpendValues) -> dict[str, str]:
+        if values.source and values.kind != FUNDS:
             return {"source": self.tr("form.source_only_funds")}
         return {}
 
-    def _basis(self, values: dict[str, object]) -> str | None:
-        return None if values["mode"] == "increment" else str(values["mode"])
+    def _basis(self, values: SpendValues) -> str | None:
+        return None if values.mode == "increment" else values.mode
 
-    def preview(self, values: dict[str, object]) -> str | None:
+    def preview(self, values: SpendValues) -> str | None:
         """"记录 完成投资 120.50 万元,日期 2026-11-29", from what the form read when it opened (the
         service works the increment out again when it saves)."""
-        amount, day, kind = values["amount"], values["date"], str(values["kind"])
-        assert isinstance(amount, Decimal) and isinstance(day, dt.date)
-        amounts = [(d, a) for k, d, a in self.ctx.ledger if k == kind]
-        derived = derive(amount, self._basis(values), kind=kind, day=day, amounts=amounts,
-                         prior=self.ctx.facts.prior_actual)
-        return echo(kind, day, derived, lang=self.ctx.lang)
+        amounts = [(d, a) for k, d, a in self.ctx.ledger if k == values.kind]
+        derived = derive(values.amount, self._basis(values), kind=values.kind, day=values.date,
+                         amounts=amounts, prior=self.ctx.facts.prior_actual)
+        return echo(values.kind, values.date, derived, lang=self.ctx.lang)
 
-    def submit(self, values: dict[str, object]) -> str:
-        done = svc.record_entry(self.ctx.store, self.ctx.pid, amount=values["amount"],
-                                date=values["date"], kind=values["kind"],
-                                cumulative=self._basis(values), source=values["source"] or None,
-                                note=values["note"], origin="tui", force=self.force,
+    def submit(self, values: SpendValues) -> str:
+        done = svc.record_entry(self.ctx.store, self.ctx.pid, amount=values.amount,
+                                date=values.date, kind=values.kind,
+                                cumulative=self._basis(values), source=values.source,
+                                note=values.note, origin="tui", force=self.force,
                                 correction=self.correction, ask=self.ask)
         return done.echo(self.ctx.lang) + "  " + self.msg("msg.entry_recorded", id=done.entry.id,
                                                           project=done.project)
 
 
-class MilestoneForm(ProjectForm):
+class MilestoneForm(ProjectForm[MilestoneValues]):
     TITLE_KEY = "form.milestone_title"
 
     def __init__(self, ctx: FormContext, name: str | None = None) -> None:
@@ -153,32 +201,40 @@ class MilestoneForm(ProjectForm):
             if f.name in ("planned", "actual"):
                 f.value = _d(getattr(m, f.name) if m else None)
                 f.touched = False
-                self.query_one(f"#field-{f.name}").value = f.value
+                self.query_one(f"#field-{f.name}", Input).value = f.value
 
-    def submit(self, values: dict[str, object]) -> str:
-        name = str(values["name"])
-        m = svc.set_milestone(self.ctx.store, self.ctx.pid, name, planned=values["planned"],
-                              actual=values["actual"],
+    def collect(self, values: Mapping[str, object]) -> MilestoneValues:
+        return MilestoneValues(name=need(values["name"], str),
+                               planned=maybe(values["planned"], dt.date),
+                               actual=maybe(values["actual"], dt.date))
+
+    def submit(self, values: MilestoneValues) -> str:
+        name = values.name
+        m = svc.set_milestone(self.ctx.store, self.ctx.pid, name, planned=values.planned,
+                              actual=values.actual,
                               expected_version=self.ctx.versions.get(f"milestone:{name}"),
                               origin="tui", force=self.force, ask=self.ask).record
         return self.msg("msg.milestone_set", name=term(name, self.ctx.lang),
                         planned=m.planned or "-", actual=m.actual or "-")
 
 
-class PhaseForm(ProjectForm):
+class PhaseForm(ProjectForm[PhaseValues]):
     TITLE_KEY = "form.phase_title"
 
     def build_fields(self) -> list[Field]:
         return [Field("phase", self.tr("form.phase"), self.ctx.facts.phase,
                       options=[(term(p, self.ctx.lang), p) for p in PHASES])]
 
-    def submit(self, values: dict[str, object]) -> str:
-        svc.update_project(self.ctx.store, self.ctx.pid, phase=values["phase"], origin="tui",
+    def collect(self, values: Mapping[str, object]) -> PhaseValues:
+        return PhaseValues(phase=need(values["phase"], str))
+
+    def submit(self, values: PhaseValues) -> str:
+        svc.update_project(self.ctx.store, self.ctx.pid, phase=values.phase, origin="tui",
                            expected_version=self.ctx.versions.get("project"))
-        return self.msg("msg.phase_set", phase=term(str(values["phase"]), self.ctx.lang))
+        return self.msg("msg.phase_set", phase=term(values.phase, self.ctx.lang))
 
 
-class PlanForm(ProjectForm):
+class PlanForm(ProjectForm[PlanValues]):
     TITLE_KEY = "form.plan_title"
 
     def _amount_for(self, year: int) -> str:
@@ -196,31 +252,37 @@ class PlanForm(ProjectForm):
     def field_changed(self, name: str, value: object) -> None:
         if name == "year" and str(value).strip().isdigit():
             amount = self._amount_for(int(str(value).strip()))
-            box = self.query_one("#field-amount")
+            box = self.query_one("#field-amount", Input)
             if not self.fields[1].touched:
                 self.fields[1].value = amount
                 box.value = amount
 
-    def submit(self, values: dict[str, object]) -> str:
-        year = int(values["year"])
-        svc.set_plan(self.ctx.store, self.ctx.pid, year, values["amount"], origin="tui",
+    def collect(self, values: Mapping[str, object]) -> PlanValues:
+        return PlanValues(year=need(values["year"], int), amount=need(values["amount"], Decimal))
+
+    def submit(self, values: PlanValues) -> str:
+        year = values.year
+        svc.set_plan(self.ctx.store, self.ctx.pid, year, values.amount, origin="tui",
                      expected_version=self.ctx.versions.get(f"plan:{year}"))
-        return self.msg("msg.plan_set", year=year, amount=format_wan(values["amount"]))
+        return self.msg("msg.plan_set", year=year, amount=format_wan(values.amount))
 
 
-class RemarksForm(ProjectForm):
+class RemarksForm(ProjectForm[RemarksValues]):
     TITLE_KEY = "form.remarks_title"
 
     def build_fields(self) -> list[Field]:
         return [Field("remarks", self.tr("form.remarks"), self.ctx.facts.remarks or "", parse=P.text)]
 
-    def submit(self, values: dict[str, object]) -> str:
-        svc.update_project(self.ctx.store, self.ctx.pid, remarks=values["remarks"], origin="tui",
+    def collect(self, values: Mapping[str, object]) -> RemarksValues:
+        return RemarksValues(remarks=maybe(values["remarks"], str))
+
+    def submit(self, values: RemarksValues) -> str:
+        svc.update_project(self.ctx.store, self.ctx.pid, remarks=values.remarks, origin="tui",
                            expected_version=self.ctx.versions.get("project"))
         return self.tr("msg.remarks_set")
 
 
-class ProgressForm(ProjectForm):
+class ProgressForm(ProjectForm[ProgressValues]):
     TITLE_KEY = "form.progress_title"
 
     def build_fields(self) -> list[Field]:
@@ -233,15 +295,21 @@ class ProgressForm(ProjectForm):
             Field("note", tr("form.note"), parse=P.text),
         ]
 
-    def check(self, values: dict[str, object]) -> dict[str, str]:
-        if not values["stage"] and values["percent"] is None:
+    def collect(self, values: Mapping[str, object]) -> ProgressValues:
+        return ProgressValues(date=need(values["date"], dt.date),
+                              stage=maybe(values["stage"], str),
+                              percent=maybe(values["percent"], Decimal),
+                              note=maybe(values["note"], str))
+
+    def check(self, values: ProgressValues) -> dict[str, str]:
+        if not values.stage and values.percent is None:
             return {"percent": self.tr("form.progress_empty")}
         return {}
 
-    def submit(self, values: dict[str, object]) -> str:
-        e = svc.add_progress(self.ctx.store, self.ctx.pid, date=values["date"],
-                             stage=values["stage"] or None, percent=values["percent"],
-                             note=values["note"], origin="tui", force=self.force,
+    def submit(self, values: ProgressValues) -> str:
+        e = svc.add_progress(self.ctx.store, self.ctx.pid, date=values.date,
+                             stage=values.stage, percent=values.percent,
+                             note=values.note, origin="tui", force=self.force,
                              ask=self.ask).record
         pct = f"{to_plain(e.percent * 100)}%" if e.percent is not None else "-"
         return self.msg("msg.progress_recorded", id=e.id, date=e.entry_date.isoformat(),

@@ -8,13 +8,17 @@ form was opened) shows in the form and nothing is overwritten.  What the service
 confirmed first (a date outside the project's years, a correction, a plausibility warning:
 ``projtrack.typed.Unconfirmed``) is asked in a dialog; a yes saves again with it confirmed.
 A form may show what it is about to record (``preview``) under its fields as they are typed.
+
+Each form reads its parsed fields into a small typed result of its own (a frozen dataclass,
+``collect``), which ``check``, ``preview`` and ``submit`` are given: the type checker sees what
+they read from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -40,6 +44,22 @@ class Invalid(ValueError):
     """A field's text cannot be accepted; ``args[0]`` is the message to show."""
 
 
+T = TypeVar("T")
+V = TypeVar("V")  # a form's result
+
+
+def need(value: object, kind: type[T]) -> T:
+    """A parsed field's value, which its parser gives as a ``kind``."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{value!r} is not a {kind.__name__}")
+    return value
+
+
+def maybe(value: object, kind: type[T]) -> T | None:
+    """A parsed optional field's value: a ``kind`` or None (an empty choice, "", is None)."""
+    return None if value is None or value == "" else need(value, kind)
+
+
 @dataclass
 class Field:
     name: str
@@ -52,7 +72,7 @@ class Field:
     touched: bool = field(default=False, compare=False)
 
 
-class FormScreen(ModalScreen[str | None]):
+class FormScreen(ModalScreen[str | None], Generic[V]):
     if TYPE_CHECKING:  # self.app as the type checker should see it
         app = getters.app(ProjtrackApp)
 
@@ -73,7 +93,7 @@ class FormScreen(ModalScreen[str | None]):
     class Unsure(Message):
         """The service wants something confirmed before it saves."""
 
-        def __init__(self, refusal: Unconfirmed, values: dict[str, object]) -> None:
+        def __init__(self, refusal: Unconfirmed, values: object) -> None:
             super().__init__()
             self.refusal = refusal
             self.values = values
@@ -82,7 +102,8 @@ class FormScreen(ModalScreen[str | None]):
         super().__init__()
         self.subtitle = subtitle
         self.fields: list[Field] = []
-        self.values: dict[str, object] = {}
+        self.values: dict[str, object] = {}  # each field's parsed value, by name
+        self.result: V | None = None  # ``collect`` of them, when every field is valid
         self.errors: dict[str, str] = {}
         self.confirmed: set[str] = set()  # what the officer said yes to (FORCE, CORRECTION, WARNING)
 
@@ -95,19 +116,23 @@ class FormScreen(ModalScreen[str | None]):
     def build_fields(self) -> list[Field]:
         raise NotImplementedError
 
-    def check(self, values: dict[str, object]) -> dict[str, str]:
+    def collect(self, values: Mapping[str, object]) -> V:
+        """The form's result from its fields' parsed values (every field valid)."""
+        raise NotImplementedError
+
+    def check(self, values: V) -> dict[str, str]:
         """Checks across fields: {field name: message}."""
         return {}
 
     def field_changed(self, name: str, value: object) -> None:
         """React to one field (e.g. fill others in); called before validation."""
 
-    def submit(self, values: dict[str, object]) -> str:
+    def submit(self, values: V) -> str:
         """Write (in a worker thread); return the message to show.  May raise ProjtrackError,
         Unconfirmed to have the officer asked (see ``force``, ``correction``, ``ask``)."""
         raise NotImplementedError
 
-    def preview(self, values: dict[str, object]) -> str | None:
+    def preview(self, values: V) -> str | None:
         """What saving these (valid) values would record, shown under the fields."""
         return None
 
@@ -166,7 +191,7 @@ class FormScreen(ModalScreen[str | None]):
         return widget.value
 
     def validate(self, show_all: bool = False) -> bool:
-        self.values, self.errors = {}, {}
+        self.values, self.errors, self.result = {}, {}, None
         for f in self.fields:
             raw = self._raw(f)
             try:
@@ -174,7 +199,8 @@ class FormScreen(ModalScreen[str | None]):
             except Invalid as exc:
                 self.errors[f.name] = str(exc.args[0])
         if not self.errors:
-            self.errors.update(self.check(self.values))
+            self.result = self.collect(self.values)
+            self.errors.update(self.check(self.result))
         for f in self.fields:
             hint = self.query_one(f"#hint-{f.name}", Static)
             message = self.errors.get(f.name)
@@ -186,7 +212,7 @@ class FormScreen(ModalScreen[str | None]):
                 hint.remove_class("-error")
             hint.display = bool(message and (f.touched or show_all)) or bool(f.hint)
         self.query_one("#save", Button).disabled = bool(self.errors)
-        echo = self.preview(self.values) if not self.errors else None
+        echo = self.preview(self.result) if self.result is not None and not self.errors else None
         self.query_one("#form-echo", Static).update(Text(echo or ""))  # never markup
         return not self.errors
 
@@ -209,13 +235,13 @@ class FormScreen(ModalScreen[str | None]):
     # --- saving -------------------------------------------------------------------------------
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        if not self.validate(show_all=True):
+        if not self.validate(show_all=True) or self.result is None:
             return
         self.query_one("#save", Button).disabled = True
-        self._save(dict(self.values))
+        self._save(self.result)
 
     @work(thread=True, exclusive=True, group="form-save")
-    def _save(self, values: dict[str, object]) -> None:
+    def _save(self, values: V) -> None:
         try:
             text = self.submit(values)
         except Unconfirmed as exc:
@@ -236,7 +262,7 @@ class FormScreen(ModalScreen[str | None]):
         def answered(ok: bool | None) -> None:
             if ok:
                 self.confirmed |= refusal.confirms
-                self._save(values)
+                self._save(cast(V, values))
             else:
                 self.on_form_screen_failed(self.Failed(t("ui.form.not_saved", lang=self.app.lang)))
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from projtrack.core.targets import PUBLISHED_TARGETS
 from projtrack.services import settings
 from projtrack.services.database import Store
 from projtrack.tui.widgets import fields as P
-from projtrack.tui.widgets.forms import Field, FormScreen
+from projtrack.tui.widgets.forms import Field, FormScreen, need
 
 
-class AsOfForm(FormScreen):
+class AsOfForm(FormScreen[dt.date]):
     """Pick the as-of date; every figure is recomputed for it.  Returns the ISO date."""
 
     TITLE_KEY = "form.as_of_title"
@@ -24,13 +25,14 @@ class AsOfForm(FormScreen):
         return [Field("date", self.tr("form.as_of"), self.as_of.isoformat(),
                       parse=P.date(self.tr, field="as_of"), hint=self.tr("form.date_hint"))]
 
-    def submit(self, values: dict[str, object]) -> str:
-        day = values["date"]
-        assert isinstance(day, dt.date)
-        return day.isoformat()
+    def collect(self, values: Mapping[str, object]) -> dt.date:
+        return need(values["date"], dt.date)
+
+    def submit(self, values: dt.date) -> str:
+        return values.isoformat()
 
 
-class TargetForm(FormScreen):
+class TargetForm(FormScreen[int]):
     """Change one target value.  Saved in the ``targets`` setting; refused when the setting
     changed since the view read it."""
 
@@ -45,8 +47,10 @@ class TargetForm(FormScreen):
         return [Field("value", self.tr("form.target_value"), str(current or ""),
                       parse=P.whole(self.tr))]
 
-    def submit(self, values: dict[str, object]) -> str:
-        value = values["value"]
-        assert isinstance(value, int)
+    def collect(self, values: Mapping[str, object]) -> int:
+        return need(values["value"], int)
+
+    def submit(self, values: int) -> str:
+        value = values
         settings.set_target(self.store, self.key, value, read=self.read)
         return self.tr("msg.target_set", value=f"{value:,}")
