@@ -7,7 +7,8 @@ by an entry of the opposite amount on the same date), a progress entry (reversed
 that marks it undone: the figures skip both), a milestone date, a year's plan, the phase or
 the remarks (each set back to what it was, as an ``undo`` audit row that names the change it
 undid as ``↩#<audit id>`` in its context).  Changes made by an annex import are the import's to
-undo (``projtrack import undo``), not these.
+undo (``projtrack import undo``), not these, and the figures an approved budget change moved
+are reversed by another budget change.
 
 ``user`` narrows to one officer's changes (the portfolio view undoes only the officer's own
 last change); ``project_id`` to one project; ``kinds`` to some kinds (``spend undo``: money).
@@ -40,7 +41,9 @@ from projtrack.store.repo import Store, os_user, record_audit
 KINDS = ("money", "progress", "milestone", "plan", "phase", "remarks")
 _ENTITY = {"ledger_entry": "money", "progress_entry": "progress", "milestone": "milestone",
            "annual_plan": "plan"}
-_NOT_OFFICERS = ("import:%", "undo-import:%", "demo")  # contexts of changes not undone here
+# contexts of changes not undone here: an import's (import undo), the demo's, and the figures
+# an approved budget change moved (a budget change is reversed by another one)
+_NOT_OFFICERS = ("import:%", "undo-import:%", "demo", "budget:%")
 _UNDID = re.compile(r"↩#(\d+)")
 _BATCH = 50
 

@@ -19,9 +19,13 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel, col
 
+from projtrack.core.budget import PLAN, TOTAL
+from projtrack.core.budget import line as budget_line
 from projtrack.core.defaults import default_milestone_dates
-from projtrack.core.terms import Status
+from projtrack.core.terms import BudgetState, Status
 from projtrack.core.types import MILESTONES, ProjectFacts, SourceRef
+from projtrack.store.baseline import any_baseline, freeze, name_taken
+from projtrack.store.budget import insert_change
 from projtrack.store.bulk import insert_columns
 from projtrack.store.history import BeforeState, audit_mark, record_import
 from projtrack.store.models import AnnualPlan, AuditLog, FundingPlan, Milestone, Project, table
@@ -201,6 +205,42 @@ class AnnexWrite:
         """Record the import with what undoing it needs (after its rows): its id."""
         return record_import(self.session, file=file, sha256=sha256, added=added,
                              changed=changed, withdrawn=withdrawn, before=self._before)
+
+    def budget_changes(self, run_id: int, file: str,
+                       changed: Iterable[tuple[int, Iterable[FieldChange]]]) -> int:
+        """The 总投资 and plan changes this import wrote, recorded as approved budget changes
+        (one per project) with the annex as their source and the import as theirs (its undo
+        removes them).  How many."""
+        n = 0
+        for pid, changes in changed:
+            lines = [budget_line(TOTAL, None, _amount(fc.old), _amount(fc.new)) if fc.field == TOTAL
+                     else budget_line(PLAN, int(fc.field.split(".", 1)[1]), _amount(fc.old),
+                                      _amount(fc.new))
+                     for fc in changes if fc.field == TOTAL or fc.field.startswith("plan.")]
+            lines = [ln for ln in lines if ln.delta != 0 or ln.old != ln.new]
+            if not lines:
+                continue
+            insert_change(self.session, pid, lines, state=BudgetState.APPROVED,
+                          source=f"annex {file}", doc_no=None, decided_on=dt.date.today(),
+                          import_run_id=run_id)
+            n += 1
+        return n
+
+    def first_baseline(self, run_id: int, file: str) -> str | None:
+        """With no baseline in the database yet, the one this import sets: every active
+        project as the import leaves it, named after the annex.  Its name, else None."""
+        if any_baseline(self.session):
+            return None
+        name, n = file, 1
+        while name_taken(self.session, name):
+            n += 1
+            name = f"{file} ({n})"
+        freeze(self.session, name, source=f"annex {file}", import_run_id=run_id)
+        return name
+
+
+def _amount(value: object) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
 
 
 def _set_source(p: Project, source: SourceRef | None) -> None:
