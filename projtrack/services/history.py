@@ -75,16 +75,16 @@ def undo_lines(plan: UndoPlan, lang: str | None = None, *,
                               names=_names(plan.restored, lang)))
     for _pid, now, was in renamed:
         lines.append("    " + t("undo.renamed_back", lang=lang, now=now, was=was))
+    if plan.budget_changes:
+        lines.append("  " + t("undo.budget_changes", lang=lang, n=plan.budget_changes))
+    if plan.baselines:
+        lines.append("  " + t("undo.baselines", lang=lang, names="、".join(plan.baselines)))
     if plan.edited:
         lines.append("  " + t("undo.edited", lang=lang, n=len(plan.edited)))
         for _pid, name, fld in plan.edited[:EDITS_LISTED]:
             lines.append(f"    {name}  {_field(fld, lang)}")
         if len(plan.edited) > EDITS_LISTED:
             lines.append("    " + t("history.and_more", lang=lang, n=len(plan.edited) - EDITS_LISTED).strip())
-    if plan.budget_changes:
-        lines.append("  " + t("undo.budget_changes", lang=lang, n=plan.budget_changes))
-    if plan.baselines:
-        lines.append("  " + t("undo.baselines", lang=lang, names="、".join(plan.baselines)))
     if not (plan.removed or plan.kept or plan.restored):
         lines.append("  " + t("undo.nothing_to_put_back", lang=lang))
     return lines
