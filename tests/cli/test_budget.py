@@ -252,3 +252,21 @@ def test_import_undo_keeps_an_added_project_that_has_a_budget_change(db_url, cap
     finally:
         store.close()
     assert [p.status for p in kept] == ["withdrawn"]
+
+
+def test_the_export_carries_the_baseline_and_the_pending_changes(db, capsys):
+    assert run(capsys, db, "budget", "change", "第七小学", "--total", "12,755",
+               "--reason", "概算调整")[0] == 0
+    p = project(capsys, db, SEVENTH)
+    assert p["baseline"] == "sample-annex.xlsx"
+    (c,) = p["pending_budget_changes"]
+    assert (c["id"], c["state"], c["reason"], c["source"], c["amount"]) == (
+        1, "拟调整", "概算调整", "cli", "1000")
+    assert c["lines"] == [{"field": "total_investment", "year": None, "old": "11755",
+                           "new": "12755", "delta": "1000"}]
+    assert p["total_investment"] == "11755"  # pending: not moved
+    assert all(x["pending_budget_changes"] == [] for x in export(capsys, db)["projects"]
+               if x["name"] != SEVENTH)
+    assert run(capsys, db, "budget", "approve", "1", "--doc", "A")[0] == 0
+    p = project(capsys, db, SEVENTH)
+    assert p["pending_budget_changes"] == [] and p["total_investment"] == "12755"
