@@ -270,3 +270,26 @@ def test_the_export_carries_the_baseline_and_the_pending_changes(db, capsys):
     assert run(capsys, db, "budget", "approve", "1", "--doc", "A")[0] == 0
     p = project(capsys, db, SEVENTH)
     assert p["pending_budget_changes"] == [] and p["total_investment"] == "12755"
+
+
+def test_the_pending_summary_for_the_report_and_the_project_view(db, capsys):
+    from projtrack.services.budget import pending, pending_text
+
+    assert run(capsys, db, "budget", "change", "第七小学", "--total", "12,755",
+               "--reason", "x")[0] == 0
+    assert run(capsys, db, "budget", "change", SECOND, "--move", "2021→2022=100",
+               "--plan", "2023=250", "--reason", "y")[0] == 0
+    assert run(capsys, db, "budget", "change", SECOND, "--total", "26,000", "--reason", "z")[0] == 0
+    assert run(capsys, db, "budget", "reject", "3")[0] == 0
+    store = Store.open(db, create=False)
+    try:
+        s = pending(store)
+        assert (s.count, s.amount, s.total_delta, s.plan_delta) == (2, Decimal("1250"),
+                                                                    Decimal("1000"), Decimal("250"))
+        assert pending_text(s, "zh") == "待批调整 2 项,+1,250.00 万元"
+        assert pending_text(s, "en") == "pending budget changes: 2, +1,250.00 万元"
+        one = store.find(SECOND)[0][0]
+        assert pending(store, [one]).count == 1 and pending(store, [one]).amount == 250
+        assert pending_text(pending(store, [99999]), "zh") == "无待批调整"
+    finally:
+        store.close()
