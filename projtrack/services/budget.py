@@ -195,14 +195,15 @@ def change_text(c: BudgetChange, lang: str | None = None) -> str:
 
 
 def change_json(c: BudgetChange) -> dict[str, object]:
+    """A change as the JSON export carries it (no timestamps: the same database at the same
+    as-of date always exports the same text; ``decided_on`` is the approval's own date)."""
     from projtrack.core.money import to_plain
 
     def money(v: Decimal | None) -> str | None:
         return None if v is None else to_plain(v) or "0"
 
     return {"id": c.id, "state": c.state, "reason": c.reason, "source": c.source,
-            "proposed_by": c.proposed_by, "proposed_at": c.proposed_at.isoformat(),
-            "doc_no": c.doc_no, "decided_on": c.decided_on.isoformat() if c.decided_on else None,
+            "proposed_by": c.proposed_by, "doc_no": c.doc_no, "decided_on": c.decided_on.isoformat() if c.decided_on else None,
             "decided_by": c.decided_by, "amount": money(c.amount),
             "lines": [{"field": ln.field, "year": ln.year, "old": money(ln.old),
                        "new": money(ln.new), "delta": money(ln.delta)} for ln in c.lines]}
