@@ -15,7 +15,7 @@ from projtrack.cli.exits import exit_code
 # Each command module registers its commands on import; --help lists them in this order.
 # isort: off
 from projtrack.cli import importing, exporting, tui, admin  # noqa: F401, E402
-from projtrack.cli import entries, reports, forecasting, scale  # noqa: F401, E402
+from projtrack.cli import entries, reports, forecasting, scale, budget  # noqa: F401, E402
 # isort: on
 
 

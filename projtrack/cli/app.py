@@ -28,9 +28,13 @@ db_app = typer.Typer(help="The database: schema upgrade, checks, copy to another
                      no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail (变更记录).", no_args_is_help=True)
 report_app = typer.Typer(help="Reports: the weekly variance printout (周报).", no_args_is_help=True)
+baseline_app = typer.Typer(help="Baselines (基准): the approved plan frozen under a name.",
+                           no_args_is_help=True)
+budget_app = typer.Typer(help="Budget changes (调整) of 总投资 and annual plans, with their "
+                              "approval (批复).", no_args_is_help=True)
 for sub, name in ((spend_app, "spend"), (progress_app, "progress"), (milestone_app, "milestone"),
                   (plan_app, "plan"), (phase_app, "phase"), (db_app, "db"), (audit_app, "audit"),
-                  (report_app, "report")):
+                  (report_app, "report"), (baseline_app, "baseline"), (budget_app, "budget")):
     app.add_typer(sub, name=name)
 
 

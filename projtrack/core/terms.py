@@ -81,3 +81,12 @@ class AnnexClass(StrEnum):
     CONTINUING = "续建"
     NEW_START = "新开工"
     PREPARATORY = "前期"
+
+
+class BudgetState(StrEnum):
+    """A budget change's state (调整的审批): proposed, then approved or rejected; only an
+    approved change moves 总投资 and the annual plans."""
+
+    PROPOSED = "拟调整"
+    APPROVED = "已批复"
+    REJECTED = "未批准"

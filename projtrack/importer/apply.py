@@ -68,6 +68,9 @@ def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = Fals
             write.move(change.project_id, change.facts.source)
         for pid, _name in plan.withdrawn:
             write.withdraw(pid)
+        plan.budget_changes = write.budget_changes(
+            parsed.file, ((c.project_id, c.changes) for c in plan.changed))
+        plan.baseline = write.first_baseline(parsed.file)
         write.record(file=parsed.file, sha256=sha256, added=len(plan.added),
                      changed=len(plan.changed), withdrawn=len(plan.withdrawn))
     return plan

@@ -99,6 +99,8 @@ class ImportPlan:
     held: bool = False  # needed a confirmation it did not have: nothing was written
     maps: list = field(default_factory=list)  # importer SheetMaps: what each column fed
     remembered: list = field(default_factory=list)  # (sheet, map, where from) used again
+    baseline: str | None = None  # the baseline this import set (the first one), if any
+    budget_changes: int = 0  # 总投资 / plan changes recorded as approved budget changes
 
     @property
     def errors(self) -> list:

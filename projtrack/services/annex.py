@@ -262,6 +262,10 @@ def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
         lines.append(f"  {t('import.error')} {issue_text(issue)}")
     for issue in in_order(plan.warnings):
         lines.append(f"  {t('import.warning')} {issue_text(issue)}")
+    if plan.budget_changes:
+        lines.append(t("import.budget_changes", n=plan.budget_changes, file=plan.file))
+    if plan.baseline:
+        lines.append(t("import.baseline_set", name=plan.baseline, file=plan.file))
     if dry_run or plan.held:  # (after --yes the diff above says what was blanked)
         guard = guard_lines(plan)
         lines += guard
@@ -339,6 +343,8 @@ def summary_json(plan: ImportPlan, *, dry_run: bool) -> dict[str, object]:
         "sheets": maps_json(plan.maps),
         "remembered_maps": [{"sheet": sheet, "map": text, "from": info}
                             for sheet, text, info in plan.remembered],
+        "baseline_set": plan.baseline,
+        "budget_changes": plan.budget_changes,
     }
 
 

@@ -147,7 +147,43 @@ def build_demo(target: str, as_of: dt.date, annex: Path | None = None) -> Store:
                               for m in milestones.get(_id(p), [])}, profiles[_id(p)], as_of, rng)
                  for p in projects]
     write_histories(store, histories, origin="demo", settings={"demo": {"as_of": as_of.isoformat()}})
+    _budget(store, profiles, as_of)
     return store
+
+
+def _budget(store: Store, profiles: dict[int, str], as_of: dt.date) -> None:
+    """A baseline set after the history (the import set the first one), then budget changes in
+    each state: two pending (a 总投资 increase, plan money moved into next year), one approved
+    (next year's plan; it leaves every figure at the as-of date as it was) and one rejected."""
+    from projtrack.services.baseline import set_baseline
+    from projtrack.services.budget import approve, propose, reject
+
+    set_baseline(store, f"{as_of.year}年中期调整", source="demo")
+    lagging = sorted(pid for pid, p in profiles.items() if p == "lagging")
+    overrun = sorted(pid for pid, p in profiles.items() if p == "overrun")
+    plans = {p.id: p for p in store.projects(project_ids=lagging + overrun)}
+    year, decided = as_of.year, as_of - dt.timedelta(days=45)
+    if lagging:
+        first = plans[lagging[0]]
+        if first.total_investment is not None:
+            propose(store, lagging[0], total=first.total_investment + Decimal(1250),
+                    reason="材料价格上涨,概算调整", source="demo")
+    if len(lagging) > 1:
+        this_year = plans[lagging[1]].annual_plan.get(year)
+        if this_year and this_year > 0:
+            propose(store, lagging[1], moves=[(year, year + 1, _q(min(Decimal(300), this_year / 4)))],
+                    reason="进度滞后,部分计划移至下一年", source="demo")
+    if len(lagging) > 2:
+        nxt = plans[lagging[2]].annual_plan.get(year + 1, Decimal(0))
+        done = propose(store, lagging[2], plans={year + 1: nxt + Decimal(500)},
+                       reason="增加室外配套工程", source="demo")
+        approve(store, done.id, doc_no=f"平发改投资〔{year}〕58号", date=decided, source="demo")
+    if overrun:
+        total = plans[overrun[0]].total_investment
+        if total is not None:
+            done = propose(store, overrun[0], total=total + Decimal(800),
+                           reason="超概部分申请调增", source="demo")
+            reject(store, done.id, reason="超概部分由业主单位自筹", date=decided, source="demo")
 
 
 def _history(p: ProjectFacts, milestones: dict[str, _Dates], profile: str, as_of: dt.date,

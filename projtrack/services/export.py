@@ -6,10 +6,11 @@ portfolio and writes them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from projtrack.errors import BadUsage
-from projtrack.reports.export import dumps, to_csv
+from projtrack.reports.export import portfolio_json, to_csv
 from projtrack.safefile import check_target, write_file, write_text
 from projtrack.services.portfolio import load_portfolio
 from projtrack.store.repo import Store
@@ -30,7 +31,29 @@ def export_text(store: Store, as_of: dt.date, fmt: str) -> str:
     """The portfolio at ``as_of`` as JSON or CSV text."""
     check_export(fmt, None)  # xlsx needs a file
     portfolio = load_portfolio(store, as_of)
-    return dumps(portfolio) if fmt == "json" else to_csv(portfolio)
+    if fmt != "json":
+        return to_csv(portfolio)
+    data = portfolio_json(portfolio)
+    _add_budget(store, data)
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _add_budget(store: Store, data: dict) -> None:
+    """The additive fields of each project (the contract lets fields be added): ``baseline``,
+    the current baseline's name when the project is in it (else null), and
+    ``pending_budget_changes``, its proposed changes awaiting approval (id, reason, source, who,
+    amount and lines: field, year, old, new, delta)."""
+    from projtrack.services.baseline import current_baseline
+    from projtrack.services.budget import change_json, pending_by_project
+    from projtrack.store.baseline import items
+
+    info = current_baseline(store)
+    frozen = set(items(store, info.id)) if info is not None else set()
+    pending = pending_by_project(store)
+    for rec in data["projects"]:
+        pid = rec["id"]
+        rec["baseline"] = info.name if info is not None and pid in frozen else None
+        rec["pending_budget_changes"] = [change_json(c) for c in pending.get(pid, [])]
 
 
 def export_file(store: Store, as_of: dt.date, fmt: str, out: Path) -> None:

@@ -75,6 +75,10 @@ def undo_lines(plan: UndoPlan, lang: str | None = None, *,
                               names=_names(plan.restored, lang)))
     for _pid, now, was in renamed:
         lines.append("    " + t("undo.renamed_back", lang=lang, now=now, was=was))
+    if plan.budget_changes:
+        lines.append("  " + t("undo.budget_changes", lang=lang, n=plan.budget_changes))
+    if plan.baselines:
+        lines.append("  " + t("undo.baselines", lang=lang, names="、".join(plan.baselines)))
     if plan.edited:
         lines.append("  " + t("undo.edited", lang=lang, n=len(plan.edited)))
         for _pid, name, fld in plan.edited[:EDITS_LISTED]:

@@ -7,7 +7,8 @@ by an entry of the opposite amount on the same date), a progress entry (reversed
 that marks it undone: the figures skip both), a milestone date, a year's plan, the phase or
 the remarks (each set back to what it was, as an ``undo`` audit row that names the change it
 undid as ``↩#<audit id>`` in its context).  Changes made by an annex import are the import's to
-undo (``projtrack import undo``), not these.
+undo (``projtrack import undo``), not these, and the figures an approved budget change moved
+are reversed by another budget change.
 
 ``user`` narrows to one officer's changes (the portfolio view undoes only the officer's own
 last change); ``project_id`` to one project; ``kinds`` to some kinds (``spend undo``: money).

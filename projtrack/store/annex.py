@@ -16,15 +16,28 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session, SQLModel, col
 
+from projtrack.core.budget import PLAN, TOTAL
+from projtrack.core.budget import line as budget_line
 from projtrack.core.defaults import default_milestone_dates
-from projtrack.core.terms import Status
+from projtrack.core.terms import BudgetState, Status
 from projtrack.core.types import MILESTONES, ProjectFacts, SourceRef
+from projtrack.store.baseline import any_baseline, freeze, name_taken
+from projtrack.store.budget import insert_change
 from projtrack.store.bulk import insert_columns
 from projtrack.store.history import BeforeState, audit_mark, record_import
-from projtrack.store.models import AnnualPlan, AuditLog, FundingPlan, Milestone, Project, table
+from projtrack.store.models import (
+    AnnualPlan,
+    AuditLog,
+    Baseline,
+    FundingPlan,
+    Milestone,
+    Project,
+    table,
+)
+from projtrack.store.models import BudgetChange as BudgetChangeRow
 from projtrack.store.repo import Store, os_user, record_audit
 
 
@@ -53,6 +66,8 @@ class AnnexWrite:
         self.store, self.session, self.context = store, session, context
         self._rows: dict[int, Project] = {}
         self._before = BeforeState()
+        self._changes: list[int] = []  # the budget changes it recorded
+        self._baseline: int | None = None  # the baseline it set
 
     def stored(self) -> tuple[list[ProjectFacts], dict[int, dict | None]]:
         """Every stored project's facts and the annex row it was last imported from, as
@@ -198,9 +213,55 @@ class AnnexWrite:
         p.status = Status.WITHDRAWN
 
     def record(self, *, file: str, sha256: str, added: int, changed: int, withdrawn: int) -> int:
-        """Record the import with what undoing it needs (after its rows): its id."""
-        return record_import(self.session, file=file, sha256=sha256, added=added,
-                             changed=changed, withdrawn=withdrawn, before=self._before)
+        """Record the import with what undoing it needs (after its rows, its budget changes and
+        baseline included, which then carry its id): its id."""
+        run_id = record_import(self.session, file=file, sha256=sha256, added=added,
+                               changed=changed, withdrawn=withdrawn, before=self._before)
+        conn = self.session.connection()
+        if self._changes:
+            c = table(BudgetChangeRow)
+            conn.execute(update(c).where(c.c.id.in_(self._changes)).values(import_run_id=run_id))
+        if self._baseline is not None:
+            b = table(Baseline)
+            conn.execute(update(b).where(b.c.id == self._baseline).values(import_run_id=run_id))
+        return run_id
+
+    def budget_changes(self, file: str,
+                       changed: Iterable[tuple[int, Iterable[FieldChange]]]) -> int:
+        """The 总投资 and plan changes this import wrote, recorded as approved budget changes
+        (one per project) with the annex as their source (``record`` gives them the import's
+        id: its undo removes them).  How many."""
+        n = 0
+        for pid, changes in changed:
+            lines = [budget_line(TOTAL, None, _amount(fc.old), _amount(fc.new)) if fc.field == TOTAL
+                     else budget_line(PLAN, int(fc.field.split(".", 1)[1]), _amount(fc.old),
+                                      _amount(fc.new))
+                     for fc in changes if fc.field == TOTAL or fc.field.startswith("plan.")]
+            lines = [ln for ln in lines if ln.delta != 0 or ln.old != ln.new]
+            if not lines:
+                continue
+            row = insert_change(self.session, pid, lines, state=BudgetState.APPROVED,
+                                source=f"annex {file}", doc_no=None, decided_on=dt.date.today())
+            assert row.id is not None
+            self._changes.append(row.id)
+            n += 1
+        return n
+
+    def first_baseline(self, file: str) -> str | None:
+        """With no baseline in the database yet, the one this import sets: every active
+        project as the import leaves it, named after the annex.  Its name, else None."""
+        if any_baseline(self.session):
+            return None
+        name, n = file, 1
+        while name_taken(self.session, name):
+            n += 1
+            name = f"{file} ({n})"
+        self._baseline = freeze(self.session, name, source=f"annex {file}").id
+        return name
+
+
+def _amount(value: object) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
 
 
 def _set_source(p: Project, source: SourceRef | None) -> None:

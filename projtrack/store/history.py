@@ -31,9 +31,14 @@ from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import to_plain
 from projtrack.core.terms import Status
 from projtrack.errors import BadData, BadUsage
+from projtrack.store.baseline import remove_of_import as remove_baselines
+from projtrack.store.budget import projects_with_changes
+from projtrack.store.budget import remove_of_import as remove_changes
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
+    Baseline,
+    BudgetChange,
     FundingPlan,
     ImportRun,
     LedgerEntry,
@@ -178,6 +183,8 @@ class UndoPlan:
     entries: list[EntryLine] = field(default_factory=list)  # on the kept projects
     restored: list[tuple[int, str, str]] = field(default_factory=list)  # id, name now, before
     edited: list[tuple[int, str, str]] = field(default_factory=list)  # later edits undone too
+    baselines: list[str] = field(default_factory=list)  # the baseline it set: removed
+    budget_changes: int = 0  # the budget changes it recorded: removed
     done: bool = False
 
 
@@ -265,6 +272,13 @@ def _plan(s: Session, run: ImportRun, data: dict) -> UndoPlan:
             plan.entries += [EntryLine(pid, names.get(pid, ""), table(model).name, eid, day,
                                        kind or "", value) for pid, eid, day, kind, value in rows]
     with_entries = {e.project_id for e in plan.entries}
+    # an added project with budget changes of its own since (the change's foreign key): kept too
+    with_entries |= projects_with_changes(s, added, except_run=run.id)
+    b, c = table(Baseline).c, table(BudgetChange).c
+    plan.baselines = list(s.execute(select(b.name).where(b.import_run_id == run.id)
+                                    .order_by(b.id)).scalars())
+    plan.budget_changes = s.execute(select(func.count()).select_from(table(BudgetChange))
+                                    .where(c.import_run_id == run.id)).scalar_one()
     plan.kept = [(pid, names[pid]) for pid in added if pid in with_entries and pid in names]
     plan.removed = [(pid, names[pid]) for pid in added if pid not in with_entries and pid in names]
     plan.restored = [(p["id"], names.get(p["id"], p["name"]), p["name"])
@@ -309,6 +323,9 @@ def _edited_since(s: Session, data: dict, names: dict[int, str],
 def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
     ctx = f"undo-import:{run.id}:{run.file}"
     conn = s.connection()
+    assert run.id is not None
+    remove_changes(s, run.id, ctx)  # the figures they name are put back below
+    remove_baselines(s, run.id, ctx)
     removed = [pid for pid, _ in plan.removed]
     for i in range(0, len(removed), CHUNK):
         chunk = removed[i:i + CHUNK]

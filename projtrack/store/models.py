@@ -324,3 +324,105 @@ class ChainHead(SQLModel, table=True):
     name: str = Field(primary_key=True)
     rows: int = 0
     last_hash: str = ""
+
+
+# --- baselines and budget changes (migration 0008) -------------------------------------------
+class Baseline(SQLModel, table=True):
+    """A named, dated frozen copy (基准) of every active project's annual plans, milestone
+    planned dates and 总投资 (``BaselineProject``, ``BaselinePlan``, ``BaselineMilestone``); at
+    most one is ``current``.  ``source`` says what set it ("cli", "annex FILE", "demo");
+    ``import_run_id`` the annex import that set it, which ``import undo`` removes with it.  The
+    items keep project ids without a foreign key: a frozen copy outlives the rows it copied."""
+
+    __tablename__ = "baseline"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    created_at: dt.datetime = Field(default_factory=_now)
+    created_by: str = ""
+    source: str = "cli"
+    current: bool = Field(default=False, sa_column=Column(
+        Boolean, nullable=False, server_default=false()))
+    import_run_id: int | None = None
+
+
+def _fk_baseline() -> Column:
+    return Column(Integer, ForeignKey("baseline.id", ondelete="CASCADE"), nullable=False,
+                  index=True)
+
+
+class BaselineProject(SQLModel, table=True):
+    __tablename__ = "baseline_project"
+    __table_args__ = (UniqueConstraint("baseline_id", "project_id",
+                                       name="uq_baseline_project_baseline_project"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    baseline_id: int = Field(sa_column=_fk_baseline())
+    project_id: int
+    name: str
+    total_investment: Decimal | None = Field(default=None, sa_column=_money())
+
+
+class BaselinePlan(SQLModel, table=True):
+    __tablename__ = "baseline_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    baseline_id: int = Field(sa_column=_fk_baseline())
+    project_id: int
+    year: int
+    amount: Decimal = Field(sa_column=_money(nullable=False))
+
+
+class BaselineMilestone(SQLModel, table=True):
+    __tablename__ = "baseline_milestone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    baseline_id: int = Field(sa_column=_fk_baseline())
+    project_id: int
+    name: str
+    planned: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
+_budget_version = Column("version", Integer, nullable=False, server_default="1")
+
+
+class BudgetChange(SQLModel, table=True):
+    """A change of a project's 总投资 and/or annual plans (调整), with its approval: ``state`` 拟调整
+    (proposed) → 已批复 (approved) or 未批准 (rejected); only an approval moves the figures.
+    ``doc_no`` is the approval document (批复文号), ``decided_on`` its date; ``source`` says
+    where the change came from ("cli", "tui", "annex FILE", "demo").  Its lines
+    (``BudgetChangeLine``) hold each figure as it was when proposed and as it is to be."""
+
+    __tablename__ = "budget_change"
+    __mapper_args__ = {"version_id_col": _budget_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_fk_project())
+    state: str = Field(index=True)
+    reason: str | None = None
+    source: str = "cli"
+    proposed_at: dt.datetime = Field(default_factory=_now)
+    proposed_by: str = ""
+    doc_no: str | None = None
+    decided_on: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    decided_at: dt.datetime | None = None
+    decided_by: str | None = None
+    decision_note: str | None = None
+    import_run_id: int | None = None
+    version: int = Field(default=1, sa_column=_budget_version)
+
+
+class BudgetChangeLine(SQLModel, table=True):
+    """One figure a budget change moves: ``field`` "total_investment", or "plan" with its
+    ``year``; ``old`` as it was when proposed, ``new`` what it becomes, ``delta`` = new − old."""
+
+    __tablename__ = "budget_change_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    change_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("budget_change.id", ondelete="CASCADE"), nullable=False, index=True))
+    field: str
+    year: int | None = None
+    old: Decimal | None = Field(default=None, sa_column=_money())
+    new: Decimal | None = Field(default=None, sa_column=_money())
+    delta: Decimal = Field(sa_column=_money(nullable=False))

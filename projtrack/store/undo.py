@@ -36,7 +36,9 @@ from projtrack.store.repo import Store, os_user, record_audit
 ENTITY_KINDS = {"ledger_entry": "money", "progress_entry": "progress", "milestone": "milestone",
                 "annual_plan": "plan"}
 PROJECT_KINDS = ("phase", "remarks")
-_NOT_OFFICERS = ("import:%", "undo-import:%", "demo")  # contexts of changes not undone here
+# contexts of changes not undone here: an import's (import undo), the demo's, and the figures an
+# approved budget change moved (a budget change is reversed by another one)
+_NOT_OFFICERS = ("import:%", "undo-import:%", "demo", "budget:%")
 _UNDID = re.compile(r"↩#(\d+)")
 _BATCH = 50
 

@@ -70,8 +70,9 @@ def test_json_contract_fields_and_types(db, capsys):
                 "planned_to_date", "variance", "variance_rate", "annual_completion_rate",
                 "cumulative_completion_rate", "time_progress", "funds_received", "payments",
                 "percent_complete", "earned_value", "spi", "cpi", "flag", "flag_reasons",
-                "milestones", "source"):
+                "milestones", "source", "baseline", "pending_budget_changes"):
         assert key in p, key
+    assert p["baseline"] == "sample-annex.xlsx" and p["pending_budget_changes"] == []
     assert isinstance(p["total_investment"], str) and isinstance(p["new_places"], int)
     assert p["flag"] in ("green", "yellow", "red")
     assert [m["name"] for m in p["milestones"]][0] == "立项"

@@ -229,6 +229,7 @@ def test_0006_to_0007_on_each_engine_chains_the_rows_and_keeps_the_issued_report
         upgrade(engine, "0006")
         fx.populate(engine)
         upgrade(engine, "0007")
+        upgrade(engine)  # and on to this program's schema, which Store.open requires
     finally:
         engine.dispose()
     _chained(db_url)
@@ -246,3 +247,44 @@ def test_0006_to_0007_on_each_engine_chains_the_rows_and_keeps_the_issued_report
     assert rc == 0, err
     rc, out, err = cli(capsys, db_url, "db", "check")  # the new rows follow the backfilled ones
     assert rc == 0 and "hash chains" in out, out + err
+
+
+def test_0007_to_0008_on_each_engine_adds_baselines_and_budget_changes(db_url, capsys):
+    """0008 on SQLite and PostgreSQL: the data of 0007 (its chain too) comes through, there is no
+    baseline yet, and the new tables take a baseline and a budget change through the CLI."""
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0007")
+        fx.populate(engine)
+    finally:
+        engine.dispose()
+    rc, out, err = cli(capsys, db_url, "baseline", "list")
+    assert rc == 1 and "projtrack db upgrade" in err  # 0007 is older: refused until upgraded
+    rc, out, err = cli(capsys, db_url, "db", "upgrade")
+    assert rc == 0 and "0007 → 0008" in out, err
+    _chained(db_url)
+    _check_dataset(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            for t in ("baseline", "baseline_project", "baseline_plan", "baseline_milestone",
+                      "budget_change", "budget_change_line"):
+                assert conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() == 0, t
+    finally:
+        engine.dispose()
+    rc, out, err = cli(capsys, db_url, "baseline", "list", lang="en")
+    assert rc == 0 and "no baseline yet" in out, err
+    rc, out, err = cli(capsys, db_url, "baseline", "set", "升级后", lang="en")
+    assert rc == 0 and "2 projects" in out, err  # the two active ones of the data set
+    rc, out, err = cli(capsys, db_url, "budget", "change", "1", "--total", "36,500",
+                       "--reason", "概算调整")
+    assert rc == 0, err
+    rc, out, err = cli(capsys, db_url, "budget", "approve", "1", "--doc", "平发改〔2024〕9号")
+    assert rc == 0, err
+    store = Store.open(db_url, create=False)
+    try:
+        assert store.project(1).total_investment == Decimal("36500")
+    finally:
+        store.close()
+    rc, out, err = cli(capsys, db_url, "db", "check")
+    assert rc == 0, out + err

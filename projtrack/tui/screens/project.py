@@ -18,9 +18,11 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from projtrack.core.figures import lag_level
 from projtrack.core.terms import Flag
 from projtrack.i18n import term
+from projtrack.services.baseline import ProjectBaseline, project_baseline
 from projtrack.services.detail import Detail, load_detail
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
+from projtrack.tui.widgets.baseline_panel import baseline_panel
 from projtrack.tui.widgets.charts import CurveChart
 from projtrack.tui.widgets.project_panels import facts_panel, summary
 
@@ -29,6 +31,12 @@ class DetailReady(Message):
     def __init__(self, detail: Detail | None) -> None:
         super().__init__()
         self.detail = detail
+
+
+class BaselineReady(Message):
+    def __init__(self, baseline: ProjectBaseline | None) -> None:
+        super().__init__()
+        self.baseline = baseline
 
 
 class ProjectScreen(ViewScreen):
@@ -48,6 +56,7 @@ class ProjectScreen(ViewScreen):
         super().__init__()
         self.project_id = project_id
         self.detail: Detail | None = None
+        self.baseline: ProjectBaseline | None = None
         self.tab = "tab-facts"
 
     @property
@@ -59,7 +68,8 @@ class ProjectScreen(ViewScreen):
         yield Static(id="summary")
         with TabbedContent(initial=self.tab, id="tabs"):
             with TabPane(tr("project.tab_facts"), id="tab-facts"):
-                yield VerticalScroll(Static(id="facts"), id="facts-scroll")
+                yield VerticalScroll(Static(id="facts"), Static(id="baseline"),
+                                     id="facts-scroll")
             with TabPane(tr("project.tab_money"), id="tab-money"):
                 with Vertical():
                     with Horizontal(id="money-top"):
@@ -74,10 +84,22 @@ class ProjectScreen(ViewScreen):
     def refresh_data(self, project_id: int | None) -> None:
         if project_id is None or project_id == self.project_id:
             self._load(self.app.as_of)
+            self._load_baseline(self.app.as_of)
 
     @work(thread=True, exclusive=True, group="project-detail")
     def _load(self, as_of: dt.date) -> None:
         self.post_message(DetailReady(load_detail(self.app.store, self.project_id, as_of)))
+
+    @work(thread=True, exclusive=True, group="project-baseline")
+    def _load_baseline(self, as_of: dt.date) -> None:
+        self.post_message(BaselineReady(project_baseline(self.app.store, self.project_id, as_of)))
+
+    def on_baseline_ready(self, message: BaselineReady) -> None:
+        self.baseline = message.baseline
+        self._draw_baseline()
+
+    def _draw_baseline(self) -> None:
+        self.query_one("#baseline", Static).update(baseline_panel(self.baseline, self.app.lang))
 
     def on_detail_ready(self, message: DetailReady) -> None:
         self.detail = message.detail
@@ -103,6 +125,7 @@ class ProjectScreen(ViewScreen):
         self._ledger(d)
         self._milestones(d)
         self._audit(d)
+        self._draw_baseline()
 
     def _table(self, selector: str, labels: list[str]) -> DataTable:
         table = self.query_one(selector, DataTable)
