@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from projtrack.core.budget import BudgetChange
 from projtrack.core.jsonvalue import to_json
 
 SCHEMA = 1
@@ -209,6 +210,9 @@ class Forecasts:
     term_risk: tuple[TermRisk, ...] = ()
     places: tuple[PlacesLine, ...] = ()
     overruns: tuple[OverrunForecast, ...] = ()
+    # the budget changes awaiting approval (拟调整) on the week's last day; None in a report
+    # frozen before they were reported: its reprint has no such table
+    pending: tuple[BudgetChange, ...] | None = None
 
 
 @dataclass(frozen=True)

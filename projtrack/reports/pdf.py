@@ -271,15 +271,15 @@ def _milestones(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
 
 # the 预测与风险 tables' column widths (mm) and alignment, in forecast_tables' order
 _FC_WIDTHS: tuple[list[float], ...] = ([50, 45, 45, 45, 45], [12, 110, 30, 35, 35, 30], [50, 40, 40, 40, 30],
-              [12, 110, 30, 40, 40, 40])
+              [12, 110, 30, 40, 40, 40], [12, 70, 110, 30, 40])
 
 
 def _forecasts(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     if r.forecasts is None:  # a report frozen before forecasts were reported
         return
     pdf.heading(fmt.t("report.section.forecast"))
-    for (head, names, rows, bold), widths in zip(fmt.forecast_tables(r.forecasts), _FC_WIDTHS,
-                                                 strict=True):
+    tables = fmt.forecast_tables(r.forecasts)
+    for (head, names, rows, bold), widths in zip(tables, _FC_WIDTHS[:len(tables)], strict=True):
         pdf.heading(head, size=9)
         if not rows:
             pdf.set_font(FONT, size=8)

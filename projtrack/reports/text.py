@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from projtrack.core.budget import BudgetChange, BudgetLine
 from projtrack.core.money import format_rate, format_wan
 from projtrack.core.terms import Flag
 from projtrack.core.types import PHASES
@@ -291,6 +292,17 @@ class Fmt:
         def heads(*keys: str) -> list[str]:
             return [self.t(f"report.fc.{k}") for k in keys]
 
+        pending = [] if fc.pending is None else [(
+            self.t("report.fc.pending_head", n=len(fc.pending),
+                   amount=self.signed(sum((c.amount for c in fc.pending), Decimal(0)))),
+            heads("seq", "project", "change", "amount", "proposed_by"),
+            [[(i, str(i), "int"), (c.project, c.project, "text"),
+              (self.budget_lines(c), self.budget_lines(c), "text"),
+              (c.amount, self.signed(c.amount), "money"),
+              (f"{c.proposed_by} {c.proposed_at:%Y-%m-%d}", f"{c.proposed_by} {c.proposed_at:%Y-%m-%d}",
+               "text")]
+             for i, c in enumerate(fc.pending, 1)],
+            [False] * len(fc.pending))]
         return [
             (self.t("report.fc.year_head"), heads("category", "annual_plan", "actual_this_year",
                                                   "year_end_forecast", "year_end_forecast_rate"),
@@ -304,4 +316,21 @@ class Fmt:
             (self.t("report.fc.overrun_head", n=len(fc.overruns)),
              heads("seq", "project", "category", "total_investment", "eac", "overrun_forecast"),
              over_rows, [False] * len(over_rows)),
+            *pending,
         ]
+
+    def signed(self, v: Decimal) -> str:
+        """An amount with its sign: +1,250.00, −300.00, 0.00."""
+        return ("+" if v > 0 else "−" if v < 0 else "") + self.money(abs(v))
+
+    def budget_lines(self, c: BudgetChange) -> str:
+        """A change's lines: “总投资 36,000.00 → 37,250.00; 2025年计划 …”."""
+        def label(ln: BudgetLine) -> str:
+            if ln.year is None:
+                return self.t("field.total_investment")
+            return self.t("budget.plan_year", year=ln.year)
+
+        def shown(v: Decimal | None) -> str:
+            return "—" if v is None else self.money(v)
+
+        return "; ".join(f"{label(ln)} {shown(ln.old)} → {shown(ln.new)}" for ln in c.lines)

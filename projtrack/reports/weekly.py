@@ -12,7 +12,9 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
+from projtrack.core.budget import BudgetChange
 from projtrack.core.calendar import autumn_term_start
 from projtrack.core.figures import GroupFigures
 from projtrack.core.groups import category_of
@@ -145,9 +147,11 @@ def forecasts_of(portfolio: Portfolio, views: list[ProjectView],
 
 def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
                  previous: WeeklyReport | None = None, county: str | None = None,
-                 targets: dict[str, int] | None = None) -> WeeklyReport:
+                 targets: dict[str, int] | None = None,
+                 pending: Iterable[BudgetChange] = ()) -> WeeklyReport:
     """The report for the week ``period`` from a portfolio loaded at the week's last day;
-    ``previous`` is the last issued report, which "what changed" compares with."""
+    ``previous`` is the last issued report, which "what changed" compares with; ``pending``
+    the budget changes awaiting approval (their table in 预测与风险)."""
     as_of = portfolio.as_of
     views = [v for v in portfolio.projects if v.facts.status != Status.WITHDRAWN]
     blocks: list[CategoryBlock] = []
@@ -173,5 +177,6 @@ def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
         county=county if county is not None else guess_county(r.name for r in rows),
         summary=summary, categories=categories, milestones=_alerts(views, as_of),
         changes=compare(previous, rows, categories, summary),
-        forecasts=forecasts_of(portfolio, views, targets if targets is not None else {}),
+        forecasts=replace(forecasts_of(portfolio, views, targets if targets is not None else {}),
+                          pending=tuple(pending)),
     )

@@ -41,6 +41,7 @@ from projtrack.reports import render as render_files
 from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.reports.weekly import build_weekly
 from projtrack.safefile import staged
+from projtrack.services.budget import changes as budget_changes
 from projtrack.services.portfolio import load_portfolio
 from projtrack.services.settings import county_name, stored_targets
 from projtrack.store.repo import Store, os_user
@@ -144,7 +145,8 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
         raise BadData("report.empty", period=period)
     report = build_weekly(portfolio, period=period, week_start=monday,
                           previous=previous_snapshot(store, period), county=county_name(store),
-                          targets=merged(stored_targets(store)))
+                          targets=merged(stored_targets(store)),
+                          pending=budget_changes(store, pending=True))  # as it is issued
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
     issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()

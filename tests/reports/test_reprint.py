@@ -156,3 +156,50 @@ def test_the_forecast_section_is_frozen_and_an_older_report_reprints_without_it(
             old_text.split("打印日期")[0]
     finally:
         store.close()
+
+
+def test_pending_budget_changes_are_reported_frozen_and_absent_from_older_reports(
+        db_url, capsys, tmp_path):
+    """The 预测与风险 section lists the budget changes awaiting approval when the week is issued
+    (an approved or rejected one is not pending), frozen with it: approving one after the issue
+    leaves the reprint as it was; a report frozen before they were reported has no such table."""
+    import datetime as dt
+    import json
+
+    from projtrack.reports.model import WeeklyReport, from_data
+    from projtrack.services.weekly import encode, load_snapshot, render
+    from projtrack.store.repo import Store
+
+    run(capsys, db_url, "import", str(SAMPLE))
+    run(capsys, db_url, "budget", "change", "第六小学", "--total", "12,345.5", "--reason", "增加地下室")
+    run(capsys, db_url, "budget", "change", "第七小学", "--total", "13,000", "--reason", "调整")
+    run(capsys, db_url, "budget", "reject", "2", "--reason", "不批")
+    first = tmp_path / "first"
+    run(capsys, db_url, "report", "weekly", "--week", WEEK, "--out", str(first))
+    name = f"周报-{WEEK}"
+    sheet = cells(first / f"{name}.xlsx")["预测与风险"]
+    flat = [str(v) for row in sheet for v in row if v is not None]
+    heads = [v for v in flat if v.startswith("待批调整")]
+    assert len(heads) == 1 and "1 项" in heads[0], heads
+    assert "平阳县昆阳镇第六小学新建工程" in flat and "平阳县鳌江镇第七小学新建工程" not in flat
+    text = pdf_text(first / f"{name}.pdf")
+    assert heads[0] in text and "→ 12,345.50" in text
+    run(capsys, db_url, "budget", "approve", "1", "--doc", "平发改〔2023〕12号")
+    again = tmp_path / "again"
+    assert "重印" in run(capsys, db_url, "report", "weekly", "--week", WEEK, "--out", str(again))
+    assert cells(first / f"{name}.xlsx") == cells(again / f"{name}.xlsx")
+    store = Store.open(db_url, create=False)
+    try:
+        issued = load_snapshot(store, WEEK)
+        assert issued is not None and issued.forecasts is not None
+        assert [c.id for c in issued.forecasts.pending or ()] == [1]
+        data = json.loads(encode(issued)[0])
+        del data["forecasts"]["pending"]
+        old = from_data(WeeklyReport, data)
+        assert old.forecasts is not None and old.forecasts.pending is None
+        paths = render(old, out_dir=tmp_path / "old", lang="zh", printed_on=dt.date(2023, 7, 1))
+        assert not [v for row in cells(paths[0])["预测与风险"] for v in row
+                    if isinstance(v, str) and v.startswith("待批调整")]
+        assert "待批调整" not in pdf_text(paths[1])
+    finally:
+        store.close()
