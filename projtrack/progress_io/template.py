@@ -38,7 +38,8 @@ from projtrack.progress_io.layout import (
 )
 from projtrack.reports.cells import store
 from projtrack.reports.text import Fmt
-from projtrack.reports.xlsx import BOX, FILLS, fit_height, page_setup_basic, put
+from projtrack.reports.xlsx import fit_height, page_setup_basic
+from projtrack.reports.xlsxstyles import BOX, FILLS, put
 from projtrack.safefile import write_file
 
 FILL_IN = PatternFill("solid", fgColor="FFF2CC")

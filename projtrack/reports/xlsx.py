@@ -9,7 +9,7 @@ formula, whatever it starts with.  Renders a ``WeeklyReport``; no queries here.
 
 A sheet of 10,000 projects is 180,000 cells, so the big tables are written the quick way with
 exactly the same result: rows that look alike share the styles worked out for the first of
-them (``_Looks``), and the garbage collector rests while the workbook is built and saved
+them (``reports.xlsxstyles.Looks``), and the garbage collector rests while the workbook is built and saved
 (``projtrack.gcpause``).
 """
 
@@ -17,17 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import weakref
-from collections.abc import Callable
-from copy import copy
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -35,88 +30,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from projtrack import marks
 from projtrack.gcpause import collector_paused
 from projtrack.i18n import t
-from projtrack.reports.cells import Exact, store
-from projtrack.reports.cells import text as cell_text
 from projtrack.reports.model import Totals, WeeklyReport
-from projtrack.reports.text import XLSX_FORMATS, Fmt, display_width, main_columns, points
-
-FILLS = {
-    "header": PatternFill("solid", fgColor="D9D9D9"),
-    "total": PatternFill("solid", fgColor="BFBFBF"),
-    "category": PatternFill("solid", fgColor="D9D9D9"),
-    "class": PatternFill("solid", fgColor="EDEDED"),
-    "red": PatternFill("solid", fgColor="F4B6B6"),
-    "yellow": PatternFill("solid", fgColor="FFE699"),
-    "green": PatternFill("solid", fgColor="C6E0B4"),
-}
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-BOLD = Font(bold=True)
-RATE_PRECISION = Decimal("0.000001")
-_NUMBERS = (int, float)  # what openpyxl stores as a number, as it is (a Decimal: Exact)
-
-
-def put(ws, row: int, col: int, value: object, kind: str | None = None):
-    """Write one cell (``reports.cells``: text as text, never a formula; a Decimal exactly),
-    numbers with the number format of their ``kind``."""
-    cell = ws.cell(row=row, column=col)
-    _store(cell, value, kind)
-    if value is not None and not isinstance(value, str) and kind in XLSX_FORMATS:
-        cell.number_format = XLSX_FORMATS[kind]
-    return cell
-
-
-def _store(cell, value: object, kind: str | None) -> None:
-    """A cell's value as ``put`` writes it, without its number format (a rate to 6 decimals)."""
-    if isinstance(value, Decimal) and kind == "rate":
-        value = value.quantize(RATE_PRECISION)
-    store(cell, value)
-
-
-class _Looks:
-    """The styles of rows that look alike, worked out once per sheet.
-
-    openpyxl registers every font, fill, border, alignment and number format a cell is given
-    in the workbook's tables, hashing each one: for a big sheet that is most of the time.  A
-    row's look is the caller's ``look`` key (fill, bold, flag…) and the type of each cell's
-    value (None, text, a number…).  The first row of each look is written with ``put``
-    and styled by ``style(row)`` attribute by attribute; later rows of that look get copies of
-    the resulting style arrays (indices into the same workbook tables), so every cell ends
-    with exactly the style it would have had.  ``style`` may style only the row's cells
-    1..len(values) and may depend on nothing but the look; rows are new (nothing written in
-    them before)."""
-
-    def __init__(self, ws):
-        self.ws = ws
-        self.styles: dict[tuple, list] = {}
-
-    def row(self, row: int, values: list[tuple[object, str | None]], look: tuple,
-            style: Callable[[int], None]) -> list:
-        """Write ``values`` ((value, kind) for columns 1, 2, …) in ``row``; returns the cells."""
-        key = (look, *(type(v) for v, _ in values))
-        styles = self.styles.get(key)
-        ws = self.ws
-        if styles is None:
-            cells = [put(ws, row, col, v, kind) for col, (v, kind) in enumerate(values, 1)]
-            style(row)
-            self.styles[key] = [copy(c._style) for c in cells]
-            return cells
-        cells = []
-        for col, ((v, kind), done) in enumerate(zip(values, styles, strict=True), 1):
-            cell = Cell(ws, row=row, column=col, style_array=done)  # a copy of ``done``
-            # the value as ``_store`` leaves it, without openpyxl's checks of each value
-            if type(v) is str:  # free of illegal characters after the substitution
-                cell._value = cell_text(v)
-                cell.data_type = "s"
-            elif type(v) is Decimal and v.is_finite():  # exact digits (reports.cells)
-                cell._value = Exact(v.quantize(RATE_PRECISION) if kind == "rate" else v)
-            elif type(v) in _NUMBERS:
-                cell._value = v
-            elif v is not None:
-                _store(cell, v, kind)
-            ws._add_cell(cell)
-            cells.append(cell)
-        return cells
+from projtrack.reports.text import Fmt, display_width, main_columns, points
+from projtrack.reports.xlsxstyles import BOLD, FILLS, Looks, put, style_row
 
 
 def footer_text(text: str) -> str:
@@ -170,42 +86,6 @@ def _title(ws, fmt: Fmt, report: WeeklyReport, width: int, printed_on: dt.date,
     ws.merge_cells(f"A3:{last}3")
 
 
-def _style_row(ws, row: int, ncols: int, fill: PatternFill | None, bold: bool = False) -> None:
-    """Border, fill, bold and alignment for a row.  openpyxl hashes every style object it is
-    given to find it in the workbook's tables (over half the time of a 10,000-row report), so
-    the resulting style of each (starting style, options) pair is worked out once per workbook
-    and then copied to the cells that share it."""
-    cache = _style_cache(ws.parent)
-    for col in range(1, ncols + 1):
-        c = ws.cell(row=row, column=col)
-        # fills are the module-level FILLS (or None), so their ids are stable keys
-        key = (tuple(c._style) if c._style is not None else (), id(fill), bold,
-               isinstance(c.value, str))
-        done = cache.get(key)
-        if done is not None:
-            c._style = copy(done)
-            continue
-        c.border = BOX
-        if fill is not None:
-            c.fill = fill
-        if bold:
-            c.font = BOLD
-        if c.alignment.horizontal is None:
-            c.alignment = Alignment(vertical="center", wrap_text=isinstance(c.value, str))
-        cache[key] = copy(c._style)
-
-
-_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _style_cache(wb) -> dict:
-    """Style indices belong to one workbook: one cache per workbook."""
-    cache = _CACHES.get(wb)
-    if cache is None:
-        cache = _CACHES[wb] = {}
-    return cache
-
-
 def fit_height(ws, row: int, widths: dict[int, float], line: float = 14.5) -> None:
     """Spreadsheets do not grow a row for wrapped text written by a program: set the height
     from the longest wrapped text of the row (``widths``: column → width in characters)."""
@@ -234,13 +114,13 @@ def _header(ws, row: int, names: list[str], groups: list[str] | None = None) -> 
                 if col - 1 > start:
                     ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=col - 1)
                 start = col
-        _style_row(ws, row, len(names), FILLS["header"], bold=True)
+        style_row(ws, row, len(names), FILLS["header"], bold=True)
         for col in range(1, len(names) + 1):
             ws.cell(row=row, column=col).alignment = centre
         row += 1
     for col, name in enumerate(names, 1):
         put(ws, row, col, name)
-    _style_row(ws, row, len(names), FILLS["header"], bold=True)
+    style_row(ws, row, len(names), FILLS["header"], bold=True)
     for col in range(1, len(names) + 1):
         ws.cell(row=row, column=col).alignment = centre
     ws.row_dimensions[row].height = 30
@@ -253,11 +133,11 @@ def _detail(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -
     _title(ws, fmt, report, len(cols), printed_on, note=fmt.t("report.units_note"))
     _header(ws, 4, [c.header for c in cols], [c.group for c in cols])
     wrapped = [i for i, c in enumerate(cols) if c.kind == "text"]
-    looks = _Looks(ws)
+    looks = Looks(ws)
     row = 6
 
     def style(row: int, fill, bold: bool, flag: str | None) -> None:
-        _style_row(ws, row, len(cols), fill, bold)
+        style_row(ws, row, len(cols), fill, bold)
         for col, c in enumerate(cols, 1):
             cell = ws.cell(row=row, column=col)
             if c.kind in ("money", "rate", "points", "int"):
@@ -316,7 +196,7 @@ def _category_table(ws, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, 
                   (s.flag_counts.get("green", 0), "int")]
         for col, (v, kind) in enumerate(values, 1):
             put(ws, row, col, v, kind)
-        _style_row(ws, row, len(values), FILLS["total"] if bold else None, bold)
+        style_row(ws, row, len(values), FILLS["total"] if bold else None, bold)
         row += 1
 
     for cat in report.categories:
@@ -399,10 +279,10 @@ def _milestones(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.dat
     names = [fmt.t(f"report.ms.{k}") for k in keys]
     _title(ws, fmt, report, len(keys), printed_on)
     _header(ws, 4, names)
-    looks = _Looks(ws)
+    looks = Looks(ws)
 
     def style(row: int, kind: str) -> None:
-        _style_row(ws, row, len(keys), None)
+        style_row(ws, row, len(keys), None)
         if kind == "overdue":
             ws.cell(row=row, column=7).fill = FILLS["yellow"]
 
@@ -411,7 +291,7 @@ def _milestones(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.dat
         alerts = [a for a in report.milestones if a.kind == kind]
         put(ws, row, 1, fmt.t(f"report.section.{kind}", n=len(alerts)))
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(keys))
-        _style_row(ws, row, len(keys), FILLS["class"], bold=True)
+        style_row(ws, row, len(keys), FILLS["class"], bold=True)
         row += 1
         if not alerts:
             put(ws, row, 1, fmt.t("report.none"))
@@ -452,7 +332,7 @@ def _forecasts(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date
         for cells, b in zip(rows, bold, strict=True):
             for col, (value, _text, kind) in enumerate(cells, 1):
                 put(ws, row, col, value, None if kind == "text" else kind)
-            _style_row(ws, row, len(cells), FILLS["total"] if b else None, bold=b)
+            style_row(ws, row, len(cells), FILLS["total"] if b else None, bold=b)
             row += 1
         row += 1
     for col, w in enumerate((14, 40, 14, 16, 16, 14), 1):
@@ -483,7 +363,7 @@ def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
                   (m.old_time_progress, "rate"), (m.new_time_progress, "rate")]
         for col, (v, k) in enumerate(values, 1):
             put(ws, row, col, v, k)
-        _style_row(ws, row, width, FILLS["total"] if not m.key else None, bold=not m.key)
+        style_row(ws, row, width, FILLS["total"] if not m.key else None, bold=not m.key)
         row += 1
     row += 1
     put(ws, row, 1, fmt.t("report.section.changes", n=len(ch.items))).font = Font(bold=True, size=12)
@@ -492,10 +372,10 @@ def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
     row += 1
     if not ch.items:
         put(ws, row, 1, fmt.t("report.no_changes"))
-    looks = _Looks(ws)
+    looks = Looks(ws)
 
     def style(row: int, fill: str | None) -> None:
-        _style_row(ws, row, 4, None)
+        style_row(ws, row, 4, None)
         if fill:
             ws.cell(row=row, column=2).fill = FILLS[fill]
 

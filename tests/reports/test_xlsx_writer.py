@@ -16,7 +16,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from projtrack.reports import xlsx
+from projtrack.reports import xlsx, xlsxstyles
 from projtrack.reports.model import Change, Changes, RateMove
 from projtrack.reports.text import main_columns
 from projtrack.services.weekly import issue as issue_weekly
@@ -67,13 +67,13 @@ def report(demo_store):
 
 def _slow_way(monkeypatch) -> None:
     """Every row styled attribute by attribute."""
-    row = xlsx._Looks.row
+    row = xlsxstyles.Looks.row
 
     def every_row_first(self, *args, **kwargs):
         self.styles.clear()
         return row(self, *args, **kwargs)
 
-    monkeypatch.setattr(xlsx._Looks, "row", every_row_first)
+    monkeypatch.setattr(xlsxstyles.Looks, "row", every_row_first)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -153,7 +153,7 @@ def test_rows_that_look_alike_get_the_cells_of_the_slow_way():
     ] * 3
 
     def style(ws, row: int, flag: str | None) -> None:
-        xlsx._style_row(ws, row, 5, xlsx.FILLS[flag] if flag else None, bold=flag == "red")
+        xlsxstyles.style_row(ws, row, 5, xlsxstyles.FILLS[flag] if flag else None, bold=flag == "red")
         ws.cell(row=row, column=5).alignment = Alignment(horizontal="right")
         if flag:
             ws.cell(row=row, column=1).font = Font(color="FF0000")
@@ -162,7 +162,7 @@ def test_rows_that_look_alike_get_the_cells_of_the_slow_way():
     for quick in (True, False):
         wb = Workbook()
         ws = wb.active
-        looks = xlsx._Looks(ws)
+        looks = xlsxstyles.Looks(ws)
         for i, row in enumerate(values):
             flag = (None, "red", "green")[i % 3]
             if not quick:
