@@ -5,7 +5,7 @@ from the parser's code (``why.<kind>.<code>`` in the catalogs), never from its E
 The message names the field (``field.<name>``, and the option where there is one) and the
 value as it was typed.
 
-Also what an entry must have confirmed before it is saved (``Issue``, ``Unconfirmed``): a date
+Also what an entry must have confirmed before it is saved (``Concern``, ``Unconfirmed``): a date
 outside the project's years (``--force``), a correction (``--correction``), a warning (the forms
 ask; the command line prints it and saves).
 """
@@ -150,7 +150,7 @@ class Label:
 
 
 @dataclass(frozen=True)
-class Issue:
+class Concern:
     """Something about an entry the officer must confirm: ``key`` and ``params`` say it (a
     catalog entry), ``confirm`` says what confirms it — FORCE (``--force``), CORRECTION
     (``--correction``; recorded as a correction) or WARNING (the forms ask; the command line
@@ -171,7 +171,7 @@ class Unconfirmed(BadData):
     """Saving needs a confirmation that was not given; nothing was written.  ``issues`` lists
     what to confirm; rendered, each says which option confirms it."""
 
-    def __init__(self, issues: Sequence[Issue]):
+    def __init__(self, issues: Sequence[Concern]):
         self.issues = tuple(issues)
         super().__init__("err.unconfirmed")
 

@@ -118,3 +118,19 @@ def test_the_verbs_open_no_transaction_of_their_own():
     calls = [c for p in _layer_files("services", "progress_io") for c in _calls_on(p, "store")
              if c.endswith((".write", ".read"))]
     assert not calls, calls
+
+
+def test_every_class_has_one_name_in_the_package():
+    """A newcomer who reads ``Change`` or ``Problem`` must know which one: no two classes of the
+    package share a name."""
+    import ast
+    from collections import defaultdict
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "projtrack"
+    where: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                where[node.name].append(str(path.relative_to(package)))
+    assert {name: files for name, files in where.items() if len(files) > 1} == {}

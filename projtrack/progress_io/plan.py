@@ -25,7 +25,7 @@ from projtrack.core.money import ZERO, format_wan
 from projtrack.core.records import LedgerRecord, ProgressRecord
 from projtrack.core.terms import Status
 from projtrack.core.types import ACTUAL
-from projtrack.progress_io.reader import FilledRow, Problem, ReturnedFile
+from projtrack.progress_io.reader import FilledRow, ReturnedFile, SheetProblem
 from projtrack.store.ledger import Ledger, NewEntry, NewProgress
 
 PREFIX = "progress:"
@@ -62,8 +62,8 @@ class ProgressPlan:
     files: list[ReturnedFile] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    errors: list[SheetProblem] = field(default_factory=list)
+    warnings: list[SheetProblem] = field(default_factory=list)
     imported_before: dict[str, dt.datetime] = field(default_factory=dict)  # file → when
     # projects that changed between the plan and the write, planned again in the write
     # transaction: "#12 name (完成投资 #812 wang)"
@@ -101,15 +101,15 @@ class _Planner:
         p = self.ledger.find_project(r.project_id)
         where_a = f"{f.name} {r.cell_a}"
         if p is None:
-            self.plan.errors.append(Problem(f.name, r.cell_a, "progress.err.unknown_project",
+            self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.unknown_project",
                                             {"found": r.project_id}))
             return
         if p.status == Status.WITHDRAWN:
-            self.plan.errors.append(Problem(f.name, r.cell_a, "progress.err.withdrawn",
+            self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.withdrawn",
                                             {"found": r.project_id, "name": p.name}))
             return
         if r.name.strip() and r.name.strip() != p.name:
-            self.plan.errors.append(Problem(f.name, r.cell_a, "progress.err.name_mismatch",
+            self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.name_mismatch",
                                             {"found": r.project_id, "name": p.name,
                                              "sheet_name": r.name}))
             return
@@ -118,7 +118,7 @@ class _Planner:
         note = cast("str | None", r.note.value) if r.note else None  # the reader's text
 
         def err(cell: str, key: str, **params) -> None:
-            self.plan.errors.append(Problem(f.name, cell, key, params))
+            self.plan.errors.append(SheetProblem(f.name, cell, key, params))
 
         def skip(cell: str, key: str, **params) -> None:
             self.plan.skips.append(Skip(pid, name, f"{f.name} {cell}", key, params))
@@ -202,7 +202,7 @@ class _Planner:
                 self.plan.actions.append(Action("milestone", pid, name, f"{f.name} {value.cell}",
                                                 date, origin, milestone=ms_name))
         if note and not (r.week_actual or r.cumulative or r.stage or r.percent):
-            self.plan.warnings.append(Problem(f.name, r.note.cell if r.note else where_a,
+            self.plan.warnings.append(SheetProblem(f.name, r.note.cell if r.note else where_a,
                                               "progress.warn.note_alone"))
 
 

@@ -42,7 +42,7 @@ EARLIEST = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
-class Problem:
+class SheetProblem:
     """An error (or a warning) in a returned file; ``cell`` is "Sheet!K7", or None for the file."""
 
     file: str
@@ -120,18 +120,18 @@ def _stage_words() -> dict[str, str]:
     return words
 
 
-def _meta(wb, name: str, problems: list[Problem]) -> dict[str, str] | None:
+def _meta(wb, name: str, problems: list[SheetProblem]) -> dict[str, str] | None:
     if META_SHEET not in wb.sheetnames:
-        problems.append(Problem(name, None, "progress.err.not_template"))
+        problems.append(SheetProblem(name, None, "progress.err.not_template"))
         return None
     ws = wb[META_SHEET]
     meta = {str(r[0]): str(r[1]) for r in ws.iter_rows(min_row=1, max_col=2, values_only=True)
             if r[0] is not None and r[1] is not None}
     if meta.get("magic") != MAGIC:
-        problems.append(Problem(name, None, "progress.err.not_template"))
+        problems.append(SheetProblem(name, None, "progress.err.not_template"))
         return None
     if meta.get("version") != str(VERSION):
-        problems.append(Problem(name, None, "progress.err.version",
+        problems.append(SheetProblem(name, None, "progress.err.version",
                                 {"version": meta.get("version")}))
         return None
     return meta
@@ -158,16 +158,16 @@ _NO_CACHE = object()
 
 
 def _read_cell(kind: str, cell, value, ref: str, file: str, week_end: dt.date,
-               problems: list[Problem], stages: dict[str, str]) -> Value | None:
+               problems: list[SheetProblem], stages: dict[str, str]) -> Value | None:
     """One fill-in cell → a Value, None when empty, or a problem."""
     def bad(key: str, **params) -> None:
-        problems.append(Problem(file, ref, key, {"found": _show(value), **params}))
+        problems.append(SheetProblem(file, ref, key, {"found": _show(value), **params}))
 
     def refused(exc: Refused) -> None:
-        problems.append(Problem(file, ref, "err.refused", {"found": _show(value)}, exc))
+        problems.append(SheetProblem(file, ref, "err.refused", {"found": _show(value)}, exc))
 
     if value is _NO_CACHE:
-        problems.append(Problem(file, ref, "progress.err.formula"))
+        problems.append(SheetProblem(file, ref, "progress.err.formula"))
         return None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -227,12 +227,12 @@ def _open(path: Path, data_only: bool):
         return openpyxl.load_workbook(path, data_only=data_only, keep_links=False)
 
 
-def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedFile, list[Problem]]:
+def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedFile, list[SheetProblem]]:
     """Read one returned sheet, its hidden sheet checked against its signatures under
     ``secret`` (the database's, ``layout.sign``).  Returns what was filled in and every
     problem found.  A sheet of more than MAX_RETURN_ROWS rows is refused before it is parsed."""
     name = path.name
-    problems: list[Problem] = []
+    problems: list[SheetProblem] = []
     try:
         sniff(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -242,13 +242,13 @@ def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedF
         wb, wbf = _open(path, True), _open(path, False)
     except WorkbookError as exc:
         if exc.code == "too_big":
-            problems.append(Problem(name, None, "progress.err.too_big",
+            problems.append(SheetProblem(name, None, "progress.err.too_big",
                                     {"found": exc.found, "limit": exc.expected}))
             return ReturnedFile(path, name, ""), problems
-        problems.append(Problem(name, None, "progress.err.file", {"why": exc.message}))
+        problems.append(SheetProblem(name, None, "progress.err.file", {"why": exc.message}))
         return ReturnedFile(path, name, ""), problems
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        problems.append(Problem(name, None, "progress.err.file", {"why": type(exc).__name__}))
+        problems.append(SheetProblem(name, None, "progress.err.file", {"why": type(exc).__name__}))
         return ReturnedFile(path, name, ""), problems
     out = ReturnedFile(path, name, digest)
     meta = _meta(wb, name, problems)
@@ -256,7 +256,7 @@ def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedF
         return out, problems
     sheet, lang = meta.get("sheet", ""), meta.get("lang", "zh")
     if sheet not in wb.sheetnames:
-        problems.append(Problem(name, None, "progress.err.no_sheet", {"sheet": sheet}))
+        problems.append(SheetProblem(name, None, "progress.err.no_sheet", {"sheet": sheet}))
         return out, problems
     try:
         codes = meta["columns"].split(",")
@@ -267,7 +267,7 @@ def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedF
     ids = [_show(v) for r in range(max(first_row, 1), cells.v.max_row + 1)
            if first_row and (v := cells.v.cell(row=r, column=1).value) is not None]
     for part in changed_parts(secret, meta, ids):  # before any of it is believed
-        problems.append(Problem(name, None, f"progress.err.signature_{part}",
+        problems.append(SheetProblem(name, None, f"progress.err.signature_{part}",
                                 {"period": meta.get("period", ""), "as_of": meta.get("as_of", ""),
                                  "week_end": meta.get("week_end", "")}))
     if problems:
@@ -281,7 +281,7 @@ def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedF
         want = t(header_key(code), lang=lang)
         _, got = cells.get(header_row, i)
         if str(got or "").strip() != want:
-            problems.append(Problem(name, f"{sheet}!{get_column_letter(i)}{header_row}",
+            problems.append(SheetProblem(name, f"{sheet}!{get_column_letter(i)}{header_row}",
                                     "progress.err.header", {"want": want, "found": _show(got)}))
     if problems:
         return out, problems
@@ -305,7 +305,7 @@ def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedF
             if isinstance(pid, float) and pid.is_integer():
                 pid = int(pid)
             else:
-                problems.append(Problem(name, ref("id"), "progress.err.no_id", {"found": _show(pid)}))
+                problems.append(SheetProblem(name, ref("id"), "progress.err.no_id", {"found": _show(pid)}))
                 continue
         _, sheet_name = values["name"]
         row = FilledRow(name, sheet, r, pid, str(sheet_name or ""))
@@ -320,7 +320,7 @@ def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedF
             else:
                 setattr(row, code, got)
         if row.week_actual and row.cumulative:
-            problems.append(Problem(name, ref("cumulative"), "progress.err.both"))
+            problems.append(SheetProblem(name, ref("cumulative"), "progress.err.both"))
         if not row.empty():
             out.rows.append(row)
     return out, problems

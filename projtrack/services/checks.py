@@ -22,7 +22,7 @@ from decimal import Decimal
 from projtrack.core.money import ZERO, format_rate, format_wan
 from projtrack.core.types import ACTUAL, MILESTONES, ProjectFacts
 from projtrack.i18n import t, term
-from projtrack.typed import CORRECTION, FORCE, WARNING, Issue, Label
+from projtrack.typed import CORRECTION, FORCE, WARNING, Concern, Label
 
 FUTURE_DAYS = 7  # an entry may be dated up to a week ahead (a report prepared before Sunday)
 BASES = ("year", "total")  # 本年累计, 开累
@@ -57,53 +57,53 @@ def derive(typed: Decimal, basis: str | None, *, kind: str, day: dt.date,
 
 
 def date_issues(day: dt.date, *, start_year: int | None, today: dt.date,
-                field: str = "date", before_start: bool = True) -> list[Issue]:
+                field: str = "date", before_start: bool = True) -> list[Concern]:
     """A date before the project's start year (when ``before_start``), or more than a week
     after today."""
     issues = []
     label = Label(f"field.{field}")
     if before_start and start_year and day.year < start_year:
-        issues.append(Issue("check.before_start", {"field": label, "date": day.isoformat(),
+        issues.append(Concern("check.before_start", {"field": label, "date": day.isoformat(),
                                                    "start": start_year}, FORCE))
     if day > today + dt.timedelta(days=FUTURE_DAYS):
-        issues.append(Issue("check.future", {"field": label, "date": day.isoformat(),
+        issues.append(Concern("check.future", {"field": label, "date": day.isoformat(),
                                              "today": today.isoformat()}, FORCE))
     return issues
 
 
 def money_issues(facts: ProjectFacts, kind: str, d: Derived, *,
-                 kailei_before: Decimal) -> list[Issue]:
+                 kailei_before: Decimal) -> list[Concern]:
     """``kailei_before``: 开累 (prior actual + every 完成投资) up to the entry's date, before it."""
     issues = []
     basis = Label(f"basis.{d.basis}") if d.basis else ""
     if d.basis and d.increment < 0:
-        issues.append(Issue("check.negative_increment", {
+        issues.append(Concern("check.negative_increment", {
             "basis": basis, "typed": format_wan(d.typed), "before": format_wan(d.before),
             "increment": format_wan(d.increment)}, CORRECTION))
     total = facts.total_investment
     if kind == ACTUAL and total and d.increment > 0:
         after = kailei_before + d.increment
         if after > total >= kailei_before:
-            issues.append(Issue("check.past_budget", {
+            issues.append(Concern("check.past_budget", {
                 "after": format_wan(after), "total": format_wan(total),
                 "rate": format_rate(after / total)}, CORRECTION if d.basis else WARNING))
     if total and total > 0 and d.increment > total / 2:
-        issues.append(Issue("check.large_entry", {
+        issues.append(Concern("check.large_entry", {
             "amount": format_wan(d.increment), "total": format_wan(total)}, WARNING))
     return issues
 
 
-def progress_issues(percent: Decimal | None, last: tuple[dt.date, Decimal] | None) -> list[Issue]:
+def progress_issues(percent: Decimal | None, last: tuple[dt.date, Decimal] | None) -> list[Concern]:
     """A percent below the last one recorded (``last``: its date and percent)."""
     if percent is None or last is None or percent >= last[1]:
         return []
-    return [Issue("check.percent_down", {"percent": format_rate(percent, 0),
+    return [Concern("check.percent_down", {"percent": format_rate(percent, 0),
                                          "last": format_rate(last[1], 0),
                                          "date": last[0].isoformat()}, WARNING)]
 
 
 def milestone_issues(name: str, dates: Mapping[str, tuple[dt.date | None, dt.date | None]],
-                     changed: Iterable[str], end_year: int | None) -> list[Issue]:
+                     changed: Iterable[str], end_year: int | None) -> list[Concern]:
     """``dates``: every milestone's (planned, actual) after the change; ``changed``: which of
     "planned", "actual" of ``name`` the change set.  Warns of a milestone of the same kind of
     date that the statutory order puts before ``name`` but is dated after it (or after it and
@@ -122,7 +122,7 @@ def milestone_issues(name: str, dates: Mapping[str, tuple[dt.date | None, dt.dat
             j = MILESTONES.index(other)
             if (j < at and theirs > mine) or (j > at and theirs < mine):
                 first, second = (other, name) if j < at else (name, other)
-                issues.append(Issue("check.order", {
+                issues.append(Concern("check.order", {
                     "which": Label(f"field.{which}"), "first": Label(first, word=True),
                     "second": Label(second, word=True),
                     "first_date": (theirs if j < at else mine).isoformat(),
@@ -130,12 +130,12 @@ def milestone_issues(name: str, dates: Mapping[str, tuple[dt.date | None, dt.dat
     planned = dates.get(name, (None, None))[0]
     if name == MILESTONES[-1] and "planned" in changed and planned and end_year \
             and planned > dt.date(end_year, 8, 31):
-        issues.append(Issue("check.handover_late", {"date": planned.isoformat(),
+        issues.append(Concern("check.handover_late", {"date": planned.isoformat(),
                                                     "deadline": f"{end_year}-08-31"}, WARNING))
     return issues
 
 
-def pending(issues: Iterable[Issue], *, force: bool, correction: bool, ask: bool) -> list[Issue]:
+def pending(issues: Iterable[Concern], *, force: bool, correction: bool, ask: bool) -> list[Concern]:
     """The issues not confirmed: FORCE without ``force``, CORRECTION without ``correction``,
     and, when the caller will ``ask``, every WARNING."""
     return [i for i in issues if (i.confirm == FORCE and not force)

@@ -41,7 +41,7 @@ from projtrack.services.checks import (
 from projtrack.store.edits import Edits, edits_write
 from projtrack.store.ledger import NewEntry, NewProgress, ledger_write
 from projtrack.store.repo import Store
-from projtrack.typed import CORRECTION, WARNING, Issue, Unconfirmed
+from projtrack.typed import CORRECTION, WARNING, Concern, Unconfirmed
 
 _UNSET = object()
 UNSET: Final = _UNSET  # a keyword not given: the value is kept
@@ -107,7 +107,7 @@ class Saved(Generic[R]):
     warnings it was saved with (the command line prints them; the forms asked first)."""
 
     record: R
-    warnings: tuple[Issue, ...] = ()
+    warnings: tuple[Concern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ class MoneyEntry(Saved[LedgerRecord]):
         return echo(e.kind, e.entry_date, self.derived, correction=e.correction, lang=lang)
 
 
-def _settle(issues: list[Issue], *, force: bool, correction: bool, ask: bool) -> tuple[Issue, ...]:
+def _settle(issues: list[Concern], *, force: bool, correction: bool, ask: bool) -> tuple[Concern, ...]:
     """Raise Unconfirmed for what is not confirmed; the warnings to report otherwise."""
     todo = pending(issues, force=force, correction=correction, ask=ask)
     if todo:
@@ -239,7 +239,7 @@ def set_milestone(store: Store, project_id: int, name: str, *, planned: object =
             if value is not _UNSET:
                 new[fld] = cast("dt.date | None", value)
         changed = [fld for fld in ("planned", "actual") if new[fld] != getattr(m, fld)]
-        issues: list[Issue] = []
+        issues: list[Concern] = []
         new_actual = new["actual"]
         if "actual" in changed and new_actual is not None:
             issues += date_issues(new_actual, start_year=None, today=today,

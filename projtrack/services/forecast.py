@@ -29,7 +29,7 @@ BLANK = "—"
 
 
 @dataclass(frozen=True)
-class Forecasts:
+class PortfolioForecast:
     portfolio: Portfolio
     rows: tuple[ProjectView, ...]  # the active projects, in the portfolio's order
     at_risk: tuple[ProjectView, ...]  # at term risk, the latest forecast 投用 first
@@ -43,7 +43,7 @@ class Forecasts:
         return self.portfolio.as_of
 
 
-def forecasts_of(portfolio: Portfolio, targets: dict[str, int]) -> Forecasts:
+def forecasts_of(portfolio: Portfolio, targets: dict[str, int]) -> PortfolioForecast:
     """The forecasts of a portfolio already loaded (the TUI's), against ``targets``."""
     rows = tuple(v for v in portfolio.projects if v.facts.status != Status.WITHDRAWN)
     items = portfolio.items(rows)
@@ -51,7 +51,7 @@ def forecasts_of(portfolio: Portfolio, targets: dict[str, int]) -> Forecasts:
     at_risk = tuple(v for pid in risky_ids if pid is not None
                     for v in (portfolio.get(pid),) if v is not None)
     totals, by_category = portfolio.totals_and_by_category(rows)
-    return Forecasts(portfolio, rows, at_risk, tuple(places_at_risk(items, targets)), totals,
+    return PortfolioForecast(portfolio, rows, at_risk, tuple(places_at_risk(items, targets)), totals,
                      by_category, tuple(sorted(rows, key=risk_order)))
 
 
@@ -64,7 +64,7 @@ def risk_order(view: ProjectView) -> tuple:
             rate if rate is not None else 0, view.facts.name)
 
 
-def load_forecasts(store: Store, as_of: dt.date) -> Forecasts:
+def load_forecasts(store: Store, as_of: dt.date) -> PortfolioForecast:
     """The portfolio's forecasts at ``as_of``, against the plan's targets (the bureau's own,
     or the published ones)."""
     portfolio = load_portfolio(store, as_of, include_withdrawn=False)
@@ -122,7 +122,7 @@ def _group(g: GroupFigures) -> dict[str, object]:
     }
 
 
-def forecasts_json(fc: Forecasts) -> dict[str, object]:
+def forecasts_json(fc: PortfolioForecast) -> dict[str, object]:
     """What ``projtrack forecast --json`` prints: money and rates as decimal strings, dates
     ISO, unknown null (as the export's contract)."""
     return to_json({  # type: ignore[return-value]
@@ -204,7 +204,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int
     return [line(headers), "  ".join("-" * w for w in width)] + [line(r) for r in rows]
 
 
-def forecasts_text(fc: Forecasts, lang: str | None = None) -> str:
+def forecasts_text(fc: PortfolioForecast, lang: str | None = None) -> str:
     """The table of projects with their forecasts, then the term-risk list and the places at
     risk by category — what ``projtrack forecast`` prints."""
     def tr(key: str, **kw: object) -> str:

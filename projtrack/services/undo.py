@@ -32,7 +32,7 @@ KINDS = ("money", "progress", "milestone", "plan", "phase", "remarks")
 
 
 @dataclass(frozen=True)
-class Change:
+class UndoableChange:
     """One change on record, as undo names it."""
 
     audit_id: int
@@ -81,7 +81,7 @@ class Change:
 
 @dataclass(frozen=True)
 class Undone:
-    change: Change
+    change: UndoableChange
     record_id: int | None  # the reversal entry (money, progress), else the undo audit row's
 
     def describe(self, lang: str | None = None) -> str:
@@ -92,14 +92,14 @@ def _local(at: dt.datetime) -> dt.datetime:
     return at.replace(tzinfo=dt.UTC).astimezone() if at.tzinfo is None else at.astimezone()
 
 
-def _change(w: UndoWork, a: AuditRecord, kind: str) -> Change:
+def _change(w: UndoWork, a: AuditRecord, kind: str) -> UndoableChange:
     assert a.project_id is not None
     name = w.project_name(a.project_id) or f"#{a.project_id}"
     e = w.entry(a) if kind in ("money", "progress") else None
     amount = e.amount if isinstance(e, LedgerRecord) else None
     day = e.entry_date if e is not None else None
     stage, percent = (e.stage, e.percent) if isinstance(e, ProgressRecord) else (None, None)
-    return Change(audit_id=a.id, project_id=a.project_id, project=name, kind=kind,
+    return UndoableChange(audit_id=a.id, project_id=a.project_id, project=name, kind=kind,
                   field=a.field or "", old=a.old_value, new=a.new_value, user=a.user, at=a.at,
                   entity_id=a.entity_id, amount=amount, day=day, stage=stage, percent=percent)
 
@@ -109,7 +109,7 @@ def _kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
 
 
 def last_change(store: Store, *, project_id: int | None = None, user: str | None = None,
-                kinds: Iterable[str] | None = None) -> Change | None:
+                kinds: Iterable[str] | None = None) -> UndoableChange | None:
     """The change an undo would reverse now, or None."""
     with undo_read(store) as w:
         found = w.find(project_id, user, _kinds(kinds))
@@ -157,7 +157,7 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def _set_back(w: UndoWork, a: AuditRecord, kind: str, change: Change, ctx: str) -> None:
+def _set_back(w: UndoWork, a: AuditRecord, kind: str, change: UndoableChange, ctx: str) -> None:
     """Put the field back to its old value, if it still holds what the change wrote."""
     old = a.old_value
     value: object

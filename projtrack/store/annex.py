@@ -32,16 +32,16 @@ from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
     Baseline,
+    BudgetChangeRow,
     FundingPlan,
     Milestone,
     Project,
     table,
 )
-from projtrack.store.models import BudgetChange as BudgetChangeRow
 from projtrack.store.repo import Store, os_user, record_audit
 
 
-class FieldChange(Protocol):
+class ChangedField(Protocol):
     """One field an import changes: a project column, ``plan.<year>`` or ``funding_plan``."""
 
     @property
@@ -143,7 +143,7 @@ class AnnexWrite:
                 insert_columns(conn, table(model), columns)
         self._before.added = ids
 
-    def update(self, project_id: int, facts: ProjectFacts, changes: Iterable[FieldChange], *,
+    def update(self, project_id: int, facts: ProjectFacts, changes: Iterable[ChangedField], *,
                snapshot: str, reactivate: bool, keep_source: bool) -> None:
         """Write an annex's ``changes`` to a project loaded by ``change`` (each audited), put it
         back in the portfolio when ``reactivate``, move its default milestone dates with its
@@ -227,7 +227,7 @@ class AnnexWrite:
         return run_id
 
     def budget_changes(self, file: str,
-                       changed: Iterable[tuple[int, Iterable[FieldChange]]]) -> int:
+                       changed: Iterable[tuple[int, Iterable[ChangedField]]]) -> int:
         """The 总投资 and plan changes this import wrote, recorded as approved budget changes
         (one per project) with the annex as their source (``record`` gives them the import's
         id: its undo removes them).  How many."""

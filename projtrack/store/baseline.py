@@ -24,12 +24,10 @@ from projtrack.store.models import (
     Baseline,
     BaselineMilestone,
     BaselinePlan,
+    BaselineProjectRow,
     Milestone,
     Project,
     table,
-)
-from projtrack.store.models import (
-    BaselineProject as BaselineProjectRow,
 )
 from projtrack.store.repo import Store, _day, os_user, record_audit
 

@@ -20,7 +20,7 @@ from projtrack.core.terms import BudgetState
 from projtrack.core.types import ProjectFacts
 from projtrack.errors import BadData, BadUsage, Conflict
 from projtrack.store.models import AnnualPlan, BudgetChangeLine, Project, table
-from projtrack.store.models import BudgetChange as ChangeRow
+from projtrack.store.models import BudgetChangeRow as ChangeRow
 from projtrack.store.repo import MAX_ID, Store, os_user, record_audit, to_facts
 
 

@@ -208,7 +208,7 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
 
 # --- verifying --------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Problem:
+class ChainProblem:
     """Something wrong with the append-only tables: an i18n key and its fields."""
 
     key: str
@@ -234,18 +234,18 @@ Execute = Callable[[str, dict], Iterable[Sequence[object]]]
 
 
 def _check_rows(table: str, rows: Iterable[Sequence[object]], previous: str = ""
-                ) -> tuple[list[Problem], int, str]:
+                ) -> tuple[list[ChainProblem], int, str]:
     """Walk ``rows`` (id, row_hash, content…, by id): the first broken one, how many are
     broken, how many rows, and the last hash (as stored)."""
-    first: Problem | None = None
+    first: ChainProblem | None = None
     broken = count = 0
     for row in rows:
         count += 1
         rid, stored, values = row[0], row[1], row[2:]
         if stored is None:
-            problem = Problem("chain.no_hash", {"table": table, "id": rid})
+            problem = ChainProblem("chain.no_hash", {"table": table, "id": rid})
         elif stored != row_hash(table, previous, values):
-            problem = Problem("chain.broken", {"table": table, "id": rid})
+            problem = ChainProblem("chain.broken", {"table": table, "id": rid})
         else:
             problem = None
         if problem is not None:
@@ -254,13 +254,13 @@ def _check_rows(table: str, rows: Iterable[Sequence[object]], previous: str = ""
         previous = str(stored or "")
     problems = [first] if first else []
     if broken > 1:
-        problems.append(Problem("chain.more", {"table": table, "count": broken}))
+        problems.append(ChainProblem("chain.more", {"table": table, "count": broken}))
     return problems, count, previous
 
 
-def _verify(execute: Execute, triggers: list[Problem]) -> list[Problem]:
+def _verify(execute: Execute, triggers: list[ChainProblem]) -> list[ChainProblem]:
     """The rows' problems first (what was changed), then the triggers' (how it could be)."""
-    problems: list[Problem] = []
+    problems: list[ChainProblem] = []
     heads = {name: (rows, last) for name, rows, last in
              execute(f"SELECT name, rows, last_hash FROM {HEAD_TABLE}", {})}
     for table in TABLES:
@@ -268,20 +268,20 @@ def _verify(execute: Execute, triggers: list[Problem]) -> list[Problem]:
         problems += found
         kept_rows, kept_last = heads.get(table, (0, ""))
         if count != kept_rows:
-            problems.append(Problem("chain.head_count", {"table": table, "rows": count,
+            problems.append(ChainProblem("chain.head_count", {"table": table, "rows": count,
                                                          "kept": kept_rows}))
         elif (kept_last or "") != last:
-            problems.append(Problem("chain.head_hash", {"table": table}))
+            problems.append(ChainProblem("chain.head_hash", {"table": table}))
     return problems + triggers
 
 
-def _sqlite_triggers(execute: Execute) -> list[Problem]:
+def _sqlite_triggers(execute: Execute) -> list[ChainProblem]:
     have = {name for (name,) in execute("SELECT name FROM sqlite_master WHERE type = 'trigger'", {})}
-    return [Problem("chain.no_trigger", {"table": t, "trigger": n})
+    return [ChainProblem("chain.no_trigger", {"table": t, "trigger": n})
             for t, names in SQLITE_TRIGGERS.items() for n in names if n not in have]
 
 
-def _pg_triggers(execute: Execute) -> list[Problem]:
+def _pg_triggers(execute: Execute) -> list[ChainProblem]:
     have = {(t, n): enabled for t, n, enabled in execute(
         "SELECT c.relname, g.tgname, g.tgenabled FROM pg_trigger g "
         "JOIN pg_class c ON c.oid = g.tgrelid WHERE NOT g.tgisinternal", {})}
@@ -290,13 +290,13 @@ def _pg_triggers(execute: Execute) -> list[Problem]:
         for n in names:
             state = have.get((t, n))
             if state is None:
-                out.append(Problem("chain.no_trigger", {"table": t, "trigger": n}))
+                out.append(ChainProblem("chain.no_trigger", {"table": t, "trigger": n}))
             elif state == "D":
-                out.append(Problem("chain.trigger_off", {"table": t, "trigger": n}))
+                out.append(ChainProblem("chain.trigger_off", {"table": t, "trigger": n}))
     return out
 
 
-def verify(conn: Connection) -> list[Problem]:
+def verify(conn: Connection) -> list[ChainProblem]:
     """Every problem of the append-only tables of the database ``conn`` is open on (empty:
     the triggers are there and every chain holds)."""
     streaming = conn.execution_options(stream_results=True)
@@ -308,7 +308,7 @@ def verify(conn: Connection) -> list[Problem]:
     return _verify(execute, triggers(execute))
 
 
-def verify_sqlite(con: sqlite3.Connection) -> list[Problem]:
+def verify_sqlite(con: sqlite3.Connection) -> list[ChainProblem]:
     """``verify`` on a raw sqlite3 connection (a backup file being checked)."""
     def execute(sql: str, params: dict) -> Iterable[Sequence[object]]:
         return con.execute(sql, params)
@@ -316,7 +316,7 @@ def verify_sqlite(con: sqlite3.Connection) -> list[Problem]:
     return _verify(execute, _sqlite_triggers(execute))
 
 
-def verify_file(path: str | Path) -> list[Problem]:
+def verify_file(path: str | Path) -> list[ChainProblem]:
     """``verify`` of the SQLite file at ``path``, opened read-only."""
     con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -331,7 +331,7 @@ def applies(revision: str | None) -> bool:
     return revision is not None and revision >= CHAIN_REVISION
 
 
-def verify_row(conn: Connection, table: str, row_id: int) -> Problem | None:
+def verify_row(conn: Connection, table: str, row_id: int) -> ChainProblem | None:
     """Whether one row of ``table`` is as it was written: its own hash against the row before
     it, and the row after it (or the table's head, for the last row) against it."""
     before = conn.execute(text(f"SELECT row_hash FROM {table} WHERE id < :id "
@@ -346,16 +346,16 @@ def verify_row(conn: Connection, table: str, row_id: int) -> Problem | None:
         head = conn.execute(text(f"SELECT last_hash FROM {HEAD_TABLE} WHERE name = :t"),
                             {"t": table}).first()
         if head is None or head[0] != last:
-            return Problem("chain.head_hash", {"table": table})
+            return ChainProblem("chain.head_hash", {"table": table})
     return None
 
 
-def require_intact(problems: list[Problem], what: str) -> None:
+def require_intact(problems: list[ChainProblem], what: str) -> None:
     """BadData naming ``what`` (a file, a database) and the first problem, if any."""
     if problems:
         raise BadData("err.chain_broken", file=what, what=problems[0].render())
 
 
-__all__ = ["COLUMNS", "Problem", "TABLES", "applies", "before_execute",
+__all__ = ["COLUMNS", "ChainProblem", "TABLES", "applies", "before_execute",
            "require_intact", "row_hash", "stamp", "verify", "verify_file", "verify_row",
            "verify_sqlite"]

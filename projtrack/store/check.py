@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from projtrack.core.types import ACTUAL, FUNDS, PAYMENT
-from projtrack.store.chain import Problem, verify
+from projtrack.store.chain import ChainProblem, verify
 from projtrack.store.models import LedgerEntry, LedgerMonth, LedgerYear
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class CheckResult:
     sums_checked: int  # rows of ledger_year and ledger_month
     entries_checked: int
     drift: bool = False  # the kept sums disagree with the entries (what --repair recomputes)
-    tampered: tuple[Problem, ...] = ()  # append-only triggers or a hash chain (nothing repairs)
+    tampered: tuple[ChainProblem, ...] = ()  # append-only triggers or a hash chain (nothing repairs)
 
     @property
     def ok(self) -> bool:

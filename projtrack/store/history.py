@@ -38,7 +38,7 @@ from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
     Baseline,
-    BudgetChange,
+    BudgetChangeRow,
     FundingPlan,
     ImportRun,
     LedgerEntry,
@@ -274,10 +274,10 @@ def _plan(s: Session, run: ImportRun, data: dict) -> UndoPlan:
     with_entries = {e.project_id for e in plan.entries}
     # an added project with budget changes of its own since (the change's foreign key): kept too
     with_entries |= projects_with_changes(s, added, except_run=run.id)
-    b, c = table(Baseline).c, table(BudgetChange).c
+    b, c = table(Baseline).c, table(BudgetChangeRow).c
     plan.baselines = list(s.execute(select(b.name).where(b.import_run_id == run.id)
                                     .order_by(b.id)).scalars())
-    plan.budget_changes = s.execute(select(func.count()).select_from(table(BudgetChange))
+    plan.budget_changes = s.execute(select(func.count()).select_from(table(BudgetChangeRow))
                                     .where(c.import_run_id == run.id)).scalar_one()
     plan.kept = [(pid, names[pid]) for pid in added if pid in with_entries and pid in names]
     plan.removed = [(pid, names[pid]) for pid in added if pid not in with_entries and pid in names]

@@ -329,7 +329,7 @@ class ChainHead(SQLModel, table=True):
 # --- baselines and budget changes (migration 0008) -------------------------------------------
 class Baseline(SQLModel, table=True):
     """A named, dated frozen copy (基准) of every active project's annual plans, milestone
-    planned dates and 总投资 (``BaselineProject``, ``BaselinePlan``, ``BaselineMilestone``); at
+    planned dates and 总投资 (``BaselineProjectRow``, ``BaselinePlan``, ``BaselineMilestone``); at
     most one is ``current``.  ``source`` says what set it ("cli", "annex FILE", "demo");
     ``import_run_id`` the annex import that set it, which ``import undo`` removes with it.  The
     items keep project ids without a foreign key: a frozen copy outlives the rows it copied."""
@@ -351,7 +351,7 @@ def _fk_baseline() -> Column:
                   index=True)
 
 
-class BaselineProject(SQLModel, table=True):
+class BaselineProjectRow(SQLModel, table=True):
     __tablename__ = "baseline_project"
     __table_args__ = (UniqueConstraint("baseline_id", "project_id",
                                        name="uq_baseline_project_baseline_project"),)
@@ -386,7 +386,7 @@ class BaselineMilestone(SQLModel, table=True):
 _budget_version = Column("version", Integer, nullable=False, server_default="1")
 
 
-class BudgetChange(SQLModel, table=True):
+class BudgetChangeRow(SQLModel, table=True):
     """A change of a project's 总投资 and/or annual plans (调整), with its approval: ``state`` 拟调整
     (proposed) → 已批复 (approved) or 未批准 (rejected); only an approval moves the figures.
     ``doc_no`` is the approval document (批复文号), ``decided_on`` its date; ``source`` says

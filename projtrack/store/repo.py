@@ -62,7 +62,7 @@ from projtrack.core.types import (
     SourceRef,
 )
 from projtrack.errors import BadData, BadUsage, DatabaseError
-from projtrack.store.chain import Problem, verify_row
+from projtrack.store.chain import ChainProblem, verify_row
 from projtrack.store.engine import (
     make_engine,
     normalize_url,
@@ -698,7 +698,7 @@ class Store:
             col(ReportSnapshot.id) == row_id)).scalar_one()
         problem = verify_row(conn, "report_snapshot", row_id)
         if problem is None and hashlib.sha256(data.encode("utf-8")).hexdigest() != sha:
-            problem = Problem("chain.report_sha", {"id": row_id})
+            problem = ChainProblem("chain.report_sha", {"id": row_id})
         if problem is not None:
             raise BadData("err.report_tampered", period=period, what=problem.render())
 

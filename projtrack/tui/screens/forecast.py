@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from projtrack.core.money import format_rate
 from projtrack.core.portfolio import Portfolio
 from projtrack.services import settings
-from projtrack.services.forecast import Forecasts, days_late, forecasts_of, term_due
+from projtrack.services.forecast import PortfolioForecast, days_late, forecasts_of, term_due
 from projtrack.tui import cells as c
 from projtrack.tui.model import PAGE_SIZE
 from projtrack.tui.screens.base import ViewScreen
@@ -41,7 +41,7 @@ PLACES_LABELS = ("col.category", "col.places_at_risk", "col.target", "col.share"
 
 
 class ForecastReady(Message):
-    def __init__(self, data: Forecasts) -> None:
+    def __init__(self, data: PortfolioForecast) -> None:
         super().__init__()
         self.data = data
 
@@ -57,7 +57,7 @@ class ForecastScreen(ViewScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: Forecasts | None = None
+        self.data: PortfolioForecast | None = None
         self.page = 0
         self.tab = "tab-forecast"
 
