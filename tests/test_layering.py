@@ -112,10 +112,12 @@ def test_the_front_ends_call_services_not_the_store():
 
 
 def test_the_verbs_open_no_transaction_of_their_own():
-    """Services and the progress round trip write through the store's units of work
-    (``store.ledger``, ``store.edits``, ``store.undo``): no ``store.write()`` or
-    ``store.read()`` session in their hands (a snapshot, ``consistent()``, is theirs)."""
-    calls = [c for p in _layer_files("services", "progress_io") for c in _calls_on(p, "store")
+    """Services, the progress round trip and the annex importer write through the store's
+    units of work (``store.ledger``, ``store.edits``, ``store.undo``, ``store.annex``): no
+    ``store.write()`` or ``store.read()`` session in their hands (a snapshot, ``consistent()``,
+    is theirs)."""
+    calls = [c for p in _layer_files("services", "progress_io", "importer")
+             for c in _calls_on(p, "store")
              if c.endswith((".write", ".read"))]
     assert not calls, calls
 

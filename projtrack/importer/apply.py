@@ -17,7 +17,7 @@ from projtrack.core.defaults import initial_phase
 from projtrack.core.terms import Status
 from projtrack.gcpause import collector_paused
 from projtrack.importer.plan import FIELDS, ImportPlan, build_plan, snapshot_json
-from projtrack.store.annex import annex_write
+from projtrack.store.annex import annex_write, stored_annex
 from projtrack.store.repo import Store
 
 
@@ -32,8 +32,7 @@ def file_sha256(path: Path) -> str:
 def plan_import(store: Store, parsed, sha256: str, *, keep_missing: bool = False,
                 carried: dict[str, tuple[str, str]] | None = None) -> ImportPlan:
     """The diff only (for --dry-run and previews); writes nothing."""
-    with store.read() as s:
-        facts, snaps = store.projects(session=s), store.annex_snapshots(s)
+    facts, snaps = stored_annex(store)
     return build_plan(parsed, facts, snaps, sha256, keep_missing=keep_missing, carried=carried)
 
 

@@ -52,6 +52,13 @@ class ChangedField(Protocol):
     def new(self) -> object: ...
 
 
+def stored_annex(store: Store) -> tuple[list[ProjectFacts], dict[int, dict | None]]:
+    """``AnnexWrite.stored`` in one read snapshot, for a plan that writes nothing (a dry run,
+    a preview)."""
+    with store.read() as session:
+        return store.projects(session=session), store.annex_snapshots(session)
+
+
 @contextmanager
 def annex_write(store: Store, context: str) -> Iterator[AnnexWrite]:
     """One write transaction of an annex import; ``context`` goes into every audit row
