@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-VOLATILE = frozenset({"created_at", "updated_at", "at", "issued_at",
+VOLATILE = frozenset({"created_at", "updated_at", "at", "issued_at", "undone_at",
+                      "proposed_at", "decided_at",  # a budget change's clock times
                       "row_hash", "last_hash"})  # the hash chain covers the timestamps
 
 
