@@ -36,3 +36,10 @@ async def go_to_project(pilot, project_id: int) -> None:
     table = pilot.app.screen.query_one("#table")
     table.move_cursor(row=table.get_row_index(str(project_id)))
     await press(pilot, "enter")
+
+
+async def palette(pilot, text: str) -> None:
+    """Open the command palette, type ``text`` and run the first command it offers."""
+    await press(pilot, "ctrl+p")
+    await type_text(pilot, text)
+    await press(pilot, "enter")

@@ -8,7 +8,7 @@ from projtrack.services.forecast import how_worked, load_forecasts
 from projtrack.tui.screens.forecast import ForecastScreen
 from projtrack.tui.screens.project import ProjectScreen
 from tests.tui.conftest import AS_OF
-from tests.tui.helpers import press, screen_text, settle, type_text
+from tests.tui.helpers import palette, press, screen_text, settle
 
 
 async def test_key_5_opens_the_forecast_view(make_app, demo_store):
@@ -63,9 +63,7 @@ async def test_the_command_palette_goes_to_the_forecast_view(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+p")
-        await type_text(pilot, "转到预测")
-        await press(pilot, "enter")
+        await palette(pilot, "转到预测")
         assert isinstance(app.screen, ForecastScreen)
 
 

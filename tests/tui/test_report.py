@@ -9,7 +9,7 @@ import datetime as dt
 from projtrack.services.weekly import issued_periods
 from projtrack.tui.screens.dialogs import ConfirmDialog
 from projtrack.tui.screens.report import ReportDialog
-from tests.tui.helpers import press, settle, type_text
+from tests.tui.helpers import palette, press, settle, type_text
 
 WEEK = "2026-W48"  # the week containing the as-of date, Sunday 2026-11-29: over that day
 
@@ -171,9 +171,7 @@ async def test_command_palette_opens_the_dialog(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+p")
-        await type_text(pilot, "打印周报")
-        await press(pilot, "enter")
+        await palette(pilot, "打印周报")
         assert isinstance(app.screen, ReportDialog)
         await press(pilot, "P")  # typed into the week field, not a second dialog
         assert len([s for s in app.screen_stack if isinstance(s, ReportDialog)]) == 1

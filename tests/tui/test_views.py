@@ -11,7 +11,7 @@ from projtrack.tui.screens.portfolio import PortfolioScreen
 from projtrack.tui.screens.project import ProjectScreen
 from projtrack.tui.screens.targets import TargetsScreen
 from projtrack.tui.screens.variance import VarianceScreen
-from tests.tui.helpers import go_to_project, press, screen_text, settle, type_text
+from tests.tui.helpers import go_to_project, palette, press, screen_text, settle, type_text
 
 
 def project_keys(table) -> list[str]:
@@ -215,14 +215,9 @@ async def test_help_and_command_palette(make_app):
         assert isinstance(app.screen, HelpScreen)
         assert "截至日期" in screen_text(app)
         await press(pilot, "escape")
-        await press(pilot, "ctrl+p")
-        await type_text(pilot, "切换到偏差")
-        await press(pilot, "enter")
+        await palette(pilot, "切换到偏差")
         assert isinstance(app.screen, VarianceScreen)
-        await press(pilot, "ctrl+p")
-        name = app.portfolio.get(15).facts.name
-        await type_text(pilot, name[3:8])
-        await press(pilot, "enter")
+        await palette(pilot, app.portfolio.get(15).facts.name[3:8])
         assert isinstance(app.screen, ProjectScreen)
 
 
