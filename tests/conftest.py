@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests.reports.demo import AS_OF as DEMO_AS_OF
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "sample-annex.xlsx"
@@ -35,6 +38,36 @@ def pytest_report_header(config):
 def pytest_terminal_summary(terminalreporter):
     """Said again at the end, where a quiet run (``-q``, the project's default) shows it."""
     terminalreporter.write_line(_pg_line())
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    """The demo database at DEMO_AS_OF, built once per test session (closed: the WAL is
+    checkpointed into the file).  Never written: tests take a copy (``demo_db``)."""
+    from projtrack.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = build_demo(str(path), DEMO_AS_OF)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file, tmp_path) -> str:
+    """A fresh copy of the demo database (a file path)."""
+    target = tmp_path / "demo.db"
+    shutil.copyfile(demo_file, target)
+    return str(target)
+
+
+@pytest.fixture
+def demo_store(demo_db):
+    """The store on a fresh copy of the demo database."""
+    from projtrack.store.repo import Store
+
+    store = Store.open(demo_db)
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")
