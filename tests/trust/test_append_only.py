@@ -128,27 +128,35 @@ def test_the_database_refuses_to_change_or_delete_an_entry(store, table, sql):
     assert snapshot(store.url) == before
 
 
+def _refused(url: str, table: str, sql_for, errors) -> None:
+    """On a seeded database, the statement ``sql_for(columns, first row as SELECT)`` makes on
+    ``table`` is refused by the database as append-only, and nothing changes."""
+    store = Store.open(url)
+    try:
+        _seed(store)
+        before = snapshot(url)
+        names, first = _copy_of_first(store, table)
+        with pytest.raises(errors, match="append-only"):
+            attack(url, sql_for(names, first))
+        assert snapshot(url) == before
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("table", APPEND_ONLY)
 @pytest.mark.parametrize("how", ["INSERT OR REPLACE INTO", "REPLACE INTO", "UPSERT",
                                  "UPDATE OR REPLACE"])
 def test_sqlite_refuses_a_replace_of_an_entry(sqlite_db, table, how):
     """REPLACE deletes the row it conflicts with without firing DELETE triggers: a BEFORE
     INSERT trigger refuses an insert whose id is taken; an upsert fires the UPDATE trigger."""
-    store = Store.open(sqlite_db)
-    try:
-        _seed(store)
-        before = snapshot(sqlite_db)
-        names, first = _copy_of_first(store, table)
-        sql = {"UPSERT": f"INSERT INTO {table} ({names}) {first} "
-                         f"ON CONFLICT (id) DO UPDATE SET {CHANGED[table]} = 'rewritten'",
-               "UPDATE OR REPLACE": f"UPDATE OR REPLACE {table} SET id = id + 1 "
-                                    f"WHERE id = (SELECT min(id) FROM {table})"}.get(
+    def sql_for(names: str, first: str) -> str:
+        return {"UPSERT": f"INSERT INTO {table} ({names}) {first} "
+                          f"ON CONFLICT (id) DO UPDATE SET {CHANGED[table]} = 'rewritten'",
+                "UPDATE OR REPLACE": f"UPDATE OR REPLACE {table} SET id = id + 1 "
+                                     f"WHERE id = (SELECT min(id) FROM {table})"}.get(
             how, f"{how} {table} ({names}) {first}")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            attack(sqlite_db, sql)
-        assert snapshot(sqlite_db) == before
-    finally:
-        store.close()
+
+    _refused(sqlite_db, table, sql_for, sqlite3.DatabaseError)
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY)
@@ -156,20 +164,14 @@ def test_sqlite_refuses_a_replace_of_an_entry(sqlite_db, table, how):
 def test_postgresql_refuses_an_upsert_or_a_truncate(db_url, table, how):
     if "://" not in db_url:
         pytest.skip("PostgreSQL's statements")
-    store = Store.open(db_url)
-    try:
-        _seed(store)
-        before = snapshot(db_url)
-        names, first = _copy_of_first(store, table)
-        sql = {"ON CONFLICT": f"INSERT INTO {table} ({names}) {first} "
-                              f"ON CONFLICT (id) DO UPDATE SET {CHANGED[table]} = 'rewritten'",
-               "TRUNCATE": f"TRUNCATE {table} CASCADE",
-               "TRUNCATE project CASCADE": "TRUNCATE project CASCADE"}[how]
-        with pytest.raises(DRIVER_ERRORS, match="append-only"):
-            attack(db_url, sql)
-        assert snapshot(db_url) == before
-    finally:
-        store.close()
+
+    def sql_for(names: str, first: str) -> str:
+        return {"ON CONFLICT": f"INSERT INTO {table} ({names}) {first} "
+                               f"ON CONFLICT (id) DO UPDATE SET {CHANGED[table]} = 'rewritten'",
+                "TRUNCATE": f"TRUNCATE {table} CASCADE",
+                "TRUNCATE project CASCADE": "TRUNCATE project CASCADE"}[how]
+
+    _refused(db_url, table, sql_for, DRIVER_ERRORS)
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY)
