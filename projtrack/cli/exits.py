@@ -15,6 +15,7 @@ when they were loaded, so they are looked up in ``sys.modules``.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import stat
 import sys
@@ -25,6 +26,14 @@ import typer
 from projtrack.errors import ProjtrackError
 from projtrack.i18n import t
 from projtrack.redact import redact
+
+
+class ClickError(Exception):
+    """What a click usage error has that this module uses (the class itself is looked up)."""
+
+    exit_code: int
+
+    def show(self) -> None: ...
 
 
 def exit_code(exc: BaseException) -> int:
@@ -38,11 +47,13 @@ def exit_code(exc: BaseException) -> int:
         return 130
     if isinstance(exc, typer.Abort):
         return 1
-    if isinstance(exc, _click_exception()):  # usage errors: click's own message and code (2)
+    click_error = _click_exception()
+    if isinstance(exc, click_error):  # usage errors: click's own message and code (2)
         exc.show()
         return exc.exit_code
     if _loaded_class("sqlalchemy.exc", "OperationalError", exc):
-        typer.echo(t("err.prefix") + t("err.database", why=str(exc.orig)), err=True)
+        why = getattr(exc, "orig", None) or exc  # the driver's own error, when it gave one
+        typer.echo(t("err.prefix") + t("err.database", why=str(why)), err=True)
         return 1
     log = _log_crash(exc)
     if log is None:
@@ -54,12 +65,14 @@ def exit_code(exc: BaseException) -> int:
     return 1
 
 
-def _click_exception() -> type[Exception]:
-    try:  # typer ≥ 0.2x carries its own copy of click
-        from typer._click.exceptions import ClickException
-    except ImportError:  # pragma: no cover - older typer uses click itself
-        from click import ClickException
-    return ClickException
+def _click_exception() -> type[ClickError]:
+    """Click's usage error class: typer ≥ 0.2x carries its own copy of click, older typer uses
+    click itself."""
+    try:
+        module = importlib.import_module("typer._click.exceptions")
+    except ImportError:  # pragma: no cover - older typer
+        module = importlib.import_module("click.exceptions")
+    return module.ClickException
 
 
 def _loaded_class(module: str, name: str, exc: BaseException) -> bool:

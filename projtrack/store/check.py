@@ -39,11 +39,12 @@ from sqlalchemy.engine import Connection, Engine
 from projtrack.core.types import ACTUAL, FUNDS, PAYMENT
 from projtrack.store.chain import ChainProblem, verify
 from projtrack.store.models import LedgerEntry, LedgerMonth, LedgerYear
+from projtrack.store.models import table as table_of
 
 if TYPE_CHECKING:
     from projtrack.store.repo import Store
 
-SUM_TABLES: tuple[Table, ...] = (LedgerYear.__table__, LedgerMonth.__table__)  # type: ignore[attr-defined]
+SUM_TABLES: tuple[Table, ...] = (table_of(LedgerYear), table_of(LedgerMonth))
 
 MAX_SHOWN = 20  # problems of one kind listed before "… and N more"
 
@@ -76,7 +77,7 @@ def _period(table: Table):
 
 
 def _expected(conn: Connection, table: Table):
-    e = LedgerEntry.__table__.c
+    e = table_of(LedgerEntry).c
     period = period_key(conn, table, e.entry_date)
 
     def total(kind: str):
