@@ -75,7 +75,12 @@ def xlsxwriter(shape_path: str, out: str) -> dict:
 
 def main(argv: list[str]) -> int:
     what, *args = argv
-    result = {"calamine": calamine, "xlsxwriter": xlsxwriter}[what](*args)
+    if what == "calamine":
+        result = calamine(*args)
+    elif what == "xlsxwriter":
+        result = xlsxwriter(*args)
+    else:
+        raise SystemExit(f"unknown peer task {what!r}")
     sys.stdout.write(json.dumps(result) + "\n")
     return 0
 

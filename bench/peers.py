@@ -163,13 +163,14 @@ class Terminal:
     """A tmux server of the bench's own (its socket named after this process, no config)."""
 
     def __init__(self) -> None:
-        self.tmux = shutil.which("tmux")
-        if not self.tmux:
+        tmux = shutil.which("tmux")
+        if not tmux:
             raise Unavailable("tmux is not on this machine (apt-get install tmux): "
                               "the real-terminal rows are skipped")
         if not os.access(TIME, os.X_OK):
             raise Unavailable(f"{TIME} is missing (apt-get install time): it measures the "
                               "peak memory of a program in tmux; the real-terminal rows are skipped")
+        self.tmux: str = tmux
         self.socket = f"projtrack-bench-{os.getpid()}"
         self.sessions = 0
         # a server that stays up between the runs, so no run pays for starting it
@@ -345,7 +346,7 @@ def report_shape(xlsx: Path, out: Path) -> dict:
         head = [[None if c.value is None else str(c.value) for c in row] for row in rows[:head_n]]
         body = rows[head_n:]
         width = max((len(r) for r in rows), default=0)
-        columns = []
+        columns: list[list] = []
         for c in range(width):
             seen: dict[tuple[str, str], list] = {}
             for row in body:
@@ -360,9 +361,9 @@ def report_shape(xlsx: Path, out: Path) -> dict:
                 columns.append(["blank", None, None])
                 continue
             (kind, fmt), values = max(seen.items(), key=lambda kv: len(kv[1]))
-            sample = values[0]
-            sample = sample.isoformat() if kind == "date" else (
-                float(sample) if kind == "number" else str(sample))
+            first = values[0]
+            sample = first.isoformat() if kind == "date" else (
+                float(first) if kind == "number" else str(first))
             columns.append([kind, fmt, sample])
         sheets.append({"name": ws.title, "head": head, "rows": len(body), "columns": columns})
     shape = {"source": xlsx.name, "sheets": sheets}
@@ -405,8 +406,13 @@ def bench_peers(n: int, info: dict, *, rounds: int, terminal: Terminal | None,
         if not peers_ok:
             no_peer(key, peer_missing)
             continue
-        rows[key] = alternate(lambda f=file: process([pt, "--db", fresh_db(), "import", f], env=env),
-                              lambda f=file: process([py, str(PEER_TASKS), "calamine", f]), rounds)
+        def ours(f: str = file) -> dict:
+            return process([pt, "--db", fresh_db(), "import", f], env=env)
+
+        def theirs(f: str = file) -> dict:
+            return process([py, str(PEER_TASKS), "calamine", f])
+
+        rows[key] = alternate(ours, theirs, rounds)
         log(f"  {key}: {_brief(rows[key])}")
 
     if want("tui_paint"):
