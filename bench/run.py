@@ -7,10 +7,13 @@ save the results.
     .venv/bin/python -m bench.run --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
     .venv/bin/python -m bench.run --profile                # cProfile output in bench/profiles/
     .venv/bin/python -m bench.run --n 100000 --cadence monthly --skip report_pdf --skip report_xlsx
+    .venv/bin/python -m bench.run --peers --n 10000        # only the rows against the peers
 
 Each result is a ratio against a baseline measured in the same run: the import against a bare
 openpyxl pass over the same workbook, the portfolio figures against one hand-written SQL
-aggregate over the same entries.  Results go to ``bench/results.json`` (and a Markdown table to
+aggregate over the same entries; and (bench/peers.py) each whole CLI or TUI process against
+what a user could pick instead (python-calamine, VisiData, XlsxWriter, a bare interpreter),
+installed by ``python -m bench.peers setup`` into bench/.peers.  Results go to ``bench/results.json`` (and a Markdown table to
 stdout, for bench/README.md).  No task is timed in the test suite: tests/scale runs this at a
 tiny N only so that it cannot rot.
 """
@@ -27,6 +30,8 @@ import sys
 import time
 import uuid
 from pathlib import Path
+
+from bench import peers
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -59,11 +64,14 @@ def run_task(name: str, *, annex: Path | None = None, db: str | None = None,
     return json.loads(lines[-1])
 
 
-def generate(n: int, data: Path, cadence: str, *, annex: bool = True) -> dict:
+def generate(n: int, data: Path, cadence: str, *, annex: bool = True,
+             formulas: bool = False) -> dict:
     cmd = [sys.executable, "-m", "bench.generate", "--n", str(n), "--out", str(data),
            "--cadence", cadence]
     if not annex:
         cmd.append("--no-annex")
+    if formulas:
+        cmd.append("--formulas")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
@@ -265,20 +273,103 @@ def main(argv: list[str] | None = None) -> int:
                     choices=("import_full", "tui", "report_xlsx", "report_pdf"),
                     help="leave out a task (repeatable)")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--peers", action="store_true",
+                    help="only the rows against the peers (bench/peers.py); default N = 10,000")
+    ap.add_argument("--no-peers", action="store_true", help="leave the peers' rows out")
+    ap.add_argument("--peer-rounds", type=int, default=5,
+                    help="rounds of (subject, peer) per row of the peers' table")
     args = ap.parse_args(argv)
-    sizes = [(n, args.cadence) for n in (args.n or [100, 1000, 10_000])]
+    default = [10_000] if args.peers else [100, 1000, 10_000]
+    sizes = [(n, args.cadence) for n in (args.n or default)]
     if args.province and (100_000, "monthly") not in sizes:
         sizes.append((100_000, "monthly"))
-    results = []
-    for n, cadence in sizes:
-        results.append(bench_n(n, cadence, args.data, repeat=args.repeat, profile=args.profile,
-                               pg=args.pg, skip=frozenset(args.skip), rounds=args.rounds,
-                               log=lambda m: print(m, file=sys.stderr, flush=True)))
-        args.out.write_text(json.dumps({"machine": machine(), "as_of": AS_OF,
-                                        "targets": TARGETS, "results": results},
-                                       ensure_ascii=False, indent=1, default=str))
-    print(table(results))
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    saved: dict = {}
+    if args.out.exists():  # a --peers run keeps the rest of the file as it is
+        saved = json.loads(args.out.read_text())
+    results: list[dict] = saved.get("results", []) if args.peers else []
+    peer_state = None if args.no_peers else start_peers(log)
+    # the peers' rows of other sizes, from earlier runs, stay (so that 10,000 and 100,000 can be
+    # run apart and still give the memory's growth); those of the sizes run now are replaced
+    peer_results: list[dict] = [res for res in (saved.get("peers") or {}).get("results", [])
+                                if (res.get("n"), res.get("cadence")) not in sizes]
+
+    def save() -> None:
+        doc = {**saved, "machine": saved.get("machine") if args.peers else machine(),
+               "as_of": AS_OF, "targets": TARGETS, "results": results}
+        if peer_state is not None:
+            doc["peers"] = {"machine": machine(), "run_at": time.strftime("%Y-%m-%d %H:%M UTC",
+                                                                          time.gmtime()),
+                            "setup": peer_state["setup"], "skipped": peer_state["skipped"],
+                            "load_average": load_average(), "results": peer_results,
+                            "memory": peers.memory(peer_results)}
+        args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str))
+
+    try:
+        for n, cadence in sizes:
+            r: dict = {}
+            if not args.peers:
+                r = bench_n(n, cadence, args.data, repeat=args.repeat, profile=args.profile,
+                            pg=args.pg, skip=frozenset(args.skip), rounds=args.rounds, log=log)
+                results.append(r)
+                save()
+            if peer_state is not None:
+                peer_results.append(run_peers(n, cadence, args.data, peer_state,
+                                              rounds=args.peer_rounds, tui=r.get("tui"), log=log))
+                peer_results.sort(key=lambda res: res["n"])
+                save()
+    finally:
+        if peer_state is not None and peer_state["terminal"] is not None:
+            peer_state["terminal"].close()
+    if not args.peers:
+        print(table(results))
+    if peer_state is not None:
+        print()
+        print(peers.table(peer_results))
+        print()
+        print(peers.memory_table(peer_results))
+        for why in peer_state["skipped"]:
+            print(f"SKIPPED: {why}")
     return 0
+
+
+def start_peers(log=print) -> dict:
+    """Set the peers up (bench/.peers) and start the bench's tmux server.  What cannot be had
+    is said, loudly, and its rows are skipped."""
+    state: dict = {"setup": None, "skipped": [], "terminal": None, "ok": False}
+    try:
+        state["setup"] = peers.setup(log)
+        state["ok"] = True
+    except (peers.Unavailable, OSError, subprocess.SubprocessError) as exc:
+        why = f"the peers could not be set up, their rows are skipped: {exc}"
+        state["setup"] = {"error": str(exc)}
+        state["skipped"].append(why)
+        log("SKIPPED: " + why)
+    try:
+        state["terminal"] = peers.Terminal()
+    except (peers.Unavailable, OSError, subprocess.SubprocessError) as exc:
+        state["skipped"].append(f"the real-terminal rows are skipped: {exc}")
+        log(f"SKIPPED: the real-terminal rows: {exc}")
+    if not peers.subject_bin().exists():
+        raise SystemExit(f"{peers.subject_bin()} is missing: run `python3 run.py test tests/core` "
+                         "once to make the repository's .venv")
+    return state
+
+
+def run_peers(n: int, cadence: str, data: Path, state: dict, *, rounds: int,
+              tui: dict | None = None, log=print) -> dict:
+    """The peers' rows at N (the data generated if needed, with the formulas annex); the TUI's
+    filter and sort rows from the headless tui task of this run (run here if it was not)."""
+    info = generate(n, data, cadence, formulas=True)
+    log(f"N={n} {cadence}: against the peers ({info.get('formulas', '?')} uncached formulas)")
+    if tui is None:
+        tui = run_task("tui", db=info["database"], repeat=1)
+    res = peers.bench_peers(n, info, rounds=rounds, terminal=state["terminal"], tui_result=tui,
+                            peers_ok=state["ok"], skipped=state["skipped"], log=log)
+    res["cadence"] = cadence
+    res["formulas"] = info.get("formulas")
+    res["load_average"] = load_average()
+    return res
 
 
 if __name__ == "__main__":
