@@ -22,6 +22,19 @@ from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.terms import Status
 from projtrack.core.types import ProjectFacts
 from projtrack.errors import BadUsage
+from projtrack.i18n import current_lang, t
+from projtrack.reports.breakdown import (
+    breakdowns_of,
+    funding_lines,
+    funding_table,
+    group_table,
+    line_of,
+    lines_of,
+    table_csv,
+    table_text,
+)
+from projtrack.reports.model import Breakdowns
+from projtrack.reports.text import Fmt
 from projtrack.services.portfolio import load_portfolio
 from projtrack.store.repo import Store
 
@@ -29,8 +42,11 @@ GROUP_KINDS = ("township", "unit")
 KINDS = (*GROUP_KINDS, "funding")
 _KEYS: dict[str, Callable[[ProjectFacts], str]] = {"township": township_of, "unit": unit_of}
 
-__all__ = ["GROUP_KINDS", "KINDS", "UNFILLED", "FundingBreakdown", "GroupBreakdown", "breakdown",
-           "funding", "funding_of", "group_breakdown", "members"]
+OUTPUTS = ("text", "csv")
+
+__all__ = ["GROUP_KINDS", "KINDS", "OUTPUTS", "UNFILLED", "FundingBreakdown", "GroupBreakdown",
+           "breakdown", "breakdown_output", "funding", "funding_of", "group_breakdown", "members",
+           "weekly_breakdowns"]
 
 
 @dataclass(frozen=True)
@@ -89,3 +105,27 @@ def breakdown(store: Store, as_of: dt.date, kind: str) -> GroupBreakdown | Fundi
         if kind == "funding":
             return funding(store, portfolio)
     return group_breakdown(portfolio, kind)
+
+
+def weekly_breakdowns(store: Store, portfolio: Portfolio) -> Breakdowns:
+    """The three breakdowns of a week's portfolio, as the weekly report freezes them."""
+    township, unit = group_breakdown(portfolio, "township"), group_breakdown(portfolio, "unit")
+    return breakdowns_of(township.total, township.groups, unit.groups, funding(store, portfolio))
+
+
+def breakdown_output(store: Store, as_of: dt.date, kind: str, *, output: str = "text",
+                     lang: str | None = None) -> str:
+    """What ``projtrack breakdown KIND`` prints: the table as text (a title line with the
+    as-of date, the heading, the table) or as CSV (exact values)."""
+    _check(kind, KINDS)
+    if output not in OUTPUTS:
+        raise BadUsage("err.breakdown_format", fmt=output, formats="、".join(OUTPUTS))
+    fmt = Fmt(lang or current_lang())
+    b = breakdown(store, as_of, kind)
+    if isinstance(b, GroupBreakdown):
+        table = group_table(fmt, kind, lines_of(b.groups), line_of("", b.total))
+    else:
+        table = funding_table(fmt, *funding_lines(b))
+    if output == "csv":
+        return table_csv(table)
+    return table_text(table, t("breakdown.title", lang=fmt.lang, as_of=as_of.isoformat()))
