@@ -40,7 +40,7 @@ class FundingBreakdown:
     as_of: dt.date
     count: int  # projects (withdrawn ones excluded)
     sources: tuple[SourceFunding, ...]
-    planned: Decimal  # Σ every source's plan
+    planned: Decimal | None  # Σ every source's plan; None: no project has a funding plan
     received: Decimal  # Σ 到位资金, every source (= Σ of the sources' ``received``)
     payments: Decimal  # Σ 拨付
     payment_rate: Decimal | None  # 拨付 ÷ 到位
@@ -79,7 +79,7 @@ def funding_breakdown(items: Iterable[tuple[ProjectFacts, Figures, Mapping[str, 
     names = sorted(set(received) | set(planned), key=_order)
     lines = tuple(SourceFunding(s, planned.get(s), received.get(s, ZERO),
                                 _div(received.get(s, ZERO), planned.get(s))) for s in names)
-    plan_total = sum(planned.values(), ZERO)
+    plan_total = sum(planned.values(), ZERO) if planned else None
     return FundingBreakdown(as_of=as_of, count=count, sources=lines, planned=plan_total,
                             received=total_received, payments=payments,
                             payment_rate=_div(payments, total_received),

@@ -248,7 +248,7 @@ class FundingLine:
 
 @dataclass(frozen=True)
 class FundingTotals:
-    planned: Decimal
+    planned: Decimal | None  # None: no project has a funding plan
     received: Decimal
     received_rate: Decimal | None  # 到位 ÷ plan
     payments: Decimal

@@ -30,7 +30,7 @@ def test_township_as_text(db_url, capsys):
     rc, out, err = run(capsys, _db(db_url), "township")
     assert rc == 0, err
     lines = out.splitlines()
-    assert lines[0] == "分项统计(截至 2023-05-26,金额单位:万元)"
+    assert lines[0] == "分项统计(截至 2019-05-26,金额单位:万元)"
     assert lines[1] == "分乡镇统计(2 个乡镇)"
     rows = {ln.split()[0]: ln.split()[1:] for ln in lines[4:]}
     assert list(rows) == ["昆阳镇", "鳌江镇", "(未填)", "总计"]

@@ -1,12 +1,12 @@
 """A small portfolio with known entries for the breakdown tests, and its figures worked by hand.
 
-As of 2023-05-26: day 146 of 365, time progress exactly 0.4, so PV = plan × 0.4.
+As of 2019-05-26: day 146 of 365, time progress exactly 0.4, so PV = plan × 0.4.
 
-  id  township  unit    总投资  plan 2023  本年完成      PV   places  flag
+  id  township  unit    总投资  plan 2019  本年完成      PV   places  flag
   P1  鳌江镇    教育局   1000     500        150       200     540   green (30 % vs 40 %: 10 points, not more)
   P2  鳌江镇    城投     2000    1000        250       400       —   yellow (25 %: 15 points behind)
   P3  —         教育局    500     100          0        40     270   red (0 %)
-  P4  昆阳镇    —         800     400         40       160     360   red (10 %); 100 more in 2022
+  P4  昆阳镇    —         800     400         40       160     360   red (10 %); 100 more in 2018
   P5  昆阳镇    教育局   9999    1000        999         —       —   withdrawn: in no group, no total
 """
 
@@ -19,10 +19,10 @@ from projtrack.core.types import Entry
 from projtrack.store.ledger import add_entries
 from projtrack.store.models import AnnualPlan, FundingPlan, Project
 
-AS_OF = dt.date(2023, 5, 26)
+AS_OF = dt.date(2019, 5, 26)
 A, F, P = "完成投资", "到位资金", "拨付"
 
-PROJECTS = (  # name, township, unit, total, plan 2023, places, phase, status, funding plan
+PROJECTS = (  # name, township, unit, total, plan 2019, places, phase, status, funding plan
     ("平阳县鳌江镇第一小学", "鳌江镇", "教育局", "1000", "500", 540, "在建", "active",
      {"中央": "300", "县财政": "700"}),
     ("平阳县鳌江镇第二小学", "鳌江镇", "城投", "2000", "1000", None, "在建", "active",
@@ -38,21 +38,21 @@ def entries(ids: list[int]) -> list[Entry]:
     p1, p2, p3, p4, p5 = ids
     d = dt.date.fromisoformat
     return [
-        Entry(p1, A, d("2023-03-01"), D("100")), Entry(p1, A, d("2023-05-20"), D("50")),
-        Entry(p1, F, d("2023-02-01"), D("200"), source="中央"),
-        Entry(p1, F, d("2023-05-01"), D("-20"), source="中央"),  # a reversal
-        Entry(p1, F, d("2023-04-01"), D("100"), source="县财政"),
-        Entry(p1, P, d("2023-04-10"), D("120")),
-        Entry(p2, A, d("2023-05-01"), D("250")),
-        Entry(p2, F, d("2023-03-15"), D("400"), source="专项债"),
-        Entry(p2, F, d("2023-03-16"), D("50")),  # no source given
-        Entry(p2, P, d("2023-05-02"), D("200")),
-        Entry(p3, F, d("2023-06-01"), D("99"), source="中央"),  # after the as-of date
-        Entry(p4, A, d("2022-12-01"), D("100")), Entry(p4, A, d("2023-05-25"), D("40")),
-        Entry(p4, F, d("2023-01-10"), D("30"), source="自筹"),
-        Entry(p5, A, d("2023-05-25"), D("999")),
-        Entry(p5, F, d("2023-01-10"), D("1000"), source="中央"),
-        Entry(p5, P, d("2023-01-11"), D("500")),
+        Entry(p1, A, d("2019-03-01"), D("100")), Entry(p1, A, d("2019-05-20"), D("50")),
+        Entry(p1, F, d("2019-02-01"), D("200"), source="中央"),
+        Entry(p1, F, d("2019-05-01"), D("-20"), source="中央"),  # a reversal
+        Entry(p1, F, d("2019-04-01"), D("100"), source="县财政"),
+        Entry(p1, P, d("2019-04-10"), D("120")),
+        Entry(p2, A, d("2019-05-01"), D("250")),
+        Entry(p2, F, d("2019-03-15"), D("400"), source="专项债"),
+        Entry(p2, F, d("2019-03-16"), D("50")),  # no source given
+        Entry(p2, P, d("2019-05-02"), D("200")),
+        Entry(p3, F, d("2019-06-01"), D("99"), source="中央"),  # after the as-of date
+        Entry(p4, A, d("2018-12-01"), D("100")), Entry(p4, A, d("2019-05-25"), D("40")),
+        Entry(p4, F, d("2019-01-10"), D("30"), source="自筹"),
+        Entry(p5, A, d("2019-05-25"), D("999")),
+        Entry(p5, F, d("2019-01-10"), D("1000"), source="中央"),
+        Entry(p5, P, d("2019-01-11"), D("500")),
     ]
 
 
@@ -65,7 +65,7 @@ def build(store) -> list[int]:
                         new_places=places, phase=phase, status=status, category="中小学")
             s.add(p)
             s.flush()
-            s.add(AnnualPlan(project_id=p.id, year=2023, amount=D(plan)))
+            s.add(AnnualPlan(project_id=p.id, year=2019, amount=D(plan)))
             for src, amount in funding.items():
                 s.add(FundingPlan(project_id=p.id, source=src, amount=D(amount)))
             ids.append(p.id)
