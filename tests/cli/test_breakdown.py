@@ -72,3 +72,11 @@ def test_a_bad_kind_or_format_is_a_usage_error(db_url, capsys):
     rc, out, err = run(capsys, db, "unit", "--format", "xml", lang="en")
     assert (rc, out) == (2, "")
     assert 'no format "xml"' in err
+
+
+def test_a_missing_database_is_exit_2_and_nothing_is_created(tmp_path, capsys):
+    db = tmp_path / "typo" / "projtrak.db"
+    rc = main(["--db", str(db), "--lang", "en", "breakdown", "township"])
+    out, err = capsys.readouterr()
+    assert rc == 2 and f"no database at {db}" in err and "Traceback" not in out + err
+    assert not db.parent.exists()
