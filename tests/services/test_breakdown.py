@@ -115,3 +115,20 @@ def test_the_funds_by_source_query_agrees_with_the_entries(store):
 def test_an_unknown_kind_is_refused(store):
     with pytest.raises(BadUsage):
         breakdown(store, AS_OF, "county")
+
+
+@pytest.mark.parametrize("kind", ["township", "unit"])
+def test_on_the_sample_annex_the_groups_add_up_too(loaded_store, kind):
+    import datetime as dt
+
+    day = dt.date(2023, 6, 30)
+    portfolio = load_portfolio(loaded_store, day)
+    b = breakdown(loaded_store, day, kind)
+    assert isinstance(b, GroupBreakdown)
+    whole = portfolio.totals([v for v in portfolio.projects if v.facts.status == "active"])
+    assert b.total == whole and whole.count > 80
+    for name in ("count", "total_investment", "annual_plan", "actual_this_year", "new_places",
+                 "funds_received", "payments", "cumulative_actual", "actual_to_date"):
+        assert sum(getattr(g, name) for g in b.groups.values()) == getattr(whole, name), name
+    assert sum(sum(g.flag_counts.values()) for g in b.groups.values()) == whole.count
+    assert len(b.groups) > 1 and "" not in list(b.groups)[:-1]  # (未填), if any, last
