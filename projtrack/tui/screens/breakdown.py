@@ -6,6 +6,7 @@ the portfolio's."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -35,6 +36,10 @@ MEMBER_LABELS = ("flag", "name", "phase", "total_investment", "annual_plan", "ac
                  "rate", "variance")
 NAME_WIDTH = 22  # a township's or unit's name, in terminal cells (a Chinese character is two)
 PROJECT_WIDTH = 30
+
+
+def _plain(cell: object) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
 
 
 class BreakdownReady(Message):
@@ -111,22 +116,30 @@ class BreakdownScreen(ViewScreen):
             self._groups(groups, self.data)
         self.ensure_focus()
 
-    def _keep_cursor(self, table: DataTable):
+    @staticmethod
+    def _fill(table: DataTable, columns: list[tuple[str, str]],
+              rows: list[tuple[str, list]]) -> None:
+        """Refill ``table`` (``columns``: (key, label); ``rows``: (key, cells)), keeping the
+        cursor's row.  Widths are worked out here from the cells, in terminal cells: a
+        DataTable measuring its own after a refill drew a frame or two with the old widths."""
         row = table.cursor_row
         table.clear(columns=True)
-        return row
+        for j, (key, label) in enumerate(columns):
+            width = max([cell_len(label)] + [cell_len(_plain(cells[j])) for _, cells in rows])
+            table.add_column(label, key=key, width=width)
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     def _groups(self, table: DataTable, b: GroupBreakdown) -> None:
-        row = self._keep_cursor(table)
-        table.add_column(self.tr(f"col.bd_{b.kind}"), key="group")
-        for label in GROUP_LABELS:
-            table.add_column(self.tr(f"col.bd_{label}"), key=label)
-        for key, g in b.groups.items():
-            table.add_row(*self._group_cells(c.fit(self._label(key), NAME_WIDTH), g),
-                          key=f"group:{key}")
-        table.add_row(*self._group_cells(Text(self.tr("variance.total"), style="bold"), b.total),
-                      key="total")
-        table.move_cursor(row=min(row, table.row_count - 1))
+        columns = [("group", self.tr(f"col.bd_{b.kind}"))] + \
+            [(label, self.tr(f"col.bd_{label}")) for label in GROUP_LABELS]
+        rows = [(f"group:{key}", self._group_cells(c.fit(self._label(key), NAME_WIDTH), g))
+                for key, g in b.groups.items()]
+        rows.append(("total", self._group_cells(Text(self.tr("variance.total"), style="bold"),
+                                                b.total)))
+        self._fill(table, columns, rows)
 
     def _group_cells(self, name: str | Text, g: GroupFigures) -> list:
         rules = self.app.rules
@@ -141,31 +154,26 @@ class BreakdownScreen(ViewScreen):
                 c.number(g.new_places)]
 
     def _funding(self, table: DataTable, b: FundingBreakdown) -> None:
-        row = self._keep_cursor(table)
-        for label in FUNDING_LABELS:
-            table.add_column(self.tr(f"col.bd_{label}"), key=label)
+        columns = [(label, self.tr(f"col.bd_{label}")) for label in FUNDING_LABELS]
         blank = Text(c.BLANK, justify="right")
+        rows: list[tuple[str, list]] = []
         for s in b.sources:
             name = self.app.term(s.source) if s.source else self._label("")
-            table.add_row(name, c.money(s.planned), c.money(s.received), c.rate(s.received_rate),
-                          blank, blank, key=f"source:{s.source}")
-        table.add_row(Text(self.tr("variance.total"), style="bold"), c.money(b.planned),
-                      c.money(b.received), c.rate(b.received_rate), c.money(b.payments),
-                      c.rate(b.payment_rate), key="total")
-        table.move_cursor(row=min(row, table.row_count - 1))
+            rows.append((f"source:{s.source}", [name, c.money(s.planned), c.money(s.received),
+                                                c.rate(s.received_rate), blank, blank]))
+        rows.append(("total", [Text(self.tr("variance.total"), style="bold"), c.money(b.planned),
+                               c.money(b.received), c.rate(b.received_rate),
+                               c.money(b.payments), c.rate(b.payment_rate)]))
+        self._fill(table, columns, rows)
 
     def _members(self, title: Static, table: DataTable) -> None:
         assert self.group is not None and self.portfolio is not None
         views = members(self.portfolio, self.kind, self.group)
         title.update(self.tr("breakdown.title_members", group=self._label(self.group),
                              n=len(views)))
-        row = self._keep_cursor(table)
-        for label in MEMBER_LABELS:
-            table.add_column(self.tr(f"col.bd_{label}" if label != "flag" else "col.flag"),
-                             key=label)
-        for v in views:
-            table.add_row(*self._member_cells(v), key=str(v.id))
-        table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+        columns = [(label, self.tr(f"col.bd_{label}" if label != "flag" else "col.flag"))
+                   for label in MEMBER_LABELS]
+        self._fill(table, columns, [(str(v.id), self._member_cells(v)) for v in views])
 
     def _member_cells(self, v: ProjectView) -> list:
         f, g, rules, lang = v.facts, v.figures, self.app.rules, self.app.lang
