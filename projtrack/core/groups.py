@@ -29,6 +29,27 @@ def category_of(f: ProjectFacts) -> str:
     return f.category or Category.OTHER
 
 
+UNFILLED = ""  # the group key of projects without a township (or unit): shown as “(未填)”
+
+
+def township_of(f: ProjectFacts) -> str:
+    """The township (乡镇) a project is grouped under; ``UNFILLED`` when none is recorded."""
+    return (f.township or "").strip() or UNFILLED
+
+
+def unit_of(f: ProjectFacts) -> str:
+    """The responsible unit (责任单位) a project is grouped under; ``UNFILLED`` when none."""
+    return (f.responsible_unit or "").strip() or UNFILLED
+
+
+def unfilled_last(groups: dict[Hashable, GroupFigures]) -> dict[Hashable, GroupFigures]:
+    """``groups`` in their order, but the ``UNFILLED`` group (if any) moved to the end."""
+    out = {k: g for k, g in groups.items() if k != UNFILLED}
+    if UNFILLED in groups:
+        out[UNFILLED] = groups[UNFILLED]
+    return out
+
+
 @dataclass(frozen=True)
 class GroupFigures:
     key: object

@@ -55,6 +55,12 @@ class Portfolio:
         """``totals`` and ``by_category`` of the same projects, in one pass."""
         return group_by_with_total(self.items(views), category_of, self.as_of)
 
+    def totals_and_by(self, keyfunc: Callable[[ProjectFacts], object],
+                      views: Iterable[ProjectView] | None = None
+                      ) -> tuple[GroupFigures, dict[object, GroupFigures]]:
+        """``totals`` and ``by(keyfunc)`` of the same projects, in one pass."""
+        return group_by_with_total(self.items(views), keyfunc, self.as_of)
+
     def by_township(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
         return self.by(lambda f: f.township or "", views)
 

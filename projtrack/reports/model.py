@@ -216,6 +216,57 @@ class Forecasts:
 
 
 @dataclass(frozen=True)
+class BreakdownLine:
+    """The figures of one township's (or one unit's) projects, or of all of them (the total):
+    taken from ``core.groups.GroupFigures``.  ``key`` "" is the group of the projects without
+    one (printed “(未填)”); in a total line it is "" too."""
+
+    key: str
+    count: int
+    total_investment: Decimal
+    annual_plan: Decimal
+    actual_this_year: Decimal
+    annual_completion_rate: Decimal | None
+    time_progress: Decimal
+    points_vs_time: Decimal | None
+    variance: Decimal
+    red: int
+    yellow: int
+    new_places: int
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    """到位资金 from one source against the annex's plan for it (``core.funding``); ``source``
+    "" is the funds entered without a source."""
+
+    source: str
+    planned: Decimal | None  # None: no project's funding plan names the source
+    received: Decimal
+    received_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class FundingTotals:
+    planned: Decimal | None  # None: no project has a funding plan
+    received: Decimal
+    received_rate: Decimal | None  # 到位 ÷ plan
+    payments: Decimal
+    payment_rate: Decimal | None  # 拨付 ÷ 到位
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    """分项统计: by township, by responsible unit, by funding source."""
+
+    townships: tuple[BreakdownLine, ...]
+    units: tuple[BreakdownLine, ...]
+    total: BreakdownLine  # every project: the townships' and the units' lines add up to it
+    funding: tuple[FundingLine, ...]
+    funding_total: FundingTotals
+
+
+@dataclass(frozen=True)
 class WeeklyReport:
     period: str  # ISO week, "2026-W48"
     week_start: dt.date
@@ -232,6 +283,8 @@ class WeeklyReport:
     schema: int = SCHEMA
     # None in a report frozen before forecasts were reported: its reprint has no such section
     forecasts: Forecasts | None = None
+    # None in a report frozen before the breakdowns were reported: its reprint has none
+    breakdowns: Breakdowns | None = None
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -18,6 +18,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from projtrack.core.terms import Flag
+from projtrack.reports.breakdown import breakdown_tables
 from projtrack.reports.fonts import FontFile, find_cjk_fonts
 from projtrack.reports.model import Totals, WeeklyReport
 from projtrack.reports.pdfgrid import Grid, GridRow, TextMeasure
@@ -292,6 +293,29 @@ def _forecasts(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
                  fit=[i for i, (_, _, kind) in enumerate(rows[0]) if kind != "text"])
 
 
+# the 分项统计 tables' column widths (mm): by township and by unit, by funding source
+_BD_WIDTHS: dict[str, list[float]] = {"group": [44, 14, 26, 24, 24, 20, 18, 22, 26, 10, 10, 18],
+                                    "funding": [44, 40, 40, 30, 40, 30]}
+
+
+def _breakdowns(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    """八、分项统计: each breakdown on a page of its own (none for a report frozen before the
+    breakdowns were reported)."""
+    if r.breakdowns is None:
+        return
+    for i, (kind, (head, names, rows, bold)) in enumerate(breakdown_tables(fmt, r.breakdowns)):
+        pdf.add_page()
+        if i == 0:
+            pdf.heading(fmt.t("report.section.breakdown"))
+        pdf.heading(head, size=9)
+        align = ["L" if k == "text" else "R" for _, _, k in rows[0]]
+        grid = (GridRow([text for _, text, _ in row], fill=GREY_TOTAL if b else None, bold=b)
+                for row, b in zip(rows, bold, strict=True))
+        pdf.grid(names, grid, _BD_WIDTHS["funding" if kind == "funding" else "group"],
+                 size=7.5, align=align,
+                 fit=[j for j, (_, _, k) in enumerate(rows[0]) if k != "text"])
+
+
 def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.heading(fmt.t("report.section.changes_head"))
     ch = r.changes
@@ -339,6 +363,7 @@ def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.dat
     _milestones(pdf, fmt, report)
     _changes(pdf, fmt, report)
     _forecasts(pdf, fmt, report)  # last, numbered 七: a reprint of an older report is unchanged
+    _breakdowns(pdf, fmt, report)  # 八, after: an older report reprints as it was
     pdf.output(str(path))
     return path
 

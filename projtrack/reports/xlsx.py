@@ -30,6 +30,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from projtrack import marks
 from projtrack.gcpause import collector_paused
 from projtrack.i18n import t
+from projtrack.reports.breakdown import breakdown_tables
 from projtrack.reports.model import Totals, WeeklyReport
 from projtrack.reports.text import Fmt, display_width, main_columns, points
 from projtrack.reports.xlsxstyles import BOLD, FILLS, Looks, put, style_row
@@ -392,6 +393,37 @@ def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
     page_setup(ws, fmt, report, None)
 
 
+def _breakdowns(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+    """分项统计: a sheet for each breakdown (by township, by unit, by funding source); none
+    for a report frozen before the breakdowns were reported."""
+    if report.breakdowns is None:
+        return
+    for kind, (head, names, rows, bold) in breakdown_tables(fmt, report.breakdowns):
+        ws = wb.create_sheet(fmt.t(f"report.sheet.bd_{kind}"))
+        width = len(names)
+        _title(ws, fmt, report, width, printed_on, note=fmt.t("report.units_note"))
+        put(ws, 4, 1, head).font = Font(bold=True, size=12)
+        ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
+        _header(ws, 5, names)
+        row = 6
+        for cells, b in zip(rows, bold, strict=True):
+            for col, (value, _text, kind_) in enumerate(cells, 1):
+                put(ws, row, col, value, None if kind_ == "text" else kind_)
+            style_row(ws, row, width, FILLS["total"] if b else None, bold=b)
+            for col, (_v, _t, kind_) in enumerate(cells, 1):
+                if kind_ != "text":
+                    ws.cell(row=row, column=col).alignment = Alignment(horizontal="right")
+            _fit(ws, row, [(cells[0][0], 22)])
+            row += 1
+        first = [22] if kind != "funding" else [14]
+        rest = (8, 13, 13, 13, 11, 10, 12, 13, 6, 6, 10) if kind != "funding" else \
+            (14, 14, 11, 14, 11)
+        for col, w in enumerate((*first, *rest), 1):
+            ws.column_dimensions[get_column_letter(col)].width = w
+        ws.freeze_panes = "B6"
+        page_setup(ws, fmt, report, "5:5")
+
+
 # --- saving ---------------------------------------------------------------------------------------
 
 
@@ -405,5 +437,6 @@ def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.da
         _milestones(wb, fmt, report, printed_on)
         _changes(wb, fmt, report, printed_on)
         _forecasts(wb, fmt, report, printed_on)  # last: an older report's sheets unchanged
+        _breakdowns(wb, fmt, report, printed_on)  # 分项统计, after: older reports unchanged
         wb.save(path)
     return path

@@ -41,6 +41,7 @@ from projtrack.reports import render as render_files
 from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.reports.weekly import build_weekly
 from projtrack.safefile import staged
+from projtrack.services.breakdown import weekly_breakdowns
 from projtrack.services.budget import changes as budget_changes
 from projtrack.services.portfolio import load_portfolio
 from projtrack.services.settings import county_name, stored_targets
@@ -147,6 +148,7 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
                           previous=previous_snapshot(store, period), county=county_name(store),
                           targets=merged(stored_targets(store)),
                           pending=budget_changes(store, pending=True))  # as it is issued
+    report = replace(report, breakdowns=weekly_breakdowns(store, portfolio))  # 分项统计
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
     issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()

@@ -530,6 +530,26 @@ class Store:
         with self.read() as s:
             return {src or "": amt for src, amt in s.execute(stmt)}
 
+    def funds_by_source_all(self, as_of: dt.date, project_ids: Iterable[int] | None = None
+                            ) -> dict[int, dict[str, Decimal]]:
+        """Each project's Σ 到位资金 dated <= ``as_of`` by the source its entries named (``""``
+        for none), summed by the database as exact integers (reversals included, as in
+        ``ledger_sums``); a project without funds entries is absent.  Read through the
+        (project_id, kind, entry_date) index."""
+        e = table(LedgerEntry).c
+        source = func.coalesce(e.source, literal(""))
+        total = cast(func.sum(type_coerce(e.amount, BigInteger())), BigInteger)
+        stmt = (select(e.project_id, source, total)
+                .where(e.kind == FUNDS, e.entry_date <= as_of)
+                .group_by(e.project_id, source).order_by(e.project_id, source))
+        if project_ids is not None:
+            stmt = stmt.where(e.project_id.in_(list(project_ids)))
+        out: dict[int, dict[str, Decimal]] = {}
+        with self.read() as s:
+            for pid, src, amount in s.connection().execute(stmt).all():
+                out.setdefault(pid, {})[src] = _units(amount)
+        return out
+
     def latest_progress(self, as_of: dt.date, project_ids: Iterable[int] | None = None) -> dict[int, ProgressPoint]:
         """Each project's latest 形象进度 point dated <= as_of (same date: the higher id), an
         undone one and its undo left out.  The database finds it with one seek per project

@@ -32,6 +32,7 @@ from projtrack.tui.actions import ActionsMixin
 from projtrack.tui.commands import ProjtrackCommands
 from projtrack.tui.keys import translate_bindings
 from projtrack.tui.model import PortfolioIndex
+from projtrack.tui.screens.breakdown import BreakdownScreen
 from projtrack.tui.screens.forecast import ForecastScreen
 from projtrack.tui.screens.milestones import MilestonesScreen
 from projtrack.tui.screens.portfolio import PortfolioScreen
@@ -55,6 +56,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
     CSS_PATH = "app.tcss"
     MODES = {"portfolio": PortfolioScreen, "milestones": MilestonesScreen,
              "variance": VarianceScreen, "targets": TargetsScreen, "forecast": ForecastScreen}
+    MODES["breakdown"] = BreakdownScreen
     DEFAULT_MODE = "portfolio"
     COMMANDS = {ProjtrackCommands}
     BINDINGS = [
@@ -63,6 +65,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
         Binding("3", "view('variance')", "ui.key.view_variance", show=False),
         Binding("4", "view('targets')", "ui.key.view_targets", show=False),
         Binding("5", "view('forecast')", "ui.key.view_forecast", show=False),
+        Binding("8", "view('breakdown')", "ui.key.view_breakdown", show=False),
         Binding("d", "change_as_of", "ui.key.as_of"),
         Binding("l", "toggle_lang", "ui.key.lang", show=False),
         Binding("i", "import_annex", "ui.key.import", show=False),
