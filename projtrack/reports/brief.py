@@ -8,12 +8,12 @@ reprinted, gives the same paragraph.  One paragraph of clauses, in this order:
    says so instead of a rate);
 2. 其中: one clause per category with projects (left out when there is only one category: the
    lead then names it, 全县 N 个中小学建设项目);
-3. the lagging projects (flag reasons ``lagging`` / ``lagging_badly``, the furthest behind first,
-   at most ``LIST_LIMIT`` named, then 等);
+3. the lagging projects (flag reasons ``lagging`` / ``lagging_badly``), named when there are at
+   most ``LIST_LIMIT`` (the furthest behind first), else counted by category;
 4. 本周 (本月, 本季度) 新开工 / 竣工: the 开工 and 竣工验收 milestones reached in the report's
-   period (``week_start`` … ``week_end``, inclusive);
-5. the projects expected to miss their autumn term, with the places they carry (left out for a
-   report frozen before forecasts were reported).
+   period (``week_start`` … ``week_end``, inclusive), named or counted as in 3;
+5. the projects expected to miss their autumn term (flag reason ``term_at_risk``, so that a
+   report frozen before its forecast section existed says the same), named or counted as in 3.
 
 Numbers as officials write them: an amount rounded half-up to 0.01 万元 that is 10,000 万元 or
 more (1 亿元) is written in 亿元 with two decimals (rounded half-up from the exact amount, once),
@@ -36,6 +36,7 @@ YI = Decimal(10000)  # 1 亿元 in 万元
 CENT = Decimal("0.01")
 STARTED, COMPLETED = "开工", "竣工验收"
 LAGGING = ("lagging", "lagging_badly")
+TERM_AT_RISK = "term_at_risk"
 
 
 def amount_text(wan: Decimal, lang: str) -> str:
@@ -60,14 +61,26 @@ def date_text(d: dt.date, lang: str) -> str:
              month=t(f"brief.month.{d.month}", lang=lang))
 
 
-def names_text(names: list[str], lang: str) -> str:
-    """A、B、C (A, B and C); more than ``LIST_LIMIT``: the first ones, then 等 (and others)."""
+def joined(parts: list[str], lang: str) -> str:
+    """A、B、C (A, B and C)."""
+    if len(parts) <= 1:
+        return "".join(parts)
     sep = t("brief.names_sep", lang=lang)
-    if len(names) > LIST_LIMIT:
-        return t("brief.names_more", lang=lang, names=sep.join(names[:LIST_LIMIT]))
-    if len(names) <= 1:
-        return "".join(names)
-    return t("brief.names_and", lang=lang, names=sep.join(names[:-1]), last=names[-1])
+    return t("brief.names_and", lang=lang, names=sep.join(parts[:-1]), last=parts[-1])
+
+
+def listing(items: list[tuple[str, str]], order: list[str], lang: str) -> str:
+    """(name, category) pairs as a clause lists them: up to ``LIST_LIMIT`` by name, in the
+    order given; more by category, in ``order`` (中小学6个、幼儿园3个) — a paragraph is read
+    aloud, the names are in the report's tables."""
+    if len(items) <= LIST_LIMIT:
+        return joined([name for name, _ in items], lang)
+    counts: dict[str, int] = {}
+    for _, cat in items:
+        counts[cat] = counts.get(cat, 0) + 1
+    cats = sorted(counts, key=lambda c: (c not in order, order.index(c) if c in order else 0, c))
+    return joined([_counted("brief.by_cat", counts[c], lang, what=_what(c, lang)) for c in cats],
+                  lang)
 
 
 def _what(category: str | None, lang: str) -> str:
@@ -109,6 +122,16 @@ def _category(category: str, s: Totals, lang: str) -> str:
                     rate=percent_text(s.annual_completion_rate))
 
 
+def _category_of(r: WeeklyReport) -> dict[int, str]:
+    return {row.id: c.category for c in r.categories for k in c.classes for row in k.rows}
+
+
+def _rows_listing(r: WeeklyReport, rows: list[ReportRow], lang: str) -> str:
+    cat = _category_of(r)
+    return listing([(row.name, cat[row.id]) for row in rows],
+                   [c.category for c in r.categories], lang)
+
+
 def lagging_rows(r: WeeklyReport) -> list[ReportRow]:
     """The lagging projects, the furthest behind time progress first (then by id)."""
     rows = [row for row in r.rows if any(c in LAGGING for c in row.flag_reasons)]
@@ -127,16 +150,16 @@ def _lagging(r: WeeklyReport, lang: str) -> str:
     rows = lagging_rows(r)
     if not rows:
         return t("brief.lag_none", lang=lang)
-    return _counted("brief.lag", len(rows), lang, names=names_text([x.name for x in rows], lang))
+    return _counted("brief.lag", len(rows), lang, names=_rows_listing(r, rows, lang))
 
 
 def _moves(r: WeeklyReport, lang: str) -> str:
     period = t(f"brief.period.{r.kind}", lang=lang)
     started, completed = reached_in_period(r, STARTED), reached_in_period(r, COMPLETED)
     s_text = _counted("brief.started", len(started), lang,
-                      names=names_text([x.name for x in started], lang))
+                      names=_rows_listing(r, started, lang))
     c_text = _counted("brief.completed", len(completed), lang,
-                      names=names_text([x.name for x in completed], lang))
+                      names=_rows_listing(r, completed, lang))
     if started and completed:
         return t("brief.moves", lang=lang, period=period, started=s_text, completed=c_text)
     if started:
@@ -146,16 +169,17 @@ def _moves(r: WeeklyReport, lang: str) -> str:
     return t("brief.moves_none", lang=lang, period=period)
 
 
-def _term(r: WeeklyReport, lang: str) -> str | None:
-    if r.forecasts is None:
-        return None
-    risky = r.forecasts.term_risk
-    if not risky:
+def term_risk_rows(r: WeeklyReport) -> list[ReportRow]:
+    """The projects expected to miss their autumn term (flag reason ``term_at_risk``), in the
+    report's order."""
+    return [row for row in r.rows if TERM_AT_RISK in row.flag_reasons]
+
+
+def _term(r: WeeklyReport, lang: str) -> str:
+    rows = term_risk_rows(r)
+    if not rows:
         return t("brief.term_none", lang=lang)
-    places = sum(x.new_places for x in risky)
-    names = names_text([x.project for x in risky], lang)
-    key = "brief.term" if places else "brief.term_no_places"
-    return _counted(key, len(risky), lang, names=names, places=f"{places:,}" if lang != "zh" else str(places))
+    return _counted("brief.term", len(rows), lang, names=_rows_listing(r, rows, lang))
 
 
 def clauses(r: WeeklyReport, lang: str) -> list[str]:
@@ -165,11 +189,7 @@ def clauses(r: WeeklyReport, lang: str) -> list[str]:
         items = t("brief.cat_sep", lang=lang).join(
             _category(c.category, c.totals, lang) for c in r.categories)
         out.append(t("brief.cats", lang=lang, items=items))
-    out += [_lagging(r, lang), _moves(r, lang)]
-    term_clause = _term(r, lang)
-    if term_clause is not None:
-        out.append(term_clause)
-    return out
+    return out + [_lagging(r, lang), _moves(r, lang), _term(r, lang)]
 
 
 def brief_text(r: WeeklyReport, lang: str) -> str:

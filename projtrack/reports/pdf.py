@@ -111,6 +111,7 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.set_font(FONT, size=8)
     pdf.cell(0, 5, fmt.t("report.units_note") + "    " + fmt.issued_line(r, pdf.printed_on),
              align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _brief(pdf, fmt, r)
 
     pdf.heading(fmt.t("report.section.summary"))
     items = fmt.summary_items(r.summary)
@@ -138,6 +139,18 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
 
     pdf.heading(fmt.t("report.section.chart"), need=56)
     _chart(pdf, fmt, r, pdf.l_margin + 10, pdf.get_y() + 2, 200, 50)
+
+
+def _brief(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    """The 通报 paragraph (``reports.brief``) under the title, wrapped to the page: by
+    character in Chinese (no spaces to break at), by word in English."""
+    from projtrack.reports.brief import brief_text
+
+    pdf.ln(1)
+    pdf.set_font(FONT, size=9.5)
+    pdf.multi_cell(0, 5.2, brief_text(r, fmt.lang), align="L",
+                   wrapmode="CHAR" if fmt.lang == "zh" else "WORD",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _with_unit(fmt: Fmt, item: tuple[str, str, object, str]) -> str:

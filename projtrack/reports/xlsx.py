@@ -245,6 +245,7 @@ def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
     ws.title = fmt.t("report.sheet.summary")
     width = 10
     _title(ws, fmt, report, width, printed_on)
+    _brief(ws, fmt, report, width, (14, 8, 13, 13, 11, 11, 10, 7, 7, 7))
     put(ws, 5, 1, fmt.t("report.section.summary"))
     ws["A5"].font = Font(bold=True, size=12)
     row = 6
@@ -271,6 +272,17 @@ def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
     for col, w in enumerate((14, 8, 13, 13, 11, 11, 10, 7, 7, 7), 1):
         ws.column_dimensions[get_column_letter(col)].width = w
     page_setup(ws, fmt, report, None)
+
+
+def _brief(ws, fmt: Fmt, report: WeeklyReport, width: int, widths: tuple[float, ...]) -> None:
+    """The 通报 paragraph (``reports.brief``) in row 4, merged across the sheet and wrapped, the
+    row as tall as its lines."""
+    from projtrack.reports.brief import brief_text
+
+    put(ws, 4, 1, brief_text(report, fmt.lang))
+    ws["A4"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
+    _fit(ws, 4, [(ws["A4"].value, sum(widths))], line=15)
 
 
 def _milestones(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
