@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import WrapMode, XPos, YPos
 
 from projtrack.core.terms import Flag
 from projtrack.reports.fonts import FontFile, find_cjk_fonts
@@ -149,7 +149,7 @@ def _brief(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.ln(1)
     pdf.set_font(FONT, size=9.5)
     pdf.multi_cell(0, 5.2, brief_text(r, fmt.lang), align="L",
-                   wrapmode="CHAR" if fmt.lang == "zh" else "WORD",
+                   wrapmode=WrapMode.CHAR if fmt.lang == "zh" else WrapMode.WORD,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -229,7 +229,7 @@ def _chart(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport, x: float, y: float, w: flo
 def _detail(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.add_page()
     pdf.heading(fmt.t("report.section.detail"))
-    cols = main_columns(fmt.lang)
+    cols = main_columns(fmt.lang, r.kind)
     scale = (pdf.epw - 0.01) / sum(c.width for c in cols)
     widths = [c.width * scale for c in cols]
     groups: list[tuple[str, int]] = []
@@ -344,7 +344,7 @@ def _change_rows(fmt: Fmt, r: WeeklyReport) -> Iterator[GridRow]:
 
 
 def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
-    fmt = Fmt(lang)
+    fmt = Fmt(lang, report.kind)
     pdf = ReportPDF(fmt, report, printed_on)
     pdf.add_page()
     _summary(pdf, fmt, report)

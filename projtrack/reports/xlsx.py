@@ -129,7 +129,7 @@ def _header(ws, row: int, names: list[str], groups: list[str] | None = None) -> 
 # --- sheets ---------------------------------------------------------------------------------------
 def _detail(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     ws = wb.create_sheet(fmt.t("report.sheet.detail"))
-    cols = main_columns(fmt.lang)
+    cols = main_columns(fmt.lang, report.kind)
     _title(ws, fmt, report, len(cols), printed_on, note=fmt.t("report.units_note"))
     _header(ws, 4, [c.header for c in cols], [c.group for c in cols])
     wrapped = [i for i, c in enumerate(cols) if c.kind == "text"]
@@ -408,7 +408,7 @@ def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
 
 
 def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
-    fmt = Fmt(lang)
+    fmt = Fmt(lang, report.kind)
     with collector_paused():
         wb = Workbook()
         marks.mark(wb, marks.WEEKLY_REPORT)  # refused as an annex (importer.own)
