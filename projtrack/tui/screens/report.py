@@ -111,7 +111,10 @@ class ReportDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", "ui.key.close"),
                 Binding("ctrl+s", "print", "ui.key.print"),
-                Binding("b", "copy_brief", "ui.key.copy_brief")]
+                # b off the text fields (in one it is a letter, as Textual leaves it), ctrl+b
+                # anywhere
+                Binding("b", "copy_brief", "ui.key.copy_brief"),
+                Binding("ctrl+b", "copy_brief", "ui.key.copy_brief", show=False)]
 
     def __init__(self, week: str, folder: str) -> None:
         super().__init__()
