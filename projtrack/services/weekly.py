@@ -1,6 +1,10 @@
 """The weekly report: prepare a week (``prepare``), then write its files and freeze it
 (``publish``) — two calls, so a front end can say what is happening during the seconds a PDF
-takes.
+takes.  The monthly and quarterly reports are the same machinery with ``kind="monthly"`` or
+``"quarterly"`` (periods 2026-11, 2026-Q4, ``core.periods``): their snapshots are keyed by kind
+and period, "what changed" compares with the previous report of the same kind, and their "this
+week" figures are Σ 完成投资 dated in the period (``actual_between``).  ``brief`` gives a period's
+通报 paragraph (``reports.brief``), from its snapshot when it was issued.
 
 - A week already issued is reprinted from its snapshot, exactly as issued (entries back-dated
   since then do not change it).  ``reissue`` issues it again with today's figures: a new
