@@ -234,3 +234,22 @@ def test_percent_rounds_half_up():
     assert percent_text(Decimal("0.79949")) == "79.9%"
     assert percent_text(Decimal("0.79950")) == "80.0%"  # half-up, not to even
     assert percent_text(Decimal("0.0125")) == "1.3%"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_paragraph_heads_the_workbook_and_the_pdf(demo_store, tmp_path, lang):
+    import openpyxl
+    from pypdf import PdfReader
+
+    from projtrack.reports import render
+
+    report = _draft(demo_store)
+    xlsx, pdf = render(report, out_dir=tmp_path, lang=lang, printed_on=dt.date(2026, 11, 30))
+    ws = openpyxl.load_workbook(xlsx).worksheets[0]
+    text = brief_text(report, lang)
+    assert ws["A4"].value == text and ws["A4"].alignment.wrap_text
+    assert "A4:J4" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.row_dimensions[4].height > 15 * 4  # as tall as its wrapped lines
+    first = PdfReader(pdf).pages[0].extract_text()
+    squeeze = str.maketrans("", "", " \n")
+    assert text.translate(squeeze) in first.translate(squeeze)
