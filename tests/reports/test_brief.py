@@ -253,3 +253,15 @@ def test_the_paragraph_heads_the_workbook_and_the_pdf(demo_store, tmp_path, lang
     first = PdfReader(pdf).pages[0].extract_text()
     squeeze = str.maketrans("", "", " \n")
     assert text.translate(squeeze) in first.translate(squeeze)
+
+
+def test_one_project(demo_store):
+    report = _calm(_draft(demo_store))
+    cat = report.categories[0]
+    block = dataclasses.replace(cat.classes[0], rows=cat.classes[0].rows[:1])
+    one = dataclasses.replace(cat, classes=(block,), totals=dataclasses.replace(cat.totals, count=1))
+    report = dataclasses.replace(report, categories=(one,), summary=one.totals)
+    assert brief_text(report, "zh").startswith("截至2026年11月29日,全县1个中小学建设项目本年完成投资")
+    assert brief_text(report, "en").startswith(
+        "As of 29 November 2026, the county's one primary and secondary school construction "
+        "project had put CNY ")
