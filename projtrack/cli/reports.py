@@ -1,5 +1,6 @@
-"""Commands: ``report weekly`` (the weekly variance printout) and the progress fill-in round
-trip, ``progress template`` and ``progress import``."""
+"""Commands: ``report weekly`` (the weekly variance printout), ``report monthly`` and
+``report quarterly`` (the same for a month, a quarter), ``report brief`` (the 通报 paragraph)
+and the progress fill-in round trip, ``progress template`` and ``progress import``."""
 
 from __future__ import annotations
 
@@ -38,29 +39,99 @@ def report_weekly(
 ) -> None:
     """The weekly variance report, as of the week's last day.  The first print of a finished
     week issues it and freezes its figures; later prints reproduce it exactly."""
-    from projtrack.services import weekly
-
     c = state(ctx)
     day = parse_date(as_of, "--as-of") if as_of else c.as_of
+    _print_report(c, "weekly", week, day, fmt, out, draft, reissue)
+
+
+def _print_report(c, kind: str, period: str | None, day, fmt: str, out: Path, draft: bool,
+                  reissue: bool) -> None:
+    """Prepare, write and (for a finished period) issue the ``kind`` report; say what it did."""
+    from projtrack.services import weekly
+
     formats = _formats(fmt)
     if out.exists() and not out.is_dir():
         raise BadUsage("err.not_a_folder", path=str(out))
-    prepared = weekly.prepare(c.store, week=week, as_of=day, draft=draft, reissue=reissue)
+    prepared = weekly.prepare(c.store, week=period, as_of=day, draft=draft, reissue=reissue,
+                              kind=kind)
     issued, paths = weekly.publish(c.store, prepared, formats=formats, out_dir=out,
                                    lang=c.lang or current_lang())
     r = issued.report
+
+    def key(k: str) -> str:
+        return weekly.period_key(k, kind)
+
     if issued.status == weekly.IssueStatus.REPRINTED:
-        typer.echo(t("report.msg.reprinted", period=r.period,
+        typer.echo(t(key("report.msg.reprinted"), period=r.period,
                      issued=r.issued_at.date().isoformat() if r.issued_at else "?"))
     elif issued.status == weekly.IssueStatus.DRAFT:
         if issued.week_not_over:
-            typer.echo(t("report.msg.week_not_over", period=r.period, end=r.week_end.isoformat(),
-                         as_of=day.isoformat()))
-        typer.echo(t("report.msg.draft", period=r.period))
+            typer.echo(t(key("report.msg.week_not_over"), period=r.period,
+                         end=r.week_end.isoformat(), as_of=day.isoformat()))
+        typer.echo(t(key("report.msg.draft"), period=r.period))
     else:
-        typer.echo(t(f"report.msg.{issued.status}", period=r.period))
+        typer.echo(t(key(f"report.msg.{issued.status}"), period=r.period))
     for p in paths:
         typer.echo(t("report.msg.written", path=str(p)))
+
+
+FormatOpt = Annotated[str, typer.Option("--format", help=t("help.report.format"))]
+OutOpt = Annotated[Path, typer.Option("--out", help=t("help.report.out"))]
+DraftOpt = Annotated[bool, typer.Option("--draft", help=t("help.report.draft"))]
+ReissueOpt = Annotated[bool, typer.Option("--reissue", help=t("help.report.reissue"))]
+
+
+@report_app.command("monthly", help=t("help.report.monthly"))
+def report_monthly(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", help=t("help.report.month"))] = None,
+    fmt: FormatOpt = "xlsx,pdf",
+    out: OutOpt = Path("."),
+    draft: DraftOpt = False,
+    reissue: ReissueOpt = False,
+) -> None:
+    c = state(ctx)
+    _print_report(c, "monthly", month, c.as_of, fmt, out, draft, reissue)
+
+
+@report_app.command("quarterly", help=t("help.report.quarterly"))
+def report_quarterly(
+    ctx: typer.Context,
+    quarter: Annotated[str | None, typer.Option("--quarter", help=t("help.report.quarter"))] = None,
+    fmt: FormatOpt = "xlsx,pdf",
+    out: OutOpt = Path("."),
+    draft: DraftOpt = False,
+    reissue: ReissueOpt = False,
+) -> None:
+    c = state(ctx)
+    _print_report(c, "quarterly", quarter, c.as_of, fmt, out, draft, reissue)
+
+
+@report_app.command("brief", help=t("help.report.brief"))
+def report_brief(
+    ctx: typer.Context,
+    week: Annotated[str | None, typer.Option("--week", help=t("help.report.brief_week"))] = None,
+    month: Annotated[str | None, typer.Option("--month", help=t("help.report.brief_month"))] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter",
+                                                help=t("help.report.brief_quarter"))] = None,
+) -> None:
+    from projtrack.services import weekly
+
+    c = state(ctx)
+    chosen = [(k, v) for k, v in (("weekly", week), ("monthly", month), ("quarterly", quarter))
+              if v is not None]
+    if len(chosen) > 1:
+        raise BadUsage("brief.one_period")
+    kind, period = chosen[0] if chosen else ("weekly", None)
+    b = weekly.brief(c.store, period=period, as_of=c.as_of, lang=c.lang or current_lang(),
+                     kind=kind)
+    r = b.report
+    if b.draft:  # on stderr: what is pasted is the paragraph alone
+        typer.echo(t("brief.msg.draft", period=r.period), err=True)
+    else:
+        typer.echo(t("brief.msg.issued", period=r.period,
+                     issued=r.issued_at.date().isoformat() if r.issued_at else "?"), err=True)
+    typer.echo(b.text)
 
 
 @progress_app.command("template")

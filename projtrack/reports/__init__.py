@@ -18,10 +18,12 @@ FORMATS = ("xlsx", "pdf")
 
 def report_paths(report: WeeklyReport, out_dir: Path, formats: Iterable[str],
                  lang: str) -> list[Path]:
-    """周报-2026-W48.xlsx / weekly-report-2026-W48.pdf (a draft says so in its name)."""
+    """周报-2026-W48.xlsx / weekly-report-2026-W48.pdf, 月报-2026-11.xlsx, 季报-2026-Q4.pdf (a
+    draft says so in its name)."""
     from projtrack.i18n import t
+    from projtrack.reports.text import period_key
 
-    stem = f"{t('report.file_stem', lang=lang)}-{report.period}"
+    stem = f"{t(period_key('report.file_stem', report.kind), lang=lang)}-{report.period}"
     if report.draft:
         stem += f"-{t('report.file_draft', lang=lang)}"
     return [out_dir / f"{stem}.{fmt}" for fmt in formats]

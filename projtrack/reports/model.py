@@ -285,6 +285,10 @@ class WeeklyReport:
     forecasts: Forecasts | None = None
     # None in a report frozen before the breakdowns were reported: its reprint has none
     breakdowns: Breakdowns | None = None
+    # the period's kind: "weekly" (an ISO week), "monthly" ("2026-11"), "quarterly" ("2026-Q4");
+    # week_start … week_end are then the period's first and last days.  A report frozen before
+    # months and quarters were reported is a weekly one.
+    kind: str = "weekly"
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import WrapMode, XPos, YPos
 
 from projtrack.core.terms import Flag
 from projtrack.reports.breakdown import breakdown_tables
@@ -112,6 +112,7 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.set_font(FONT, size=8)
     pdf.cell(0, 5, fmt.t("report.units_note") + "    " + fmt.issued_line(r, pdf.printed_on),
              align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _brief(pdf, fmt, r)
 
     pdf.heading(fmt.t("report.section.summary"))
     items = fmt.summary_items(r.summary)
@@ -139,6 +140,18 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
 
     pdf.heading(fmt.t("report.section.chart"), need=56)
     _chart(pdf, fmt, r, pdf.l_margin + 10, pdf.get_y() + 2, 200, 50)
+
+
+def _brief(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    """The 通报 paragraph (``reports.brief``) under the title, wrapped to the page: by
+    character in Chinese (no spaces to break at), by word in English."""
+    from projtrack.reports.brief import brief_text
+
+    pdf.ln(1)
+    pdf.set_font(FONT, size=9.5)
+    pdf.multi_cell(0, 5.2, brief_text(r, fmt.lang), align="L",
+                   wrapmode=WrapMode.CHAR if fmt.lang == "zh" else WrapMode.WORD,
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _with_unit(fmt: Fmt, item: tuple[str, str, object, str]) -> str:
@@ -217,7 +230,7 @@ def _chart(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport, x: float, y: float, w: flo
 def _detail(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.add_page()
     pdf.heading(fmt.t("report.section.detail"))
-    cols = main_columns(fmt.lang)
+    cols = main_columns(fmt.lang, r.kind)
     scale = (pdf.epw - 0.01) / sum(c.width for c in cols)
     widths = [c.width * scale for c in cols]
     groups: list[tuple[str, int]] = []
@@ -355,7 +368,7 @@ def _change_rows(fmt: Fmt, r: WeeklyReport) -> Iterator[GridRow]:
 
 
 def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
-    fmt = Fmt(lang)
+    fmt = Fmt(lang, report.kind)
     pdf = ReportPDF(fmt, report, printed_on)
     pdf.add_page()
     _summary(pdf, fmt, report)

@@ -16,7 +16,7 @@ from projtrack.core.budget import BudgetChange, BudgetLine
 from projtrack.core.money import format_rate, format_wan
 from projtrack.core.terms import Flag
 from projtrack.core.types import PHASES
-from projtrack.i18n import t, term
+from projtrack.i18n import catalog, t, term
 from projtrack.reports.model import (
     Change,
     Forecasts,
@@ -62,9 +62,19 @@ _MAIN = (
 )
 
 
-def main_columns(lang: str) -> list[ReportColumn]:
-    return [ReportColumn(k, t(f"report.col.{k}", lang=lang), t(f"report.group.{g}", lang=lang), w, kind)
+def main_columns(lang: str, period_kind: str = "weekly") -> list[ReportColumn]:
+    """The main table's columns; a month's or a quarter's report heads ``actual_this_week``
+    with its own period (本月完成, 本季完成)."""
+    return [ReportColumn(k, t(period_key(f"report.col.{k}", period_kind), lang=lang),
+                         t(f"report.group.{g}", lang=lang), w, kind)
             for k, g, w, kind in _MAIN]
+
+
+def period_key(key: str, period_kind: str) -> str:
+    """``key``'s variant for a month's or a quarter's report (``report.title.monthly``) when
+    the catalogs have one; else ``key`` (a weekly report's words are the plain keys)."""
+    variant = f"{key}.{period_kind}"
+    return variant if period_kind != "weekly" and variant in catalog("zh") else key
 
 
 def display_width(text: str, wide: float = 2) -> float:
@@ -88,11 +98,12 @@ def phase_order(counts: dict[str, int]) -> list[tuple[str, int]]:
 class Fmt:
     """Text for one language."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, period_kind: str = "weekly"):
         self.lang = lang
+        self.period_kind = period_kind  # a month's or a quarter's words (``period_key``)
 
     def t(self, key: str, **params: object) -> str:
-        return t(key, lang=self.lang, **params)
+        return t(period_key(key, self.period_kind), lang=self.lang, **params)
 
     def term(self, word: str | None) -> str:
         return term(word, self.lang) if word else ""
@@ -154,8 +165,13 @@ class Fmt:
 
     def subtitle(self, r: WeeklyReport) -> str:
         year, week, _ = r.week_start.isocalendar()
+        month, quarter = r.week_start.month, (r.week_start.month - 1) // 3 + 1
+        if r.kind != "weekly":  # a month or a quarter: its calendar year
+            year = r.week_start.year
         return self.t("report.subtitle", year=year, week=week, start=r.week_start.isoformat(),
-                      end=r.week_end.isoformat(), as_of=r.as_of.isoformat())
+                      end=r.week_end.isoformat(), as_of=r.as_of.isoformat(), month=month,
+                      month_name=t(f"brief.month.{month}", lang=self.lang), quarter=quarter,
+                      quarter_zh=ZH_NUMERALS[quarter - 1])
 
     def issued_line(self, r: WeeklyReport, printed_on: dt.date) -> str:
         if r.draft or r.issued_at is None:

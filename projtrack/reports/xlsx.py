@@ -130,7 +130,7 @@ def _header(ws, row: int, names: list[str], groups: list[str] | None = None) -> 
 # --- sheets ---------------------------------------------------------------------------------------
 def _detail(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     ws = wb.create_sheet(fmt.t("report.sheet.detail"))
-    cols = main_columns(fmt.lang)
+    cols = main_columns(fmt.lang, report.kind)
     _title(ws, fmt, report, len(cols), printed_on, note=fmt.t("report.units_note"))
     _header(ws, 4, [c.header for c in cols], [c.group for c in cols])
     wrapped = [i for i, c in enumerate(cols) if c.kind == "text"]
@@ -246,6 +246,7 @@ def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
     ws.title = fmt.t("report.sheet.summary")
     width = 10
     _title(ws, fmt, report, width, printed_on)
+    _brief(ws, fmt, report, width, (14, 8, 13, 13, 11, 11, 10, 7, 7, 7))
     put(ws, 5, 1, fmt.t("report.section.summary"))
     ws["A5"].font = Font(bold=True, size=12)
     row = 6
@@ -272,6 +273,17 @@ def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
     for col, w in enumerate((14, 8, 13, 13, 11, 11, 10, 7, 7, 7), 1):
         ws.column_dimensions[get_column_letter(col)].width = w
     page_setup(ws, fmt, report, None)
+
+
+def _brief(ws, fmt: Fmt, report: WeeklyReport, width: int, widths: tuple[float, ...]) -> None:
+    """The 通报 paragraph (``reports.brief``) in row 4, merged across the sheet and wrapped, the
+    row as tall as its lines."""
+    from projtrack.reports.brief import brief_text
+
+    put(ws, 4, 1, brief_text(report, fmt.lang))
+    ws["A4"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
+    _fit(ws, 4, [(ws["A4"].value, sum(widths))], line=15)
 
 
 def _milestones(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
@@ -428,7 +440,7 @@ def _breakdowns(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.dat
 
 
 def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
-    fmt = Fmt(lang)
+    fmt = Fmt(lang, report.kind)
     with collector_paused():
         wb = Workbook()
         marks.mark(wb, marks.WEEKLY_REPORT)  # refused as an annex (importer.own)

@@ -1,6 +1,10 @@
 """The weekly report: prepare a week (``prepare``), then write its files and freeze it
 (``publish``) — two calls, so a front end can say what is happening during the seconds a PDF
-takes.
+takes.  The monthly and quarterly reports are the same machinery with ``kind="monthly"`` or
+``"quarterly"`` (periods 2026-11, 2026-Q4, ``core.periods``): their snapshots are keyed by kind
+and period, "what changed" compares with the previous report of the same kind, and their "this
+week" figures are Σ 完成投资 dated in the period (``actual_between``).  ``brief`` gives a period's
+通报 paragraph (``reports.brief``), from its snapshot when it was issued.
 
 - A week already issued is reprinted from its snapshot, exactly as issued (entries back-dated
   since then do not change it).  ``reissue`` issues it again with today's figures: a new
@@ -29,16 +33,21 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
 from projtrack.core.calendar import resolve_week
+from projtrack.core.money import ZERO
+from projtrack.core.periods import KINDS, Period, resolve_period
+from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.targets import merged
 from projtrack.errors import BadData, BadUsage
 from projtrack.i18n import current_lang
 from projtrack.reports import FORMATS
 from projtrack.reports import render as render_files
 from projtrack.reports.model import WeeklyReport, from_data, to_data
+from projtrack.reports.text import period_key
 from projtrack.reports.weekly import build_weekly
 from projtrack.safefile import staged
 from projtrack.services.breakdown import weekly_breakdowns
@@ -89,20 +98,21 @@ def encode(report: WeeklyReport) -> tuple[str, str]:
     return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_snapshot(store: Store, period: str) -> WeeklyReport | None:
-    data = store.snapshot(KIND, period)
+def load_snapshot(store: Store, period: str, kind: str = KIND) -> WeeklyReport | None:
+    data = store.snapshot(kind, period)
     return _decode(data) if data is not None else None
 
 
-def previous_snapshot(store: Store, period: str) -> WeeklyReport | None:
-    """The latest report issued for a week before ``period``."""
-    data = store.previous_snapshot(KIND, period)
+def previous_snapshot(store: Store, period: str, kind: str = KIND) -> WeeklyReport | None:
+    """The latest report of ``kind`` issued for a period before ``period`` (a month's previous
+    report is a month's, never a week's)."""
+    data = store.previous_snapshot(kind, period)
     return _decode(data) if data is not None else None
 
 
-def issued_periods(store: Store) -> list[str]:
-    """The weeks issued so far, oldest first."""
-    return store.snapshot_periods(KIND)
+def issued_periods(store: Store, kind: str = KIND) -> list[str]:
+    """The periods of ``kind`` issued so far, oldest first."""
+    return store.snapshot_periods(kind)
 
 
 def freeze(store: Store, issued: Issued) -> Issued:
@@ -114,7 +124,7 @@ def freeze(store: Store, issued: Issued) -> Issued:
     report = issued.report
     assert report.issued_at is not None and report.issued_by is not None
     text, digest = encode(report)
-    action, data = store.freeze_snapshot(KIND, report.period, as_of=report.as_of,
+    action, data = store.freeze_snapshot(report.kind, report.period, as_of=report.as_of,
                                          issued_at=report.issued_at,
                                          issued_by=report.issued_by, data=text, sha256=digest,
                                          replace_existing=issued.status == IssueStatus.REISSUED)
@@ -124,31 +134,68 @@ def freeze(store: Store, issued: Issued) -> Issued:
     return Issued(report, status)
 
 
+def resolve(kind: str, text: str | None, as_of: dt.date) -> Period:
+    """The period of ``kind`` named by ``text`` (default: the one containing ``as_of``);
+    BadUsage for a malformed one (``report.bad_week`` / ``bad_month`` / ``bad_quarter``)."""
+    if kind not in KINDS:
+        raise BadUsage("report.bad_kind", kind=kind)
+    try:
+        return resolve_period(kind, text, as_of)
+    except ValueError as exc:
+        key = {"weekly": "report.bad_week", "monthly": "report.bad_month",
+               "quarterly": "report.bad_quarter"}[kind]
+        raise BadUsage(key, week=text, period=text) from exc
+
+
+def actual_between(store: Store, start: dt.date, end: dt.date) -> dict[int, Decimal]:
+    """Each project's Σ 完成投资 dated ``start`` … ``end`` (inclusive; reversals count): its
+    cumulative 完成投资 at ``end`` less the one on the day before ``start``, both the store's
+    exact sums (``Store.ledger_sums``)."""
+    with store.consistent():
+        upto = store.ledger_sums(end)
+        before = store.ledger_sums(start - dt.timedelta(days=1))
+    return {pid: s.actual_to_date - (before[pid].actual_to_date if pid in before else ZERO)
+            for pid, s in upto.items()}
+
+
+def _with_period_actual(portfolio: Portfolio, actual: dict[int, Decimal]) -> Portfolio:
+    """The portfolio with each project's "this period" 完成投资 in the place of this week's, so
+    that every group's total of it is summed as this week's is (``core.groups``)."""
+    return replace(portfolio, projects=tuple(
+        ProjectView(v.facts, replace(v.figures, actual_this_week=actual.get(v.id, ZERO)))
+        for v in portfolio.projects))
+
+
 def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool = False,
-            reissue: bool = False) -> Issued:
+            reissue: bool = False, kind: str = KIND) -> Issued:
     """The report for ``week`` ("2026-W48"; default: the ISO week containing ``as_of``), as of
     the week's last day: the frozen one to reprint, a draft, or one to issue (``pending``,
     stamped with who and when, frozen by ``freeze`` or ``publish``).  Raises BadUsage for a
     malformed week, or for ``draft`` with ``reissue``."""
     if draft and reissue:
         raise BadUsage("report.draft_and_reissue")
-    try:
-        period, monday, sunday = resolve_week(week, as_of)
-    except ValueError as exc:
-        raise BadUsage("report.bad_week", week=week) from exc
+    span = resolve(kind, week, as_of)
+    period, monday, sunday = span.name, span.start, span.end
     if not draft and not reissue:
-        frozen = load_snapshot(store, period)
+        frozen = load_snapshot(store, period, kind)
         if frozen is not None:
             return Issued(frozen, IssueStatus.REPRINTED)
     not_over = sunday > as_of
-    portfolio = load_portfolio(store, sunday, include_withdrawn=False)
+    # a week's figures are its Sunday's even while it runs (as it always printed); a month's or
+    # a quarter's not over yet are the as-of date's
+    day = sunday if kind == KIND else min(sunday, as_of)
+    portfolio = load_portfolio(store, day, include_withdrawn=False)
     if not portfolio.projects:  # an empty week is no report: nothing issued, nothing frozen
-        raise BadData("report.empty", period=period)
+        raise BadData(period_key("report.empty", kind), period=period)
+    if kind != KIND:
+        portfolio = _with_period_actual(portfolio, actual_between(store, monday, day))
     report = build_weekly(portfolio, period=period, week_start=monday,
-                          previous=previous_snapshot(store, period), county=county_name(store),
-                          targets=merged(stored_targets(store)),
+                          previous=previous_snapshot(store, period, kind),
+                          county=county_name(store), targets=merged(stored_targets(store)),
                           pending=budget_changes(store, pending=True))  # as it is issued
     report = replace(report, breakdowns=weekly_breakdowns(store, portfolio))  # 分项统计
+    if kind != KIND:
+        report = replace(report, kind=kind, week_end=sunday)
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
     issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()
@@ -157,9 +204,33 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
 
 
 def issue(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool = False,
-          reissue: bool = False) -> Issued:
+          reissue: bool = False, kind: str = KIND) -> Issued:
     """``prepare`` then ``freeze``, without writing a file (see the module docstring)."""
-    return freeze(store, prepare(store, week=week, as_of=as_of, draft=draft, reissue=reissue))
+    return freeze(store, prepare(store, week=week, as_of=as_of, draft=draft, reissue=reissue,
+                                 kind=kind))
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The 通报 paragraph of a period: from its frozen snapshot when it was issued
+    (``issued_at``), else from the current figures (``draft``)."""
+
+    text: str
+    report: WeeklyReport
+    draft: bool
+
+
+def brief(store: Store, *, period: str | None = None, as_of: dt.date, lang: str | None = None,
+          kind: str = KIND) -> Brief:
+    """The paragraph of ``period`` (default: the one of ``kind`` containing ``as_of``); nothing
+    is issued or frozen."""
+    from projtrack.reports.brief import brief_text
+
+    span = resolve(kind, period, as_of)
+    frozen = load_snapshot(store, span.name, kind)
+    report = frozen if frozen is not None else prepare(
+        store, week=span.name, as_of=as_of, draft=True, kind=kind).report
+    return Brief(brief_text(report, lang or current_lang()), report, frozen is None)
 
 
 def check_formats(formats: Iterable[str]) -> list[str]:

@@ -210,3 +210,33 @@ async def test_an_issued_week_edited_in_the_database_is_not_reprinted(make_app, 
         assert f"the issued report of {WEEK} no longer matches what was issued" in result
         assert "not reprinted as issued" in result
         assert not out.exists() or not list(out.iterdir())
+
+
+async def test_b_copies_the_brief_and_says_so(make_app, demo_store, tmp_path):
+    """b copies the week's 通报 paragraph (ctrl+b in a text field, where b is a letter): a draft
+    from the current figures before the week is issued, its frozen paragraph after."""
+    from projtrack.services.weekly import brief
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_dialog(pilot)
+        assert app.focused is dialog.query_one("#report-week")
+        await press(pilot, "ctrl+b")
+        assert dialog.query_one("#report-week").value == WEEK
+        await settle(pilot)
+        expected = brief(demo_store, period=WEEK, as_of=app.as_of, lang="zh").text
+        assert app.clipboard == expected and expected.startswith("截至2026年11月29日")
+        notes = [n.message for n in app._notifications]
+        assert f"已复制 {WEEK} 通报(草稿,按当前数字)到剪贴板" in notes
+        await print_into(pilot, dialog, tmp_path / "out")  # issued now
+        app.copy_to_clipboard("")
+        dialog.query_one("#report-draft").focus()
+        await press(pilot, "b")
+        await settle(pilot)
+        assert app.clipboard == expected  # the frozen week says what the draft said
+        assert f"已复制 {WEEK} 通报到剪贴板" in [n.message for n in app._notifications]
+        folder = dialog.query_one("#report-folder")
+        folder.focus()
+        folder.value = ""
+        await type_text(pilot, "b")
+        assert folder.value == "b"

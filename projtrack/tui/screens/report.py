@@ -1,5 +1,6 @@
 """P — print the weekly report: pick the ISO week, the formats and the folder, then see where
 the files went and whether the week was issued (frozen), reprinted or printed as a draft.
+``b`` copies the week's 通报 paragraph to the clipboard.
 
 Fields are checked as the officer types; nothing runs until they are valid.  The report is built
 and written in a thread worker (the PDF takes seconds) with a progress bar; a failure shows in
@@ -72,6 +73,14 @@ class ReportFinished(Message):
         self.job, self.issued, self.paths, self.error = job, issued, paths, error
 
 
+class BriefReady(Message):
+    """The 通报 paragraph of a week, worked out in a thread (``services.weekly.brief``)."""
+
+    def __init__(self, brief: weekly.Brief | None, error: str = "") -> None:
+        super().__init__()
+        self.brief, self.error = brief, error
+
+
 class IssuedWeeks(Message):
     def __init__(self, periods: set[str]) -> None:
         super().__init__()
@@ -101,7 +110,11 @@ class ReportDialog(ModalScreen[None]):
         app = getters.app(ProjtrackApp)
 
     BINDINGS = [Binding("escape", "close", "ui.key.close"),
-                Binding("ctrl+s", "print", "ui.key.print")]
+                Binding("ctrl+s", "print", "ui.key.print"),
+                # b off the text fields (in one it is a letter, as Textual leaves it), ctrl+b
+                # anywhere
+                Binding("b", "copy_brief", "ui.key.copy_brief"),
+                Binding("ctrl+b", "copy_brief", "ui.key.copy_brief", show=False)]
 
     def __init__(self, week: str, folder: str) -> None:
         super().__init__()
@@ -244,6 +257,33 @@ class ReportDialog(ModalScreen[None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_print()
+
+    # --- the brief ----------------------------------------------------------------------------
+    def action_copy_brief(self) -> None:
+        """b: copy the week's 通报 paragraph (from its frozen report when it was issued, else a
+        draft from the current figures) to the clipboard, and say so."""
+        if self.period is None:
+            self.notify(self.errors.get("week", ""), severity="error")
+            return
+        self._make_brief(self.period, self.app.as_of, self.app.lang)
+
+    @work(thread=True, exclusive=True, group="report-brief")
+    def _make_brief(self, period: str, as_of: dt.date, lang: str) -> None:
+        try:
+            made = weekly.brief(self.app.store, period=period, as_of=as_of, lang=lang)
+        except ProjtrackError as exc:
+            self.post_message(BriefReady(None, exc.render(lang)))
+        else:
+            self.post_message(BriefReady(made))
+
+    def on_brief_ready(self, message: BriefReady) -> None:
+        if message.brief is None:
+            self.notify(message.error, severity="error")
+            return
+        b = message.brief
+        self.app.copy_to_clipboard(b.text)
+        key = "ui.report.brief_copied_draft" if b.draft else "ui.report.brief_copied"
+        self.notify(t(key, lang=self.app.lang, period=b.report.period))
 
     # --- printing -----------------------------------------------------------------------------
     @on(Button.Pressed, "#print")
