@@ -17,7 +17,7 @@ from projtrack.core.groups import category_of
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.terms import Flag, Status
 from projtrack.core.types import CATEGORIES
-from projtrack.tui.spelling import spell
+from projtrack.tui.spelling import full_pattern, spell
 
 PAGE_SIZE = 200
 FLAG_ORDER = {Flag.RED: 0, Flag.YELLOW: 1, Flag.GREEN: 2}
@@ -113,15 +113,13 @@ def haystack(v: ProjectView) -> str:
     return "".join("".join(p.split()).lower() for p in parts if p)
 
 
-def pinyin_haystack(v: ProjectView) -> str:
-    """The name, township and unit in full pinyin and in initials, each apart (a filter never
-    matches across two of them): what a filter typed in letters is also looked for in."""
+def pinyin_haystack(v: ProjectView) -> tuple[str, str]:
+    """The name, township and unit in full pinyin (syllables marked, projtrack.tui.spelling)
+    and in initials, each text apart (a filter never matches across two of them): what a
+    filter typed in letters is also looked for in."""
     f = v.facts
-    out: list[str] = []
-    for text in (f.name, f.township, f.responsible_unit):
-        if text:
-            out.extend(spell(text))
-    return "\x1f".join(out)
+    spelled = [spell(text) for text in (f.name, f.township, f.responsible_unit) if text]
+    return "\x1f".join(s[0] for s in spelled), "\x1f".join(s[1] for s in spelled)
 
 
 class PortfolioIndex:
@@ -134,17 +132,14 @@ class PortfolioIndex:
     def __init__(self, portfolio: Portfolio):
         self.portfolio = portfolio
         self._hay = {v.id: haystack(v) for v in portfolio.projects}
-        self._pinyin: dict[int, str] | None = None  # made on the first filter in letters
+        self._pinyin: dict[int, tuple[str, str]] | None = None  # made on the first filter in letters
         self._orders: dict[tuple[str, bool], list[ProjectView]] = {}
         self._sums: dict[tuple, tuple[GroupFigures, dict | None]] = {}
 
     def haystack_of(self, project_id: int) -> str:
         return self._hay.get(project_id, "")
 
-    def pinyin_of(self, project_id: int) -> str:
-        return self.pinyin_hay().get(project_id, "")
-
-    def pinyin_hay(self) -> dict[int, str]:
+    def pinyin_hay(self) -> dict[int, tuple[str, str]]:
         """Every project's pinyin haystack, made once per index when a filter is first typed
         in letters (at 10,000 projects about half a second the first time; a later index,
         after a change, finds the texts' readings already known, projtrack.tui.spelling)."""
@@ -161,8 +156,8 @@ class PortfolioIndex:
     def select(self, q: Query, views: list[ProjectView] | None = None) -> list[ProjectView]:
         """The projects that pass the filter, in the order of ``views`` (default: by id)."""
         needle = "".join(q.text.split()).lower()
-        spelled = self.pinyin_hay() if needle.isascii() and any(ch.isalpha() for ch in needle) \
-            else None
+        spelled = self.pinyin_hay() if needle.isascii() and needle.isalpha() else None
+        full = full_pattern(needle) if spelled is not None else None
         out = []
         for v in self.portfolio.projects if views is None else views:
             f, fig = v.facts, v.figures
@@ -177,10 +172,15 @@ class PortfolioIndex:
             if q.flagged_only and fig.flag == Flag.GREEN:
                 continue
             if needle and needle not in self._hay[v.id] and (
-                    spelled is None or needle not in spelled[v.id]):
+                    spelled is None or not self._spelled(spelled[v.id], needle, full)):
                 continue
             out.append(v)
         return out
+
+    @staticmethod
+    def _spelled(spelled: tuple[str, str], needle: str, full) -> bool:
+        """``needle`` in the initials, or in the full reading from a syllable's start."""
+        return needle in spelled[1] or full.search(spelled[0]) is not None
 
     def sums(self, q: Query, views: list[ProjectView]) -> tuple[GroupFigures, dict]:
         """Totals and category subtotals of the filtered projects (any order)."""

@@ -10,6 +10,7 @@ first build a text costs a dictionary look-up.  Letters and digits in a text sta
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 
@@ -17,21 +18,30 @@ from functools import lru_cache
 def _word(word: str) -> tuple[str, str]:
     plain = "".join(word.split()).lower()
     if not any(_HAN_FIRST <= ch <= _HAN_LAST for ch in word):
-        return plain, plain  # letters, digits, punctuation: as they are
+        return MARK + plain, plain  # letters, digits, punctuation: as they are
     from pypinyin import lazy_pinyin
 
     syllables = ["".join(s.split()).lower() for s in lazy_pinyin(word)]
-    return "".join(syllables), "".join(s[:1] for s in syllables)
+    return "".join(MARK + s for s in syllables), "".join(s[:1] for s in syllables)
 
 
 _HAN_FIRST, _HAN_LAST = "\u3400", "\u9fff"  # CJK unified ideographs (and extension A)
 
 
+MARK = "\x1e"  # before each syllable of the full reading
+
+
 @lru_cache(maxsize=65_536)
 def spell(text: str) -> tuple[str, str]:
-    """``text`` in full pinyin and in initials, without tones or spaces: "鳌江镇第一小学" →
-    ("aojiangzhendiyixiaoxue", "ajzdyxx")."""
+    """``text`` in full pinyin, each syllable after a MARK, and in initials, without tones or
+    spaces: "鳌江镇" → ("\x1eao\x1ejiang\x1ezhen", "ajz")."""
     from pypinyin.seg.simpleseg import seg
 
     parts = [_word(w) for w in seg(text)]
     return "".join(p[0] for p in parts), "".join(p[1] for p in parts)
+
+
+def full_pattern(needle: str) -> re.Pattern[str]:
+    """What finds ``needle`` (letters, lower case) in a full reading from the start of a
+    syllable, across syllables: "aojiang" and "aoj" find 鳌江 (ao jiang), not 萧江 (xiao jiang)."""
+    return re.compile(re.escape(MARK) + (re.escape(MARK) + "?").join(map(re.escape, needle)))
