@@ -3,8 +3,8 @@
 This is the entry point (``projtrack = "projtrack.cli:run"``, ``python -m projtrack``).  The
 help of every command and option is a catalog string, looked up when its module is imported;
 so ``main`` first reads the language (``--lang`` in the arguments, else ``PROJTRACK_LANG``),
-then imports the app and the command modules, which register their commands on it.  No module
-of the package imports this one but the app's ``command()``.  Exit codes: 0 done, 1 bad data,
+then imports the app and the command modules, which register their commands on it (``build``).
+No module of the package imports this one.  Exit codes: 0 done, 1 bad data,
 2 bad usage (see exits.py).
 """
 
@@ -38,15 +38,24 @@ def lang_of(args: list[str]) -> str | None:
     return found if found in LANGS else None
 
 
+def build(args: list[str] | None = None):
+    """The click command tree, its help in the language ``args`` ask for (else PROJTRACK_LANG,
+    else Chinese): the language is set before the command modules are first imported, which
+    is when their help strings are looked up (so a process speaks one language in --help)."""
+    set_lang(lang_of(list(args or [])))
+    load_commands()
+    from projtrack.cli.app import command
+
+    return command()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` (default: the process's) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    set_lang(lang_of(args))  # before the help strings are looked up, on import
-    from projtrack.cli.app import command
     from projtrack.cli.exits import exit_code
 
     try:
-        rv = command().main(args=args, prog_name="projtrack", standalone_mode=False)
+        rv = build(args).main(args=args, prog_name="projtrack", standalone_mode=False)
     except (Exception, KeyboardInterrupt) as exc:  # every failure becomes a message and a code
         return exit_code(exc)
     return rv if isinstance(rv, int) else 0

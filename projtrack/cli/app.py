@@ -1,9 +1,8 @@
 """The Typer app and its command groups, the global options and the state they set, and the
 argument helpers every command module shares.
 
-Command modules import ``app`` (or a group) from here and register their commands on it;
-``command()`` has them imported (projtrack.cli.load_commands), this module imports none of them
-on import, and nothing heavy: ``projtrack --help`` loads Typer, the i18n catalogs and this
+Command modules import ``app`` (or a group) from here and register their commands on it
+(projtrack.cli.build imports them); this module imports none of them, and nothing heavy: ``projtrack --help`` loads Typer, the i18n catalogs and this
 package only.  Commands import what they need inside their bodies.  Every help string is a
 catalog string, looked up on import (in the language projtrack.cli.main set first).
 """
@@ -144,10 +143,8 @@ def command():
     option's value or an argument after ``--`` is never taken for one of them."""
     import copy
 
-    from projtrack.cli import load_commands
     from projtrack.cli.helpformat import localize
 
-    load_commands()
     root = typer.main.get_command(app)
     localize(root)
     shared = [p for p in root.params if p.opts[0] in AFTER_COMMAND]

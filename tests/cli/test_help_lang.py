@@ -31,7 +31,7 @@ def page(path):
     return buf.getvalue()
 
 out["pages"][""] = page([])
-from projtrack.cli.app import command
+from projtrack.cli import build
 
 def walk(cmd, path):
     name = " ".join(path) or "projtrack"
@@ -46,7 +46,7 @@ def walk(cmd, path):
     for sub, child in getattr(cmd, "commands", {}).items():
         walk(child, [*path, sub])
 
-walk(command(), [])
+walk(build(args), [])
 print(json.dumps(out, ensure_ascii=False))
 """
 
