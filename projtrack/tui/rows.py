@@ -31,7 +31,7 @@ COLUMNS = (
     TableColumn("rate", "col.rate", 14, numeric=True, priority=2),
     TableColumn("actual_to_date", "col.actual_to_date", 10, numeric=True, priority=10),
     TableColumn("variance", "col.variance", 10, numeric=True, priority=3),
-    TableColumn("reason", "col.reason", REASON_WIDTH, 20, priority=4),
+    TableColumn("reason", "col.reason", REASON_WIDTH, 11, priority=4),
     TableColumn("next_milestone", "col.next_milestone", 22, 30, priority=9),
     TableColumn("category", "col.category", 8, 12, priority=11),
     TableColumn("annex_class", "col.annex_class", 6, 11, priority=12),

@@ -24,7 +24,8 @@ def raw(text: str) -> list[str]:
 
 
 def bindings_text(screen) -> str:
-    return "\n".join(f"{b.binding.key} {b.binding.description} {b.binding.tooltip}"
+    """What the footer and the command palette can show of the screen's key bindings."""
+    return "\n".join(f"{b.binding.description} {b.binding.tooltip}"
                      for b in screen.active_bindings.values())
 
 
