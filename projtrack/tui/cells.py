@@ -143,9 +143,13 @@ def reason(code: Reason, fig: Figures, lang: str) -> str:
 
 def reasons(fig: Figures, lang: str, width: int) -> Text:
     """Why a row is red or yellow: core's flag reasons (those that colour it), short, in core's
-    order, cut to ``width``; blank for a green row."""
+    order, within ``width`` (else the first and the count of the others, else cut); blank for a
+    green row."""
     if fig.flag == Flag.GREEN:
         return Text(BLANK)
     said = [reason(r, fig, lang) for r in fig.flag_reasons if r != Reason.NO_PROGRESS_RATE]
-    joined = ("、" if lang == "zh" else ", ").join(said) or BLANK
-    return Text(fit(joined, width), style=LEVEL_STYLES[fig.flag])
+    text = ("、" if lang == "zh" else ", ").join(said) or BLANK
+    if cell_len(text) > width:  # the first whole and how many more ("滞后31.3点+1"), if it fits
+        first = f"{said[0]}+{len(said) - 1}"
+        text = first if cell_len(first) <= width else text
+    return Text(fit(text, width), style=LEVEL_STYLES[fig.flag])

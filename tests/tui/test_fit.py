@@ -220,3 +220,30 @@ def test_pinyin_reads_words_whole_and_matches_from_a_syllable():
     assert full_pattern("aojiang").search(full) and full_pattern("aoj").search(full)
     assert not full_pattern("aojiang").search(spell("萧江镇")[0])  # xiao jiang
     assert spell("平阳ABC 12中学")[1] == "pyabc12zx"  # letters and digits as they are
+
+
+def test_reason_cells_say_core_s_reasons_short(demo_store):
+    from projtrack.core.terms import Reason
+    from projtrack.services.portfolio import load_portfolio
+    from projtrack.tui import cells
+    from tests.tui.conftest import AS_OF
+
+    views = load_portfolio(demo_store, AS_OF).projects
+    w = {"zh": R.REASON_WIDTH, "en": 11}
+    for v in views:
+        fig = v.figures
+        for lang in ("zh", "en"):
+            text = cells.reasons(fig, lang, w[lang]).plain
+            assert cells.cell_len(text) <= w[lang]
+            if fig.flag == "green":
+                assert text == "-"
+    lagging = next(v.figures for v in views if v.figures.flag_reasons[:1] == (Reason.LAGGING_BADLY,)
+                   and len(v.figures.flag_reasons) > 1)
+    pts = f"{abs(lagging.points_vs_time) * 100:.1f}"
+    assert cells.reasons(lagging, "zh", R.REASON_WIDTH).plain == f"滞后{pts}点+{len(lagging.flag_reasons) - 1}"
+    assert cells.reasons(lagging, "zh", 80).plain.startswith(f"滞后{pts}点、")
+    assert cells.reasons(lagging, "en", 11).plain == f"-{pts} pts+{len(lagging.flag_reasons) - 1}"
+    stalled = next(v.figures for v in views if Reason.STALLED in v.figures.flag_reasons
+                   and v.figures.last_actual_date is not None)
+    weeks = (AS_OF - stalled.last_actual_date).days // 7
+    assert f"停滞{weeks}周" in cells.reasons(stalled, "zh", 60).plain
