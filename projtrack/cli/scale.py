@@ -35,5 +35,5 @@ def db_copy(
         if table.rows:
             typer.echo(f"  {table.name:<16} {table.rows:>12,}")
     say_created(to)  # the copy is refused unless the target is new or empty
-    typer.echo(f"copied {report.rows:,} rows to {report.target} (schema {report.revision}) "
-               f"in {report.seconds:.1f} s; row counts and money sums verified")
+    typer.echo(t("msg.db_copied", rows=f"{report.rows:,}", target=report.target,
+                 revision=report.revision, seconds=f"{report.seconds:.1f}"))

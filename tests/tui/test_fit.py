@@ -247,3 +247,18 @@ def test_reason_cells_say_core_s_reasons_short(demo_store):
                    and v.figures.last_actual_date is not None)
     weeks = (AS_OF - stalled.last_actual_date).days // 7
     assert f"停滞{weeks}周" in cells.reasons(stalled, "zh", 60).plain
+
+
+async def test_a_state_folder_that_cannot_be_written_is_said_not_a_crash(make_app, tmp_path,
+                                                                        monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "g")
+        await pilot.pause(0.7)  # the write waits half a second after the last change
+        await settle(pilot)
+        assert not app.screen.query_state.grouped  # the app goes on
+        assert any("视图状态未能保存" in n.message for n in app._notifications)
