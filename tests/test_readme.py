@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from projtrack.cli.app import command
+from projtrack.cli import build
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("\n## Command line\n", 1)[1].split("\n## ", 1)[0]
-ROOT = command()
+ROOT = build()
 
 
 def _leaves(group, path=()):

@@ -17,11 +17,11 @@ from projtrack.errors import BadData
 from projtrack.i18n import t
 
 
-@app.command("backup")
+@app.command("backup", help=t("cli.help.backup"))
 def backup_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Where to write the copy (a new .db file).")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    file: Annotated[Path, typer.Argument(help=t("cli.opt.backup.file"))],
+    force: Annotated[bool, typer.Option("--force", help=t("cli.opt.force_overwrite"))] = False,
 ) -> None:
     """Copy the database to FILE — consistent even while others use it (SQLite backup API)."""
     from projtrack.services.admin import backup
@@ -44,10 +44,10 @@ def _say_leftovers(leftovers) -> None:
                      job=t(f"job.{left.job}")), err=True)
 
 
-@app.command("restore")
+@app.command("restore", help=t("cli.help.restore"))
 def restore_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A backup made by `projtrack backup`.")],
+    file: Annotated[Path, typer.Argument(help=t("cli.opt.restore.file"))],
 ) -> None:
     """Put a backup back as the database, after checking it; the current one is kept beside it."""
     from projtrack.services.admin import restore
@@ -78,11 +78,11 @@ def restore_cmd(
         typer.echo(t("msg.restore_needs_upgrade", rev=summary.revision))
 
 
-@audit_app.command("list")
+@audit_app.command("list", help=t("cli.help.audit_list"))
 def audit_list(
     ctx: typer.Context,
-    project: Annotated[str | None, typer.Argument(help="Only this project.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many, newest first (1 to 1,000,000).")] = 50,
+    project: Annotated[str | None, typer.Argument(help=t("cli.opt.only_project"))] = None,
+    limit: Annotated[int, typer.Option("--limit", help=t("cli.opt.limit"))] = 50,
 ) -> None:
     """List recorded changes: when, who, what, old → new."""
     from projtrack.services.admin import audit_trail
@@ -98,7 +98,7 @@ def audit_list(
                    f"{a.new_value if a.new_value is not None else '∅'}  {a.context or ''}".rstrip())
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=t("cli.help.db_upgrade"))
 def db_upgrade(ctx: typer.Context) -> None:
     """Upgrade the database's schema to this program's version, keeping the data."""
     from projtrack.services.admin import upgrade_database
@@ -107,12 +107,11 @@ def db_upgrade(ctx: typer.Context) -> None:
     typer.echo(t("msg.db_upgraded", old=rev or "∅", new=head))
 
 
-@db_app.command("check")
+@db_app.command("check", help=t("cli.help.db_check"))
 def db_check(
     ctx: typer.Context,
     repair: Annotated[bool, typer.Option(
-        "--repair", help="Recompute the yearly and monthly sums (ledger_year, ledger_month) "
-                         "from the entries when they disagree.")] = False,
+        "--repair", help=t("cli.opt.db_check.repair"))] = False,
 ) -> None:
     """Check the database: SQLite's own checks, that the yearly and monthly sums it keeps
     match the ledger entries, and that the ledger, progress, audit and issued-report rows are

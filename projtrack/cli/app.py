@@ -1,9 +1,10 @@
 """The Typer app and its command groups, the global options and the state they set, and the
 argument helpers every command module shares.
 
-Command modules import ``app`` (or a group) from here and register their commands on it;
-this module imports none of them, and nothing heavy: ``projtrack --help`` loads Typer, the
-i18n catalogs and this package only.  Commands import what they need inside their bodies.
+Command modules import ``app`` (or a group) from here and register their commands on it
+(projtrack.cli.build imports them); this module imports none of them, and nothing heavy: ``projtrack --help`` loads Typer, the i18n catalogs and this
+package only.  Commands import what they need inside their bodies.  Every help string is a
+catalog string, looked up on import (in the language projtrack.cli.main set first).
 """
 
 from __future__ import annotations
@@ -18,20 +19,19 @@ from projtrack.errors import BadUsage
 from projtrack.i18n import LANGS, set_lang, t
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
-                  help="projtrack — capital-project portfolio tracker (项目安排表跟踪).")
-spend_app = typer.Typer(help="Money entries: 完成投资, 到位资金, 拨付.", no_args_is_help=True)
-progress_app = typer.Typer(help="Physical progress (形象进度).", no_args_is_help=True)
-milestone_app = typer.Typer(help="Milestones (节点).", no_args_is_help=True)
-plan_app = typer.Typer(help="Annual plans (年度计划投资).", no_args_is_help=True)
-phase_app = typer.Typer(help="Project phase (阶段).", no_args_is_help=True)
-db_app = typer.Typer(help="The database: schema upgrade, checks, copy to another engine.",
+                  help=t("cli.help.root"))
+spend_app = typer.Typer(help=t("cli.help.spend"), no_args_is_help=True)
+progress_app = typer.Typer(help=t("cli.help.progress"), no_args_is_help=True)
+milestone_app = typer.Typer(help=t("cli.help.milestone"), no_args_is_help=True)
+plan_app = typer.Typer(help=t("cli.help.plan"), no_args_is_help=True)
+phase_app = typer.Typer(help=t("cli.help.phase"), no_args_is_help=True)
+db_app = typer.Typer(help=t("cli.help.db"),
                      no_args_is_help=True)
-audit_app = typer.Typer(help="The audit trail (变更记录).", no_args_is_help=True)
-report_app = typer.Typer(help="Reports: the weekly variance printout (周报).", no_args_is_help=True)
-baseline_app = typer.Typer(help="Baselines (基准): the approved plan frozen under a name.",
+audit_app = typer.Typer(help=t("cli.help.audit"), no_args_is_help=True)
+report_app = typer.Typer(help=t("cli.help.report"), no_args_is_help=True)
+baseline_app = typer.Typer(help=t("cli.help.baseline"),
                            no_args_is_help=True)
-budget_app = typer.Typer(help="Budget changes (调整) of 总投资 and annual plans, with their "
-                              "approval (批复).", no_args_is_help=True)
+budget_app = typer.Typer(help=t("cli.help.budget"), no_args_is_help=True)
 for sub, name in ((spend_app, "spend"), (progress_app, "progress"), (milestone_app, "milestone"),
                   (plan_app, "plan"), (phase_app, "phase"), (db_app, "db"), (audit_app, "audit"),
                   (report_app, "report"), (baseline_app, "baseline"), (budget_app, "budget")):
@@ -115,13 +115,11 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", envvar="PROJTRACK_DB",
-                                           help="Database: a file path or an SQLAlchemy URL "
-                                                "(default db/projtrack.db).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Figures as of this date "
-                                              "(default today): 2024-03-01, 2024/3/1, 2024年3月1日.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="zh (default) or en.")] = None,
+                                           help=t("cli.opt.db"))] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=t("cli.opt.as_of"))] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=t("cli.opt.lang"))] = None,
     version: Annotated[bool, typer.Option(  # eager: it answers before the others are read
-        "--version", is_eager=True, callback=_version, help="Print the version.")] = False,
+        "--version", is_eager=True, callback=_version, help=t("cli.opt.version"))] = False,
 ) -> None:
     ctx.obj = State(db)
     ctx.obj.use_lang(lang)
@@ -145,7 +143,10 @@ def command():
     option's value or an argument after ``--`` is never taken for one of them."""
     import copy
 
+    from projtrack.cli.helpformat import localize
+
     root = typer.main.get_command(app)
+    localize(root)
     shared = [p for p in root.params if p.opts[0] in AFTER_COMMAND]
     for cmd in _commands(root):
         own = {opt for p in cmd.params for opt in p.opts}

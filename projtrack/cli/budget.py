@@ -16,10 +16,10 @@ from projtrack.i18n import t, term
 
 
 # --- baselines -------------------------------------------------------------------------------
-@baseline_app.command("set")
+@baseline_app.command("set", help=t("cli.help.baseline_set"))
 def baseline_set(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The baseline's name, e.g. 2024年调整后.")],
+    name: Annotated[str, typer.Argument(help=t("cli.opt.baseline.name"))],
 ) -> None:
     """Freeze every active project's annual plans, milestone planned dates and 总投资 as the
     baseline NAME; it becomes the current baseline."""
@@ -36,7 +36,7 @@ def _when(at) -> str:
     return f"{local:%Y-%m-%d %H:%M}"
 
 
-@baseline_app.command("list")
+@baseline_app.command("list", help=t("cli.help.baseline_list"))
 def baseline_list(ctx: typer.Context) -> None:
     """The baselines, newest first (* marks the current one)."""
     from projtrack.services.baseline import baselines
@@ -56,12 +56,11 @@ def _signed(value) -> str:
     return signed(value)
 
 
-@baseline_app.command("show")
+@baseline_app.command("show", help=t("cli.help.baseline_show"))
 def baseline_show(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(help="The baseline (default: the current one).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print it as one JSON object: every "
-                                          "active project against the baseline.")] = False,
+    name: Annotated[str | None, typer.Argument(help=t("cli.opt.baseline.which"))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.baseline.json"))] = False,
 ) -> None:
     """What a baseline holds and what differs now, at the as-of date: milestone slip against
     the baseline date, plan changes since the baseline, 总投资 changes, and PV to date by the
@@ -144,17 +143,16 @@ def _move(text: str):
             read_amount(amount, "move_amount", option="--move"))
 
 
-@budget_app.command("change")
+@budget_app.command("change", help=t("cli.help.budget_change"))
 def budget_change(
     ctx: typer.Context,
-    project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (调整原因).")],
-    total: Annotated[str | None, typer.Option("--total", help="The new 总投资, 万元.")] = None,
+    project: Annotated[str, typer.Argument(help=t("cli.opt.project"))],
+    reason: Annotated[str, typer.Option("--reason", help=t("cli.opt.budget.reason"))],
+    total: Annotated[str | None, typer.Option("--total", help=t("cli.opt.budget.total"))] = None,
     plan: Annotated[list[str] | None, typer.Option(
-        "--plan", metavar="YEAR=N", help="A year's new plan, 万元 (repeatable).")] = None,
+        "--plan", metavar="YEAR=N", help=t("cli.opt.budget.plan"))] = None,
     move: Annotated[list[str] | None, typer.Option(
-        "--move", metavar="FROM→TO=N", help="Move N 万元 of plan from one year to another "
-        "(2024→2025=300; repeatable): one change whose lines sum to 0.")] = None,
+        "--move", metavar="FROM→TO=N", help=t("cli.opt.budget.shift"))] = None,
 ) -> None:
     """Propose a budget change (拟调整) of 总投资 and/or annual plans; nothing moves until it is
     approved (``budget approve ID --doc 文号``)."""
@@ -183,11 +181,10 @@ def budget_change(
     typer.echo(t("msg.budget_pending_how", id=done.id))
 
 
-@budget_app.command("list")
+@budget_app.command("list", help=t("cli.help.budget_list"))
 def budget_list(
     ctx: typer.Context,
-    pending: Annotated[bool, typer.Option("--pending", help="Only the proposed ones "
-                                          "(拟调整), awaiting approval.")] = False,
+    pending: Annotated[bool, typer.Option("--pending", help=t("cli.opt.budget.pending"))] = False,
 ) -> None:
     """Budget changes, oldest first: state, project, each figure old → new, 文号, date, who,
     source; then the pending ones summed."""
@@ -203,13 +200,12 @@ def budget_list(
     typer.echo(pending_text(pending_summary(found)))
 
 
-@budget_app.command("approve")
+@budget_app.command("approve", help=t("cli.help.budget_approve"))
 def budget_approve(
     ctx: typer.Context,
-    change_id: Annotated[int, typer.Argument(metavar="ID", help="The change (budget list).")],
-    doc: Annotated[str, typer.Option("--doc", help="The approval document number (批复文号).")],
-    date: Annotated[str | None, typer.Option("--date", help="Date of the approval "
-                                             "(default today).")] = None,
+    change_id: Annotated[int, typer.Argument(metavar="ID", help=t("cli.opt.budget.change_id"))],
+    doc: Annotated[str, typer.Option("--doc", help=t("cli.opt.budget.doc"))],
+    date: Annotated[str | None, typer.Option("--date", help=t("cli.opt.budget.approve_date"))] = None,
 ) -> None:
     """Approve a proposed change (已批复): its 总投资 and plans move now, audited."""
     from projtrack.services.budget import approve, line_text
@@ -223,14 +219,13 @@ def budget_approve(
         typer.echo("    " + line_text(ln))
 
 
-@budget_app.command("reject")
+@budget_app.command("reject", help=t("cli.help.budget_reject"))
 def budget_reject(
     ctx: typer.Context,
-    change_id: Annotated[int, typer.Argument(metavar="ID", help="The change (budget list).")],
-    doc: Annotated[str | None, typer.Option("--doc", help="The document that refused it.")] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why it was not approved.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Date of the decision "
-                                             "(default today).")] = None,
+    change_id: Annotated[int, typer.Argument(metavar="ID", help=t("cli.opt.budget.change_id"))],
+    doc: Annotated[str | None, typer.Option("--doc", help=t("cli.opt.budget.reject_doc"))] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help=t("cli.opt.budget.reject_reason"))] = None,
+    date: Annotated[str | None, typer.Option("--date", help=t("cli.opt.budget.reject_date"))] = None,
 ) -> None:
     """Reject a proposed change (未批准): nothing moves."""
     from projtrack.services.budget import reject

@@ -29,10 +29,8 @@ from projtrack.cli.app import (
 from projtrack.errors import BadUsage
 from projtrack.i18n import t
 
-FORCE_HELP = "Record a date before the project's start year or more than a week after today."
-IF_UNCHANGED_HELP = ("Refuse (exit 1, nothing changed) unless the stored value is still VALUE "
-                     "('none': empty). Without it the value read when the command starts must "
-                     "still be there when it writes.")
+FORCE_HELP = t("cli.opt.force_date")
+IF_UNCHANGED_HELP = t("cli.opt.if_unchanged")
 _NONE = ("none", "-", "")
 
 
@@ -56,27 +54,21 @@ def _basis(text: str | None) -> str | None:
     return basis
 
 
-@spend_app.command("add")
+@spend_app.command("add", help=t("cli.help.spend_add"))
 def spend_add(
     ctx: typer.Context,
-    project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    amount: Annotated[str, typer.Argument(help="Amount in 万元 (1,200.5 or １２００; a comma "
-                                          "groups three digits).")],
-    date: Annotated[str, typer.Option("--date", help="Date of the entry, with its year.")],
+    project: Annotated[str, typer.Argument(help=t("cli.opt.project"))],
+    amount: Annotated[str, typer.Argument(help=t("cli.opt.spend.amount"))],
+    date: Annotated[str, typer.Option("--date", help=t("cli.opt.spend.date"))],
     cumulative: Annotated[str | None, typer.Option(
         "--cumulative", metavar="year|total",
-        help="AMOUNT is a cumulative figure: year (本年累计, this year to the date) or total "
-             "(开累, since the project began, prior years included); the increment is derived "
-             "and shown.")] = None,
+        help=t("cli.opt.spend.cumulative"))] = None,
     correction: Annotated[bool, typer.Option(
-        "--correction", help="Confirm a correction: a cumulative below what is on record (a "
-                             "negative increment) or past 总投资, or a negative AMOUNT; "
-                             "recorded as a correction.")] = False,
+        "--correction", help=t("cli.opt.spend.correction"))] = False,
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
-    kind: Annotated[str, typer.Option("--kind", help="完成投资 (default), 到位资金 or 拨付.")] = "完成投资",
-    source: Annotated[str | None, typer.Option("--source", help="Fund source for 到位资金: "
-                                               "中央, 省, 专项债, 县财政, 自筹.")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note.")] = None,
+    kind: Annotated[str, typer.Option("--kind", help=t("cli.opt.spend.kind"))] = "完成投资",
+    source: Annotated[str | None, typer.Option("--source", help=t("cli.opt.spend.source"))] = None,
+    note: Annotated[str | None, typer.Option("--note", help=t("cli.opt.note"))] = None,
 ) -> None:
     """Record a money entry (append-only)."""
     from projtrack.core.text import clean_text
@@ -95,11 +87,11 @@ def spend_add(
     _warn(done.warnings)
 
 
-@spend_app.command("list")
+@spend_app.command("list", help=t("cli.help.spend_list"))
 def spend_list(
     ctx: typer.Context,
-    project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this series.")] = None,
+    project: Annotated[str, typer.Argument(help=t("cli.opt.project"))],
+    kind: Annotated[str | None, typer.Option("--kind", help=t("cli.opt.spend.only_kind"))] = None,
 ) -> None:
     """List a project's money entries, with running totals per series."""
     from decimal import Decimal
@@ -150,25 +142,22 @@ def _undo(ctx: typer.Context, project: str | None, yes: bool, kinds) -> None:
     typer.echo(done.describe())
 
 
-@spend_app.command("undo")
+@spend_app.command("undo", help=t("cli.help.spend_undo"))
 def spend_undo(
     ctx: typer.Context,
-    project: Annotated[str | None, typer.Argument(help="Project id or name; default: your own "
-                                                  "newest money entry, in any project.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    project: Annotated[str | None, typer.Argument(help=t("cli.opt.spend_undo.project"))] = None,
+    yes: Annotated[bool, typer.Option("--yes", help=t("cli.opt.yes"))] = False,
 ) -> None:
     """Undo the newest money entry by a reversal entry (nothing is deleted); names it and asks
     first."""
     _undo(ctx, project, yes, ("money",))
 
 
-@app.command("undo")
+@app.command("undo", help=t("cli.help.undo"))
 def undo_cmd(
     ctx: typer.Context,
-    project: Annotated[str | None, typer.Argument(help="Project id or name: its last change, "
-                                                  "whoever made it; default: your own last "
-                                                  "change, in any project.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    project: Annotated[str | None, typer.Argument(help=t("cli.opt.undo.project"))] = None,
+    yes: Annotated[bool, typer.Option("--yes", help=t("cli.opt.yes"))] = False,
 ) -> None:
     """Undo the last change — money, progress, a milestone date, a plan, the phase or the
     remarks — by a new audited record; names it (project, what, amount, date, who) and asks
@@ -176,15 +165,13 @@ def undo_cmd(
     _undo(ctx, project, yes, None)
 
 
-@progress_app.command("add")
+@progress_app.command("add", help=t("cli.help.progress_add"))
 def progress_add(
     ctx: typer.Context,
-    project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    date: Annotated[str, typer.Option("--date", help="Date of the observation, with its year.")],
-    stage: Annotated[str | None, typer.Option("--stage", help="基础, 主体结构, 屋面, 装饰装修, "
-                                              "收尾 or 竣工.")] = None,
-    percent: Annotated[str | None, typer.Option("--percent", help="Percent complete, 0–100 "
-                                                "(40 or 40%).")] = None,
+    project: Annotated[str, typer.Argument(help=t("cli.opt.project"))],
+    date: Annotated[str, typer.Option("--date", help=t("cli.opt.progress.date"))],
+    stage: Annotated[str | None, typer.Option("--stage", help=t("cli.opt.progress.stage"))] = None,
+    percent: Annotated[str | None, typer.Option("--percent", help=t("cli.opt.progress.percent"))] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
@@ -207,19 +194,16 @@ def progress_add(
     _warn(done.warnings)
 
 
-@milestone_app.command("set")
+@milestone_app.command("set", help=t("cli.help.milestone_set"))
 def milestone_set(
     ctx: typer.Context,
-    project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    name: Annotated[str, typer.Argument(help="立项, 可研批复, 用地批准, 初设批复, 施工许可, 开工, "
-                                        "主体结顶, 竣工验收 or 投用.")],
-    planned: Annotated[str | None, typer.Option("--planned", help="Planned date ('none' clears).")] = None,
-    actual: Annotated[str | None, typer.Option("--actual", help="Actual date ('none' clears).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Record an actual date more than a "
-                                        "week after today.")] = False,
+    project: Annotated[str, typer.Argument(help=t("cli.opt.project"))],
+    name: Annotated[str, typer.Argument(help=t("cli.opt.milestone.name"))],
+    planned: Annotated[str | None, typer.Option("--planned", help=t("cli.opt.milestone.planned"))] = None,
+    actual: Annotated[str | None, typer.Option("--actual", help=t("cli.opt.milestone.actual"))] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("cli.opt.milestone.future"))] = False,
     if_unchanged: Annotated[str | None, typer.Option(
-        "--if-unchanged", metavar="DATE", help="With one of --planned/--actual: "
-        + IF_UNCHANGED_HELP)] = None,
+        "--if-unchanged", metavar="DATE", help=t("cli.opt.milestone.if_unchanged"))] = None,
 ) -> None:
     """Set a milestone's planned and/or actual date.  Two officers setting it at once: the
     second is refused and told the first one's change (nothing is overwritten)."""
@@ -252,12 +236,12 @@ def milestone_set(
     _warn(done.warnings)
 
 
-@plan_app.command("set")
+@plan_app.command("set", help=t("cli.help.plan_set"))
 def plan_set(
     ctx: typer.Context,
-    project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    year: Annotated[int, typer.Argument(help="The year, e.g. 2026.")],
-    amount: Annotated[str, typer.Argument(help="Planned investment for the year, 万元.")],
+    project: Annotated[str, typer.Argument(help=t("cli.opt.project"))],
+    year: Annotated[int, typer.Argument(help=t("cli.opt.plan.year"))],
+    amount: Annotated[str, typer.Argument(help=t("cli.opt.plan.amount"))],
     if_unchanged: Annotated[str | None, typer.Option(
         "--if-unchanged", metavar="AMOUNT", help=IF_UNCHANGED_HELP)] = None,
 ) -> None:
@@ -276,11 +260,11 @@ def plan_set(
     typer.echo(t("msg.plan_set", year=year, amount=wan(value)))
 
 
-@phase_app.command("set")
+@phase_app.command("set", help=t("cli.help.phase_set"))
 def phase_set(
     ctx: typer.Context,
-    project: Annotated[str, typer.Argument(help="Project id or (part of) its name.")],
-    phase: Annotated[str, typer.Argument(help="前期, 在建, 竣工, 投用, 暂缓 or 取消.")],
+    project: Annotated[str, typer.Argument(help=t("cli.opt.project"))],
+    phase: Annotated[str, typer.Argument(help=t("cli.opt.phase.phase"))],
     if_unchanged: Annotated[str | None, typer.Option(
         "--if-unchanged", metavar="PHASE", help=IF_UNCHANGED_HELP)] = None,
 ) -> None:

@@ -13,12 +13,11 @@ from projtrack.cli.app import app, state
 from projtrack.i18n import t
 
 
-@app.command("export")
+@app.command("export", help=t("cli.help.export"))
 def export_cmd(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="json, csv or xlsx.")] = "json",
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file "
-                                             "(default: stdout; required for xlsx).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help=t("cli.opt.export.format"))] = "json",
+    out: Annotated[Path | None, typer.Option("--out", help=t("cli.opt.export.out"))] = None,
 ) -> None:
     """Export the portfolio with its figures at the as-of date."""
     from projtrack.services.export import check_export, export_file, export_text

@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 
 from projtrack.cli.app import app, state
-from projtrack.i18n import current_lang
+from projtrack.i18n import current_lang, t
 
 
-@app.command("forecast")
+@app.command("forecast", help=t("cli.help.forecast"))
 def forecast_cmd(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="The same data as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
 ) -> None:
     """The year-end forecast, EAC and forecast overrun, forecast 竣工 and 投用 of every project,
     and the projects whose forecast 投用 misses their autumn term, with the places they carry."""

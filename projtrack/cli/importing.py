@@ -29,29 +29,24 @@ class _ImportGroup(typer.core.TyperGroup):
 
 import_app = typer.Typer(cls=_ImportGroup, no_args_is_help=False,
                          subcommand_metavar="FILE [--dry-run] [--json] [--keep-missing] [--yes] | list | undo [ID]",
-                         help="Import an annex (附件:项目安排表), list past imports, undo the last one.")
+                         help=t("cli.help.import"))
 app.add_typer(import_app, name="import")
 
 
-@import_app.command("annex")
+@import_app.command("annex", help=t("cli.help.import_file"))
 def import_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The annex workbook (.xlsx).")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; write nothing.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
-    keep_missing: Annotated[bool, typer.Option("--keep-missing", help="Do not withdraw stored "
-                                               "projects that this annex does not list.")] = False,
+    file: Annotated[Path, typer.Argument(help=t("cli.opt.import.file"))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("cli.opt.import.dry_run"))] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.import.json"))] = False,
+    keep_missing: Annotated[bool, typer.Option("--keep-missing", help=t("cli.opt.import.keep_missing"))] = False,
     column_map: Annotated[str | None, typer.Option(
-        "--map", help="What columns mean, overriding the importer: 'E=annex_class,K=none' "
-        "(fields as in the JSON export, plan_2023, or none; SHEET!E for one sheet). Remembered "
-        "for workbooks with the same header.")] = None,
+        "--map", help=t("cli.opt.import.map"))] = None,
     unit: Annotated[str | None, typer.Option(
-        "--unit", help="The money unit of every amount: 万元, 亿元 or 元.")] = None,
+        "--unit", help=t("cli.opt.import.unit"))] = None,
     land_unit: Annotated[str | None, typer.Option(
-        "--land-unit", help="The unit of the land column: 亩, 平方米 or 公顷.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", help="Go ahead even when the import blanks fields "
-                                      "an earlier annex filled or withdraws more than a tenth "
-                                      "of the projects.")] = False,
+        "--land-unit", help=t("cli.opt.import.land_unit"))] = None,
+    yes: Annotated[bool, typer.Option("--yes", help=t("cli.opt.import.yes"))] = False,
 ) -> None:
     """Import an annex (附件:项目安排表): add, update, withdraw; report every warning and error.
     `projtrack import FILE` is the short form."""
@@ -86,10 +81,10 @@ def _target(c, dry_run: bool):
         return open_store("sqlite://")
 
 
-@import_app.command("list")
+@import_app.command("list", help=t("cli.help.import_list"))
 def import_list(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", help="How many, newest first (1 to 1,000,000).")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help=t("cli.opt.limit"))] = 50,
 ) -> None:
     """Past annex imports, newest first: id, when, who, file, +added ~changed -withdrawn."""
     from projtrack.services.history import history_line, list_imports
@@ -99,12 +94,11 @@ def import_list(
     typer.echo("\n".join(history_line(r) for r in runs) if runs else t("history.none"))
 
 
-@import_app.command("undo")
+@import_app.command("undo", help=t("cli.help.import_undo"))
 def import_undo(
     ctx: typer.Context,
-    run_id: Annotated[int | None, typer.Argument(metavar="ID", help="The import to undo "
-                                                 "(default: the latest not undone).")] = None,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    run_id: Annotated[int | None, typer.Argument(metavar="ID", help=t("cli.opt.import_undo.id"))] = None,
+    yes: Annotated[bool, typer.Option("--yes", help=t("cli.opt.yes"))] = False,
 ) -> None:
     """Put the database back as it was before the latest import (entries made since are kept)."""
     from projtrack.services.history import preview_undo, undo, undo_lines

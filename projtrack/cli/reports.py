@@ -23,19 +23,15 @@ def _formats(text: str) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-@report_app.command("weekly")
+@report_app.command("weekly", help=t("cli.help.report_weekly"))
 def report_weekly(
     ctx: typer.Context,
-    week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026-W48 "
-                                             "(default: the week containing the as-of date).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="The week containing this date "
-                                              "(default: the global --as-of, or today).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="xlsx, pdf or both: xlsx,pdf.")] = "xlsx,pdf",
-    out: Annotated[Path, typer.Option("--out", help="Folder for the files (created if missing).")] = Path("."),
-    draft: Annotated[bool, typer.Option("--draft", help="Print without issuing: the figures "
-                                        "are not frozen.")] = False,
-    reissue: Annotated[bool, typer.Option("--reissue", help="Issue again with today's figures, "
-                                          "replacing the frozen report of that week.")] = False,
+    week: Annotated[str | None, typer.Option("--week", help=t("cli.opt.report.week"))] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=t("cli.opt.report.as_of"))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=t("cli.opt.report.format"))] = "xlsx,pdf",
+    out: Annotated[Path, typer.Option("--out", help=t("cli.opt.report.out"))] = Path("."),
+    draft: Annotated[bool, typer.Option("--draft", help=t("cli.opt.report.draft"))] = False,
+    reissue: Annotated[bool, typer.Option("--reissue", help=t("cli.opt.report.reissue"))] = False,
 ) -> None:
     """The weekly variance report, as of the week's last day.  The first print of a finished
     week issues it and freezes its figures; later prints reproduce it exactly."""
@@ -134,19 +130,14 @@ def report_brief(
     typer.echo(b.text)
 
 
-@progress_app.command("template")
+@progress_app.command("template", help=t("cli.help.progress_template"))
 def progress_template(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="The xlsx file to write.")],
-    week: Annotated[str | None, typer.Option("--week", help="ISO week being reported, e.g. "
-                                             "2026-W48 (default: the week containing the as-of "
-                                             "date).")] = None,
-    township: Annotated[str | None, typer.Option("--township", help="Only this township's "
-                                                 "projects (建设地点).")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Only this responsible unit's "
-                                             "projects (责任单位).")] = None,
-    include_all: Annotated[bool, typer.Option("--all", help="Also projects in use (投用) or "
-                                              "cancelled (取消).")] = False,
+    out: Annotated[Path, typer.Option("--out", help=t("cli.opt.template.out"))],
+    week: Annotated[str | None, typer.Option("--week", help=t("cli.opt.template.week"))] = None,
+    township: Annotated[str | None, typer.Option("--township", help=t("cli.opt.template.township"))] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help=t("cli.opt.template.unit"))] = None,
+    include_all: Annotated[bool, typer.Option("--all", help=t("cli.opt.template.all"))] = False,
 ) -> None:
     """Write the progress fill-in sheet to send out: one row per active project, protected,
     with validated cells for 本周完成投资 / 累计完成投资, 形象进度, milestone dates and a note."""
@@ -163,12 +154,11 @@ def progress_template(
     typer.echo(t("progress.template_written", path=str(path), n=n, period=period))
 
 
-@progress_app.command("import")
+@progress_app.command("import", help=t("cli.help.progress_import"))
 def progress_import(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Returned fill-in sheets (xlsx).")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be recorded; "
-                                          "write nothing.")] = False,
+    files: Annotated[list[Path], typer.Argument(help=t("cli.opt.progress_import.files"))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("cli.opt.progress_import.dry_run"))] = False,
 ) -> None:
     """Import returned fill-in sheets: every cell is checked (errors name the file and the
     cell, and then nothing is written), the diff is shown, the entries are recorded."""

@@ -8,16 +8,15 @@ from typing import Annotated
 import typer
 
 from projtrack.cli.app import db_app, say_created, state
+from projtrack.i18n import t
 
 
-@db_app.command("copy")
+@db_app.command("copy", help=t("cli.help.db_copy"))
 def db_copy(
     ctx: typer.Context,
-    to: Annotated[str, typer.Option("--to", help="The target database: an SQLAlchemy URL "
-                                    "(postgresql+psycopg://user@host/dbname) or a SQLite file "
-                                    "path. It must be new or empty.")],
-    chunk: Annotated[int, typer.Option("--chunk", min=100, help="Rows per batch.")] = 10_000,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    to: Annotated[str, typer.Option("--to", help=t("cli.opt.copy.to"))],
+    chunk: Annotated[int, typer.Option("--chunk", min=100, help=t("cli.opt.copy.batch"))] = 10_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=t("cli.opt.copy.quiet"))] = False,
 ) -> None:
     """Copy every table of the database (--db) into a new or empty one, keeping ids; verify
     row counts and money sums."""
@@ -32,9 +31,9 @@ def db_copy(
             typer.echo(f"  {table}: {rows:,}", err=True)
 
     report = copy_database(c.db, to, chunk=chunk, progress=progress)
-    for t in report.tables:
-        if t.rows:
-            typer.echo(f"  {t.name:<16} {t.rows:>12,}")
+    for table in report.tables:
+        if table.rows:
+            typer.echo(f"  {table.name:<16} {table.rows:>12,}")
     say_created(to)  # the copy is refused unless the target is new or empty
-    typer.echo(f"copied {report.rows:,} rows to {report.target} (schema {report.revision}) "
-               f"in {report.seconds:.1f} s; row counts and money sums verified")
+    typer.echo(t("msg.db_copied", rows=f"{report.rows:,}", target=report.target,
+                 revision=report.revision, seconds=f"{report.seconds:.1f}"))

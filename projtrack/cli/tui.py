@@ -12,14 +12,12 @@ from projtrack.cli.app import app, db_name, say_created, state
 from projtrack.i18n import t
 
 
-@app.command("demo")
+@app.command("demo", help=t("cli.help.demo"))
 def demo_cmd(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Where to build the demo database "
-                                           "(default: the global --db).")] = None,
-    annex: Annotated[Path | None, typer.Option("--annex", help="Annex to start from "
-                                               "(default: the bundled sample annex).")] = None,
-    run: Annotated[bool, typer.Option("--run/--no-run", help="Open the app on it afterwards.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help=t("cli.opt.demo.db"))] = None,
+    annex: Annotated[Path | None, typer.Option("--annex", help=t("cli.opt.demo.annex"))] = None,
+    run: Annotated[bool, typer.Option("--run/--no-run", help=t("cli.opt.demo.run"))] = False,
 ) -> None:
     """Build a demo database: the sample annex plus a deterministic weekly history."""
     from projtrack.services.demo import build_demo
@@ -36,7 +34,7 @@ def demo_cmd(
         run_tui(store, c.as_of, c.lang)
 
 
-@app.command("tui")
+@app.command("tui", help=t("cli.help.tui"))
 def tui_cmd(ctx: typer.Context) -> None:
     """Open the terminal UI (the same as running projtrack with no command)."""
     from projtrack.tui.run import run_tui
@@ -45,7 +43,7 @@ def tui_cmd(ctx: typer.Context) -> None:
     run_tui(c.store, c.as_of, c.lang)
 
 
-@app.command("init")
+@app.command("init", help=t("cli.help.init"))
 def init_cmd(ctx: typer.Context) -> None:
     """Create a new, empty database at --db (its folder too); an existing one is left as it
     is.  Every other command refuses a database that does not exist (only init, import, demo

@@ -10,7 +10,8 @@ from projtrack.errors import BadUsage
 from projtrack.store.engine import normalize_url, sqlite_path
 from projtrack.store.repo import Store, display_name, os_user
 
-__all__ = ["Store", "current_user", "database_name", "open_store", "require_database"]
+__all__ = ["Store", "current_user", "database_name", "open_store", "require_database",
+           "store_name"]
 
 
 def open_store(target: str | None = None, *, create: bool = True) -> Store:
@@ -32,6 +33,12 @@ def require_database(target: str | None) -> None:
 def database_name(target: str | None) -> str:
     """The database as an officer names it: the file's path, or the URL without a password."""
     return display_name(target)
+
+
+def store_name(store: Store) -> str:
+    """The database an open store works on, as an officer names it (a SQLite URL with its
+    path, or the server's URL without a password): what per-database settings are kept under."""
+    return store.url
 
 
 def current_user() -> str:

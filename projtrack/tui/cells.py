@@ -13,9 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from rich.cells import cell_len
 from rich.text import Text
 
-from projtrack.core.figures import MilestoneStatus, lag_level
+from projtrack.core.figures import Figures, MilestoneStatus, lag_level
 from projtrack.core.money import format_rate, format_wan
-from projtrack.core.terms import Flag
+from projtrack.core.terms import Flag, Reason
 from projtrack.core.types import FlagRules
 from projtrack.i18n import t, term
 
@@ -126,3 +126,30 @@ def bar(fraction: Decimal | None, width: int, style: str = "on #2e7d32",
         ch = "|" if i == mark else " "
         text.append(ch, style=(style if i < filled else empty) + (" bold #ffffff" if ch == "|" else ""))
     return text
+
+
+def reason(code: Reason, fig: Figures, lang: str) -> str:
+    """One flag reason, short ("滞后12.3点", "停滞9周", "超概"), from the figures core flagged it
+    with (nothing is judged again here)."""
+    if code in (Reason.LAGGING, Reason.LAGGING_BADLY) and fig.points_vs_time is not None:
+        return t("ui.reason.lagging", lang=lang,
+                 points=format_rate(abs(fig.points_vs_time)).rstrip("%"))
+    if code == Reason.STALLED:
+        if fig.last_actual_date is None:
+            return t("ui.reason.stalled_never", lang=lang)
+        return t("ui.reason.stalled", lang=lang, weeks=(fig.as_of - fig.last_actual_date).days // 7)
+    return t(f"ui.reason.{code}", lang=lang)
+
+
+def reasons(fig: Figures, lang: str, width: int) -> Text:
+    """Why a row is red or yellow: core's flag reasons (those that colour it), short, in core's
+    order, within ``width`` (else the first and the count of the others, else cut); blank for a
+    green row."""
+    if fig.flag == Flag.GREEN:
+        return Text(BLANK)
+    said = [reason(r, fig, lang) for r in fig.flag_reasons if r != Reason.NO_PROGRESS_RATE]
+    text = ("、" if lang == "zh" else ", ").join(said) or BLANK
+    if cell_len(text) > width:  # the first whole and how many more ("滞后31.3点+1"), if it fits
+        first = f"{said[0]}+{len(said) - 1}"
+        text = first if cell_len(first) <= width else text
+    return Text(fit(text, width), style=LEVEL_STYLES[fig.flag])

@@ -17,6 +17,7 @@ from projtrack.core.groups import category_of
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.terms import Flag, Status
 from projtrack.core.types import CATEGORIES
+from projtrack.tui.spelling import full_pattern, spell
 
 PAGE_SIZE = 200
 FLAG_ORDER = {Flag.RED: 0, Flag.YELLOW: 1, Flag.GREEN: 2}
@@ -44,6 +45,7 @@ SORT_KEYS: dict[str, Callable[[ProjectView], object]] = {
     "land_mu": lambda v: v.facts.land_mu,
     "new_places": lambda v: v.facts.new_places,
     "next_milestone": _next_date,
+    "reason": lambda v: tuple(str(r) for r in v.figures.flag_reasons) or None,
     "id": lambda v: v.id,
 }
 
@@ -111,6 +113,15 @@ def haystack(v: ProjectView) -> str:
     return "".join("".join(p.split()).lower() for p in parts if p)
 
 
+def pinyin_haystack(v: ProjectView) -> tuple[str, str]:
+    """The name, township and unit in full pinyin (syllables marked, projtrack.tui.spelling)
+    and in initials, each text apart (a filter never matches across two of them): what a
+    filter typed in letters is also looked for in."""
+    f = v.facts
+    spelled = [spell(text) for text in (f.name, f.township, f.responsible_unit) if text]
+    return "\x1f".join(s[0] for s in spelled), "\x1f".join(s[1] for s in spelled)
+
+
 class PortfolioIndex:
     """A loaded portfolio with what a page needs, computed once and reused: a search text per
     project, the order of every project for each sort asked for, and the totals (and category
@@ -121,11 +132,20 @@ class PortfolioIndex:
     def __init__(self, portfolio: Portfolio):
         self.portfolio = portfolio
         self._hay = {v.id: haystack(v) for v in portfolio.projects}
+        self._pinyin: dict[int, tuple[str, str]] | None = None  # made on the first filter in letters
         self._orders: dict[tuple[str, bool], list[ProjectView]] = {}
         self._sums: dict[tuple, tuple[GroupFigures, dict | None]] = {}
 
     def haystack_of(self, project_id: int) -> str:
         return self._hay.get(project_id, "")
+
+    def pinyin_hay(self) -> dict[int, tuple[str, str]]:
+        """Every project's pinyin haystack, made once per index when a filter is first typed
+        in letters (at 10,000 projects about half a second the first time; a later index,
+        after a change, finds the texts' readings already known, projtrack.tui.spelling)."""
+        if self._pinyin is None:
+            self._pinyin = {v.id: pinyin_haystack(v) for v in self.portfolio.projects}
+        return self._pinyin
 
     def order(self, column: str, descending: bool) -> list[ProjectView]:
         key = (column, descending)
@@ -136,6 +156,8 @@ class PortfolioIndex:
     def select(self, q: Query, views: list[ProjectView] | None = None) -> list[ProjectView]:
         """The projects that pass the filter, in the order of ``views`` (default: by id)."""
         needle = "".join(q.text.split()).lower()
+        spelled = self.pinyin_hay() if needle.isascii() and needle.isalpha() else None
+        full = full_pattern(needle) if spelled is not None else None
         out = []
         for v in self.portfolio.projects if views is None else views:
             f, fig = v.facts, v.figures
@@ -149,10 +171,16 @@ class PortfolioIndex:
                 continue
             if q.flagged_only and fig.flag == Flag.GREEN:
                 continue
-            if needle and needle not in self._hay[v.id]:
+            if needle and needle not in self._hay[v.id] and (
+                    spelled is None or not self._spelled(spelled[v.id], needle, full)):
                 continue
             out.append(v)
         return out
+
+    @staticmethod
+    def _spelled(spelled: tuple[str, str], needle: str, full) -> bool:
+        """``needle`` in the initials, or in the full reading from a syllable's start."""
+        return needle in spelled[1] or full.search(spelled[0]) is not None
 
     def sums(self, q: Query, views: list[ProjectView]) -> tuple[GroupFigures, dict]:
         """Totals and category subtotals of the filtered projects (any order)."""

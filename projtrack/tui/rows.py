@@ -17,24 +17,29 @@ from projtrack.tui.model import PageRow
 from projtrack.tui.widgets.table import TableColumn
 
 NAME_WIDTH = 28
+REASON_WIDTH = 12  # "滞后12.3点" whole; more reasons are cut with ".."
 
-COLUMNS = (  # the money columns first, so they show in an 80-column terminal too
-    TableColumn("flag", "col.flag", 4, 3),
-    TableColumn("name", "col.name", NAME_WIDTH, 30),
-    TableColumn("phase", "col.phase", 4, 12),
-    TableColumn("total_investment", "col.total_investment", 10, numeric=True),
-    TableColumn("annual_plan", "col.annual_plan", 10, numeric=True),
-    TableColumn("actual_this_year", "col.actual_this_year", 10, numeric=True),
-    TableColumn("rate", "col.rate", 14, numeric=True),
-    TableColumn("actual_to_date", "col.actual_to_date", 10, numeric=True),
-    TableColumn("variance", "col.variance", 10, numeric=True),
-    TableColumn("next_milestone", "col.next_milestone", 22, 30),
-    TableColumn("category", "col.category", 8, 12),
-    TableColumn("annex_class", "col.annex_class", 6, 11),
-    TableColumn("township", "col.township", 8, 12),
-    TableColumn("land_mu", "col.land_mu", 7, numeric=True),
-    TableColumn("new_places", "col.new_places", 6, numeric=True),
+# In the order they stand; ``priority`` says which a narrow terminal keeps (the flag, the name,
+# the completion rate against time progress and the variance fit in 80 columns).
+COLUMNS = (
+    TableColumn("flag", "col.flag", 4, 3, priority=0),
+    TableColumn("name", "col.name", NAME_WIDTH, 30, priority=1),
+    TableColumn("phase", "col.phase", 4, 12, priority=5),
+    TableColumn("total_investment", "col.total_investment", 10, numeric=True, priority=8),
+    TableColumn("annual_plan", "col.annual_plan", 10, numeric=True, priority=7),
+    TableColumn("actual_this_year", "col.actual_this_year", 10, numeric=True, priority=6),
+    TableColumn("rate", "col.rate", 14, numeric=True, priority=2),
+    TableColumn("actual_to_date", "col.actual_to_date", 10, numeric=True, priority=10),
+    TableColumn("variance", "col.variance", 10, numeric=True, priority=3),
+    TableColumn("reason", "col.reason", REASON_WIDTH, 11, priority=4),
+    TableColumn("next_milestone", "col.next_milestone", 22, 30, priority=9),
+    TableColumn("category", "col.category", 8, 12, priority=11),
+    TableColumn("annex_class", "col.annex_class", 6, 11, priority=12),
+    TableColumn("township", "col.township", 8, 12, priority=13),
+    TableColumn("land_mu", "col.land_mu", 7, numeric=True, priority=15),
+    TableColumn("new_places", "col.new_places", 6, numeric=True, priority=14),
 )
+ESSENTIAL = ("flag", "name", "rate", "variance")  # shown even when they do not all fit
 SORTABLE = tuple(col.key for col in COLUMNS)
 
 GROUP_STYLE = "bold #90caf9"
@@ -68,6 +73,7 @@ def project_cells(v: ProjectView, lang: str, rules: FlagRules) -> list[object]:
         "rate": c.rate_vs_time(fig.annual_completion_rate, fig.points_vs_time, rules),
         "actual_to_date": c.money(fig.actual_to_date),
         "variance": c.variance(fig.variance, fig.variance_rate, rules),
+        "reason": c.reasons(fig, lang, w["reason"]) if not withdrawn else Text(c.BLANK),
         "next_milestone": c.milestone(fig.next_milestone, lang, w["next_milestone"]),
         "category": c.words(f.category, lang, w["category"]),
         "annex_class": c.words(f.annex_class, lang, w["annex_class"]),

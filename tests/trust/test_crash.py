@@ -291,7 +291,10 @@ def test_a_spend_entry_loop_killed_at_random_moments_loses_nothing_committed(db_
 
 
 def _command_exists(*path: str) -> bool:
+    from projtrack.cli import load_commands
     from projtrack.cli.app import app
+
+    load_commands()  # the command modules register their commands on the app
 
     def names(typer_app):
         cmds = {c.name or (c.callback.__name__ if c.callback else "") for c in typer_app.registered_commands}

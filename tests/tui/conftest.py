@@ -35,3 +35,12 @@ def make_app(demo_store, imports_dir):
         return ProjtrackApp(store or demo_store, as_of, lang, imports_dir=imports_dir, steady=True)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def state_home(tmp_path, monkeypatch) -> Path:
+    """Each test keeps the app's remembered view (projtrack.tui.viewstate) in a folder of its
+    own, never the user's."""
+    folder = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder))
+    return folder

@@ -244,9 +244,9 @@ async def test_mouse_views_quick_filters_and_header_sort(make_app):
         await pilot.click("#quick", offset=(3, 0))  # the category chip cycles
         await settle(pilot)
         assert screen.query_state.category == "中小学"
-        await pilot.click("#table", offset=(45, 0))  # the 总投资 header
+        await pilot.click("#table", offset=(45, 0))  # the 本年计划 header (after 标, 名称, 阶段)
         await settle(pilot)
-        assert screen.query_state.sort == "total_investment"
+        assert screen.query_state.sort == "annual_plan"
 
 
 async def test_an_empty_database_opens_every_view(make_app, tmp_path):

@@ -91,3 +91,52 @@ class ConfirmDialog(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class ColumnsDialog(ModalScreen[tuple[str, ...] | None]):
+    """Tick the columns to show (space or a click); 确定 shows the ticked ones, 按宽度 lets the
+    terminal's width choose again; Esc leaves things as they were.  Dismissed with the keys
+    ticked, () for "by width", None for no change."""
+
+    if TYPE_CHECKING:  # self.app as the type checker should see it
+        app = getters.app(ProjtrackApp)
+
+    BINDINGS = [Binding("escape", "cancel", "ui.key.cancel"),
+                Binding("ctrl+s", "ok", "ui.key.confirm")]
+
+    def __init__(self, title: str, columns: list[tuple[str, str, bool]]):
+        """``columns``: (key, label, ticked) in the table's order."""
+        super().__init__()
+        self.title_text = title
+        self.columns = columns
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import SelectionList
+
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield SelectionList[str](*((label, key, on) for key, label, on in self.columns),
+                                     id="columns")
+            with Horizontal(classes="buttons"):
+                yield Button(self.app.tr("form.ok"), id="ok", variant="primary")
+                yield Button(self.app.tr("columns.auto"), id="auto")
+                yield Button(self.app.tr("form.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.lang)
+        self.query_one("#columns").focus()
+
+    @on(Button.Pressed, "#ok")
+    def action_ok(self) -> None:
+        from textual.widgets import SelectionList
+
+        ticked = set(self.query_one("#columns", SelectionList).selected)
+        self.dismiss(tuple(key for key, _, _ in self.columns if key in ticked))
+
+    @on(Button.Pressed, "#auto")
+    def _auto(self) -> None:
+        self.dismiss(())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

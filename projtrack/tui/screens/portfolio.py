@@ -17,10 +17,14 @@ from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
 from projtrack.core.types import ANNEX_CLASSES, CATEGORIES, PHASES
+from projtrack.errors import ProjtrackError
+from projtrack.services.database import store_name
 from projtrack.tui import rows as R
+from projtrack.tui import viewstate
 from projtrack.tui.model import Page, PortfolioIndex, Query
 from projtrack.tui.screens.base import ViewScreen
-from projtrack.tui.widgets.table import PagedTable, widths
+from projtrack.tui.viewstate import ViewState
+from projtrack.tui.widgets.table import PagedTable, by_priority, widths
 
 CYCLES = {"category": (None, *CATEGORIES), "phase": (None, *PHASES),
           "annex_class": (None, *ANNEX_CLASSES)}
@@ -40,6 +44,8 @@ class PortfolioScreen(ViewScreen):
     BINDINGS = [
         Binding("slash", "focus_filter", "ui.key.filter"),
         Binding("escape", "leave_filter", "ui.key.leave_filter", show=False),
+        Binding("backspace", "back", "ui.key.back_to_groups"),
+        Binding("C", "pick_columns", "ui.key.columns"),
         Binding("enter", "open", "ui.key.open"),
         Binding("s", "sort", "ui.key.sort"),
         Binding("S", "reverse", "ui.key.reverse", show=False),
@@ -73,6 +79,10 @@ class PortfolioScreen(ViewScreen):
         self._asked = perf_counter()
         self._quick_shown: Content | None = None
         self._totals_lines = -1
+        self.columns: tuple[str, ...] | None = None  # picked by the officer; None: by width
+        self.drilled_from: tuple[Query, str] | None = None  # the grouped view and its row
+        self._saved: ViewState | None = None
+        self._restore_state()
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filter-line"):
@@ -80,7 +90,7 @@ class PortfolioScreen(ViewScreen):
             yield Input(value=self.query_state.text, placeholder=self.tr("portfolio.filter_hint"),
                         id="filter")
         yield Static(id="quick")
-        yield PagedTable(id="table", fixed_columns=2)
+        yield PagedTable(id="table", fixed_columns=2, whole_columns=True)
         yield Static(id="status")
         yield Static(id="totals")
 
@@ -135,14 +145,31 @@ class PortfolioScreen(ViewScreen):
         if page is None:
             return
         lang, q = self.app.lang, page.query
-        table.show(R.COLUMNS, R.labels(lang, q.sort if q.sort != "id" else None, q.descending),
-                   self.page_rows, self.col_widths, cursor)
+        labels = R.labels(lang, q.sort if q.sort != "id" else None, q.descending)
+        room = table.room(self.size.width or self.app.size.width)
+        shown = self.shown_columns(room)
+        table.fixed_columns = next((n for n, i in enumerate(shown)
+                                    if R.COLUMNS[i].key not in ("flag", "name")), len(shown))
+        table.show([R.COLUMNS[i] for i in shown], [labels[i] for i in shown],
+                   [(key, [cells[i] for i in shown]) for key, cells in self.page_rows],
+                   [self.col_widths[i] for i in shown], cursor, room=room)
         table.has_prev = page.first > 0
         table.has_next = page.first + len(page.rows) < page.total_rows
         self._show_totals(R.totals_text(page.totals, page.project_count, lang, self.app.rules))
         # one line each (app.tcss): no layout pass for them, which would repaint the table
         self.query_one("#status", Static).update(self._status_line(page), layout=False)
         self.ensure_focus()
+
+    def shown_columns(self, room: int) -> list[int]:
+        """The indices of R.COLUMNS to show: the officer's pick, else those the width holds,
+        by priority (the table then shows as many of them as fit whole)."""
+        if self.columns is not None:
+            return [i for i, col in enumerate(R.COLUMNS) if col.key in self.columns]
+        return by_priority(R.COLUMNS, self.col_widths, room, essential=R.ESSENTIAL)
+
+    def on_resize(self) -> None:
+        if self.page is not None:
+            self.redraw()
 
     def _show_quick_line(self) -> None:
         """The quick-filter chips (one line, app.tcss): updated without a layout pass, and not at
@@ -168,6 +195,12 @@ class PortfolioScreen(ViewScreen):
             col = next(c for c in R.COLUMNS if c.key == q.sort)
             parts.append(self.tr("portfolio.sorted", column=self.tr(col.label),
                                  direction=self.tr("sort.desc" if q.descending else "sort.asc")))
+        table = self.query_one("#table", PagedTable)
+        if table.hidden_left or table.hidden_right:
+            parts.append(self.tr("portfolio.more_columns", left=table.hidden_left,
+                                 right=table.hidden_right))
+        if self.drilled_from is not None:
+            parts.append(self.tr("portfolio.drilled"))
         parts.append(self.tr("portfolio.unit"))
         return "  ".join(parts)
 
@@ -193,6 +226,7 @@ class PortfolioScreen(ViewScreen):
         self.query_state = self.query_state.but(**changes)
         self._show_quick_line()
         self.refresh_data(None, cursor)
+        self._save_later()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -207,7 +241,42 @@ class PortfolioScreen(ViewScreen):
         self.query_one("#filter", Input).focus()
 
     def action_leave_filter(self) -> None:
-        self.query_one("#table").focus()
+        if self.focused is not self.query_one("#table") or self.drilled_from is None:
+            self.query_one("#table").focus()
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        """Back from a subtotal's projects to the grouped view, the cursor on that subtotal."""
+        if self.drilled_from is None:
+            return
+        query, row = self.drilled_from
+        self.drilled_from = None
+        self.refresh_bindings()
+        self.query_one("#filter", Input).value = query.text
+        self.query_state = query
+        self._ask(cursor=row)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.drilled_from is not None  # in the footer only while there is a way back
+        return True
+
+    def action_pick_columns(self) -> None:
+        from projtrack.tui.screens.dialogs import ColumnsDialog
+
+        table = self.query_one("#table", PagedTable)
+        shown = set(table.shown_keys) if self.columns is None else set(self.columns)
+        options = [(c.key, self.tr(c.label), c.key in shown) for c in R.COLUMNS]
+        self.app.push_screen(ColumnsDialog(self.tr("columns.title"), options), self._columns_picked)
+
+    def _columns_picked(self, picked: tuple[str, ...] | None) -> None:
+        if picked is None:
+            return
+        self.columns = picked or None  # nothing ticked, or 按宽度: the width chooses again
+        self.query_one("#table", PagedTable).first_column = 0
+        self.redraw()
+        self._save_later()
 
     async def action_toggle(self, field: str) -> None:  # Textual's own toggle, for the query
         self._ask(**{field: not getattr(self.query_state, field)})
@@ -267,8 +336,57 @@ class PortfolioScreen(ViewScreen):
         else:
             key = self.query_one("#table", PagedTable).current_key()
             if key and key.startswith("group:"):
+                self.drilled_from = (self.query_state, key)
+                self.refresh_bindings()
                 self._ask(category=key.split(":", 1)[1], grouped=False)
 
     def selected_project_id(self) -> int | None:
         key = self.query_one("#table", PagedTable).current_key()
         return int(key) if key and key.isdigit() else None
+
+    # --- remembered between runs (viewstate) ------------------------------------------------------
+    def _restore_state(self) -> None:
+        """The view, sort, filters and columns the officer left this database's portfolio in;
+        an unusable state file is said once and ignored."""
+        try:
+            saved = viewstate.load(store_name(self.app.store), known_columns=R.SORTABLE,
+                                   known_values={k: v for k, v in CYCLES.items()})
+        except viewstate.StateUnreadable as exc:
+            self.app.notify(self.tr("msg.state_ignored", path=str(exc.path), why=exc.why),
+                            severity="warning", timeout=10)
+            return
+        if saved is None:
+            return
+        self.query_state = self.query_state.but(**saved.query)
+        self.columns = saved.columns
+        self._saved = self._current_state()
+
+    def _current_state(self) -> ViewState:
+        q = self.query_state
+        return ViewState({name: getattr(q, name) for name in viewstate.FIELDS}, self.columns)
+
+    def _save_later(self) -> None:
+        """Write the state a moment after the last change (not on every keystroke)."""
+        timer = getattr(self, "_save_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._save_timer = self.set_timer(0.5, self.save_state)
+
+    def save_state(self) -> None:
+        state = self._current_state()
+        if state == self._saved:
+            return
+        try:
+            viewstate.save(store_name(self.app.store), state)
+        except viewstate.SAVE_ERRORS as exc:
+            why = exc.render(self.app.lang) if isinstance(exc, ProjtrackError) else \
+                (exc.strerror or type(exc).__name__)
+            self.app.notify(self.tr("msg.state_not_saved", why=why), severity="warning")
+        self._saved = state
+
+    def on_unmount(self) -> None:
+        timer = getattr(self, "_save_timer", None)
+        if timer is not None:
+            timer.stop()
+        self.save_state()
+        super().on_unmount()

@@ -36,6 +36,7 @@ class TableColumn:
     width: int  # minimum width in cells (Chinese)
     width_en: int | None = None  # minimum width in English, if different
     numeric: bool = False
+    priority: int = 99  # which columns a narrow terminal keeps: the lowest numbers first
 
     def min_width(self, lang: str) -> int:
         return self.width_en if lang == "en" and self.width_en else self.width
@@ -56,6 +57,47 @@ def widths(columns: Sequence[TableColumn], rows: Sequence[tuple[str, Sequence[ob
             w = max([w] + [text_width(cells[i]) for _, cells in rows])
         out.append(w)
     return out
+
+
+def by_priority(columns: Sequence[TableColumn], col_widths: Sequence[int], room: int,
+                padding: int = 1, essential: Sequence[str] = ()) -> list[int]:
+    """The indices (in table order) of the columns that fit in ``room`` cells, taken by
+    priority (lowest first) until the next one does not fit; the ``essential`` ones always."""
+    used, keep = 0, set()
+    for i in sorted(range(len(columns)), key=lambda i: columns[i].priority):
+        w = col_widths[i] + 2 * padding
+        if used + w > room and columns[i].key not in essential:
+            break
+        used += w
+        keep.add(i)
+    return sorted(keep)
+
+
+def column_window(col_widths: Sequence[int], fixed: int, first: int, room: int,
+                  padding: int = 1) -> tuple[int, list[int]]:
+    """Which columns a table ``room`` cells wide shows when it scrolls by whole columns: the
+    ``fixed`` first ones, then from the ``first`` of the others as many as fit whole (at least
+    one); ``first`` is pulled back while the one before it would fit too, so the last columns
+    fill the width.  Returns the first actually used and the indices shown."""
+    widths = [w + 2 * padding for w in col_widths]
+    fixed = min(fixed, len(widths))
+    rest = list(range(fixed, len(widths)))
+    if not rest:
+        return 0, list(range(fixed))
+    left = room - sum(widths[:fixed])
+    first = max(0, min(first, len(rest) - 1))
+    shown: list[int] = []
+    used = 0
+    for i in rest[first:]:
+        if shown and used + widths[i] > left:
+            break
+        shown.append(i)
+        used += widths[i]
+    while first > 0 and shown[-1] == rest[-1] and used + widths[rest[first - 1]] <= left:
+        first -= 1
+        shown.insert(0, rest[first])
+        used += widths[rest[first]]
+    return first, list(range(fixed)) + shown
 
 
 def cursor_key(table: DataTable) -> str | None:
@@ -86,13 +128,21 @@ class PagedTable(FastCells):
         def control(self) -> PagedTable:
             return self.table
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, whole_columns: bool = False, **kwargs) -> None:
+        """``whole_columns``: scroll sideways by whole columns, showing only the columns that
+        fit whole (left/right move by a column), so that no number is ever cut in half."""
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
         self.has_next = False
         self.has_prev = False
         self._layout: tuple = ()
+        self.whole_columns = whole_columns
+        self.first_column = 0  # the first of the scrolling (not fixed) columns shown
+        self.hidden_left = self.hidden_right = 0  # columns out of view either side
+        self.shown_keys: tuple[str, ...] = ()
+        self._all: tuple[Sequence, Sequence, Sequence, Sequence[int]] | None = None  # for a new window
+        self._room = 0
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -125,12 +175,54 @@ class PagedTable(FastCells):
         if not self._asked_for_page(-1):
             super().action_page_up()
 
+    # --- sideways, a whole column at a time ----------------------------------------------------
+    def action_cursor_right(self) -> None:
+        if self.whole_columns:
+            self.shift_columns(+1)
+        else:
+            super().action_cursor_right()
+
+    def action_cursor_left(self) -> None:
+        if self.whole_columns:
+            self.shift_columns(-1)
+        else:
+            super().action_cursor_left()
+
+    def room(self, width: int) -> int:
+        """The cells that columns may take in a table ``width`` cells wide (its gutter and a
+        vertical scrollbar's place taken off)."""
+        return width - self.styles.gutter.width - self.styles.scrollbar_size_vertical
+
+    def shift_columns(self, step: int) -> None:
+        """Show the next (``step`` +1) or previous (-1) scrolling column."""
+        if self._all is None:
+            return
+        if (step > 0 and self.hidden_right) or (step < 0 and self.hidden_left):
+            self.first_column = max(0, self.first_column + step)
+            columns, labels, rows, col_widths = self._all
+            self.show(columns, labels, rows, col_widths, cursor_key(self), room=self._room)
+
     # --- filling ------------------------------------------------------------------------------
     def show(self, columns: Sequence[TableColumn], labels: Sequence[Text | str],
              rows: Sequence[tuple[str, Sequence[object]]], col_widths: Sequence[int],
-             cursor: str | int | None = None) -> None:
+             cursor: str | int | None = None, room: int | None = None) -> None:
         """Replace the rows (and the columns when their labels or widths changed); put the
-        cursor on the row keyed ``cursor``, or at an index (-1 = last), else keep its index."""
+        cursor on the row keyed ``cursor``, or at an index (-1 = last), else keep its index.
+        A ``whole_columns`` table shows the window of columns that fits ``room`` cells."""
+        if self.whole_columns and room is not None:
+            self._all, self._room = (columns, labels, rows, col_widths), room
+            first, shown = column_window(col_widths, self.fixed_columns, self.first_column,
+                                         room, self.cell_padding)
+            self.first_column = first
+            scrolling = len(columns) - min(self.fixed_columns, len(columns))
+            visible = len(shown) - min(self.fixed_columns, len(columns))
+            self.hidden_left, self.hidden_right = first, max(0, scrolling - first - visible)
+            if len(shown) < len(columns):
+                columns = [columns[i] for i in shown]
+                labels = [labels[i] for i in shown]
+                col_widths = [col_widths[i] for i in shown]
+                rows = [(key, [cells[i] for i in shown]) for key, cells in rows]
+        self.shown_keys = tuple(col.key for col in columns)
         keep = self.cursor_row
         layout = (tuple(str(lb) for lb in labels), tuple(col_widths))
         if layout != self._layout:
