@@ -106,6 +106,14 @@ class ViewScreen(Screen):
         return self.tr("portfolio.rows", first=f"{first + 1 if shown else 0:,}",
                        last=f"{first + shown:,}", total=f"{total:,}", page=page + 1, pages=pages)
 
+    def more_columns(self, table) -> str:
+        """For a table scrolled by whole columns: how many are out of view either side ("" when
+        none), for the view's status line."""
+        if not (table.hidden_left or table.hidden_right):
+            return ""
+        return "  " + self.tr("portfolio.more_columns", left=table.hidden_left,
+                              right=table.hidden_right)
+
     def ensure_focus(self) -> None:
         """Focus the view's main widget when nothing has focus (e.g. it was loading when the
         screen was shown), so the keys and the footer are always the same."""

@@ -64,7 +64,7 @@ class ForecastScreen(ViewScreen):
     def compose_body(self) -> ComposeResult:
         with TabbedContent(initial=self.tab, id="tabs"):
             with TabPane(self.tr("forecast.tab_projects"), id="tab-forecast"):
-                yield PagedTable(id="forecast", fixed_columns=2)
+                yield PagedTable(id="forecast", fixed_columns=2, whole_columns=True)
                 yield Static(id="forecast-status")
             with TabPane(self.tr("forecast.tab_term"), id="tab-term"):
                 with VerticalScroll():
@@ -84,6 +84,10 @@ class ForecastScreen(ViewScreen):
     def on_forecast_ready(self, message: ForecastReady) -> None:
         self.data = message.data
         self.redraw()
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._projects(None)
 
     # --- drawing ----------------------------------------------------------------------------------
     def redraw(self, cursor: int | None = None) -> None:
@@ -123,11 +127,13 @@ class ForecastScreen(ViewScreen):
                 c.money(g.overrun_forecast, style=yellow), c.money(g.eac)]))
         labels = [self.tr(col.label) for col in COLUMNS]
         table = self.query_one("#forecast", PagedTable)
-        table.show(COLUMNS, labels, rows, widths(COLUMNS, rows, lang, labels), cursor)
+        table.show(COLUMNS, labels, rows, widths(COLUMNS, rows, lang, labels), cursor,
+                   room=table.room(self.size.width or self.app.size.width))
         table.has_prev, table.has_next = self.page > 0, first + PAGE_SIZE < len(ranked)
         tot = self.data.totals
         self.query_one("#forecast-status", Static).update(
-            self.rows_line(first, len(rows), len(ranked), self.page, pages) + "  "
+            self.rows_line(first, len(rows), len(ranked), self.page, pages)
+            + self.more_columns(table) + "  "
             + self.tr("forecast.summary", forecast=c.money(tot.year_end_forecast).plain,
                       plan=c.money(tot.annual_plan).plain,
                       rate=format_rate(tot.year_end_forecast_rate, blank=c.BLANK),

@@ -195,10 +195,9 @@ class PortfolioScreen(ViewScreen):
             col = next(c for c in R.COLUMNS if c.key == q.sort)
             parts.append(self.tr("portfolio.sorted", column=self.tr(col.label),
                                  direction=self.tr("sort.desc" if q.descending else "sort.asc")))
-        table = self.query_one("#table", PagedTable)
-        if table.hidden_left or table.hidden_right:
-            parts.append(self.tr("portfolio.more_columns", left=table.hidden_left,
-                                 right=table.hidden_right))
+        more = self.more_columns(self.query_one("#table", PagedTable))
+        if more:
+            parts.append(more.strip())
         if self.drilled_from is not None:
             parts.append(self.tr("portfolio.drilled"))
         parts.append(self.tr("portfolio.unit"))

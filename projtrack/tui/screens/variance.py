@@ -62,7 +62,7 @@ class VarianceScreen(ViewScreen):
     def compose_body(self) -> ComposeResult:
         with TabbedContent(initial=self.tab, id="tabs"):
             with TabPane(self.tr("variance.tab_rank"), id="tab-rank"):
-                yield PagedTable(id="rank", fixed_columns=3)
+                yield PagedTable(id="rank", fixed_columns=3, whole_columns=True)
                 yield Static(id="rank-status")
             with TabPane(self.tr("variance.tab_category"), id="tab-category"):
                 with VerticalScroll():
@@ -79,6 +79,10 @@ class VarianceScreen(ViewScreen):
     def on_variance_ready(self, message: VarianceReady) -> None:
         self.data = message
         self.redraw()
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._rank(None)
 
     # --- drawing --------------------------------------------------------------------------------
     def redraw(self, cursor: int | None = None) -> None:
@@ -115,11 +119,12 @@ class VarianceScreen(ViewScreen):
                 c.fit(f.township or c.BLANK, RANK_COLUMNS[9].min_width(lang))]))
         labels = [self.tr(col.label) for col in RANK_COLUMNS]
         table = self.query_one("#rank", PagedTable)
-        table.show(RANK_COLUMNS, labels, rows, widths(RANK_COLUMNS, rows, lang, labels), cursor)
+        table.show(RANK_COLUMNS, labels, rows, widths(RANK_COLUMNS, rows, lang, labels), cursor,
+                   room=table.room(self.size.width or self.app.size.width))
         table.has_prev, table.has_next = self.page > 0, first + PAGE_SIZE < len(ranked)
         self.query_one("#rank-status", Static).update(
             self.rows_line(first, len(rows), len(ranked), self.page, pages)
-            + "  " + self.tr("portfolio.unit"))
+            + self.more_columns(table) + "  " + self.tr("portfolio.unit"))
 
     def _pages(self) -> int:
         return max(1, -(-len(self.data.ranked) // PAGE_SIZE)) if self.data else 1
