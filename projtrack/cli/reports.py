@@ -95,19 +95,23 @@ def progress_template(
 @progress_app.command("import")
 def progress_import(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Returned fill-in sheets (xlsx).")],
+    files: Annotated[list[Path], typer.Argument(help="Returned fill-in sheets (xlsx, xls).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be recorded; "
                                           "write nothing.")] = False,
+    week: Annotated[str | None, typer.Option("--week", help=t("cli.help.progress_import_week"))
+                    ] = None,
 ) -> None:
-    """Import returned fill-in sheets: every cell is checked (errors name the file and the
-    cell, and then nothing is written), the diff is shown, the entries are recorded."""
+    """Import returned fill-in sheets (.xlsx or .xls): every cell is checked (errors name the
+    file and the cell, and then nothing is written), the diff is shown, the entries are
+    recorded.  A sheet not laid out as its template is read by meaning, and the summary says
+    which columns were read as what."""
     from projtrack.services.progress import import_progress, summary_text
 
     c = state(ctx)
     for f in files:
         if not f.exists():
             raise BadUsage("err.no_such_file", file=str(f))
-    plan = import_progress(c.store, files, dry_run=dry_run)
+    plan = import_progress(c.store, files, dry_run=dry_run, week=week, as_of=c.as_of)
     typer.echo(summary_text(plan, dry_run=dry_run))
     if plan.errors:
         lines = "\n".join("  " + p.text() for p in plan.errors)
