@@ -40,8 +40,12 @@ def match_rows(files: Iterable[ReturnedFile], projects: Iterable[ProjectFacts]) 
                 hits, how, value = by_name.get(r.name, []), "name", r.name
             cell = r.id_cell or r.cell_a
             if len(hits) == 1 and hits[0].id is not None:
-                r.project_id = hits[0].id
+                r.project_id, r.matched_by = hits[0].id, how
                 kept.append(r)
+                if how == "code" and r.name and r.name != clean_name(hits[0].name):
+                    f.warnings.append(SheetProblem(f.name, cell, "progress.warn.name_differs", {
+                        "code": r.code, "id": hits[0].id, "name": hits[0].name,
+                        "sheet_name": r.name}))
             elif len(hits) > 1:
                 problems.append(SheetProblem(f.name, cell, "progress.err.ambiguous", {
                     "found": value, "how": how,

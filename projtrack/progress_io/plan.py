@@ -111,7 +111,7 @@ class _Planner:
             self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.withdrawn",
                                             {"found": r.project_id, "name": p.name}))
             return
-        if r.name.strip() and r.name.strip() != p.name:
+        if r.matched_by == "id" and r.name.strip() and r.name.strip() != p.name:
             self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.name_mismatch",
                                             {"found": r.project_id, "name": p.name,
                                              "sheet_name": r.name}))

@@ -85,6 +85,7 @@ class FilledRow:
     code: str = ""  # 项目代码 as the row gives it (a sheet read by meaning)
     id_cell: str | None = None  # the cell that names the project, when not column A
     basis: str | None = None  # the cumulative's: None (the entries' new total), year, total
+    matched_by: str = "id"  # how its project was found: id (then its name is checked), code, name
 
     @property
     def cell_a(self) -> str:

@@ -246,3 +246,35 @@ def portfolio_returns(db: str, out_dir: Path, *, week: str, monday: dt.date, sun
                            sunday=sunday, template=template, stem=f"{town}-{shape}")
         out.append(Return(path, shape, town, rows, shape == "pasted_total"))
     return out
+
+
+# --- the committed .xls fixtures (for machines without LibreOffice) ----------------------------
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "returns"
+FIXTURE_TOWN, FIXTURE_WEEK = "腾蛟镇", "2026-W48"
+FIXTURE_AMOUNTS = (Decimal("12.5"), Decimal("30"))
+
+
+def fixture_rows(db: str, as_of: dt.date) -> list[Row]:
+    """The rows the committed .xls return holds: the fixture township's projects of the demo,
+    with ``FIXTURE_AMOUNTS`` this week."""
+    rows = rows_of(db, as_of)[FIXTURE_TOWN]
+    for row, amount in zip(rows, FIXTURE_AMOUNTS, strict=False):
+        row.increment = amount
+    return rows[:len(FIXTURE_AMOUNTS)]
+
+
+def make_fixtures(db: str, as_of: dt.date, folder: Path = FIXTURES) -> list[Path]:
+    """Write the committed fixtures again (LibreOffice needed): the sample annex as .xls, and
+    the fixture township's week as a pasted .xls return.  Run from the repository root:
+    ``python -c "from tests.progress.returns_kit import *; ..."`` with a demo database."""
+    folder.mkdir(parents=True, exist_ok=True)
+    annex = folder / "sample-annex.xlsx"
+    shutil.copyfile(FIXTURES.parent / "sample-annex.xlsx", annex)
+    monday = dt.date.fromisocalendar(2026, 48, 1)
+    ret = make_return("xls", folder, fixture_rows(db, as_of), week=FIXTURE_WEEK, monday=monday,
+                      sunday=monday + dt.timedelta(days=6), stem="pasted-week")
+    out = [to_xls(annex), ret]
+    for p in (annex, folder / "pasted-week.xlsx"):
+        p.unlink()
+    shutil.rmtree(folder / ".lo-profile", ignore_errors=True)
+    return out
