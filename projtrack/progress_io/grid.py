@@ -4,7 +4,7 @@ python-calamine for a legacy .xls (the values it holds; no formats, no formula t
 
 Only ``reader`` opens files, after the importer's safety checks (magic bytes; for .xlsx the
 zip's sizes and ratios, no DTDs and the row bound; for .xls its size and the row bound); this
-module turns what was opened into ``Grid``s that ``meaning`` reads.
+module turns what was opened into ``SheetGrid``s that ``meaning`` reads.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from projtrack.importer.xlsbook import xls_values
 
 
 @dataclass
-class Grid:
+class SheetGrid:
     """One sheet: ``rows[r - 1][c - 1]`` is the value of the cell at row r, column c (1-based)."""
 
     name: str
@@ -39,11 +39,11 @@ class Grid:
         return max((len(r) for r in self.rows), default=0)
 
 
-def xlsx_grids(wb, wbf) -> list[Grid]:
+def xlsx_grids(wb, wbf) -> list[SheetGrid]:
     """Every worksheet of an openpyxl workbook opened twice (values, formulas)."""
     out = []
     for ws in wb.worksheets:
-        g = Grid(ws.title, "xlsx", hidden=ws.sheet_state in ("hidden", "veryHidden"))
+        g = SheetGrid(ws.title, "xlsx", hidden=ws.sheet_state in ("hidden", "veryHidden"))
         wsf = wbf[ws.title]
         for row in ws.iter_rows():
             values = []
@@ -68,7 +68,7 @@ def xlsx_grids(wb, wbf) -> list[Grid]:
     return out
 
 
-def xls_grids(book, max_rows: int) -> list[Grid]:
+def xls_grids(book, max_rows: int) -> list[SheetGrid]:
     """Every worksheet of a calamine workbook; a sheet above ``max_rows`` rows raises
     ValueError("too_big", rows)."""
     out = []
@@ -78,7 +78,7 @@ def xls_grids(book, max_rows: int) -> list[Grid]:
         sheet = book.get_sheet_by_name(meta.name)
         if sheet.total_height > max_rows:
             raise ValueError("too_big", sheet.total_height)
-        g = Grid(meta.name, "xls",
+        g = SheetGrid(meta.name, "xls",
                  hidden=str(meta.visible).rsplit(".", 1)[-1].lower() != "visible")
         g.rows = [tuple(xls_values(v) for v in r) for r in sheet.to_python(skip_empty_area=False)]
         g.merges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1)

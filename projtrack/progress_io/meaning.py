@@ -33,7 +33,7 @@ from projtrack.core.money import normalize_text
 from projtrack.core.types import MILESTONES
 from projtrack.i18n import t, term
 from projtrack.importer.headers import PARENS, RATIO, classify, column_letter, norm, shown_label
-from projtrack.progress_io.grid import Grid
+from projtrack.progress_io.grid import SheetGrid
 from projtrack.progress_io.layout import columns, header_key
 
 MAX_HEADER_SCAN = 40
@@ -133,7 +133,7 @@ def meaning(value: object, group: str = "") -> str | None:
     return None
 
 
-def _groups(g: Grid, header_row: int) -> dict[int, str]:
+def _groups(g: SheetGrid, header_row: int) -> dict[int, str]:
     """The group heading above each column (the row above the header, merges spread)."""
     if header_row < 2:
         return {}
@@ -153,7 +153,7 @@ def _score(row: tuple) -> int:
     return len(fields)
 
 
-def find_layout(g: Grid) -> Layout | None:
+def find_layout(g: SheetGrid) -> Layout | None:
     """The header of a sheet read by meaning, or None when no row names a project and a figure."""
     scores = [_score(r) for r in g.rows[:MAX_HEADER_SCAN]]
     if not scores or max(scores) == 0:
@@ -211,7 +211,7 @@ def is_total_row(name: object) -> bool:
     return bool(_TOTAL_ROW.match(_text(name)))
 
 
-def weeks_in_title(g: Grid, header_row: int) -> list[tuple[str, str]]:
+def weeks_in_title(g: SheetGrid, header_row: int) -> list[tuple[str, str]]:
     """(period, cell) of every week the rows above the header name."""
     found: list[tuple[str, str]] = []
     for r in range(1, header_row):
@@ -251,7 +251,7 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_rows(out, g: Grid, lay: Layout, problems: list) -> None:
+def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
     """The filled rows of ``g`` under ``lay`` into ``out`` (a ``reader.ReturnedFile`` whose
     week is known); every bad cell a problem naming it."""
     from projtrack.core.text import clean_name
