@@ -1,5 +1,6 @@
 """Commands: ``report weekly`` (the weekly variance printout) and the progress fill-in round
-trip, ``progress template`` and ``progress import``."""
+trip, ``progress template`` and ``progress import``, and who has returned a week's sheet,
+``progress status``."""
 
 from __future__ import annotations
 
@@ -116,3 +117,23 @@ def progress_import(
     if plan.errors:
         lines = "\n".join("  " + p.text() for p in plan.errors)
         raise BadData("progress.errors", n=len(plan.errors), errors=lines)
+
+
+@progress_app.command("status", help=t("cli.help.progress_status"))
+def progress_status(
+    ctx: typer.Context,
+    week: Annotated[str | None, typer.Option("--week", help=t("cli.help.progress_status_week"))
+                    ] = None,
+    by: Annotated[str, typer.Option("--by", help=t("cli.help.progress_status_by"))] = "township",
+    fmt: Annotated[str, typer.Option("--format", help=t("cli.help.progress_status_format"))
+                   ] = "text",
+) -> None:
+    from projtrack.services.returns import return_status, status_csv, status_text
+
+    c = state(ctx)
+    if fmt not in ("text", "csv"):
+        raise BadUsage("returns.bad_format", found=fmt)
+    status = return_status(c.store, week=week, as_of=c.as_of, by=by.strip().lower())
+    lang = c.lang or current_lang()
+    typer.echo(status_csv(status, lang) if fmt == "csv" else status_text(status, lang),
+               nl=fmt != "csv")
