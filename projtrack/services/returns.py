@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from projtrack.core.calendar import resolve_week
 from projtrack.errors import BadUsage
@@ -159,3 +160,14 @@ def status_csv(s: ReturnStatus, lang: str | None = None) -> str:
 def _safe(text: str) -> str:
     """Text a spreadsheet would run as a formula, marked as text (as the export does)."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def save_status_text(s: ReturnStatus, folder: Path, lang: str | None = None) -> Path:
+    """The status as a text file to print, ``<folder>/<催报>-<week>-<by>.txt`` (the folder
+    made when missing; written through ``safefile``)."""
+    from projtrack.safefile import check_folder, write_text
+
+    folder = check_folder(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = t("returns.file_name", lang=lang, period=s.period, by=t(f"returns.by.{s.by}", lang=lang))
+    return write_text(folder / name, status_text(s, lang) + "\n")
