@@ -92,3 +92,34 @@ def test_another_week_and_bad_options(demo_db, capsys):
     assert rc == 2 and "pdf" in err
     rc, out, err = run(capsys, demo_db, "progress", "status", "--week", "48")
     assert rc == 2 and "48" in err
+
+
+def test_status_and_returns_by_meaning_on_each_engine(db_url, capsys, tmp_path):
+    """The sample annex on SQLite and PostgreSQL: a township's pasted 开累 return and another's
+    zeros; the status counts both, and the increments are exact."""
+    from tests.conftest import SAMPLE
+
+    def cli(*args):
+        rc = main(["--db", db_url, "--as-of", "2026-11-27", "--lang", "zh", *args])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    rc, out, err = cli("import", str(SAMPLE))
+    assert rc == 0, out + err
+    by_town = kit.rows_of(db_url, AS_OF)
+    (town_a, rows_a), (town_b, rows_b) = sorted(by_town.items())[:2]
+    for r in rows_a:
+        r.increment = Decimal("0.01") * r.project_id + Decimal("100.5")
+    for r in rows_b:
+        r.increment = Decimal(0)
+    a = kit.plain_return(tmp_path / "a.xlsx", rows_a, basis="total", title="进度 2026-W48")
+    b = kit.plain_return(tmp_path / "b.xlsx", rows_b, title="2026年第48周")
+    rc, out, err = cli("progress", "import", str(a), str(b))
+    assert rc == 0, out + err
+    rc, out, err = cli("progress", "status", "--week", WEEK)
+    assert rc == 0, err
+    assert town_a not in chased(out) and town_b not in chased(out)
+    assert f"{town_a}({len(rows_a)} 个项目;a.xlsx)" in out
+    assert f"{town_b}({len(rows_b)} 个项目;b.xlsx)" in out
+    rc, out, err = cli("spend", "list", str(rows_a[0].project_id))
+    assert f"{rows_a[0].increment:,.2f}" in out, out
