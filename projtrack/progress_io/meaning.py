@@ -325,8 +325,10 @@ def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
                              problems, stages)
             if got is None:
                 continue
-            if what.startswith("ms:"):  # a date a signed template printed: locked, no news
-                row.milestones.append((what[3:], got, out.signed and (r, c) in g.locked))
+            if what.startswith("ms:"):  # a date a signed template printed (locked; an .xls
+                # keeps no locks): the same date as on record is no news, another an error
+                printed = out.signed and (g.kind == "xls" or (r, c) in g.locked)
+                row.milestones.append((what[3:], got, printed))
             elif what in _MONEY:
                 money.append(what)
                 if what == "week_actual":

@@ -220,6 +220,18 @@ def test_the_committed_xls_return_imports(demo_db, capsys):
         (r.project_id, r.increment) for r in these]
 
 
+@pytest.mark.skipif(kit.soffice() is None, reason="LibreOffice makes the .xls")
+def test_a_signed_template_saved_as_xls_keeps_its_signature(demo_db, tmp_path, capsys):
+    path, these = make("template", demo_db, tmp_path, capsys)
+    xls = kit.to_xls(path)
+    before = entries(demo_db)
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(xls))
+    assert rc == 0, out + err
+    assert "模板的隐藏页签名无误" in out and "节点" not in out.split("已记录")[0]
+    assert [(e[0], e[1]) for e in entries(demo_db)[len(before):]] == [
+        (r.project_id, r.increment) for r in these if r.increment]
+
+
 def test_an_xls_annex_reads_as_its_xlsx(tmp_path):
     xls = kit.FIXTURES / "sample-annex.xls"
     if kit.soffice():  # made afresh where LibreOffice is, else the committed copy
