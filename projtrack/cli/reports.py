@@ -1,6 +1,7 @@
 """Commands: ``report weekly`` (the weekly variance printout), ``report monthly`` and
-``report quarterly`` (the same for a month, a quarter), ``report brief`` (the 通报 paragraph)
-and the progress fill-in round trip, ``progress template`` and ``progress import``."""
+``report quarterly`` (the same for a month, a quarter), ``report brief`` (the 通报 paragraph),
+the progress fill-in round trip, ``progress template`` and ``progress import``, and who has
+returned a week's sheet, ``progress status``."""
 
 from __future__ import annotations
 
@@ -158,18 +159,39 @@ def progress_template(
 def progress_import(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help=t("cli.opt.progress_import.files"))],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("cli.opt.progress_import.dry_run"))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run",
+                                          help=t("cli.opt.progress_import.dry_run"))] = False,
+    week: Annotated[str | None, typer.Option("--week",
+                                             help=t("cli.help.progress_import_week"))] = None,
 ) -> None:
-    """Import returned fill-in sheets: every cell is checked (errors name the file and the
-    cell, and then nothing is written), the diff is shown, the entries are recorded."""
     from projtrack.services.progress import import_progress, summary_text
 
     c = state(ctx)
     for f in files:
         if not f.exists():
             raise BadUsage("err.no_such_file", file=str(f))
-    plan = import_progress(c.store, files, dry_run=dry_run)
+    plan = import_progress(c.store, files, dry_run=dry_run, week=week, as_of=c.as_of)
     typer.echo(summary_text(plan, dry_run=dry_run))
     if plan.errors:
         lines = "\n".join("  " + p.text() for p in plan.errors)
         raise BadData("progress.errors", n=len(plan.errors), errors=lines)
+
+
+@progress_app.command("status", help=t("cli.help.progress_status"))
+def progress_status(
+    ctx: typer.Context,
+    week: Annotated[str | None, typer.Option("--week", help=t("cli.help.progress_status_week"))
+                    ] = None,
+    by: Annotated[str, typer.Option("--by", help=t("cli.help.progress_status_by"))] = "township",
+    fmt: Annotated[str, typer.Option("--format", help=t("cli.help.progress_status_format"))
+                   ] = "text",
+) -> None:
+    from projtrack.services.returns import return_status, status_csv, status_text
+
+    c = state(ctx)
+    if fmt not in ("text", "csv"):
+        raise BadUsage("returns.bad_format", found=fmt)
+    status = return_status(c.store, week=week, as_of=c.as_of, by=by.strip().lower())
+    lang = c.lang or current_lang()
+    typer.echo(status_csv(status, lang) if fmt == "csv" else status_text(status, lang),
+               nl=fmt != "csv")

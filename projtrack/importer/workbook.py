@@ -1,4 +1,5 @@
-"""Safe opening of an .xlsx workbook — the only module of the importer that imports openpyxl.
+"""Safe opening of an .xlsx workbook — the only module of the importer that imports openpyxl
+(an .xls is opened after the same sniffing by ``xlsbook``, through python-calamine).
 
 Before openpyxl sees a file: its magic bytes are sniffed (empty, old .xls, encrypted OOXML, Word,
 CSV …), the zip's declared sizes and compression ratios are checked (zip bombs), and the XML parts
@@ -58,7 +59,8 @@ _UNCACHED = re.compile(
     rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
     rb"\s*</(?:\w+:)?c>"
 )
-_SAVE_AS = "open it in Excel or WPS and save it as an Excel Workbook (.xlsx), then import that file"
+SAVE_AS = "open it in Excel or WPS and save it as an Excel Workbook (.xlsx), then import that file"
+_SAVE_AS = SAVE_AS
 
 
 class WorkbookError(Exception):
@@ -74,6 +76,13 @@ class WorkbookError(Exception):
 
 def sniff(path: Path) -> None:
     """Refuse what is not an .xlsx before any parser sees it.  Raises WorkbookError."""
+    sniff_kind(path, allow_xls=False)
+
+
+def sniff_kind(path: Path, *, allow_xls: bool = True) -> str:
+    """"xlsx" (a zip package) or, with ``allow_xls``, "xls" (an OLE2 compound file that is
+    neither encrypted nor a Word document); anything else is refused before any parser sees
+    it.  Raises WorkbookError."""
     if not path.exists():
         raise WorkbookError("not_found", f"The file {path.name} does not exist.")
     if not path.is_file():
@@ -91,10 +100,12 @@ def sniff(path: Path) -> None:
                                 "in Excel or WPS, remove the password and save it as .xlsx.")
         if kind == "word":
             raise WorkbookError("not_xlsx", "The file is a Word document (.doc), not an Excel workbook.")
+        if allow_xls:
+            return "xls"
         raise WorkbookError("xls_format", "The file is an old binary Excel workbook (.xls), which "
                             f"cannot be read; {_SAVE_AS}.")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return
+        return "xlsx"
     raise WorkbookError("not_xlsx", f"The file is not an Excel .xlsx workbook: {_guess_text(head)}.")
 
 
@@ -379,7 +390,15 @@ class Book:
 
     def __init__(self, path: Path):
         self.path = path
-        sniff(path)
+        self.kind = sniff_kind(path)
+        self.sheets: list[Sheet]
+        if self.kind == "xls":  # a legacy binary workbook: read through calamine (xlsbook)
+            from projtrack.importer.xlsbook import open_xls, xls_sheets
+
+            self._xls = open_xls(path)
+            self.names: set[str] = set()
+            self.sheets = xls_sheets(self, self._xls)
+            return
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -395,6 +414,9 @@ class Book:
         self.sheets = [Sheet(self, ws) for ws in self._wb.worksheets]
 
     def close(self) -> None:
+        if self.kind == "xls":
+            self._xls.close()
+            return
         self._wb.close()
         self.zip.close()
 

@@ -27,23 +27,25 @@ class Col:
 
 
 def columns() -> list[Col]:
+    """The template's columns, sized for print: A4 landscape one page wide at about two thirds
+    (``template.PRINT_SCALE_MIN``), the long texts wrapped, a date in a 10 pt cell."""
     cols = [
-        Col("id", "project", 7, False, "int"),
-        Col("name", "project", 34, False, "text"),
-        Col("township", "project", 9, False, "text"),
-        Col("unit", "project", 14, False, "text"),
-        Col("phase", "project", 6, False, "text"),
-        Col("total_investment", "current", 11, False, "money"),
-        Col("annual_plan", "current", 10, False, "money"),
-        Col("actual_to_date", "current", 11, False, "money"),
-        Col("progress", "current", 13, False, "text"),
-        Col("week_actual", "fill", 11, True, "money"),
-        Col("cumulative", "fill", 11, True, "money"),
-        Col("stage", "fill", 10, True, "stage"),
-        Col("percent", "fill", 8, True, "percent"),
+        Col("id", "project", 5, False, "int"),
+        Col("name", "project", 24, False, "text"),
+        Col("township", "project", 7, False, "text"),
+        Col("unit", "project", 9, False, "text"),
+        Col("phase", "project", 5, False, "text"),
+        Col("total_investment", "current", 9, False, "money"),
+        Col("annual_plan", "current", 9, False, "money"),
+        Col("actual_to_date", "current", 9, False, "money"),
+        Col("progress", "current", 9, False, "text"),
+        Col("week_actual", "fill", 9, True, "money"),
+        Col("cumulative", "fill", 9, True, "money"),
+        Col("stage", "fill", 7, True, "stage"),
+        Col("percent", "fill", 6, True, "percent"),
     ]
-    cols += [Col(f"ms:{m}", "milestones", 10.5, True, "date") for m in MILESTONES]
-    cols.append(Col("note", "fill", 24, True, "text"))
+    cols += [Col(f"ms:{m}", "milestones", 9.5, True, "date") for m in MILESTONES]
+    cols.append(Col("note", "fill", 14, True, "text"))
     return cols
 
 

@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import cast
 
+from projtrack.core.cumulative import derive
 from projtrack.core.money import ZERO, format_wan
 from projtrack.core.records import LedgerRecord, ProgressRecord
 from projtrack.core.terms import Status
-from projtrack.core.types import ACTUAL
+from projtrack.core.types import ACTUAL, ProjectFacts
+from projtrack.i18n import t
 from projtrack.progress_io.reader import FilledRow, ReturnedFile, SheetProblem
 from projtrack.store.ledger import Ledger, NewEntry, NewProgress
 
@@ -46,6 +48,7 @@ class Action:
     percent: Decimal | None = None
     milestone: str | None = None
     note: str | None = None
+    basis: str | None = None  # actual: how the cumulative was given (None, year, total)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class _Planner:
             self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.withdrawn",
                                             {"found": r.project_id, "name": p.name}))
             return
-        if r.name.strip() and r.name.strip() != p.name:
+        if r.matched_by == "id" and r.name.strip() and r.name.strip() != p.name:
             self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.name_mismatch",
                                             {"found": r.project_id, "name": p.name,
                                              "sheet_name": r.name}))
@@ -151,7 +154,9 @@ class _Planner:
                 self.plan.actions.append(Action(
                     "actual", pid, name, f"{f.name} {cell}", day, origin, amount=amount,
                     total_after=self.total_actual(pid, day), note=note))
-        if r.cumulative is not None:
+        if r.cumulative is not None and r.basis is not None:
+            self.cumulative_on_basis(f, r, p, day, origin, note)
+        elif r.cumulative is not None:
             total = r.cumulative.value
             assert isinstance(total, Decimal)
             cell = r.cumulative.cell
@@ -206,6 +211,46 @@ class _Planner:
                                               "progress.warn.note_alone"))
 
 
+    def cumulative_on_basis(self, f: ReturnedFile, r: FilledRow, p: ProjectFacts, day: dt.date,
+                            origin: str, note: str | None) -> None:
+        """本年累计 (``year``) or 开累 (``total``, prior actual included): the increment over
+        what is on record on that basis up to the day (``core.cumulative.derive``, as an entry
+        typed that way), this batch's rows included.  Below the record, or 开累 past 总投资:
+        an error (a correction is recorded with ``spend add --correction``)."""
+        assert r.cumulative is not None and p.id is not None
+        typed = r.cumulative.value
+        assert isinstance(typed, Decimal)
+        pid, cell = p.id, r.cumulative.cell
+        amounts = self.ledger.amounts(pid, ACTUAL, day) + [
+            (d, a) for q, d, a in self.batch_actual if q == pid and d <= day]
+        derived = derive(typed, r.basis, kind=ACTUAL, day=day, amounts=amounts,
+                         prior=p.prior_actual)
+        basis = t(f"basis.{r.basis}")
+        where = f"{f.name} {cell}"
+        if derived.increment < 0:
+            self.plan.errors.append(SheetProblem(f.name, cell, "progress.err.basis_below", {
+                "basis": basis, "total": format_wan(typed), "recorded": format_wan(derived.before),
+                "date": day.isoformat()}))
+            return
+        if derived.increment == 0:
+            self.plan.skips.append(Skip(pid, p.name, where, "progress.skip.cumulative_same",
+                                        {"total": format_wan(typed)}))
+            return
+        before = self.total_actual(pid, day)
+        kailei = (p.prior_actual or ZERO) + before
+        if p.total_investment and kailei + derived.increment > p.total_investment >= kailei:
+            self.plan.errors.append(SheetProblem(f.name, cell, "progress.err.past_budget", {
+                "basis": basis, "total": format_wan(typed),
+                "after": format_wan(kailei + derived.increment),
+                "budget": format_wan(p.total_investment)}))
+            return
+        self.batch_actual.append((pid, day, derived.increment))
+        self.plan.actions.append(Action(
+            "actual", pid, p.name, where, day, origin, amount=derived.increment,
+            entered_cumulative=typed, total_after=before + derived.increment, note=note,
+            basis=r.basis))
+
+
 def plan_import(ledger: Ledger, files: list[ReturnedFile],
                 only: set[int] | None = None) -> ProgressPlan:
     """The plan of ``files`` against what ``ledger`` sees (its transaction); with ``only``, of
@@ -213,6 +258,8 @@ def plan_import(ledger: Ledger, files: list[ReturnedFile],
     planner = _Planner(ledger)
     planner.plan.files = files
     for f in files:
+        if only is None:
+            planner.plan.warnings.extend(f.warnings)
         if f.sha256 and only is None:
             when = ledger.first_import("progress", f.sha256)
             if when is not None:
@@ -258,7 +305,7 @@ def apply_plan(ledger: Ledger, plan: ProgressPlan) -> None:
             assert a.amount is not None
             items.append((a, NewEntry(project_id=a.project_id, kind=ACTUAL, date=a.date,
                                       amount=a.amount, entered_cumulative=a.entered_cumulative,
-                                      note=a.note, origin=a.origin)))
+                                      basis=a.basis, note=a.note, origin=a.origin)))
         elif a.kind == "progress":
             items.append((a, NewProgress(project_id=a.project_id, date=a.date, stage=a.stage,
                                          percent=a.percent, note=a.note, origin=a.origin)))
@@ -276,4 +323,12 @@ def apply_plan(ledger: Ledger, plan: ProgressPlan) -> None:
         counts = {k: sum(1 for a in plan.actions if a.kind == k and a.cell.startswith(f.name + " "))
                   for k in ("actual", "progress", "milestone")}
         ledger.add_import_run(kind="progress", file=f.name, sha256=f.sha256,
-                              summary=json.dumps({"period": f.period, **counts}))
+                              summary=json.dumps({"period": f.period, **counts,
+                                                  "read_by": f.read_by,
+                                                  "projects": answered(f)}))
+
+
+def answered(f: ReturnedFile) -> list[int]:
+    """The projects a file gave a figure for (an amount, zero included, or a cumulative):
+    what ``progress status`` counts as returned for the file's week."""
+    return sorted({r.project_id for r in f.rows if r.week_actual or r.cumulative})

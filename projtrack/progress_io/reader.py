@@ -3,8 +3,9 @@
 already holds is checked when the import is planned (``plan``).
 
 Every problem names its file and cell.  The file is opened only after the importer's safety
-checks (magic bytes, zip sizes and ratios, no DTDs), and read with the layout the template
-recorded in its hidden sheet.
+checks (magic bytes; for .xlsx the zip's sizes and ratios, no DTDs, the row bound; for .xls its
+size and the row bound), and read with the layout the template recorded in its hidden sheet
+when that layout is intact, else by meaning (``meaning``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from projtrack.core.money import NumberFormatError, NumState, read_number
 from projtrack.core.text import clean_text
 from projtrack.core.types import STAGES
 from projtrack.i18n import t, term
-from projtrack.importer.workbook import WorkbookError, check_sheet_rows, check_zip, sniff
+from projtrack.importer.workbook import WorkbookError, check_sheet_rows, check_zip, sniff_kind
+from projtrack.importer.xlsbook import open_xls
 from projtrack.progress_io.layout import (
     MAGIC,
     MAX_NOTE,
@@ -80,10 +82,14 @@ class FilledRow:
     # name, date, and whether the template printed it (a date already recorded; locked cell)
     milestones: list[tuple[str, Value, bool]] = field(default_factory=list)
     note: Value | None = None  # str
+    code: str = ""  # 项目代码 as the row gives it (a sheet read by meaning)
+    id_cell: str | None = None  # the cell that names the project, when not column A
+    basis: str | None = None  # the cumulative's: None (the entries' new total), year, total
+    matched_by: str = "id"  # how its project was found: id (then its name is checked), code, name
 
     @property
     def cell_a(self) -> str:
-        return f"{self.sheet}!A{self.row}"
+        return self.id_cell or f"{self.sheet}!A{self.row}"
 
     def empty(self) -> bool:
         return not (self.week_actual or self.cumulative or self.stage or self.percent
@@ -111,6 +117,12 @@ class ReturnedFile:
         before this was written down: the week's last day)."""
         return self.as_of or self.week_end
     rows: list[FilledRow] = field(default_factory=list)
+    read_by: str = "template"  # template (its recorded layout) | meaning (meaning.find_layout)
+    signed: bool = False  # its hidden sheet was there and its signatures held
+    week_from: str = ""  # where the week came from: the signed sheet, a title cell, --week
+    recognized: list = field(default_factory=list)  # meaning.Recognized, read by meaning
+    ignored: list = field(default_factory=list)  # (cell, label, why) of columns not read
+    warnings: list[SheetProblem] = field(default_factory=list)
 
 
 def _stage_words() -> dict[str, str]:
@@ -118,23 +130,6 @@ def _stage_words() -> dict[str, str]:
     for lang in ("en", "zh"):
         words.update({term(s, lang).strip().lower(): s for s in STAGES})
     return words
-
-
-def _meta(wb, name: str, problems: list[SheetProblem]) -> dict[str, str] | None:
-    if META_SHEET not in wb.sheetnames:
-        problems.append(SheetProblem(name, None, "progress.err.not_template"))
-        return None
-    ws = wb[META_SHEET]
-    meta = {str(r[0]): str(r[1]) for r in ws.iter_rows(min_row=1, max_col=2, values_only=True)
-            if r[0] is not None and r[1] is not None}
-    if meta.get("magic") != MAGIC:
-        problems.append(SheetProblem(name, None, "progress.err.not_template"))
-        return None
-    if meta.get("version") != str(VERSION):
-        problems.append(SheetProblem(name, None, "progress.err.version",
-                                {"version": meta.get("version")}))
-        return None
-    return meta
 
 
 class _Cells:
@@ -227,19 +222,46 @@ def _open(path: Path, data_only: bool):
         return openpyxl.load_workbook(path, data_only=data_only, keep_links=False)
 
 
-def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedFile, list[SheetProblem]]:
-    """Read one returned sheet, its hidden sheet checked against its signatures under
-    ``secret`` (the database's, ``layout.sign``).  Returns what was filled in and every
-    problem found.  A sheet of more than MAX_RETURN_ROWS rows is refused before it is parsed."""
+def _meta_of(rows: list[tuple]) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in rows if len(r) > 1 and r[0] is not None
+            and r[1] is not None}
+
+
+def read_returned(path: Path, *, secret: bytes | None = None, week: str | None = None,
+                  as_of: dt.date | None = None) -> tuple[ReturnedFile, list[SheetProblem]]:
+    """Read one returned sheet (.xlsx, or .xls through calamine).  A sheet made by ``progress
+    template`` whose layout is intact is read by that layout; any other — renamed, pasted into
+    a new workbook, columns added or hidden, saved as .xls — by meaning (``meaning``).  The
+    hidden sheet, when there, is checked against its signatures under ``secret`` (the
+    database's, ``layout.sign``) before anything in it is believed; without it the week comes
+    from the title rows or ``week`` (entries dated ``as_of`` when it falls in that week, else
+    the week's last day).  Returns what was filled in and every problem found.  A sheet of
+    more than MAX_RETURN_ROWS rows is refused before it is parsed."""
+    from projtrack.progress_io.grid import xls_grids, xlsx_grids
+
     name = path.name
     problems: list[SheetProblem] = []
+    wb = wbf = None
+    grids = None
     try:
-        sniff(path)
+        kind = sniff_kind(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        with zipfile.ZipFile(path) as zf:
-            check_zip(zf)
-            check_sheet_rows(zf, MAX_RETURN_ROWS)
-        wb, wbf = _open(path, True), _open(path, False)
+        if kind == "xlsx":
+            with zipfile.ZipFile(path) as zf:
+                check_zip(zf)
+                check_sheet_rows(zf, MAX_RETURN_ROWS)
+            wb, wbf = _open(path, True), _open(path, False)
+        else:
+            book = open_xls(path)
+            try:
+                grids = xls_grids(book, MAX_RETURN_ROWS)
+            except ValueError as exc:
+                if exc.args[:1] != ("too_big",):
+                    raise
+                raise WorkbookError("too_big", "", found=f"{exc.args[1]:,}",
+                                    expected=f"{MAX_RETURN_ROWS:,}") from exc
+            finally:
+                book.close()
     except WorkbookError as exc:
         if exc.code == "too_big":
             problems.append(SheetProblem(name, None, "progress.err.too_big",
@@ -251,27 +273,130 @@ def read_returned(path: Path, *, secret: bytes | None = None) -> tuple[ReturnedF
         problems.append(SheetProblem(name, None, "progress.err.file", {"why": type(exc).__name__}))
         return ReturnedFile(path, name, ""), problems
     out = ReturnedFile(path, name, digest)
-    meta = _meta(wb, name, problems)
-    if meta is None:
+    if wb is not None:
+        names = wb.sheetnames
+        meta_rows = list(wb[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True)) \
+            if META_SHEET in names else []
+    else:
+        assert grids is not None
+        names = [g.name for g in grids]
+        meta_rows = next((g.rows for g in grids if g.name == META_SHEET), [])
+    meta: dict[str, str] | None = _meta_of(meta_rows) if META_SHEET in names else None
+    if meta is not None and meta.get("magic") != MAGIC:
+        meta = None  # a sheet of that name that is not ours: read by meaning
+    if meta is not None and meta.get("version") != str(VERSION):
+        problems.append(SheetProblem(name, None, "progress.err.version",
+                                {"version": meta.get("version")}))
         return out, problems
+    if meta is not None and wb is not None and _layout_intact(wb, meta):
+        return _read_layout(out, wb, wbf, meta, secret, problems)
+    if grids is None:
+        grids = xlsx_grids(wb, wbf)
+    return _read_meaning(out, grids, meta, secret, problems, week=week, as_of=as_of)
+
+
+def _layout_intact(wb, meta: dict[str, str]) -> bool:
+    """The template's sheet is there and every header the hidden sheet lists is where it says."""
     sheet, lang = meta.get("sheet", ""), meta.get("lang", "zh")
-    if sheet not in wb.sheetnames:
-        problems.append(SheetProblem(name, None, "progress.err.no_sheet", {"sheet": sheet}))
-        return out, problems
     try:
         codes = meta["columns"].split(",")
-        header_row, first_row = int(meta["header_row"]), int(meta["first_row"])
+        header_row = int(meta["header_row"])
     except (KeyError, ValueError):
-        codes, header_row, first_row = [], 0, 0
+        return False
+    if sheet not in wb.sheetnames:
+        return False
+    ws = wb[sheet]
+    return all(str(ws.cell(row=header_row, column=i).value or "").strip()
+               == t(header_key(code), lang=lang) for i, code in enumerate(codes, 1))
+
+
+def _signature_problems(name: str, meta: dict[str, str], ids: list[str],
+                        secret: bytes | None) -> list[SheetProblem]:
+    return [SheetProblem(name, None, f"progress.err.signature_{part}",
+                         {"period": meta.get("period", ""), "as_of": meta.get("as_of", ""),
+                          "week_end": meta.get("week_end", "")})
+            for part in changed_parts(secret, meta, ids)]
+
+
+def _read_meaning(out: ReturnedFile, grids, meta: dict[str, str] | None, secret: bytes | None,
+                  problems: list[SheetProblem], *, week: str | None,
+                  as_of: dt.date | None) -> tuple[ReturnedFile, list[SheetProblem]]:
+    from projtrack.core.calendar import resolve_week
+    from projtrack.progress_io.meaning import find_layout, read_rows, weeks_in_title
+
+    name = out.name
+    out.read_by = "meaning"
+    tables = [g for g in grids if g.name != META_SHEET]
+    if meta is not None and meta.get("sheet") in [g.name for g in tables]:  # its sheet first
+        tables.sort(key=lambda g: g.name != meta.get("sheet"))
+    else:
+        tables.sort(key=lambda g: g.hidden)  # the visible sheets first
+    found = [(g, lay) for g in tables if (lay := find_layout(g)) is not None]
+    if not found:
+        problems.append(SheetProblem(name, None, "progress.err.no_table"))
+        return out, problems
+    g, lay = found[0]
+    out.recognized, out.ignored = lay.recognized, lay.ignored
+    for other, _ in found[1:]:
+        out.warnings.append(SheetProblem(name, None, "progress.warn.other_sheet",
+                                         {"sheet": other.name, "used": g.name}))
+    if meta is not None:
+        col = lay.cols.get("id")
+        ids = [_show(v) for r in range(lay.header_row + 1, len(g.rows) + 1)
+               if col and (v := g.value(r, col)) is not None]
+        problems.extend(_signature_problems(name, meta, ids, secret))
+        if problems:
+            return out, problems
+        out.signed, out.week_from = True, "template"
+        out.period = meta["period"]
+        out.week_start = dt.date.fromisoformat(meta["week_start"])
+        out.week_end = dt.date.fromisoformat(meta["week_end"])
+        if meta.get("as_of"):
+            out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
+    else:
+        titled = weeks_in_title(g, lay.header_row)
+        periods = {p for p, _ in titled}
+        if week is not None:
+            try:
+                wanted = resolve_week(week, dt.date.today())[0]
+            except ValueError:
+                problems.append(SheetProblem(name, None, "progress.err.bad_week", {"found": week}))
+                return out, problems
+            clash = [(p, c) for p, c in titled if p != wanted]
+            if clash:
+                problems.append(SheetProblem(name, clash[0][1], "progress.err.week_clash",
+                                             {"found": clash[0][0], "week": wanted}))
+                return out, problems
+            period, out.week_from = wanted, "--week"
+        elif len(periods) == 1:
+            period, out.week_from = titled[0][0], titled[0][1]
+        elif len(periods) > 1:
+            problems.append(SheetProblem(name, None, "progress.err.two_weeks", {
+                "weeks": "、".join(f"{p} ({c})" for p, c in titled)}))
+            return out, problems
+        else:
+            problems.append(SheetProblem(name, None, "progress.err.no_week"))
+            return out, problems
+        out.period, out.week_start, out.week_end = resolve_week(period, dt.date.today())
+        out.as_of = as_of if as_of and out.week_start <= as_of <= out.week_end else out.week_end
+    read_rows(out, g, lay, problems)
+    return out, problems
+
+
+def _read_layout(out: ReturnedFile, wb, wbf, meta: dict[str, str], secret: bytes | None,
+                 problems: list[SheetProblem]) -> tuple[ReturnedFile, list[SheetProblem]]:
+    """A template whose layout is intact, read by the layout its hidden sheet records."""
+    name = out.name
+    sheet, lang = meta.get("sheet", ""), meta.get("lang", "zh")
+    codes = meta["columns"].split(",")
+    header_row, first_row = int(meta["header_row"]), int(meta["first_row"])
     cells = _Cells(wb[sheet], wbf[sheet])
     ids = [_show(v) for r in range(max(first_row, 1), cells.v.max_row + 1)
            if first_row and (v := cells.v.cell(row=r, column=1).value) is not None]
-    for part in changed_parts(secret, meta, ids):  # before any of it is believed
-        problems.append(SheetProblem(name, None, f"progress.err.signature_{part}",
-                                {"period": meta.get("period", ""), "as_of": meta.get("as_of", ""),
-                                 "week_end": meta.get("week_end", "")}))
+    problems.extend(_signature_problems(name, meta, ids, secret))  # before any of it is believed
     if problems:
         return out, problems
+    out.signed, out.week_from = True, "template"
     out.period = meta["period"]
     out.week_start = dt.date.fromisoformat(meta["week_start"])
     out.week_end = dt.date.fromisoformat(meta["week_end"])

@@ -46,6 +46,8 @@ FILL_IN = PatternFill("solid", fgColor="FFF2CC")
 DONE = PatternFill("solid", fgColor="EDEDED")
 EXCLUDED_PHASES = ("投用", "取消")  # finished or cancelled: nothing left to report
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+PRINT_SCALE_MIN = 0.6  # A4 landscape, one page wide: the least scale the columns are sized for
+BODY = Font(size=10)
 
 
 def select_projects(portfolio: Portfolio, *, township: str | None = None,
@@ -133,13 +135,15 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
                     as_of=portfolio.as_of.isoformat()))
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     ws["A3"].font = Font(color="C00000")
-    ws.merge_cells(f"A3:{last_letter}3")
-    ws.row_dimensions[3].height = 30
+    ws.merge_cells(f"A3:{last_letter}3")  # its own row, across the table, wrapped to fit
+    fit_height(ws, 3, {1: sum(c.width for c in cols)})
 
     # group row, then headers
     start = 1
+    spans: dict[int, float] = {}  # a group's first column → the width it spans
     for i in range(1, len(cols) + 2):
         if i == len(cols) + 1 or cols[i - 1].group != cols[start - 1].group:
+            spans[start] = sum(c.width for c in cols[start - 1:i - 1])
             put(ws, GROUP_ROW, start, t(f"progress.group.{cols[start - 1].group}", lang=lang,
                                         as_of=portfolio.as_of.isoformat()))
             if i - 1 > start:
@@ -150,12 +154,13 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
         put(ws, HEADER_ROW, i, t(header_key(c.code), lang=lang))
         for r in (GROUP_ROW, HEADER_ROW):
             cell = ws.cell(row=r, column=i)
-            cell.font = Font(bold=True)
+            cell.font = Font(bold=True, size=10)
             cell.fill = FILL_IN if c.fill else FILLS["header"]
             cell.border = BOX
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(i)].width = c.width
-    ws.row_dimensions[HEADER_ROW].height = 30
+    fit_height(ws, HEADER_ROW, {i: c.width for i, c in enumerate(cols, 1)}, line=13)
+    fit_height(ws, GROUP_ROW, spans, line=13)
 
     row = FIRST_ROW
     for v in views:
@@ -183,6 +188,7 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
                 cell.number_format = {"money": "#,##0.00", "percent": "0", "date": "yyyy-mm-dd"}.get(
                     c.kind, "@")
             cell.border = BOX
+            cell.font = BODY
             cell.alignment = Alignment(vertical="center", wrap_text=c.kind == "text",
                                        horizontal="right" if c.kind in ("money", "int") else None)
         fit_height(ws, row, {i: c.width for i, c in enumerate(cols, 1) if c.kind == "text"})
@@ -198,6 +204,7 @@ def write_template(portfolio: Portfolio, views: list[ProjectView], path: Path, *
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     page_setup_basic(ws, title, period, lang, f"{GROUP_ROW}:{HEADER_ROW}")
+    ws.page_margins.left = ws.page_margins.right = 0.25  # the widest table we print
 
     meta = wb.create_sheet(META_SHEET)
     fields = {"magic": MAGIC, "version": str(VERSION), "period": period,

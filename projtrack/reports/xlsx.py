@@ -66,6 +66,29 @@ def page_setup_basic(ws, title: str, period: str, lang: str, title_rows: str | N
     ws.oddFooter.right.size = 8
 
 
+A4_LANDSCAPE_WIDTH_IN = 297 / 25.4  # inches
+_DIGIT_PX = 7  # the default font's (Calibri 11) widest digit, in pixels at 96 dpi
+
+
+def print_scale(ws) -> float:
+    """The scale a spreadsheet prints ``ws`` at when it is fitted one A4 landscape page wide:
+    the printable width (the paper less the left and right margins) over the width of its
+    columns (each ``width`` characters → ``width × 7 + 5`` pixels of 0.75 pt), at most 1.
+    Hidden columns take no room; columns without a width have the default 8.43."""
+    from openpyxl.utils import get_column_letter as letter
+
+    last = ws.max_column
+    points = 0.0
+    for i in range(1, last + 1):
+        dim = ws.column_dimensions.get(letter(i))
+        if dim is not None and dim.hidden:
+            continue
+        width = dim.width if dim is not None and dim.width else 8.43
+        points += (width * _DIGIT_PX + 5) * 0.75
+    printable = (A4_LANDSCAPE_WIDTH_IN - ws.page_margins.left - ws.page_margins.right) * 72
+    return min(1.0, printable / points) if points else 1.0
+
+
 def page_setup(ws, fmt: Fmt, report: WeeklyReport, title_rows: str | None) -> None:
     page_setup_basic(ws, fmt.title(report), report.period, fmt.lang, title_rows)
 

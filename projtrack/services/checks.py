@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
-from projtrack.core.money import ZERO, format_rate, format_wan
+from projtrack.core.cumulative import Derived, derive  # noqa: F401  (the entry verbs' door)
+from projtrack.core.money import format_rate, format_wan
 from projtrack.core.types import ACTUAL, MILESTONES, ProjectFacts
 from projtrack.i18n import t, term
 from projtrack.typed import CORRECTION, FORCE, WARNING, Concern, Label
@@ -28,32 +28,6 @@ FUTURE_DAYS = 7  # an entry may be dated up to a week ahead (a report prepared b
 BASES = ("year", "total")  # 本年累计, 开累
 BASIS_WORDS = {"year": "year", "本年累计": "year", "本年": "year",
                "total": "total", "开累": "total", "开工累计": "total", "累计": None}
-
-
-@dataclass(frozen=True)
-class Derived:
-    """An amount as the officer gave it and the increment recorded for it.  ``basis`` None: the
-    amount is the increment; else ``before`` is what is on record on that basis up to the date
-    (本年累计: this year's entries; 开累: prior actual and every entry) and ``increment`` =
-    ``typed`` − ``before``."""
-
-    typed: Decimal
-    basis: str | None
-    before: Decimal
-    increment: Decimal
-
-
-def derive(typed: Decimal, basis: str | None, *, kind: str, day: dt.date,
-           amounts: Iterable[tuple[dt.date, Decimal]], prior: Decimal | None) -> Derived:
-    """The increment of ``typed`` on ``basis`` from the series' entries (date, amount) dated up to
-    ``day`` (later ones are ignored)."""
-    if basis is None:
-        return Derived(typed, None, ZERO, typed)
-    on_record = [a for d, a in amounts if d <= day and (basis == "total" or d.year == day.year)]
-    before = sum(on_record, ZERO)
-    if basis == "total" and kind == ACTUAL:
-        before += prior or ZERO
-    return Derived(typed, basis, before, typed - before)
 
 
 def date_issues(day: dt.date, *, start_year: int | None, today: dt.date,

@@ -17,14 +17,16 @@ from projtrack.core.types import ACTUAL
 from projtrack.errors import BadUsage
 from projtrack.i18n import t, term
 from projtrack.progress_io.layout import SECRET_SETTING
+from projtrack.progress_io.match import match_rows
 from projtrack.progress_io.plan import (
     ProgressPlan,
+    answered,
     apply_plan,
     guarded_projects,
     plan_import,
     replan,
 )
-from projtrack.progress_io.reader import read_returned
+from projtrack.progress_io.reader import ReturnedFile, read_returned
 from projtrack.progress_io.template import select_projects, write_template
 from projtrack.reports.weekly import guess_county
 from projtrack.safefile import check_target
@@ -55,7 +57,8 @@ def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt
     return out, len(views), period
 
 
-def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = False) -> ProgressPlan:
+def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = False,
+                    week: str | None = None, as_of: dt.date | None = None) -> ProgressPlan:
     """Read every file, check every cell, plan against the database; unless ``dry_run`` or any
     error, record the plan in one transaction.  Raises nothing for bad cells: the returned
     plan's ``errors`` say what is wrong (and then nothing was written).
@@ -65,21 +68,36 @@ def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = Fals
     since that snapshot in the projects the sheets name (entries newer than its newest ids, a
     name or status, a milestone) and plans those projects' rows again, inside it, against the
     latest record — never an increment counted twice, never a date written over; the plan's
-    ``rechecked`` says which.  The write lock is held for that and the writing alone."""
+    ``rechecked`` says which.  The write lock is held for that and the writing alone.
+
+    A sheet whose template layout is not intact, or that has no template behind it, is read
+    by meaning (``progress_io.meaning``); its week from its title rows or ``week``, its entries
+    dated ``as_of`` when that falls in the week (else the week's last day), its rows matched to
+    projects by id, 项目代码 or name (``progress_io.match``).  A return that gives figures but
+    records nothing new (zeros, or all on record) still records its import run, once: the
+    week's ``progress status`` counts it as returned."""
     files, problems = [], []
     secret = store.secret(SECRET_SETTING, create=False)  # none yet: no template is signed
     for path in paths:
-        f, found = read_returned(Path(path), secret=secret)
+        f, found = read_returned(Path(path), secret=secret, week=week, as_of=as_of)
         files.append(f)
         problems.extend(found)
     readable = [f for f in files if f.week_end is not None]
+    if any(not r.project_id for f in readable for r in f.rows):
+        problems.extend(match_rows(readable, store.projects(include_withdrawn=True)))
     projects, with_milestones = guarded_projects(readable)
     with store.consistent(), ledger_read(store) as r:  # one snapshot: the plan and what it read
         plan = plan_import(r, readable)
         mark = r.watermark(projects, with_milestones)
     plan.files = files
     plan.errors = problems + plan.errors
-    if plan.errors or dry_run or not plan.actions:
+    if plan.errors or dry_run:
+        return plan
+    if not plan.actions:  # nothing new: the files that answered are still recorded, once
+        news = [f for f in readable if answered(f) and f.name not in plan.imported_before]
+        if news:
+            with ledger_write(store) as w:
+                apply_plan(w, ProgressPlan(files=news))
         return plan
     plan.files = readable
     with ledger_write(store) as w:
@@ -101,12 +119,18 @@ def summary_text(plan: ProgressPlan, *, dry_run: bool, lang: str | None = None) 
         if f.name in plan.imported_before:
             lines.append("  " + t("progress.imported_before", lang=lang,
                                   when=f"{plan.imported_before[f.name]:%Y-%m-%d %H:%M}"))
+        if f.read_by == "meaning" and (f.recognized or f.ignored):
+            lines.extend("  " + line for line in how_read(f, lang))
     last = None
     for a in plan.actions:
         if a.project_id != last:
             lines.append(f"  #{a.project_id} {a.project}")
             last = a.project_id
-        if a.kind == "actual":
+        if a.kind == "actual" and a.basis is not None:
+            text = t("progress.do.cumulative_basis", lang=lang, basis=t(f"basis.{a.basis}", lang=lang),
+                     typed=format_wan(a.entered_cumulative), amount=format_wan(a.amount),
+                     total=format_wan(a.total_after), date=a.date.isoformat())
+        elif a.kind == "actual":
             key = "progress.do.cumulative" if a.entered_cumulative is not None else "progress.do.week"
             text = t(key, lang=lang, amount=format_wan(a.amount), total=format_wan(a.total_after),
                      date=a.date.isoformat())
@@ -137,3 +161,31 @@ def summary_text(plan: ProgressPlan, *, dry_run: bool, lang: str | None = None) 
     if dry_run and not plan.errors:
         lines.append(t("import.nothing_written_dry", lang=lang))
     return "\n".join(lines)
+
+
+def field_name(what: str, lang: str | None = None) -> str:
+    """What a column read by meaning was read as, in words."""
+    if what.startswith("ms:"):
+        return t("progress.field.milestone", lang=lang, milestone=term(what[3:], lang))
+    return t(f"progress.field.{what}", lang=lang)
+
+
+def how_read(f: ReturnedFile, lang: str | None = None) -> list[str]:
+    """How a file read by meaning was read: without or with its template's signed sheet, where
+    its week came from, each column recognised (header cell, label, meaning) and each ignored."""
+    lines = [t("progress.read_meaning_signed" if f.signed else "progress.read_meaning_plain",
+               lang=lang)]
+    where = t("progress.week_from_option", lang=lang) if f.week_from == "--week" else (
+        t("progress.week_from_template", lang=lang) if f.week_from == "template" else f.week_from)
+    lines.append(t("progress.week_from", lang=lang, period=f.period, where=where,
+                   date=f.entry_date.isoformat() if f.entry_date else "?"))
+    read = [t("progress.col_as", lang=lang, cell=r.cell, label=r.label,
+              field=field_name(r.field, lang)) + (t("progress.hidden_mark", lang=lang)
+                                                  if r.hidden else "")
+            for r in f.recognized]
+    lines.append(t("progress.columns_read", lang=lang, cols="; ".join(read) or "—"))
+    if f.ignored:
+        lines.append(t("progress.columns_ignored", lang=lang, cols="; ".join(
+            t("progress.ignored_as", lang=lang, cell=cell, label=label,
+              why=t(f"progress.why.{why}", lang=lang)) for cell, label, why in f.ignored)))
+    return lines

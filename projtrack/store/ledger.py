@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from projtrack.core.money import ZERO
 from projtrack.core.records import LedgerRecord, ProgressRecord
-from projtrack.core.types import Entry, ProgressPoint, ProjectFacts
+from projtrack.core.types import ACTUAL, Entry, ProgressPoint, ProjectFacts
 from projtrack.errors import BadUsage
 from projtrack.store.edits import Edits
 from projtrack.store.models import (
@@ -332,3 +332,52 @@ def entry_record(row: LedgerEntry | ProgressEntry) -> LedgerRecord | ProgressRec
                             row.basis)
     return ProgressRecord(row.id, row.project_id, row.entry_date, row.stage, row.percent,
                           row.note, row.reverses_id, row.origin, row.created_at, row.created_by)
+
+
+# --- who has returned a week's figures ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReturnRun:
+    """A progress return imported for a week: the file, when, by whom, and the projects it gave
+    a figure for (its import run's summary; runs recorded before that was kept list none)."""
+
+    file: str
+    at: dt.datetime
+    user: str
+    projects: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class WeekAnswers:
+    """What the database records of a week's 完成投资: the returns imported for it, and the
+    projects with an entry (by hand or from a return) dated in the week or made from a return
+    of that week, neither undone nor an undo."""
+
+    runs: tuple[ReturnRun, ...]
+    entered: frozenset[int]
+
+
+def week_answers(store: Store, period: str, monday: dt.date, sunday: dt.date) -> WeekAnswers:
+    """``WeekAnswers`` of the ISO week ``period`` (``monday`` … ``sunday``, inclusive)."""
+    import json
+
+    e = table(LedgerEntry).c
+    r = table(ImportRun).c
+    with store.read() as s:
+        undone = select(e.reverses_id).where(e.reverses_id.is_not(None))
+        entered = frozenset(s.execute(
+            select(e.project_id).distinct().where(
+                e.kind == ACTUAL, e.reverses_id.is_(None), e.id.not_in(undone),
+                (e.entry_date.between(monday, sunday)) | e.origin.like(f"progress:{period}:%"))
+        ).scalars())
+        rows = s.execute(select(r.file, r.at, r.user, r.summary).where(
+            r.kind == "progress", r.summary.like(f'%"{period}"%')).order_by(r.id)).all()
+    runs = []
+    for file, at, user, summary in rows:
+        try:
+            data = json.loads(summary or "{}")
+        except ValueError:
+            continue
+        if data.get("period") == period:
+            runs.append(ReturnRun(file, at, user, tuple(int(i) for i in data.get("projects", ()))))
+    return WeekAnswers(tuple(runs), entered)
