@@ -10,10 +10,7 @@ from decimal import Decimal
 
 from projtrack.cli import main
 from tests.progress import returns_kit as kit
-from tests.reports import demo
 from tests.reports.demo import AS_OF, WEEK
-
-demo_file, demo_db = demo.demo_file, demo.demo_db  # the demo database, copied for each test
 
 
 def run(capsys, db, *args, lang="zh"):
