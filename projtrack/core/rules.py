@@ -30,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from projtrack.core.figures import NO_RULES_PHASES
+from projtrack.core.money import to_plain
 from projtrack.core.portfolio import Portfolio
 from projtrack.core.terms import Flag, Phase, Reason
 from projtrack.core.types import DEFAULT_RULES, FlagRules
@@ -104,7 +105,7 @@ def read_rule(name: str, text: str, aliases: Mapping[str, str] | None = None) ->
         if number > 100:
             raise RuleRefused(name, text, "over_100")
         if 0 < number < 1 and m[2] is None:
-            raise RuleRefused(name, text, "ambiguous", points=number * 100)
+            raise RuleRefused(name, text, "ambiguous", points=to_plain(number.scaleb(2)))
         return number.scaleb(-2)
     if kind is RuleKind.WEEKS:
         m = _WEEKS.match(raw.replace(" ", ""))

@@ -21,6 +21,7 @@ from typing import Any
 
 from projtrack.core.budget import BudgetChange
 from projtrack.core.jsonvalue import to_json
+from projtrack.core.types import FlagRules
 
 SCHEMA = 1
 
@@ -232,6 +233,9 @@ class WeeklyReport:
     schema: int = SCHEMA
     # None in a report frozen before forecasts were reported: its reprint has no such section
     forecasts: Forecasts | None = None
+    # the 红黄绿 rules the flags were worked out with, frozen with them; None in a report frozen
+    # before the rules were recorded: its reprint prints no rules line
+    rules: FlagRules | None = None
 
     @property
     def rows(self) -> list[ReportRow]:

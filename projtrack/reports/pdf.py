@@ -111,6 +111,10 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.set_font(FONT, size=8)
     pdf.cell(0, 5, fmt.t("report.units_note") + "    " + fmt.issued_line(r, pdf.printed_on),
              align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    rules = fmt.rules_line(r)
+    if rules is not None:  # the rules the flags were worked out with
+        pdf.set_font(FONT, size=7.5)
+        pdf.multi_cell(0, 4, rules, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     pdf.heading(fmt.t("report.section.summary"))
     items = fmt.summary_items(r.summary)

@@ -25,6 +25,7 @@ from projtrack.reports.model import (
     Totals,
     WeeklyReport,
 )
+from projtrack.reports.rulestext import rules_line
 
 ZH_NUMERALS = "一二三四五六七八九十"
 UP, DOWN = "▲", "▼"  # ahead of / behind time progress: survives black-and-white printing
@@ -162,6 +163,11 @@ class Fmt:
             return self.t("report.draft_line", printed=printed_on.isoformat())
         return self.t("report.issued_line", issued=r.issued_at.date().isoformat(),
                       by=r.issued_by or "", printed=printed_on.isoformat())
+
+    def rules_line(self, r: WeeklyReport) -> str | None:
+        """The rules the report's flags were worked out with (None for a report frozen before
+        they were recorded)."""
+        return rules_line(r.rules, self.lang) if r.rules is not None else None
 
     def phases(self, s: Totals) -> str:
         """Projects by phase in the life's order (前期 → 投用, 暂缓, 取消, then any other),

@@ -179,4 +179,5 @@ def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
         changes=compare(previous, rows, categories, summary),
         forecasts=replace(forecasts_of(portfolio, views, targets if targets is not None else {}),
                           pending=tuple(pending)),
+        rules=portfolio.rules,
     )

@@ -245,6 +245,13 @@ def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
     ws.title = fmt.t("report.sheet.summary")
     width = 10
     _title(ws, fmt, report, width, printed_on)
+    rules = fmt.rules_line(report)
+    if rules is not None:  # the rules the flags were worked out with, in the empty row 4
+        put(ws, 4, 1, rules)
+        ws["A4"].font = Font(size=9)
+        ws["A4"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(f"A4:{get_column_letter(width)}4")
+        ws.row_dimensions[4].height = 26
     put(ws, 5, 1, fmt.t("report.section.summary"))
     ws["A5"].font = Font(bold=True, size=12)
     row = 6

@@ -30,7 +30,7 @@ from projtrack.core.rules import (
 from projtrack.core.terms import Phase
 from projtrack.core.types import DEFAULT_RULES, FlagRules
 from projtrack.errors import BadData, BadUsage, Conflict
-from projtrack.i18n import t
+from projtrack.i18n import t, term
 from projtrack.reports.rulestext import (
     rule_label,
     rule_meaning,
@@ -60,8 +60,11 @@ class RuleValueRefused(BadData):
         r = self.refusal
         extra = {k: rule_value("yellow_behind", v, lang) if k in ("yellow", "red") else v
                  for k, v in r.extra.items()}
+        why = t(f"why.rule.{r.code}", lang=lang, **extra)
+        if r.code == "yellow_not_below_red":  # the rules together, not one value
+            return t("err.rules_together", lang=lang, why=why)
         return t("err.rule_refused", lang=lang, rule=r.rule, label=rule_label(r.rule, lang),
-                 found=r.found, why=t(f"why.rule.{r.code}", lang=lang, **extra))
+                 found=r.found, why=why)
 
     def why(self, lang: str | None = None) -> str:
         """The reason alone (a form shows it next to its field, which names the rule)."""
@@ -213,8 +216,8 @@ class RulesPreview:
             shown = sep.join(names[:limit] if more else names)
             if more:
                 shown += t("rules.and_more", lang=lang, n=more)
-            out.append(t("rules.transition", lang=lang, old=t(f"flag.{old}", lang=lang),
-                         new=t(f"flag.{new}", lang=lang), n=len(group), names=shown))
+            out.append(t("rules.transition", lang=lang, old=term(old, lang),
+                         new=term(new, lang), n=len(group), names=shown))
         only = len(self.moves) - len(moves)
         if only:
             out.append(t("rules.reasons_only", lang=lang, n=only))
