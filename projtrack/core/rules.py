@@ -11,7 +11,8 @@ Reading is strict; a value is refused with a code (``RuleRefused.code``; the cat
   "0.5个百分点") it is read as written.  Stored as a fraction (15 → 0.15).
 - weeks: a whole number from 1 to 520 ("8", "8周").
 - switches: 是/否, 开/关, yes/no, on/off, true/false, 1/0.
-- phases: phase terms separated by commas, 、 or spaces ("在建,竣工"), or 无 / none for none;
+- phases: phase terms separated by commas, 、, semicolons or spaces ("在建,竣工"), or 无 / none
+  for none;
   each once, 取消 refused (no rule is read for a cancelled project).  The caller may add
   aliases (the phases' English names).
 - a day of the year: MM-DD or M月D日 ("07-01", "7月1日").
@@ -136,9 +137,14 @@ def _read_phases(name: str, text: str, raw: str, aliases: Mapping[str, str]) -> 
     if raw.lower() in _NONE:
         return ()
     found: list[str] = []
-    for part in re.split(r"[,,、;;\s]+", raw):
-        if not part:
-            continue
+    parts: list[str] = []
+    for piece in re.split(r"[,、;]+", raw):  # NFKC made ,; of their full-width forms
+        piece = " ".join(piece.split())
+        if piece.lower() in aliases:  # a name of several words: "under construction"
+            parts.append(piece)
+        else:
+            parts.extend(piece.split())
+    for part in parts:
         phase = part if part in tuple(Phase) else aliases.get(part.lower())
         if phase is None:
             raise RuleRefused(name, text, "not_phase", part=part)
