@@ -70,13 +70,19 @@ def _save(ctx: typer.Context, read, new, yes: bool, dry_run: bool) -> None:
 @rules_app.command("set", help=t("help.rules.set"))
 def rules_set(
     ctx: typer.Context,
-    pairs: Annotated[list[str], typer.Argument(metavar="NAME VALUE [NAME VALUE ...]",
-                                               help=t("help.rules.pairs"), show_default=False)],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("help.rules.name"),
+                                        show_default=False)],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help=t("help.rules.value"),
+                                         show_default=False)],
+    more: Annotated[list[str] | None, typer.Argument(metavar="NAME VALUE",
+                                                     help=t("help.rules.more"),
+                                                     show_default=False)] = None,
     yes: Annotated[bool, YES] = False,
     dry_run: Annotated[bool, DRY_RUN] = False,
 ) -> None:
     from projtrack.services.rules import apply, current, read_changes
 
+    pairs = [name, value, *(more or [])]
     if len(pairs) % 2:
         raise BadUsage("err.rules_pairs", found=" ".join(pairs))
     values = read_changes(list(zip(pairs[::2], pairs[1::2], strict=True)))
