@@ -21,7 +21,7 @@ from projtrack.errors import BadData, BadUsage, Conflict
 from projtrack.services import rules as svc
 from projtrack.services import weekly
 from projtrack.services.portfolio import load_portfolio
-from tests.reports.demo import AS_OF, WEEK, demo_db, demo_file, demo_store  # noqa: F401
+from tests.reports.demo import AS_OF, WEEK
 
 ALIASES = svc._phase_aliases()
 
