@@ -43,7 +43,8 @@ from projtrack.store.repo import Store
 
 RULES_KEY = "flag_rules"
 
-__all__ = ["RULE_NAMES", "FlagMove", "RuleLine", "RulesPreview", "RulesRead", "apply", "current",
+__all__ = ["DEFAULT_RULES", "RULE_NAMES", "FlagMove", "RuleValueRefused", "differing",
+           "known_name", "read_one", "RuleLine", "RulesPreview", "RulesRead", "apply", "current",
            "describe", "preview", "preview_portfolio", "read_changes", "reset_rules",
            "rule_label", "rule_typed", "rule_value", "rules_json", "rules_line", "save"]
 
