@@ -201,10 +201,12 @@ class RulesPreview:
             groups.setdefault((m.old, m.new), []).append(m)
         return groups
 
-    def lines(self, lang: str | None = None, limit: int = 0) -> list[str]:
-        """The preview in words: each rule old → new, then the projects whose flag changes,
-        by transition (``limit``: at most so many names per transition, 0 for all)."""
-        out = [t("rules.changed_rule", lang=lang, name=n, label=rule_label(n, lang),
+    def lines(self, lang: str | None = None, limit: int = 0, *,
+              with_rules: bool = True) -> list[str]:
+        """The preview in words: each rule old → new (unless not ``with_rules``), then the
+        projects whose flag changes, by transition (``limit``: at most so many names per
+        transition, 0 for all)."""
+        out = [] if not with_rules else [t("rules.changed_rule", lang=lang, name=n, label=rule_label(n, lang),
                  old=rule_value(n, getattr(self.old, n), lang),
                  new=rule_value(n, getattr(self.new, n), lang)) for n in self.rules_changed]
         moves = self.flag_moves

@@ -17,7 +17,7 @@ from projtrack.tui.widgets.forms import Field, FormScreen, Invalid
 
 SWITCHES = ("milestone_overdue_yellow", "overrun_red", "year_at_risk_yellow",
             "overrun_forecast_yellow", "term_at_risk_red")
-NAMES_SHOWN = 6  # project names per transition in the preview (the rest counted)
+NAMES_SHOWN = 3  # project names per transition in the preview (the rest counted)
 
 
 class RulesForm(FormScreen[FlagRules]):
@@ -77,7 +77,8 @@ class RulesForm(FormScreen[FlagRules]):
         pv = svc.preview_portfolio(self.portfolio, self.read.rules, values)
         if not pv.rules_changed:
             return self.tr("form.rules_unchanged")
-        return "\n".join(pv.lines(self.app.lang, limit=NAMES_SHOWN))
+        # the fields show the new values: the preview says what they change
+        return "\n".join(pv.lines(self.app.lang, limit=NAMES_SHOWN, with_rules=False))
 
     def submit(self, values: FlagRules) -> str:
         if not svc.save(self.store, values, read=self.read):
