@@ -215,7 +215,7 @@ def _flags(report) -> dict[int, str]:
 
 def test_a_reprint_after_a_rules_change_is_the_week_as_issued(demo_store, tmp_path):
     issued, files = weekly.publish(demo_store, weekly.prepare(demo_store, week=WEEK, as_of=AS_OF),
-                                   formats=["xlsx"], out_dir=tmp_path / "first")
+                                   formats=["xlsx"], out_dir=tmp_path / "first", lang="zh")
     assert issued.status == weekly.IssueStatus.ISSUED and issued.report.rules == DEFAULT_RULES
     first = _cells(files[0])
     summary = next(iter(first))
@@ -225,7 +225,7 @@ def test_a_reprint_after_a_rules_change_is_the_week_as_issued(demo_store, tmp_pa
     svc.save(demo_store, svc.apply(read.rules, {**LENIENT, "yellow_behind": Decimal("0.05"),
                                                 "red_behind": Decimal("0.15")}), read=read)
     again, files = weekly.publish(demo_store, weekly.prepare(demo_store, week=WEEK, as_of=AS_OF),
-                                  formats=["xlsx"], out_dir=tmp_path / "again")
+                                  formats=["xlsx"], out_dir=tmp_path / "again", lang="zh")
     assert again.status == weekly.IssueStatus.REPRINTED
     assert again.report.rules == DEFAULT_RULES
     assert _flags(again.report) == _flags(issued.report)
@@ -239,7 +239,7 @@ def test_a_reprint_after_a_rules_change_is_the_week_as_issued(demo_store, tmp_pa
     assert _flags(draft) != _flags(issued.report)
     assert _flags(draft) == {v.id: v.figures.flag for v in load_portfolio(
         demo_store, AS_OF, include_withdrawn=False).projects}
-    path = weekly.render(draft, formats=["xlsx"], out_dir=tmp_path / "draft")[0]
+    path = weekly.render(draft, formats=["xlsx"], out_dir=tmp_path / "draft", lang="zh")[0]
     line = _cells(path)[summary][3][0]
     assert "5 个百分点" in line and "节点逾期" not in line and "误秋季开学" not in line
 
@@ -259,7 +259,7 @@ def test_a_week_frozen_before_the_rules_were_recorded_reprints_as_before(demo_st
     old = weekly.prepare(demo_store, week=WEEK, as_of=AS_OF)
     assert old.status == weekly.IssueStatus.REPRINTED and old.report.rules is None
     assert old.report == dataclasses.replace(report, rules=None)
-    path = weekly.render(old.report, formats=["xlsx"], out_dir=tmp_path)[0]
+    path = weekly.render(old.report, formats=["xlsx"], out_dir=tmp_path, lang="zh")[0]
     summary = _cells(path)
     first = next(iter(summary))
     assert summary[first][3][0] is None  # no rules line: the sheet as it was printed then
