@@ -229,11 +229,13 @@ class RulesPreview:
 
 def preview_portfolio(portfolio: Portfolio, old: FlagRules, new: FlagRules) -> RulesPreview:
     """The preview from a loaded portfolio (the app's): its figures under ``old`` and ``new``."""
-    before, after = portfolio.under(old), portfolio.under(new)
-    live = [v for v in before.projects if v.facts.status != "withdrawn"]
-    kept = Portfolio(before.as_of, old, tuple(live))
-    return RulesPreview(portfolio.as_of, old, new, tuple(differing(old, new)),
-                        flag_moves(kept, after))
+    names = tuple(differing(old, new))
+    if not names:  # nothing to work out
+        return RulesPreview(portfolio.as_of, old, new, names, ())
+    live = Portfolio(portfolio.as_of, portfolio.rules,
+                     tuple(v for v in portfolio.projects if v.facts.status != "withdrawn"))
+    return RulesPreview(portfolio.as_of, old, new, names,
+                        flag_moves(live.under(old), live.under(new)))
 
 
 def preview(store: Store, as_of: dt.date, new: FlagRules,

@@ -114,3 +114,20 @@ async def test_the_form_speaks_english(make_app):
         await settle(pilot)
         assert "two ways" in _hint(app, "yellow_behind")
         assert "Yellow: behind by more than" in screen_text(app)
+
+
+async def test_a_large_portfolio_s_preview_is_worked_out_in_a_worker(make_app, monkeypatch):
+    from projtrack.tui.widgets import rules_form
+
+    monkeypatch.setattr(rules_form, "LIVE_LIMIT", 0)  # the demo's 93 projects count as many
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "R")
+        _set(app, "term_at_risk_red", False)
+        await settle(pilot)
+        assert "个项目的标识将改变" in _echo(app)
+        form = app.screen
+        assert "正在计算" in form.preview(form.result)  # said at once, the screen not held up
+        await settle(pilot)
+        assert "个项目的标识将改变" in _echo(app)

@@ -9,6 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+from rich.text import Text
+from textual import work
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
 from projtrack.core.portfolio import Portfolio
 from projtrack.core.types import FlagRules
 from projtrack.services import rules as svc
@@ -18,6 +23,8 @@ from projtrack.tui.widgets.forms import Field, FormScreen, Invalid
 SWITCHES = ("milestone_overdue_yellow", "overrun_red", "year_at_risk_yellow",
             "overrun_forecast_yellow", "term_at_risk_red")
 NAMES_SHOWN = 3  # project names per transition in the preview (the rest counted)
+LIVE_LIMIT = 2_000  # up to so many projects the preview is worked out as you type; above, in
+# a worker (about half a second per 10,000 projects), the form saying so meanwhile
 
 
 class RulesForm(FormScreen[FlagRules]):
@@ -74,11 +81,28 @@ class RulesForm(FormScreen[FlagRules]):
     def preview(self, values: FlagRules) -> str | None:
         if self.portfolio is None:
             return None
+        if len(self.portfolio.projects) <= LIVE_LIMIT:
+            return self._preview_text(values)
+        self._preview_later(values)
+        return self.tr("form.rules_previewing")
+
+    def _preview_text(self, values: FlagRules) -> str:
+        assert self.portfolio is not None
         pv = svc.preview_portfolio(self.portfolio, self.read.rules, values)
         if not pv.rules_changed:
             return self.tr("form.rules_unchanged")
         # the fields show the new values: the preview says what they change
         return "\n".join(pv.lines(self.app.lang, limit=NAMES_SHOWN, with_rules=False))
+
+    @work(thread=True, exclusive=True, group="rules-preview")
+    def _preview_later(self, values: FlagRules) -> None:
+        text = self._preview_text(values)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_preview, values, text)
+
+    def _show_preview(self, values: FlagRules, text: str) -> None:
+        if self.result == values and not self.errors:  # still what the fields say
+            self.query_one("#form-echo", Static).update(Text(text))
 
     def submit(self, values: FlagRules) -> str:
         if not svc.save(self.store, values, read=self.read):
