@@ -155,6 +155,9 @@ class Changes:
     previous_as_of: dt.date | None
     items: tuple[Change, ...] = ()
     rates: tuple[RateMove, ...] = ()
+    # the rules the previous report was issued with (None: none, or not recorded then): a flag
+    # that moved because the rules changed is said to have
+    previous_rules: FlagRules | None = None
 
 
 @dataclass(frozen=True)

@@ -303,8 +303,7 @@ def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     if ch.previous_period is None:
         pdf.cell(0, 5, fmt.t("report.no_previous"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
-    pdf.cell(0, 5, fmt.t("report.compared_with", period=ch.previous_period,
-                         as_of=fmt.date(ch.previous_as_of)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 5, fmt.compared_line(r), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     rows = []
     for m in ch.rates:
         move = None if m.old is None or m.new is None else m.new - m.old

@@ -164,6 +164,16 @@ class Fmt:
         return self.t("report.issued_line", issued=r.issued_at.date().isoformat(),
                       by=r.issued_by or "", printed=printed_on.isoformat())
 
+    def compared_line(self, r: WeeklyReport) -> str:
+        """"Compared with" the previous report, saying when the flag rules changed since it
+        was issued (its flags and these were worked out under different rules)."""
+        ch = r.changes
+        text = self.t("report.compared_with", period=ch.previous_period,
+                      as_of=self.date(ch.previous_as_of))
+        if r.rules is not None and ch.previous_rules is not None and r.rules != ch.previous_rules:
+            text += self.t("report.rules_changed_since")
+        return text
+
     def rules_line(self, r: WeeklyReport) -> str | None:
         """The rules the report's flags were worked out with (None for a report frozen before
         they were recorded)."""

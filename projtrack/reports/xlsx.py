@@ -357,8 +357,7 @@ def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
         page_setup(ws, fmt, report, None)
         ws.column_dimensions["C"].width = 40
         return
-    put(ws, 4, 1, fmt.t("report.compared_with", period=ch.previous_period,
-                        as_of=fmt.date(ch.previous_as_of)))
+    put(ws, 4, 1, fmt.compared_line(report))
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
     names = [fmt.t(f"report.rate.{k}") for k in ("category", "old", "new", "move", "old_tp", "new_tp")]
     _header(ws, 5, names)

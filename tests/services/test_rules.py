@@ -277,3 +277,22 @@ def test_a_save_and_its_check_on_both_engines(store):
     assert svc.current(store).rules == new
     assert store.audit(limit=1)[0].context == "yellow_behind: 0.10 → 0.12"
     assert len([a for a in store.audit() if a.field == "flag_rules"]) == 1
+
+
+def test_the_next_week_says_the_rules_changed_since_the_previous_report(demo_store, tmp_path):
+    import datetime as dt
+
+    weekly.issue(demo_store, week="2026-W47", as_of=AS_OF)  # under the defaults
+    read = svc.current(demo_store)
+    svc.save(demo_store, svc.apply(read.rules, LENIENT), read=read)
+    issued = weekly.issue(demo_store, week=WEEK, as_of=AS_OF + dt.timedelta(days=1))
+    assert issued.report.changes.previous_rules == DEFAULT_RULES
+    path = weekly.render(issued.report, formats=["xlsx"], out_dir=tmp_path, lang="zh")[0]
+    sheets = _cells(path)
+    from projtrack.i18n import t
+
+    changes = sheets[t("report.sheet.changes", lang="zh")]
+    assert changes[3][0].startswith("与 2026-W47 周报") and "其后标识规则已调整" in changes[3][0]
+    unchanged = weekly.prepare(demo_store, week="2026-W49", as_of=dt.date(2026, 12, 6),
+                               draft=True).report
+    assert unchanged.changes.previous_rules == unchanged.rules  # W48 issued under these
