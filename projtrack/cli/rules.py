@@ -13,7 +13,7 @@ from projtrack.cli.app import app, state
 from projtrack.errors import BadUsage
 from projtrack.i18n import t
 
-rules_app = typer.Typer(help=t("help.rules"), no_args_is_help=True)
+rules_app = typer.Typer(help=t("help.rules"), short_help=t("help.rules_short"), no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 YES = typer.Option("--yes", help=t("help.rules.yes"))
