@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
 from functools import cached_property
@@ -82,7 +82,7 @@ __all__ = [
     "FLAGS", "PHASE_MILESTONES", "REASONS", "Figures", "GroupFigures", "LedgerSums",
     "MilestoneStatus", "any_milestone_overdue", "group_by", "group_by_with_total", "group_figures",
     "lag_level", "latest_progress", "ledger_sums", "milestone_status", "milestones_after",
-    "phase_at", "project_figures",
+    "phase_at", "project_figures", "reflag", "flag_of",
 ]
 
 # module-level names for the members the hot path reads (a global, not an attribute lookup)
@@ -331,6 +331,70 @@ def lag_level(points_vs_time: Decimal | None, rules: FlagRules = DEFAULT_RULES) 
     return GREEN
 
 
+def flag_of(as_of: dt.date, plan: Decimal | None, actual_this_year: Decimal,
+            overrun: Decimal | None, phase: str, last_actual_date: dt.date | None,
+            milestone_overdue: bool, actual_recent: Decimal, overrun_forecast: Decimal | None,
+            term_at_risk: bool | None, no_rate: bool,
+            rules: FlagRules) -> tuple[Flag, tuple[Reason, ...]]:
+    """The 红黄绿 flag and its reasons of a project to which the rules apply — the one home of
+    the flag rules (DOMAIN.md; ``project_figures`` and ``reflag`` both call it).  ``no_rate``:
+    the progress points were given and no progress rate follows from them."""
+    reasons: list[Reason] = []
+    red = yellow = False
+    if plan is not None and plan != 0:
+        red_line, yellow_line = _behind_by_more(as_of, actual_this_year, plan,
+                                                (rules.red_behind, rules.yellow_behind))
+        if red_line:
+            reasons.append(LAGGING_BADLY)
+            red = True
+        elif yellow_line:
+            reasons.append(LAGGING)
+            yellow = True
+    if overrun is not None and rules.overrun_red:
+        reasons.append(OVERRUN)
+        red = True
+    if phase in rules.stalled_phases and (
+            last_actual_date is None or (as_of - last_actual_date).days >= 7 * rules.stalled_weeks):
+        reasons.append(STALLED)
+        red = True
+    if rules.milestone_overdue_yellow and milestone_overdue:
+        reasons.append(MILESTONE_OVERDUE)
+        yellow = True
+    if (rules.year_at_risk_yellow and plan is not None and plan != 0
+            and rules.year_at_risk_applies(as_of)
+            and year_end_rate_below(actual_this_year, actual_recent, as_of, plan,
+                                    rules.year_at_risk_below)):
+        reasons.append(YEAR_AT_RISK)
+        yellow = True
+    if (rules.overrun_forecast_yellow and overrun_forecast is not None and overrun is None
+            and phase != IN_USE):
+        reasons.append(OVERRUN_FORECAST)
+        yellow = True
+    if rules.term_at_risk_red and term_at_risk:
+        reasons.append(TERM_AT_RISK)
+        red = True
+    if no_rate and phase in rules.no_progress_rate_phases:
+        reasons.append(NO_PROGRESS_RATE)  # said, not coloured
+    return (RED if red else YELLOW if yellow else GREEN), tuple(reasons)
+
+
+def reflag(figures: Figures, rules: FlagRules, *, points_known: bool = True) -> Figures:
+    """``figures`` with the flag and reasons ``rules`` give them, from the figures alone (what a
+    change of the rules would do, without reading the ledger again): equal to what
+    ``project_figures`` gives with ``rules``.  ``points_known``: the figures were computed
+    with the project's progress points (a portfolio's always are)."""
+    if not figures.rules_applied:
+        return figures
+    flag, reasons = flag_of(figures.as_of, figures.annual_plan, figures.actual_this_year,
+                            figures.overrun, figures.phase, figures.last_actual_date,
+                            figures.milestone_overdue, figures.actual_recent,
+                            figures.overrun_forecast, figures.term_at_risk,
+                            points_known and figures.progress_rate is None, rules)
+    if flag == figures.flag and reasons == figures.flag_reasons:
+        return figures
+    return replace(figures, flag=flag, flag_reasons=reasons)
+
+
 def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
                     progress: ProgressPoint | None = None,
                     milestones: Sequence[MilestoneFacts] = (),
@@ -407,45 +471,12 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
         overdue = milestone_overdue
 
     applied = project.status not in NO_RULES_STATUSES and phase not in NO_RULES_PHASES
-    reasons: list[Reason] = []
-    red = yellow = False
     if applied:
-        if rate is not None:
-            assert plan is not None
-            red_line, yellow_line = _behind_by_more(as_of, sums.actual_this_year, plan,
-                                                    (rules.red_behind, rules.yellow_behind))
-            if red_line:
-                reasons.append(LAGGING_BADLY)
-                red = True
-            elif yellow_line:
-                reasons.append(LAGGING)
-                yellow = True
-        if over is not None and rules.overrun_red:
-            reasons.append(OVERRUN)
-            red = True
-        last = sums.last_actual_date
-        if phase in rules.stalled_phases and (
-                last is None or (as_of - last).days >= 7 * rules.stalled_weeks):
-            reasons.append(STALLED)
-            red = True
-        if rules.milestone_overdue_yellow and overdue:
-            reasons.append(MILESTONE_OVERDUE)
-            yellow = True
-        if (rules.year_at_risk_yellow and plan is not None and plan != 0
-                and rules.year_at_risk_applies(as_of)
-                and year_end_rate_below(sums.actual_this_year, recent, as_of, plan,
-                                        rules.year_at_risk_below)):
-            reasons.append(YEAR_AT_RISK)
-            yellow = True
-        if (rules.overrun_forecast_yellow and over_forecast is not None and over is None
-                and phase != IN_USE):
-            reasons.append(OVERRUN_FORECAST)
-            yellow = True
-        if rules.term_at_risk_red and at_risk:
-            reasons.append(TERM_AT_RISK)
-            red = True
-        if points is not None and prate is None and phase in rules.no_progress_rate_phases:
-            reasons.append(NO_PROGRESS_RATE)  # said, not coloured
+        flag, reasons = flag_of(as_of, plan, sums.actual_this_year, over, phase,
+                                sums.last_actual_date, overdue, recent, over_forecast, at_risk,
+                                points is not None and prate is None, rules)
+    else:
+        flag, reasons = GREEN, ()
 
     return _make_figures(
         as_of=as_of, phase=phase, time_progress=tp, total_investment=total, prior_actual=prior,
@@ -462,6 +493,6 @@ def project_figures(project: ProjectFacts, sums: LedgerSums, as_of: dt.date, *,
         forecast_completion=completion, forecast_handover=handover, term_at_risk=at_risk,
         milestone_facts=milestones,
         milestone_overdue=overdue,
-        flag=RED if red else YELLOW if yellow else GREEN, flag_reasons=tuple(reasons),
+        flag=flag, flag_reasons=reasons,
         rules_applied=applied,
     )

@@ -15,6 +15,7 @@ from projtrack.core.figures import (
     group_by,
     group_by_with_total,
     group_figures,
+    reflag,
 )
 from projtrack.core.groups import category_of
 from projtrack.core.types import FlagRules, ProjectFacts
@@ -67,6 +68,14 @@ class Portfolio:
     @cached_property
     def _by_id(self) -> dict[int, ProjectView]:
         return {v.id: v for v in self.projects}
+
+    def under(self, rules: FlagRules) -> Portfolio:
+        """The same projects and figures with the flags ``rules`` give them (``reflag``):
+        what a change of the rules would show, without reading the database again."""
+        if rules == self.rules:
+            return self
+        return Portfolio(self.as_of, rules, tuple(ProjectView(v.facts, reflag(v.figures, rules))
+                                                  for v in self.projects))
 
     def get(self, project_id: int) -> ProjectView | None:
         """The project's view, found by id in constant time (a lookup per row stays linear)."""

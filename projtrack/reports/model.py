@@ -21,6 +21,7 @@ from typing import Any
 
 from projtrack.core.budget import BudgetChange
 from projtrack.core.jsonvalue import to_json
+from projtrack.core.types import FlagRules
 
 SCHEMA = 1
 
@@ -154,6 +155,9 @@ class Changes:
     previous_as_of: dt.date | None
     items: tuple[Change, ...] = ()
     rates: tuple[RateMove, ...] = ()
+    # the rules the previous report was issued with (None: none, or not recorded then): a flag
+    # that moved because the rules changed is said to have
+    previous_rules: FlagRules | None = None
 
 
 @dataclass(frozen=True)
@@ -289,6 +293,9 @@ class WeeklyReport:
     # week_start … week_end are then the period's first and last days.  A report frozen before
     # months and quarters were reported is a weekly one.
     kind: str = "weekly"
+    # the 红黄绿 rules the flags were worked out with, frozen with them; None in a report frozen
+    # before the rules were recorded: its reprint prints no rules line
+    rules: FlagRules | None = None
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -113,6 +113,10 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.cell(0, 5, fmt.t("report.units_note") + "    " + fmt.issued_line(r, pdf.printed_on),
              align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _brief(pdf, fmt, r)
+    rules = fmt.rules_line(r)
+    if rules is not None:  # the rules the flags were worked out with
+        pdf.set_font(FONT, size=7.5)
+        pdf.multi_cell(0, 4, rules, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     pdf.heading(fmt.t("report.section.summary"))
     items = fmt.summary_items(r.summary)
@@ -336,8 +340,7 @@ def _changes(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     if ch.previous_period is None:
         pdf.cell(0, 5, fmt.t("report.no_previous"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
-    pdf.cell(0, 5, fmt.t("report.compared_with", period=ch.previous_period,
-                         as_of=fmt.date(ch.previous_as_of)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 5, fmt.compared_line(r), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     rows = []
     for m in ch.rates:
         move = None if m.old is None or m.new is None else m.new - m.old

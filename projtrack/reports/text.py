@@ -25,6 +25,7 @@ from projtrack.reports.model import (
     Totals,
     WeeklyReport,
 )
+from projtrack.reports.rulestext import rules_line
 
 ZH_NUMERALS = "一二三四五六七八九十"
 UP, DOWN = "▲", "▼"  # ahead of / behind time progress: survives black-and-white printing
@@ -178,6 +179,21 @@ class Fmt:
             return self.t("report.draft_line", printed=printed_on.isoformat())
         return self.t("report.issued_line", issued=r.issued_at.date().isoformat(),
                       by=r.issued_by or "", printed=printed_on.isoformat())
+
+    def compared_line(self, r: WeeklyReport) -> str:
+        """"Compared with" the previous report, saying when the flag rules changed since it
+        was issued (its flags and these were worked out under different rules)."""
+        ch = r.changes
+        text = self.t("report.compared_with", period=ch.previous_period,
+                      as_of=self.date(ch.previous_as_of))
+        if r.rules is not None and ch.previous_rules is not None and r.rules != ch.previous_rules:
+            text += self.t("report.rules_changed_since")
+        return text
+
+    def rules_line(self, r: WeeklyReport) -> str | None:
+        """The rules the report's flags were worked out with (None for a report frozen before
+        they were recorded)."""
+        return rules_line(r.rules, self.lang) if r.rules is not None else None
 
     def phases(self, s: Totals) -> str:
         """Projects by phase in the life's order (前期 → 投用, 暂缓, 取消, then any other),

@@ -286,6 +286,16 @@ def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
         for col in range(1, width + 1):
             ws.cell(row=row, column=col).border = Border(bottom=Side(style="hair", color="A0A0A0"))
         row += 1
+    rules = fmt.rules_line(report)
+    if rules is not None:  # the rules the flags were worked out with, the summary's last line
+        put(ws, row, 1, fmt.t("report.sum.rules")).font = BOLD
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        put(ws, row, 4, rules)
+        ws.cell(row=row, column=4).font = Font(size=9)
+        ws.cell(row=row, column=4).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=width)
+        _fit(ws, row, [(rules, sum((11, 11, 10, 7, 7, 7, 7)))], line=13)
+        row += 1
     row += 1
     put(ws, row, 1, fmt.t("report.section.by_category")).font = Font(bold=True, size=12)
     first, last = _category_table(ws, fmt, report, row + 1)
@@ -386,8 +396,7 @@ def _changes(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
         page_setup(ws, fmt, report, None)
         ws.column_dimensions["C"].width = 40
         return
-    put(ws, 4, 1, fmt.t("report.compared_with", period=ch.previous_period,
-                        as_of=fmt.date(ch.previous_as_of)))
+    put(ws, 4, 1, fmt.compared_line(report))
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
     names = [fmt.t(f"report.rate.{k}") for k in ("category", "old", "new", "move", "old_tp", "new_tp")]
     _header(ws, 5, names)

@@ -61,7 +61,7 @@ from projtrack.core.types import (
     ProjectFacts,
     SourceRef,
 )
-from projtrack.errors import BadData, BadUsage, DatabaseError
+from projtrack.errors import BadData, BadUsage, Conflict, DatabaseError
 from projtrack.store.chain import ChainProblem, verify_row
 from projtrack.store.engine import (
     make_engine,
@@ -211,6 +211,7 @@ _make_sums = maker(LedgerSums)
 _NO_SOURCES: Mapping[str, Decimal] = MappingProxyType({})  # shared, so read-only
 
 
+_ANY = object()  # set_setting without an expected value
 MAX_ID = 2**63 - 1  # the largest id either engine stores (BIGINT); a larger one matches nothing
 
 
@@ -784,11 +785,17 @@ class Store:
             row = s.get(Setting, key)
             return json.loads(row.value) if row else None
 
-    def set_setting(self, key: str, value: object) -> None:
+    def set_setting(self, key: str, value: object, *, expected: object = _ANY,
+                    context: str | None = None) -> None:
+        """Set the setting ``key`` (audited, ``context`` on the audit row).  With ``expected``
+        (the value as the caller read it, None for none): refused with Conflict, nothing
+        written, when the stored value is another — checked in the writing transaction."""
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
         with self.write() as s:
-            row = s.get(Setting, key)
+            row = s.get(Setting, key, with_for_update=expected is not _ANY)
             old = row.value if row else None
+            if expected is not _ANY and (json.loads(old) if old is not None else None) != expected:
+                raise Conflict("err.conflict", other=key)
             if row is None:
                 s.add(Setting(key=key, value=text))
             elif row.value != text:
@@ -797,7 +804,7 @@ class Store:
             else:
                 return
             record_audit(s, action="update", entity="setting", entity_id=None, project_id=None,
-                         field=key, old=old, new=text)
+                         field=key, old=old, new=text, context=context)
 
     def secret(self, key: str, *, create: bool = True) -> bytes | None:
         """A per-database secret kept in the setting ``key`` (32 random bytes, made on first

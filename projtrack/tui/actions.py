@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # for the type checker, the mixin is the app it is mixed into
 
     from textual.app import App
 
+    from projtrack.core.portfolio import Portfolio
     from projtrack.services.database import Store
 
     class _App(App[object]):
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # for the type checker, the mixin is the app it is mixed into
         lang: str
         imports_dir: Path
         reports_dir: Path
+        portfolio: Portfolio | None
 
         def tr(self, key: str, **params: object) -> str: ...
         def reload(self, project_id: int | None = None) -> None: ...
@@ -144,6 +146,32 @@ class ActionsMixin(_App):
             return
         self.call_from_thread(self.notify, done.describe(self.lang))
         self.call_from_thread(self.reload, done.change.project_id)
+
+    # --- the flag rules --------------------------------------------------------------------------
+    def action_flag_rules(self) -> None:
+        """R: the 红黄绿 rules form, with the flags a change would change (see rules_form)."""
+        from projtrack.tui.widgets.rules_form import RulesForm
+
+        if not isinstance(self.screen, RulesForm):
+            self._open_rules()
+
+    @work(thread=True, exclusive=True, group="rules")
+    def _open_rules(self) -> None:
+        from projtrack.services.rules import current
+        from projtrack.tui.widgets.rules_form import RulesForm
+
+        try:
+            read = current(self.store)
+        except DatabaseError as exc:
+            self.call_from_thread(self.notify, exc.render(self.lang), severity="error")
+            return
+        form = RulesForm(self.store, read, self.portfolio)
+        self.call_from_thread(self.push_screen, form, self._rules_saved)
+
+    def _rules_saved(self, text: str | None) -> None:
+        if text:
+            self.notify(text)
+            self.reload()  # every flag, under the rules saved
 
     # --- as-of date, import, help ---------------------------------------------------------------
     def action_change_as_of(self) -> None:

@@ -74,6 +74,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
         Binding("ctrl+r", "reload_all", "ui.key.reload", show=False),
         Binding("question_mark", "help", "ui.key.help"),
         Binding("P", "weekly_report", "ui.key.report"),
+        Binding("R", "flag_rules", "ui.key.rules", show=False),
         Binding("q", "quit", "ui.key.quit"),
         Binding("ctrl+p", "command_palette", "ui.key.palette", show=False, priority=True),
     ]

@@ -45,6 +45,7 @@ COMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("undo", "action_undo", None),
     ("import", "action_import_annex", None),
     ("report", "action_weekly_report", None),
+    ("rules", "action_flag_rules", None),
     ("as_of", "action_change_as_of", None),
     ("reload", "action_reload_all", None),
     ("lang", "action_toggle_lang", None),

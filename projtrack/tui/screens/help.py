@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 SECTIONS = (
     ("help.global", (("1 2 3 4 5 6", "key.views"), ("d", "key.as_of"), ("l", "key.lang"),
                      ("i", "key.import"), ("P", "key.report"), ("u", "key.undo"),
-                     ("ctrl+r", "key.reload"), ("ctrl+p", "key.palette"), ("?", "key.help"),
+                     ("ctrl+r", "key.reload"), ("R", "key.rules"), ("ctrl+p", "key.palette"),
+                     ("?", "key.help"),
                      ("q", "key.quit"))),
     ("help.portfolio", (("/", "key.filter"), ("esc", "key.leave_filter"), ("enter", "key.open"),
                         ("s / S", "key.sort_reverse"), ("g", "key.group"), ("f", "key.flagged"),
