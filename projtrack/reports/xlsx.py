@@ -287,14 +287,12 @@ def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
             ws.cell(row=row, column=col).border = Border(bottom=Side(style="hair", color="A0A0A0"))
         row += 1
     rules = fmt.rules_line(report)
-    if rules is not None:  # the rules the flags were worked out with, the summary's last line
-        put(ws, row, 1, fmt.t("report.sum.rules")).font = BOLD
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        put(ws, row, 4, rules)
-        ws.cell(row=row, column=4).font = Font(size=9)
-        ws.cell(row=row, column=4).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=width)
-        _fit(ws, row, [(rules, sum((11, 11, 10, 7, 7, 7, 7)))], line=13)
+    if rules is not None:  # the rules the flags were worked out with, under the summary
+        put(ws, row, 1, rules)
+        ws.cell(row=row, column=1).font = Font(size=9)
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        _fit(ws, row, [(rules, sum((14, 8, 13, 13, 11, 11, 10, 7, 7, 7)))], line=13)
         row += 1
     row += 1
     put(ws, row, 1, fmt.t("report.section.by_category")).font = Font(bold=True, size=12)

@@ -209,6 +209,13 @@ def _cells(path: Path) -> dict:
     return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
 
 
+def _rules_line(sheet: list[list]) -> str | None:
+    """The summary sheet's rules line (a cell starting 标识规则:), None when it has none."""
+    found = [row[0] for row in sheet if isinstance(row[0], str) and row[0].startswith("标识规则:")]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
 def _flags(report) -> dict[int, str]:
     return {r.id: r.flag for r in report.rows}
 
@@ -219,7 +226,7 @@ def test_a_reprint_after_a_rules_change_is_the_week_as_issued(demo_store, tmp_pa
     assert issued.status == weekly.IssueStatus.ISSUED and issued.report.rules == DEFAULT_RULES
     first = _cells(files[0])
     summary = next(iter(first))
-    assert first[summary][3][0].startswith("标识规则:黄 — 滞后序时进度超过 10 个百分点、节点逾期")
+    assert _rules_line(first[summary]).startswith("标识规则:黄 — 滞后序时进度超过 10 个百分点、节点逾期")
 
     read = svc.current(demo_store)
     svc.save(demo_store, svc.apply(read.rules, {**LENIENT, "yellow_behind": Decimal("0.05"),
@@ -240,7 +247,7 @@ def test_a_reprint_after_a_rules_change_is_the_week_as_issued(demo_store, tmp_pa
     assert _flags(draft) == {v.id: v.figures.flag for v in load_portfolio(
         demo_store, AS_OF, include_withdrawn=False).projects}
     path = weekly.render(draft, formats=["xlsx"], out_dir=tmp_path / "draft", lang="zh")[0]
-    line = _cells(path)[summary][3][0]
+    line = _rules_line(_cells(path)[summary])
     assert "5 个百分点" in line and "节点逾期" not in line and "误秋季开学" not in line
 
 
@@ -262,7 +269,7 @@ def test_a_week_frozen_before_the_rules_were_recorded_reprints_as_before(demo_st
     path = weekly.render(old.report, formats=["xlsx"], out_dir=tmp_path, lang="zh")[0]
     summary = _cells(path)
     first = next(iter(summary))
-    assert summary[first][3][0] is None  # no rules line: the sheet as it was printed then
+    assert _rules_line(summary[first]) is None  # no rules line: the sheet as it was printed then
     from projtrack.i18n import t
 
     assert summary[first][4][0] == t("report.section.summary", lang="zh")
