@@ -16,6 +16,7 @@ from projtrack.cli.exits import exit_code
 # isort: off
 from projtrack.cli import importing, exporting, tui, admin  # noqa: F401, E402
 from projtrack.cli import entries, reports, forecasting, scale, budget  # noqa: F401, E402
+from projtrack.cli import issues  # noqa: F401, E402
 # isort: on
 
 

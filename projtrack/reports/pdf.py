@@ -330,6 +330,25 @@ def _change_rows(fmt: Fmt, r: WeeklyReport) -> Iterator[GridRow]:
         yield GridRow([str(i), what, c.project, detail], fills={1: fill})
 
 
+def _issues(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    """存在问题及协调事项 (none for a report frozen before the issues log existed)."""
+    if r.issues is None:
+        return
+    from projtrack.reports import issues as section
+
+    pdf.heading(fmt.t("report.section.issues"))
+    pdf.heading(section.heading(fmt, r.issues, r.as_of), size=9)
+    if not r.issues:
+        pdf.set_font(FONT, size=8)
+        pdf.cell(0, 5, fmt.t("report.none"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    grid = (GridRow([text for _, text in cells],
+                    fills={6: FLAG_FILL[Flag.YELLOW]} if overdue else None)
+            for cells, overdue in section.rows(fmt, r.issues, r.as_of))
+    pdf.grid(section.headers(fmt), grid, [float(w) for _, _, w, _ in section.COLUMNS], size=7.5,
+             align=["R" if kind == "int" else "L" for *_, kind in section.COLUMNS], fit=(0, 5))
+
+
 def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
     fmt = Fmt(lang)
     pdf = ReportPDF(fmt, report, printed_on)
@@ -339,6 +358,7 @@ def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.dat
     _milestones(pdf, fmt, report)
     _changes(pdf, fmt, report)
     _forecasts(pdf, fmt, report)  # last, numbered 七: a reprint of an older report is unchanged
+    _issues(pdf, fmt, report)  # 八, after it for the same reason
     pdf.output(str(path))
     return path
 

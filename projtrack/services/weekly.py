@@ -42,6 +42,7 @@ from projtrack.reports.model import WeeklyReport, from_data, to_data
 from projtrack.reports.weekly import build_weekly
 from projtrack.safefile import staged
 from projtrack.services.budget import changes as budget_changes
+from projtrack.services.issues import issues as issues_log
 from projtrack.services.portfolio import load_portfolio
 from projtrack.services.settings import county_name, stored_targets
 from projtrack.store.repo import Store, os_user
@@ -146,7 +147,8 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
     report = build_weekly(portfolio, period=period, week_start=monday,
                           previous=previous_snapshot(store, period), county=county_name(store),
                           targets=merged(stored_targets(store)),
-                          pending=budget_changes(store, pending=True))  # as it is issued
+                          pending=budget_changes(store, pending=True),  # as it is issued
+                          issues=issues_log(store, day=sunday, only_open=False))
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
     issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()

@@ -40,13 +40,18 @@ def _ok(capsys, db: str, *args: str) -> str:
 
 
 def _working_database(capsys, db: str) -> None:
-    """An annex, money and progress entries, an undo and an issued week: rows in all four."""
+    """An annex, money and progress entries, an undo, an issue with an update and an issued
+    week: rows in every chained table."""
     _ok(capsys, db, "import", str(SAMPLE))
     _ok(capsys, db, "spend", "add", "鳌江镇第七小学", "1,200.5", "--date", "2024-03-01")
     _ok(capsys, db, "spend", "add", "鳌江镇第七小学", "300", "--date", "2024-03-02")
     _ok(capsys, db, "spend", "undo", "鳌江镇第七小学", "--yes")
     _ok(capsys, db, "progress", "add", "鳌江镇第七小学", "--date", "2024-03-01", "--stage",
         "主体结构", "--percent", "40")
+    _ok(capsys, db, "issue", "add", "鳌江镇第七小学", "用地指标未落实", "--owner", "县自然资源局",
+        "--date", "2024-02-20")
+    _ok(capsys, db, "issue", "update", "1", "已召开协调会", "--status", "协调中", "--date",
+        "2024-02-27")
     with tempfile.TemporaryDirectory() as out:
         _ok(capsys, db, "report", "weekly", "--week", "2024-W09", "--format", "xlsx", "--out",
             out)
@@ -91,6 +96,8 @@ EDITS = {
     "progress_entry": "UPDATE progress_entry SET percent = 900000 WHERE id = {id}",
     "audit_log": "UPDATE audit_log SET \"user\" = 'someone' WHERE id = {id}",
     "report_snapshot": "UPDATE report_snapshot SET issued_by = 'someone' WHERE id = {id}",
+    "issue": "UPDATE issue SET owner = 'someone' WHERE id = {id}",
+    "issue_update": "UPDATE issue_update SET status = '已解决' WHERE id = {id}",
 }
 
 
