@@ -12,9 +12,9 @@ from projtrack.reports.model import OpenIssueLine
 from projtrack.reports.text import Fmt
 
 # column key, xlsx width (characters), PDF width (mm), kind (text | int)
-COLUMNS = (("seq", 5, 10, "int"), ("project", 30, 62, "text"), ("issue", 34, 70, "text"),
+COLUMNS = (("seq", 5, 10, "int"), ("project", 30, 56, "text"), ("issue", 34, 66, "text"),
            ("owner", 16, 32, "text"), ("raised_on", 11, 20, "text"), ("days_open", 8, 14, "int"),
-           ("due", 11, 20, "text"), ("state", 9, 16, "text"), ("latest", 30, 33, "text"))
+           ("due", 17, 30, "text"), ("state", 9, 16, "text"), ("latest", 30, 33, "text"))
 
 
 def open_issue_lines(issues: Iterable[ProjectIssue], day: dt.date) -> tuple[OpenIssueLine, ...]:

@@ -336,6 +336,7 @@ def _issues(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
         return
     from projtrack.reports import issues as section
 
+    pdf.add_page()  # an item of its own at the meeting: it starts a page
     pdf.heading(fmt.t("report.section.issues"))
     pdf.heading(section.heading(fmt, r.issues, r.as_of), size=9)
     if not r.issues:
