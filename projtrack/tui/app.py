@@ -33,12 +33,13 @@ from projtrack.tui.commands import ProjtrackCommands
 from projtrack.tui.keys import translate_bindings
 from projtrack.tui.model import PortfolioIndex
 from projtrack.tui.screens.forecast import ForecastScreen
+from projtrack.tui.screens.issues import IssuesScreen
 from projtrack.tui.screens.milestones import MilestonesScreen
 from projtrack.tui.screens.portfolio import PortfolioScreen
 from projtrack.tui.screens.targets import TargetsScreen
 from projtrack.tui.screens.variance import VarianceScreen
 
-VIEWS = ("portfolio", "milestones", "variance", "targets", "forecast")
+VIEWS = ("portfolio", "milestones", "variance", "targets", "forecast", "issues")
 
 
 class PortfolioLoaded(Message):
@@ -54,7 +55,8 @@ class PortfolioLoaded(Message):
 class ProjtrackApp(ActionsMixin, App[object]):
     CSS_PATH = "app.tcss"
     MODES = {"portfolio": PortfolioScreen, "milestones": MilestonesScreen,
-             "variance": VarianceScreen, "targets": TargetsScreen, "forecast": ForecastScreen}
+             "variance": VarianceScreen, "targets": TargetsScreen, "forecast": ForecastScreen,
+             "issues": IssuesScreen}
     DEFAULT_MODE = "portfolio"
     COMMANDS = {ProjtrackCommands}
     BINDINGS = [
@@ -63,6 +65,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
         Binding("3", "view('variance')", "ui.key.view_variance", show=False),
         Binding("4", "view('targets')", "ui.key.view_targets", show=False),
         Binding("5", "view('forecast')", "ui.key.view_forecast", show=False),
+        Binding("7", "view('issues')", "ui.key.view_issues", show=False),
         Binding("d", "change_as_of", "ui.key.as_of"),
         Binding("l", "toggle_lang", "ui.key.lang", show=False),
         Binding("i", "import_annex", "ui.key.import", show=False),

@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("view_variance", "action_view", "variance"),
     ("view_targets", "action_view", "targets"),
     ("view_forecast", "action_view", "forecast"),
+    ("view_issues", "action_view", "issues"),
     ("filter", "action_filter", None),
     ("sort", "action_portfolio_do", "sort"),
     ("reverse", "action_portfolio_do", "reverse"),
