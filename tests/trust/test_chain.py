@@ -180,6 +180,39 @@ def test_restore_refuses_a_backup_whose_rows_were_changed(tmp_path, capsys):
     assert cli(capsys, db, "restore", str(backup))[0] == 0
 
 
+def test_restore_refuses_a_backup_whose_issues_log_was_changed(tmp_path, capsys):
+    """The issues log is sealed in a backup and chained like the ledger: an update's state
+    rewritten in the backup is named and the backup is not restored."""
+    db = str(tmp_path / "live.db")
+    _working_database(capsys, db)
+    backup = tmp_path / "b.db"
+    _ok(capsys, db, "backup", str(backup))
+    edited = tmp_path / "edited.db"
+    shutil.copyfile(backup, edited)
+    tamper(str(edited), "issue_update",
+           EDITS["issue_update"].format(id=_id(str(edited), "issue_update")))
+    before = snapshot(db)
+    rc, out, err = cli(capsys, db, "restore", str(edited))
+    assert rc == 1 and "issue_update row" in err, err
+    assert snapshot(db) == before
+    assert cli(capsys, db, "restore", str(backup))[0] == 0
+
+
+def test_a_database_before_the_issues_log_verifies_by_its_own_revision():
+    """A backup at schema 0008 has no issue tables: it is verified by the tables chained then."""
+    import sqlite3
+
+    from tests.fixtures.db import make_fixture as fx
+
+    con = sqlite3.connect(fx.fixture_path("0008"))
+    try:
+        assert chain.verify_sqlite(con, "0008") == []
+    finally:
+        con.close()
+    assert chain.tables_at("0008") == chain.TABLES_0007
+    assert set(chain.tables_at(None)) - set(chain.TABLES_0007) == {"issue", "issue_update"}
+
+
 def test_an_issued_report_edited_after_the_fact_is_not_reprinted(db_url, capsys, tmp_path):
     _working_database(capsys, db_url)
     out_dir = tmp_path / "again"
