@@ -90,3 +90,12 @@ class BudgetState(StrEnum):
     PROPOSED = "拟调整"
     APPROVED = "已批复"
     REJECTED = "未批准"
+
+
+class IssueState(StrEnum):
+    """An issue's state (存在问题的协调状态): raised 待协调 (awaiting coordination), then 协调中
+    (being coordinated), then 已解决 (resolved); it only moves forward."""
+
+    PENDING = "待协调"
+    COORDINATING = "协调中"
+    RESOLVED = "已解决"

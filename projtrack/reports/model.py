@@ -271,6 +271,24 @@ class Breakdowns:
 
 
 @dataclass(frozen=True)
+class OpenIssueLine:
+    """An issue open at the week's end (存在问题及协调事项), as the week knew it: its state and
+    latest update dated on or before that day, its days open then."""
+
+    issue_id: int
+    project_id: int
+    project: str
+    text: str
+    owner: str | None  # who must act (责任单位/领导)
+    due: dt.date | None
+    state: str  # an IssueState value
+    raised_on: dt.date
+    days_open: int
+    latest: str | None = None  # the latest update's text
+    latest_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class WeeklyReport:
     period: str  # ISO week, "2026-W48"
     week_start: dt.date
@@ -296,6 +314,9 @@ class WeeklyReport:
     # the 红黄绿 rules the flags were worked out with, frozen with them; None in a report frozen
     # before the rules were recorded: its reprint prints no rules line
     rules: FlagRules | None = None
+    # the issues open at the week's end, oldest first; None in a report frozen before the
+    # issues log existed: its reprint has no such section
+    issues: tuple[OpenIssueLine, ...] | None = None
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -316,7 +316,7 @@ _BD_WIDTHS: dict[str, list[float]] = {"group": [44, 14, 26, 24, 24, 20, 18, 22, 
 
 
 def _breakdowns(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
-    """八、分项统计: each breakdown on a page of its own (none for a report frozen before the
+    """九、分项统计: each breakdown on a page of its own (none for a report frozen before the
     breakdowns were reported)."""
     if r.breakdowns is None:
         return
@@ -370,6 +370,26 @@ def _change_rows(fmt: Fmt, r: WeeklyReport) -> Iterator[GridRow]:
         yield GridRow([str(i), what, c.project, detail], fills={1: fill})
 
 
+def _issues(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
+    """存在问题及协调事项 (none for a report frozen before the issues log existed)."""
+    if r.issues is None:
+        return
+    from projtrack.reports import issues as section
+
+    pdf.add_page()  # an item of its own at the meeting: it starts a page
+    pdf.heading(fmt.t("report.section.issues"))
+    pdf.heading(section.heading(fmt, r.issues, r.as_of), size=9)
+    if not r.issues:
+        pdf.set_font(FONT, size=8)
+        pdf.cell(0, 5, fmt.t("report.none"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    grid = (GridRow([text for _, text in cells],
+                    fills={6: FLAG_FILL[Flag.YELLOW]} if overdue else None)
+            for cells, overdue in section.rows(fmt, r.issues, r.as_of))
+    pdf.grid(section.headers(fmt), grid, [float(w) for _, _, w, _ in section.COLUMNS], size=7.5,
+             align=["R" if kind == "int" else "L" for *_, kind in section.COLUMNS], fit=(0, 5))
+
+
 def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
     fmt = Fmt(lang, report.kind)
     pdf = ReportPDF(fmt, report, printed_on)
@@ -379,7 +399,8 @@ def write_pdf(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.dat
     _milestones(pdf, fmt, report)
     _changes(pdf, fmt, report)
     _forecasts(pdf, fmt, report)  # last, numbered 七: a reprint of an older report is unchanged
-    _breakdowns(pdf, fmt, report)  # 八, after: an older report reprints as it was
+    _issues(pdf, fmt, report)  # 八, after the rest: an older report reprints as it was
+    _breakdowns(pdf, fmt, report)  # 九, after it for the same reason
     pdf.output(str(path))
     return path
 

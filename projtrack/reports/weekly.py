@@ -18,6 +18,7 @@ from projtrack.core.budget import BudgetChange
 from projtrack.core.calendar import autumn_term_start
 from projtrack.core.figures import GroupFigures
 from projtrack.core.groups import category_of
+from projtrack.core.issues import ProjectIssue
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.targets import at_term_risk, places_at_risk
 from projtrack.core.terms import Status
@@ -148,10 +149,14 @@ def forecasts_of(portfolio: Portfolio, views: list[ProjectView],
 def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
                  previous: WeeklyReport | None = None, county: str | None = None,
                  targets: dict[str, int] | None = None,
-                 pending: Iterable[BudgetChange] = ()) -> WeeklyReport:
+                 pending: Iterable[BudgetChange] = (),
+                 issues: Iterable[ProjectIssue] = ()) -> WeeklyReport:
     """The report for the week ``period`` from a portfolio loaded at the week's last day;
     ``previous`` is the last issued report, which "what changed" compares with; ``pending``
-    the budget changes awaiting approval (their table in 预测与风险)."""
+    the budget changes awaiting approval (their table in 预测与风险); ``issues`` the issues log,
+    whose issues open at the week's end are its own section."""
+    from projtrack.reports.issues import open_issue_lines
+
     as_of = portfolio.as_of
     views = [v for v in portfolio.projects if v.facts.status != Status.WITHDRAWN]
     blocks: list[CategoryBlock] = []
@@ -181,4 +186,5 @@ def build_weekly(portfolio: Portfolio, *, period: str, week_start: dt.date,
         forecasts=replace(forecasts_of(portfolio, views, targets if targets is not None else {}),
                           pending=tuple(pending)),
         rules=portfolio.rules,
+        issues=open_issue_lines(issues, as_of),
     )

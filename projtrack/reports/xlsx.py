@@ -466,6 +466,37 @@ def _breakdowns(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.dat
         page_setup(ws, fmt, report, "5:5")
 
 
+def _issues(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+    """存在问题及协调事项: the issues open at the week's end, oldest first (no sheet for a report
+    frozen before the issues log existed)."""
+    if report.issues is None:
+        return
+    from projtrack.reports import issues as section
+
+    ws = wb.create_sheet(fmt.t("report.sheet.issues"))
+    width = len(section.COLUMNS)
+    _title(ws, fmt, report, width, printed_on)
+    put(ws, 4, 1, section.heading(fmt, report.issues, report.as_of)).font = Font(bold=True, size=12)
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
+    _header(ws, 5, section.headers(fmt))
+    row = 6
+    if not report.issues:
+        put(ws, row, 1, fmt.t("report.none"))
+    for cells, overdue in section.rows(fmt, report.issues, report.as_of):
+        for col, ((value, _text), (_, _, _, kind)) in enumerate(zip(cells, section.COLUMNS,
+                                                                    strict=True), 1):
+            put(ws, row, col, value, "int" if kind == "int" else None)
+        style_row(ws, row, width, None)
+        if overdue:
+            ws.cell(row=row, column=7).fill = FILLS["yellow"]
+        _fit(ws, row, [(cells[1][0], 30), (cells[2][0], 34), (cells[8][0], 30)])
+        row += 1
+    for col, (_, w, _, _) in enumerate(section.COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    ws.freeze_panes = "A6"
+    page_setup(ws, fmt, report, "5:5")
+
+
 # --- saving ---------------------------------------------------------------------------------------
 
 
@@ -479,6 +510,7 @@ def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.da
         _milestones(wb, fmt, report, printed_on)
         _changes(wb, fmt, report, printed_on)
         _forecasts(wb, fmt, report, printed_on)  # last: an older report's sheets unchanged
-        _breakdowns(wb, fmt, report, printed_on)  # 分项统计, after: older reports unchanged
+        _issues(wb, fmt, report, printed_on)  # 存在问题, after the rest: older reports unchanged
+        _breakdowns(wb, fmt, report, printed_on)  # 分项统计, after it for the same reason
         wb.save(path)
     return path

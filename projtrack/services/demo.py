@@ -148,7 +148,45 @@ def build_demo(target: str, as_of: dt.date, annex: Path | None = None) -> Store:
                  for p in projects]
     write_histories(store, histories, origin="demo", settings={"demo": {"as_of": as_of.isoformat()}})
     _budget(store, profiles, as_of)
+    _issues(store, profiles, as_of)
     return store
+
+
+# (profile, days before the as-of date it was raised, text, who must act, days to its due date
+# from raising, updates: (days after raising, text, new state or None, who))
+_ISSUES = (
+    ("stalled", 75, "工程款拨付不及时,施工单位资金周转困难,现场停工", "县财政局", 30,
+     ((12, "已召开专题协调会,财政局同意分两批拨付", "协调中", "基建科"),
+      (40, "第一批款项已到位,第二批待县政府审批", None, "基建科"))),
+    ("stalled", 40, "设计变更未批复,主体结构无法继续施工", "分管副局长", 21,
+     ((9, "已报县发改局审核", "协调中", "基建科"),)),
+    ("lagging", 58, "用地红线内尚有两户未完成征迁,影响场地平整", "属地镇政府", 45,
+     ((20, "镇政府已约谈当事人,拟下月完成腾空", "协调中", "属地镇政府"),)),
+    ("lagging", 26, "项目用地指标未落实,施工许可无法办理", "县自然资源和规划局", 60, ()),
+    ("slipped", 33, "电力增容方案未确定,影响竣工验收节点", "县供电公司", 28,
+     ((14, "已现场踏勘,方案待供电公司内部审批", "协调中", "基建科"),)),
+    ("slipped", 90, "消防设计审查意见未回复", "县住建局", 20,
+     ((10, "住建局已出具审查意见", "已解决", "基建科"),)),
+)
+
+
+def _issues(store: Store, profiles: dict[int, str], as_of: dt.date) -> None:
+    """A few issues in each state, on the lagging, stalled and slipped projects, so the open
+    issues view and the weekly report have something to show (one of them resolved)."""
+    from projtrack.services.issues import add, update
+
+    taken: set[int] = set()
+    for profile, ago, text, owner, due, updates in _ISSUES:
+        pid = next((p for p in sorted(profiles) if profiles[p] == profile and p not in taken), None)
+        if pid is None:
+            continue
+        taken.add(pid)
+        raised = as_of - dt.timedelta(days=ago)
+        done = add(store, pid, text, owner=owner, due=raised + dt.timedelta(days=due),
+                   raised_on=raised, origin="demo")
+        for after, words, state, who in updates:
+            update(store, done.id, words, status=state, date=raised + dt.timedelta(days=after),
+                   who=who, origin="demo")
 
 
 def _budget(store: Store, profiles: dict[int, str], as_of: dt.date) -> None:

@@ -35,6 +35,7 @@ def export_text(store: Store, as_of: dt.date, fmt: str) -> str:
         return to_csv(portfolio)
     data = portfolio_json(portfolio)
     _add_budget(store, data)
+    _add_issues(store, data)
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -54,6 +55,16 @@ def _add_budget(store: Store, data: dict) -> None:
         pid = rec["id"]
         rec["baseline"] = info.name if info is not None and pid in frozen else None
         rec["pending_budget_changes"] = [change_json(c) for c in pending.get(pid, [])]
+
+
+def _add_issues(store: Store, data: dict) -> None:
+    """The additive field ``issues`` of each project: its issues log, oldest first (id, text,
+    owner, due, raised_on, state, raised_by, updates: id, date, text, state, who)."""
+    from projtrack.services.issues import by_project, issue_json
+
+    found = by_project(store)
+    for rec in data["projects"]:
+        rec["issues"] = [issue_json(i) for i in found.get(rec["id"], [])]
 
 
 def export_file(store: Store, as_of: dt.date, fmt: str, out: Path) -> None:

@@ -52,6 +52,7 @@ from projtrack.reports.weekly import build_weekly
 from projtrack.safefile import staged
 from projtrack.services.breakdown import weekly_breakdowns
 from projtrack.services.budget import changes as budget_changes
+from projtrack.services.issues import issues as issues_log
 from projtrack.services.portfolio import load_portfolio
 from projtrack.services.settings import county_name, stored_targets
 from projtrack.store.repo import Store, os_user
@@ -192,7 +193,8 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
     report = build_weekly(portfolio, period=period, week_start=monday,
                           previous=previous_snapshot(store, period, kind),
                           county=county_name(store), targets=merged(stored_targets(store)),
-                          pending=budget_changes(store, pending=True))  # as it is issued
+                          pending=budget_changes(store, pending=True),  # as it is issued
+                          issues=issues_log(store, day=sunday, only_open=False))
     report = replace(report, breakdowns=weekly_breakdowns(store, portfolio))  # 分项统计
     if kind != KIND:
         report = replace(report, kind=kind, week_end=sunday)

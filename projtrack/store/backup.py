@@ -407,7 +407,7 @@ def check_file(path: Path, shown: Path | None = None, *, keep_broken: bool = Fal
                 raise BadData("err.restore_newer", file=name, rev=revision)
             projects = con.execute("SELECT count(*) FROM project").fetchone()[0]
             entries = con.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
-            broken = chain.verify_sqlite(con) if chain.applies(revision) else []
+            broken = chain.verify_sqlite(con, revision) if chain.applies(revision) else []
             if broken and not keep_broken:  # rows changed after the fact: refused (store.chain)
                 chain.require_intact(broken, name)
             # then the seal: whatever else changed since the backup was made (any table, the schema)

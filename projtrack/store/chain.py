@@ -1,5 +1,5 @@
 """The append-only tables' hash chain (migration 0007): ledger_entry, progress_entry, audit_log
-and report_snapshot.
+and report_snapshot, and since 0009 the issues log's issue and issue_update.
 
 Each row's ``row_hash`` is the sha256 of the previous row's ``row_hash`` (by id, "" for the
 first row) and of the row's own content in a canonical, engine-independent form: money as the
@@ -68,8 +68,19 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "report_snapshot": (
         ("kind", TEXT), ("period", TEXT), ("as_of", DATE), ("issued_at", TIME),
         ("issued_by", TEXT), ("data", TEXT), ("sha256", TEXT)),
+    "issue": (
+        ("project_id", INT), ("raised_on", DATE), ("text", TEXT), ("owner", TEXT), ("due", DATE),
+        ("origin", TEXT), ("created_at", TIME), ("created_by", TEXT)),
+    "issue_update": (
+        ("issue_id", INT), ("project_id", INT), ("update_date", DATE), ("text", TEXT),
+        ("status", TEXT), ("who", TEXT), ("origin", TEXT), ("created_at", TIME),
+        ("created_by", TEXT)),
 }
 TABLES = tuple(COLUMNS)
+# the schema revision each table joined the chain at (the others: CHAIN_REVISION); migration
+# 0007 chains the tables of its own revision only
+SINCE = {"issue": "0009", "issue_update": "0009"}
+TABLES_0007 = tuple(t for t in TABLES if t not in SINCE)
 _DEFAULTS = {"correction": False}  # what the database puts in a column an INSERT leaves out
 
 # the append-only triggers each table must have (migrations 0003 and 0007)
@@ -258,12 +269,20 @@ def _check_rows(table: str, rows: Iterable[Sequence[object]], previous: str = ""
     return problems, count, previous
 
 
-def _verify(execute: Execute, triggers: list[ChainProblem]) -> list[ChainProblem]:
+def tables_at(revision: str | None) -> tuple[str, ...]:
+    """The chained tables of a database at schema ``revision`` (None: this program's)."""
+    if revision is None:
+        return TABLES
+    return tuple(t for t in TABLES if SINCE.get(t, CHAIN_REVISION) <= revision)
+
+
+def _verify(execute: Execute, triggers: list[ChainProblem],
+            tables: tuple[str, ...] = TABLES) -> list[ChainProblem]:
     """The rows' problems first (what was changed), then the triggers' (how it could be)."""
     problems: list[ChainProblem] = []
     heads = {name: (rows, last) for name, rows, last in
              execute(f"SELECT name, rows, last_hash FROM {HEAD_TABLE}", {})}
-    for table in TABLES:
+    for table in tables:
         found, count, last = _check_rows(table, execute(select_rows(table), {}))
         problems += found
         kept_rows, kept_last = heads.get(table, (0, ""))
@@ -275,10 +294,10 @@ def _verify(execute: Execute, triggers: list[ChainProblem]) -> list[ChainProblem
     return problems + triggers
 
 
-def _sqlite_triggers(execute: Execute) -> list[ChainProblem]:
+def _sqlite_triggers(execute: Execute, tables: tuple[str, ...] = TABLES) -> list[ChainProblem]:
     have = {name for (name,) in execute("SELECT name FROM sqlite_master WHERE type = 'trigger'", {})}
     return [ChainProblem("chain.no_trigger", {"table": t, "trigger": n})
-            for t, names in SQLITE_TRIGGERS.items() for n in names if n not in have]
+            for t, names in SQLITE_TRIGGERS.items() if t in tables for n in names if n not in have]
 
 
 def _pg_triggers(execute: Execute) -> list[ChainProblem]:
@@ -308,12 +327,14 @@ def verify(conn: Connection) -> list[ChainProblem]:
     return _verify(execute, triggers(execute))
 
 
-def verify_sqlite(con: sqlite3.Connection) -> list[ChainProblem]:
-    """``verify`` on a raw sqlite3 connection (a backup file being checked)."""
+def verify_sqlite(con: sqlite3.Connection, revision: str | None = None) -> list[ChainProblem]:
+    """``verify`` on a raw sqlite3 connection (a backup file being checked), whose schema is at
+    ``revision`` (None: this program's): the tables chained at that revision."""
     def execute(sql: str, params: dict) -> Iterable[Sequence[object]]:
         return con.execute(sql, params)
 
-    return _verify(execute, _sqlite_triggers(execute))
+    tables = tables_at(revision)
+    return _verify(execute, _sqlite_triggers(execute, tables), tables)
 
 
 def verify_file(path: str | Path) -> list[ChainProblem]:
@@ -356,6 +377,6 @@ def require_intact(problems: list[ChainProblem], what: str) -> None:
         raise BadData("err.chain_broken", file=what, what=problems[0].render())
 
 
-__all__ = ["COLUMNS", "ChainProblem", "TABLES", "applies", "before_execute",
+__all__ = ["COLUMNS", "ChainProblem", "TABLES", "TABLES_0007", "applies", "tables_at", "before_execute",
            "require_intact", "row_hash", "stamp", "verify", "verify_file", "verify_row",
            "verify_sqlite"]

@@ -34,6 +34,7 @@ from projtrack.errors import BadData, BadUsage
 from projtrack.store.baseline import remove_of_import as remove_baselines
 from projtrack.store.budget import projects_with_changes
 from projtrack.store.budget import remove_of_import as remove_changes
+from projtrack.store.issues import projects_with_issues
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
@@ -274,6 +275,7 @@ def _plan(s: Session, run: ImportRun, data: dict) -> UndoPlan:
     with_entries = {e.project_id for e in plan.entries}
     # an added project with budget changes of its own since (the change's foreign key): kept too
     with_entries |= projects_with_changes(s, added, except_run=run.id)
+    with_entries |= projects_with_issues(s, added)  # an issue raised since: kept, its history too
     b, c = table(Baseline).c, table(BudgetChangeRow).c
     plan.baselines = list(s.execute(select(b.name).where(b.import_run_id == run.id)
                                     .order_by(b.id)).scalars())

@@ -426,3 +426,44 @@ class BudgetChangeLine(SQLModel, table=True):
     old: Decimal | None = Field(default=None, sa_column=_money())
     new: Decimal | None = Field(default=None, sa_column=_money())
     delta: Decimal = Field(sa_column=_money(nullable=False))
+
+
+# --- the issues log (migration 0009) --------------------------------------------------------
+class IssueRow(SQLModel, table=True):
+    """An issue of a project (存在问题): what, who must act (``owner``: 责任单位 or 领导, free
+    text), by when.  Append-only and hash-chained like the ledger: never edited; its state is
+    the one its latest update (``IssueUpdateRow``) gave it."""
+
+    __tablename__ = "issue"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_fk_project())
+    raised_on: dt.date = Field(sa_column=Column(Date, nullable=False))
+    text: str
+    owner: str | None = None
+    due: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    origin: str | None = None  # "cli", "tui", "demo"
+    created_at: dt.datetime = Field(default_factory=_now)
+    created_by: str = ""
+    row_hash: str | None = None  # the hash chain (store.chain)
+
+
+class IssueUpdateRow(SQLModel, table=True):
+    """A dated update of an issue: what happened, the state it moved to (None: unchanged), who
+    reported it.  Append-only and hash-chained."""
+
+    __tablename__ = "issue_update"
+    __table_args__ = (Index("ix_issue_update_issue_date", "issue_id", "update_date", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(sa_column=Column(Integer, ForeignKey("issue.id", ondelete="RESTRICT"),
+                                           nullable=False))
+    project_id: int = Field(sa_column=_fk_project())
+    update_date: dt.date = Field(sa_column=Column(Date, nullable=False))
+    text: str | None = None
+    status: str | None = None
+    who: str = ""
+    origin: str | None = None
+    created_at: dt.datetime = Field(default_factory=_now)
+    created_by: str = ""
+    row_hash: str | None = None  # the hash chain (store.chain)

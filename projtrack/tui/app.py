@@ -34,13 +34,12 @@ from projtrack.tui.keys import translate_bindings
 from projtrack.tui.model import PortfolioIndex
 from projtrack.tui.screens.breakdown import BreakdownScreen
 from projtrack.tui.screens.forecast import ForecastScreen
+from projtrack.tui.screens.issues import IssuesScreen
 from projtrack.tui.screens.milestones import MilestonesScreen
 from projtrack.tui.screens.portfolio import PortfolioScreen
 from projtrack.tui.screens.returns import ReturnsScreen
 from projtrack.tui.screens.targets import TargetsScreen
 from projtrack.tui.screens.variance import VarianceScreen
-
-VIEWS = ("portfolio", "milestones", "variance", "targets", "forecast", "returns")
 
 
 class PortfolioLoaded(Message):
@@ -57,7 +56,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
     CSS_PATH = "app.tcss"
     MODES = {"portfolio": PortfolioScreen, "milestones": MilestonesScreen,
              "variance": VarianceScreen, "targets": TargetsScreen, "forecast": ForecastScreen,
-             "returns": ReturnsScreen, "breakdown": BreakdownScreen}
+             "returns": ReturnsScreen, "issues": IssuesScreen, "breakdown": BreakdownScreen}
     DEFAULT_MODE = "portfolio"
     COMMANDS = {ProjtrackCommands}
     BINDINGS = [
@@ -67,6 +66,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
         Binding("4", "view('targets')", "ui.key.view_targets", show=False),
         Binding("5", "view('forecast')", "ui.key.view_forecast", show=False),
         Binding("6", "view('returns')", "ui.key.view_returns", show=False),
+        Binding("7", "view('issues')", "ui.key.view_issues", show=False),
         Binding("8", "view('breakdown')", "ui.key.view_breakdown", show=False),
         Binding("d", "change_as_of", "ui.key.as_of"),
         Binding("l", "toggle_lang", "ui.key.lang", show=False),

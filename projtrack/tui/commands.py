@@ -23,6 +23,7 @@ COMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("view_targets", "action_view", "targets"),
     ("view_forecast", "action_view", "forecast"),
     ("view_returns", "action_view", "returns"),
+    ("view_issues", "action_view", "issues"),
     ("view_breakdown", "action_view", "breakdown"),
     ("filter", "action_filter", None),
     ("sort", "action_portfolio_do", "sort"),

@@ -114,7 +114,7 @@ def test_the_pdf_has_a_page_for_each_breakdown_and_they_are_drawn(issued, tmp_pa
     pages = [p.extract_text() for p in PdfReader(pdf).pages]
     n = len(pages)
     town, unit, fund = pages[-3:]
-    assert "八、分项统计" in town and "分乡镇统计(2 个乡镇)" in town
+    assert "九、分项统计" in town and "分乡镇统计(2 个乡镇)" in town
     assert "(未填)" in town and "3,000.00" in town and "▼13.3" in town and "1,170" in town
     assert "分责任单位统计(2 个单位)" in unit and "教育局" in unit and "810" in unit
     assert "分资金来源统计" in fund and "专项债" in fund and "760.00" in fund
@@ -189,4 +189,4 @@ def test_english(issued, tmp_path):
     assert [r[0] for r in rows] == ["Central", "Provincial", "City", "Special bonds",
                                     "County budget", "Self-raised", "(not filled in)", "Total"]
     assert _rows(wb["By township"])[2][0] == "(not filled in)"
-    assert "8. Breakdowns" in PdfReader(paths[1]).pages[-3].extract_text()
+    assert "9. Breakdowns" in PdfReader(paths[1]).pages[-3].extract_text()

@@ -46,8 +46,9 @@ def test_xlsx_is_ready_to_print(evil_store, tmp_path):
                                 lang="zh")
     assert [p.name for p in paths] == [f"周报-{WEEK}.xlsx"]
     wb = openpyxl.load_workbook(paths[0])
-    assert wb.sheetnames == ["摘要", "项目明细", "节点预警", "与上期相比", "预测与风险",
+    assert wb.sheetnames == ["摘要", "项目明细", "节点预警", "与上期相比", "预测与风险", "存在问题",
                              "分乡镇", "分责任单位", "分资金来源"]
+    assert wb["存在问题"].print_title_rows == "$5:$5"
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert int(ws.page_setup.paperSize) == 9  # A4

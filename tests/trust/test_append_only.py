@@ -18,15 +18,16 @@ from sqlalchemy import Engine, event, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from projtrack.errors import DatabaseError
-from projtrack.store.models import LedgerEntry, ProgressEntry, Project
+from projtrack.store.models import IssueRow, IssueUpdateRow, LedgerEntry, ProgressEntry, Project
 from projtrack.store.repo import Store, os_user, record_audit
 from tests.conftest import SAMPLE
 from tests.trust import annex
 from tests.trust.helpers import cli, snapshot
 
-APPEND_ONLY = ("ledger_entry", "progress_entry", "audit_log", "report_snapshot")
+APPEND_ONLY = ("ledger_entry", "progress_entry", "audit_log", "report_snapshot", "issue",
+               "issue_update")
 CHANGED = {"ledger_entry": "note", "progress_entry": "note", "audit_log": "new_value",
-           "report_snapshot": "data"}  # a text column of each, rewritten by the attacks
+           "report_snapshot": "data", "issue": "text", "issue_update": "text"}  # a text column of each, rewritten by the attacks
 try:
     import psycopg
 
@@ -50,6 +51,11 @@ def _seed(store: Store) -> int:
                                 percent=Decimal("0.1")))
             record_audit(s, action="entry", entity="ledger_entry", entity_id=day,
                          project_id=p.id, field="完成投资", new=Decimal("100.5"))
+            issue = IssueRow(project_id=p.id, raised_on=dt.date(2024, 1, day), text="用地未落实")
+            s.add(issue)
+            s.flush()
+            s.add(IssueUpdateRow(issue_id=issue.id, project_id=p.id,
+                                 update_date=dt.date(2024, 1, day), text="协调会", status="协调中"))
     for week in ("2024-W01", "2024-W02"):
         data = f'{{"period":"{week}"}}'
         store.freeze_snapshot("weekly", week, as_of=dt.date(2024, 1, 7),

@@ -40,13 +40,18 @@ def _ok(capsys, db: str, *args: str) -> str:
 
 
 def _working_database(capsys, db: str) -> None:
-    """An annex, money and progress entries, an undo and an issued week: rows in all four."""
+    """An annex, money and progress entries, an undo, an issue with an update and an issued
+    week: rows in every chained table."""
     _ok(capsys, db, "import", str(SAMPLE))
     _ok(capsys, db, "spend", "add", "鳌江镇第七小学", "1,200.5", "--date", "2024-03-01")
     _ok(capsys, db, "spend", "add", "鳌江镇第七小学", "300", "--date", "2024-03-02")
     _ok(capsys, db, "spend", "undo", "鳌江镇第七小学", "--yes")
     _ok(capsys, db, "progress", "add", "鳌江镇第七小学", "--date", "2024-03-01", "--stage",
         "主体结构", "--percent", "40")
+    _ok(capsys, db, "issue", "add", "鳌江镇第七小学", "用地指标未落实", "--owner", "县自然资源局",
+        "--date", "2024-02-20")
+    _ok(capsys, db, "issue", "update", "1", "已召开协调会", "--status", "协调中", "--date",
+        "2024-02-27")
     with tempfile.TemporaryDirectory() as out:
         _ok(capsys, db, "report", "weekly", "--week", "2024-W09", "--format", "xlsx", "--out",
             out)
@@ -91,6 +96,8 @@ EDITS = {
     "progress_entry": "UPDATE progress_entry SET percent = 900000 WHERE id = {id}",
     "audit_log": "UPDATE audit_log SET \"user\" = 'someone' WHERE id = {id}",
     "report_snapshot": "UPDATE report_snapshot SET issued_by = 'someone' WHERE id = {id}",
+    "issue": "UPDATE issue SET owner = 'someone' WHERE id = {id}",
+    "issue_update": "UPDATE issue_update SET status = '已解决' WHERE id = {id}",
 }
 
 
@@ -171,6 +178,39 @@ def test_restore_refuses_a_backup_whose_rows_were_changed(tmp_path, capsys):
     assert rc == 1 and "audit_log holds" in err, err
     assert chain.verify_file(backup) == []  # the untouched backup restores
     assert cli(capsys, db, "restore", str(backup))[0] == 0
+
+
+def test_restore_refuses_a_backup_whose_issues_log_was_changed(tmp_path, capsys):
+    """The issues log is sealed in a backup and chained like the ledger: an update's state
+    rewritten in the backup is named and the backup is not restored."""
+    db = str(tmp_path / "live.db")
+    _working_database(capsys, db)
+    backup = tmp_path / "b.db"
+    _ok(capsys, db, "backup", str(backup))
+    edited = tmp_path / "edited.db"
+    shutil.copyfile(backup, edited)
+    tamper(str(edited), "issue_update",
+           EDITS["issue_update"].format(id=_id(str(edited), "issue_update")))
+    before = snapshot(db)
+    rc, out, err = cli(capsys, db, "restore", str(edited))
+    assert rc == 1 and "issue_update row" in err, err
+    assert snapshot(db) == before
+    assert cli(capsys, db, "restore", str(backup))[0] == 0
+
+
+def test_a_database_before_the_issues_log_verifies_by_its_own_revision():
+    """A backup at schema 0008 has no issue tables: it is verified by the tables chained then."""
+    import sqlite3
+
+    from tests.fixtures.db import make_fixture as fx
+
+    con = sqlite3.connect(fx.fixture_path("0008"))
+    try:
+        assert chain.verify_sqlite(con, "0008") == []
+    finally:
+        con.close()
+    assert chain.tables_at("0008") == chain.TABLES_0007
+    assert set(chain.tables_at(None)) - set(chain.TABLES_0007) == {"issue", "issue_update"}
 
 
 def test_an_issued_report_edited_after_the_fact_is_not_reprinted(db_url, capsys, tmp_path):

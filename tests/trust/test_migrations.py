@@ -261,7 +261,7 @@ def test_0007_to_0008_on_each_engine_adds_baselines_and_budget_changes(db_url, c
     rc, out, err = cli(capsys, db_url, "baseline", "list")
     assert rc == 1 and "projtrack db upgrade" in err  # 0007 is older: refused until upgraded
     rc, out, err = cli(capsys, db_url, "db", "upgrade")
-    assert rc == 0 and "0007 → 0008" in out, err
+    assert rc == 0 and f"0007 → {head_revision()}" in out, err
     _chained(db_url)
     _check_dataset(db_url)
     engine = make_engine(db_url)
@@ -288,3 +288,58 @@ def test_0007_to_0008_on_each_engine_adds_baselines_and_budget_changes(db_url, c
         store.close()
     rc, out, err = cli(capsys, db_url, "db", "check")
     assert rc == 0, out + err
+
+
+def inspect_tables(conn) -> list[str]:
+    from sqlalchemy import inspect
+
+    return inspect(conn).get_table_names()
+
+
+def test_0008_to_0009_on_each_engine_adds_the_issues_log_chained_and_append_only(db_url, capsys):
+    """0009 on SQLite and PostgreSQL: the data of 0008 comes through, the issues log is empty,
+    an issue and its update join the hash chain, db check knows the new tables' triggers, and
+    the downgrade takes them away again."""
+    from projtrack.store import chain
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0008")
+        fx.populate(engine)
+    finally:
+        engine.dispose()
+    rc, out, err = cli(capsys, db_url, "issue", "list")
+    assert rc == 1 and "projtrack db upgrade" in err  # 0008 is older: refused until upgraded
+    rc, out, err = cli(capsys, db_url, "db", "upgrade")
+    assert rc == 0 and "0008 → 0009" in out, err
+    _chained(db_url)
+    _check_dataset(db_url)
+    rc, out, err = cli(capsys, db_url, "issue", "list", "--all", lang="en")
+    assert rc == 0 and "no issues" in out, err
+    rc, out, err = cli(capsys, db_url, "issue", "add", "1", "用地指标未落实", "--date", "2024-03-01",
+                       "--due", "2024-04-30", "--owner", "县自然资源局")
+    assert rc == 0, err
+    rc, out, err = cli(capsys, db_url, "issue", "close", "1", "已落实", "--date", "2024-03-20")
+    assert rc == 0, err
+    rc, out, err = cli(capsys, db_url, "db", "check")
+    assert rc == 0 and "hash chains" in out, out + err
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert chain.verify(conn) == []
+            heads = dict(conn.execute(text("SELECT name, rows FROM chain_head")).all())
+            assert heads["issue"] == 1 and heads["issue_update"] == 1
+        from alembic import command
+
+        from projtrack.store.migrate import alembic_config
+
+        cfg = alembic_config(engine)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0008")
+        with engine.connect() as conn:
+            names = set(conn.execute(text("SELECT name FROM chain_head")).scalars())
+            assert not names & {"issue", "issue_update"}
+            assert not {"issue", "issue_update"} & set(inspect_tables(conn))
+    finally:
+        engine.dispose()

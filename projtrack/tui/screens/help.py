@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from projtrack.tui.app import ProjtrackApp
 
 SECTIONS = (
-    ("help.global", (("1 2 3 4 5 6", "key.views"), ("d", "key.as_of"), ("l", "key.lang"),
+    ("help.global", (("1 2 3 4 5 6 7 8", "key.views"), ("d", "key.as_of"), ("l", "key.lang"),
                      ("i", "key.import"), ("P", "key.report"), ("u", "key.undo"),
                      ("ctrl+r", "key.reload"), ("R", "key.rules"), ("ctrl+p", "key.palette"),
                      ("?", "key.help"),

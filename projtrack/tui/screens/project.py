@@ -1,6 +1,7 @@
 """项目详情: one project — a summary, then tabs: 概况 (annex facts, source cell, figures),
 投资 (plan and actual by year, the cumulative curve, the ledger), 节点 (milestones with slip),
-变更记录 (the audit trail).  Data is read in a worker; entries change it in place."""
+变更记录 (the audit trail), 问题 (the project's issues log: ``o`` raises one, ``O`` updates or
+closes the selected one).  Data is read in a worker; entries change it in place."""
 
 from __future__ import annotations
 
@@ -16,14 +17,17 @@ from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from projtrack.core.figures import lag_level
+from projtrack.core.issues import ProjectIssue
 from projtrack.core.terms import Flag
 from projtrack.i18n import term
 from projtrack.services.baseline import ProjectBaseline, project_baseline
 from projtrack.services.detail import Detail, load_detail
+from projtrack.services.issues import project_issues
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.widgets.baseline_panel import baseline_panel
 from projtrack.tui.widgets.charts import CurveChart
+from projtrack.tui.widgets.issue_table import fill_issue_table
 from projtrack.tui.widgets.project_panels import facts_panel, summary
 
 
@@ -39,6 +43,12 @@ class BaselineReady(Message):
         self.baseline = baseline
 
 
+class IssuesLoaded(Message):
+    def __init__(self, found: list[ProjectIssue]) -> None:
+        super().__init__()
+        self.found = found
+
+
 class ProjectScreen(ViewScreen):
     VIEW = ""  # highlights the view it was opened from
     BINDINGS = [
@@ -50,6 +60,8 @@ class ProjectScreen(ViewScreen):
         Binding("r", "app.edit_remarks", "ui.key.remarks", show=False),
         Binding("v", "app.add_progress", "ui.key.progress", show=False),
         Binding("u", "app.undo", "ui.key.undo"),
+        Binding("o", "add_issue", "ui.key.add_issue", show=False),
+        Binding("O", "update_issue", "ui.key.update_issue", show=False),
     ]
 
     def __init__(self, project_id: int) -> None:
@@ -57,6 +69,7 @@ class ProjectScreen(ViewScreen):
         self.project_id = project_id
         self.detail: Detail | None = None
         self.baseline: ProjectBaseline | None = None
+        self.issues: list[ProjectIssue] = []
         self.tab = "tab-facts"
 
     @property
@@ -80,11 +93,14 @@ class ProjectScreen(ViewScreen):
                 yield DataTable(id="milestones", cursor_type="row", zebra_stripes=True)
             with TabPane(tr("project.tab_audit"), id="tab-audit"):
                 yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+            with TabPane(tr("issue.tab"), id="tab-issues"):
+                yield DataTable(id="issues", cursor_type="row", zebra_stripes=True)
 
     def refresh_data(self, project_id: int | None) -> None:
         if project_id is None or project_id == self.project_id:
             self._load(self.app.as_of)
             self._load_baseline(self.app.as_of)
+            self._load_issues()
 
     @work(thread=True, exclusive=True, group="project-detail")
     def _load(self, as_of: dt.date) -> None:
@@ -93,6 +109,49 @@ class ProjectScreen(ViewScreen):
     @work(thread=True, exclusive=True, group="project-baseline")
     def _load_baseline(self, as_of: dt.date) -> None:
         self.post_message(BaselineReady(project_baseline(self.app.store, self.project_id, as_of)))
+
+    @work(thread=True, exclusive=True, group="project-issues")
+    def _load_issues(self) -> None:
+        self.post_message(IssuesLoaded(project_issues(self.app.store, self.project_id)))
+
+    def on_issues_loaded(self, message: IssuesLoaded) -> None:
+        self.issues = message.found
+        self._draw_issues()
+
+    def _draw_issues(self) -> None:
+        fill_issue_table(self.query_one("#issues", DataTable), self.issues, self.app.as_of,
+                         self.tr, self.app.lang, with_project=False)
+
+    def action_add_issue(self) -> None:
+        from projtrack.tui.widgets.issue_forms import IssueForm
+
+        self.app.push_screen(IssueForm(self.app.store, self.project_id, self.project_name,
+                                       self.app.as_of), self._issue_saved)
+
+    def action_update_issue(self) -> None:
+        """Update or close the issue under the cursor of the 问题 tab (shown first if it is not)."""
+        from projtrack.tui.widgets.issue_forms import IssueUpdateForm
+        from projtrack.tui.widgets.table import cursor_key
+
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != "tab-issues":
+            tabs.active = "tab-issues"
+        key = cursor_key(self.query_one("#issues", DataTable))
+        issue = next((i for i in self.issues if str(i.id) == key), None)
+        if issue is None:
+            self.notify(self.tr("issue.none_selected"), severity="warning")
+            return
+        if issue.closed:
+            self.notify(self.tr("issue.is_resolved", id=issue.id), severity="warning")
+            return
+        self.app.push_screen(IssueUpdateForm(self.app.store, issue, self.app.as_of),
+                             self._issue_saved)
+
+    def _issue_saved(self, text: str | None) -> None:
+        if text:
+            self.notify(text)
+            self.query_one("#tabs", TabbedContent).active = "tab-issues"
+            self.app.reload(self.project_id)  # the audit tab and the open issues view too
 
     def on_baseline_ready(self, message: BaselineReady) -> None:
         self.baseline = message.baseline
@@ -126,6 +185,7 @@ class ProjectScreen(ViewScreen):
         self._milestones(d)
         self._audit(d)
         self._draw_baseline()
+        self._draw_issues()
 
     def _table(self, selector: str, labels: list[str]) -> DataTable:
         table = self.query_one(selector, DataTable)

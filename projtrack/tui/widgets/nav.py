@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 VIEWS = (("portfolio", "1"), ("milestones", "2"), ("variance", "3"), ("targets", "4"),
-         ("forecast", "5"), ("returns", "6"))
+         ("forecast", "5"), ("returns", "6"), ("issues", "7"), ("breakdown", "8"))
 
 
 class NavBar(Static):

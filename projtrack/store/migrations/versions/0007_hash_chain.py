@@ -48,7 +48,7 @@ def _sqlite_trigger(table: str, action: str) -> str:
 
 def _backfill(bind) -> None:
     """Each table's rows chained in id order, and its head."""
-    for table in chain.TABLES:
+    for table in chain.TABLES_0007:
         previous, count, updates = "", 0, []
         for row in bind.execute(sa.text(chain.select_rows(table))).fetchall():
             previous = chain.row_hash(table, previous, row[2:])
@@ -68,7 +68,7 @@ def upgrade() -> None:
     with op.batch_alter_table('report_snapshot') as batch:
         batch.drop_constraint('uq_report_snapshot_kind_period', type_='unique')
         batch.create_index('ix_report_snapshot_kind_period', ['kind', 'period', 'id'])
-    for table in chain.TABLES:
+    for table in chain.TABLES_0007:
         op.add_column(table, sa.Column('row_hash', sqlmodel.sql.sqltypes.AutoString(),
                                        nullable=True))
     op.create_table(
@@ -89,7 +89,7 @@ def upgrade() -> None:
         for table in NEW_APPEND_ONLY:
             for action in ("update", "delete"):
                 op.execute(_sqlite_trigger(table, action))
-        for table in chain.TABLES:
+        for table in chain.TABLES_0007:
             op.execute(_sqlite_trigger(table, "replace"))
     else:
         for table in OLD_APPEND_ONLY:
@@ -107,18 +107,18 @@ def upgrade() -> None:
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
-        for table in chain.TABLES:
+        for table in chain.TABLES_0007:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_replace")
         for table in NEW_APPEND_ONLY:
             for action in ("update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
-        for table in chain.TABLES:  # in place: a rebuild would drop the ledger's triggers
+        for table in chain.TABLES_0007:  # in place: a rebuild would drop the ledger's triggers
             op.execute(f"ALTER TABLE {table} DROP COLUMN row_hash")
     else:
         for table in NEW_APPEND_ONLY:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-        for table in chain.TABLES:
+        for table in chain.TABLES_0007:
             op.drop_column(table, 'row_hash')
     op.drop_table('chain_head')
     # one report per period again: the latest issue of each
