@@ -2,7 +2,8 @@
 source (against the annex's funding plan, with 拨付 against 到位).  ``b`` switches between the
 three; Enter on a township's or unit's row lists its projects (Enter there opens one), Escape
 goes back.  Projects without a township or unit are the “(未填)” row, last; the total line is
-the portfolio's."""
+the portfolio's.  At a narrow width the columns that matter (完成率, 偏差) come first and the
+others are a key away, scrolled by whole columns."""
 
 from __future__ import annotations
 
@@ -27,13 +28,18 @@ from projtrack.services.breakdown import (
 )
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
-from projtrack.tui.widgets.table import cursor_key
+from projtrack.tui.widgets.table import PagedTable, TableColumn, cursor_key, priority_order
 
 GROUP_LABELS = ("count", "total_investment", "annual_plan", "actual_this_year", "rate",
                 "variance", "red", "yellow", "new_places")
 FUNDING_LABELS = ("source", "planned", "received", "received_rate", "payments", "payment_rate")
 MEMBER_LABELS = ("flag", "name", "phase", "total_investment", "annual_plan", "actual_this_year",
                  "rate", "variance")
+# which columns a narrow terminal shows first (the lowest numbers; 0 = the fixed ones)
+PRIORITY = {"group": 0, "source": 0, "flag": 0, "name": 0, "rate": 1, "variance": 2,
+            "actual_this_year": 3, "received_rate": 1, "received": 2, "planned": 3,
+            "annual_plan": 4, "payment_rate": 4, "count": 5, "payments": 5, "total_investment": 6,
+            "red": 6, "yellow": 6, "phase": 7, "new_places": 8}
 NAME_WIDTH = 22  # a township's or unit's name, in terminal cells (a Chinese character is two)
 PROJECT_WIDTH = 30
 
@@ -66,8 +72,8 @@ class BreakdownScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="bd-title")
-        yield DataTable(id="bd-groups", cursor_type="row")
-        yield DataTable(id="bd-members", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="bd-groups", fixed_columns=1, whole_columns=True, zebra_stripes=False)
+        yield PagedTable(id="bd-members", fixed_columns=2, whole_columns=True)
         yield Static(id="bd-note")
 
     @work(thread=True, exclusive=True, group="breakdown")
@@ -101,8 +107,8 @@ class BreakdownScreen(ViewScreen):
         title = self.query_one("#bd-title", Static)
         note = self.tr("breakdown.note_funding" if self.kind == "funding" else
                        "breakdown.note_members" if drilled else "breakdown.note_groups")
-        self.query_one("#bd-note", Static).update(note)
         if self.data is None:
+            self.query_one("#bd-note", Static).update(note)
             title.update(self.tr(f"breakdown.title_{self.kind}", n=0))
             return
         if drilled:
@@ -114,23 +120,31 @@ class BreakdownScreen(ViewScreen):
             named = sum(1 for k in self.data.groups if k)
             title.update(self.tr(f"breakdown.title_{self.kind}", n=named))
             self._groups(groups, self.data)
+        self.query_one("#bd-note", Static).update(
+            note + self.more_columns(listing if drilled else groups))
         self.ensure_focus()
 
-    @staticmethod
-    def _fill(table: DataTable, columns: list[tuple[str, str]],
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.redraw()
+
+    def _fill(self, table: DataTable, columns: list[tuple[str, str]],
               rows: list[tuple[str, list]]) -> None:
         """Refill ``table`` (``columns``: (key, label); ``rows``: (key, cells)), keeping the
         cursor's row.  Widths are worked out here from the cells, in terminal cells: a
-        DataTable measuring its own after a refill drew a frame or two with the old widths."""
-        row = table.cursor_row
-        table.clear(columns=True)
-        for j, (key, label) in enumerate(columns):
-            width = max([cell_len(label)] + [cell_len(_plain(cells[j])) for _, cells in rows])
-            table.add_column(label, key=key, width=width)
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+        DataTable measuring its own after a refill drew a frame or two with the old widths.
+        The columns that do not all fit are put in the order of their priority, the others
+        scrolled to by whole columns."""
+        assert isinstance(table, PagedTable)
+        cols = [TableColumn(key, label, 1, priority=PRIORITY.get(key, 99)) for key, label in columns]
+        labels = [label for _, label in columns]
+        col_widths = [max([cell_len(label)] + [cell_len(_plain(cells[j])) for _, cells in rows])
+                      for j, (_, label) in enumerate(columns)]
+        room = table.room(self.size.width or self.app.size.width)
+        order = priority_order(cols, col_widths, room, table.cell_padding, table.fixed_columns)
+        table.show([cols[i] for i in order], [labels[i] for i in order],
+                   [(key, [cells[i] for i in order]) for key, cells in rows],
+                   [col_widths[i] for i in order], room=room)
 
     def _groups(self, table: DataTable, b: GroupBreakdown) -> None:
         columns = [("group", self.tr(f"col.bd_{b.kind}"))] + \
@@ -187,7 +201,9 @@ class BreakdownScreen(ViewScreen):
         """Township → unit → funding source → township."""
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
         self.group, self.data = None, None
-        self.query_one("#bd-groups", DataTable).clear(columns=True)
+        groups = self.query_one("#bd-groups", PagedTable)
+        groups.clear(columns=True)
+        groups.first_column = 0
         self.redraw()
         self.refresh_data(None)
 
@@ -201,7 +217,9 @@ class BreakdownScreen(ViewScreen):
         if not key or not key.startswith("group:"):
             return  # the total line, or nothing yet
         self.group = key.removeprefix("group:")
-        self.query_one("#bd-members", DataTable).clear(columns=True)
+        listing = self.query_one("#bd-members", PagedTable)
+        listing.clear(columns=True)
+        listing.first_column = 0
         self.redraw()
         self.query_one("#bd-members", DataTable).focus()
 

@@ -1,10 +1,14 @@
-"""The line under the header: the five views (current one highlighted), clickable."""
+"""The line under the header: the eight views (current one highlighted), clickable.  When the
+full names do not fit the width, the short ones; when those do not either, only the number of
+each view but the current one; chosen again on a resize."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.content import Content
+from textual.events import Resize
 from textual.widgets import Static
 
 if TYPE_CHECKING:
@@ -33,10 +37,26 @@ class NavBar(Static):
     def on_mount(self) -> None:
         self.update(self.render_nav())
 
+    def on_resize(self, event: Resize) -> None:
+        self.update(self.render_nav())
+
+    def labels(self, width: int) -> list[str]:
+        """Each view's part of the line at ``width`` cells: " 1 项目总览 ", else " 1 总览 ",
+        else " 1 " for all but the current view."""
+        full = [f" {key} {self.app.tr('view.' + view)} " for view, key in VIEWS]
+        short = [f" {key} {self.app.tr('view_short.' + view)} " for view, key in VIEWS]
+        bare = [label if view == self.current else f" {key} "
+                for (view, key), label in zip(VIEWS, short, strict=True)]
+        extra = cell_len("  " + self.extra) + 1 if self.extra else 0
+        for labels in (full, short):
+            if sum(cell_len(lb) for lb in labels) + len(labels) - 1 + extra <= width:
+                return labels
+        return bare
+
     def render_nav(self) -> Content:
+        width = self.content_size.width or self.app.size.width - 2
         parts = []
-        for view, key in VIEWS:
-            label = f" {key} {self.app.tr('view.' + view)} "
+        for (view, _), label in zip(VIEWS, self.labels(width), strict=True):
             style = "reverse bold" if view == self.current else ""
             parts.append(Content.from_markup(
                 f"[{style} @click=app.view('{view}')]$label[/]" if style else

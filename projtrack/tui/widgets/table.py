@@ -73,6 +73,17 @@ def by_priority(columns: Sequence[TableColumn], col_widths: Sequence[int], room:
     return sorted(keep)
 
 
+def priority_order(columns: Sequence[TableColumn], col_widths: Sequence[int], room: int,
+                   padding: int = 1, fixed: int = 0) -> list[int]:
+    """The columns in the order a narrow table shows them, scrolled by whole columns: the
+    ``fixed`` first ones, then those ``by_priority`` keeps at ``room`` cells (in table order),
+    then the others (in table order), a key away to the right.  All fit: the table order."""
+    keep = set(by_priority(columns, col_widths, room, padding, essential=[
+        col.key for col in columns[:fixed]]))
+    return [i for i in range(len(columns)) if i in keep] + \
+        [i for i in range(len(columns)) if i not in keep]
+
+
 def column_window(col_widths: Sequence[int], fixed: int, first: int, room: int,
                   padding: int = 1) -> tuple[int, list[int]]:
     """Which columns a table ``room`` cells wide shows when it scrolls by whole columns: the
@@ -146,6 +157,12 @@ class PagedTable(FastCells):
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
+
+    def clear(self, columns: bool = False) -> PagedTable:
+        if columns:
+            self._layout = ()  # the next ``show`` adds its columns again
+        super().clear(columns)
+        return self
 
     # --- paging at the edges ------------------------------------------------------------------
     def _asked_for_page(self, step: int) -> bool:
