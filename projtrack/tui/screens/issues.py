@@ -18,7 +18,7 @@ from projtrack.core.portfolio import Portfolio
 from projtrack.services.issues import issues as open_issues
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.widgets.issue_table import fill_issue_table
-from projtrack.tui.widgets.table import cursor_key
+from projtrack.tui.widgets.table import PagedTable, cursor_key
 
 
 class OpenIssuesReady(Message):
@@ -39,7 +39,7 @@ class IssuesScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="issues-head")
-        yield DataTable(id="open-issues", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="open-issues", fixed_columns=1, whole_columns=True)
 
     @work(thread=True, exclusive=True, group="open-issues")
     def compute(self, portfolio: Portfolio) -> None:
@@ -55,12 +55,18 @@ class IssuesScreen(ViewScreen):
         overdue = sum(1 for i in self.found if i.overdue_on(day))
         head = Text(self.tr("issue.view_head", n=len(self.found), overdue=overdue,
                             as_of=day.isoformat()), style="bold")
+        table = self.query_one("#open-issues", PagedTable)
+        fill_issue_table(table, self.found, day, self.tr, self.app.lang, with_project=True,
+                         width=self.size.width or self.app.size.width)
         if not self.found:
             head.append("\n" + self.tr("issue.view_none"), style="dim")
+        elif more := self.more_columns(table):
+            head.append("\n" + more.strip(), style="dim")
         self.query_one("#issues-head", Static).update(head)
-        fill_issue_table(self.query_one("#open-issues", DataTable), self.found, day, self.tr,
-                         self.app.lang, with_project=True)
         self.ensure_focus()
+
+    def on_resize(self) -> None:
+        self.redraw()
 
     def selected_project_id(self) -> int | None:
         key = cursor_key(self.query_one("#open-issues", DataTable))

@@ -29,6 +29,7 @@ from projtrack.tui.widgets.baseline_panel import baseline_panel
 from projtrack.tui.widgets.charts import CurveChart
 from projtrack.tui.widgets.issue_table import fill_issue_table
 from projtrack.tui.widgets.project_panels import facts_panel, summary
+from projtrack.tui.widgets.table import PagedTable
 
 
 class DetailReady(Message):
@@ -94,7 +95,8 @@ class ProjectScreen(ViewScreen):
             with TabPane(tr("project.tab_audit"), id="tab-audit"):
                 yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
             with TabPane(tr("issue.tab"), id="tab-issues"):
-                yield DataTable(id="issues", cursor_type="row", zebra_stripes=True)
+                yield PagedTable(id="issues", fixed_columns=1, whole_columns=True)
+                yield Static(id="issues-note")
 
     def refresh_data(self, project_id: int | None) -> None:
         if project_id is None or project_id == self.project_id:
@@ -119,8 +121,14 @@ class ProjectScreen(ViewScreen):
         self._draw_issues()
 
     def _draw_issues(self) -> None:
-        fill_issue_table(self.query_one("#issues", DataTable), self.issues, self.app.as_of,
-                         self.tr, self.app.lang, with_project=False)
+        fill_issue_table(self.query_one("#issues", PagedTable), self.issues, self.app.as_of,
+                         self.tr, self.app.lang, with_project=False,
+                         width=self.size.width or self.app.size.width)
+        self.query_one("#issues-note", Static).update(
+            self.more_columns(self.query_one("#issues", PagedTable)).strip())
+
+    def on_resize(self) -> None:
+        self._draw_issues()
 
     def action_add_issue(self) -> None:
         from projtrack.tui.widgets.issue_forms import IssueForm
