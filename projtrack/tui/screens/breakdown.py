@@ -7,7 +7,6 @@ others are a key away, scrolled by whole columns."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,7 +27,7 @@ from projtrack.services.breakdown import (
 )
 from projtrack.tui import cells as c
 from projtrack.tui.screens.base import ViewScreen
-from projtrack.tui.widgets.table import PagedTable, TableColumn, cursor_key, priority_order
+from projtrack.tui.widgets.table import PagedTable, cursor_key
 
 GROUP_LABELS = ("count", "total_investment", "annual_plan", "actual_this_year", "rate",
                 "variance", "red", "yellow", "new_places")
@@ -42,10 +41,6 @@ PRIORITY = {"group": 0, "source": 0, "flag": 0, "name": 0, "rate": 1, "variance"
             "red": 6, "yellow": 6, "phase": 7, "new_places": 8}
 NAME_WIDTH = 22  # a township's or unit's name, in terminal cells (a Chinese character is two)
 PROJECT_WIDTH = 30
-
-
-def _plain(cell: object) -> str:
-    return cell.plain if isinstance(cell, Text) else str(cell)
 
 
 class BreakdownReady(Message):
@@ -128,6 +123,9 @@ class BreakdownScreen(ViewScreen):
         if self.data is not None:
             self.redraw()
 
+    def on_paged_table_columns_shifted(self) -> None:
+        self.redraw()
+
     def _fill(self, table: DataTable, columns: list[tuple[str, str]],
               rows: list[tuple[str, list]]) -> None:
         """Refill ``table`` (``columns``: (key, label); ``rows``: (key, cells)), keeping the
@@ -136,15 +134,7 @@ class BreakdownScreen(ViewScreen):
         The columns that do not all fit are put in the order of their priority, the others
         scrolled to by whole columns."""
         assert isinstance(table, PagedTable)
-        cols = [TableColumn(key, label, 1, priority=PRIORITY.get(key, 99)) for key, label in columns]
-        labels = [label for _, label in columns]
-        col_widths = [max([cell_len(label)] + [cell_len(_plain(cells[j])) for _, cells in rows])
-                      for j, (_, label) in enumerate(columns)]
-        room = table.room(self.size.width or self.app.size.width)
-        order = priority_order(cols, col_widths, room, table.cell_padding, table.fixed_columns)
-        table.show([cols[i] for i in order], [labels[i] for i in order],
-                   [(key, [cells[i] for i in order]) for key, cells in rows],
-                   [col_widths[i] for i in order], room=room)
+        table.fit(columns, rows, self.size.width or self.app.size.width, PRIORITY)
 
     def _groups(self, table: DataTable, b: GroupBreakdown) -> None:
         columns = [("group", self.tr(f"col.bd_{b.kind}"))] + \

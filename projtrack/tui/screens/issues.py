@@ -68,6 +68,9 @@ class IssuesScreen(ViewScreen):
     def on_resize(self) -> None:
         self.redraw()
 
+    def on_paged_table_columns_shifted(self) -> None:
+        self.redraw()
+
     def selected_project_id(self) -> int | None:
         key = cursor_key(self.query_one("#open-issues", DataTable))
         return next((i.project_id for i in self.found if str(i.id) == key), None)

@@ -130,6 +130,10 @@ class ProjectScreen(ViewScreen):
     def on_resize(self) -> None:
         self._draw_issues()
 
+    @on(PagedTable.ColumnsShifted, "#issues")
+    def _issue_columns_shifted(self) -> None:
+        self._draw_issues()
+
     def action_add_issue(self) -> None:
         from projtrack.tui.widgets.issue_forms import IssueForm
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from rich.cells import cell_len
 from rich.text import Text
 
 from projtrack.core.issues import ProjectIssue
 from projtrack.core.terms import IssueState
 from projtrack.i18n import term
 from projtrack.tui import cells as c
-from projtrack.tui.widgets.table import PagedTable, TableColumn, priority_order
-from projtrack.tui.widgets.table import text_width as text_width_of
+from projtrack.tui.widgets.table import PagedTable
 
 STATE_STYLES: dict[str, str] = {IssueState.PENDING: "bold #ffa726", IssueState.COORDINATING: "#4fc3f7",
                 IssueState.RESOLVED: "dim"}
@@ -33,8 +31,7 @@ def fill_issue_table(table: PagedTable, found: list[ProjectIssue], as_of: dt.dat
                      tr: Callable[..., str], lang: str, *, with_project: bool, width: int) -> None:
     """Fill ``table`` for a terminal ``width`` cells wide: the columns that fit whole, by
     priority, the others scrolled to by whole columns (its ``hidden_right`` says how many)."""
-    room = table.room(width)
-    narrow = room < 100
+    narrow = table.room(width) < 100
     text_width = (20 if narrow else 24) if with_project else (30 if narrow else 36)
     keys = ["issue.col_id", *(["issue.col_project"] if with_project else []), "issue.col_text",
             "issue.col_owner", "issue.col_days", "issue.col_due", "issue.col_state",
@@ -55,11 +52,5 @@ def fill_issue_table(table: PagedTable, found: list[ProjectIssue], as_of: dt.dat
                due, Text(term(state, lang), style=STATE_STYLES.get(state, "")),
                i.raised_on.isoformat(), c.fit(said, 40)]
         rows.append((str(i.id), row))
-    labels = [tr(key) for key in keys]
-    columns = [TableColumn(key, key, 1, priority=PRIORITY[key]) for key in keys]
-    col_widths = [max([cell_len(label)] + [text_width_of(cells[j]) for _, cells in rows])
-                  for j, label in enumerate(labels)]
-    order = priority_order(columns, col_widths, room, table.cell_padding, table.fixed_columns)
-    table.show([columns[i] for i in order], [labels[i] for i in order],
-               [(key, [cells[i] for i in order]) for key, cells in rows],
-               [col_widths[i] for i in order], room=room)
+    table.fit([(key, tr(key)) for key in keys], rows, width, PRIORITY)
+

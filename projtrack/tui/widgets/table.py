@@ -139,6 +139,17 @@ class PagedTable(FastCells):
         def control(self) -> PagedTable:
             return self.table
 
+    class ColumnsShifted(Message):
+        """Left/right showed other columns: a view's note of the columns out of view is due."""
+
+        def __init__(self, table: PagedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
     def __init__(self, *, whole_columns: bool = False, **kwargs) -> None:
         """``whole_columns``: scroll sideways by whole columns, showing only the columns that
         fit whole (left/right move by a column), so that no number is ever cut in half."""
@@ -218,6 +229,7 @@ class PagedTable(FastCells):
             self.first_column = max(0, self.first_column + step)
             columns, labels, rows, col_widths = self._all
             self.show(columns, labels, rows, col_widths, cursor_key(self), room=self._room)
+            self.post_message(self.ColumnsShifted(self))
 
     # --- filling ------------------------------------------------------------------------------
     def show(self, columns: Sequence[TableColumn], labels: Sequence[Text | str],
@@ -262,6 +274,25 @@ class PagedTable(FastCells):
         elif isinstance(cursor, int):
             index = cursor if cursor >= 0 else len(rows) - 1
         self.move_cursor(row=max(0, min(index, len(rows) - 1)), animate=False)
+
+    def fit(self, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[str, Sequence[object]]],
+            width: int, priority: dict[str, int] | None = None,
+            cursor: str | int | None = None) -> None:
+        """Fill from ``columns`` ((key, label)) and ``rows`` ((key, cells)) for a terminal
+        ``width`` cells wide, each column as wide as its label and widest cell: the fixed
+        columns, then those of the lowest ``priority`` (by key) that fit whole, in table order,
+        then the others, scrolled to by whole columns (``hidden_right`` says how many)."""
+        priority = priority or {}
+        cols = [TableColumn(key, label, 1, priority=0 if i < self.fixed_columns else
+                            priority.get(key, 99)) for i, (key, label) in enumerate(columns)]
+        labels = [label for _, label in columns]
+        col_widths = [max([cell_len(label)] + [text_width(cells[j]) for _, cells in rows])
+                      for j, label in enumerate(labels)]
+        room = self.room(width)
+        order = priority_order(cols, col_widths, room, self.cell_padding, self.fixed_columns)
+        self.show([cols[i] for i in order], [labels[i] for i in order],
+                  [(key, [cells[i] for i in order]) for key, cells in rows],
+                  [col_widths[i] for i in order], cursor, room=room)
 
     def current_key(self) -> str | None:
         return cursor_key(self)
