@@ -262,3 +262,76 @@ async def test_a_state_folder_that_cannot_be_written_is_said_not_a_crash(make_ap
         await settle(pilot)
         assert not app.screen.query_state.grouped  # the app goes on
         assert any("视图状态未能保存" in n.message for n in app._notifications)
+
+
+def nav_line(app) -> str:
+    return screen_text(app).splitlines()[1]
+
+
+async def test_the_nav_bar_shows_every_view_at_80_and_120_columns(make_app):
+    from projtrack.tui.widgets.nav import VIEWS
+
+    for lang, full, short in (("zh", "8 分项统计", "8 分项"), ("en", "8 Breakdowns", "8 Brk")):
+        app = make_app(lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for view, key in VIEWS:
+                await press(pilot, key)
+                line = nav_line(app)
+                assert all(f" {k} " in line for _, k in VIEWS), (lang, view, line)
+                assert short in line and full not in line
+                assert app.tr("view_short." + view) in line
+            await pilot.resize_terminal(120, 40)
+            await settle(pilot)
+            line = nav_line(app)
+            assert full in line and all(f" {k} " in line for _, k in VIEWS)
+            await pilot.resize_terminal(40, 24)  # too narrow for the short names: numbers
+            await settle(pilot)
+            line = nav_line(app)
+            assert all(f" {k} " in line for _, k in VIEWS) and short in line  # the current view
+            assert "1 总览" not in line and "1 Port" not in line
+
+
+async def test_breakdown_at_80x24_shows_rate_and_variance_whole(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "8")
+        groups = app.screen.query_one("#bd-groups", PagedTable)
+        assert groups.shown_keys == ("group", "count", "annual_plan", "actual_this_year", "rate",
+                                     "variance")
+        assert fits(groups) and groups.max_scroll_x == 0 and groups.hidden_right == 4
+        assert "-13,409.79" in screen_text(app) and "右侧另有4列" in screen_text(app)
+        await press(pilot, "right")
+        assert groups.hidden_left == 1 and fits(groups)
+        assert f"左侧另有1列、右侧另有{groups.hidden_right}列" in screen_text(app)
+        assert groups.hidden_right < 4 and "rate" in groups.shown_keys
+        await press(pilot, "enter")  # a township's projects
+        listing = app.screen.query_one("#bd-members", PagedTable)
+        assert listing.shown_keys[:2] == ("flag", "name")
+        assert {"rate", "variance"} <= set(listing.shown_keys) and fits(listing)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert len(listing.shown_keys) == 8 and listing.hidden_right == 0 and fits(listing)
+        await press(pilot, "escape", "b", "b")  # 资金来源
+        assert groups.shown_keys[0] == "source" and fits(groups)
+
+
+async def test_issues_at_80x24_show_who_and_how_long_whole(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "7")
+        table = app.screen.query_one("#open-issues", PagedTable)
+        assert table.shown_keys == ("issue.col_id", "issue.col_project", "issue.col_text",
+                                    "issue.col_owner", "issue.col_days")
+        assert fits(table) and table.max_scroll_x == 0
+        assert "已开天数" in screen_text(app) and "右侧另有4列" in screen_text(app)
+        for _ in range(8):
+            await press(pilot, "right")
+            assert fits(table) and table.shown_keys[0] == "issue.col_id"
+        assert table.shown_keys[-1] == "issue.col_latest" and table.hidden_right == 0
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "7")
+        table = app.screen.query_one("#open-issues", PagedTable)
+        assert "issue.col_days" in table.shown_keys and fits(table)
+        assert "Days open" in screen_text(app)
