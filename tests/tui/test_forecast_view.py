@@ -55,7 +55,7 @@ async def test_the_forecast_view_in_english_and_at_80_columns(make_app):
         await settle(pilot)
         await press(pilot, "5")
         text = screen_text(app)
-        assert "5 Forecast" in text and "Term" in text and "预测" not in text
+        assert "5 Fcst" in text and "Term" in text and "预测" not in text
         assert isinstance(app.screen, ForecastScreen)
 
 

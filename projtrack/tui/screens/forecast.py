@@ -36,6 +36,9 @@ COLUMNS = (
 )
 RISK_LABELS = ("col.name", "col.category", "col.term_due", "col.forecast_handover",
                "col.days_late", "col.new_places")
+# which term-risk columns a narrow terminal keeps (the lowest numbers first; the project always)
+RISK_PRIORITY = {"col.term_due": 1, "col.forecast_handover": 2, "col.days_late": 3,
+                 "col.new_places": 4, "col.category": 5}
 PLACES_LABELS = ("col.category", "col.places_at_risk", "col.target", "col.share",
                  "col.projects")
 
@@ -69,7 +72,7 @@ class ForecastScreen(ViewScreen):
             with TabPane(self.tr("forecast.tab_term"), id="tab-term"):
                 with VerticalScroll():
                     yield Static(id="term-title", classes="chart-title")
-                    yield DataTable(id="term-risk", cursor_type="row", zebra_stripes=True)
+                    yield PagedTable(id="term-risk", fixed_columns=1, whole_columns=True)
                     yield Static(self.tr("forecast.places_title"), classes="chart-title")
                     yield DataTable(id="places", cursor_type="row")
                     yield Static(Text(self.tr("forecast.rules"), style="dim"), id="forecast-note")
@@ -88,6 +91,7 @@ class ForecastScreen(ViewScreen):
     def on_resize(self) -> None:
         if self.data is not None:
             self._projects(None)
+            self._term_risk()
 
     # --- drawing ----------------------------------------------------------------------------------
     def redraw(self, cursor: int | None = None) -> None:
@@ -143,17 +147,22 @@ class ForecastScreen(ViewScreen):
     def _term_risk(self) -> None:
         assert self.data is not None
         lang = self.app.lang
+        table = self.query_one("#term-risk", PagedTable)
+        rows = [(str(v.id), [c.fit(v.facts.name, 30), c.words(v.facts.category, lang, 8),
+                             c.date(term_due(v)), c.date(v.figures.forecast_handover),
+                             c.number(days_late(v)), c.number(v.facts.new_places)])
+                for v in self.data.at_risk]
+        # the table sits in a scrolling pane: its scrollbar's place is off the width
+        table.fit([(label, self.tr(label)) for label in RISK_LABELS], rows,
+                  (self.size.width or self.app.size.width) - 2, RISK_PRIORITY)
         self.query_one("#term-title", Static).update(
-            self.tr("forecast.term_title", n=len(self.data.at_risk)))
-        table = self.query_one("#term-risk", DataTable)
-        table.clear(columns=True)
-        for label in RISK_LABELS:
-            table.add_column(self.tr(label), key=label)
-        for v in self.data.at_risk:
-            table.add_row(c.fit(v.facts.name, 30), c.words(v.facts.category, lang, 8),
-                          c.date(term_due(v)), c.date(v.figures.forecast_handover),
-                          c.number(days_late(v)), c.number(v.facts.new_places),
-                          key=str(v.id))
+            self.tr("forecast.term_title", n=len(self.data.at_risk)) + self.more_columns(table))
+
+    def on_paged_table_columns_shifted(self, event: PagedTable.ColumnsShifted) -> None:
+        if event.table.id == "term-risk":
+            self._term_risk()
+        elif event.table.id == "forecast":
+            self._projects(None)
 
     def _places(self) -> None:
         assert self.data is not None

@@ -16,8 +16,12 @@ from projtrack.core.types import MILESTONES
 from projtrack.tui import cells as c
 from projtrack.tui.schedule import SECTION_LIMIT, SECTIONS, due_lists, quarter, span, timeline_rows
 from projtrack.tui.screens.base import ViewScreen
-from projtrack.tui.widgets.table import cursor_key
+from projtrack.tui.widgets.table import PagedTable, cursor_key
 from projtrack.tui.widgets.timeline import EN_MARKS, Timeline
+
+# which columns a narrow terminal keeps (the lowest numbers first; the project always)
+DUE_PRIORITY = {"col.milestone": 1, "col.planned": 2, "col.slip": 3, "col.actual": 4,
+                "col.phase": 5, "col.township": 6}
 
 
 class ScheduleReady(Message):
@@ -44,7 +48,8 @@ class MilestonesScreen(ViewScreen):
     def compose_body(self) -> ComposeResult:
         with TabbedContent(initial=self.tab, id="tabs"):
             with TabPane(self.tr("milestones.tab_list"), id="tab-due"):
-                yield DataTable(id="due", cursor_type="row", zebra_stripes=True)
+                yield PagedTable(id="due", fixed_columns=1, whole_columns=True)
+                yield Static(id="due-note")
             with TabPane(self.tr("milestones.tab_timeline"), id="tab-timeline"):
                 yield Timeline(id="timeline")
                 yield Static(id="legend")
@@ -73,28 +78,37 @@ class MilestonesScreen(ViewScreen):
         if self.data is None:
             return
         tr = self.tr
-        table = self.query_one("#due", DataTable)
-        keep = table.cursor_row
-        table.clear(columns=True)
-        for key in ("col.project", "col.milestone", "col.planned", "col.actual", "col.slip",
-                    "col.phase", "col.township"):
-            table.add_column(tr(key), key=key)
+        table = self.query_one("#due", PagedTable)
+        keys = ("col.project", "col.milestone", "col.planned", "col.actual", "col.slip",
+                "col.phase", "col.township")
+        blank = ("",) * (len(keys) - 1)
+        rows: list[tuple[str, list]] = []
         for section in SECTIONS:
             items = self.data.lists[section]
             head = tr("milestones." + section, n=len(items))
-            table.add_row(Text(head, style="bold #90caf9"), "", "", "", "", "", "", key=f"section:{section}")
+            rows.append((f"section:{section}", [Text(head, style="bold #90caf9"), *blank]))
             for d in items[:SECTION_LIMIT]:
                 m = d.milestone
                 style = c.LEVEL_STYLES[Flag.RED] if m.overdue else ""
-                table.add_row(Text(c.fit(d.view.facts.name, 30), style=style), self.app.term(m.name),
-                              c.date(m.planned), c.date(m.actual), c.slip(m.slip_days, m.overdue),
-                              self.app.term(d.view.figures.phase), d.view.facts.township or c.BLANK,
-                              key=f"{d.view.id}:{m.name}")
+                rows.append((f"{d.view.id}:{m.name}", [
+                    Text(c.fit(d.view.facts.name, 30), style=style), self.app.term(m.name),
+                    c.date(m.planned), c.date(m.actual), c.slip(m.slip_days, m.overdue),
+                    self.app.term(d.view.figures.phase), d.view.facts.township or c.BLANK]))
             if len(items) > SECTION_LIMIT:
-                table.add_row(Text(tr("milestones.more", n=len(items) - SECTION_LIMIT), style="dim"),
-                              "", "", "", "", "", "", key=f"more:{section}")
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
+                rows.append((f"more:{section}", [Text(
+                    tr("milestones.more", n=len(items) - SECTION_LIMIT), style="dim"), *blank]))
+        table.fit([(key, tr(key)) for key in keys], rows, self.size.width or self.app.size.width,
+                  DUE_PRIORITY)
+        note = self.more_columns(table).strip()
+        widget = self.query_one("#due-note", Static)
+        widget.update(note)
+        widget.display = bool(note)  # no empty line under the table when every column shows
+
+    def on_resize(self) -> None:
+        self._due_table()
+
+    def on_paged_table_columns_shifted(self) -> None:
+        self._due_table()
 
     def _legend(self) -> Text:
         lang = self.app.lang

@@ -34,6 +34,10 @@ RANK_COLUMNS = (
 GROUP_LABELS = ("col.group", "col.count", "col.annual_plan", "col.planned_to_date",
                 "col.actual_to_date", "col.variance", "col.variance_rate", "col.rate",
                 "col.flagged")
+# which group columns a narrow terminal keeps (the lowest numbers first; the group always)
+GROUP_PRIORITY = {"col.variance": 1, "col.rate": 2, "col.variance_rate": 3,
+                  "col.actual_to_date": 4, "col.planned_to_date": 5, "col.flagged": 6,
+                  "col.count": 7, "col.annual_plan": 8}
 
 
 class VarianceReady(Message):
@@ -66,11 +70,14 @@ class VarianceScreen(ViewScreen):
                 yield Static(id="rank-status")
             with TabPane(self.tr("variance.tab_category"), id="tab-category"):
                 with VerticalScroll():
-                    yield DataTable(id="by-category", cursor_type="row")
+                    yield PagedTable(id="by-category", fixed_columns=1, whole_columns=True,
+                                     zebra_stripes=False)
+                    yield Static(id="by-category-note", classes="fit-note")
                     yield Static(self.tr("variance.chart_title"), classes="chart-title")
                     yield Static(id="bars")
             with TabPane(self.tr("variance.tab_township"), id="tab-township"):
-                yield DataTable(id="by-township", cursor_type="row", zebra_stripes=True)
+                yield PagedTable(id="by-township", fixed_columns=1, whole_columns=True)
+                yield Static(id="by-township-note", classes="fit-note")
 
     @work(thread=True, exclusive=True, group="variance")
     def compute(self, p: Portfolio) -> None:
@@ -83,6 +90,8 @@ class VarianceScreen(ViewScreen):
     def on_resize(self) -> None:
         if self.data is not None:
             self._rank(None)
+            self._groups("#by-category", self.data.categories, translate=True)
+            self._groups("#by-township", self.data.townships, translate=False)
 
     # --- drawing --------------------------------------------------------------------------------
     def redraw(self, cursor: int | None = None) -> None:
@@ -131,25 +140,36 @@ class VarianceScreen(ViewScreen):
 
     def _groups(self, selector: str, groups: dict[object, GroupFigures], translate: bool) -> None:
         rules = self.app.rules
-        table = self.query_one(selector, DataTable)
-        table.clear(columns=True)
-        for label in GROUP_LABELS:
-            table.add_column(self.tr(label), key=label)
+        table = self.query_one(selector, PagedTable)
         items = list(groups.items())
         if self.data is not None:
             items.append((None, self.data.portfolio.totals()))
+        rows: list[tuple[str, list]] = []
         for key, g in items:
             name = self.tr("variance.total") if key is None else (
                 self.app.term(str(key)) if translate else (str(key) or c.BLANK))
             flagged = g.flag_counts.get(Flag.RED, 0) + g.flag_counts.get(Flag.YELLOW, 0)
             level = c.variance_level(g.variance_rate, rules)
             style = "bold" if key is None else ""
-            table.add_row(Text(name, style=style), c.number(g.count), c.money(g.annual_plan),
-                          c.money(g.planned_to_date), c.money(g.actual_to_date),
-                          c.variance(g.variance, g.variance_rate, rules),
-                          c.rate(g.variance_rate, c.LEVEL_STYLES[level]),
-                          c.rate_vs_time(g.annual_completion_rate, g.points_vs_time, rules),
-                          c.number(flagged), key=f"group:{key}")
+            rows.append((f"group:{key}", [
+                Text(name, style=style), c.number(g.count), c.money(g.annual_plan),
+                c.money(g.planned_to_date), c.money(g.actual_to_date),
+                c.variance(g.variance, g.variance_rate, rules),
+                c.rate(g.variance_rate, c.LEVEL_STYLES[level]),
+                c.rate_vs_time(g.annual_completion_rate, g.points_vs_time, rules),
+                c.number(flagged)]))
+        # in the 按学段 tab the table sits in a scrolling pane: its scrollbar's place is off
+        width = (self.size.width or self.app.size.width) - (2 if translate else 0)
+        table.fit([(label, self.tr(label)) for label in GROUP_LABELS], rows, width,
+                  GROUP_PRIORITY)
+        self.query_one(f"{selector}-note", Static).update(self.more_columns(table).strip())
+
+    def on_paged_table_columns_shifted(self, event: PagedTable.ColumnsShifted) -> None:
+        if event.table.id in ("by-category", "by-township"):
+            self.query_one(f"#{event.table.id}-note", Static).update(
+                self.more_columns(event.table).strip())
+        elif event.table.id == "rank":
+            self._rank(None)
 
     # --- actions ----------------------------------------------------------------------------------
     def action_page(self, step: int) -> None:
