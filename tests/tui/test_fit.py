@@ -335,3 +335,30 @@ async def test_issues_at_80x24_show_who_and_how_long_whole(make_app):
         table = app.screen.query_one("#open-issues", PagedTable)
         assert "issue.col_days" in table.shown_keys and fits(table)
         assert "Days open" in screen_text(app)
+
+
+async def test_the_other_lists_at_80x24_show_their_columns_whole(make_app):
+    from textual.widgets import TabbedContent
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "2")
+        due = app.screen.query_one("#due", PagedTable)
+        assert due.shown_keys == ("col.project", "col.milestone", "col.planned", "col.actual",
+                                  "col.slip") and fits(due) and due.max_scroll_x == 0
+        assert "右侧另有2列" in screen_text(app)
+        await press(pilot, "3")
+        for tab, selector in (("tab-category", "#by-category"), ("tab-township", "#by-township")):
+            app.screen.query_one("#tabs", TabbedContent).active = tab
+            await settle(pilot)
+            table = app.screen.query_one(selector, PagedTable)
+            assert table.shown_keys[0] == "col.group" and table.max_scroll_x == 0
+            assert {"col.variance", "col.rate", "col.variance_rate"} <= set(table.shown_keys)
+            assert fits(table) and table.hidden_right > 0
+        await press(pilot, "5")
+        app.screen.query_one("#tabs", TabbedContent).active = "tab-term"
+        await settle(pilot)
+        risk = app.screen.query_one("#term-risk", PagedTable)
+        assert risk.shown_keys == ("col.name", "col.term_due", "col.forecast_handover",
+                                   "col.days_late", "col.new_places")
+        assert risk.max_scroll_x == 0 and risk.hidden_right == 1
