@@ -362,3 +362,30 @@ async def test_the_other_lists_at_80x24_show_their_columns_whole(make_app):
         assert risk.shown_keys == ("col.name", "col.term_due", "col.forecast_handover",
                                    "col.days_late", "col.new_places")
         assert risk.max_scroll_x == 0 and risk.hidden_right == 1
+
+
+async def test_the_project_s_audit_trail_at_80x24_shows_its_columns_whole(make_app, demo_store):
+    from textual.widgets import TabbedContent
+
+    from tests.tui.helpers import go_to_project
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go_to_project(pilot, 15)
+        app.screen.query_one(TabbedContent).active = "tab-audit"
+        await settle(pilot)
+        audit = app.screen.query_one("#audit", PagedTable)
+        assert audit.row_count >= 1
+        assert {"col.when", "col.field", "col.old", "col.new"} <= set(audit.shown_keys)
+        assert fits(audit)
+        assert audit.max_scroll_x == 0 and audit.hidden_right > 0
+        assert f"右侧另有{audit.hidden_right}列" in screen_text(app)
+        audit.focus()
+        await press(pilot, "right")
+        assert audit.hidden_left == 1 and fits(audit)
+        for _ in range(6):  # on to the last column, a whole column at a time
+            if not audit.hidden_right:
+                break
+            await press(pilot, "right")
+        assert "col.context" in audit.shown_keys and audit.hidden_right == 0 and fits(audit)

@@ -93,7 +93,8 @@ class ProjectScreen(ViewScreen):
             with TabPane(tr("project.tab_milestones"), id="tab-milestones"):
                 yield DataTable(id="milestones", cursor_type="row", zebra_stripes=True)
             with TabPane(tr("project.tab_audit"), id="tab-audit"):
-                yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+                yield PagedTable(id="audit", fixed_columns=1, whole_columns=True)
+                yield Static(id="audit-note", classes="fit-note")
             with TabPane(tr("issue.tab"), id="tab-issues"):
                 yield PagedTable(id="issues", fixed_columns=1, whole_columns=True)
                 yield Static(id="issues-note")
@@ -129,10 +130,18 @@ class ProjectScreen(ViewScreen):
 
     def on_resize(self) -> None:
         self._draw_issues()
+        if self.detail is not None:
+            self._audit(self.detail)
 
     @on(PagedTable.ColumnsShifted, "#issues")
     def _issue_columns_shifted(self) -> None:
         self._draw_issues()
+
+    @on(PagedTable.ColumnsShifted, "#audit")
+    def _audit_columns_shifted(self) -> None:
+        if self.detail is not None:
+            self.query_one("#audit-note", Static).update(
+                self.more_columns(self.query_one("#audit", PagedTable)).strip())
 
     def action_add_issue(self) -> None:
         from projtrack.tui.widgets.issue_forms import IssueForm
@@ -246,14 +255,26 @@ class ProjectScreen(ViewScreen):
                           c.slip(m.slip_days, m.overdue),
                           Text(self.tr("milestone." + state), style=style), key=m.name)
 
+    AUDIT_PRIORITY = {"col.when": 0, "col.field": 1, "col.old": 2, "col.new": 3, "col.user": 4,
+                      "col.action": 5, "col.context": 6}
+
     def _audit(self, d: Detail) -> None:
-        table = self._table("#audit", ["col.when", "col.user", "col.action", "col.field",
-                                       "col.old", "col.new", "col.context"])
+        """The audit trail, its columns whole: those that fit the width by priority, the
+        others scrolled to by whole columns (the note says how many)."""
+        width = self.size.width or self.app.size.width
+        text = 18 if width < 100 else 24
+        keys = ["col.when", "col.user", "col.action", "col.field", "col.old", "col.new",
+                "col.context"]
+        rows: list[tuple[str, list]] = []
         for a in d.audit:
             at = a.at.replace(tzinfo=dt.UTC).astimezone() if a.at.tzinfo is None else a.at
-            table.add_row(at.strftime("%Y-%m-%d %H:%M"), a.user, a.action, a.field or "",
-                          c.fit(a.old_value or c.BLANK, 24), c.fit(a.new_value or c.BLANK, 24),
-                          c.fit(a.context or "", 24), key=str(a.id))
+            rows.append((str(a.id), [at.strftime("%Y-%m-%d %H:%M"), a.user, a.action,
+                                     a.field or "", c.fit(a.old_value or c.BLANK, text),
+                                     c.fit(a.new_value or c.BLANK, text),
+                                     c.fit(a.context or "", text)]))
+        table = self.query_one("#audit", PagedTable)
+        table.fit([(k, self.tr(k)) for k in keys], rows, width, self.AUDIT_PRIORITY)
+        self.query_one("#audit-note", Static).update(self.more_columns(table).strip())
 
     @on(DataTable.RowSelected, "#milestones")
     def _milestone_selected(self, event: DataTable.RowSelected) -> None:
