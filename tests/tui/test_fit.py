@@ -389,3 +389,23 @@ async def test_the_project_s_audit_trail_at_80x24_shows_its_columns_whole(make_a
                 break
             await press(pilot, "right")
         assert "col.context" in audit.shown_keys and audit.hidden_right == 0 and fits(audit)
+
+
+async def test_the_targets_and_the_ledger_fit_80_columns_in_both_languages(make_app):
+    from textual.widgets import DataTable, TabbedContent
+
+    from tests.tui.helpers import go_to_project
+
+    for lang in ("zh", "en"):
+        app = make_app(lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press(pilot, "4")
+            targets = app.screen.query_one("#targets", DataTable)
+            assert targets.row_count and targets.max_scroll_x == 0, lang
+            await press(pilot, "1")
+            await go_to_project(pilot, 15)
+            app.screen.query_one(TabbedContent).active = "tab-money"
+            await settle(pilot)
+            ledger = app.screen.query_one("#ledger", DataTable)
+            assert ledger.row_count and ledger.max_scroll_x == 0, lang

@@ -89,7 +89,7 @@ class ProjectScreen(ViewScreen):
                     with Horizontal(id="money-top"):
                         yield DataTable(id="years", cursor_type="row")
                         yield CurveChart(id="curve")
-                    yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+                    yield PagedTable(id="ledger", fixed_columns=1, whole_columns=True)
             with TabPane(tr("project.tab_milestones"), id="tab-milestones"):
                 yield DataTable(id="milestones", cursor_type="row", zebra_stripes=True)
             with TabPane(tr("project.tab_audit"), id="tab-audit"):
@@ -132,6 +132,7 @@ class ProjectScreen(ViewScreen):
         self._draw_issues()
         if self.detail is not None:
             self._audit(self.detail)
+            self._ledger(self.detail)
 
     @on(PagedTable.ColumnsShifted, "#issues")
     def _issue_columns_shifted(self) -> None:
@@ -226,24 +227,33 @@ class ProjectScreen(ViewScreen):
                                  if row.year == self.app.as_of.year else ""),
                           key=str(row.year))
 
+    LEDGER_PRIORITY = {"col.date": 0, "col.kind": 1, "col.amount": 2, "col.running": 3,
+                       "col.note": 4, "col.source": 5}
+
     def _ledger(self, d: Detail) -> None:
-        table = self._table("#ledger", ["col.entry", "col.date", "col.kind", "col.amount",
-                                        "col.running", "col.source", "col.note"])
+        """The entries with running totals, their columns whole: those that fit the width by
+        priority, the others scrolled to by whole columns."""
+        width = self.size.width or self.app.size.width
+        keys = ["col.entry", "col.date", "col.kind", "col.amount", "col.running", "col.source",
+                "col.note"]
         running: dict[str, Decimal] = {}
         as_of = self.app.as_of
+        rows: list[tuple[str, list]] = []
         for e in d.ledger:
             running[e.kind] = running.get(e.kind, 0) + e.amount
             dim = "dim" if e.entry_date > as_of else ""
             note = e.note or ""
             if e.reverses_id:
                 note = self.tr("project.reverses", id=e.reverses_id) + (" " + note if note else "")
-            table.add_row(Text(f"#{e.id}", style=dim), Text(e.entry_date.isoformat(), style=dim),
-                          Text(term(e.kind, self.app.lang), style=dim),
-                          c.money(e.amount, style=dim or ("#ef5350" if e.amount < 0 else "")),
-                          c.money(running[e.kind], style=dim), term(e.source, self.app.lang),
-                          c.fit(note, 40), key=str(e.id))
-        if d.ledger:
-            table.move_cursor(row=len(d.ledger) - 1, animate=False)
+            rows.append((str(e.id), [
+                Text(f"#{e.id}", style=dim), Text(e.entry_date.isoformat(), style=dim),
+                Text(term(e.kind, self.app.lang), style=dim),
+                c.money(e.amount, style=dim or ("#ef5350" if e.amount < 0 else "")),
+                c.money(running[e.kind], style=dim), term(e.source, self.app.lang),
+                c.fit(note, 40 if width >= 100 else 30)]))
+        table = self.query_one("#ledger", PagedTable)
+        table.fit([(k, self.tr(k)) for k in keys], rows, width, self.LEDGER_PRIORITY,
+                  cursor=-1 if rows else None)
 
     def _milestones(self, d: Detail) -> None:
         table = self._table("#milestones", ["col.milestone", "col.planned", "col.actual",

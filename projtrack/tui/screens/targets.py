@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -75,21 +76,37 @@ class TargetsScreen(ViewScreen):
         table = self.query_one("#targets", DataTable)
         keep = table.cursor_row
         table.clear(columns=True)
-        for key in ("col.target_item", "col.target", "col.delivered", "col.rate_only", "col.bar"):
-            table.add_column(self.tr(key), key=key)
-        bar_width = max(8, min(BAR_WIDTH, self.size.width - 74))  # the bars fit 80 columns too
+        keys = ["col.target_item", "col.target", "col.delivered", "col.rate_only", "col.bar"]
+        labels = [self.tr(k) for k in keys]
+        items = [self.tr("target." + line.key) for line in self.lines]
+        cells = []
         for line in self.lines:
             decimals = 2 if line.unit == "wan" else 0
             unit = self.tr("unit." + line.unit)
-            rate = line.rate
-            style = "on #2e7d32" if rate is not None and rate >= 1 else "on #00897b"
-            table.add_row(
-                self.tr("target." + line.key),
+            cells.append([
                 Text(f"{format_wan(line.target, decimals, blank=c.BLANK)} {unit}", justify="right"),
                 Text(f"{format_wan(line.actual, decimals)} {unit}", justify="right"),
-                Text(format_rate(rate, blank=c.BLANK), justify="right"),
-                c.bar(min(rate, Decimal(1)) if rate is not None else None, bar_width, style),
-                key=line.key)
+                Text(format_rate(line.rate, blank=c.BLANK), justify="right")])
+        # what the numbers need; the bars take what is left, and at a narrow width (or in the
+        # longer English words) the bars go first, then the item names are shortened: no number
+        # is ever cut
+        room = (self.size.width or self.app.size.width) - 2 - table.styles.scrollbar_size_vertical
+        numbers = sum(max([cell_len(labels[j + 1])] + [row[j].cell_len for row in cells]) + 2
+                      for j in range(3))
+        item = max([cell_len(labels[0])] + [cell_len(x) for x in items]) + 2
+        bar_width = min(BAR_WIDTH, room - numbers - item - 2)
+        with_bars = bar_width >= 6
+        if not with_bars:
+            keys, labels = keys[:4], labels[:4]
+            item = max(12, min(item, room - numbers))
+        for key, label in zip(keys, labels, strict=True):
+            table.add_column(label, key=key)
+        for line, name, row in zip(self.lines, items, cells, strict=True):
+            rate = line.rate
+            style = "on #2e7d32" if rate is not None and rate >= 1 else "on #00897b"
+            bar = [c.bar(min(rate, Decimal(1)) if rate is not None else None, bar_width, style)] \
+                if with_bars else []
+            table.add_row(c.fit(name, item - 2), *row, *bar, key=line.key)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
         risk = Text(self.tr("targets.places_at_risk") + "\n", style="bold")
