@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,21 +289,9 @@ class Sheet:
     def read_rows(self) -> list[tuple]:
         """Cell values row by row from row 1 (None for empty cells), up to the last non-empty row
         before EMPTY_ROWS_STOP consecutive empty rows."""
-        rows: list[tuple] = []
-        empties = 0
         with _parse_errors(self.name), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for values in self._values():
-                rows.append(values)
-                if is_empty(values):
-                    empties += 1
-                    if empties >= EMPTY_ROWS_STOP:
-                        break
-                else:
-                    empties = 0
-        while rows and is_empty(rows[-1]):
-            rows.pop()
-        return rows
+            return table_rows(self._values())
 
     def _values(self) -> Iterator[tuple]:
         """What ``iter_rows(max_col=MAX_COLUMNS, values_only=True)`` of the read-only sheet gives
@@ -429,6 +417,24 @@ class Book:
 
 def is_empty(values: tuple) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def table_rows(values: Iterable[tuple]) -> list[tuple]:
+    """A sheet's rows as read, up to EMPTY_ROWS_STOP empty rows in a row (the table is over:
+    what lies below is not read), the empty rows at the end dropped."""
+    rows: list[tuple] = []
+    empties = 0
+    for row in values:
+        rows.append(row)
+        if is_empty(row):
+            empties += 1
+            if empties >= EMPTY_ROWS_STOP:
+                break
+        else:
+            empties = 0
+    while rows and is_empty(rows[-1]):
+        rows.pop()
+    return rows
 
 
 DEFUSED: bool = DEFUSEDXML  # True when openpyxl parses with defusedxml

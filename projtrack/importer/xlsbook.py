@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from projtrack.importer.workbook import (
-    EMPTY_ROWS_STOP,
     MAX_COLUMNS,
     MAX_MERGES,
     SAVE_AS,
     Sheet,
     SheetScan,
     WorkbookError,
-    is_empty,
+    table_rows,
 )
 
 if TYPE_CHECKING:
@@ -95,21 +94,12 @@ class XlsSheet(Sheet):
             raise WorkbookError("too_big", f"The sheet {self.name} has {sheet.total_height:,} "
                                 f"rows, above {MAX_XLS_ROWS:,}.", self.name,
                                 found=f"{sheet.total_height:,}", expected=f"{MAX_XLS_ROWS:,}")
-        rows: list[tuple] = []
-        empties = 0
-        for raw in sheet.to_python(skip_empty_area=False):
-            values = tuple(xls_values(v) for v in raw[:MAX_COLUMNS])
-            values += (None,) * (MAX_COLUMNS - len(values))
-            rows.append(values)
-            if is_empty(values):
-                empties += 1
-                if empties >= EMPTY_ROWS_STOP:
-                    break
-            else:
-                empties = 0
-        while rows and is_empty(rows[-1]):
-            rows.pop()
-        return rows
+        def values():
+            for raw in sheet.to_python(skip_empty_area=False):
+                row = tuple(xls_values(v) for v in raw[:MAX_COLUMNS])
+                yield row + (None,) * (MAX_COLUMNS - len(row))
+
+        return table_rows(values())
 
     def scan(self) -> SheetScan:
         """Merged ranges (1-based); no hidden rows or columns, no uncached formulas (.xls)."""
