@@ -26,7 +26,6 @@ ROOT = HERE.parent
 
 
 def run(rounds: int) -> dict:
-    sys.path.insert(0, str(ROOT))
     from tests.progress import returns_kit as kit
     from tests.progress import week_kit as wk
 
