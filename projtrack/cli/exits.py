@@ -20,6 +20,7 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import Protocol, cast
 
 import typer
 
@@ -28,8 +29,9 @@ from projtrack.i18n import t
 from projtrack.redact import redact
 
 
-class ClickError(Exception):
-    """What a click usage error has that this module uses (the class itself is looked up)."""
+class ClickError(Protocol):
+    """What a click usage error has that this module uses (its class is looked up at run time:
+    ``_click_exception``)."""
 
     exit_code: int
 
@@ -47,10 +49,10 @@ def exit_code(exc: BaseException) -> int:
         return 130
     if isinstance(exc, typer.Abort):
         return 1
-    click_error = _click_exception()
-    if isinstance(exc, click_error):  # usage errors: click's own message and code (2)
-        exc.show()
-        return exc.exit_code
+    if isinstance(exc, _click_exception()):  # usage errors: click's own message and code (2)
+        usage = cast(ClickError, exc)
+        usage.show()
+        return usage.exit_code
     if _loaded_class("sqlalchemy.exc", "OperationalError", exc):
         why = getattr(exc, "orig", None) or exc  # the driver's own error, when it gave one
         typer.echo(t("err.prefix") + t("err.database", why=str(why)), err=True)
@@ -65,7 +67,7 @@ def exit_code(exc: BaseException) -> int:
     return 1
 
 
-def _click_exception() -> type[ClickError]:
+def _click_exception() -> type[Exception]:
     """Click's usage error class: typer ≥ 0.2x carries its own copy of click, older typer uses
     click itself."""
     try:
