@@ -164,13 +164,16 @@ def test_rows_match_by_code_then_name_and_the_unmatched_are_named(demo_db, tmp_p
         f"#{these[1].project_id} {these[1].name}、#{these[2].project_id}" in err
     assert "m.xlsx Sheet1!C6:找不到这个项目(项目代码 —,项目名称 不存在的学校)" in err
     assert "Sheet1!B4" not in err  # the code found its project, whatever the name says
-    assert "Sheet1!B4" not in err  # the code found its project
-    path = kit.plain_return(tmp_path / "ok.xlsx", [these[0]], title="2026年第48周")
+    these[4].code = "2101-330326-04-01-999999"  # a code no project has: found by its name
+    path = kit.plain_return(tmp_path / "ok.xlsx", [these[0], these[4]], title="2026年第48周")
     before = entries(demo_db)
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path))
     assert rc == 0, out + err
-    assert [e[0] for e in entries(demo_db)[len(before):]] == [these[0].project_id]
+    assert [e[0] for e in entries(demo_db)[len(before):]] == [these[0].project_id,
+                                                               these[4].project_id]
     assert f"按项目代码 2101-330326-04-01-123456 对应到 #{these[0].project_id}" in out
+    assert "ok.xlsx Sheet1!B5:没有项目的项目代码是 2101-330326-04-01-999999:按项目名称对应到 " \
+        f"#{these[4].project_id}“{these[4].name}”(库中项目代码 —)" in out
 
 
 def test_cumulative_below_the_record_is_refused_with_the_cell(demo_db, tmp_path, capsys):
