@@ -211,29 +211,37 @@ def is_total_row(name: object) -> bool:
     return bool(_TOTAL_ROW.match(_text(name)))
 
 
-def weeks_in_title(g: SheetGrid, header_row: int) -> list[tuple[str, str]]:
-    """(period, cell) of every week the rows above the header name."""
-    found: list[tuple[str, str]] = []
+def weeks_in_title(g: SheetGrid, header_row: int
+                   ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """(period, cell, text) of every week the rows above the header name, and (cell, text) of
+    every mention written as a week or a range of days that names none: a week the year does not
+    have (2026-W60), a day that does not exist, a range of days not within one ISO week."""
+    found: list[tuple[str, str, str]] = []
+    doubtful: list[tuple[str, str]] = []
     for r in range(1, header_row):
         for c, value in enumerate(g.rows[r - 1], 1):
             if not isinstance(value, str):
                 continue
             text = normalize_text(value)
-            cell = f"{g.name}!{column_letter(c)}{r}"
+            cell, shown = f"{g.name}!{column_letter(c)}{r}", shown_label(value)
             for m in list(_WEEK.finditer(text)) + list(_CN_WEEK.finditer(text)):
                 try:
-                    found.append((resolve_week(f"{m[1]}-W{int(m[2]):02d}", dt.date.today())[0], cell))
+                    found.append((resolve_week(f"{m[1]}-W{int(m[2]):02d}", dt.date.today())[0],
+                                  cell, shown))
                 except ValueError:
-                    continue
+                    doubtful.append((cell, shown))
             for m in _RANGE.finditer(text):
                 try:
                     start = dt.date(int(m[1]), int(m[2]), int(m[3]))
                     end = dt.date(int(m[4]), int(m[5]), int(m[6]))
                 except ValueError:
+                    doubtful.append((cell, shown))
                     continue
-                if start.isocalendar()[:2] == end.isocalendar()[:2]:
-                    found.append((resolve_week(None, end)[0], cell))
-    return found
+                if start.isocalendar()[:2] == end.isocalendar()[:2] and start <= end:
+                    found.append((resolve_week(None, end)[0], cell, shown))
+                else:
+                    doubtful.append((cell, shown))
+    return found, list(dict.fromkeys(doubtful))
 
 
 # --- the rows -------------------------------------------------------------------------------------

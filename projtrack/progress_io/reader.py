@@ -354,25 +354,32 @@ def _read_meaning(out: ReturnedFile, grids, meta: dict[str, str] | None, secret:
         if meta.get("as_of"):
             out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
     else:
-        titled = weeks_in_title(g, lay.header_row)
-        periods = {p for p, _ in titled}
+        titled, doubtful = weeks_in_title(g, lay.header_row)
+        periods = {p for p, _, _ in titled}
         if week is not None:
             try:
                 wanted = resolve_week(week, dt.date.today())[0]
             except ValueError:
                 problems.append(SheetProblem(name, None, "progress.err.bad_week", {"found": week}))
                 return out, problems
-            clash = [(p, c) for p, c in titled if p != wanted]
+            clash = [(p, c) for p, c, _ in titled if p != wanted]
             if clash:
                 problems.append(SheetProblem(name, clash[0][1], "progress.err.week_clash",
                                              {"found": clash[0][0], "week": wanted}))
                 return out, problems
+            out.warnings.extend(SheetProblem(name, c, "progress.warn.week_text",
+                                             {"found": text, "week": wanted})
+                                for c, text in doubtful)
             period, out.week_from = wanted, "--week"
+        elif doubtful:  # a title that reads as a week but names none: never guessed past
+            problems.extend(SheetProblem(name, c, "progress.err.week_text", {"found": text})
+                            for c, text in doubtful)
+            return out, problems
         elif len(periods) == 1:
-            period, out.week_from = titled[0][0], titled[0][1]
+            period, out.week_from = titled[0][0], f"{titled[0][1]}“{titled[0][2]}”"
         elif len(periods) > 1:
             problems.append(SheetProblem(name, None, "progress.err.two_weeks", {
-                "weeks": "、".join(f"{p} ({c})" for p, c in titled)}))
+                "weeks": "、".join(f"{p} ({c})" for p, c, _ in titled)}))
             return out, problems
         else:
             problems.append(SheetProblem(name, None, "progress.err.no_week"))

@@ -98,7 +98,7 @@ def test_the_summary_names_every_column_read_and_not(demo_db, tmp_path, capsys):
     rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(path))
     assert rc == 0, err
     assert "没有 projtrack 模板的隐藏页" in out
-    assert "填报周 2026-W48 取自Sheet1!A1" in out
+    assert "填报周 2026-W48 取自Sheet1!A1“" in out  # the cell, then the title it read
     assert "Sheet1!B3“项目代码”→ 项目代码" in out
     assert "Sheet1!E3“本周完成投资(万元)”→ 本周完成投资" in out
     assert "Sheet1!A3“序号”(不认识的列名)" in out
@@ -137,6 +137,20 @@ def test_no_week_anywhere_is_refused_naming_the_file(demo_db, tmp_path, capsys):
     assert rc == 1 and path.name in err and "--week" in err, out + err
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path), lang="en")
     assert rc == 1 and path.name in err and "say which with --week" in err
+
+
+@pytest.mark.parametrize("title", ["平阳县2026年第60周项目进度", "2026-11-23 至 2026-11-30",
+                                   "2026-11-23 至 2026-11-31"])
+def test_a_title_that_reads_as_a_week_but_names_none_is_named(title, demo_db, tmp_path, capsys):
+    path = kit.plain_return(tmp_path / "t.xlsx", rows(demo_db)[:2], title=f"{title} 2026-W48")
+    before = entries(demo_db)
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(path))
+    assert rc == 1 and f"t.xlsx Sheet1!A1:表头“{title} 2026-W48”像是填报周" in err, out + err
+    assert entries(demo_db) == before
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(path), "--week", WEEK)
+    assert rc == 0, out + err
+    assert f"t.xlsx Sheet1!A1:表头“{title} 2026-W48”读不出是哪一周,未采用;按 --week {WEEK}" in out
+    assert len(entries(demo_db)) == len(before) + 2
 
 
 def test_a_week_that_disagrees_with_the_title_is_refused(demo_db, tmp_path, capsys):
