@@ -270,6 +270,7 @@ def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
         _read_cell,
         _show,
         _stage_words,
+        id_of,
     )
 
     name, stages = out.name, _stage_words()
@@ -304,16 +305,11 @@ def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
             continue
         pid, id_cell = 0, None
         if "id" in ident and not _blank(ident["id"]):
-            value = ident["id"]
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            if isinstance(value, str) and value.strip().isdigit():
-                value = int(value.strip())
-            if not isinstance(value, int) or isinstance(value, bool):
+            if (given := id_of(ident["id"])) is None:
                 problems.append(SheetProblem(name, ref("id"), "progress.err.no_id",
                                              {"found": _show(ident["id"])}))
                 continue
-            pid, id_cell = value, ref("id")
+            pid, id_cell = given, ref("id")
         code = str(ident.get("code") or "").strip()
         row_name = clean_name(str(ident["name"])) if not _blank(ident.get("name")) else ""
         if id_cell is None:

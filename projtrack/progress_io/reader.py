@@ -210,6 +210,15 @@ def _read_cell(kind: str, cell, value, ref: str, file: str, week_end: dt.date,
     return Value(text, ref) if text else None
 
 
+def id_of(value: object) -> int | None:
+    """A project id as a cell holds it: an int, a whole float (.xls, WPS), digits as text."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _show(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
@@ -318,6 +327,18 @@ def _signature_problems(name: str, meta: dict[str, str], ids: list[str],
             for part in changed_parts(secret, meta, ids)]
 
 
+def _take_signed_week(out: ReturnedFile, meta: dict[str, str]) -> dt.date:
+    """The week and as-of date of a template whose signatures held (its hidden sheet's); the
+    week's last day."""
+    out.signed, out.week_from = True, "template"
+    out.period = meta["period"]
+    out.week_start = dt.date.fromisoformat(meta["week_start"])
+    out.week_end = dt.date.fromisoformat(meta["week_end"])
+    if meta.get("as_of"):
+        out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
+    return out.week_end
+
+
 def _read_meaning(out: ReturnedFile, grids, meta: dict[str, str] | None, secret: bytes | None,
                   problems: list[SheetProblem], *, week: str | None,
                   as_of: dt.date | None) -> tuple[ReturnedFile, list[SheetProblem]]:
@@ -347,12 +368,7 @@ def _read_meaning(out: ReturnedFile, grids, meta: dict[str, str] | None, secret:
         problems.extend(_signature_problems(name, meta, ids, secret))
         if problems:
             return out, problems
-        out.signed, out.week_from = True, "template"
-        out.period = meta["period"]
-        out.week_start = dt.date.fromisoformat(meta["week_start"])
-        out.week_end = dt.date.fromisoformat(meta["week_end"])
-        if meta.get("as_of"):
-            out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
+        _take_signed_week(out, meta)
     else:
         titled, doubtful = weeks_in_title(g, lay.header_row)
         periods = {p for p, _, _ in titled}
@@ -403,12 +419,7 @@ def _read_layout(out: ReturnedFile, wb, wbf, meta: dict[str, str], secret: bytes
     problems.extend(_signature_problems(name, meta, ids, secret))  # before any of it is believed
     if problems:
         return out, problems
-    out.signed, out.week_from = True, "template"
-    out.period = meta["period"]
-    out.week_start = dt.date.fromisoformat(meta["week_start"])
-    out.week_end = dt.date.fromisoformat(meta["week_end"])
-    if meta.get("as_of"):
-        out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
+    week_end = _take_signed_week(out, meta)
     for i, code in enumerate(codes, 1):
         want = t(header_key(code), lang=lang)
         _, got = cells.get(header_row, i)
@@ -433,18 +444,15 @@ def _read_layout(out: ReturnedFile, wb, wbf, meta: dict[str, str], secret: bytes
         if pid is None and all(v is None or (isinstance(v, str) and not v.strip())
                                for _, v in fill.values()):
             continue
-        if not isinstance(pid, int) or isinstance(pid, bool):
-            if isinstance(pid, float) and pid.is_integer():
-                pid = int(pid)
-            else:
-                problems.append(SheetProblem(name, ref("id"), "progress.err.no_id", {"found": _show(pid)}))
-                continue
+        if (project_id := id_of(pid)) is None:
+            problems.append(SheetProblem(name, ref("id"), "progress.err.no_id", {"found": _show(pid)}))
+            continue
         _, sheet_name = values["name"]
-        row = FilledRow(name, sheet, r, pid, str(sheet_name or ""))
+        row = FilledRow(name, sheet, r, project_id, str(sheet_name or ""))
         for code, (cell, value) in fill.items():
             kind = {"week_actual": "week_actual", "cumulative": "cumulative", "stage": "stage",
                     "percent": "percent", "note": "text"}.get(code, "date")
-            got = _read_cell(kind, cell, value, ref(code), name, out.week_end, problems, stages)
+            got = _read_cell(kind, cell, value, ref(code), name, week_end, problems, stages)
             if got is None:
                 continue
             if code.startswith("ms:"):
