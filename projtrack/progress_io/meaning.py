@@ -133,6 +133,13 @@ def meaning(value: object, group: str = "") -> str | None:
     return None
 
 
+def field_name(what: str, lang: str | None = None) -> str:
+    """What a column read by meaning was read as, in words."""
+    if what.startswith("ms:"):
+        return t("progress.field.milestone", lang=lang, milestone=term(what[3:], lang))
+    return t(f"progress.field.{what}", lang=lang)
+
+
 def _groups(g: SheetGrid, header_row: int) -> dict[int, str]:
     """The group heading above each column (the row above the header, merges spread)."""
     if header_row < 2:
@@ -276,8 +283,7 @@ def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
     name, stages = out.name, _stage_words()
     for what, a, b in lay.duplicates:
         problems.append(SheetProblem(name, a, "progress.err.duplicate_column",
-                                     {"other": b, "field": t(f"progress.field.{what.split(':')[0]}")
-                                      if not what.startswith("ms:") else term(what[3:])}))
+                                     {"other": b, "field": field_name(what)}))
     if lay.duplicates:
         return
     fill_fields = [f for f in lay.cols if f in _KIND or f.startswith("ms:")]

@@ -153,6 +153,31 @@ def test_a_title_that_reads_as_a_week_but_names_none_is_named(title, demo_db, tm
     assert len(entries(demo_db)) == len(before) + 2
 
 
+def test_two_columns_of_one_meaning_are_named_and_a_hidden_twin_gives_way(demo_db, tmp_path,
+                                                                           capsys):
+    these = rows(demo_db)[:2]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["2026-W48"])
+    ws.append(["项目名称", "本周完成投资", "本周完成(万元)", "开工日期", "实际开工时间"])
+    for r in these:
+        ws.append([r.name, 10, None, None, None])
+    wb.save(tmp_path / "d.xlsx")
+    before = entries(demo_db)
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(tmp_path / "d.xlsx"))
+    assert rc == 1, out + err
+    assert "d.xlsx Sheet1!B2:与 Sheet1!C2 都是“本周完成投资”列" in err
+    assert "d.xlsx Sheet1!D2:与 Sheet1!E2 都是“开工日期”列" in err
+    assert entries(demo_db) == before
+    ws.column_dimensions["C"].hidden = ws.column_dimensions["E"].hidden = True
+    wb.save(tmp_path / "d.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(tmp_path / "d.xlsx"))
+    assert rc == 0, out + err
+    assert "Sheet1!C2“本周完成(万元)”(" in out and "Sheet1!E2“实际开工时间”(" in out
+    assert [e[0] for e in entries(demo_db)[len(before):]] == [r.project_id for r in these]
+
+
 def test_a_week_that_disagrees_with_the_title_is_refused(demo_db, tmp_path, capsys):
     path, _ = make("pasted_week", demo_db, tmp_path, capsys)
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path), "--week", "2026-W47")
