@@ -40,6 +40,7 @@ MAX_HEADER_SCAN = 40
 FILL = ("week_actual", "cumulative", "cumulative_year", "cumulative_total", "stage", "percent",
         "note")
 IDENTITY = ("id", "code", "name")
+_MONEY = ("week_actual", "cumulative", "cumulative_year", "cumulative_total")
 BASIS = {"cumulative": None, "cumulative_year": "year", "cumulative_total": "total"}
 PRINTED = ("phase", "total_investment", "annual_plan", "actual_to_date", "progress")
 
@@ -169,25 +170,25 @@ def find_layout(g: SheetGrid) -> Layout | None:
     groups = _groups(g, header_row)
     out = Layout(g.name, header_row)
     found: dict[str, list[int]] = {}
+    ignored: dict[int, str] = {}  # column → why
     for c, value in enumerate(g.rows[header_row - 1], 1):
         if value in (None, ""):
             continue
-        cell = f"{g.name}!{column_letter(c)}{header_row}"
         what = meaning(value, groups.get(c, ""))
         if what is None:
-            out.ignored.append((cell, shown_label(value), "unknown"))
+            ignored[c] = "unknown"
         elif what.startswith("printed:"):
-            out.ignored.append((cell, shown_label(value), "printed"))
+            ignored[c] = "printed"
         else:
             found.setdefault(what, []).append(c)
-    money = [f for f in ("week_actual", "cumulative", "cumulative_year", "cumulative_total")
-             if f in found]
-    if not money:  # the template's 累计完成投资 alone, pasted without its group row: a new total
-        for cell, label, why in list(out.ignored):
-            if why == "printed" and _text(label) == _text(t("progress.col.actual_to_date")):
-                col = _column_of(cell)
-                out.ignored.remove((cell, label, why))
-                found["cumulative"] = [col]
+    if not any(f in found for f in _MONEY):  # the template's 累计完成投资 alone, pasted
+        # without its group row: the new total
+        for c in [c for c, why in ignored.items() if why == "printed"
+                  and _own_labels().get(_text(g.value(header_row, c))) == "actual_to_date"]:
+            del ignored[c]
+            found.setdefault("cumulative", []).append(c)  # two of them: an error naming both
+    out.ignored = [(f"{g.name}!{column_letter(c)}{header_row}",
+                    shown_label(g.value(header_row, c)), why) for c, why in ignored.items()]
     for what, cols in found.items():
         visible = [c for c in cols if c not in g.hidden_columns] or cols
         chosen = visible[0]
@@ -204,14 +205,6 @@ def find_layout(g: SheetGrid) -> Layout | None:
                 out.ignored.append((cell, label, "hidden_twin"))
     out.recognized.sort(key=lambda r: out.cols[r.field])
     return out
-
-
-def _column_of(cell: str) -> int:
-    letters = re.match(r".*!([A-Z]+)\d+$", cell)
-    n = 0
-    for ch in letters[1] if letters else "":
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def is_total_row(name: object) -> bool:
@@ -254,7 +247,6 @@ def weeks_in_title(g: SheetGrid, header_row: int
 # --- the rows -------------------------------------------------------------------------------------
 _KIND = {"week_actual": "week_actual", "cumulative": "cumulative", "cumulative_year": "cumulative",
          "cumulative_total": "cumulative", "stage": "stage", "percent": "percent", "note": "text"}
-_MONEY = ("week_actual", "cumulative", "cumulative_year", "cumulative_total")
 
 
 @dataclass(frozen=True)
