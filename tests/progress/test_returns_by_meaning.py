@@ -178,6 +178,25 @@ def test_two_columns_of_one_meaning_are_named_and_a_hidden_twin_gives_way(demo_d
     assert [e[0] for e in entries(demo_db)[len(before):]] == [r.project_id for r in these]
 
 
+@pytest.mark.parametrize("label", ["累计完成投资", "Actual to date"])
+def test_the_template_s_figure_on_record_pasted_alone_is_the_new_total(label, demo_db, tmp_path,
+                                                                      capsys):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["2026-W48"])
+    ws.append(["项目名称", label, "备注"])  # (a figure alone would not make a return's header)
+    ws.append([rows(demo_db)[0].name, 12345, None])
+    wb.save(tmp_path / "a.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(tmp_path / "a.xlsx"))
+    assert rc == 0, out + err
+    assert f"Sheet1!B2“{label}”→ 累计完成投资(新总数)" in out
+    ws["D2"] = label  # two of them: which one is meant is not guessed
+    wb.save(tmp_path / "a.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(tmp_path / "a.xlsx"))
+    assert rc == 1 and "a.xlsx Sheet1!B2:与 Sheet1!D2 都是“累计完成投资(新总数)”列" in err, out + err
+
+
 def test_a_week_that_disagrees_with_the_title_is_refused(demo_db, tmp_path, capsys):
     path, _ = make("pasted_week", demo_db, tmp_path, capsys)
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path), "--week", "2026-W47")
