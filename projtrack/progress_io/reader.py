@@ -29,6 +29,7 @@ from projtrack.core.types import STAGES
 from projtrack.i18n import t, term
 from projtrack.importer.workbook import WorkbookError, check_sheet_rows, check_zip, sniff_kind
 from projtrack.importer.xlsbook import open_xls
+from projtrack.progress_io.grid import is_formula
 from projtrack.progress_io.layout import (
     MAGIC,
     MAX_NOTE,
@@ -141,11 +142,8 @@ class _Cells:
     def get(self, row: int, col: int):
         cell = self.v.cell(row=row, column=col)
         value = cell.value
-        if value is None:
-            raw = self.f.cell(row=row, column=col).value
-            text = getattr(raw, "text", raw)
-            if isinstance(text, str) and text.startswith("="):
-                return cell, _NO_CACHE
+        if value is None and is_formula(self.f.cell(row=row, column=col).value):
+            return cell, _NO_CACHE
         return cell, value
 
 
