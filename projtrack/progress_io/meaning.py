@@ -317,6 +317,11 @@ def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
         for what, value in fills.items():
             c = lay.cols[what]
             fmt = "0%" if (r, c) in g.percent else "General"
+            if g.kind == "xls" and what == "percent" and value == 1 and not isinstance(value, bool):
+                # 100% typed in a percent cell and 1 typed as 1 are the same number in an .xls
+                problems.append(SheetProblem(name, ref(what), "progress.err.xls_percent_one",
+                                             {"found": _show(value)}))
+                continue
             if g.kind == "xls" and what == "percent" and isinstance(value, float) and 0 < value < 1:
                 fmt = "0%"  # .xls keeps no format: a fraction below 1 is read as a percentage
                 out.warnings.append(SheetProblem(name, ref(what), "progress.warn.xls_percent",

@@ -197,6 +197,23 @@ def test_the_template_s_figure_on_record_pasted_alone_is_the_new_total(label, de
     assert rc == 1 and "a.xlsx Sheet1!B2:与 Sheet1!D2 都是“累计完成投资(新总数)”列" in err, out + err
 
 
+@pytest.mark.skipif(not kit.soffice(), reason="LibreOffice makes the .xls")
+def test_an_xls_percent_of_one_is_refused_naming_the_cell(demo_db, tmp_path, capsys):
+    these = rows(demo_db)[:2]
+    path = kit.plain_return(tmp_path / "p.xlsx", these, title="2026-W48")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws["F3"].value == "形象进度(%)"
+    ws["F4"].value, ws["F4"].number_format = 1, "0%"  # 100% as a spreadsheet stores it
+    ws["F5"].value = 45
+    wb.save(path)
+    before = entries(demo_db)
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(kit.to_xls(path)))
+    assert rc == 1 and "p.xls Sheet1!F4:.xls 不保存单元格格式:1 可能是 100%,也可能是 1%" in err, \
+        out + err
+    assert "F5" not in err and entries(demo_db) == before
+
+
 def test_a_week_that_disagrees_with_the_title_is_refused(demo_db, tmp_path, capsys):
     path, _ = make("pasted_week", demo_db, tmp_path, capsys)
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path), "--week", "2026-W47")
