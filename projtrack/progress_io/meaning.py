@@ -117,13 +117,15 @@ def meaning(value: object, group: str = "") -> str | None:
         return "stage"
     if RATIO.search(core):
         return None
+    if "计划" in raw:  # 本周计划, 本年计划投资 …: a plan, never what was done
+        return "printed:plan"
     if re.search(r"本周|当周|周完成|本期完成", core):
         return "week_actual"
     if re.search(r"开累|开工累计|自开工|开工以来|开工至今|建设以来|项目累计|总累计|含以前年度|含往年", raw):
         return "cumulative_total"
-    if "计划" not in core and re.search(
-            r"本年累计|本年度累计|本年完成|本年度完成|今年累计|今年完成|年初至今|年度累计|^1[-—~至到]\d{1,2}月", core):
-        return "cumulative_year"
+    if re.search(r"本年累计|本年度累计|本年完成|本年度完成|今年累计|今年完成|年初至今|年度累计"
+                 r"|(?:^|\()1[-—~至到]\d{1,2}月|\((?:本年|本年度|今年)\)", raw):
+        return "cumulative_year"  # (in the label or in its brackets: 累计完成投资(本年))
     if re.fullmatch(r"累计完成(?:投资)?(?:额)?|累计投资(?:完成)?(?:额)?|累计完成投资额|新累计", core):
         return "cumulative"
     if re.fullmatch(r"备注|说明|情况说明|存在问题|备注说明|问题及说明|进展情况", core):

@@ -214,6 +214,21 @@ def test_an_xls_percent_of_one_is_refused_naming_the_cell(demo_db, tmp_path, cap
     assert "F5" not in err and entries(demo_db) == before
 
 
+def test_a_plan_is_never_read_as_done_and_a_bracketed_year_is_this_year(demo_db, tmp_path,
+                                                                          capsys):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["2026-W48"])
+    ws.append(["项目名称", "本周计划投资", "累计完成投资(本年)", "计划开工日期"])
+    ws.append([rows(demo_db)[0].name, 50, 100000, dt.datetime(2026, 11, 2)])
+    wb.save(tmp_path / "p.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(tmp_path / "p.xlsx"))
+    assert "Sheet1!B2“本周计划投资”(现有数据或计划数,不从回报读取)" in out, out + err
+    assert "Sheet1!D2“计划开工日期”(现有数据或计划数,不从回报读取)" in out
+    assert "Sheet1!C2“累计完成投资(本年)”→ 本年累计完成投资" in out
+
+
 def test_a_week_that_disagrees_with_the_title_is_refused(demo_db, tmp_path, capsys):
     path, _ = make("pasted_week", demo_db, tmp_path, capsys)
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path), "--week", "2026-W47")
