@@ -13,7 +13,8 @@ and the importer's own recognition names 项目代码, 项目名称, 建设地�
 - 开累 (开工累计, 自开工以来 …): since the project began, prior actual included, basis ``total``;
 then 形象进度 stage and percent, a date column per milestone, 备注.  A column under the heading
 of the template's figures on record, or a figure other than these (总投资, 本年计划, 完成率 …), is
-ignored and named as such; so is a label nothing recognises.  Of two columns of one meaning a
+ignored and named as such (a label with 计划 is a plan, never what was done); so is a label
+nothing recognises.  Of two columns of one meaning a
 visible one wins over a hidden one; two visible ones are an error naming both.
 
 The week comes from the template's signed sheet when there is one, else from the rows above
