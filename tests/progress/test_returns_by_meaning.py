@@ -229,6 +229,24 @@ def test_a_plan_is_never_read_as_done_and_a_bracketed_year_is_this_year(demo_db,
     assert "Sheet1!C2“累计完成投资(本年)”→ 本年累计完成投资" in out
 
 
+def test_an_id_s_name_is_compared_as_the_importer_keeps_names(demo_db, tmp_path, capsys):
+    r = rows(demo_db)[0]
+    store = Store.open(demo_db)
+    with store.write() as s:  # a name as an annex cell wrapped it
+        s.get(Project, r.project_id).name = r.name[:4] + "\n" + r.name[4:]
+    store.close()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026-W48"])
+    ws.append(["项目编号", "项目名称", "本周完成投资"])
+    ws.append([r.project_id, r.name[:4] + "\n" + r.name[4:], 10])
+    ws.append([rows(demo_db)[1].project_id, "别的学校", 10])
+    wb.save(tmp_path / "n.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(tmp_path / "n.xlsx"))
+    assert rc == 1 and "n.xlsx Sheet!A4" in err and "别的学校" in err, out + err
+    assert "Sheet!A3" not in err
+
+
 def test_a_week_that_disagrees_with_the_title_is_refused(demo_db, tmp_path, capsys):
     path, _ = make("pasted_week", demo_db, tmp_path, capsys)
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path), "--week", "2026-W47")
