@@ -60,7 +60,6 @@ _UNCACHED = re.compile(
     rb"\s*</(?:\w+:)?c>"
 )
 SAVE_AS = "open it in Excel or WPS and save it as an Excel Workbook (.xlsx), then import that file"
-_SAVE_AS = SAVE_AS
 
 
 class WorkbookError(Exception):
@@ -103,7 +102,7 @@ def sniff_kind(path: Path, *, allow_xls: bool = True) -> str:
         if allow_xls:
             return "xls"
         raise WorkbookError("xls_format", "The file is an old binary Excel workbook (.xls), which "
-                            f"cannot be read; {_SAVE_AS}.")
+                            f"cannot be read; {SAVE_AS}.")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "xlsx"
     raise WorkbookError("not_xlsx", f"The file is not an Excel .xlsx workbook: {_guess_text(head)}.")
@@ -129,9 +128,9 @@ def _guess_text(head: bytes) -> str:
         return "its content is neither a zip package nor text"
     text = head.decode("gb18030", errors="replace").lower()
     if "<html" in text or "<table" in text:
-        return "it is an HTML page (often exported by web systems with an .xls name); " + _SAVE_AS
+        return "it is an HTML page (often exported by web systems with an .xls name); " + SAVE_AS
     if any(sep in text for sep in (",", "\t", "，")):
-        return "it looks like a CSV/text file; " + _SAVE_AS
+        return "it looks like a CSV/text file; " + SAVE_AS
     return "it is a text file"
 
 
@@ -158,10 +157,10 @@ def check_zip(zf: zipfile.ZipFile) -> None:
         if "word/document.xml" in names:
             kind = "it is a Word document (.docx)"
         elif "mimetype" in names:
-            kind = "it is an OpenDocument file (.ods); " + _SAVE_AS
+            kind = "it is an OpenDocument file (.ods); " + SAVE_AS
         raise WorkbookError("not_xlsx", f"The file is not an Excel .xlsx workbook: {kind}.")
     if "xl/workbook.bin" in names:
-        raise WorkbookError("not_xlsx", f"The file is a binary workbook (.xlsb); {_SAVE_AS}.")
+        raise WorkbookError("not_xlsx", f"The file is a binary workbook (.xlsb); {SAVE_AS}.")
     check_shared_strings(zf)
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")) and _declares_dtd(zf, info):

@@ -60,6 +60,21 @@ def open_xls(path: Path):
                             f"{SAVE_AS}.") from exc
 
 
+def _enum_word(value: object) -> str:
+    """A calamine enum member's name, lower case ("SheetTypeEnum.WorkSheet" → "worksheet")."""
+    return str(value).rsplit(".", 1)[-1].lower()
+
+
+def is_worksheet(meta) -> bool:
+    """A calamine sheet's metadata is of a worksheet (not a chart or macro sheet)."""
+    return _enum_word(meta.typ) == "worksheet"
+
+
+def is_hidden(meta) -> bool:
+    """A calamine sheet's metadata says it is hidden (or very hidden)."""
+    return _enum_word(meta.visible) != "visible"
+
+
 def xls_values(value: object) -> object:
     """A calamine cell as openpyxl gives it: None for an empty cell, a whole float as int,
     a datetime at midnight as itself (openpyxl gives datetimes for date cells too)."""
@@ -77,7 +92,7 @@ class XlsSheet(Sheet):
 
     def __init__(self, book: Book, calamine_book, meta) -> None:  # noqa: D107
         self.book, self.name = book, meta.name
-        self.hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
+        self.hidden = is_hidden(meta)
         self._cbook = calamine_book
         self._part = ""
 
@@ -115,4 +130,4 @@ class XlsSheet(Sheet):
 def xls_sheets(book: Book, calamine_book) -> list[Sheet]:
     """The worksheets of an opened .xls (chart sheets left out)."""
     return [XlsSheet(book, calamine_book, m) for m in calamine_book.sheets_metadata
-            if str(m.typ).rsplit(".", 1)[-1].lower() == "worksheet"]
+            if is_worksheet(m)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from projtrack.importer.xlsbook import xls_values
+from projtrack.importer.xlsbook import is_hidden, is_worksheet, xls_values
 
 
 @dataclass
@@ -39,6 +39,12 @@ class SheetGrid:
         return max((len(r) for r in self.rows), default=0)
 
 
+def is_formula(raw: object) -> bool:
+    """A cell value as openpyxl reads it without ``data_only`` is a formula (array ones too)."""
+    text = getattr(raw, "text", raw)
+    return isinstance(text, str) and text.startswith("=")
+
+
 def xlsx_grids(wb, wbf) -> list[SheetGrid]:
     """Every worksheet of an openpyxl workbook opened twice (values, formulas)."""
     out = []
@@ -51,9 +57,7 @@ def xlsx_grids(wb, wbf) -> list[SheetGrid]:
                 value = cell.value
                 values.append(value)
                 if value is None:
-                    raw = wsf.cell(row=cell.row, column=cell.column).value
-                    text = getattr(raw, "text", raw)
-                    if isinstance(text, str) and text.startswith("="):
+                    if is_formula(wsf.cell(row=cell.row, column=cell.column).value):
                         g.uncached.add((cell.row, cell.column))
                 elif "%" in (cell.number_format or ""):
                     g.percent.add((cell.row, cell.column))
@@ -73,13 +77,12 @@ def xls_grids(book, max_rows: int) -> list[SheetGrid]:
     ValueError("too_big", rows)."""
     out = []
     for meta in book.sheets_metadata:
-        if str(meta.typ).rsplit(".", 1)[-1].lower() != "worksheet":
+        if not is_worksheet(meta):
             continue
         sheet = book.get_sheet_by_name(meta.name)
         if sheet.total_height > max_rows:
             raise ValueError("too_big", sheet.total_height)
-        g = SheetGrid(meta.name, "xls",
-                 hidden=str(meta.visible).rsplit(".", 1)[-1].lower() != "visible")
+        g = SheetGrid(meta.name, "xls", hidden=is_hidden(meta))
         g.rows = [tuple(xls_values(v) for v in r) for r in sheet.to_python(skip_empty_area=False)]
         g.merges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1)
                     for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]

@@ -2,7 +2,8 @@
 one (the plan then checks the name against it), else by 项目代码, else by the project's name as
 the annex importer keeps it (``core.text.clean_name``: no line breaks, no spaces beside Chinese
 text).  A code the database does not know falls back to the name (the database may not hold
-codes yet); a row that matches no project, or two, is an error naming its cell and the value."""
+codes yet), with a warning naming the cell, the code and the project the name found; a row
+that matches no project, or two, is an error naming its cell and the value."""
 
 from __future__ import annotations
 
@@ -46,6 +47,10 @@ def match_rows(files: Iterable[ReturnedFile], projects: Iterable[ProjectFacts]) 
                     f.warnings.append(SheetProblem(f.name, cell, "progress.warn.name_differs", {
                         "code": r.code, "id": hits[0].id, "name": hits[0].name,
                         "sheet_name": r.name}))
+                elif how == "name" and r.code:  # a code nobody has: the name alone found it
+                    f.warnings.append(SheetProblem(f.name, cell, "progress.warn.code_unknown", {
+                        "code": r.code, "id": hits[0].id, "name": hits[0].name,
+                        "recorded": hits[0].project_code or "—"}))
             elif len(hits) > 1:
                 problems.append(SheetProblem(f.name, cell, "progress.err.ambiguous", {
                     "found": value, "how": how,

@@ -13,7 +13,8 @@ and the importer's own recognition names 项目代码, 项目名称, 建设地�
 - 开累 (开工累计, 自开工以来 …): since the project began, prior actual included, basis ``total``;
 then 形象进度 stage and percent, a date column per milestone, 备注.  A column under the heading
 of the template's figures on record, or a figure other than these (总投资, 本年计划, 完成率 …), is
-ignored and named as such; so is a label nothing recognises.  Of two columns of one meaning a
+ignored and named as such (a label with 计划 is a plan, never what was done); so is a label
+nothing recognises.  Of two columns of one meaning a
 visible one wins over a hidden one; two visible ones are an error naming both.
 
 The week comes from the template's signed sheet when there is one, else from the rows above
@@ -40,6 +41,7 @@ MAX_HEADER_SCAN = 40
 FILL = ("week_actual", "cumulative", "cumulative_year", "cumulative_total", "stage", "percent",
         "note")
 IDENTITY = ("id", "code", "name")
+_MONEY = ("week_actual", "cumulative", "cumulative_year", "cumulative_total")
 BASIS = {"cumulative": None, "cumulative_year": "year", "cumulative_total": "total"}
 PRINTED = ("phase", "total_investment", "annual_plan", "actual_to_date", "progress")
 
@@ -116,13 +118,15 @@ def meaning(value: object, group: str = "") -> str | None:
         return "stage"
     if RATIO.search(core):
         return None
+    if "计划" in raw:  # 本周计划, 本年计划投资 …: a plan, never what was done
+        return "printed:plan"
     if re.search(r"本周|当周|周完成|本期完成", core):
         return "week_actual"
     if re.search(r"开累|开工累计|自开工|开工以来|开工至今|建设以来|项目累计|总累计|含以前年度|含往年", raw):
         return "cumulative_total"
-    if "计划" not in core and re.search(
-            r"本年累计|本年度累计|本年完成|本年度完成|今年累计|今年完成|年初至今|年度累计|^1[-—~至到]\d{1,2}月", core):
-        return "cumulative_year"
+    if re.search(r"本年累计|本年度累计|本年完成|本年度完成|今年累计|今年完成|年初至今|年度累计"
+                 r"|(?:^|\()1[-—~至到]\d{1,2}月|\((?:本年|本年度|今年)\)", raw):
+        return "cumulative_year"  # (in the label or in its brackets: 累计完成投资(本年))
     if re.fullmatch(r"累计完成(?:投资)?(?:额)?|累计投资(?:完成)?(?:额)?|累计完成投资额|新累计", core):
         return "cumulative"
     if re.fullmatch(r"备注|说明|情况说明|存在问题|备注说明|问题及说明|进展情况", core):
@@ -131,6 +135,13 @@ def meaning(value: object, group: str = "") -> str | None:
     if hit and hit[0] in _IMPORTER:
         return _IMPORTER[hit[0]]
     return None
+
+
+def field_name(what: str, lang: str | None = None) -> str:
+    """What a column read by meaning was read as, in words."""
+    if what.startswith("ms:"):
+        return t("progress.field.milestone", lang=lang, milestone=term(what[3:], lang))
+    return t(f"progress.field.{what}", lang=lang)
 
 
 def _groups(g: SheetGrid, header_row: int) -> dict[int, str]:
@@ -162,25 +173,25 @@ def find_layout(g: SheetGrid) -> Layout | None:
     groups = _groups(g, header_row)
     out = Layout(g.name, header_row)
     found: dict[str, list[int]] = {}
+    ignored: dict[int, str] = {}  # column → why
     for c, value in enumerate(g.rows[header_row - 1], 1):
         if value in (None, ""):
             continue
-        cell = f"{g.name}!{column_letter(c)}{header_row}"
         what = meaning(value, groups.get(c, ""))
         if what is None:
-            out.ignored.append((cell, shown_label(value), "unknown"))
+            ignored[c] = "unknown"
         elif what.startswith("printed:"):
-            out.ignored.append((cell, shown_label(value), "printed"))
+            ignored[c] = "printed"
         else:
             found.setdefault(what, []).append(c)
-    money = [f for f in ("week_actual", "cumulative", "cumulative_year", "cumulative_total")
-             if f in found]
-    if not money:  # the template's 累计完成投资 alone, pasted without its group row: a new total
-        for cell, label, why in list(out.ignored):
-            if why == "printed" and _text(label) == _text(t("progress.col.actual_to_date")):
-                col = _column_of(cell)
-                out.ignored.remove((cell, label, why))
-                found["cumulative"] = [col]
+    if not any(f in found for f in _MONEY):  # the template's 累计完成投资 alone, pasted
+        # without its group row: the new total
+        for c in [c for c, why in ignored.items() if why == "printed"
+                  and _own_labels().get(_text(g.value(header_row, c))) == "actual_to_date"]:
+            del ignored[c]
+            found.setdefault("cumulative", []).append(c)  # two of them: an error naming both
+    out.ignored = [(f"{g.name}!{column_letter(c)}{header_row}",
+                    shown_label(g.value(header_row, c)), why) for c, why in ignored.items()]
     for what, cols in found.items():
         visible = [c for c in cols if c not in g.hidden_columns] or cols
         chosen = visible[0]
@@ -199,47 +210,46 @@ def find_layout(g: SheetGrid) -> Layout | None:
     return out
 
 
-def _column_of(cell: str) -> int:
-    letters = re.match(r".*!([A-Z]+)\d+$", cell)
-    n = 0
-    for ch in letters[1] if letters else "":
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def is_total_row(name: object) -> bool:
     return bool(_TOTAL_ROW.match(_text(name)))
 
 
-def weeks_in_title(g: SheetGrid, header_row: int) -> list[tuple[str, str]]:
-    """(period, cell) of every week the rows above the header name."""
-    found: list[tuple[str, str]] = []
+def weeks_in_title(g: SheetGrid, header_row: int
+                   ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """(period, cell, text) of every week the rows above the header name, and (cell, text) of
+    every mention written as a week or a range of days that names none: a week the year does not
+    have (2026-W60), a day that does not exist, a range of days not within one ISO week."""
+    found: list[tuple[str, str, str]] = []
+    doubtful: list[tuple[str, str]] = []
     for r in range(1, header_row):
         for c, value in enumerate(g.rows[r - 1], 1):
             if not isinstance(value, str):
                 continue
             text = normalize_text(value)
-            cell = f"{g.name}!{column_letter(c)}{r}"
+            cell, shown = f"{g.name}!{column_letter(c)}{r}", shown_label(value)
             for m in list(_WEEK.finditer(text)) + list(_CN_WEEK.finditer(text)):
                 try:
-                    found.append((resolve_week(f"{m[1]}-W{int(m[2]):02d}", dt.date.today())[0], cell))
+                    found.append((resolve_week(f"{m[1]}-W{int(m[2]):02d}", dt.date.today())[0],
+                                  cell, shown))
                 except ValueError:
-                    continue
+                    doubtful.append((cell, shown))
             for m in _RANGE.finditer(text):
                 try:
                     start = dt.date(int(m[1]), int(m[2]), int(m[3]))
                     end = dt.date(int(m[4]), int(m[5]), int(m[6]))
                 except ValueError:
+                    doubtful.append((cell, shown))
                     continue
-                if start.isocalendar()[:2] == end.isocalendar()[:2]:
-                    found.append((resolve_week(None, end)[0], cell))
-    return found
+                if start.isocalendar()[:2] == end.isocalendar()[:2] and start <= end:
+                    found.append((resolve_week(None, end)[0], cell, shown))
+                else:
+                    doubtful.append((cell, shown))
+    return found, list(dict.fromkeys(doubtful))
 
 
 # --- the rows -------------------------------------------------------------------------------------
 _KIND = {"week_actual": "week_actual", "cumulative": "cumulative", "cumulative_year": "cumulative",
          "cumulative_total": "cumulative", "stage": "stage", "percent": "percent", "note": "text"}
-_MONEY = ("week_actual", "cumulative", "cumulative_year", "cumulative_total")
 
 
 @dataclass(frozen=True)
@@ -262,13 +272,13 @@ def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
         _read_cell,
         _show,
         _stage_words,
+        id_of,
     )
 
     name, stages = out.name, _stage_words()
     for what, a, b in lay.duplicates:
         problems.append(SheetProblem(name, a, "progress.err.duplicate_column",
-                                     {"other": b, "field": t(f"progress.field.{what.split(':')[0]}")
-                                      if not what.startswith("ms:") else term(what[3:])}))
+                                     {"other": b, "field": field_name(what)}))
     if lay.duplicates:
         return
     fill_fields = [f for f in lay.cols if f in _KIND or f.startswith("ms:")]
@@ -296,16 +306,11 @@ def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
             continue
         pid, id_cell = 0, None
         if "id" in ident and not _blank(ident["id"]):
-            value = ident["id"]
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            if isinstance(value, str) and value.strip().isdigit():
-                value = int(value.strip())
-            if not isinstance(value, int) or isinstance(value, bool):
+            if (given := id_of(ident["id"])) is None:
                 problems.append(SheetProblem(name, ref("id"), "progress.err.no_id",
                                              {"found": _show(ident["id"])}))
                 continue
-            pid, id_cell = value, ref("id")
+            pid, id_cell = given, ref("id")
         code = str(ident.get("code") or "").strip()
         row_name = clean_name(str(ident["name"])) if not _blank(ident.get("name")) else ""
         if id_cell is None:
@@ -315,6 +320,11 @@ def read_rows(out, g: SheetGrid, lay: Layout, problems: list) -> None:
         for what, value in fills.items():
             c = lay.cols[what]
             fmt = "0%" if (r, c) in g.percent else "General"
+            if g.kind == "xls" and what == "percent" and value == 1 and not isinstance(value, bool):
+                # 100% typed in a percent cell and 1 typed as 1 are the same number in an .xls
+                problems.append(SheetProblem(name, ref(what), "progress.err.xls_percent_one",
+                                             {"found": _show(value)}))
+                continue
             if g.kind == "xls" and what == "percent" and isinstance(value, float) and 0 < value < 1:
                 fmt = "0%"  # .xls keeps no format: a fraction below 1 is read as a percentage
                 out.warnings.append(SheetProblem(name, ref(what), "progress.warn.xls_percent",

@@ -25,6 +25,7 @@ from projtrack.core.cumulative import derive
 from projtrack.core.money import ZERO, format_wan
 from projtrack.core.records import LedgerRecord, ProgressRecord
 from projtrack.core.terms import Status
+from projtrack.core.text import clean_name
 from projtrack.core.types import ACTUAL, ProjectFacts
 from projtrack.i18n import t
 from projtrack.progress_io.reader import FilledRow, ReturnedFile, SheetProblem
@@ -111,7 +112,7 @@ class _Planner:
             self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.withdrawn",
                                             {"found": r.project_id, "name": p.name}))
             return
-        if r.matched_by == "id" and r.name.strip() and r.name.strip() != p.name:
+        if r.matched_by == "id" and r.name.strip() and clean_name(r.name) != clean_name(p.name):
             self.plan.errors.append(SheetProblem(f.name, r.cell_a, "progress.err.name_mismatch",
                                             {"found": r.project_id, "name": p.name,
                                              "sheet_name": r.name}))

@@ -29,6 +29,7 @@ from projtrack.core.types import STAGES
 from projtrack.i18n import t, term
 from projtrack.importer.workbook import WorkbookError, check_sheet_rows, check_zip, sniff_kind
 from projtrack.importer.xlsbook import open_xls
+from projtrack.progress_io.grid import is_formula
 from projtrack.progress_io.layout import (
     MAGIC,
     MAX_NOTE,
@@ -141,11 +142,8 @@ class _Cells:
     def get(self, row: int, col: int):
         cell = self.v.cell(row=row, column=col)
         value = cell.value
-        if value is None:
-            raw = self.f.cell(row=row, column=col).value
-            text = getattr(raw, "text", raw)
-            if isinstance(text, str) and text.startswith("="):
-                return cell, _NO_CACHE
+        if value is None and is_formula(self.f.cell(row=row, column=col).value):
+            return cell, _NO_CACHE
         return cell, value
 
 
@@ -208,6 +206,15 @@ def _read_cell(kind: str, cell, value, ref: str, file: str, week_end: dt.date,
     if text and len(text) > MAX_NOTE:
         return bad("progress.err.note_long", n=MAX_NOTE)
     return Value(text, ref) if text else None
+
+
+def id_of(value: object) -> int | None:
+    """A project id as a cell holds it: an int, a whole float (.xls, WPS), digits as text."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _show(value: object) -> str:
@@ -318,6 +325,18 @@ def _signature_problems(name: str, meta: dict[str, str], ids: list[str],
             for part in changed_parts(secret, meta, ids)]
 
 
+def _take_signed_week(out: ReturnedFile, meta: dict[str, str]) -> dt.date:
+    """The week and as-of date of a template whose signatures held (its hidden sheet's); the
+    week's last day."""
+    out.signed, out.week_from = True, "template"
+    out.period = meta["period"]
+    out.week_start = dt.date.fromisoformat(meta["week_start"])
+    out.week_end = dt.date.fromisoformat(meta["week_end"])
+    if meta.get("as_of"):
+        out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
+    return out.week_end
+
+
 def _read_meaning(out: ReturnedFile, grids, meta: dict[str, str] | None, secret: bytes | None,
                   problems: list[SheetProblem], *, week: str | None,
                   as_of: dt.date | None) -> tuple[ReturnedFile, list[SheetProblem]]:
@@ -347,32 +366,34 @@ def _read_meaning(out: ReturnedFile, grids, meta: dict[str, str] | None, secret:
         problems.extend(_signature_problems(name, meta, ids, secret))
         if problems:
             return out, problems
-        out.signed, out.week_from = True, "template"
-        out.period = meta["period"]
-        out.week_start = dt.date.fromisoformat(meta["week_start"])
-        out.week_end = dt.date.fromisoformat(meta["week_end"])
-        if meta.get("as_of"):
-            out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
+        _take_signed_week(out, meta)
     else:
-        titled = weeks_in_title(g, lay.header_row)
-        periods = {p for p, _ in titled}
+        titled, doubtful = weeks_in_title(g, lay.header_row)
+        periods = {p for p, _, _ in titled}
         if week is not None:
             try:
                 wanted = resolve_week(week, dt.date.today())[0]
             except ValueError:
                 problems.append(SheetProblem(name, None, "progress.err.bad_week", {"found": week}))
                 return out, problems
-            clash = [(p, c) for p, c in titled if p != wanted]
+            clash = [(p, c) for p, c, _ in titled if p != wanted]
             if clash:
                 problems.append(SheetProblem(name, clash[0][1], "progress.err.week_clash",
                                              {"found": clash[0][0], "week": wanted}))
                 return out, problems
+            out.warnings.extend(SheetProblem(name, c, "progress.warn.week_text",
+                                             {"found": text, "week": wanted})
+                                for c, text in doubtful)
             period, out.week_from = wanted, "--week"
+        elif doubtful:  # a title that reads as a week but names none: never guessed past
+            problems.extend(SheetProblem(name, c, "progress.err.week_text", {"found": text})
+                            for c, text in doubtful)
+            return out, problems
         elif len(periods) == 1:
-            period, out.week_from = titled[0][0], titled[0][1]
+            period, out.week_from = titled[0][0], f"{titled[0][1]}“{titled[0][2]}”"
         elif len(periods) > 1:
             problems.append(SheetProblem(name, None, "progress.err.two_weeks", {
-                "weeks": "、".join(f"{p} ({c})" for p, c in titled)}))
+                "weeks": "、".join(f"{p} ({c})" for p, c, _ in titled)}))
             return out, problems
         else:
             problems.append(SheetProblem(name, None, "progress.err.no_week"))
@@ -396,12 +417,7 @@ def _read_layout(out: ReturnedFile, wb, wbf, meta: dict[str, str], secret: bytes
     problems.extend(_signature_problems(name, meta, ids, secret))  # before any of it is believed
     if problems:
         return out, problems
-    out.signed, out.week_from = True, "template"
-    out.period = meta["period"]
-    out.week_start = dt.date.fromisoformat(meta["week_start"])
-    out.week_end = dt.date.fromisoformat(meta["week_end"])
-    if meta.get("as_of"):
-        out.as_of = min(dt.date.fromisoformat(meta["as_of"]), out.week_end)
+    week_end = _take_signed_week(out, meta)
     for i, code in enumerate(codes, 1):
         want = t(header_key(code), lang=lang)
         _, got = cells.get(header_row, i)
@@ -426,18 +442,15 @@ def _read_layout(out: ReturnedFile, wb, wbf, meta: dict[str, str], secret: bytes
         if pid is None and all(v is None or (isinstance(v, str) and not v.strip())
                                for _, v in fill.values()):
             continue
-        if not isinstance(pid, int) or isinstance(pid, bool):
-            if isinstance(pid, float) and pid.is_integer():
-                pid = int(pid)
-            else:
-                problems.append(SheetProblem(name, ref("id"), "progress.err.no_id", {"found": _show(pid)}))
-                continue
+        if (project_id := id_of(pid)) is None:
+            problems.append(SheetProblem(name, ref("id"), "progress.err.no_id", {"found": _show(pid)}))
+            continue
         _, sheet_name = values["name"]
-        row = FilledRow(name, sheet, r, pid, str(sheet_name or ""))
+        row = FilledRow(name, sheet, r, project_id, str(sheet_name or ""))
         for code, (cell, value) in fill.items():
             kind = {"week_actual": "week_actual", "cumulative": "cumulative", "stage": "stage",
                     "percent": "percent", "note": "text"}.get(code, "date")
-            got = _read_cell(kind, cell, value, ref(code), name, out.week_end, problems, stages)
+            got = _read_cell(kind, cell, value, ref(code), name, week_end, problems, stages)
             if got is None:
                 continue
             if code.startswith("ms:"):

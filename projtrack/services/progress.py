@@ -18,6 +18,7 @@ from projtrack.errors import BadUsage
 from projtrack.i18n import t, term
 from projtrack.progress_io.layout import SECRET_SETTING
 from projtrack.progress_io.match import match_rows
+from projtrack.progress_io.meaning import field_name
 from projtrack.progress_io.plan import (
     ProgressPlan,
     answered,
@@ -161,13 +162,6 @@ def summary_text(plan: ProgressPlan, *, dry_run: bool, lang: str | None = None) 
     if dry_run and not plan.errors:
         lines.append(t("import.nothing_written_dry", lang=lang))
     return "\n".join(lines)
-
-
-def field_name(what: str, lang: str | None = None) -> str:
-    """What a column read by meaning was read as, in words."""
-    if what.startswith("ms:"):
-        return t("progress.field.milestone", lang=lang, milestone=term(what[3:], lang))
-    return t(f"progress.field.{what}", lang=lang)
 
 
 def how_read(f: ReturnedFile, lang: str | None = None) -> list[str]:

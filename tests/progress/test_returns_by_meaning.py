@@ -98,7 +98,7 @@ def test_the_summary_names_every_column_read_and_not(demo_db, tmp_path, capsys):
     rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(path))
     assert rc == 0, err
     assert "没有 projtrack 模板的隐藏页" in out
-    assert "填报周 2026-W48 取自Sheet1!A1" in out
+    assert "填报周 2026-W48 取自Sheet1!A1“" in out  # the cell, then the title it read
     assert "Sheet1!B3“项目代码”→ 项目代码" in out
     assert "Sheet1!E3“本周完成投资(万元)”→ 本周完成投资" in out
     assert "Sheet1!A3“序号”(不认识的列名)" in out
@@ -139,6 +139,114 @@ def test_no_week_anywhere_is_refused_naming_the_file(demo_db, tmp_path, capsys):
     assert rc == 1 and path.name in err and "say which with --week" in err
 
 
+@pytest.mark.parametrize("title", ["平阳县2026年第60周项目进度", "2026-11-23 至 2026-11-30",
+                                   "2026-11-23 至 2026-11-31"])
+def test_a_title_that_reads_as_a_week_but_names_none_is_named(title, demo_db, tmp_path, capsys):
+    path = kit.plain_return(tmp_path / "t.xlsx", rows(demo_db)[:2], title=f"{title} 2026-W48")
+    before = entries(demo_db)
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(path))
+    assert rc == 1 and f"t.xlsx Sheet1!A1:表头“{title} 2026-W48”像是填报周" in err, out + err
+    assert entries(demo_db) == before
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(path), "--week", WEEK)
+    assert rc == 0, out + err
+    assert f"t.xlsx Sheet1!A1:表头“{title} 2026-W48”读不出是哪一周,未采用;按 --week {WEEK}" in out
+    assert len(entries(demo_db)) == len(before) + 2
+
+
+def test_two_columns_of_one_meaning_are_named_and_a_hidden_twin_gives_way(demo_db, tmp_path,
+                                                                           capsys):
+    these = rows(demo_db)[:2]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["2026-W48"])
+    ws.append(["项目名称", "本周完成投资", "本周完成(万元)", "开工日期", "实际开工时间"])
+    for r in these:
+        ws.append([r.name, 10, None, None, None])
+    wb.save(tmp_path / "d.xlsx")
+    before = entries(demo_db)
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(tmp_path / "d.xlsx"))
+    assert rc == 1, out + err
+    assert "d.xlsx Sheet1!B2:与 Sheet1!C2 都是“本周完成投资”列" in err
+    assert "d.xlsx Sheet1!D2:与 Sheet1!E2 都是“开工日期”列" in err
+    assert entries(demo_db) == before
+    ws.column_dimensions["C"].hidden = ws.column_dimensions["E"].hidden = True
+    wb.save(tmp_path / "d.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(tmp_path / "d.xlsx"))
+    assert rc == 0, out + err
+    assert "Sheet1!C2“本周完成(万元)”(" in out and "Sheet1!E2“实际开工时间”(" in out
+    assert [e[0] for e in entries(demo_db)[len(before):]] == [r.project_id for r in these]
+
+
+@pytest.mark.parametrize("label", ["累计完成投资", "Actual to date"])
+def test_the_template_s_figure_on_record_pasted_alone_is_the_new_total(label, demo_db, tmp_path,
+                                                                      capsys):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["2026-W48"])
+    ws.append(["项目名称", label, "备注"])  # (a figure alone would not make a return's header)
+    ws.append([rows(demo_db)[0].name, 12345, None])
+    wb.save(tmp_path / "a.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(tmp_path / "a.xlsx"))
+    assert rc == 0, out + err
+    assert f"Sheet1!B2“{label}”→ 累计完成投资(新总数)" in out
+    ws["D2"] = label  # two of them: which one is meant is not guessed
+    wb.save(tmp_path / "a.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(tmp_path / "a.xlsx"))
+    assert rc == 1 and "a.xlsx Sheet1!B2:与 Sheet1!D2 都是“累计完成投资(新总数)”列" in err, out + err
+
+
+@pytest.mark.skipif(not kit.soffice(), reason="LibreOffice makes the .xls")
+def test_an_xls_percent_of_one_is_refused_naming_the_cell(demo_db, tmp_path, capsys):
+    these = rows(demo_db)[:2]
+    path = kit.plain_return(tmp_path / "p.xlsx", these, title="2026-W48")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws["F3"].value == "形象进度(%)"
+    ws["F4"].value, ws["F4"].number_format = 1, "0%"  # 100% as a spreadsheet stores it
+    ws["F5"].value = 45
+    wb.save(path)
+    before = entries(demo_db)
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(kit.to_xls(path)))
+    assert rc == 1 and "p.xls Sheet1!F4:.xls 不保存单元格格式:1 可能是 100%,也可能是 1%" in err, \
+        out + err
+    assert "F5" not in err and entries(demo_db) == before
+
+
+def test_a_plan_is_never_read_as_done_and_a_bracketed_year_is_this_year(demo_db, tmp_path,
+                                                                          capsys):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["2026-W48"])
+    ws.append(["项目名称", "本周计划投资", "累计完成投资(本年)", "计划开工日期"])
+    ws.append([rows(demo_db)[0].name, 50, 100000, dt.datetime(2026, 11, 2)])
+    wb.save(tmp_path / "p.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(tmp_path / "p.xlsx"))
+    assert "Sheet1!B2“本周计划投资”(现有数据或计划数,不从回报读取)" in out, out + err
+    assert "Sheet1!D2“计划开工日期”(现有数据或计划数,不从回报读取)" in out
+    assert "Sheet1!C2“累计完成投资(本年)”→ 本年累计完成投资" in out
+
+
+def test_an_id_s_name_is_compared_as_the_importer_keeps_names(demo_db, tmp_path, capsys):
+    r = rows(demo_db)[0]
+    store = Store.open(demo_db)
+    with store.write() as s:  # a name as an annex cell wrapped it
+        s.get(Project, r.project_id).name = r.name[:4] + "\n" + r.name[4:]
+    store.close()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026-W48"])
+    ws.append(["项目编号", "项目名称", "本周完成投资"])
+    ws.append([r.project_id, r.name[:4] + "\n" + r.name[4:], 10])
+    ws.append([rows(demo_db)[1].project_id, "别的学校", 10])
+    wb.save(tmp_path / "n.xlsx")
+    rc, out, err = run(capsys, demo_db, "progress", "import", "--dry-run", str(tmp_path / "n.xlsx"))
+    assert rc == 1 and "n.xlsx Sheet!A4" in err and "别的学校" in err, out + err
+    assert "Sheet!A3" not in err
+
+
 def test_a_week_that_disagrees_with_the_title_is_refused(demo_db, tmp_path, capsys):
     path, _ = make("pasted_week", demo_db, tmp_path, capsys)
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path), "--week", "2026-W47")
@@ -164,13 +272,16 @@ def test_rows_match_by_code_then_name_and_the_unmatched_are_named(demo_db, tmp_p
         f"#{these[1].project_id} {these[1].name}、#{these[2].project_id}" in err
     assert "m.xlsx Sheet1!C6:找不到这个项目(项目代码 —,项目名称 不存在的学校)" in err
     assert "Sheet1!B4" not in err  # the code found its project, whatever the name says
-    assert "Sheet1!B4" not in err  # the code found its project
-    path = kit.plain_return(tmp_path / "ok.xlsx", [these[0]], title="2026年第48周")
+    these[4].code = "2101-330326-04-01-999999"  # a code no project has: found by its name
+    path = kit.plain_return(tmp_path / "ok.xlsx", [these[0], these[4]], title="2026年第48周")
     before = entries(demo_db)
     rc, out, err = run(capsys, demo_db, "progress", "import", str(path))
     assert rc == 0, out + err
-    assert [e[0] for e in entries(demo_db)[len(before):]] == [these[0].project_id]
+    assert [e[0] for e in entries(demo_db)[len(before):]] == [these[0].project_id,
+                                                               these[4].project_id]
     assert f"按项目代码 2101-330326-04-01-123456 对应到 #{these[0].project_id}" in out
+    assert "ok.xlsx Sheet1!B5:没有项目的项目代码是 2101-330326-04-01-999999:按项目名称对应到 " \
+        f"#{these[4].project_id}“{these[4].name}”(库中项目代码 —)" in out
 
 
 def test_cumulative_below_the_record_is_refused_with_the_cell(demo_db, tmp_path, capsys):

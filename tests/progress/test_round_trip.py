@@ -245,6 +245,19 @@ def test_a_percent_typed_as_a_percentage(template, demo_db, tmp_path, capsys):
     assert figures(demo_db, a).percent_complete == Decimal("0.45")
 
 
+def test_an_id_cell_turned_to_text_is_still_its_id(template, demo_db, tmp_path, capsys):
+    sheet = Sheet(template)
+    a, b = [pid for pid in sheet.rows if pid is not None][:2]
+    sheet.set(a, "id", str(a))  # a spreadsheet that turned the id column to text
+    sheet.set(a, "week_actual", 30)
+    sheet.set(b, "week_actual", 40)
+    n0 = counts(demo_db)
+    rc, out, err = run(capsys, demo_db, "progress", "import", str(sheet.save(tmp_path / "t.xlsx")))
+    assert rc == 0, out + err
+    assert counts(demo_db)[0] == n0[0] + 2
+    assert f"#{a} " in out and f"#{b} " in out
+
+
 def test_not_a_template(demo_db, tmp_path, capsys):
     wb = openpyxl.Workbook()
     wb.active["A1"] = "hello"
