@@ -1,6 +1,7 @@
 """The issues log (``issue add / update / close / list``): 存在问题及协调事项.  The verbs are
-projtrack.services.issues; dates are read as everywhere else (projtrack.typed), and a date, a
-state or a text refused is bad data (exit 1, nothing written) naming the field and the value."""
+projtrack.services.issues; a date option is read as every command's --date (a date refused is a
+usage error, exit 2), and a state, a text, or a date out of order with the issue's is bad data
+(exit 1); each refusal names the field and the value, and nothing is written."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from projtrack.cli.app import app, state
+from projtrack.cli.app import app, parse_date, state
 from projtrack.i18n import t
 
 issue_app = typer.Typer(help=t("help.issue"), no_args_is_help=True)
@@ -18,9 +19,9 @@ app.add_typer(issue_app, name="issue")
 
 
 def _date(text: str | None, field: str, option: str):
-    from projtrack.typed import read_date
-
-    return read_date(text, field, option=option) if text is not None else None
+    """An optional date option, read as every command's --date is (cli.app.parse_date: a date
+    refused is a usage error, exit 2, naming the field, the option and the value)."""
+    return parse_date(text, option, field) if text is not None else None
 
 
 def _said(done, c) -> None:
