@@ -5,8 +5,6 @@ usage error, exit 2), and a state, a text, or a date out of order with the issue
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 import typer
@@ -96,7 +94,7 @@ def issue_list(
 ) -> None:
     from projtrack.errors import BadUsage
     from projtrack.services.entries import resolve_project
-    from projtrack.services.issues import CSV_FIELDS, csv_rows, issue_line, issues
+    from projtrack.services.issues import csv_text, issue_line, issues
 
     if fmt not in ("text", "csv"):
         raise BadUsage("err.issue_bad_format", fmt=fmt)
@@ -104,12 +102,7 @@ def issue_list(
     pids = [resolve_project(c.store, project)] if project is not None else None
     found = issues(c.store, day=c.as_of, only_open=only_open, project_ids=pids)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in csv_rows(found, c.as_of):
-            writer.writerow({k: _safe(v) for k, v in row.items()})
-        typer.echo(buf.getvalue(), nl=False)
+        typer.echo(csv_text(found, c.as_of), nl=False)
         return
     if not found:
         typer.echo(t("msg.no_open_issues" if only_open else "msg.no_issues"))
@@ -119,10 +112,3 @@ def issue_list(
     typer.echo(t("msg.issues_count_open" if only_open else "msg.issues_count", n=len(found),
                  as_of=c.as_of.isoformat()))
 
-
-def _safe(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula (=, +, -, @) is written with a leading
-    apostrophe, as the export's CSV does."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

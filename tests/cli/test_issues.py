@@ -78,6 +78,16 @@ def test_add_update_close_and_list(db, capsys):
     assert "hash chains" in ok(capsys, db, "db", "check")
 
 
+def test_the_csv_marks_a_text_a_spreadsheet_would_run_as_a_formula(db, capsys):
+    ok(capsys, db, "issue", "add", "第七小学", "=HYPERLINK(\"x\")", "--owner", "-县财政局",
+       "--date", "2026-11-02")
+    ok(capsys, db, "issue", "update", "1", "@协调会", "--date", "2026-11-03", "--by", "+基建科")
+    (row,) = csv.DictReader(io.StringIO(ok(capsys, db, "issue", "list", "--format", "csv")))
+    assert (row["text"], row["owner"], row["latest"], row["latest_by"]) == (
+        "'=HYPERLINK(\"x\")", "'-县财政局", "'@协调会", "'+基建科")
+    assert row["days_open"] == "27"  # a number is not text: never marked
+
+
 @pytest.mark.parametrize("args, code, said", [
     (("issue", "add", "第七小学", "x", "--due", "12/31"), 2,
      "due date (--due) “12/31”: the year is missing"),
