@@ -23,10 +23,16 @@ def _date(text: str | None, field: str, option: str):
 
 
 def _said(done, c) -> None:
+    """The issue as just written: at the as-of date, or at its latest date when that is later."""
     from projtrack.services.issues import issue_line
 
-    latest = done.latest()
-    typer.echo(issue_line(done, max(c.as_of, latest.update_date if latest else done.raised_on)))
+    typer.echo(issue_line(done, max(c.as_of, done.last_date)))
+
+
+# the options update and close share
+IssueIdArg = Annotated[int, typer.Argument(metavar="ID", help=t("help.issue_id"))]
+UpdateDateOpt = Annotated[str | None, typer.Option("--date", help=t("help.issue_update_date"))]
+ByOpt = Annotated[str | None, typer.Option("--by", help=t("help.issue_by"))]
 
 
 @issue_app.command("add", help=t("help.issue_add"))
@@ -53,11 +59,11 @@ def issue_add(
 @issue_app.command("update", help=t("help.issue_update"))
 def issue_update(
     ctx: typer.Context,
-    issue_id: Annotated[int, typer.Argument(metavar="ID", help=t("help.issue_id"))],
+    issue_id: IssueIdArg,
     text: Annotated[str, typer.Argument(help=t("help.issue_update_text"))],
     status: Annotated[str | None, typer.Option("--status", help=t("help.issue_status"))] = None,
-    date: Annotated[str | None, typer.Option("--date", help=t("help.issue_update_date"))] = None,
-    who: Annotated[str | None, typer.Option("--by", help=t("help.issue_by"))] = None,
+    date: UpdateDateOpt = None,
+    who: ByOpt = None,
 ) -> None:
     from projtrack.services.issues import update
 
@@ -71,10 +77,10 @@ def issue_update(
 @issue_app.command("close", help=t("help.issue_close"))
 def issue_close(
     ctx: typer.Context,
-    issue_id: Annotated[int, typer.Argument(metavar="ID", help=t("help.issue_id"))],
+    issue_id: IssueIdArg,
     text: Annotated[str | None, typer.Argument(help=t("help.issue_close_text"))] = None,
-    date: Annotated[str | None, typer.Option("--date", help=t("help.issue_update_date"))] = None,
-    who: Annotated[str | None, typer.Option("--by", help=t("help.issue_by"))] = None,
+    date: UpdateDateOpt = None,
+    who: ByOpt = None,
 ) -> None:
     from projtrack.services.issues import close
 

@@ -100,6 +100,13 @@ class ProjectIssue:
             found = u
         return found
 
+    @property
+    def last_date(self) -> dt.date:
+        """The date of its latest update, or the day it was raised when it has none: the
+        earliest date its next update may have."""
+        latest = self.latest()
+        return latest.update_date if latest is not None else self.raised_on
+
     def overdue_on(self, day: dt.date) -> bool:
         """Open on ``day`` and past its due date."""
         return self.due is not None and self.due < day and self.open_on(day)
