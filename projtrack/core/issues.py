@@ -109,7 +109,12 @@ class ProjectIssue:
 
     def overdue_on(self, day: dt.date) -> bool:
         """Open on ``day`` and past its due date."""
-        return self.due is not None and self.due < day and self.open_on(day)
+        return past_due(self.due, day) and self.open_on(day)
+
+
+def past_due(due: dt.date | None, day: dt.date) -> bool:
+    """Whether a due date has passed on ``day`` (an issue is overdue the day after it)."""
+    return due is not None and due < day
 
 
 def open_issues(issues: list[ProjectIssue], day: dt.date) -> list[ProjectIssue]:
