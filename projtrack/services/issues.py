@@ -113,7 +113,7 @@ def update(store: Store, issue_id: int, text: str | None, *, status: str | None 
             raise IssueRefused("err.issue_state_back", "issue_state",
                                words={"found": state, "now": current.state})
 
-    new = None if state is None or (state == IssueState.PENDING and not closing) else state
+    new = None if state in (None, IssueState.PENDING) else state  # 待协调: the state it had
     return store_issues.add_update(store, issue_id, check, update_date=day, text=words,
                                    status=new, who=by, origin=origin)
 
