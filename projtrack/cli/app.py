@@ -182,12 +182,14 @@ _OPTION_FIELDS = {"--as-of": "as_of", "--date": "date", "--planned": "planned",
                   "--actual": "actual"}
 
 
-def parse_date(text: str, option: str = "--date"):
+def parse_date(text: str, option: str = "--date", field: str | None = None):
     """A date as officers write it (with its year; one reading only); a usage error (exit 2)
-    naming the field, the option and what was typed otherwise (projtrack.typed)."""
+    naming the field (``field``, else the option's), the option and what was typed otherwise
+    (projtrack.typed)."""
     from projtrack.typed import read_date
 
-    return read_date(text, _OPTION_FIELDS.get(option, "date"), option=option, exit_code=2)
+    return read_date(text, field or _OPTION_FIELDS.get(option, "date"), option=option,
+                     exit_code=2)
 
 
 def parse_amount(text: str, field: str = "amount", *, allow_negative: bool = False):

@@ -1,16 +1,15 @@
 """The issues log (``issue add / update / close / list``): 存在问题及协调事项.  The verbs are
-projtrack.services.issues; dates are read as everywhere else (projtrack.typed), and a date, a
-state or a text refused is bad data (exit 1, nothing written) naming the field and the value."""
+projtrack.services.issues; a date option is read as every command's --date (a date refused is a
+usage error, exit 2), and a state, a text, or a date out of order with the issue's is bad data
+(exit 1); each refusal names the field and the value, and nothing is written."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 import typer
 
-from projtrack.cli.app import app, state
+from projtrack.cli.app import app, parse_date, state
 from projtrack.i18n import t
 
 issue_app = typer.Typer(help=t("help.issue"), no_args_is_help=True)
@@ -18,16 +17,22 @@ app.add_typer(issue_app, name="issue")
 
 
 def _date(text: str | None, field: str, option: str):
-    from projtrack.typed import read_date
-
-    return read_date(text, field, option=option) if text is not None else None
+    """An optional date option, read as every command's --date is (cli.app.parse_date: a date
+    refused is a usage error, exit 2, naming the field, the option and the value)."""
+    return parse_date(text, option, field) if text is not None else None
 
 
 def _said(done, c) -> None:
+    """The issue as just written: at the as-of date, or at its latest date when that is later."""
     from projtrack.services.issues import issue_line
 
-    latest = done.latest()
-    typer.echo(issue_line(done, max(c.as_of, latest.update_date if latest else done.raised_on)))
+    typer.echo(issue_line(done, max(c.as_of, done.last_date)))
+
+
+# the options update and close share
+IssueIdArg = Annotated[int, typer.Argument(metavar="ID", help=t("help.issue_id"))]
+UpdateDateOpt = Annotated[str | None, typer.Option("--date", help=t("help.issue_update_date"))]
+ByOpt = Annotated[str | None, typer.Option("--by", help=t("help.issue_by"))]
 
 
 @issue_app.command("add", help=t("help.issue_add"))
@@ -54,11 +59,11 @@ def issue_add(
 @issue_app.command("update", help=t("help.issue_update"))
 def issue_update(
     ctx: typer.Context,
-    issue_id: Annotated[int, typer.Argument(metavar="ID", help=t("help.issue_id"))],
+    issue_id: IssueIdArg,
     text: Annotated[str, typer.Argument(help=t("help.issue_update_text"))],
     status: Annotated[str | None, typer.Option("--status", help=t("help.issue_status"))] = None,
-    date: Annotated[str | None, typer.Option("--date", help=t("help.issue_update_date"))] = None,
-    who: Annotated[str | None, typer.Option("--by", help=t("help.issue_by"))] = None,
+    date: UpdateDateOpt = None,
+    who: ByOpt = None,
 ) -> None:
     from projtrack.services.issues import update
 
@@ -72,10 +77,10 @@ def issue_update(
 @issue_app.command("close", help=t("help.issue_close"))
 def issue_close(
     ctx: typer.Context,
-    issue_id: Annotated[int, typer.Argument(metavar="ID", help=t("help.issue_id"))],
+    issue_id: IssueIdArg,
     text: Annotated[str | None, typer.Argument(help=t("help.issue_close_text"))] = None,
-    date: Annotated[str | None, typer.Option("--date", help=t("help.issue_update_date"))] = None,
-    who: Annotated[str | None, typer.Option("--by", help=t("help.issue_by"))] = None,
+    date: UpdateDateOpt = None,
+    who: ByOpt = None,
 ) -> None:
     from projtrack.services.issues import close
 
@@ -95,7 +100,7 @@ def issue_list(
 ) -> None:
     from projtrack.errors import BadUsage
     from projtrack.services.entries import resolve_project
-    from projtrack.services.issues import CSV_FIELDS, csv_rows, issue_line, issues
+    from projtrack.services.issues import csv_text, issue_line, issues
 
     if fmt not in ("text", "csv"):
         raise BadUsage("err.issue_bad_format", fmt=fmt)
@@ -103,12 +108,7 @@ def issue_list(
     pids = [resolve_project(c.store, project)] if project is not None else None
     found = issues(c.store, day=c.as_of, only_open=only_open, project_ids=pids)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in csv_rows(found, c.as_of):
-            writer.writerow({k: _safe(v) for k, v in row.items()})
-        typer.echo(buf.getvalue(), nl=False)
+        typer.echo(csv_text(found, c.as_of), nl=False)
         return
     if not found:
         typer.echo(t("msg.no_open_issues" if only_open else "msg.no_issues"))
@@ -118,10 +118,3 @@ def issue_list(
     typer.echo(t("msg.issues_count_open" if only_open else "msg.issues_count", n=len(found),
                  as_of=c.as_of.isoformat()))
 
-
-def _safe(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula (=, +, -, @) is written with a leading
-    apostrophe, as the export's CSV does."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -100,9 +100,21 @@ class ProjectIssue:
             found = u
         return found
 
+    @property
+    def last_date(self) -> dt.date:
+        """The date of its latest update, or the day it was raised when it has none: the
+        earliest date its next update may have."""
+        latest = self.latest()
+        return latest.update_date if latest is not None else self.raised_on
+
     def overdue_on(self, day: dt.date) -> bool:
         """Open on ``day`` and past its due date."""
-        return self.due is not None and self.due < day and self.open_on(day)
+        return past_due(self.due, day) and self.open_on(day)
+
+
+def past_due(due: dt.date | None, day: dt.date) -> bool:
+    """Whether a due date has passed on ``day`` (an issue is overdue the day after it)."""
+    return due is not None and due < day
 
 
 def open_issues(issues: list[ProjectIssue], day: dt.date) -> list[ProjectIssue]:

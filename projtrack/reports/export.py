@@ -110,7 +110,7 @@ def funding_sources(portfolio: Portfolio) -> list[str]:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe_csv(value: object) -> object:
+def safe_csv(value: object) -> object:
     """A text cell that a spreadsheet would evaluate (it starts with = + - @, a tab or a
     carriage return) is prefixed with an apostrophe, as spreadsheets themselves mark text;
     every text cell is judged so, even one that reads as a number ("-12.5", "-NaN1" typed
@@ -128,11 +128,11 @@ def _csv_cell(value: object) -> object:
         return to_plain(value)
     if isinstance(value, int):
         return str(value)
-    return _safe_csv(str(value) if not isinstance(value, str) else value)
+    return safe_csv(str(value) if not isinstance(value, str) else value)
 
 
 def to_csv(portfolio: Portfolio) -> str:
-    """The portfolio as CSV: one row per project, text cells escaped (``_safe_csv``),
+    """The portfolio as CSV: one row per project, text cells escaped (``safe_csv``),
     numbers as their exact digits."""
     years = sorted({y for v in portfolio.projects for y in v.facts.annual_plan})
     out = _Lines()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from projtrack.core.issues import ProjectIssue, open_issues
+from projtrack.core.issues import ProjectIssue, open_issues, past_due
 from projtrack.reports.model import OpenIssueLine
 from projtrack.reports.text import Fmt
 
@@ -15,6 +15,9 @@ from projtrack.reports.text import Fmt
 COLUMNS = (("seq", 5, 10, "int"), ("project", 30, 56, "text"), ("issue", 34, 66, "text"),
            ("owner", 16, 32, "text"), ("raised_on", 11, 20, "text"), ("days_open", 8, 14, "int"),
            ("due", 17, 30, "text"), ("state", 9, 16, "text"), ("latest", 30, 33, "text"))
+KEYS = [k for k, *_ in COLUMNS]
+DUE = KEYS.index("due")  # the cell marked when overdue
+WRAPPED = tuple(KEYS.index(k) for k in ("project", "issue", "latest"))  # long texts
 
 
 def open_issue_lines(issues: Iterable[ProjectIssue], day: dt.date) -> tuple[OpenIssueLine, ...]:
@@ -31,12 +34,12 @@ def open_issue_lines(issues: Iterable[ProjectIssue], day: dt.date) -> tuple[Open
 
 
 def heading(fmt: Fmt, lines: tuple[OpenIssueLine, ...], as_of: dt.date) -> str:
-    overdue = sum(1 for x in lines if x.due is not None and x.due < as_of)
+    overdue = sum(1 for x in lines if past_due(x.due, as_of))
     return fmt.t("report.issues.head", n=len(lines), overdue=overdue)
 
 
 def headers(fmt: Fmt) -> list[str]:
-    return [fmt.t(f"report.issues.{k}") for k, *_ in COLUMNS]
+    return [fmt.t(f"report.issues.{k}") for k in KEYS]
 
 
 def rows(fmt: Fmt, lines: tuple[OpenIssueLine, ...], as_of: dt.date
@@ -45,7 +48,7 @@ def rows(fmt: Fmt, lines: tuple[OpenIssueLine, ...], as_of: dt.date
     out = []
     for n, x in enumerate(lines, 1):
         latest = f"{x.latest_date.isoformat()} {x.latest}" if x.latest and x.latest_date else "—"
-        overdue = x.due is not None and x.due < as_of
+        overdue = past_due(x.due, as_of)  # every line is open at the week's end
         due = fmt.date(x.due) + (fmt.t("report.issues.overdue") if overdue else "")
         out.append(([(n, str(n)), (x.project, x.project), (x.text, x.text),
                      (x.owner or "—", x.owner or "—"),

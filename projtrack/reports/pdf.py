@@ -384,7 +384,7 @@ def _issues(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
         pdf.cell(0, 5, fmt.t("report.none"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
     grid = (GridRow([text for _, text in cells],
-                    fills={6: FLAG_FILL[Flag.YELLOW]} if overdue else None)
+                    fills={section.DUE: FLAG_FILL[Flag.YELLOW]} if overdue else None)
             for cells, overdue in section.rows(fmt, r.issues, r.as_of))
     pdf.grid(section.headers(fmt), grid, [float(w) for _, _, w, _ in section.COLUMNS], size=7.5,
              align=["R" if kind == "int" else "L" for *_, kind in section.COLUMNS], fit=(0, 5))

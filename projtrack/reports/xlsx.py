@@ -488,8 +488,8 @@ def _issues(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -
             put(ws, row, col, value, "int" if kind == "int" else None)
         style_row(ws, row, width, None)
         if overdue:
-            ws.cell(row=row, column=7).fill = FILLS["yellow"]
-        _fit(ws, row, [(cells[1][0], 30), (cells[2][0], 34), (cells[8][0], 30)])
+            ws.cell(row=row, column=section.DUE + 1).fill = FILLS["yellow"]
+        _fit(ws, row, [(cells[j][0], section.COLUMNS[j][1]) for j in section.WRAPPED])
         row += 1
     for col, (_, w, _, _) in enumerate(section.COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = w

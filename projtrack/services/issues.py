@@ -15,7 +15,9 @@ The rules (``core.issues`` says why):
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 
 from projtrack.core.issues import ProjectIssue, open_issues, state_rank
@@ -23,6 +25,7 @@ from projtrack.core.terms import IssueState
 from projtrack.core.text import clean_text
 from projtrack.errors import BadData
 from projtrack.i18n import t, term
+from projtrack.reports.export import safe_csv
 from projtrack.store import issues as store_issues
 from projtrack.store.repo import Store, os_user
 
@@ -110,7 +113,7 @@ def update(store: Store, issue_id: int, text: str | None, *, status: str | None 
             raise IssueRefused("err.issue_state_back", "issue_state",
                                words={"found": state, "now": current.state})
 
-    new = None if state is None or (state == IssueState.PENDING and not closing) else state
+    new = None if state in (None, IssueState.PENDING) else state  # 待协调: the state it had
     return store_issues.add_update(store, issue_id, check, update_date=day, text=words,
                                    status=new, who=by, origin=origin)
 
@@ -192,6 +195,17 @@ def csv_rows(found: Iterable[ProjectIssue], day: dt.date) -> list[dict[str, obje
                     "latest": (latest.text or "") if latest else "",
                     "latest_by": latest.who if latest else ""})
     return out
+
+
+def csv_text(found: Iterable[ProjectIssue], day: dt.date) -> str:
+    """``csv_rows`` as CSV text with its header, a text cell a spreadsheet would run as a
+    formula marked as text as the export's CSV does (``reports.export.safe_csv``)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in csv_rows(found, day):
+        writer.writerow({k: safe_csv(v) for k, v in row.items()})
+    return buf.getvalue()
 
 
 def issue_json(i: ProjectIssue) -> dict[str, object]:

@@ -10,10 +10,10 @@ hash, so rows removed from the end are noticed too.
 
 One place computes the hashes of every insert: ``before_execute``, an engine event that
 ``store.engine.make_engine`` installs on every engine projtrack opens.  It sees each INSERT into
-one of the four tables — the ORM's flushes (``LedgerEntry(...)``, ``record_audit``), ORM bulk
-inserts and Core ``insert(table)`` alike — reads the chain's last hash inside the write
-transaction (writers are serialized: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock),
-stamps each row and moves ``chain_head`` on.  An INSERT it cannot stamp (``.values()`` inline,
+one of the chained tables (``TABLES``) — the ORM's flushes (``LedgerEntry(...)``,
+``record_audit``), ORM bulk inserts and Core ``insert(table)`` alike — reads the chain's last
+hash inside the write transaction (writers are serialized: SQLite's BEGIN IMMEDIATE,
+PostgreSQL's advisory lock), stamps each row and moves ``chain_head`` on.  An INSERT it cannot stamp (``.values()`` inline,
 ``INSERT … SELECT``) is refused.  ``db copy`` moves rows with their hashes through a twin of
 each table that this event does not stamp again, so a copy keeps the chain as it was.
 
@@ -297,7 +297,7 @@ def _verify(execute: Execute, triggers: list[ChainProblem],
 def _sqlite_triggers(execute: Execute, tables: tuple[str, ...] = TABLES) -> list[ChainProblem]:
     have = {name for (name,) in execute("SELECT name FROM sqlite_master WHERE type = 'trigger'", {})}
     return [ChainProblem("chain.no_trigger", {"table": t, "trigger": n})
-            for t, names in SQLITE_TRIGGERS.items() if t in tables for n in names if n not in have]
+            for t in tables for n in SQLITE_TRIGGERS[t] if n not in have]
 
 
 def _pg_triggers(execute: Execute) -> list[ChainProblem]:
@@ -377,6 +377,6 @@ def require_intact(problems: list[ChainProblem], what: str) -> None:
         raise BadData("err.chain_broken", file=what, what=problems[0].render())
 
 
-__all__ = ["COLUMNS", "ChainProblem", "TABLES", "TABLES_0007", "applies", "tables_at", "before_execute",
-           "require_intact", "row_hash", "stamp", "verify", "verify_file", "verify_row",
-           "verify_sqlite"]
+__all__ = ["COLUMNS", "ChainProblem", "TABLES", "TABLES_0007", "applies", "before_execute",
+           "require_intact", "row_hash", "stamp", "tables_at", "verify", "verify_file",
+           "verify_row", "verify_sqlite"]

@@ -1,12 +1,16 @@
 """The issues log through the real command line, on both engines: ``issue add / update / close /
-list`` (text and CSV), dates read as everywhere else, refusals naming the field and the value
-(exit 1, nothing written), a missing project or issue exit 2, the audit trail, the export's
+list`` (text and CSV), refusals naming the field and the value and writing nothing (a date
+typed wrong is exit 2 as every command's --date, a date out of order, a state or a text exit 1),
+a missing project or issue exit 2, the audit trail, the export's
 ``issues`` and the append-only, chained rows that db check verifies."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -74,10 +78,20 @@ def test_add_update_close_and_list(db, capsys):
     assert "hash chains" in ok(capsys, db, "db", "check")
 
 
+def test_the_csv_marks_a_text_a_spreadsheet_would_run_as_a_formula(db, capsys):
+    ok(capsys, db, "issue", "add", "第七小学", "=HYPERLINK(\"x\")", "--owner", "-县财政局",
+       "--date", "2026-11-02")
+    ok(capsys, db, "issue", "update", "1", "@协调会", "--date", "2026-11-03", "--by", "+基建科")
+    (row,) = csv.DictReader(io.StringIO(ok(capsys, db, "issue", "list", "--format", "csv")))
+    assert (row["text"], row["owner"], row["latest"], row["latest_by"]) == (
+        "'=HYPERLINK(\"x\")", "'-县财政局", "'@协调会", "'+基建科")
+    assert row["days_open"] == "27"  # a number is not text: never marked
+
+
 @pytest.mark.parametrize("args, code, said", [
-    (("issue", "add", "第七小学", "x", "--due", "12/31"), 1,
+    (("issue", "add", "第七小学", "x", "--due", "12/31"), 2,
      "due date (--due) “12/31”: the year is missing"),
-    (("issue", "add", "第七小学", "x", "--date", "03/04/2026"), 1, "date raised (--date) “03/04/2026”"),
+    (("issue", "add", "第七小学", "x", "--date", "03/04/2026"), 2, "date raised (--date) “03/04/2026”"),
     (("issue", "add", "第七小学", "x", "--date", "2026-11-02", "--due", "2026-11-01"), 1,
      "due date “2026-11-01”: before the date the issue was raised (2026-11-02)"),
     (("issue", "add", "第七小学", "   "), 1, "issue “   ”: required"),
@@ -86,7 +100,8 @@ def test_add_update_close_and_list(db, capsys):
     (("issue", "update", "1", "x", "--status", "待协调"), 1, "the state only moves forward"),
     (("issue", "update", "1", "x", "--date", "2026-11-05"), 1,
      "date of the update “2026-11-05”: before the date of its latest update (2026-11-10)"),
-    (("issue", "update", "1", "x", "--date", "2026-11-31"), 1, "date of the update (--date)"),
+    (("issue", "update", "1", "x", "--date", "2026-11-31"), 2, "date of the update (--date)"),
+    (("issue", "close", "1", "--date", "11/20"), 2, "date of the update (--date) “11/20”"),
     (("issue", "update", "7", "x"), 2, "no issue #7"),
     (("issue", "close", "7"), 2, "no issue #7"),
     (("issue", "list", "--format", "xlsx"), 2, "use text or csv"),
@@ -108,12 +123,15 @@ def test_a_resolved_issue_takes_no_update_and_the_chinese_message(db, capsys):
     rc, out, err = run(capsys, db, "issue", "update", "1", "再次", lang="zh", as_of=AS_OF)
     assert rc == 1 and "已解决,不能再更新" in err
     rc, out, err = run(capsys, db, "issue", "add", "第七小学", "x", "--due", "12/31", lang="zh")
-    assert rc == 1 and "完成时限(--due)“12/31”:缺少年份" in err
+    assert rc == 2 and "完成时限(--due)“12/31”:缺少年份" in err
 
 
-def test_help_is_in_chinese_by_default(capsys):
-    from projtrack.cli import main
-
-    assert main(["issue", "add", "--help"]) == 0
-    out = capsys.readouterr().out
-    assert "提出项目的一个问题" in out and "责任单位或领导" in out
+def test_help_is_in_chinese_by_default():
+    """In a process of its own: the help strings are looked up when the command modules are
+    first imported, in the language of that moment (a test before this one in English would
+    have set it; tests/cli/test_help_lang.py)."""
+    env = {k: v for k, v in os.environ.items() if k != "PROJTRACK_LANG"}
+    r = subprocess.run([sys.executable, "-m", "projtrack", "issue", "add", "--help"],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "提出项目的一个问题" in r.stdout and "责任单位或领导" in r.stdout

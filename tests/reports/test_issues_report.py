@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import openpyxl
+
 from projtrack.reports.model import WeeklyReport, from_data
 from projtrack.services.weekly import encode, load_snapshot, render
 from projtrack.store.repo import Store
@@ -43,6 +45,10 @@ def test_the_open_issues_are_printed_oldest_first_and_frozen_with_the_week(db_ur
          "2023-06-20(超期)", "待协调"),
     ]
     assert body[0][8] == "2023-06-12 已召开协调会"
+    ws = openpyxl.load_workbook(first / f"{NAME}.xlsx")["存在问题"]
+    due_fill = {r[2].value: r[6].fill.fgColor.rgb for r in ws.iter_rows(min_row=6) if r[2].value}
+    assert due_fill["施工许可未办"].endswith("FFE699")  # overdue: its due date marked
+    assert not due_fill["用地指标未落实"].endswith("FFE699")
     heads = [v for row in sheet for v in row if isinstance(v, str) and v.startswith("周末未解决问题")]
     assert heads == ["周末未解决问题 2 个(超期 1 个),最早提出的在前"]
     text = pdf_text(first / f"{NAME}.pdf")

@@ -249,21 +249,29 @@ def test_0006_to_0007_on_each_engine_chains_the_rows_and_keeps_the_issued_report
     assert rc == 0 and "hash chains" in out, out + err
 
 
-def test_0007_to_0008_on_each_engine_adds_baselines_and_budget_changes(db_url, capsys):
-    """0008 on SQLite and PostgreSQL: the data of 0007 (its chain too) comes through, there is no
-    baseline yet, and the new tables take a baseline and a budget change through the CLI."""
+def _upgraded_from(capsys, db_url: str, revision: str, *command: str) -> str:
+    """The data set at schema ``revision``: ``command`` refused until it is upgraded (it is
+    older), then ``db upgrade`` to this program's schema with the data and the chains intact;
+    what the upgrade said."""
     engine = make_engine(db_url)
     try:
-        upgrade(engine, "0007")
+        upgrade(engine, revision)
         fx.populate(engine)
     finally:
         engine.dispose()
-    rc, out, err = cli(capsys, db_url, "baseline", "list")
-    assert rc == 1 and "projtrack db upgrade" in err  # 0007 is older: refused until upgraded
+    rc, out, err = cli(capsys, db_url, *command)
+    assert rc == 1 and "projtrack db upgrade" in err, err
     rc, out, err = cli(capsys, db_url, "db", "upgrade")
-    assert rc == 0 and f"0007 → {head_revision()}" in out, err
+    assert rc == 0 and f"{revision} → {head_revision()}" in out, err
     _chained(db_url)
     _check_dataset(db_url)
+    return out
+
+
+def test_0007_to_0008_on_each_engine_adds_baselines_and_budget_changes(db_url, capsys):
+    """0008 on SQLite and PostgreSQL: the data of 0007 (its chain too) comes through, there is no
+    baseline yet, and the new tables take a baseline and a budget change through the CLI."""
+    _upgraded_from(capsys, db_url, "0007", "baseline", "list")
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
@@ -302,18 +310,8 @@ def test_0008_to_0009_on_each_engine_adds_the_issues_log_chained_and_append_only
     the downgrade takes them away again."""
     from projtrack.store import chain
 
-    engine = make_engine(db_url)
-    try:
-        upgrade(engine, "0008")
-        fx.populate(engine)
-    finally:
-        engine.dispose()
-    rc, out, err = cli(capsys, db_url, "issue", "list")
-    assert rc == 1 and "projtrack db upgrade" in err  # 0008 is older: refused until upgraded
-    rc, out, err = cli(capsys, db_url, "db", "upgrade")
-    assert rc == 0 and "0008 → 0009" in out, err
-    _chained(db_url)
-    _check_dataset(db_url)
+    out = _upgraded_from(capsys, db_url, "0008", "issue", "list")
+    assert "0008 → 0009" in out
     rc, out, err = cli(capsys, db_url, "issue", "list", "--all", lang="en")
     assert rc == 0 and "no issues" in out, err
     rc, out, err = cli(capsys, db_url, "issue", "add", "1", "用地指标未落实", "--date", "2024-03-01",

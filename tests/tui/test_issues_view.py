@@ -100,6 +100,9 @@ async def test_raise_update_and_close_an_issue_from_the_project_view(make_app, d
             await settle(pilot)
         row = [str(v) for v in screen.query_one("#issues").get_row(str(new.id))]
         assert "已解决" in row and "" in row  # no days open once resolved
+        issues = screen.query_one("#issues")
+        assert str(issues.get_cell(str(new.id), "issue.col_days")) == ""
+        assert str(issues.get_cell(str(new.id), "issue.col_state")) == "已解决"
         await press(pilot, "O")  # a resolved issue takes no more updates: no form
         assert isinstance(app.screen, ProjectScreen)
         await press(pilot, "escape", "7")

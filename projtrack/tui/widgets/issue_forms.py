@@ -83,8 +83,7 @@ class IssueUpdateForm(FormScreen[IssueUpdateValues]):
     def __init__(self, store: Store, issue: ProjectIssue, as_of: dt.date) -> None:
         super().__init__(subtitle=f"#{issue.id}  {issue.project}  {issue.text}")
         self.store, self.issue = store, issue
-        latest = issue.latest()
-        self.day = max(as_of, latest.update_date if latest else issue.raised_on)
+        self.day = max(as_of, issue.last_date)  # a default the service accepts
 
     def build_fields(self) -> list[Field]:
         tr, lang = self.tr, self.app.lang
