@@ -16,7 +16,7 @@ from projtrack.core.groups import category_of
 from projtrack.core.terms import Status
 from projtrack.core.types import CATEGORIES
 from projtrack.reports.brief import amount_text, brief_text, percent_text
-from projtrack.reports.model import MilestoneState
+from projtrack.reports.model import MilestoneState, TermRisk
 from projtrack.services.portfolio import load_portfolio
 from projtrack.services.weekly import prepare
 from tests.reports.demo import AS_OF, WEEK
@@ -64,7 +64,7 @@ def test_the_demo_week_reads_as_its_figures(demo_store):
         return len(hits), "、".join(f"{WHAT[c]}{n}个" for c, n in counts.items() if n)
 
     lag_n, lag = counted(lambda v: v.figures.lagging)
-    term_n, term = counted(lambda v: "term_at_risk" in v.figures.flag_reasons)
+    term_n, term = counted(lambda v: bool(v.figures.term_at_risk))
     assert lag_n > 5 and term_n > 5  # listed by category
     monday = AS_OF - dt.timedelta(days=6)
     moved = [v for v in views for m in v.figures.milestones
@@ -99,7 +99,16 @@ def _rows_edit(report, edit):
 
 def _calm(report):
     """No project lagging, none at term risk."""
-    return _rows_edit(report, lambda r: dataclasses.replace(r, flag_reasons=()))
+    report = _rows_edit(report, lambda r: dataclasses.replace(r, flag_reasons=()))
+    return _at_term_risk(report, [])
+
+
+def _at_term_risk(report, rows):
+    """The report's forecasts with ``rows`` (and only them) at term risk."""
+    cat = {row.id: c.category for c in report.categories for k in c.classes for row in k.rows}
+    risky = tuple(TermRisk(row.id, row.name, cat[row.id], None, None, 0) for row in rows)
+    return dataclasses.replace(report, forecasts=dataclasses.replace(report.forecasts,
+                                                                     term_risk=risky))
 
 
 def test_no_lagging_project_and_no_term_risk(demo_store):
@@ -113,13 +122,32 @@ def test_no_lagging_project_and_no_term_risk(demo_store):
 def test_one_lagging_project_and_one_at_term_risk_are_named(demo_store):
     report = _calm(_draft(demo_store))
     first = report.rows[0]
-    report = _rows_edit(report, lambda r: dataclasses.replace(
-        r, flag_reasons=("lagging", "term_at_risk")) if r.id == first.id else r)
+    report = _at_term_risk(_rows_edit(report, lambda r: dataclasses.replace(
+        r, flag_reasons=("lagging", "term_at_risk")) if r.id == first.id else r), [first])
     zh, en = brief_text(report, "zh"), brief_text(report, "en")
     assert f";滞后项目1个:{first.name};" in zh
     assert zh.endswith(f";预计赶不上秋季开学的项目1个:{first.name}。")
     assert f"One project is behind schedule: {first.name}." in en
     assert en.endswith(f"One project is expected to miss its autumn term ({first.name}).")
+
+
+def test_the_term_risk_is_the_forecast_not_the_flag(demo_store):
+    """A project the forecast puts past its autumn term is said even when the rules do not
+    flag it red for that (term_at_risk_red off: no such flag reason)."""
+    report = _calm(_draft(demo_store))
+    first = report.rows[0]
+    report = _at_term_risk(report, [first])
+    assert brief_text(report, "zh").endswith(f";预计赶不上秋季开学的项目1个:{first.name}。")
+
+
+def test_a_report_frozen_before_the_forecasts_does_not_say_none(demo_store):
+    """A report frozen before 预测与风险 existed never assessed the term risk: its paragraph
+    says so, not that no project is at risk."""
+    report = dataclasses.replace(_calm(_draft(demo_store)), forecasts=None)
+    zh, en = brief_text(report, "zh"), brief_text(report, "en")
+    assert zh.endswith(";本报告未研判项目能否赶上秋季开学。") and "无预计赶不上" not in zh
+    assert en.endswith("This report does not assess which projects may miss their autumn "
+                       "term.")
 
 
 def test_up_to_five_are_named_the_furthest_behind_first(demo_store):
