@@ -39,7 +39,7 @@ from pathlib import Path
 
 from projtrack.core.calendar import resolve_week
 from projtrack.core.money import ZERO
-from projtrack.core.periods import KINDS, Period, resolve_period
+from projtrack.core.periods import KINDS, Period, actual_in_period, resolve_period
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.targets import merged
 from projtrack.errors import BadData, BadUsage
@@ -150,13 +150,12 @@ def resolve(kind: str, text: str | None, as_of: dt.date) -> Period:
 
 def actual_between(store: Store, start: dt.date, end: dt.date) -> dict[int, Decimal]:
     """Each project's Σ 完成投资 dated ``start`` … ``end`` (inclusive; reversals count): its
-    cumulative 完成投资 at ``end`` less the one on the day before ``start``, both the store's
-    exact sums (``Store.ledger_sums``)."""
+    cumulative 完成投资 at ``end`` less the one on the day before ``start`` (``core.periods``),
+    both the store's exact sums (``Store.ledger_sums``)."""
     with store.consistent():
         upto = store.ledger_sums(end)
         before = store.ledger_sums(start - dt.timedelta(days=1))
-    return {pid: s.actual_to_date - (before[pid].actual_to_date if pid in before else ZERO)
-            for pid, s in upto.items()}
+    return actual_in_period(upto, before)
 
 
 def _with_period_actual(portfolio: Portfolio, actual: dict[int, Decimal]) -> Portfolio:
