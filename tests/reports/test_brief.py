@@ -64,7 +64,7 @@ def test_the_demo_week_reads_as_its_figures(demo_store):
         return len(hits), "、".join(f"{WHAT[c]}{n}个" for c, n in counts.items() if n)
 
     lag_n, lag = counted(lambda v: v.figures.lagging)
-    term_n, term = counted(lambda v: bool(v.figures.term_at_risk))
+    term_n, term = counted(lambda v: bool(v.figures.term_at_risk) and v.figures.rules_applied)
     assert lag_n > 5 and term_n > 5  # listed by category
     monday = AS_OF - dt.timedelta(days=6)
     moved = [v for v in views for m in v.figures.milestones
