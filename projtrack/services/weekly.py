@@ -184,17 +184,20 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
     # a week's figures are its Sunday's even while it runs (as it always printed); a month's or
     # a quarter's not over yet are the as-of date's
     day = sunday if kind == KIND else min(sunday, as_of)
-    portfolio = load_portfolio(store, day, include_withdrawn=False)
-    if not portfolio.projects:  # an empty week is no report: nothing issued, nothing frozen
-        raise BadData(period_key("report.empty", kind), period=period)
-    if kind != KIND:
-        portfolio = _with_period_actual(portfolio, actual_between(store, monday, day))
-    report = build_weekly(portfolio, period=period, week_start=monday,
-                          previous=previous_snapshot(store, period, kind),
-                          county=county_name(store), targets=merged(stored_targets(store)),
-                          pending=budget_changes(store, pending=True),  # as it is issued
-                          issues=issues_log(store, day=sunday, only_open=False))
-    report = replace(report, breakdowns=weekly_breakdowns(store, portfolio))  # 分项统计
+    # one read transaction: the figures, the period's 完成投资 and the breakdowns' funds by
+    # source see the same entries (the sources add up to 到位资金 even while officers write)
+    with store.consistent():
+        portfolio = load_portfolio(store, day, include_withdrawn=False)
+        if not portfolio.projects:  # an empty week is no report: nothing issued or frozen
+            raise BadData(period_key("report.empty", kind), period=period)
+        if kind != KIND:
+            portfolio = _with_period_actual(portfolio, actual_between(store, monday, day))
+        report = build_weekly(portfolio, period=period, week_start=monday,
+                              previous=previous_snapshot(store, period, kind),
+                              county=county_name(store), targets=merged(stored_targets(store)),
+                              pending=budget_changes(store, pending=True),  # as it is issued
+                              issues=issues_log(store, day=sunday, only_open=False))
+        report = replace(report, breakdowns=weekly_breakdowns(store, portfolio))  # 分项统计
     if kind != KIND:
         report = replace(report, kind=kind, week_end=sunday)
     if draft or not_over:
