@@ -33,7 +33,7 @@ from projtrack.i18n import t
 from projtrack.reports.model import ReportRow, Totals, WeeklyReport
 from projtrack.reports.text import points
 
-LIST_LIMIT = 5  # names listed in one clause; more are "等"
+LIST_LIMIT = 5  # names listed in one clause; more are counted by category
 YI = Decimal(10000)  # 1 亿元 in 万元
 CENT = Decimal("0.01")
 STARTED, COMPLETED = "开工", "竣工验收"

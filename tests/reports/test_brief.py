@@ -293,3 +293,30 @@ def test_one_project(demo_store):
     assert brief_text(report, "en").startswith(
         "As of 29 November 2026, the county's one primary and secondary school construction "
         "project had put CNY ")
+
+
+def test_more_than_five_counted_by_category_one_of_them_singular(demo_store):
+    """Six lagging projects: five of the first category and one of the second are counted
+    (中小学5个、幼儿园1个 / 5 … projects and one kindergarten project); a category of one
+    project reads in the singular; started-only reads so in English."""
+    report = _calm(_draft(demo_store))
+    first, second = report.categories[0], report.categories[1]
+    picked = {r.id for r in [r for k in first.classes for r in k.rows][:5]}
+    picked.add(next(r for k in second.classes for r in k.rows).id)
+    report = _rows_edit(report, lambda r: dataclasses.replace(r, flag_reasons=("lagging",))
+                        if r.id in picked else r)
+    zh, en = brief_text(report, "zh"), brief_text(report, "en")
+    assert f";滞后项目6个:{WHAT[first.category]}5个、{WHAT[second.category]}1个;" in zh
+    assert ("6 projects are behind schedule: 5 primary and secondary school projects and one "
+            "kindergarten project." in en)
+    one = dataclasses.replace(second, totals=dataclasses.replace(second.totals, count=1))
+    report = dataclasses.replace(report, categories=(first, one, *report.categories[2:]))
+    rate = _pct(one.totals.annual_completion_rate)
+    amount = _yuan(one.totals.actual_this_year)
+    assert f";幼儿园项目1个,完成投资{amount},占年度计划的{rate};" in brief_text(report, "zh")
+    assert "; kindergarten: 1 project, " in brief_text(report, "en")
+    a = report.rows[0]
+    started = _rows_edit(report, lambda r: dataclasses.replace(
+        r, milestones=(_milestone("开工", AS_OF),)) if r.id == a.id else r)
+    assert (f"This week, one project started construction ({a.name}) and none was completed."
+            in brief_text(started, "en"))
