@@ -10,9 +10,13 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from projtrack.core.calendar import WEEK_YEARS, resolve_week
+from projtrack.core.figures import LedgerSums
+from projtrack.core.money import ZERO
 
 KINDS = ("weekly", "monthly", "quarterly")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -82,3 +86,13 @@ def resolve_period(kind: str, text: str | None, as_of: dt.date) -> Period:
     """``text``, else the period of ``kind`` containing ``as_of`` (the default of every report
     command).  Raises ValueError for a malformed period."""
     return parse_period(kind, text) if text else period_of(kind, as_of)
+
+
+def actual_in_period(at_end: Mapping[int, LedgerSums],
+                     before_start: Mapping[int, LedgerSums]) -> dict[int, Decimal]:
+    """Each project's Σ 完成投资 dated in a period (reversals count): its cumulative 完成投资 at
+    the period's last day (``at_end``) less the one on the day before its first
+    (``before_start``); a project with no entries by the last day is absent."""
+    return {pid: s.actual_to_date - (before_start[pid].actual_to_date
+                                     if pid in before_start else ZERO)
+            for pid, s in at_end.items()}

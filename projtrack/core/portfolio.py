@@ -17,7 +17,7 @@ from projtrack.core.figures import (
     group_figures,
     reflag,
 )
-from projtrack.core.groups import category_of
+from projtrack.core.groups import category_of, township_of
 from projtrack.core.types import FlagRules, ProjectFacts
 
 
@@ -63,7 +63,9 @@ class Portfolio:
         return group_by_with_total(self.items(views), keyfunc, self.as_of)
 
     def by_township(self, views: Iterable[ProjectView] | None = None) -> dict[object, GroupFigures]:
-        return self.by(lambda f: f.township or "", views)
+        """By township as every breakdown groups them (``township_of``: trimmed, none as
+        ``UNFILLED``)."""
+        return self.by(township_of, views)
 
     @cached_property
     def _by_id(self) -> dict[int, ProjectView]:

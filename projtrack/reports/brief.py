@@ -12,8 +12,10 @@ reprinted, gives the same paragraph.  One paragraph of clauses, in this order:
    most ``LIST_LIMIT`` (the furthest behind first), else counted by category;
 4. 本周 (本月, 本季度) 新开工 / 竣工: the 开工 and 竣工验收 milestones reached in the report's
    period (``week_start`` … ``week_end``, inclusive), named or counted as in 3;
-5. the projects expected to miss their autumn term (flag reason ``term_at_risk``, so that a
-   report frozen before its forecast section existed says the same), named or counted as in 3.
+5. the projects expected to miss their autumn term (the report's 预测与风险 section,
+   ``forecasts.term_risk``: the forecast itself, whether or not the rules make it a red flag),
+   named or counted as in 3; a report frozen before that section existed never assessed the
+   term risk and says so (``brief.term_unknown``), not that there is none.
 
 Numbers as officials write them: an amount rounded half-up to 0.01 万元 that is 10,000 万元 or
 more (1 亿元) is written in 亿元 with two decimals (rounded half-up from the exact amount, once),
@@ -31,12 +33,11 @@ from projtrack.i18n import t
 from projtrack.reports.model import ReportRow, Totals, WeeklyReport
 from projtrack.reports.text import points
 
-LIST_LIMIT = 5  # names listed in one clause; more are "等"
+LIST_LIMIT = 5  # names listed in one clause; more are counted by category
 YI = Decimal(10000)  # 1 亿元 in 万元
 CENT = Decimal("0.01")
 STARTED, COMPLETED = "开工", "竣工验收"
 LAGGING = ("lagging", "lagging_badly")
-TERM_AT_RISK = "term_at_risk"
 
 
 def amount_text(wan: Decimal, lang: str) -> str:
@@ -169,17 +170,15 @@ def _moves(r: WeeklyReport, lang: str) -> str:
     return t("brief.moves_none", lang=lang, period=period)
 
 
-def term_risk_rows(r: WeeklyReport) -> list[ReportRow]:
-    """The projects expected to miss their autumn term (flag reason ``term_at_risk``), in the
-    report's order."""
-    return [row for row in r.rows if TERM_AT_RISK in row.flag_reasons]
-
-
 def _term(r: WeeklyReport, lang: str) -> str:
-    rows = term_risk_rows(r)
-    if not rows:
+    if r.forecasts is None:  # frozen before the forecasts: the report does not know
+        return t("brief.term_unknown", lang=lang)
+    risky = r.forecasts.term_risk  # the latest forecast 投用 first
+    if not risky:
         return t("brief.term_none", lang=lang)
-    return _counted("brief.term", len(rows), lang, names=_rows_listing(r, rows, lang))
+    names = listing([(x.project, x.category) for x in risky],
+                    [c.category for c in r.categories], lang)
+    return _counted("brief.term", len(risky), lang, names=names)
 
 
 def clauses(r: WeeklyReport, lang: str) -> list[str]:

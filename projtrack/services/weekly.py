@@ -39,7 +39,7 @@ from pathlib import Path
 
 from projtrack.core.calendar import resolve_week
 from projtrack.core.money import ZERO
-from projtrack.core.periods import KINDS, Period, resolve_period
+from projtrack.core.periods import KINDS, Period, actual_in_period, resolve_period
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.targets import merged
 from projtrack.errors import BadData, BadUsage
@@ -150,13 +150,12 @@ def resolve(kind: str, text: str | None, as_of: dt.date) -> Period:
 
 def actual_between(store: Store, start: dt.date, end: dt.date) -> dict[int, Decimal]:
     """Each project's Σ 完成投资 dated ``start`` … ``end`` (inclusive; reversals count): its
-    cumulative 完成投资 at ``end`` less the one on the day before ``start``, both the store's
-    exact sums (``Store.ledger_sums``)."""
+    cumulative 完成投资 at ``end`` less the one on the day before ``start`` (``core.periods``),
+    both the store's exact sums (``Store.ledger_sums``)."""
     with store.consistent():
         upto = store.ledger_sums(end)
         before = store.ledger_sums(start - dt.timedelta(days=1))
-    return {pid: s.actual_to_date - (before[pid].actual_to_date if pid in before else ZERO)
-            for pid, s in upto.items()}
+    return actual_in_period(upto, before)
 
 
 def _with_period_actual(portfolio: Portfolio, actual: dict[int, Decimal]) -> Portfolio:
@@ -185,17 +184,20 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
     # a week's figures are its Sunday's even while it runs (as it always printed); a month's or
     # a quarter's not over yet are the as-of date's
     day = sunday if kind == KIND else min(sunday, as_of)
-    portfolio = load_portfolio(store, day, include_withdrawn=False)
-    if not portfolio.projects:  # an empty week is no report: nothing issued, nothing frozen
-        raise BadData(period_key("report.empty", kind), period=period)
-    if kind != KIND:
-        portfolio = _with_period_actual(portfolio, actual_between(store, monday, day))
-    report = build_weekly(portfolio, period=period, week_start=monday,
-                          previous=previous_snapshot(store, period, kind),
-                          county=county_name(store), targets=merged(stored_targets(store)),
-                          pending=budget_changes(store, pending=True),  # as it is issued
-                          issues=issues_log(store, day=sunday, only_open=False))
-    report = replace(report, breakdowns=weekly_breakdowns(store, portfolio))  # 分项统计
+    # one read transaction: the figures, the period's 完成投资 and the breakdowns' funds by
+    # source see the same entries (the sources add up to 到位资金 even while officers write)
+    with store.consistent():
+        portfolio = load_portfolio(store, day, include_withdrawn=False)
+        if not portfolio.projects:  # an empty week is no report: nothing issued or frozen
+            raise BadData(period_key("report.empty", kind), period=period)
+        if kind != KIND:
+            portfolio = _with_period_actual(portfolio, actual_between(store, monday, day))
+        report = build_weekly(portfolio, period=period, week_start=monday,
+                              previous=previous_snapshot(store, period, kind),
+                              county=county_name(store), targets=merged(stored_targets(store)),
+                              pending=budget_changes(store, pending=True),  # as it is issued
+                              issues=issues_log(store, day=sunday, only_open=False))
+        report = replace(report, breakdowns=weekly_breakdowns(store, portfolio))  # 分项统计
     if kind != KIND:
         report = replace(report, kind=kind, week_end=sunday)
     if draft or not_over:

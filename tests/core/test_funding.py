@@ -48,3 +48,17 @@ def test_group_keys_and_the_unfilled_group_last():
     assert township_of(ProjectFacts(id=1, name="a", township="  ")) == UNFILLED
     assert unit_of(ProjectFacts(id=1, name="a")) == UNFILLED
     assert list(unfilled_last({UNFILLED: 1, "a": 2, "b": 3})) == ["a", "b", UNFILLED]  # type: ignore[arg-type]
+
+
+def test_the_portfolio_by_township_uses_the_same_key():
+    """The variance view's by-township (``Portfolio.by_township``) groups as the breakdown does:
+    a township with stray spaces is the same township, a blank one is the unfilled group."""
+    from projtrack.core.portfolio import Portfolio, ProjectView
+    from projtrack.core.types import FlagRules
+
+    views = []
+    for pid, town in ((1, "鳌江镇"), (2, " 鳌江镇 "), (3, "  "), (4, None)):
+        f = ProjectFacts(id=pid, name=f"P{pid}", township=town)
+        views.append(ProjectView(f, project_figures(f, LedgerSums(), DAY)))
+    groups = Portfolio(DAY, FlagRules(), tuple(views)).by_township()
+    assert {k: g.count for k, g in groups.items()} == {"鳌江镇": 2, UNFILLED: 2}

@@ -48,3 +48,16 @@ def test_names_sort_in_time_order_within_a_kind():
     assert months == sorted(months)
     quarters = [period_of("quarterly", dt.date(2026, m, 1)).name for m in (1, 4, 7, 10)]
     assert quarters == sorted(quarters) and sorted(["2027-Q1", "2026-Q4"])[0] == "2026-Q4"
+
+
+def test_actual_in_period_is_the_difference_of_the_cumulative_sums():
+    from decimal import Decimal as D
+
+    from projtrack.core.figures import LedgerSums
+    from projtrack.core.periods import actual_in_period
+
+    at_end = {1: LedgerSums(actual_to_date=D("130.75")), 2: LedgerSums(actual_to_date=D("5")),
+              3: LedgerSums(actual_to_date=D("40"))}
+    before = {1: LedgerSums(actual_to_date=D("100")), 3: LedgerSums(actual_to_date=D("50"))}
+    # 2 had nothing before the period; 3 was reversed in it; 4 has nothing at all
+    assert actual_in_period(at_end, before) == {1: D("30.75"), 2: D("5"), 3: D("-10")}

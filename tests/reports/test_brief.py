@@ -16,7 +16,7 @@ from projtrack.core.groups import category_of
 from projtrack.core.terms import Status
 from projtrack.core.types import CATEGORIES
 from projtrack.reports.brief import amount_text, brief_text, percent_text
-from projtrack.reports.model import MilestoneState
+from projtrack.reports.model import MilestoneState, TermRisk
 from projtrack.services.portfolio import load_portfolio
 from projtrack.services.weekly import prepare
 from tests.reports.demo import AS_OF, WEEK
@@ -64,7 +64,7 @@ def test_the_demo_week_reads_as_its_figures(demo_store):
         return len(hits), "、".join(f"{WHAT[c]}{n}个" for c, n in counts.items() if n)
 
     lag_n, lag = counted(lambda v: v.figures.lagging)
-    term_n, term = counted(lambda v: "term_at_risk" in v.figures.flag_reasons)
+    term_n, term = counted(lambda v: bool(v.figures.term_at_risk) and v.figures.rules_applied)
     assert lag_n > 5 and term_n > 5  # listed by category
     monday = AS_OF - dt.timedelta(days=6)
     moved = [v for v in views for m in v.figures.milestones
@@ -99,7 +99,16 @@ def _rows_edit(report, edit):
 
 def _calm(report):
     """No project lagging, none at term risk."""
-    return _rows_edit(report, lambda r: dataclasses.replace(r, flag_reasons=()))
+    report = _rows_edit(report, lambda r: dataclasses.replace(r, flag_reasons=()))
+    return _at_term_risk(report, [])
+
+
+def _at_term_risk(report, rows):
+    """The report's forecasts with ``rows`` (and only them) at term risk."""
+    cat = {row.id: c.category for c in report.categories for k in c.classes for row in k.rows}
+    risky = tuple(TermRisk(row.id, row.name, cat[row.id], None, None, 0) for row in rows)
+    return dataclasses.replace(report, forecasts=dataclasses.replace(report.forecasts,
+                                                                     term_risk=risky))
 
 
 def test_no_lagging_project_and_no_term_risk(demo_store):
@@ -113,13 +122,32 @@ def test_no_lagging_project_and_no_term_risk(demo_store):
 def test_one_lagging_project_and_one_at_term_risk_are_named(demo_store):
     report = _calm(_draft(demo_store))
     first = report.rows[0]
-    report = _rows_edit(report, lambda r: dataclasses.replace(
-        r, flag_reasons=("lagging", "term_at_risk")) if r.id == first.id else r)
+    report = _at_term_risk(_rows_edit(report, lambda r: dataclasses.replace(
+        r, flag_reasons=("lagging", "term_at_risk")) if r.id == first.id else r), [first])
     zh, en = brief_text(report, "zh"), brief_text(report, "en")
     assert f";滞后项目1个:{first.name};" in zh
     assert zh.endswith(f";预计赶不上秋季开学的项目1个:{first.name}。")
     assert f"One project is behind schedule: {first.name}." in en
     assert en.endswith(f"One project is expected to miss its autumn term ({first.name}).")
+
+
+def test_the_term_risk_is_the_forecast_not_the_flag(demo_store):
+    """A project the forecast puts past its autumn term is said even when the rules do not
+    flag it red for that (term_at_risk_red off: no such flag reason)."""
+    report = _calm(_draft(demo_store))
+    first = report.rows[0]
+    report = _at_term_risk(report, [first])
+    assert brief_text(report, "zh").endswith(f";预计赶不上秋季开学的项目1个:{first.name}。")
+
+
+def test_a_report_frozen_before_the_forecasts_does_not_say_none(demo_store):
+    """A report frozen before 预测与风险 existed never assessed the term risk: its paragraph
+    says so, not that no project is at risk."""
+    report = dataclasses.replace(_calm(_draft(demo_store)), forecasts=None)
+    zh, en = brief_text(report, "zh"), brief_text(report, "en")
+    assert zh.endswith(";本报告未研判项目能否赶上秋季开学。") and "无预计赶不上" not in zh
+    assert en.endswith("This report does not assess which projects may miss their autumn "
+                       "term.")
 
 
 def test_up_to_five_are_named_the_furthest_behind_first(demo_store):
@@ -265,3 +293,30 @@ def test_one_project(demo_store):
     assert brief_text(report, "en").startswith(
         "As of 29 November 2026, the county's one primary and secondary school construction "
         "project had put CNY ")
+
+
+def test_more_than_five_counted_by_category_one_of_them_singular(demo_store):
+    """Six lagging projects: five of the first category and one of the second are counted
+    (中小学5个、幼儿园1个 / 5 … projects and one kindergarten project); a category of one
+    project reads in the singular; started-only reads so in English."""
+    report = _calm(_draft(demo_store))
+    first, second = report.categories[0], report.categories[1]
+    picked = {r.id for r in [r for k in first.classes for r in k.rows][:5]}
+    picked.add(next(r for k in second.classes for r in k.rows).id)
+    report = _rows_edit(report, lambda r: dataclasses.replace(r, flag_reasons=("lagging",))
+                        if r.id in picked else r)
+    zh, en = brief_text(report, "zh"), brief_text(report, "en")
+    assert f";滞后项目6个:{WHAT[first.category]}5个、{WHAT[second.category]}1个;" in zh
+    assert ("6 projects are behind schedule: 5 primary and secondary school projects and one "
+            "kindergarten project." in en)
+    one = dataclasses.replace(second, totals=dataclasses.replace(second.totals, count=1))
+    report = dataclasses.replace(report, categories=(first, one, *report.categories[2:]))
+    rate = _pct(one.totals.annual_completion_rate)
+    amount = _yuan(one.totals.actual_this_year)
+    assert f";幼儿园项目1个,完成投资{amount},占年度计划的{rate};" in brief_text(report, "zh")
+    assert "; kindergarten: 1 project, " in brief_text(report, "en")
+    a = report.rows[0]
+    started = _rows_edit(report, lambda r: dataclasses.replace(
+        r, milestones=(_milestone("开工", AS_OF),)) if r.id == a.id else r)
+    assert (f"This week, one project started construction ({a.name}) and none was completed."
+            in brief_text(started, "en"))
