@@ -146,3 +146,23 @@ def test_reset_puts_rules_back_and_an_unchanged_set_saves_nothing(db, capsys):
     assert rc == 0 and "无需保存" in out and len(stored(db)[1]) == 3
     rc, _, err = run(capsys, db, "rules", "reset", "nope", "--yes")
     assert rc == 2 and "nope" in err
+
+
+@pytest.mark.parametrize(("stored_value", "rule", "seen"), [
+    ({"overrun_red": "false"}, "overrun_red", '"false"'),
+    ({"stalled_phases": "在建"}, "stalled_phases", '"在建"'),
+    ({"yellow_behind": "abc"}, "yellow_behind", '"abc"'),
+    ({"red_line": "0.3"}, "red_line", '"0.3"'),
+])
+def test_a_stored_value_this_version_cannot_read_is_named_not_replaced(db, capsys, stored_value,
+                                                                       rule, seen):
+    store = Store.open(db, create=False)
+    try:
+        store.set_setting("flag_rules", stored_value)
+    finally:
+        store.close()
+    for args in (("rules", "show"), ("rules", "set", "stalled_weeks", "9", "--yes")):
+        rc, out, err = run(capsys, db, *args)
+        assert rc == 1, out + err
+        assert "flag_rules" in err and rule in err and seen in err
+    assert stored(db)[0] == stored_value  # nothing written
