@@ -184,7 +184,13 @@ def test_state_values_of_the_wrong_kind_or_unknown_are_refused_or_dropped(tmp_pa
     path = viewstate.state_path(db)
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"version": 1, "query": {"grouped": "yes"}}), encoding="utf-8")
-    with pytest.raises(viewstate.StateUnreadable, match="grouped"):
+    with pytest.raises(viewstate.StateUnreadable, match='grouped: "yes"'):
+        viewstate.load(db, known_columns=R.SORTABLE, known_values={})
+    path.write_text(json.dumps({"version": 7, "query": {}}), encoding="utf-8")
+    with pytest.raises(viewstate.StateUnreadable, match="version: 7"):
+        viewstate.load(db, known_columns=R.SORTABLE, known_values={})
+    path.write_text(json.dumps({"version": 1, "columns": "name"}), encoding="utf-8")
+    with pytest.raises(viewstate.StateUnreadable, match='columns: "name"'):
         viewstate.load(db, known_columns=R.SORTABLE, known_values={})
     path.write_bytes(b"\xff\xfe")
     with pytest.raises(viewstate.StateUnreadable):
