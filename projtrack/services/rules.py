@@ -57,9 +57,7 @@ class RuleValueRefused(BadData):
 
     def render(self, lang: str | None = None) -> str:
         r = self.refusal
-        extra = {k: rule_value("yellow_behind", v, lang) if k in ("yellow", "red") else v
-                 for k, v in r.extra.items()}
-        why = t(f"why.rule.{r.code}", lang=lang, **extra)
+        why = self.why(lang)
         if r.code == "yellow_not_below_red":  # the rules together, not one value
             return t("err.rules_together", lang=lang, why=why)
         return t("err.rule_refused", lang=lang, rule=r.rule, label=rule_label(r.rule, lang),
