@@ -5,24 +5,21 @@ changes, by name — and saved only when confirmed, audited."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 
 import pytest
 
-from projtrack.cli import main
 from projtrack.store.repo import Store
+from tests.cli.helpers import run as cli_run
 from tests.conftest import SAMPLE
 
 AS_OF = "2023-06-30"  # nothing spent yet: the sample's projects are 49.6 points behind, stalled
 LENIENT = ("yellow_behind", "45", "red_behind", "60", "stalled_phases", "无")  # red → yellow
 
 
-def run(capsys, db, *args, lang="zh"):
-    rc = main(["--db", db, "--as-of", AS_OF, "--lang", lang, *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return rc, out, err
+run = functools.partial(cli_run, as_of=AS_OF)
 
 
 @pytest.fixture
