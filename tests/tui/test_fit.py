@@ -361,6 +361,7 @@ async def test_the_other_lists_at_80x24_show_their_columns_whole(make_app):
             assert table.shown_keys[0] == "col.group" and table.max_scroll_x == 0
             assert {"col.variance", "col.rate", "col.variance_rate"} <= set(table.shown_keys)
             assert fits(table) and table.hidden_right > 0
+            assert table.parent.max_scroll_x == 0  # nor wider than the pane it sits in
         await press(pilot, "5")
         app.screen.query_one("#tabs", TabbedContent).active = "tab-term"
         await settle(pilot)
@@ -368,6 +369,7 @@ async def test_the_other_lists_at_80x24_show_their_columns_whole(make_app):
         assert risk.shown_keys == ("col.name", "col.term_due", "col.forecast_handover",
                                    "col.days_late", "col.new_places")
         assert risk.max_scroll_x == 0 and risk.hidden_right == 1
+        assert risk.parent.max_scroll_x == 0 and fits(risk)
 
 
 async def test_the_project_s_audit_trail_at_80x24_shows_its_columns_whole(make_app, demo_store):
