@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 
+from projtrack.errors import BadUsage
 from projtrack.i18n import LANGS, set_lang
 
 
@@ -25,9 +26,9 @@ def load_commands() -> None:
     # isort: on
 
 
-def lang_of(args: list[str]) -> str | None:
-    """The language the arguments ask for (the last ``--lang X`` or ``--lang=X`` before a
-    ``--``), if it is one projtrack speaks; else None (then PROJTRACK_LANG, or Chinese)."""
+def asked_lang(args: list[str]) -> str | None:
+    """The language the arguments name (the last ``--lang X`` or ``--lang=X`` before a
+    ``--``), known or not; None when they name none."""
     found = None
     for i, arg in enumerate(args):
         if arg == "--":
@@ -36,6 +37,13 @@ def lang_of(args: list[str]) -> str | None:
             found = args[i + 1]
         elif arg.startswith("--lang="):
             found = arg.split("=", 1)[1]
+    return found
+
+
+def lang_of(args: list[str]) -> str | None:
+    """The language the arguments ask for, if it is one projtrack speaks; else None (then
+    PROJTRACK_LANG, or Chinese)."""
+    found = asked_lang(args)
     return found if found in LANGS else None
 
 
@@ -56,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     from projtrack.cli.exits import exit_code
 
     try:
+        asked = asked_lang(args)
+        if asked is not None and asked not in LANGS:  # refused before --help, which is eager
+            raise BadUsage("err.bad_lang", found=asked)
         rv = build(args).main(args=args, prog_name="projtrack", standalone_mode=False)
     except (Exception, KeyboardInterrupt) as exc:  # every failure becomes a message and a code
         return exit_code(exc)

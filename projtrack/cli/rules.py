@@ -5,13 +5,17 @@ the as-of date — and saved only when confirmed (``--yes``, or yes at the promp
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from projtrack.cli.app import app, state
 from projtrack.errors import BadUsage
 from projtrack.i18n import t
+
+if TYPE_CHECKING:
+    from projtrack.core.types import FlagRules
 
 rules_app = typer.Typer(help=t("help.rules"), short_help=t("help.rules_short"), no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -41,11 +45,14 @@ def rules_show(
     typer.echo(rules_line(rules))
 
 
-def _save(ctx: typer.Context, read, new, yes: bool, dry_run: bool) -> None:
-    """Show what ``new`` changes over ``read``, ask, save."""
-    from projtrack.services.rules import preview, save
+def _save(ctx: typer.Context, change: Callable[[FlagRules], FlagRules], yes: bool,
+          dry_run: bool) -> None:
+    """Read the rules in force, show what ``change`` of them changes, ask, save."""
+    from projtrack.services.rules import current, preview, save
 
     c = state(ctx)
+    read = current(c.store)
+    new = change(read.rules)
     pv = preview(c.store, c.as_of, new, old=read.rules)
     if not pv.rules_changed:
         typer.echo(t("rules.nothing_to_change"))
@@ -80,14 +87,13 @@ def rules_set(
     yes: Annotated[bool, YES] = False,
     dry_run: Annotated[bool, DRY_RUN] = False,
 ) -> None:
-    from projtrack.services.rules import apply, current, read_changes
+    from projtrack.services.rules import apply, read_changes
 
     pairs = [name, value, *(more or [])]
     if len(pairs) % 2:
         raise BadUsage("err.rules_pairs", found=" ".join(pairs))
     values = read_changes(list(zip(pairs[::2], pairs[1::2], strict=True)))
-    read = current(state(ctx).store)
-    _save(ctx, read, apply(read.rules, values), yes, dry_run)
+    _save(ctx, lambda rules: apply(rules, values), yes, dry_run)
 
 
 @rules_app.command("reset", help=t("help.rules.reset"))
@@ -99,7 +105,6 @@ def rules_reset(
     yes: Annotated[bool, YES] = False,
     dry_run: Annotated[bool, DRY_RUN] = False,
 ) -> None:
-    from projtrack.services.rules import current, reset_rules
+    from projtrack.services.rules import reset_rules
 
-    read = current(state(ctx).store)
-    _save(ctx, read, reset_rules(read.rules, names or ()), yes, dry_run)
+    _save(ctx, lambda rules: reset_rules(rules, names or ()), yes, dry_run)

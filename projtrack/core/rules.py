@@ -18,11 +18,17 @@ Reading is strict; a value is refused with a code (``RuleRefused.code``; the cat
 - a day of the year: MM-DD or M月D日 ("07-01", "7月1日").
 
 Across rules: the yellow line must be below the red one.
+
+The rules as stored (the ``flag_rules`` setting, ``FlagRules.as_dict``) are read as strictly by
+``stored_rules``: a rule this version does not know, or a value not of its kind, is refused
+naming the rule and the value stored (code ``stored_unknown`` / ``stored_bad``), never replaced
+by a default unseen.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -157,6 +163,60 @@ def _read_phases(name: str, text: str, raw: str, aliases: Mapping[str, str]) -> 
         raise RuleRefused(name, text, "empty")
     order = tuple(Phase)
     return tuple(sorted(found, key=order.index))  # the life's order, however typed
+
+
+def stored_rules(data: object) -> FlagRules:
+    """The rules as the ``flag_rules`` setting holds them (``FlagRules.as_dict``; None: never
+    set, the defaults; a rule missing keeps its default), checked across rules; RuleRefused
+    naming the rule and the value stored (as JSON) when it cannot be read."""
+    if data is None:
+        return DEFAULT_RULES
+    if not isinstance(data, dict):
+        raise RuleRefused("flag_rules", _json(data), "stored_bad")
+    values: dict[str, object] = {}
+    for name, value in data.items():
+        kind = RULE_KINDS.get(name)
+        if kind is None:
+            raise RuleRefused(str(name), _json(value), "stored_unknown")
+        read = _stored_value(kind, value)
+        if read is None:
+            raise RuleRefused(name, _json(value), "stored_bad")
+        values[name] = read
+    return changed(DEFAULT_RULES, values)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _stored_value(kind: RuleKind, value: object) -> object | None:
+    """One stored value as FlagRules holds it, None when it is not of ``kind``."""
+    if kind is RuleKind.SWITCH:
+        return value if isinstance(value, bool) else None
+    if kind is RuleKind.WEEKS:
+        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_WEEKS
+        return value if ok else None
+    if kind is RuleKind.PHASES:
+        if not isinstance(value, list) or len(set(map(str, value))) != len(value):
+            return None
+        if not all(p in tuple(Phase) and p not in NO_RULES_PHASES for p in value):
+            return None
+        return tuple(p for p in Phase if p in value)
+    if kind is RuleKind.DAY:
+        m = _DAY.match(value) if isinstance(value, str) else None
+        if not m or m[2] is None:
+            return None
+        month, day = int(m[1]), int(m[2])
+        ok = 1 <= month <= 12 and 1 <= day <= _DAYS_IN[month - 1]
+        return f"{month:02d}-{day:02d}" if ok else None
+    # points and percents: a fraction from 0 to 1, stored as its decimal text
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and 0 <= number <= 1 else None
 
 
 def changed(rules: FlagRules, values: Mapping[str, object]) -> FlagRules:

@@ -2,7 +2,7 @@
 flags it would change, save it (audited: old and new values and who), reset to the defaults.
 
 The rules are the ``flag_rules`` setting (``Store.rules`` reads it; a missing rule keeps its
-default).  How a value is read is ``core.rules``; the flags under the old and the new rules
+default, a value that cannot be read is refused naming the rule and the value).  How a value is read is ``core.rules``; the flags under the old and the new rules
 come from the same figures through ``core.figures.reflag`` (``Portfolio.under``), so a preview
 is exactly what the views will show after the save.  A save is refused (Conflict) when the
 rules changed since they were read, so no one's change is overwritten unseen.
@@ -39,9 +39,7 @@ from projtrack.reports.rulestext import (
     rules_line,
 )
 from projtrack.services.portfolio import load_portfolio
-from projtrack.store.repo import Store
-
-RULES_KEY = "flag_rules"
+from projtrack.store.repo import RULES_KEY, Store, rules_of_setting
 
 __all__ = ["DEFAULT_RULES", "RULE_NAMES", "FlagMove", "RuleValueRefused", "differing",
            "known_name", "read_one", "RuleLine", "RulesPreview", "RulesRead", "apply", "current",
@@ -59,9 +57,7 @@ class RuleValueRefused(BadData):
 
     def render(self, lang: str | None = None) -> str:
         r = self.refusal
-        extra = {k: rule_value("yellow_behind", v, lang) if k in ("yellow", "red") else v
-                 for k, v in r.extra.items()}
-        why = t(f"why.rule.{r.code}", lang=lang, **extra)
+        why = self.why(lang)
         if r.code == "yellow_not_below_red":  # the rules together, not one value
             return t("err.rules_together", lang=lang, why=why)
         return t("err.rule_refused", lang=lang, rule=r.rule, label=rule_label(r.rule, lang),
@@ -97,8 +93,7 @@ class RuleLine:
 def current(store: Store) -> RulesRead:
     """The rules in force, as read now."""
     stored = store.setting(RULES_KEY)
-    return RulesRead(FlagRules.from_dict(stored) if isinstance(stored, dict) else DEFAULT_RULES,
-                     stored)
+    return RulesRead(rules_of_setting(stored), stored)
 
 
 def describe(rules: FlagRules, lang: str | None = None) -> list[RuleLine]:

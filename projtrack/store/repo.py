@@ -49,10 +49,10 @@ from projtrack.core.frozen import maker
 from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import ZERO
 from projtrack.core.records import AuditRecord, LedgerRecord, ProgressRecord
+from projtrack.core.rules import RuleRefused, stored_rules
 from projtrack.core.terms import Status
 from projtrack.core.types import (
     ACTUAL,
-    DEFAULT_RULES,
     FUNDS,
     PAYMENT,
     FlagRules,
@@ -212,6 +212,18 @@ _NO_SOURCES: Mapping[str, Decimal] = MappingProxyType({})  # shared, so read-onl
 
 
 _ANY = object()  # set_setting without an expected value
+RULES_KEY = "flag_rules"
+
+
+def rules_of_setting(stored: object) -> FlagRules:
+    """The rules the ``flag_rules`` setting holds (None: the defaults), read strictly
+    (``core.rules.stored_rules``): BadData naming the setting, the rule and the value stored
+    when this version cannot read it — never the defaults in its place unseen."""
+    try:
+        return stored_rules(stored)
+    except RuleRefused as exc:
+        raise BadData("err.rules_stored", setting=RULES_KEY, rule=exc.rule, found=exc.found) from exc
+
 MAX_ID = 2**63 - 1  # the largest id either engine stores (BIGINT); a larger one matches nothing
 
 
@@ -831,5 +843,5 @@ class Store:
         return bytes.fromhex(value)
 
     def rules(self) -> FlagRules:
-        data = self.setting("flag_rules")
-        return FlagRules.from_dict(data) if isinstance(data, dict) else DEFAULT_RULES
+        """The 红黄绿 rules in force (the ``flag_rules`` setting; ``rules_of_setting``)."""
+        return rules_of_setting(self.setting(RULES_KEY))

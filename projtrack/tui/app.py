@@ -23,7 +23,7 @@ from projtrack.core.calendar import time_progress
 from projtrack.core.money import format_rate
 from projtrack.core.portfolio import Portfolio
 from projtrack.core.types import DEFAULT_RULES, FlagRules
-from projtrack.errors import DatabaseError
+from projtrack.errors import ProjtrackError
 from projtrack.gcpause import frozen_after, settle
 from projtrack.i18n import t, term
 from projtrack.services.database import Store
@@ -138,7 +138,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
             with frozen_after():
                 portfolio = load_portfolio(self.store, as_of)
                 index = PortfolioIndex(portfolio)
-        except DatabaseError as exc:
+        except ProjtrackError as exc:  # the database failed, or holds what cannot be read
             self.call_from_thread(self.notify, exc.render(self.lang), severity="error",
                                   timeout=30)
             return

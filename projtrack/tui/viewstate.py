@@ -5,7 +5,7 @@ one file per database (named by a hash of the database's URL, which the file als
 
 Written the safe way (projtrack.safefile: a temporary renamed over the file, 0600).  A file that
 cannot be read, is not JSON or holds values of the wrong kind is ignored as a whole (the caller
-says so once, naming the file); a value that no longer means anything (a column or a category
+says so once, naming the file, the field and the value found); a value that no longer means anything (a column or a category
 this version does not know) is dropped alone.  No Textual here.
 """
 
@@ -70,20 +70,24 @@ def load(database: str, *, known_columns: tuple[str, ...],
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise StateUnreadable(path, f"JSON: {exc.msg} (line {exc.lineno})") from exc
-    if not isinstance(data, dict) or data.get("version") != VERSION:
-        raise StateUnreadable(path, "version")
+    if not isinstance(data, dict):
+        raise StateUnreadable(path, _seen("", data))
+    if data.get("version") != VERSION:
+        raise StateUnreadable(path, _seen("version", data.get("version")))
     query = data.get("query", {})
     columns = data.get("columns")
-    if not isinstance(query, dict) or not (columns is None or (
+    if not isinstance(query, dict):
+        raise StateUnreadable(path, _seen("query", query))
+    if not (columns is None or (
             isinstance(columns, list) and all(isinstance(c, str) for c in columns))):
-        raise StateUnreadable(path, "query/columns")
+        raise StateUnreadable(path, _seen("columns", columns))
     out: dict[str, object] = {}
     for name, kind in FIELDS.items():
         if name not in query:
             continue
         value = query[name]
         if not isinstance(value, kind):
-            raise StateUnreadable(path, name)
+            raise StateUnreadable(path, _seen(name, value))
         if name in known_values and value not in known_values[name]:
             continue
         if name == "sort" and value not in (*known_columns, "id"):
@@ -91,6 +95,13 @@ def load(database: str, *, known_columns: tuple[str, ...],
         out[name] = value
     picked = None if columns is None else tuple(c for c in columns if c in known_columns)
     return ViewState(out, picked or None)
+
+
+def _seen(name: str, value: object) -> str:
+    """The field and the value found in it, as the file holds it (a notice names both)."""
+    shown = json.dumps(value, ensure_ascii=False)
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return f"{name}: {shown}" if name else shown
 
 
 def save(database: str, state: ViewState) -> None:

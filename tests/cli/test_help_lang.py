@@ -137,3 +137,15 @@ def test_a_command_list_line_is_never_cut_to_dots(zh):
     for line in listing.strip().splitlines():
         name, _, text = line.strip().partition(" ")
         assert text.strip() and text.strip() != "...", line
+
+
+@pytest.mark.parametrize("args", [["--lang", "fr", "--help"], ["--lang=fr", "rules", "--help"],
+                                  ["rules", "show", "--lang", "fr", "--help"]])
+def test_an_unknown_language_is_refused_even_with_help(capsys, args):
+    """--help is eager: without this it showed the Chinese help over a language it cannot
+    speak, unsaid."""
+    from projtrack.cli import main
+
+    rc = main(args)
+    out, err = capsys.readouterr()
+    assert rc == 2 and "“fr”" in err and not out

@@ -5,24 +5,21 @@ changes, by name — and saved only when confirmed, audited."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 
 import pytest
 
-from projtrack.cli import main
 from projtrack.store.repo import Store
+from tests.cli.helpers import run as cli_run
 from tests.conftest import SAMPLE
 
 AS_OF = "2023-06-30"  # nothing spent yet: the sample's projects are 49.6 points behind, stalled
 LENIENT = ("yellow_behind", "45", "red_behind", "60", "stalled_phases", "无")  # red → yellow
 
 
-def run(capsys, db, *args, lang="zh"):
-    rc = main(["--db", db, "--as-of", AS_OF, "--lang", lang, *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return rc, out, err
+run = functools.partial(cli_run, as_of=AS_OF)
 
 
 @pytest.fixture
@@ -146,3 +143,23 @@ def test_reset_puts_rules_back_and_an_unchanged_set_saves_nothing(db, capsys):
     assert rc == 0 and "无需保存" in out and len(stored(db)[1]) == 3
     rc, _, err = run(capsys, db, "rules", "reset", "nope", "--yes")
     assert rc == 2 and "nope" in err
+
+
+@pytest.mark.parametrize(("stored_value", "rule", "seen"), [
+    ({"overrun_red": "false"}, "overrun_red", '"false"'),
+    ({"stalled_phases": "在建"}, "stalled_phases", '"在建"'),
+    ({"yellow_behind": "abc"}, "yellow_behind", '"abc"'),
+    ({"red_line": "0.3"}, "red_line", '"0.3"'),
+])
+def test_a_stored_value_this_version_cannot_read_is_named_not_replaced(db, capsys, stored_value,
+                                                                       rule, seen):
+    store = Store.open(db, create=False)
+    try:
+        store.set_setting("flag_rules", stored_value)
+    finally:
+        store.close()
+    for args in (("rules", "show"), ("rules", "set", "stalled_weeks", "9", "--yes")):
+        rc, out, err = run(capsys, db, *args)
+        assert rc == 1, out + err
+        assert "flag_rules" in err and rule in err and seen in err
+    assert stored(db)[0] == stored_value  # nothing written

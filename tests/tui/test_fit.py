@@ -184,7 +184,13 @@ def test_state_values_of_the_wrong_kind_or_unknown_are_refused_or_dropped(tmp_pa
     path = viewstate.state_path(db)
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"version": 1, "query": {"grouped": "yes"}}), encoding="utf-8")
-    with pytest.raises(viewstate.StateUnreadable, match="grouped"):
+    with pytest.raises(viewstate.StateUnreadable, match='grouped: "yes"'):
+        viewstate.load(db, known_columns=R.SORTABLE, known_values={})
+    path.write_text(json.dumps({"version": 7, "query": {}}), encoding="utf-8")
+    with pytest.raises(viewstate.StateUnreadable, match="version: 7"):
+        viewstate.load(db, known_columns=R.SORTABLE, known_values={})
+    path.write_text(json.dumps({"version": 1, "columns": "name"}), encoding="utf-8")
+    with pytest.raises(viewstate.StateUnreadable, match='columns: "name"'):
         viewstate.load(db, known_columns=R.SORTABLE, known_values={})
     path.write_bytes(b"\xff\xfe")
     with pytest.raises(viewstate.StateUnreadable):
@@ -355,6 +361,7 @@ async def test_the_other_lists_at_80x24_show_their_columns_whole(make_app):
             assert table.shown_keys[0] == "col.group" and table.max_scroll_x == 0
             assert {"col.variance", "col.rate", "col.variance_rate"} <= set(table.shown_keys)
             assert fits(table) and table.hidden_right > 0
+            assert table.parent.max_scroll_x == 0  # nor wider than the pane it sits in
         await press(pilot, "5")
         app.screen.query_one("#tabs", TabbedContent).active = "tab-term"
         await settle(pilot)
@@ -362,6 +369,7 @@ async def test_the_other_lists_at_80x24_show_their_columns_whole(make_app):
         assert risk.shown_keys == ("col.name", "col.term_due", "col.forecast_handover",
                                    "col.days_late", "col.new_places")
         assert risk.max_scroll_x == 0 and risk.hidden_right == 1
+        assert risk.parent.max_scroll_x == 0 and fits(risk)
 
 
 async def test_the_project_s_audit_trail_at_80x24_shows_its_columns_whole(make_app, demo_store):

@@ -1,6 +1,6 @@
 """No catalog key (``ui.key.filter``) nor code (``milestone_overdue``) shows anywhere in the app,
-in either language: every view (whatever views the app has), the project screen, the help
-screen and every key binding the footer can show."""
+in either language: every view (whatever views the app has), the column picker, the rules
+form, the project screen, the help screen and every key binding the footer can show."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.console import Console
 
 from projtrack.i18n import catalog
 from projtrack.tui.screens.help import HelpScreen
+from projtrack.tui.widgets.rules_form import RulesForm
 from tests.tui.helpers import go_to_project, press, screen_text, settle
 
 PREFIXES = sorted({k.split(".", 1)[0] for k in catalog("en")})
@@ -44,6 +45,10 @@ async def test_no_raw_key_or_code_in_any_view(make_app, lang):
         await press(pilot, "C")  # the column picker
         seen["columns"] = screen_text(app) + "\n" + bindings_text(app.screen)
         await press(pilot, "escape")
+        await press(pilot, "R")  # the rules form
+        assert isinstance(app.screen, RulesForm)
+        seen["rules"] = screen_text(app) + "\n" + bindings_text(app.screen)
+        await press(pilot, "escape")
         await go_to_project(pilot, 15)
         seen["project"] = screen_text(app) + "\n" + bindings_text(app.screen)
         await press(pilot, "escape")
@@ -52,7 +57,7 @@ async def test_no_raw_key_or_code_in_any_view(make_app, lang):
         out = io.StringIO()
         Console(file=out, width=200).print(app.screen._body())
         seen["help"] = out.getvalue() + "\n" + bindings_text(app.screen)
-        assert len(seen) >= len(app.MODES) + 3
+        assert len(seen) >= len(app.MODES) + 4
         found = {name: raw(text) for name, text in seen.items() if raw(text)}
         assert not found, found
         if lang == "zh":  # and the footer speaks Chinese

@@ -131,3 +131,14 @@ async def test_a_large_portfolio_s_preview_is_worked_out_in_a_worker(make_app, m
         assert "正在计算" in form.preview(form.result)  # said at once, the screen not held up
         await settle(pilot)
         assert "个项目的标识将改变" in _echo(app)
+
+
+async def test_stored_rules_this_version_cannot_read_are_named_not_replaced(make_app, demo_store):
+    demo_store.set_setting("flag_rules", {"overrun_red": "false"})
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]
+        assert any("flag_rules" in n and "overrun_red" in n and '"false"' in n
+                   for n in notices), notices
+        assert app.portfolio is None  # no figures under rules it could not read

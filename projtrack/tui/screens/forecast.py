@@ -152,9 +152,8 @@ class ForecastScreen(ViewScreen):
                              c.date(term_due(v)), c.date(v.figures.forecast_handover),
                              c.number(days_late(v)), c.number(v.facts.new_places)])
                 for v in self.data.at_risk]
-        # the table sits in a scrolling pane: its scrollbar's place is off the width
         table.fit([(label, self.tr(label)) for label in RISK_LABELS], rows,
-                  (self.size.width or self.app.size.width) - 2, RISK_PRIORITY)
+                  self.size.width or self.app.size.width, RISK_PRIORITY)
         self.query_one("#term-title", Static).update(
             self.tr("forecast.term_title", n=len(self.data.at_risk)) + self.more_columns(table))
 

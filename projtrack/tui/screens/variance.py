@@ -158,10 +158,8 @@ class VarianceScreen(ViewScreen):
                 c.rate(g.variance_rate, c.LEVEL_STYLES[level]),
                 c.rate_vs_time(g.annual_completion_rate, g.points_vs_time, rules),
                 c.number(flagged)]))
-        # in the 按学段 tab the table sits in a scrolling pane: its scrollbar's place is off
-        width = (self.size.width or self.app.size.width) - (2 if translate else 0)
-        table.fit([(label, self.tr(label)) for label in GROUP_LABELS], rows, width,
-                  GROUP_PRIORITY)
+        table.fit([(label, self.tr(label)) for label in GROUP_LABELS], rows,
+                  self.size.width or self.app.size.width, GROUP_PRIORITY)
         self.query_one(f"{selector}-note", Static).update(self.more_columns(table).strip())
 
     def on_paged_table_columns_shifted(self, event: PagedTable.ColumnsShifted) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
+from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
@@ -218,8 +219,12 @@ class PagedTable(FastCells):
 
     def room(self, width: int) -> int:
         """The cells that columns may take in a table ``width`` cells wide (its gutter and a
-        vertical scrollbar's place taken off)."""
-        return width - self.styles.gutter.width - self.styles.scrollbar_size_vertical
+        vertical scrollbar's place taken off, and that of the scrolling pane it sits in, if it
+        does: the one home of this arithmetic, not each screen's)."""
+        pane = self.parent
+        pane_bar = pane.styles.scrollbar_size_vertical \
+            if isinstance(pane, ScrollableContainer) else 0
+        return width - self.styles.gutter.width - self.styles.scrollbar_size_vertical - pane_bar
 
     def shift_columns(self, step: int) -> None:
         """Show the next (``step`` +1) or previous (-1) scrolling column."""
