@@ -60,10 +60,14 @@ _project_version = Column("version", Integer, nullable=False, server_default="1"
 
 class Project(SQLModel, table=True):
     __tablename__ = "project"
+    __table_args__ = (Index("uq_project_county_name", "county", "name", unique=True),)
     __mapper_args__ = {"version_id_col": _project_version}
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(index=True, unique=True)
+    county: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
+    # migration 0010: the county (区县) the project belongs to; '' not yet named. A name is
+    # unique within its county (uq_project_county_name)
+    name: str = Field(index=True)
     category: str | None = Field(default=None, index=True)
     annex_class: str | None = None
     construction_type: str | None = None
