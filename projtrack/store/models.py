@@ -287,6 +287,8 @@ class ImportRun(SQLModel, table=True):
     at: dt.datetime = Field(default_factory=_now)
     user: str = ""
     kind: str = "annex"  # annex, progress
+    county: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 0010: the
+    # county an annex import was for ('' not named)
     file: str
     sha256: str = Field(index=True)
     summary: str = ""  # JSON

@@ -365,6 +365,8 @@ def test_0009_to_0010_on_each_engine_gives_every_project_its_county(db_url, caps
         with engine.connect() as conn:
             counties = set(conn.execute(text("SELECT county FROM project")).scalars())
             assert counties == {"平阳县"}
+            runs = set(conn.execute(text("SELECT county FROM import_run")).scalars())
+            assert runs <= {"平阳县"}
         with engine.begin() as conn:  # another county may have a project of the same name
             name = conn.execute(text("SELECT name FROM project ORDER BY id")).scalars().first()
             conn.execute(text(
@@ -389,6 +391,7 @@ def test_0009_to_0010_on_each_engine_gives_every_project_its_county(db_url, caps
         with engine.connect() as conn:
             from sqlalchemy import inspect
 
-            assert "county" not in {c["name"] for c in inspect(conn).get_columns("project")}
+            for t in ("project", "import_run"):
+                assert "county" not in {c["name"] for c in inspect(conn).get_columns(t)}
     finally:
         engine.dispose()

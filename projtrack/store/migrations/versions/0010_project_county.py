@@ -7,6 +7,9 @@
 - A project's name is unique within its county, no longer across the database: two counties
   may each have a 城关第一小学 (``uq_project_county_name`` replaces the unique
   ``ix_project_name``, which stays as a plain index for lookups by name).
+- ``import_run.county``: the county an annex import was for (its re-import withdraws only that
+  county's missing projects; its undo touches only that county); '' for the runs before, as
+  their projects' county is.
 
 Revision ID: 0010
 Revises: 0009
@@ -51,9 +54,15 @@ def upgrade() -> None:
         batch.create_index('ix_project_name', ['name'], unique=False)
         batch.create_index('ix_project_county', ['county'], unique=False)
         batch.create_index('uq_project_county_name', ['county', 'name'], unique=True)
+    with op.batch_alter_table('import_run', recreate='never') as batch:
+        batch.add_column(sa.Column('county', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
+                                   server_default=''))
+    if county:
+        bind.execute(sa.text("UPDATE import_run SET county = :c"), {"c": county})
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE import_run DROP COLUMN county")
     with op.batch_alter_table('project', recreate='never') as batch:
         batch.drop_index('uq_project_county_name')
         batch.drop_index('ix_project_county')
