@@ -70,6 +70,7 @@ class ProjectFacts:
     phase: str = Phase.PREPARATION
     status: str = Status.ACTIVE
     source: SourceRef | None = None
+    county: str = ""  # 区县 (schema 0010); '' not yet named
 
 
 @dataclass(frozen=True)

@@ -60,10 +60,14 @@ _project_version = Column("version", Integer, nullable=False, server_default="1"
 
 class Project(SQLModel, table=True):
     __tablename__ = "project"
+    __table_args__ = (Index("uq_project_county_name", "county", "name", unique=True),)
     __mapper_args__ = {"version_id_col": _project_version}
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(index=True, unique=True)
+    county: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
+    # migration 0010: the county (区县) the project belongs to; '' not yet named. A name is
+    # unique within its county (uq_project_county_name)
+    name: str = Field(index=True)
     category: str | None = Field(default=None, index=True)
     annex_class: str | None = None
     construction_type: str | None = None
@@ -283,6 +287,8 @@ class ImportRun(SQLModel, table=True):
     at: dt.datetime = Field(default_factory=_now)
     user: str = ""
     kind: str = "annex"  # annex, progress
+    county: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 0010: the
+    # county an annex import was for ('' not named)
     file: str
     sha256: str = Field(index=True)
     summary: str = ""  # JSON

@@ -173,7 +173,7 @@ def to_facts(p: Project, plans: dict[int, Decimal] | None = None,
         floor_area_m2=p.floor_area_m2, classes=p.classes, new_places=p.new_places,
         content=p.content, remarks=p.remarks, project_code=p.project_code,
         prior_actual=p.prior_actual, phase=p.phase, status=p.status, source=source,
-        funding_plan=dict(funding or {}),
+        funding_plan=dict(funding or {}), county=p.county,
     )
 
 
@@ -367,7 +367,7 @@ class Store:
                       c.total_investment, c.period_plan, c.land_mu, c.floor_area_m2,
                       c.classes, c.new_places, c.content, c.remarks, c.project_code,
                       c.prior_actual, c.phase, c.status, c.source_file, c.source_sheet,
-                      c.source_row).order_by(c.id)
+                      c.source_row, c.county).order_by(c.id)
         if not include_withdrawn:
             stmt = stmt.where(c.status == Status.ACTIVE)
         if ids is not None:
@@ -378,7 +378,7 @@ class Store:
         out = []
         for (pid, name, category, annex_class, construction_type, township, unit, start, end,
              total, period_plan, land, floor, classes, places, content, remarks, code, prior,
-             phase, status, file, sheet, row) in rows:
+             phase, status, file, sheet, row, county) in rows:
             out.append(_make_facts(
                 id=pid, name=name, category=category, annex_class=annex_class,
                 construction_type=construction_type, township=township, responsible_unit=unit,
@@ -387,7 +387,8 @@ class Store:
                 classes=classes, new_places=places, content=content, remarks=remarks,
                 project_code=code, prior_actual=prior, phase=phase, status=status,
                 funding_plan=funding.get(pid) or _NO_SOURCES,
-                source=SourceRef(file, sheet or "", row or 0) if file else None))
+                source=SourceRef(file, sheet or "", row or 0) if file else None,
+                county=county))
         return out
 
     def annex_snapshots(self, session: Session) -> dict[int, dict | None]:

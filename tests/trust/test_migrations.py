@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from projtrack.store.engine import make_engine
 from projtrack.store.migrate import head_revision, known_revisions, upgrade
@@ -310,8 +311,7 @@ def test_0008_to_0009_on_each_engine_adds_the_issues_log_chained_and_append_only
     the downgrade takes them away again."""
     from projtrack.store import chain
 
-    out = _upgraded_from(capsys, db_url, "0008", "issue", "list")
-    assert "0008 → 0009" in out
+    _upgraded_from(capsys, db_url, "0008", "issue", "list")
     rc, out, err = cli(capsys, db_url, "issue", "list", "--all", lang="en")
     assert rc == 0 and "no issues" in out, err
     rc, out, err = cli(capsys, db_url, "issue", "add", "1", "用地指标未落实", "--date", "2024-03-01",
@@ -339,5 +339,59 @@ def test_0008_to_0009_on_each_engine_adds_the_issues_log_chained_and_append_only
             names = set(conn.execute(text("SELECT name FROM chain_head")).scalars())
             assert not names & {"issue", "issue_update"}
             assert not {"issue", "issue_update"} & set(inspect_tables(conn))
+    finally:
+        engine.dispose()
+
+
+def test_0009_to_0010_on_each_engine_gives_every_project_its_county(db_url, capsys):
+    """0010 on SQLite and PostgreSQL: the data of 0009 comes through, each project takes the
+    county the ``county`` setting names, a name is unique within its county only, and the
+    downgrade takes the column away again."""
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0009")
+        fx.populate(engine)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO setting (key, value, version) VALUES "
+                              "('county', '\"平阳县\"', 1)"))
+    finally:
+        engine.dispose()
+    rc, out, err = cli(capsys, db_url, "db", "upgrade")
+    assert rc == 0 and f"0009 → {head_revision()}" in out, err
+    _chained(db_url)
+    _check_dataset(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            counties = set(conn.execute(text("SELECT county FROM project")).scalars())
+            assert counties == {"平阳县"}
+            runs = set(conn.execute(text("SELECT county FROM import_run")).scalars())
+            assert runs <= {"平阳县"}
+        with engine.begin() as conn:  # another county may have a project of the same name
+            name = conn.execute(text("SELECT name FROM project ORDER BY id")).scalars().first()
+            conn.execute(text(
+                "INSERT INTO project (county, name, phase, status, created_at, updated_at, "
+                "version) SELECT '苍南县', name, phase, status, created_at, updated_at, 1 "
+                "FROM project WHERE name = :n"), {"n": name})
+        with pytest.raises(IntegrityError), engine.begin() as conn:  # not twice in one county
+            conn.execute(text(
+                "INSERT INTO project (county, name, phase, status, created_at, updated_at, "
+                "version) SELECT '苍南县', name, phase, status, created_at, updated_at, 1 "
+                "FROM project WHERE name = :n AND county = '平阳县'"), {"n": name})
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM project WHERE county = '苍南县'"))
+        from alembic import command
+
+        from projtrack.store.migrate import alembic_config
+
+        cfg = alembic_config(engine)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0009")
+        with engine.connect() as conn:
+            from sqlalchemy import inspect
+
+            for t in ("project", "import_run"):
+                assert "county" not in {c["name"] for c in inspect(conn).get_columns(t)}
     finally:
         engine.dispose()
