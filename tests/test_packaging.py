@@ -35,6 +35,38 @@ def test_migrations_and_sample_are_read_from_the_package():
     assert Path(str(demo.SAMPLE)) == package / "data" / "sample-annex.xlsx"
 
 
+def test_the_revisions_read_without_alembic_are_alembic_s():
+    """store.migrate reads the head and the known revisions from the scripts' own lines (so
+    opening a database does not import Alembic): they are the ones Alembic reads."""
+    from alembic.script import ScriptDirectory
+
+    from projtrack.store import migrate
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config())
+    assert [migrate.head_revision()] == scripts.get_heads()
+    assert migrate.known_revisions() == {s.revision for s in scripts.walk_revisions()}
+
+
+def test_opening_a_database_and_reading_it_does_not_import_alembic(tmp_path):
+    """A command that reads (here `projtrack export` of a new database, and `db check`'s
+    revision check) starts without Alembic; `db upgrade` and a new database's creation use it."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "p.db"
+    code = ("import sys; from projtrack.cli import main; rc = main(['--db', *sys.argv[1:]]); "
+            "print('alembic' in sys.modules, rc)")
+
+    def run(*args: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", code, str(db), *args], capture_output=True,
+                              text=True, timeout=300)
+        return done.stdout.split()[-2:]
+
+    assert run("init") == ["True", "0"]  # created: migrated
+    assert run("export") == ["False", "0"]
+    assert run("db", "check") == ["False", "0"]
+
+
 def _lock() -> dict[str, str]:
     from packaging.utils import canonicalize_name
 

@@ -10,11 +10,17 @@ catalog string, looked up on import (in the language projtrack.cli.main set firs
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, MutableMapping
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+import typer.core
+import typer.main
+from typer.models import TyperInfo
 
 from projtrack import __version__
+from projtrack.cli.helpformat import localize
 from projtrack.errors import BadUsage
 from projtrack.i18n import LANGS, set_lang, t
 
@@ -140,28 +146,142 @@ def command():
     ``--as-of`` and ``--lang`` among its own options (``projtrack export --as-of 2026-11-29``).
     A command with an option of that name keeps its own: ``report weekly --as-of D`` is the
     report's date, over the global one.  Click parses them with the command's options, so an
-    option's value or an argument after ``--`` is never taken for one of them."""
+    option's value or an argument after ``--`` is never taken for one of them.
+
+    The tree is built as it is walked: a group's commands become click commands when one of
+    them is first asked for (``_Lazy``), so ``projtrack import FILE`` works out the parameters
+    of the import alone, and ``--help`` lists a group's commands from their names and help
+    texts without building them (Typer's conversion reads every command's type hints: about
+    half of ``projtrack --help`` when the whole tree was built first)."""
+    return _group(TyperInfo(app), root=True)
+
+
+def _group(info, root: bool = False):
+    """The click group of the Typer group ``info``: its own options now, its commands when
+    asked for."""
+    sub = info.typer_instance
+    commands, groups = sub.registered_commands, sub.registered_groups
+    sub.registered_commands, sub.registered_groups = [], []
+    try:  # Typer's own conversion of the group, without its commands
+        group = typer.main.get_group_from_info(
+            info, pretty_exceptions_short=app.pretty_exceptions_short,
+            suggest_commands=app.suggest_commands, rich_markup_mode=app.rich_markup_mode)
+    finally:
+        sub.registered_commands, sub.registered_groups = commands, groups
+    localize(group)
+    lazy = _Lazy()
+    for c in commands:
+        lazy.add(c.name or typer.main.get_command_name(c.callback.__name__),
+                 lambda c=c: _leaf(c), lambda c=c: _listed_command(c))
+    for g in groups:
+        solved = typer.main.solve_typer_info_defaults(g)
+        if solved.name:  # as Typer: a group without a name is not a command
+            lazy.add(solved.name, lambda g=g: _group(g), lambda s=solved: _listed_group(s))
+    group.commands = lazy
+    listing = group.format_commands
+
+    def format_commands(ctx, formatter):  # the list from names and help texts only
+        with lazy.listing():
+            listing(ctx, formatter)
+
+    group.format_commands = format_commands  # type: ignore[method-assign]  # this group's own
+    if root:
+        _SHARED[:] = [p for p in group.params if p.opts[0] in AFTER_COMMAND]
+    return group
+
+
+_SHARED: list = []  # the root's --as-of and --lang, which every command also takes
+
+
+def _leaf(info):
+    """The click command of the Typer command ``info``, with the global options added."""
     import copy
 
-    from projtrack.cli.helpformat import localize
+    cmd = typer.main.get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                           rich_markup_mode=app.rich_markup_mode)
+    localize(cmd)
+    own = {opt for p in cmd.params for opt in p.opts}
+    for option in _SHARED:
+        if option.opts[0] not in own:
+            twin = copy.copy(option)
+            twin.expose_value = False
+            twin.is_eager = option.name == "lang"  # so an error in --as-of speaks it
+            twin.callback = _set_global
+            cmd.params.append(twin)
+    return cmd
 
-    root = typer.main.get_command(app)
-    localize(root)
-    shared = [p for p in root.params if p.opts[0] in AFTER_COMMAND]
-    for cmd in _commands(root):
-        own = {opt for p in cmd.params for opt in p.opts}
-        for option in shared:
-            if option.opts[0] not in own:
-                twin = copy.copy(option)
-                twin.expose_value = False
-                twin.is_eager = option.name == "lang"  # so an error in --as-of speaks it
-                twin.callback = _set_global
-                cmd.params.append(twin)
-    return root
+
+def _listed_command(info):
+    """What a group's command list needs of the command ``info``: its help texts, as Typer
+    would give them to the command it builds (typer.main.get_command_from_info)."""
+    import inspect
+
+    text = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+    cmd = typer.core.TyperCommand(None, help=text, short_help=info.short_help, hidden=info.hidden,
+                         deprecated=info.deprecated)
+    localize(cmd)
+    return cmd
+
+
+def _listed_group(solved):
+    cmd = typer.core.TyperCommand(None, help=solved.help, short_help=solved.short_help,
+                         hidden=solved.hidden, deprecated=solved.deprecated)
+    localize(cmd)
+    return cmd
+
+
+class _Lazy(MutableMapping):
+    """A group's commands by name, in the order they were registered: each built on first
+    access (``build``); while the group lists them (``listing``), the ones not yet built are
+    given as stand-ins holding their help texts only."""
+
+    def __init__(self) -> None:
+        self._build: dict[str, Callable] = {}
+        self._stand_in: dict[str, Callable] = {}
+        self._built: dict = {}
+        self._listing = False
+
+    def add(self, name: str, build: Callable, stand_in: Callable) -> None:
+        self._build[name] = build
+        self._stand_in[name] = stand_in
+
+    @contextmanager
+    def listing(self):
+        self._listing = True
+        try:
+            yield
+        finally:
+            self._listing = False
+
+    def __getitem__(self, name: str):
+        if name in self._built:
+            return self._built[name]
+        if name not in self._build:
+            raise KeyError(name)
+        if self._listing:
+            return self._stand_in[name]()
+        cmd = self._built[name] = self._build[name]()
+        return cmd
+
+    def __setitem__(self, name: str, cmd) -> None:  # click's add_command
+        self._build.setdefault(name, lambda: cmd)
+        self._stand_in.setdefault(name, lambda: cmd)
+        self._built[name] = cmd
+
+    def __delitem__(self, name: str) -> None:
+        for d in (self._build, self._stand_in, self._built):
+            d.pop(name, None)
+
+    def __iter__(self):
+        return iter(self._build)
+
+    def __len__(self) -> int:
+        return len(self._build)
 
 
 def _commands(group):
-    """The commands under ``group``, in groups or not (not the groups themselves)."""
+    """The commands under ``group``, in groups or not (not the groups themselves); walking
+    them builds them."""
     for cmd in group.commands.values():
         if hasattr(cmd, "commands"):
             yield from _commands(cmd)

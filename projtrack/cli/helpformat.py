@@ -2,8 +2,8 @@
 Commands, Arguments, "Show this message and exit.", [required], [default: …], [env var: …]) from
 the catalogs, Chinese text wrapped by terminal cells (a Chinese character takes two, and a line
 may break between any two of them), and a short help for the command list cut at a Chinese
-sentence's end.  ``localize(root)`` puts it on every command of the tree (app.command()), so a
-command added later gets it too; the help strings themselves are catalog strings already.
+sentence's end.  ``localize`` puts it on each command of the tree as app.command() builds it, so
+a command added later gets it too; the help strings themselves are catalog strings already.
 """
 
 from __future__ import annotations
@@ -145,7 +145,8 @@ def short_help(text: str) -> str:
 
 
 def localize(command: Command) -> None:
-    """Give ``command`` and every command under it the local help formatting."""
+    """Give ``command`` (not the commands under it: app.command() builds those when they are
+    first asked for, and localizes each then) the local help formatting."""
     command.context_class = LocalContext
     if command.options_metavar == "[OPTIONS]":
         command.options_metavar = t("cli.frame.options_metavar")
@@ -153,5 +154,3 @@ def localize(command: Command) -> None:
         command.subcommand_metavar = t("cli.frame.subcommand_metavar")  # type: ignore[attr-defined]
     if command.short_help is None and command.help and any(_wide(ch) for ch in command.help):
         command.short_help = short_help(command.help)
-    for sub in getattr(command, "commands", {}).values():
-        localize(sub)

@@ -2,19 +2,26 @@
 
 The migration scripts are package data, ``projtrack/store/migrations`` (env.py, script.py.mako,
 versions/), so an installed projtrack finds them wherever it was installed.
+
+Opening a database only checks its revision against the newest script's: that is read from the
+scripts' ``revision`` / ``down_revision`` lines and the ``alembic_version`` table without
+importing Alembic (a fifth of every command's start-up); Alembic itself is imported to migrate.
+A test holds the two readings equal.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from projtrack.errors import BadData
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # Alembic reads its scripts from a folder: the package's own, on the file system once installed
 MIGRATIONS = files("projtrack.store") / "migrations"
@@ -26,6 +33,8 @@ class SchemaError(BadData, RuntimeError):
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
@@ -35,13 +44,36 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+_REVISION = re.compile(r"^revision(?::[^=]+)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision(?::[^=]+)?=\s*(?:['\"]([^'\"]+)['\"]|None)", re.M)
+
+
+@cache
+def _graph() -> dict[str, str | None]:
+    """Each migration script's revision and the one it revises (None for the first)."""
+    out: dict[str, str | None] = {}
+    for f in (MIGRATIONS / "versions").iterdir():
+        if not f.name.endswith(".py") or f.name.startswith("_"):
+            continue
+        body = f.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(body), _DOWN.search(body)
+        if rev is None or down is None:
+            raise RuntimeError(f"migration script {f.name} has no revision / down_revision line")
+        out[rev[1]] = down[1]
+    return out
+
+
 def head_revision() -> str:
-    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    graph = _graph()
+    revised = set(graph.values())
+    heads = sorted(r for r in graph if r not in revised)
+    if len(heads) != 1:
+        raise RuntimeError(f"the migration scripts have {len(heads)} heads: {heads}")
     return heads[0]
 
 
 def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(_graph())
 
 
 def _reading(engine: Engine) -> Engine:
@@ -51,11 +83,19 @@ def _reading(engine: Engine) -> Engine:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database's ``alembic_version`` holds (None: none, or no such table)."""
     with _reading(engine).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(found) > 1:
+        raise SchemaError("err.db_newer", rev=", ".join(sorted(found)))
+    return found[0] if found else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
