@@ -1,6 +1,6 @@
 """Which county (区县) an annex names: in a title row above its header ("平阳县“十四五”教育
 事业发展规划项目安排表"), in a sheet's name or in the file's name.  A name is the words up to
-the first 县, 区, 市 or 旗 at the start of the text ("温州市区…" names 温州市), after a table
+the first 县, 区, 市 or 旗 at the start of the text ("温州市区…" names 温州市, "温州市鹿城区…" 鹿城区), after a table
 number such as "附件1:"; a text naming none ("附件", "单位:万元") gives None."""
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ def county_named(text: object) -> str | None:
         return None
     plain = _PREFIX.sub("", normalize_text(text).translate(_QUOTES).strip())
     m = _NAME.match(plain)
-    if not m or m[1] in _NOT_A_PLACE or len(m[1]) < 2:
-        return None
+    if not m or m[1] in _NOT_A_PLACE or len(m[1]) < 2 or m[1].startswith(("某", "本")):
+        return None  # "某县…": a county not named
+    if m[1].endswith("市") and (inner := _NAME.match(plain[m.end():])) \
+            and inner[1] not in _NOT_A_PLACE and len(inner[1]) >= 2:
+        return inner[1]  # "温州市鹿城区…": the county within the city
     return m[1]
 
 
