@@ -58,7 +58,7 @@ class CountyChoice:
 def _issue(parsed: ParsedAnnex, code: str, *, where: str = "", found: str = "",
            expected: str = "") -> Issue:
     sheet, _, cell = where.partition("!")
-    message = t(f"issue.{code}", lang="en", where=where or parsed.file, found=found,
+    message = t(f"issue.{code}", lang="en", where=f"{parsed.file} {where}".strip(), found=found,
                 expected=expected, message="")
     return Issue(level=ERROR, file=parsed.file, sheet=sheet or None, cell=cell or None,
                  code=code, message=message, found=found, expected=expected)
