@@ -60,8 +60,11 @@ def resolve_project(store: Store, ref: str | int) -> int:
     matches = store.find(text)
     if not matches:
         raise BadUsage("err.project_not_found", ref=text)
-    if len(matches) > 1:
-        listing = "\n".join(f"  {pid}  {name}" for pid, name in matches[:20])
+    if len(matches) > 1:  # (two counties may each have a project of the name: say whose)
+        counties = {p.id: p.county for p in store.projects(
+            include_withdrawn=True, project_ids=[pid for pid, _ in matches[:20]])}
+        listing = "\n".join(f"  {pid}  {name}" + (f"  ({counties[pid]})" if counties.get(pid) else "")
+                            for pid, name in matches[:20])
         more = f"\n  … (+{len(matches) - 20})" if len(matches) > 20 else ""
         raise BadUsage("err.project_ambiguous", ref=text, n=len(matches), matches=listing + more)
     return matches[0][0]
