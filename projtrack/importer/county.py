@@ -10,6 +10,7 @@ import re
 from projtrack.core.money import normalize_text
 
 _PREFIX = re.compile(r"^(?:附?表|附件)[一二三四五六七八九十\d]{0,3}[:、.\s]*")
+_PERIOD = re.compile(r"^(?:\d{4}(?:年度|年)?(?:[-—~至到]\d{4}(?:年度|年)?)?|十[一二三四五六七八九]五)(?:时期|期间|年度)?")
 _NAME = re.compile(r"^([^\W\d_]{1,8}?(?:自治县|县|区|市|旗))")
 _NOT_A_PLACE = frozenset({"城区", "市区", "校区", "园区", "社区", "学区", "片区", "新区", "全县",
                           "全区", "全市", "本县", "本区", "本市", "县", "区", "市", "旗"})
@@ -21,9 +22,12 @@ def county_named(text: object) -> str | None:
     if not isinstance(text, str):
         return None
     plain = _PREFIX.sub("", normalize_text(text).translate(_QUOTES).strip())
+    plain = _PERIOD.sub("", plain)  # "“十四五”时期平阳县…", "2021-2025年平阳县…"
     m = _NAME.match(plain)
     if not m or m[1] in _NOT_A_PLACE or len(m[1]) < 2 or m[1].startswith(("某", "本")):
         return None  # "某县…": a county not named
+    if len(m[1]) == 2 and m[1].endswith("市"):
+        return None  # "古市", "新市": a township's short name, no county-level city
     if m[1].endswith("市") and (inner := _NAME.match(plain[m.end():])) \
             and inner[1] not in _NOT_A_PLACE and len(inner[1]) >= 2:
         return inner[1]  # "温州市鹿城区…": the county within the city

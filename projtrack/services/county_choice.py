@@ -2,7 +2,8 @@
 
 In this order: ``--county`` (checked against what the annex itself names); a city table's
 county sections ("一、龙湾区(3个)", "鹿城区小计": each project into its own county); the one
-county the annex's title rows, sheet names or file name name ("平阳县“十四五”…项目安排表");
+county the annex's title rows name ("平阳县“十四五”…项目安排表"), else its sheet names, else
+its file name;
 the database's ``county`` setting; the database's only county.  None of these, or an annex
 naming two counties: refused, naming the file (and the cells), asking for ``--county``.
 
@@ -81,6 +82,10 @@ def choose_county(store: Store, parsed: ParsedAnnex, path: Path,
     if sections:
         return _sections(parsed, path, sections, county)
     named = _named(parsed, path)
+    for level in (CELL, SHEET, FILE):  # a title cell says it first, then a sheet's name
+        if any(n[1] == level for n in named):
+            named = [n for n in named if n[1] == level]
+            break
     if county is not None:
         other = next((n for n in named if n[0] != county), None)
         if other is not None:

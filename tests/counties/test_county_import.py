@@ -176,3 +176,15 @@ def test_a_city_table_imports_each_section_into_its_county(db_url, capsys, tmp_p
     assert data["county"]["left_out"] == {"龙湾区": 3}
     rc, out, _ = run(capsys, db_url, "import", str(path), "--county", "鹿城区", lang="en")
     assert rc == 1 and "鹿城区" in out and "龙湾区、瓯海区" in out
+
+
+def test_an_annex_naming_two_counties_is_refused(sqlite_db, capsys, tmp_path):
+    head = ["项目名称", "项目类型", "总投资"]
+    path = save_grids(tmp_path / "two.xlsx",
+                      Grid("中小学", [["平阳县中小学项目表"], head, ["甲小学新建工程", "续建", 9000]]),
+                      Grid("幼儿园", [["苍南县幼儿园项目表"], head, ["乙幼儿园新建工程", "续建", 3000]]))
+    rc, out, _ = run(capsys, sqlite_db, "import", str(path), lang="en")
+    assert rc == 1 and "names more than one county" in out, out
+    assert "平阳县(中小学!A1)" in out and "苍南县(幼儿园!A1)" in out
+    rc, out, _ = run(capsys, sqlite_db, "import", str(path), "--county", "平阳县", lang="en")
+    assert rc == 1 and "幼儿园!A1" in out and "苍南县" in out
