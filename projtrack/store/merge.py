@@ -177,6 +177,9 @@ def _in_one_transaction(src: Connection, target: Engine, src_url: str, theirs: l
                         fallback: str | None,
                         progress: Callable[[str, int], None] | None) -> MergeReport:
     with target.begin() as dst:
+        problems = verify(dst)
+        if problems:  # stamping onto a broken chain would hide where it broke
+            raise BadData("merge.target_chain", what=problems[0].render())
         p = metadata.tables["project"].c
         present = sorted({c for (c,) in dst.execute(select(p.county).distinct())}
                          & set(theirs))

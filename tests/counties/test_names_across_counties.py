@@ -4,6 +4,7 @@ their counties."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from projtrack.core.types import ProjectFacts
@@ -39,3 +40,28 @@ def test_a_project_named_on_the_command_line_in_two_counties_is_refused(sqlite_d
     rc, out, err = run(capsys, sqlite_db, "audit", "list", SHARED, lang="en")
     assert rc == 2, out + err
     assert "(平阳县)" in out + err and "(苍南县)" in out + err
+
+
+def test_a_pasted_return_names_a_shared_project_and_its_county_chooses(sqlite_db, capsys,
+                                                                       tmp_path):
+    from projtrack.store.repo import Store
+    from tests.importer.builders import Grid, save_grids
+
+    assert run(capsys, sqlite_db, "import", str(sample_annex(tmp_path / "a.xlsx")))[0] == 0
+    assert run(capsys, sqlite_db, "import", str(county_annex(tmp_path / "b.xlsx")))[0] == 0
+    sheet = save_grids(tmp_path / "return.xlsx", Grid("进度", [
+        ["2023年第26周项目进度"], ["项目名称", "本周完成投资(万元)"], [SHARED, 12]]))
+    rc, out, err = run(capsys, sqlite_db, "progress", "import", str(sheet), lang="en")
+    assert rc == 1, out + err
+    assert "(平阳县)" in out + err and "(苍南县)" in out + err
+    rc, out, err = run(capsys, sqlite_db, "progress", "import", str(sheet), "--county", "苍南县",
+                       lang="en")
+    assert rc == 0, out + err
+    store = Store.open(sqlite_db)
+    try:
+        ids = {p.county: p.id for p in store.projects() if p.name == SHARED}
+        got = {c: store.ledger_sums(dt.date(2023, 6, 30), [pid]).get(pid) for c, pid in ids.items()}
+    finally:
+        store.close()
+    assert got["苍南县"] is not None and got["苍南县"].actual_to_date == 12
+    assert got["平阳县"] is None or got["平阳县"].actual_to_date == 0
