@@ -40,6 +40,10 @@ def test_a_project_named_on_the_command_line_in_two_counties_is_refused(sqlite_d
     rc, out, err = run(capsys, sqlite_db, "audit", "list", SHARED, lang="en")
     assert rc == 2, out + err
     assert "(平阳县)" in out + err and "(苍南县)" in out + err
+    rc, out, err = run(capsys, sqlite_db, "audit", "list", f"苍南县/{SHARED}", lang="en")
+    assert rc == 0 and SHARED in out, out + err
+    rc, out, err = run(capsys, sqlite_db, "audit", "list", f"文成县/{SHARED}", lang="en")
+    assert rc == 2, out + err
 
 
 def test_a_pasted_return_names_a_shared_project_and_its_county_chooses(sqlite_db, capsys,
