@@ -176,10 +176,12 @@ def _in_one_transaction(src: Connection, target: Engine, src_url: str, theirs: l
                         counties: dict[int, str], lone: str, runs: dict[int, str],
                         fallback: str | None,
                         progress: Callable[[str, int], None] | None) -> MergeReport:
+    # checked on a connection of its own: ``verify`` leaves its connection streaming results
+    with target.execution_options(projtrack_readonly=True).connect() as check:
+        problems = verify(check)
+    if problems:  # stamping onto a broken chain would hide where it broke
+        raise BadData("merge.target_chain", what=problems[0].render())
     with target.begin() as dst:
-        problems = verify(dst)
-        if problems:  # stamping onto a broken chain would hide where it broke
-            raise BadData("merge.target_chain", what=problems[0].render())
         p = metadata.tables["project"].c
         present = sorted({c for (c,) in dst.execute(select(p.county).distinct())}
                          & set(theirs))

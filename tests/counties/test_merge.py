@@ -186,3 +186,18 @@ def test_a_source_whose_chain_is_broken_is_refused(sources, capsys, tmp_path):
     city = str(tmp_path / "city.db")
     rc, out, err = _run(capsys, "--db", str(bad), "db", "copy", "--to", city, "--merge")
     assert rc == 1 and "nothing was merged" in out + err
+
+
+def test_a_target_whose_chain_is_broken_is_refused(sources, capsys, tmp_path):
+    a, b = sources
+    city = tmp_path / "city.db"
+    assert _run(capsys, "--db", str(a), "db", "copy", "--to", str(city), "--merge")[0] == 0
+    engine = create_engine(normalize_url(str(city)))
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER ledger_entry_no_update"))
+        conn.execute(text("UPDATE ledger_entry SET amount = amount + 1 WHERE id = 7"))
+    engine.dispose()
+    before = _all_rows(str(city))
+    rc, out, err = _run(capsys, "--db", str(b), "db", "copy", "--to", str(city), "--merge")
+    assert rc == 1 and "target database's append-only records do not verify" in out + err
+    assert _all_rows(str(city)) == before
