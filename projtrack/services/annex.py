@@ -21,7 +21,7 @@ from projtrack.i18n import catalog, current_lang, t
 from projtrack.importer.apply import apply_import, file_sha256, plan_import
 from projtrack.importer.model import ReadOptions
 from projtrack.importer.plan import ImportPlan
-from projtrack.services.county_choice import check_county, choose_county
+from projtrack.services.county_choice import check_county, choose_county, export_county
 from projtrack.store.repo import Store
 
 _REFUSED = {marks.PROGRESS_TEMPLATE: "own_progress_template", marks.WEEKLY_REPORT: "own_weekly_report"}
@@ -81,6 +81,8 @@ def import_annex(store: Store, path: Path, *, dry_run: bool = False,
     choice = None
     if not parsed.errors:
         choice = choose_county(store, parsed, path, county)
+        if own is not None and own.kind == marks.PORTFOLIO_EXPORT:
+            choice = export_county(store, parsed, choice)
         parsed.issues.extend(choice.issues)
     if parsed.errors or choice is None:  # nothing can be written; a diff against a half-read file would only
         # mislead (a file that cannot be read at all would list every project as withdrawn)

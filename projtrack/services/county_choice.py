@@ -130,3 +130,13 @@ def _sections(parsed: ParsedAnnex, path: Path, sections: list[str],
                                            found=f"{first.name} ({row})" if row else first.name,
                                            expected=str(len(above)))])
     return CountyChoice(tuple(sections), SECTIONS, sheets)
+
+
+def export_county(store: Store, parsed: ParsedAnnex, choice: CountyChoice) -> CountyChoice:
+    """A projtrack export names no county and may hold several counties' projects: taken
+    into the setting's (or the only) county only when the database holds one county at most,
+    else refused until --county says which."""
+    if choice.source in (SETTING, DATABASE) and len(known_counties(store)) > 1:
+        return CountyChoice(issues=[_issue(parsed, "county_export", found="、".join(
+            known_counties(store)))])
+    return choice

@@ -13,9 +13,10 @@ from tests.conftest import SAMPLE
 
 
 def county_annex(path: Path, county: str = "苍南县", *, drop: int = 0,
-                 title: str | None = None) -> Path:
+                 title: str | None = None, renames: dict[str, str] | None = None) -> Path:
     """The sample as ``county``'s annex, saved at ``path``, without its last ``drop``
-    projects; ``title`` replaces the title cell (A2) when given."""
+    projects; ``title`` replaces the title cell (A2) when given; ``renames``: more words
+    replaced in every cell."""
     wb = openpyxl.load_workbook(SAMPLE)
     short = county[:-1]
     for ws in wb.worksheets:
@@ -23,6 +24,9 @@ def county_annex(path: Path, county: str = "苍南县", *, drop: int = 0,
             for cell in row:
                 if isinstance(cell.value, str) and "平阳" in cell.value:
                     cell.value = cell.value.replace("平阳县", county).replace("平阳", short)
+                for old, new in (renames or {}).items():
+                    if isinstance(cell.value, str) and old in cell.value:
+                        cell.value = cell.value.replace(old, new)
         if title is not None:
             ws["A2"] = title
     if drop:

@@ -188,3 +188,15 @@ def test_an_annex_naming_two_counties_is_refused(sqlite_db, capsys, tmp_path):
     assert "平阳县(中小学!A1)" in out and "苍南县(幼儿园!A1)" in out
     rc, out, _ = run(capsys, sqlite_db, "import", str(path), "--county", "平阳县", lang="en")
     assert rc == 1 and "幼儿园!A1" in out and "苍南县" in out
+
+
+def test_an_export_of_several_counties_needs_the_county(sqlite_db, capsys, tmp_path):
+    assert run(capsys, sqlite_db, "import", str(sample_annex(tmp_path / "a.xlsx")))[0] == 0
+    distinct = county_annex(tmp_path / "b.xlsx", renames={"万全综合高中": "灵溪综合高中"})
+    assert run(capsys, sqlite_db, "import", str(distinct))[0] == 0  # no name in both counties
+    book = tmp_path / "export.xlsx"
+    assert run(capsys, sqlite_db, "export", "--format", "xlsx", "--out", str(book))[0] == 0
+    rc, out, _ = run(capsys, sqlite_db, "import", str(book), lang="en")
+    assert rc == 1 and "this is a projtrack export" in out and "平阳县、苍南县" in out, out
+    assert _by_county(sqlite_db) == {"平阳县": {"active": 88, "withdrawn": 0},
+                                     "苍南县": {"active": 88, "withdrawn": 0}}
