@@ -164,7 +164,7 @@ def write_annex(items: list[Synthetic], path: Path, seed: int = SEED, *,
         rows_written += 1
     width = len(HEADER_1)
     put(["附件"])
-    put([f"“十四五”教育建设项目安排表({len(items)}个项目)"])
+    put([f"{COUNTIES[0]}“十四五”教育建设项目安排表({len(items)}个项目)"])  # its county
     put([None] * 15 + ["单位:万元、亩"])
     put(list(HEADER_1))
     put(list(HEADER_2))

@@ -28,7 +28,7 @@ class _ImportGroup(typer.core.TyperGroup):
 
 
 import_app = typer.Typer(cls=_ImportGroup, no_args_is_help=False,
-                         subcommand_metavar="FILE [--dry-run] [--json] [--keep-missing] [--yes] | list | undo [ID]",
+                         subcommand_metavar="FILE [--county C] [--dry-run] [--json] [--keep-missing] [--yes] | list | undo [ID] [--county C]",
                          help=t("cli.help.import"))
 app.add_typer(import_app, name="import")
 
@@ -47,6 +47,8 @@ def import_cmd(
     land_unit: Annotated[str | None, typer.Option(
         "--land-unit", help=t("cli.opt.import.land_unit"))] = None,
     yes: Annotated[bool, typer.Option("--yes", help=t("cli.opt.import.yes"))] = False,
+    county: Annotated[str | None, typer.Option(
+        "--county", help=t("cli.opt.import.county"))] = None,
 ) -> None:
     """Import an annex (附件:项目安排表): add, update, withdraw; report every warning and error.
     `projtrack import FILE` is the short form."""
@@ -56,7 +58,8 @@ def import_cmd(
     if not file.exists():
         raise BadUsage("err.no_such_file", file=str(file))
     plan = import_annex(_target(c, dry_run), file, dry_run=dry_run, keep_missing=keep_missing,
-                        column_map=column_map, unit=unit, land_unit=land_unit, confirmed=yes)
+                        column_map=column_map, unit=unit, land_unit=land_unit, confirmed=yes,
+                        county=county)
     if as_json:
         typer.echo(json.dumps(summary_json(plan, dry_run=dry_run), ensure_ascii=False, indent=2))
     else:
@@ -99,12 +102,14 @@ def import_undo(
     ctx: typer.Context,
     run_id: Annotated[int | None, typer.Argument(metavar="ID", help=t("cli.opt.import_undo.id"))] = None,
     yes: Annotated[bool, typer.Option("--yes", help=t("cli.opt.yes"))] = False,
+    county: Annotated[str | None, typer.Option(
+        "--county", help=t("cli.opt.import_undo.county"))] = None,
 ) -> None:
     """Put the database back as it was before the latest import (entries made since are kept)."""
     from projtrack.services.history import preview_undo, undo, undo_lines
 
     c = state(ctx)
-    preview = preview_undo(c.store, run_id)
+    preview = preview_undo(c.store, run_id, county)
     if not yes:
         typer.echo("\n".join(undo_lines(preview)))
         try:

@@ -163,6 +163,8 @@ def progress_import(
                                           help=t("cli.opt.progress_import.dry_run"))] = False,
     week: Annotated[str | None, typer.Option("--week",
                                              help=t("cli.help.progress_import_week"))] = None,
+    county: Annotated[str | None, typer.Option("--county",
+                                               help=t("cli.opt.progress_import.county"))] = None,
 ) -> None:
     from projtrack.services.progress import import_progress, summary_text
 
@@ -170,7 +172,8 @@ def progress_import(
     for f in files:
         if not f.exists():
             raise BadUsage("err.no_such_file", file=str(f))
-    plan = import_progress(c.store, files, dry_run=dry_run, week=week, as_of=c.as_of)
+    plan = import_progress(c.store, files, dry_run=dry_run, week=week, as_of=c.as_of,
+                           county=county)
     typer.echo(summary_text(plan, dry_run=dry_run))
     if plan.errors:
         lines = "\n".join("  " + p.text() for p in plan.errors)

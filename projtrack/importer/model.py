@@ -117,6 +117,8 @@ class ParsedAnnex:
     issues: list[Issue] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # sheets that held a table
     maps: list[SheetMap] = field(default_factory=list)  # one per sheet read
+    # the counties its title rows and sheet names name: (county, "sheet!A2" or the sheet)
+    counties_named: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:

@@ -101,6 +101,35 @@ class ImportPlan:
     remembered: list = field(default_factory=list)  # (sheet, map, where from) used again
     baseline: str | None = None  # the baseline this import set (the first one), if any
     budget_changes: int = 0  # 总投资 / plan changes recorded as approved budget changes
+    # the county (区县) it is for: each project's (a city table's sections) and where that
+    # came from ("option", "cell", "setting", "database", "sections"; the cell or sheet)
+    counties: tuple[str, ...] = ()
+    county_source: str = ""
+    county_where: str = ""
+    county_of: dict[int, str] = field(default_factory=dict)  # the stored projects compared
+    unnamed: int = 0  # stored projects without a county, not compared (a city table's import)
+    assigned: int = 0  # projects without a county given this import's (the first to name one)
+    county_setting: str | None = None  # the ``county`` setting this import set (a fresh file)
+    left_out: dict[str, int] = field(default_factory=dict)  # --county: other sections' projects
+
+    def by_county(self) -> dict[str, dict[str, int]]:
+        """added / changed / unchanged / withdrawn, per county, in the order of ``counties``."""
+        out: dict[str, dict[str, int]] = {
+            c: {"added": 0, "changed": 0, "unchanged": 0, "withdrawn": 0} for c in self.counties}
+
+        def count(county: str, what: str) -> None:
+            out.setdefault(county, {"added": 0, "changed": 0, "unchanged": 0, "withdrawn": 0})
+            out[county][what] += 1
+
+        for f in self.added:
+            count(f.county, "added")
+        for c in self.changed:
+            count(c.facts.county, "changed")
+        for pid, _name in self.unchanged:
+            count(self.county_of.get(pid, ""), "unchanged")
+        for pid, _name in self.withdrawn:
+            count(self.county_of.get(pid, ""), "withdrawn")
+        return out
 
     @property
     def errors(self) -> list:
@@ -202,12 +231,12 @@ def _renames(added: list[ProjectFacts], missing: list[ProjectFacts],
     """Added projects that are a missing one renamed: {stored id: the annex's facts}, only where
     the match is one to one."""
     by_key: dict[tuple, set[int]] = defaultdict(set)
-    for p in missing:
+    for p in missing:  # a rename stays within its county
         for key in _rename_keys(p, snapshots.get(p.id)):  # type: ignore[arg-type]
-            by_key[key].add(p.id)  # type: ignore[arg-type]
+            by_key[(p.county, *key)].add(p.id)  # type: ignore[arg-type]
     wanted: dict[int, list[ProjectFacts]] = defaultdict(list)
     for facts in added:
-        ids = by_key.get(tuple(getattr(facts, f) for f in RENAME_KEY), set())
+        ids = by_key.get((facts.county, *(getattr(facts, f) for f in RENAME_KEY)), set())
         if len(ids) == 1:
             wanted[next(iter(ids))].append(facts)
     return {pid: found[0] for pid, found in wanted.items() if len(found) == 1}
@@ -217,18 +246,23 @@ def build_plan(parsed, stored: list[ProjectFacts], snapshots: Mapping[int, dict 
                *, keep_missing: bool = False,
                carried: Mapping[str, tuple[str, str]] | None = None) -> ImportPlan:
     """Compare a ParsedAnnex with the stored projects.  ``carried`` (given for a projtrack
-    export, ``importer.own.export_states``): the phase and status of each of its projects."""
+    export, ``importer.own.export_states``): the phase and status of each of its projects.
+
+    A project is matched within its county (``ProjectFacts.county``, which the annex's and the
+    stored ones both carry): ``stored`` holds the projects of the counties the annex is for,
+    and only those are withdrawn when the annex no longer lists them."""
     plan = ImportPlan(file=parsed.file, sha256=sha256, issues=list(parsed.issues),
                       carried=dict(carried or {}), export=carried is not None)
     plan.active_before = sum(1 for p in stored if p.status == ACTIVE)
-    by_code = {p.project_code: p for p in stored if p.project_code}
-    by_name = {p.name: p for p in stored}
+    plan.county_of = {p.id: p.county for p in stored if p.id is not None}
+    by_code = {(p.county, p.project_code): p for p in stored if p.project_code}
+    by_name = {(p.county, p.name): p for p in stored}
     by_id = {p.id: p for p in stored}
     matched: list[tuple[ProjectFacts, ProjectFacts]] = []  # (stored, annex)
     added: list[ProjectFacts] = []
     for facts in parsed.projects:
-        match = by_code.get(facts.project_code) if facts.project_code else None
-        match = match or by_name.get(facts.name)
+        match = by_code.get((facts.county, facts.project_code)) if facts.project_code else None
+        match = match or by_name.get((facts.county, facts.name))
         if match is None:
             added.append(facts)
         else:

@@ -43,6 +43,7 @@ from .columns import (
     profile_columns,
     word_of,
 )
+from .county import county_named
 from .formulas import Resolver, Unresolvable
 from .headers import (
     MONEY_FIELDS,
@@ -278,11 +279,21 @@ class _Run:
         self._dittos(sheet.name, rows, header)
         _fill_down(rows, scan.merges, header)
         self._fold_continuations(sheet.name, rows, scan.merges, header)
+        self._counties_named(sheet.name, rows, header)
         first = len(self.result.projects)
         derived = self._table(sheet.name, rows, header, unknown, scan.hidden_rows)
         self.result.maps.append(build_map(sheet.name, header, profiles,
                                           self.result.projects[first:], derived))
         return header
+
+    def _counties_named(self, sheet: str, rows: list[list], header: Header) -> None:
+        """The counties the title rows above the header and the sheet's name name."""
+        for r, values in enumerate(rows[: header.first_row - 1], start=1):
+            for c, value in enumerate(values):
+                if county := county_named(value):
+                    self.result.counties_named.append((county, f"{sheet}!{column_letter(c + 1)}{r}"))
+        if county := county_named(sheet):
+            self.result.counties_named.append((county, sheet))
 
     def _units(self, header: Header) -> None:
         """The officer's --unit and --land-unit replace what the sheet declared.  Without them
@@ -474,6 +485,8 @@ class _Run:
             for r in range(header.last_row + 1, len(rows) + 1)
             if (lab := row_label(tuple(rows[r - 1]), header)))
         counties: list[str] = []
+        county_now = ""  # the county heading the rows now fall under ("一、龙湾区")
+        since_county = len(self.result.projects)  # the projects read since the last one
         parents = _parent_rows(rows, header)
         footnotes = _footnotes(rows, header)
         meanings = dict(footnotes.values())
@@ -507,8 +520,17 @@ class _Run:
             if section is not None and by_nature and section.kind == "klass" and \
                     section.word == "新建" and not section.of_which:
                 section = replace(section, kind="nature", value="新建")
-            if section is not None and section.kind == "county" and section.value not in counties:
-                counties.append(section.value or "")
+            if section is not None and section.kind == "county":
+                if section.value not in counties:
+                    counties.append(section.value or "")
+                if section.closing:  # "鹿城区小计" under its projects: theirs when no heading said
+                    for i in range(since_county, len(self.result.projects)):
+                        if not self.result.projects[i].county:
+                            self.result.projects[i] = replace(self.result.projects[i],
+                                                              county=section.value or "")
+                else:
+                    county_now = section.value or ""
+                since_county = len(self.result.projects)
             cells = Cells(sheet, r, values, header, self.log, item=section is None,
                           unknown=frozenset(unknown_by_row.get(r, ())))
             if section is not None:
@@ -554,6 +576,8 @@ class _Run:
             if name_class and not cells.text("klass"):  # the name's word above any heading
                 context = (context[0], name_class, *context[2:])
             project = _project(self.file, cells, name, context, by_sheet, period, town)
+            if county_now:
+                project = replace(project, county=county_now)
             _count_sources(sources, sheet_source, header, cells, context, project, name_class)
             figures.kinds = {"category": project.category, "klass": project.annex_class}
             if mark and mark in meanings:  # the footnote of its mark joins its remarks
@@ -579,9 +603,9 @@ class _Run:
         if counties:
             self.log.warning(
                 "county_sections", f"Sheet {sheet} groups its projects by county or district "
-                f"({'、'.join(counties)}); the headings were not read as projects, but projtrack "
-                "keeps no county for a project yet: import each county's annex into its own "
-                "database to tell them apart.", sheet=sheet, found="、".join(counties))
+                f"({'、'.join(counties)}); the headings were not read as projects, and each "
+                "project is imported into the county it is listed under.", sheet=sheet,
+                found="、".join(counties))
         for fld, counted in sources.items():
             if counted and fld not in derived:  # the source most of the sheet's projects had
                 derived[fld] = counted.most_common(1)[0][0]

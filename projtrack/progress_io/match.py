@@ -3,7 +3,8 @@ one (the plan then checks the name against it), else by 项目代码, else by th
 the annex importer keeps it (``core.text.clean_name``: no line breaks, no spaces beside Chinese
 text).  A code the database does not know falls back to the name (the database may not hold
 codes yet), with a warning naming the cell, the code and the project the name found; a row
-that matches no project, or two, is an error naming its cell and the value."""
+that matches no project, or two, is an error naming its cell and the value — and, for a name
+two counties' projects share, both projects with their counties (never the first one found)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from projtrack.progress_io.reader import ReturnedFile, SheetProblem
 
 def _key(code: str) -> str:
     return "".join(code.split()).upper()
+
+
+def _named(p: ProjectFacts) -> str:
+    """"#12 城关第一小学(平阳县)": two counties may each have a project of that name."""
+    return f"#{p.id} {p.name}" + (f"({p.county})" if p.county else "")
 
 
 def match_rows(files: Iterable[ReturnedFile], projects: Iterable[ProjectFacts]) -> list[SheetProblem]:
@@ -54,7 +60,7 @@ def match_rows(files: Iterable[ReturnedFile], projects: Iterable[ProjectFacts]) 
             elif len(hits) > 1:
                 problems.append(SheetProblem(f.name, cell, "progress.err.ambiguous", {
                     "found": value, "how": how,
-                    "projects": "、".join(f"#{p.id} {p.name}" for p in hits[:5])}))
+                    "projects": "、".join(_named(p) for p in hits[:5])}))
             else:
                 problems.append(SheetProblem(f.name, cell, "progress.err.unmatched", {
                     "code": r.code or "—", "name": r.name or "—"}))

@@ -20,13 +20,14 @@ from projtrack.store.check import CheckResult, repair_sums
 from projtrack.store.check import check_database as check_tables
 from projtrack.store.copy import CopyReport
 from projtrack.store.engine import Engine, make_engine, sqlite_path
+from projtrack.store.merge import MergeReport
 from projtrack.store.migrate import current_revision, head_revision, is_empty, known_revisions
 from projtrack.store.migrate import upgrade as upgrade_schema
 from projtrack.store.repo import Store
 
 __all__ = ["BackupResult", "CheckResult", "DbCheck", "DbSummary", "RestoreResult", "audit_trail",
            "backup", "check_and_repair", "check_database",
-           "copy_database", "repair_ledger_sums", "restore", "upgrade_database"]
+           "copy_database", "merge_database", "repair_ledger_sums", "restore", "upgrade_database"]
 
 
 def restore(target: str | None, source: Path, *,
@@ -135,6 +136,25 @@ def copy_database(target: str | None, to: str, *, chunk: int,
     source = make_engine(target)
     try:
         return copy(source, to, chunk=chunk, progress=progress)
+    finally:
+        source.dispose()
+
+
+def merge_database(target: str | None, to: str, *, county: str | None = None,
+                   progress: Callable[[str, int], None] | None = None) -> MergeReport:
+    """Merge the database ``target`` (one county's, or several) into the database ``to``,
+    which may hold other counties' (``store.merge``): ids remapped, the append-only rows
+    stamped into its chain, verified per county by row counts and money sums, in one
+    transaction.  ``county`` names the county of the source's projects that have none."""
+    from projtrack.services.county_choice import check_county
+    from projtrack.store.merge import merge_database as merge
+
+    if county is not None:
+        county = check_county(county)
+    require_database(target)
+    source = make_engine(target)
+    try:
+        return merge(source, to, county=county, progress=progress)
     finally:
         source.dispose()
 

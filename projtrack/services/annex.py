@@ -21,6 +21,7 @@ from projtrack.i18n import catalog, current_lang, t
 from projtrack.importer.apply import apply_import, file_sha256, plan_import
 from projtrack.importer.model import ReadOptions
 from projtrack.importer.plan import ImportPlan
+from projtrack.services.county_choice import check_county, choose_county, export_county
 from projtrack.store.repo import Store
 
 _REFUSED = {marks.PROGRESS_TEMPLATE: "own_progress_template", marks.WEEKLY_REPORT: "own_weekly_report"}
@@ -37,7 +38,7 @@ _EXPORT_LAYOUT = {("no_header", marks.EXPORT_FIGURES_SHEET), ("plan_mismatch", m
 def import_annex(store: Store, path: Path, *, dry_run: bool = False,
                  keep_missing: bool = False, column_map: str | None = None,
                  unit: str | None = None, land_unit: str | None = None,
-                 confirmed: bool = False) -> ImportPlan:
+                 confirmed: bool = False, county: str | None = None) -> ImportPlan:
     """Read and import an annex workbook.  With errors or ``dry_run`` nothing is written; nor
     when the import blanks fields or withdraws many projects and ``confirmed`` is false (the
     plan comes back ``held``).
@@ -46,12 +47,19 @@ def import_annex(store: Store, path: Path, *, dry_run: bool = False,
     remembered for workbooks with the same header and used for them next time (the summary
     says so) unless another map is given.  ``unit`` (万元, 亿元, 元) and ``land_unit`` (亩,
     平方米, 公顷) replace the units the sheets declare.  Raises BadUsage for a map or unit that
-    cannot be read."""
+    cannot be read.
+
+    The county (区县) the annex is for (``services.county_choice``): ``county`` (--county),
+    else the one its title rows, sheet names or file name name, else the database's ``county``
+    setting, else the database's one county; a city table's county sections put each project
+    into its own.  None of them: refused (an error naming the file), nothing written."""
     from projtrack.importer import read_annex
     from projtrack.importer.own import export_states, recognise
 
     path = Path(path)
     options = _options(column_map, unit, land_unit)
+    if county is not None:
+        county = check_county(county)
     try:
         sha = file_sha256(path)
     except OSError:
@@ -70,7 +78,13 @@ def import_annex(store: Store, path: Path, *, dry_run: bool = False,
                                                   options.land_unit))
             remembered = saved
     parsed.issues.extend(_unstorable(parsed))
-    if parsed.errors:  # nothing can be written; a diff against a half-read file would only
+    choice = None
+    if not parsed.errors:
+        choice = choose_county(store, parsed, path, county)
+        if own is not None and own.kind == marks.PORTFOLIO_EXPORT:
+            choice = export_county(store, parsed, choice)
+        parsed.issues.extend(choice.issues)
+    if parsed.errors or choice is None:  # nothing can be written; a diff against a half-read file would only
         # mislead (a file that cannot be read at all would list every project as withdrawn)
         plan = ImportPlan(file=parsed.file, sha256=sha, issues=list(parsed.issues))
     else:
@@ -78,13 +92,18 @@ def import_annex(store: Store, path: Path, *, dry_run: bool = False,
         if own is not None and own.kind == marks.PORTFOLIO_EXPORT:
             parsed.issues[:] = [i for i in parsed.issues if (i.code, i.sheet) not in _EXPORT_LAYOUT]
             carried = export_states(path)
+        parsed = choice.apply(parsed)
         if dry_run:
-            plan = plan_import(store, parsed, sha, keep_missing=keep_missing, carried=carried)
+            plan = plan_import(store, parsed, sha, keep_missing=keep_missing, carried=carried,
+                               counties=choice.counties, unnamed_to=choice.unnamed_to)
         else:
             plan = apply_import(store, parsed, sha, keep_missing=keep_missing, carried=carried,
-                                confirmed=confirmed)
+                                confirmed=confirmed, counties=choice.counties,
+                                unnamed_to=choice.unnamed_to)
             if column_map and not plan.held:
                 _remember(store, parsed, options)
+        plan.counties, plan.county_source = choice.counties, choice.source
+        plan.county_where, plan.left_out = choice.where, choice.left_out
     plan.maps = parsed.maps
     plan.remembered = remembered
     return plan
@@ -238,9 +257,15 @@ def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
         lines.extend(full_map(plan.maps))
     head = "import.dry_run_head" if dry_run else "import.head"
     lines.append(t(head, file=plan.file))
+    lines.extend(county_lines(plan))
     lines.append(t("import.counts", added=len(plan.added), changed=len(plan.changed),
                    unchanged=len(plan.unchanged), withdrawn=len(plan.withdrawn),
                    warnings=len(plan.warnings), errors=len(plan.errors)))
+    if len(plan.counties) > 1:
+        for county, n in plan.by_county().items():
+            lines.append(t("import.county_line", county=county or "—", added=n["added"],
+                           changed=n["changed"], unchanged=n["unchanged"],
+                           withdrawn=n["withdrawn"]))
     if not dry_run:
         lines.extend(attention(plan.maps))
     elif any(m.not_read for m in plan.maps):
@@ -280,6 +305,26 @@ def summary_text(plan: ImportPlan, *, dry_run: bool) -> str:
     elif not plan.has_changes:
         lines.append(t("import.nothing_changed"))
     return "\n".join(lines)
+
+
+def county_lines(plan: ImportPlan, lang: str | None = None) -> list[str]:
+    """The county the import is for and where that came from; the projects it gave a county,
+    the setting it set, the other counties' projects it left out."""
+    if not plan.counties:
+        return []
+    source = t(f"import.county_from.{plan.county_source}", lang=lang, where=plan.county_where)
+    lines = [t("import.county", lang=lang, county="、".join(plan.counties), source=source)]
+    if plan.assigned:
+        lines.append(t("import.county_assigned", lang=lang, n=plan.assigned,
+                       county=plan.counties[0]))
+    if plan.county_setting:
+        lines.append(t("import.county_setting", lang=lang, county=plan.county_setting))
+    if plan.left_out:
+        lines.append(t("import.county_left_out", lang=lang, counties="、".join(
+            f"{c or '—'} {n}" for c, n in plan.left_out.items())))
+    if plan.unnamed:
+        lines.append(t("import.county_unnamed", lang=lang, n=plan.unnamed))
+    return lines
 
 
 def changed_head(change, lang: str | None = None) -> str:
@@ -345,6 +390,10 @@ def summary_json(plan: ImportPlan, *, dry_run: bool) -> dict[str, object]:
                             for sheet, text, info in plan.remembered],
         "baseline_set": plan.baseline,
         "budget_changes": plan.budget_changes,
+        "county": {"counties": list(plan.counties), "from": plan.county_source,
+                   "where": plan.county_where, "assigned": plan.assigned,
+                   "setting_set": plan.county_setting, "left_out": plan.left_out,
+                   "unnamed": plan.unnamed, "by_county": plan.by_county()},
     }
 
 

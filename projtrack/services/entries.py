@@ -49,7 +49,8 @@ R = TypeVar("R")
 
 
 def resolve_project(store: Store, ref: str | int) -> int:
-    """An id, a name, or a unique part of a name → the project's id."""
+    """An id, a name, or a unique part of a name → the project's id; "COUNTY/NAME" looks in
+    that county only (a name two counties share is otherwise ambiguous, both listed)."""
     if isinstance(ref, int):
         if store.project(ref) is None:
             raise BadUsage("err.project_not_found", ref=ref)
@@ -58,10 +59,19 @@ def resolve_project(store: Store, ref: str | int) -> int:
     if not text:
         raise BadUsage("err.project_not_found", ref=ref)
     matches = store.find(text)
+    county, slash, rest = text.partition("/")
+    if not matches and slash and county and rest:  # "苍南县/城关第一小学": that county's
+        found = store.find(rest)
+        counties = {p.id: p.county for p in store.projects(
+            include_withdrawn=True, project_ids=[pid for pid, _ in found])}
+        matches = [(pid, name) for pid, name in found if counties.get(pid) == county.strip()]
     if not matches:
         raise BadUsage("err.project_not_found", ref=text)
-    if len(matches) > 1:
-        listing = "\n".join(f"  {pid}  {name}" for pid, name in matches[:20])
+    if len(matches) > 1:  # (two counties may each have a project of the name: say whose)
+        counties = {p.id: p.county for p in store.projects(
+            include_withdrawn=True, project_ids=[pid for pid, _ in matches[:20]])}
+        listing = "\n".join(f"  {pid}  {name}" + (f"  ({counties[pid]})" if counties.get(pid) else "")
+                            for pid, name in matches[:20])
         more = f"\n  … (+{len(matches) - 20})" if len(matches) > 20 else ""
         raise BadUsage("err.project_ambiguous", ref=text, n=len(matches), matches=listing + more)
     return matches[0][0]

@@ -17,9 +17,10 @@ def list_imports(store: Store, limit: int | None = None) -> list[ImportRecord]:
     return import_runs(store, limit)
 
 
-def preview_undo(store: Store, run_id: int | None = None) -> UndoPlan:
-    """What undoing the import (default: the latest not undone) would do; writes nothing."""
-    return undo_import(store, run_id, apply=False)
+def preview_undo(store: Store, run_id: int | None = None, county: str | None = None) -> UndoPlan:
+    """What undoing the import (default: the latest not undone, of ``county`` when given)
+    would do; writes nothing."""
+    return undo_import(store, run_id, apply=False, county=county)
 
 
 def undo(store: Store, run_id: int) -> UndoPlan:
@@ -37,7 +38,8 @@ def history_line(r: ImportRecord, lang: str | None = None) -> str:
         state = t("history.undone", lang=lang, at=_when(r.undone_at), by=r.undone_by or "")
     elif not r.undoable:
         state = t("history.not_undoable", lang=lang)
-    return (f"#{r.id:<4} {_when(r.at)}  {r.user:<10} {r.file}  "
+    where = f"[{'、'.join(r.counties)}] " if r.counties else ""
+    return (f"#{r.id:<4} {_when(r.at)}  {r.user:<10} {where}{r.file}  "
             f"+{r.added} ~{r.changed} -{r.withdrawn}  {state}").rstrip()
 
 

@@ -31,6 +31,7 @@ from projtrack.progress_io.reader import ReturnedFile, read_returned
 from projtrack.progress_io.template import select_projects, write_template
 from projtrack.reports.weekly import guess_county
 from projtrack.safefile import check_target
+from projtrack.services.county_choice import check_county
 from projtrack.services.portfolio import load_portfolio
 from projtrack.services.settings import county_name
 from projtrack.store.ledger import ledger_read, ledger_write
@@ -59,7 +60,8 @@ def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt
 
 
 def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = False,
-                    week: str | None = None, as_of: dt.date | None = None) -> ProgressPlan:
+                    week: str | None = None, as_of: dt.date | None = None,
+                    county: str | None = None) -> ProgressPlan:
     """Read every file, check every cell, plan against the database; unless ``dry_run`` or any
     error, record the plan in one transaction.  Raises nothing for bad cells: the returned
     plan's ``errors`` say what is wrong (and then nothing was written).
@@ -76,7 +78,9 @@ def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = Fals
     dated ``as_of`` when that falls in the week (else the week's last day), its rows matched to
     projects by id, 项目代码 or name (``progress_io.match``).  A return that gives figures but
     records nothing new (zeros, or all on record) still records its import run, once: the
-    week's ``progress status`` counts it as returned."""
+    week's ``progress status`` counts it as returned.  ``county``: rows without an id are
+    matched among that county's projects only (a name two counties share is otherwise refused,
+    naming both)."""
     files, problems = [], []
     secret = store.secret(SECRET_SETTING, create=False)  # none yet: no template is signed
     for path in paths:
@@ -85,7 +89,11 @@ def import_progress(store: Store, paths: Iterable[Path], *, dry_run: bool = Fals
         problems.extend(found)
     readable = [f for f in files if f.week_end is not None]
     if any(not r.project_id for f in readable for r in f.rows):
-        problems.extend(match_rows(readable, store.projects(include_withdrawn=True)))
+        candidates = store.projects(include_withdrawn=True)
+        if county is not None:
+            county = check_county(county)
+            candidates = [p for p in candidates if p.county == county]
+        problems.extend(match_rows(readable, candidates))
     projects, with_milestones = guarded_projects(readable)
     with store.consistent(), ledger_read(store) as r:  # one snapshot: the plan and what it read
         plan = plan_import(r, readable)

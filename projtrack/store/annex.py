@@ -27,7 +27,8 @@ from projtrack.core.types import MILESTONES, ProjectFacts, SourceRef
 from projtrack.store.baseline import any_baseline, freeze, name_taken
 from projtrack.store.budget import insert_change
 from projtrack.store.bulk import insert_columns
-from projtrack.store.history import BeforeState, audit_mark, record_import
+from projtrack.store.counties import assign_unnamed, set_county_setting, setting_county
+from projtrack.store.history import RUN_COUNTIES, BeforeState, audit_mark, record_import
 from projtrack.store.models import (
     AnnualPlan,
     AuditLog,
@@ -103,17 +104,17 @@ class AnnexWrite:
         sources = [f.source for f in added]
         projects: dict[str, list] = {fld: [getattr(f, fld) for f in added] for fld in fields}
         projects.update(
-            name=[f.name for f in added], phase=list(phases), status=list(statuses),
+            name=[f.name for f in added], county=[f.county for f in added], phase=list(phases), status=list(statuses),
             annex_facts=list(snapshots), created_at=[now] * n, updated_at=[now] * n,
             version=[1] * n, source_file=[src.file if src else None for src in sources],
             source_sheet=[src.sheet if src else None for src in sources],
             source_row=[src.row if src else None for src in sources])
         conn = self.session.connection()  # the session's transaction
         insert_columns(conn, table(Project), projects)
-        # the new ids, by name: a project's name is unique in the table (a constraint), and
-        # within this write transaction no other writer can add one
-        by_name = self.store.ids_by_name(self.session)
-        ids = [by_name[f.name] for f in added]
+        # the new ids, by county and name: a project's name is unique within its county (a
+        # constraint), and within this write transaction no other writer can add one
+        by_name = self.store.ids_by_name(self.session, {f.county for f in added})
+        ids = [by_name[(f.county, f.name)] for f in added]
         plans: dict[str, list] = {"project_id": [], "year": [], "amount": []}
         for pid, facts in zip(ids, added, strict=True):
             for year, amount in sorted(facts.annual_plan.items()):
@@ -219,11 +220,26 @@ class AnnexWrite:
                      new=Status.WITHDRAWN, context=self.context)
         p.status = Status.WITHDRAWN
 
-    def record(self, *, file: str, sha256: str, added: int, changed: int, withdrawn: int) -> int:
+    def name_unnamed(self, county: str) -> int:
+        """Give the projects without a county yet ``county`` (audited; kept by an undo of
+        this import): how many."""
+        return assign_unnamed(self.session, county, context=self.context)
+
+    def county_setting(self, county: str) -> str | None:
+        """Make ``county`` the database's ``county`` setting when it has none: the county set,
+        else None."""
+        if setting_county(self.session) is not None:
+            return None
+        set_county_setting(self.session, county, context=self.context)
+        return county
+
+    def record(self, *, file: str, sha256: str, added: int, changed: int, withdrawn: int,
+               counties: Sequence[str] = ()) -> int:
         """Record the import with what undoing it needs (after its rows, its budget changes and
-        baseline included, which then carry its id): its id."""
+        baseline included, which then carry its id) and the counties it was for: its id."""
         run_id = record_import(self.session, file=file, sha256=sha256, added=added,
-                               changed=changed, withdrawn=withdrawn, before=self._before)
+                               changed=changed, withdrawn=withdrawn, before=self._before,
+                               county=RUN_COUNTIES.join(counties))
         conn = self.session.connection()
         if self._changes:
             c = table(BudgetChangeRow)

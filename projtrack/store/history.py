@@ -120,13 +120,21 @@ def audit_mark(session: Session) -> int:
     return session.execute(select(func.max(col(AuditLog.id)))).scalar_one() or 0
 
 
+RUN_COUNTIES = ","  # between the counties of an import of a city table's sections
+
+
+def run_counties(value: str | None) -> tuple[str, ...]:
+    """The counties an import run was for (``import_run.county``; () for none named)."""
+    return tuple(c for c in (value or "").split(RUN_COUNTIES) if c)
+
+
 def record_import(session: Session, *, file: str, sha256: str, added: int, changed: int,
-                  withdrawn: int, before: BeforeState) -> int:
+                  withdrawn: int, before: BeforeState, county: str = "") -> int:
     """Record an annex import written in ``session`` (after its rows): its id."""
     session.flush()
     mark = audit_mark(session)
     counts = {"added": added, "changed": changed, "withdrawn": withdrawn}
-    run = ImportRun(user=os_user(), kind="annex", file=file, sha256=sha256,
+    run = ImportRun(user=os_user(), kind="annex", county=county, file=file, sha256=sha256,
                     summary=json.dumps(counts), undo=before.to_json(mark), added=added,
                     changed=changed, withdrawn=withdrawn)
     session.add(run)
@@ -147,11 +155,16 @@ class ImportRecord:
     undoable: bool  # recorded with its before-state
     undone_at: dt.datetime | None
     undone_by: str | None
+    county: str = ""  # the counties it was for (``run_counties``), '' none named
+
+    @property
+    def counties(self) -> tuple[str, ...]:
+        return run_counties(self.county)
 
 
 _RECORD = (col(ImportRun.id), col(ImportRun.at), col(ImportRun.user), col(ImportRun.file), col(ImportRun.sha256),
            col(ImportRun.added), col(ImportRun.changed), col(ImportRun.withdrawn), col(ImportRun.undo).is_not(None),
-           col(ImportRun.undone_at), col(ImportRun.undone_by))
+           col(ImportRun.undone_at), col(ImportRun.undone_by), col(ImportRun.county))
 
 
 def import_runs(store: Store, limit: int | None = None) -> list[ImportRecord]:
@@ -189,13 +202,16 @@ class UndoPlan:
     done: bool = False
 
 
-def undo_import(store: Store, run_id: int | None = None, *, apply: bool) -> UndoPlan:
-    """What undoing the import ``run_id`` (default: the latest not undone) does, and with
-    ``apply`` do it, in one write transaction.  Raises BadUsage when there is nothing to undo
-    or no such import, BadData when it cannot be undone (undone already, a later import not
-    undone, recorded before undo was possible)."""
+def undo_import(store: Store, run_id: int | None = None, *, apply: bool,
+                county: str | None = None) -> UndoPlan:
+    """What undoing the import ``run_id`` (default: the latest not undone, of ``county`` when
+    given) does, and with ``apply`` do it, in one write transaction.  Raises BadUsage when
+    there is nothing to undo or no such import, BadData when it cannot be undone (undone
+    already, a later import of the same county not undone, recorded before undo was
+    possible).  An import touches the projects of its counties only: a later import of another
+    county does not stand in its way."""
     with (store.write() if apply else store.read()) as s:
-        run = _target(s, run_id)
+        run = _target(s, run_id, county)
         data = json.loads(run.undo or "{}")
         plan = _plan(s, run, data)
         if apply:
@@ -207,25 +223,33 @@ def undo_import(store: Store, run_id: int | None = None, *, apply: bool) -> Undo
 def _record(run: ImportRun) -> ImportRecord:
     return ImportRecord(run.id, run.at, run.user, run.file, run.sha256, run.added,  # type: ignore[arg-type]
                         run.changed, run.withdrawn, run.undo is not None, run.undone_at,
-                        run.undone_by)
+                        run.undone_by, run.county)
 
 
-def _target(s: Session, run_id: int | None) -> ImportRun:
-    runs = s.execute(select(col(ImportRun.id), col(ImportRun.undone_at)).where(col(ImportRun.kind) == "annex")
-                     .order_by(col(ImportRun.id).desc())).all()
-    open_ids = [rid for rid, undone in runs if undone is None]
+def _shares_county(a: str, b: str) -> bool:
+    """Whether two runs may have touched the same projects: a county in common, or either
+    named none (a run from before counties touched the whole database)."""
+    ca, cb = run_counties(a), run_counties(b)
+    return not ca or not cb or bool(set(ca) & set(cb))
+
+
+def _target(s: Session, run_id: int | None, county: str | None = None) -> ImportRun:
+    runs = s.execute(select(col(ImportRun.id), col(ImportRun.undone_at), col(ImportRun.county))
+                     .where(col(ImportRun.kind) == "annex").order_by(col(ImportRun.id).desc())).all()
+    open_runs = [(rid, c) for rid, undone, c in runs if undone is None]
     if run_id is None:
-        if not open_ids:
-            raise BadUsage("undo.nothing")
-        run_id = open_ids[0]
-    elif run_id not in {rid for rid, _ in runs}:
+        mine = [rid for rid, c in open_runs if county is None or county in run_counties(c)]
+        if not mine:
+            raise BadUsage("undo.nothing_county" if county else "undo.nothing", county=county or "")
+        run_id = mine[0]
+    elif run_id not in {rid for rid, _, _ in runs}:
         raise BadUsage("undo.no_such_import", id=run_id)
     run = s.get(ImportRun, run_id)
     assert run is not None
     if run.undone_at is not None:
         raise BadData("undo.already", id=run.id, file=run.file, by=run.undone_by or "",
                       at=f"{run.undone_at:%Y-%m-%d %H:%M}")
-    later = [rid for rid in open_ids if rid > run_id]
+    later = [rid for rid, c in open_runs if rid > run_id and _shares_county(c, run.county)]
     if later:
         raise BadData("undo.not_latest", id=run.id, later=", ".join(f"#{i}" for i in sorted(later)))
     if run.undo is None:

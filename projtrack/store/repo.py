@@ -407,10 +407,16 @@ class Store:
                 select(Project).where(col(Project.id).in_(chunk))).scalars())
         return out
 
-    def ids_by_name(self, session: Session) -> dict[str, int]:
-        """Every project's id by its (unique) name, read in ``session``."""
+    def ids_by_name(self, session: Session, counties: Iterable[str] | None = None
+                    ) -> dict[tuple[str, str], int]:
+        """The projects' ids by (county, name) — a name is unique within its county — of the
+        ``counties`` (None: every county), read in ``session``."""
         c = table(Project).c
-        return dict(session.connection().execute(select(c.name, c.id)).all())
+        stmt = select(c.county, c.name, c.id)
+        if counties is not None:
+            stmt = stmt.where(c.county.in_(sorted(set(counties))))
+        return {(county, name): pid for county, name, pid
+                in session.connection().execute(stmt).all()}
 
     def project(self, project_id: int) -> ProjectFacts | None:
         if not 0 < project_id <= MAX_ID:  # no such id (and none the database could hold)

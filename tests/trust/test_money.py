@@ -166,7 +166,7 @@ def _round_trip(tmp: Path, projects: list[dict]) -> None:
         for v in (f.total_investment, f.period_plan, *f.annual_plan.values()):
             assert v is None or type(v) is Decimal, v
 
-    _run(db, "import", str(book), "--unit", "万元")
+    _run(db, "import", str(book), "--county", "平阳县", "--unit", "万元")
     want_total = {n: p["total"] for n, p in zip(names, projects, strict=True)}
     want_plans = {n: {y: a for y, (a, _s) in p["plans"].items()} for n, p in zip(names, projects, strict=True)}
     want_sums: dict[str, dict[str, Decimal]] = {n: dict.fromkeys(KINDS, Decimal(0)) for n in names}
@@ -220,7 +220,7 @@ def _round_trip(tmp: Path, projects: list[dict]) -> None:
         assert want_total[n] in stored or want_total[n] == 0
         assert all(a in stored or a == 0 for a in want_plans[n].values())
     db2 = str(tmp / "again.db")
-    _run(db2, "import", str(out), "--unit", "万元")
+    _run(db2, "import", str(out), "--county", "平阳县", "--unit", "万元")
     again = {p["name"]: p for p in _no_float(_run(db2, "export"))["projects"]}
     for n in names:
         assert Decimal(again[n]["total_investment"]) == want_total[n]
@@ -251,7 +251,7 @@ def test_an_annex_amount_the_database_cannot_hold_is_refused_not_crashed(cell, t
                  annex.Item("平阳县第二小学新建工程", "200", {2022: "200"}, years="2022-2022")], book)
     db = str(tmp_path / "t.db")
     for lang, word in (("en", "cannot be stored"), (None, "无法精确保存")):
-        rc, out, err = cli(capsys, db, "import", str(book), lang=lang)
+        rc, out, err = cli(capsys, db, "import", str(book), "--county", "平阳县", lang=lang)
         assert rc == 1 and word in out and "第一小学" in out, out + err
         assert "internal" not in err and "内部" not in err, err
     con = sqlite3.connect(db)

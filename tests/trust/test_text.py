@@ -41,7 +41,7 @@ def test_formula_text_is_stored_and_exported_as_text(tmp_path, capsys):
     book = tmp_path / "附件.xlsx"
     _formula_annex(book)
     db = str(tmp_path / "t.db")
-    rc, out, err = cli(capsys, db, "import", str(book))
+    rc, out, err = cli(capsys, db, "import", str(book), "--county", "平阳县")
     assert rc == 0, out + err
     store = Store.open(db)
     p = next(f for f in store.projects() if f.name == FORMULAS["name"])
@@ -85,7 +85,7 @@ def test_formula_text_is_stored_and_exported_as_text(tmp_path, capsys):
 
     # the exported annex re-imports with the same text
     db2 = str(tmp_path / "again.db")
-    rc, out, err = cli(capsys, db2, "import", str(out_xlsx))
+    rc, out, err = cli(capsys, db2, "import", str(out_xlsx), "--county", "平阳县")
     assert rc == 0, out + err
     again = Store.open(db2)
     q = next(f for f in again.projects() if f.name == FORMULAS["name"])
@@ -112,7 +112,7 @@ def test_formula_text_stays_text_in_the_weekly_report_and_the_progress_template(
     book = tmp_path / "附件.xlsx"
     _formula_annex(book)
     db = str(tmp_path / "t.db")
-    assert cli(capsys, db, "import", str(book))[0] == 0
+    assert cli(capsys, db, "import", str(book), "--county", "平阳县")[0] == 0
     checked = 0
     if _command_exists("report"):
         rc, out, err = cli(capsys, db, "report", "weekly", "--format", "xlsx", "--out",
@@ -173,7 +173,7 @@ def test_the_importer_cleans_names_and_cuts_over_long_text(tmp_path, capsys):
                             years="2022-2022", remarks="备注\u200b\x85", content="规" * 100_000)],
                 book)
     db = str(tmp_path / "t.db")
-    rc, out, err = cli(capsys, db, "import", str(book))
+    rc, out, err = cli(capsys, db, "import", str(book), "--county", "平阳县")
     assert rc == 0, out + err
     store = Store.open(db)
     p = store.projects()[0]
@@ -188,7 +188,7 @@ def test_a_very_long_name_does_not_break_anything(tmp_path, capsys):
     long_name = "平阳县" + "很" * 5000 + "小学新建工程"
     annex.build([annex.Item(long_name, "100", {2022: "100"}, years="2022-2022")], book)
     db = str(tmp_path / "t.db")
-    rc, out, err = cli(capsys, db, "import", str(book))
+    rc, out, err = cli(capsys, db, "import", str(book), "--county", "平阳县")
     assert rc in (0, 1) and "Traceback" not in out + err, out + err
     for fmt in ("json", "csv"):
         rc, out, err = cli(capsys, db, "export", "--format", fmt)
