@@ -289,16 +289,16 @@ def by_county(items: Iterable[tuple[ProjectFacts, Figures]], as_of: dt.date,
     included, is the Σ of the counties' own (``_Sums.merge``), so a city's 年度计划, 完成投资,
     偏差 and counts equal the sums of its counties' to the last digit, and its rates are
     worked out from those sums (never an average of the counties' rates)."""
-    buckets: dict[Hashable, _Sums] = {}
+    buckets: dict[str, _Sums] = {}
     for f, fig in items:
         if f.status == WITHDRAWN:
             continue
-        k = county_of(f)
-        b = buckets.get(k)
+        name = county_of(f)
+        b = buckets.get(name)
         if b is None:
-            b = buckets[k] = _Sums()
+            b = buckets[name] = _Sums()
         b.add(f, fig)
-    ordered = sorted(buckets, key=lambda k: (k == UNFILLED, str(k)))
+    ordered = sorted(buckets, key=lambda k: (k == UNFILLED, k))
     city = _Sums()
     for k in ordered:
         city.merge(buckets[k])  # PV too: the city's PV is the counties' PVs added
