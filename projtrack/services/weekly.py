@@ -253,10 +253,10 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
 
 
 def issue(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool = False,
-          reissue: bool = False, kind: str = KIND) -> Issued:
+          reissue: bool = False, kind: str = KIND, county: str | None = None) -> Issued:
     """``prepare`` then ``freeze``, without writing a file (see the module docstring)."""
     return freeze(store, prepare(store, week=week, as_of=as_of, draft=draft, reissue=reissue,
-                                 kind=kind))
+                                 kind=kind, county=county))
 
 
 @dataclass(frozen=True)
