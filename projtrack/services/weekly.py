@@ -49,7 +49,7 @@ from projtrack.core.periods import KINDS, Period, actual_in_period, resolve_peri
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.targets import merged
 from projtrack.errors import BadData, BadUsage
-from projtrack.i18n import current_lang, t
+from projtrack.i18n import current_lang
 from projtrack.reports import FORMATS
 from projtrack.reports import render as render_files
 from projtrack.reports.model import CountyLine, Totals, WeeklyReport, from_data, to_data
@@ -59,7 +59,7 @@ from projtrack.safefile import staged
 from projtrack.services.breakdown import weekly_breakdowns
 from projtrack.services.budget import changes as budget_changes
 from projtrack.services.issues import issues as issues_log
-from projtrack.services.portfolio import load_portfolio
+from projtrack.services.portfolio import check_county, load_portfolio
 from projtrack.services.settings import city_name, county_name, stored_targets
 from projtrack.store.repo import Store, os_user
 
@@ -174,19 +174,6 @@ def _with_period_actual(portfolio: Portfolio, actual: dict[int, Decimal]) -> Por
     return replace(portfolio, projects=tuple(
         ProjectView(v.facts, replace(v.figures, actual_this_week=actual.get(v.id, ZERO)))
         for v in portfolio.projects))
-
-
-def check_county(store: Store, county: str | None) -> str | None:
-    """``county`` as the report keys it (trimmed), after checking the database holds projects
-    of it; BadUsage (exit 2) naming the counties it does hold, when not.  None stays None."""
-    if county is None:
-        return None
-    name = county.strip()
-    known = store.counties()
-    if name not in known:
-        raise BadUsage("report.no_such_county", county=county,
-                       counties="、".join(c or t("report.bd.unfilled") for c in known) or "—")
-    return name
 
 
 def _scoped(store: Store, portfolio: Portfolio, county: str | None
