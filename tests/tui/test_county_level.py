@@ -99,3 +99,23 @@ def test_the_index_filters_by_county(county_store):
     page = index.page(Query(county="平阳县", grouped=False))
     assert page.project_count == 59
     assert page.totals.annual_plan == index.counties()[1]["平阳县"].annual_plan
+
+
+async def test_the_report_from_a_county_is_that_countys(make_app, county_store, tmp_path):
+    from projtrack.services.weekly import issued_periods
+    from projtrack.tui.screens.report import ReportDialog
+
+    app = make_app(store=county_store)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "enter", "P")
+        dialog = app.screen
+        assert isinstance(dialog, ReportDialog) and dialog.county == "苍南县"
+        assert "打印苍南县周报" in screen_text(app)
+        dialog.query_one("#report-folder").value = str(tmp_path)
+        await settle(pilot)
+        await press(pilot, "ctrl+s")
+        await settle(pilot, 6)
+    assert issued_periods(county_store, county="苍南县") == ["2026-W48"]
+    assert issued_periods(county_store) == []
+    assert (tmp_path / "周报-2026-W48.xlsx").exists()
