@@ -62,6 +62,24 @@ class GroupBreakdown:
     groups: dict[str, GroupFigures]  # by name, sorted; UNFILLED last
 
 
+COUNTY_SEP = "·"  # 苍南县·灵溪镇: a township (or unit) of a city's database, named with its county
+
+
+def _keyfunc(portfolio: Portfolio, kind: str) -> Callable[[ProjectFacts], str]:
+    """The group key of ``kind``.  In a city's database a township or a unit is one county's:
+    two counties' 城关镇 are two groups, each named with its county (苍南县·城关镇); the projects
+    without one stay the one group ``UNFILLED``."""
+    plain = _KEYS[kind]
+    if kind == "county" or not portfolio.multi_county:
+        return plain
+
+    def qualified(f: ProjectFacts) -> str:
+        key = plain(f)
+        return f"{county_of(f)}{COUNTY_SEP}{key}" if key != UNFILLED else UNFILLED
+
+    return qualified
+
+
 def _check(kind: str, kinds: tuple[str, ...]) -> None:
     if kind not in kinds:
         raise BadUsage("err.breakdown_kind", kind=kind, kinds="、".join(kinds))
@@ -74,7 +92,7 @@ def group_breakdown(portfolio: Portfolio, kind: str) -> GroupBreakdown:
     if kind == "county":  # the city is its counties added up, to the last digit
         total, groups = portfolio.totals_and_by_county(views)
     else:
-        total, groups = portfolio.totals_and_by(_KEYS[kind], views)
+        total, groups = portfolio.totals_and_by(_keyfunc(portfolio, kind), views)
     ordered: dict[Hashable, GroupFigures] = unfilled_last(groups)
     return GroupBreakdown(kind, portfolio.as_of, total,
                           {str(k): g for k, g in ordered.items()})
@@ -83,7 +101,7 @@ def group_breakdown(portfolio: Portfolio, kind: str) -> GroupBreakdown:
 def members(portfolio: Portfolio, kind: str, key: str) -> list[ProjectView]:
     """The projects of one township's (or unit's, or county's) group, in id order (withdrawn left out)."""
     _check(kind, GROUP_KINDS)
-    keyfunc = _KEYS[kind]
+    keyfunc = _keyfunc(portfolio, kind)
     return [v for v in portfolio.projects
             if v.facts.status != Status.WITHDRAWN and keyfunc(v.facts) == key]
 

@@ -34,3 +34,15 @@ def test_a_county_database_has_one_unnamed_line(demo_store):
     assert isinstance(b, GroupBreakdown) and list(b.groups) == [""]
     text = breakdown_output(demo_store, AS_OF, "county", lang="zh")
     assert "(未填)" in text
+
+
+def test_in_a_city_a_township_is_one_countys(county_store):
+    b = breakdown(county_store, AS_OF, "township")
+    assert isinstance(b, GroupBreakdown)
+    named = [k for k in b.groups if k]
+    assert named and all(k.split("·")[0] in COUNTIES for k in named)
+    assert "平阳县·鳌江镇" in b.groups and "苍南县·鳌江镇" in b.groups  # two groups, not one
+    portfolio = load_portfolio(county_store, AS_OF)
+    listed = members(portfolio, "township", "苍南县·鳌江镇")
+    assert listed and {(v.facts.county, v.facts.township) for v in listed} == {("苍南县", "鳌江镇")}
+    assert sum(g.count for g in b.groups.values()) == b.total.count
