@@ -144,6 +144,8 @@ def progress_template(
     township: Annotated[str | None, typer.Option("--township", help=t("cli.opt.template.township"))] = None,
     unit: Annotated[str | None, typer.Option("--unit", help=t("cli.opt.template.unit"))] = None,
     include_all: Annotated[bool, typer.Option("--all", help=t("cli.opt.template.all"))] = False,
+    county: Annotated[str | None, typer.Option("--county", help=t("cli.opt.template.county"))
+                      ] = None,
 ) -> None:
     """Write the progress fill-in sheet to send out: one row per active project, protected,
     with validated cells for 本周完成投资 / 累计完成投资, 形象进度, milestone dates and a note."""
@@ -156,7 +158,7 @@ def progress_template(
         raise BadUsage("err.no_such_folder", folder=str(out.parent))
     path, n, period = make_template(c.store, out, week=week, as_of=c.as_of, township=township,
                                     unit=unit, include_all=include_all,
-                                    lang=c.lang or current_lang())
+                                    lang=c.lang or current_lang(), county=county)
     typer.echo(t("progress.template_written", path=str(path), n=n, period=period))
 
 
@@ -190,13 +192,16 @@ def progress_status(
     by: Annotated[str, typer.Option("--by", help=t("cli.help.progress_status_by"))] = "township",
     fmt: Annotated[str, typer.Option("--format", help=t("cli.help.progress_status_format"))
                    ] = "text",
+    county: Annotated[str | None, typer.Option("--county", help=t("cli.opt.status.county"))
+                      ] = None,
 ) -> None:
     from projtrack.services.returns import return_status, status_csv, status_text
 
     c = state(ctx)
     if fmt not in ("text", "csv"):
         raise BadUsage("returns.bad_format", found=fmt)
-    status = return_status(c.store, week=week, as_of=c.as_of, by=by.strip().lower())
+    status = return_status(c.store, week=week, as_of=c.as_of, by=by.strip().lower(),
+                           county=county)
     lang = c.lang or current_lang()
     typer.echo(status_csv(status, lang) if fmt == "csv" else status_text(status, lang),
                nl=fmt != "csv")

@@ -61,3 +61,22 @@ def test_a_county_database_exports_as_it_did(demo_db, capsys):
     assert "county" not in data["projects"][0] and "by_county" not in data["totals"]
     rc, out, err = run(capsys, demo_db, "export", "--format", "csv")
     assert out.splitlines()[0].startswith("id,name,category,")
+
+
+def test_progress_template_and_status_county(county_db, capsys, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "cangnan.xlsx"
+    rc, text, err = run(capsys, county_db, "progress", "template", "--county", "苍南县",
+                        "--out", str(out))
+    assert rc == 0, err
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    cells = [c.value for row in ws.iter_rows(max_row=3) for c in row if c.value]
+    assert any(isinstance(v, str) and v.startswith("苍南县") for v in cells), cells
+    rc, text, err = run(capsys, county_db, "progress", "status", "--county", "苍南县",
+                        "--format", "csv")
+    assert rc == 0, err
+    rc2, whole, err = run(capsys, county_db, "progress", "status", "--format", "csv")
+    assert len(text.splitlines()) < len(whole.splitlines())
+    rc, text, err = run(capsys, county_db, "progress", "status", "--county", "Nowhere")
+    assert rc == 2 and "Nowhere" in err
