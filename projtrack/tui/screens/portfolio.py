@@ -243,12 +243,13 @@ class PortfolioScreen(ViewScreen):
         self.query_one("#counties").display = level
         scope = self.query_one("#scope", Static)
         scope.display = multi
+        # one line (app.tcss): no layout pass, which would repaint the table on every keystroke
         if level:
             scope.update(self.tr("county.level", n=len(self.app.index.portfolio.counties)
-                                 if self.app.index is not None else 0))
+                                 if self.app.index is not None else 0), layout=False)
         elif multi:
             scope.update(Text(self.tr("county.title", county=self._county_label(
-                self.query_state.county or "")), style="bold"))
+                self.query_state.county or "")), style="bold"), layout=False)
 
     def _redraw_counties(self, cursor: str | int | None) -> None:
         table = self.query_one("#counties", PagedTable)
