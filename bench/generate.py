@@ -8,6 +8,11 @@ generator).  Both hold the same projects; the database adds five years (2021–2
   拨付 every quarter, 形象进度 every month: about 250 ledger entries per built project;
 - ``monthly`` (province scale, N = 100,000): 完成投资 monthly, the rest quarterly: about 80.
 
+``--counties K`` makes it a city's or a province's database: the projects are dealt out to K
+counties (``province_counties``; about 1,000 projects each: K = 10 at N = 10,000, 100 at
+N = 100,000), each project's ``county`` set and its name starting with it, in
+``portfolio-N-CADENCE-counties-K.db`` (the data otherwise the same: the same seeded draws).
+
 The database is written with SQLAlchemy Core ``executemany`` in chunks (one transaction per
 table family), after the migrations ran on it, so the schema is exactly projtrack's.
 """
@@ -51,6 +56,19 @@ HEADER_2 = (None, None, None, None, None, None, None, "合计") + tuple(f"{y}年
     None, None, None, None)
 
 
+# two characters and a suffix: a hundred made-up county names, the same every run
+_FIRST, _SECOND, _SUFFIX = "安宁平永泰兴嘉文长清", "阳川山江源丰和德溪城", "县县县市区"
+
+
+def province_counties(k: int) -> tuple[str, ...]:
+    """``k`` county names (at most 100), deterministic: 安阳县, 安川县, …"""
+    names = [f"{a}{b}{_SUFFIX[(i + j) % len(_SUFFIX)]}" for i, a in enumerate(_FIRST)
+             for j, b in enumerate(_SECOND)]
+    if not 0 < k <= len(names):
+        raise ValueError(f"counties must be 1 to {len(names)}")
+    return tuple(names[:k])
+
+
 @dataclass(frozen=True)
 class Synthetic:
     """One generated project: its annex facts and what its history needs."""
@@ -69,14 +87,18 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(tenths).scaleb(-1) if tenths % 10 else Decimal(tenths // 10)
 
 
-def projects(n: int, seed: int = SEED) -> list[Synthetic]:
-    """N projects with realistic, mutually consistent annex figures (deterministic)."""
+def projects(n: int, seed: int = SEED, counties: int = 0) -> list[Synthetic]:
+    """N projects with realistic, mutually consistent annex figures (deterministic); with
+    ``counties``, dealt out to that many counties in turn (see the module docstring)."""
     rng = random.Random(seed + n)
     out: list[Synthetic] = []
+    dealt = province_counties(counties) if counties else ()
     for i in range(1, n + 1):
         category = _pick(rng, CATEGORY_WEIGHTS)
         klass = _pick(rng, CLASS_WEIGHTS)
         county, town = rng.choice(COUNTIES), rng.choice(TOWNS)
+        if dealt:  # the draw above is still made: the rest of the data stays the same
+            county = dealt[(i - 1) % len(dealt)]
         ctype = rng.choice(TYPES)
         name = f"{county}{town}第{i}{rng.choice(SCHOOLS[category])}{ctype}工程"
         if klass == "续建":  # started before the period, finished within it
@@ -108,7 +130,7 @@ def projects(n: int, seed: int = SEED) -> list[Synthetic]:
             total_investment=total, period_plan=period,
             annual_plan=dict(zip(years, plans, strict=True)), land_mu=land, floor_area_m2=area,
             classes=classes, new_places=places, content=content, remarks=None,
-            phase="在建" if klass == "续建" else "前期",
+            phase="在建" if klass == "续建" else "前期", county=county if dealt else "",
         )
         pace = Decimal(rng.choice((60, 75, 90, 95, 100, 100, 100, 105))) / 100
         out.append(Synthetic(facts, pace))
@@ -319,7 +341,8 @@ def _project_row(s: Synthetic) -> dict:
 
     f = s.facts
     return {
-        "id": f.id, "name": f.name, "category": f.category, "annex_class": f.annex_class,
+        "id": f.id, "name": f.name, "county": f.county, "category": f.category,
+        "annex_class": f.annex_class,
         "construction_type": f.construction_type, "township": f.township,
         "responsible_unit": f.responsible_unit, "start_year": f.start_year,
         "end_year": f.end_year, "total_investment": f.total_investment,
@@ -435,12 +458,16 @@ def write_database(items: list[Synthetic], url: str, cadence: str = "weekly",
 
 def build(n: int, out: Path, cadence: str = "weekly", *, annex: bool = True,
           database: bool = True, url: str | None = None,
-          formulas: bool = False) -> dict[str, object]:
+          formulas: bool = False, counties: int = 0) -> dict[str, object]:
     """Write the annex and/or the database of N projects into ``out``; skip what exists.
-    ``formulas``: also ``annex-N-formulas.xlsx`` (see ``write_annex``)."""
+    ``formulas``: also ``annex-N-formulas.xlsx`` (see ``write_annex``); ``counties``: the
+    database of a province of that many counties (no annex: a province imports its counties'
+    annexes one by one)."""
     out.mkdir(parents=True, exist_ok=True)
-    items = projects(n)
-    info: dict[str, object] = {"n": n, "cadence": cadence}
+    items = projects(n, counties=counties)
+    info: dict[str, object] = {"n": n, "cadence": cadence, "counties": counties}
+    if counties:
+        annex = formulas = False
     if formulas:
         fx = out / f"annex-{n}-formulas.xlsx"
         if not fx.exists():
@@ -457,7 +484,8 @@ def build(n: int, out: Path, cadence: str = "weekly", *, annex: bool = True,
             info["annex_seconds"] = round(time.perf_counter() - t0, 2)
         info["annex"] = str(xlsx)
     if database:
-        db = out / f"portfolio-{n}-{cadence}.db"
+        db = out / (f"portfolio-{n}-{cadence}-counties-{counties}.db" if counties
+                    else f"portfolio-{n}-{cadence}.db")
         target = url or str(db)
         if url is not None or not db.exists():
             t0 = time.perf_counter()
@@ -485,9 +513,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-database", action="store_true")
     ap.add_argument("--formulas", action="store_true",
                     help="also annex-N-formulas.xlsx: 19 in 50 projects' 合计 as uncached formulas")
+    ap.add_argument("--counties", type=int, default=0,
+                    help="a province's database: the projects dealt out to this many counties")
     args = ap.parse_args(argv)
     info = build(args.n, args.out, args.cadence, annex=not args.no_annex,
-                 database=not args.no_database, url=args.url, formulas=args.formulas)
+                 database=not args.no_database, url=args.url, formulas=args.formulas,
+                 counties=args.counties)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

@@ -346,6 +346,53 @@ def tui(args) -> dict:
             "sort_net_worst": net(worst(out["sort_s"])), **out}
 
 
+@task("tui_counties")
+def tui_counties(args) -> dict:
+    """Headless (Pilot), a province's database (``bench.counties``): start → the first painted
+    county list (the view a city's officers open on); Enter on the first county → its
+    portfolio painted; Escape → the county list painted again.  The repaint's end is the time
+    the screen records it (``painted_at``), as in ``tui``."""
+    try:
+        from projtrack.tui.app import ProjtrackApp
+    except ImportError as exc:
+        raise Missing(f"projtrack.tui.app.ProjtrackApp: {exc}") from exc
+    store = _open(args.db)
+    as_of = dt.date.fromisoformat(args.as_of)
+    out: dict = {"start_s": [], "open_s": [], "back_s": [], "load_s": []}
+
+    async def run():
+        t0 = time.perf_counter()
+        app = ProjtrackApp(store, as_of, "zh", steady=True)
+        async with app.run_test(size=(200, 50)) as pilot:
+            def counties():
+                return app.screen.query_one("#counties")
+
+            painted = await _until(pilot, lambda: counties().row_count > 0)
+            await pilot.pause()
+            out["start_s"].append(time.perf_counter() - t0 if painted else None)
+            screen = app.screen
+            out["counties"] = counties().row_count - 1  # and the city's line
+            for key, into, slot in (("enter", True, "open_s"), ("escape", False, "back_s")):
+                t1 = time.perf_counter()
+                await pilot.press(key)
+                done = await _until(pilot, lambda into=into, t1=t1: (
+                    screen.county_level() != into
+                    and (getattr(screen, "painted_at", None) or 0) > t1), 30)
+                await pilot.pause()
+                out[slot].append(screen.painted_at - t1 if done else None)
+            out["load_s"].append(getattr(app, "load_seconds", None))
+
+    _timed(lambda: asyncio.run(run()), args)
+    starts = out["start_s"]
+
+    def worst(values: list) -> float | None:
+        return None if not values or None in values else max(values)
+
+    return {"seconds": None if None in starts or not starts else min(starts),
+            "start_worst": worst(starts), "open_worst": worst(out["open_s"]),
+            "back_worst": worst(out["back_s"]), **out}
+
+
 def _sort_columns() -> list[str]:
     """Two money columns of the portfolio table, as a click on their headers would sort."""
     from projtrack.tui import rows as R

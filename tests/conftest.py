@@ -136,3 +136,54 @@ def loaded_store(store):
     plan = import_annex(store, SAMPLE)
     assert not plan.errors, plan.errors
     return store
+
+
+COUNTIES = ("平阳县", "苍南县")  # the two counties of ``county_store`` (a city's database)
+
+
+def split_counties(store) -> dict[int, str]:
+    """Make ``store``'s portfolio a city's: every third project (by id) goes to 苍南县, the others
+    to 平阳县 (so both counties have every category).  Written as the county side will write
+    it: ``project.county`` (schema 0010).  The county of each project id."""
+    from sqlalchemy import select, update
+
+    from projtrack.store.models import Project
+
+    with store.write() as s:
+        ids = list(s.execute(select(Project.id).order_by(Project.id)).scalars())
+        where = {pid: COUNTIES[1] if pid % 3 == 0 else COUNTIES[0] for pid in ids}
+        for county in COUNTIES:
+            s.execute(update(Project).where(Project.id.in_(
+                [pid for pid, c in where.items() if c == county])).values(county=county))
+    return where
+
+
+@pytest.fixture(scope="session")
+def county_file(demo_file, tmp_path_factory) -> Path:
+    """The demo database made a city's: its projects in two counties (``split_counties``).
+    Never written: tests take a copy (``county_store``)."""
+    from projtrack.store.repo import Store
+
+    path = tmp_path_factory.mktemp("counties") / "city.db"
+    shutil.copyfile(demo_file, path)
+    store = Store.open(str(path))
+    split_counties(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def county_db(county_file, tmp_path) -> str:
+    target = tmp_path / "city.db"
+    shutil.copyfile(county_file, target)
+    return str(target)
+
+
+@pytest.fixture
+def county_store(county_db):
+    """The store on a fresh copy of the two-county demo database."""
+    from projtrack.store.repo import Store
+
+    store = Store.open(county_db)
+    yield store
+    store.close()

@@ -1,4 +1,4 @@
-"""``projtrack breakdown township|unit|funding``: the portfolio's figures by township, by
+"""``projtrack breakdown township|unit|funding|county``: the portfolio's figures by township, by
 responsible unit, or 到位资金 by funding source (with 拨付 against it), at the as-of date."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from projtrack.i18n import current_lang, t
 @app.command("breakdown", help=t("cli.breakdown.help"))
 def breakdown_cmd(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(metavar="township|unit|funding",
+    kind: Annotated[str, typer.Argument(metavar="township|unit|funding|county",
                                         help=t("cli.breakdown.kind"), show_default=False)],
     output: Annotated[str, typer.Option("--format", metavar="text|csv",
                                         help=t("cli.breakdown.format"))] = "text",

@@ -18,6 +18,8 @@ def export_cmd(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help=t("cli.opt.export.format"))] = "json",
     out: Annotated[Path | None, typer.Option("--out", help=t("cli.opt.export.out"))] = None,
+    county: Annotated[str | None, typer.Option("--county", help=t("cli.opt.export.county"))
+                      ] = None,
 ) -> None:
     """Export the portfolio with its figures at the as-of date."""
     from projtrack.services.export import check_export, export_file, export_text
@@ -25,8 +27,8 @@ def export_cmd(
     c = state(ctx)
     check_export(fmt, out)
     if out is None:
-        text = export_text(c.store, c.as_of, fmt)
+        text = export_text(c.store, c.as_of, fmt, county)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    export_file(c.store, c.as_of, fmt, out)
+    export_file(c.store, c.as_of, fmt, out, county)
     typer.echo(t("msg.written", path=str(out)), err=True)

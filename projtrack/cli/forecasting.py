@@ -17,13 +17,15 @@ from projtrack.i18n import current_lang, t
 def forecast_cmd(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
+    county: Annotated[str | None, typer.Option("--county", help=t("cli.opt.forecast.county"))
+                      ] = None,
 ) -> None:
     """The year-end forecast, EAC and forecast overrun, forecast 竣工 and 投用 of every project,
     and the projects whose forecast 投用 misses their autumn term, with the places they carry."""
     from projtrack.services.forecast import forecasts_json, forecasts_text, load_forecasts
 
     c = state(ctx)
-    fc = load_forecasts(c.store, c.as_of)
+    fc = load_forecasts(c.store, c.as_of, county)
     if as_json:
         sys.stdout.write(json.dumps(forecasts_json(fc), ensure_ascii=False, indent=2) + "\n")
         return

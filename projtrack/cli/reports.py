@@ -33,16 +33,17 @@ def report_weekly(
     out: Annotated[Path, typer.Option("--out", help=t("cli.opt.report.out"))] = Path("."),
     draft: Annotated[bool, typer.Option("--draft", help=t("cli.opt.report.draft"))] = False,
     reissue: Annotated[bool, typer.Option("--reissue", help=t("cli.opt.report.reissue"))] = False,
+    county: Annotated[str | None, typer.Option("--county", help=t("help.report.county"))] = None,
 ) -> None:
     """The weekly variance report, as of the week's last day.  The first print of a finished
     week issues it and freezes its figures; later prints reproduce it exactly."""
     c = state(ctx)
     day = parse_date(as_of, "--as-of") if as_of else c.as_of
-    _print_report(c, "weekly", week, day, fmt, out, draft, reissue)
+    _print_report(c, "weekly", week, day, fmt, out, draft, reissue, county)
 
 
 def _print_report(c, kind: str, period: str | None, day, fmt: str, out: Path, draft: bool,
-                  reissue: bool) -> None:
+                  reissue: bool, county: str | None = None) -> None:
     """Prepare, write and (for a finished period) issue the ``kind`` report; say what it did."""
     from projtrack.services import weekly
 
@@ -50,7 +51,7 @@ def _print_report(c, kind: str, period: str | None, day, fmt: str, out: Path, dr
     if out.exists() and not out.is_dir():
         raise BadUsage("err.not_a_folder", path=str(out))
     prepared = weekly.prepare(c.store, week=period, as_of=day, draft=draft, reissue=reissue,
-                              kind=kind)
+                              kind=kind, county=county)
     issued, paths = weekly.publish(c.store, prepared, formats=formats, out_dir=out,
                                    lang=c.lang or current_lang())
     r = issued.report
@@ -76,6 +77,7 @@ FormatOpt = Annotated[str, typer.Option("--format", help=t("help.report.format")
 OutOpt = Annotated[Path, typer.Option("--out", help=t("help.report.out"))]
 DraftOpt = Annotated[bool, typer.Option("--draft", help=t("help.report.draft"))]
 ReissueOpt = Annotated[bool, typer.Option("--reissue", help=t("help.report.reissue"))]
+CountyOpt = Annotated[str | None, typer.Option("--county", help=t("help.report.county"))]
 
 
 @report_app.command("monthly", help=t("help.report.monthly"))
@@ -86,9 +88,10 @@ def report_monthly(
     out: OutOpt = Path("."),
     draft: DraftOpt = False,
     reissue: ReissueOpt = False,
+    county: CountyOpt = None,
 ) -> None:
     c = state(ctx)
-    _print_report(c, "monthly", month, c.as_of, fmt, out, draft, reissue)
+    _print_report(c, "monthly", month, c.as_of, fmt, out, draft, reissue, county)
 
 
 @report_app.command("quarterly", help=t("help.report.quarterly"))
@@ -99,9 +102,10 @@ def report_quarterly(
     out: OutOpt = Path("."),
     draft: DraftOpt = False,
     reissue: ReissueOpt = False,
+    county: CountyOpt = None,
 ) -> None:
     c = state(ctx)
-    _print_report(c, "quarterly", quarter, c.as_of, fmt, out, draft, reissue)
+    _print_report(c, "quarterly", quarter, c.as_of, fmt, out, draft, reissue, county)
 
 
 @report_app.command("brief", help=t("help.report.brief"))
@@ -111,6 +115,7 @@ def report_brief(
     month: Annotated[str | None, typer.Option("--month", help=t("help.report.brief_month"))] = None,
     quarter: Annotated[str | None, typer.Option("--quarter",
                                                 help=t("help.report.brief_quarter"))] = None,
+    county: CountyOpt = None,
 ) -> None:
     from projtrack.services import weekly
 
@@ -121,7 +126,7 @@ def report_brief(
         raise BadUsage("brief.one_period")
     kind, period = chosen[0] if chosen else ("weekly", None)
     b = weekly.brief(c.store, period=period, as_of=c.as_of, lang=c.lang or current_lang(),
-                     kind=kind)
+                     kind=kind, county=county)
     r = b.report
     if b.draft:  # on stderr: what is pasted is the paragraph alone
         typer.echo(t("brief.msg.draft", period=r.period), err=True)
@@ -139,6 +144,8 @@ def progress_template(
     township: Annotated[str | None, typer.Option("--township", help=t("cli.opt.template.township"))] = None,
     unit: Annotated[str | None, typer.Option("--unit", help=t("cli.opt.template.unit"))] = None,
     include_all: Annotated[bool, typer.Option("--all", help=t("cli.opt.template.all"))] = False,
+    county: Annotated[str | None, typer.Option("--county", help=t("cli.opt.template.county"))
+                      ] = None,
 ) -> None:
     """Write the progress fill-in sheet to send out: one row per active project, protected,
     with validated cells for 本周完成投资 / 累计完成投资, 形象进度, milestone dates and a note."""
@@ -151,7 +158,7 @@ def progress_template(
         raise BadUsage("err.no_such_folder", folder=str(out.parent))
     path, n, period = make_template(c.store, out, week=week, as_of=c.as_of, township=township,
                                     unit=unit, include_all=include_all,
-                                    lang=c.lang or current_lang())
+                                    lang=c.lang or current_lang(), county=county)
     typer.echo(t("progress.template_written", path=str(path), n=n, period=period))
 
 
@@ -188,13 +195,16 @@ def progress_status(
     by: Annotated[str, typer.Option("--by", help=t("cli.help.progress_status_by"))] = "township",
     fmt: Annotated[str, typer.Option("--format", help=t("cli.help.progress_status_format"))
                    ] = "text",
+    county: Annotated[str | None, typer.Option("--county", help=t("cli.opt.status.county"))
+                      ] = None,
 ) -> None:
     from projtrack.services.returns import return_status, status_csv, status_text
 
     c = state(ctx)
     if fmt not in ("text", "csv"):
         raise BadUsage("returns.bad_format", found=fmt)
-    status = return_status(c.store, week=week, as_of=c.as_of, by=by.strip().lower())
+    status = return_status(c.store, week=week, as_of=c.as_of, by=by.strip().lower(),
+                           county=county)
     lang = c.lang or current_lang()
     typer.echo(status_csv(status, lang) if fmt == "csv" else status_text(status, lang),
                nl=fmt != "csv")

@@ -62,7 +62,13 @@ from projtrack.core.forecast import (
     year_end_rate_below,
 )
 from projtrack.core.frozen import maker
-from projtrack.core.groups import GroupFigures, group_by, group_by_with_total, group_figures
+from projtrack.core.groups import (
+    GroupFigures,
+    by_county,
+    group_by,
+    group_by_with_total,
+    group_figures,
+)
 from projtrack.core.money import ZERO
 from projtrack.core.terms import Flag, Phase, Reason, Status
 from projtrack.core.types import (
@@ -80,7 +86,7 @@ from projtrack.core.types import (
 
 __all__ = [
     "FLAGS", "PHASE_MILESTONES", "REASONS", "Figures", "GroupFigures", "LedgerSums",
-    "MilestoneStatus", "any_milestone_overdue", "group_by", "group_by_with_total", "group_figures",
+    "MilestoneStatus", "any_milestone_overdue", "by_county", "group_by", "group_by_with_total", "group_figures",
     "lag_level", "latest_progress", "ledger_sums", "milestone_status", "milestones_after",
     "phase_at", "project_figures", "reflag", "flag_of",
 ]

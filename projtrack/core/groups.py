@@ -1,4 +1,4 @@
-"""Figures of a group of projects (a category, a township, the whole portfolio).
+"""Figures of a group of projects (a county, a category, a township, the whole portfolio).
 
 Group rates are computed from the group's sums, never as an average of project rates.
 Withdrawn projects are left out entirely; cancelled (取消) projects stay in (money spent is
@@ -40,6 +40,11 @@ def township_of(f: ProjectFacts) -> str:
 def unit_of(f: ProjectFacts) -> str:
     """The responsible unit (责任单位) a project is grouped under; ``UNFILLED`` when none."""
     return (f.responsible_unit or "").strip() or UNFILLED
+
+
+def county_of(f: ProjectFacts) -> str:
+    """The county (区县) a project is grouped under; ``UNFILLED`` when none is named yet."""
+    return (f.county or "").strip() or UNFILLED
 
 
 def unfilled_last(groups: dict[Hashable, GroupFigures]) -> dict[Hashable, GroupFigures]:
@@ -275,3 +280,26 @@ def group_by_with_total(items: Iterable[tuple[ProjectFacts, Figures]],
     return (everything.figures(as_of, total_key),
             {k: buckets[k].figures(as_of, k) for k in _ordered_keys(list(buckets))})
 
+
+
+def by_county(items: Iterable[tuple[ProjectFacts, Figures]], as_of: dt.date,
+              total_key: object = "total") -> tuple[GroupFigures, dict[Hashable, GroupFigures]]:
+    """The city's figures and each county's (``county_of``; sorted by name, the unnamed county
+    ``UNFILLED`` last), in one pass.  The city is its counties added up — every sum, PV
+    included, is the Σ of the counties' own (``_Sums.merge``), so a city's 年度计划, 完成投资,
+    偏差 and counts equal the sums of its counties' to the last digit, and its rates are
+    worked out from those sums (never an average of the counties' rates)."""
+    buckets: dict[str, _Sums] = {}
+    for f, fig in items:
+        if f.status == WITHDRAWN:
+            continue
+        name = county_of(f)
+        b = buckets.get(name)
+        if b is None:
+            b = buckets[name] = _Sums()
+        b.add(f, fig)
+    ordered = sorted(buckets, key=lambda k: (k == UNFILLED, k))
+    city = _Sums()
+    for k in ordered:
+        city.merge(buckets[k])  # PV too: the city's PV is the counties' PVs added
+    return city.figures(as_of, total_key), {k: buckets[k].figures(as_of, k) for k in ordered}

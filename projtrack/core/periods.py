@@ -19,6 +19,22 @@ from projtrack.core.figures import LedgerSums
 from projtrack.core.money import ZERO
 
 KINDS = ("weekly", "monthly", "quarterly")
+COUNTY_MARK = "@"  # between a report's kind and its county in ``report_snapshot.kind``
+
+
+def snapshot_kind(kind: str, county: str | None = None) -> str:
+    """The ``report_snapshot.kind`` a report is frozen under: its kind ("weekly") for the report
+    of the whole database (a county's own, or a city's consolidated one), "weekly@苍南县" for
+    the report of one county of a city's database — so each county's reports, and the city's,
+    have a history of their own ("what changed" compares a county's report with that county's
+    previous one).  The one home of this encoding (the store and the services both use it)."""
+    return kind if county is None else f"{kind}{COUNTY_MARK}{county}"
+
+
+def snapshot_scope(stored: str) -> tuple[str, str | None]:
+    """``snapshot_kind`` read back: (kind, county or None)."""
+    kind, mark, county = stored.partition(COUNTY_MARK)
+    return (kind, county) if mark else (kind, None)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 

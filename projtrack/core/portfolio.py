@@ -12,12 +12,14 @@ from functools import cached_property
 from projtrack.core.figures import (
     Figures,
     GroupFigures,
+    by_county,
     group_by,
     group_by_with_total,
     group_figures,
     reflag,
 )
-from projtrack.core.groups import category_of, township_of
+from projtrack.core.groups import category_of, county_of, township_of
+from projtrack.core.terms import Status
 from projtrack.core.types import FlagRules, ProjectFacts
 
 
@@ -66,6 +68,30 @@ class Portfolio:
         """By township as every breakdown groups them (``township_of``: trimmed, none as
         ``UNFILLED``)."""
         return self.by(township_of, views)
+
+    def totals_and_by_county(self, views: Iterable[ProjectView] | None = None
+                             ) -> tuple[GroupFigures, dict[object, GroupFigures]]:
+        """The city's figures and each county's (``core.groups.by_county``): the city is the
+        sum of its counties, to the last digit."""
+        return by_county(self.items(views), self.as_of)
+
+    @cached_property
+    def counties(self) -> tuple[str, ...]:
+        """The counties (区县) the projects that are not withdrawn belong to, by name, the
+        unnamed one ("") last; one (or none) for a county's own database."""
+        names = {county_of(v.facts) for v in self.projects if v.facts.status != Status.WITHDRAWN}
+        return tuple(sorted(names, key=lambda k: (k == "", k)))
+
+    @property
+    def multi_county(self) -> bool:
+        """More than one county: a city's (or a province's) database."""
+        return len(self.counties) > 1
+
+    def of_county(self, county: str) -> Portfolio:
+        """The projects of one county (``county_of``), the same figures: a county's portfolio
+        within a city's."""
+        return Portfolio(self.as_of, self.rules,
+                         tuple(v for v in self.projects if county_of(v.facts) == county))
 
     @cached_property
     def _by_id(self) -> dict[int, ProjectView]:

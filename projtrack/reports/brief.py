@@ -3,7 +3,7 @@
 Pure over the report model (``reports.model.WeeklyReport``): the same report, frozen or
 reprinted, gives the same paragraph.  One paragraph of clauses, in this order:
 
-1. the lead: as-of date, the number of projects, 本年完成投资, the annual completion rate and
+1. the lead: 全县 (a city's consolidated report: 全市), as-of date, the number of projects, 本年完成投资, the annual completion rate and
    超/滞后序时进度 N 个百分点 (与序时进度持平 when it rounds to 0.0; a week with no annual plan
    says so instead of a rate);
 2. 其中: one clause per category with projects (left out when there is only one category: the
@@ -106,8 +106,9 @@ def _vs(points_vs_time: Decimal | None, lang: str) -> str:
 def _lead(r: WeeklyReport, lang: str) -> str:
     s = r.summary
     only = r.categories[0].category if len(r.categories) == 1 else None
+    scope = t("brief.scope.city" if r.counties is not None else "brief.scope.county", lang=lang)
     params = {"date": date_text(r.as_of, lang), "what": _what(only, lang),
-              "amount": amount_text(s.actual_this_year, lang)}
+              "amount": amount_text(s.actual_this_year, lang), "scope": scope}
     if s.annual_completion_rate is None:
         return _counted("brief.lead_no_plan", s.count, lang, **params)
     return _counted("brief.lead", s.count, lang, rate=percent_text(s.annual_completion_rate),

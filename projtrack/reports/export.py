@@ -31,15 +31,19 @@ PROJECT_KEYS = (
 )
 
 
-def project_record(view: ProjectView) -> dict[str, object]:
-    return to_json(_raw_record(view))  # type: ignore[return-value]
+def project_record(view: ProjectView, county: bool = False) -> dict[str, object]:
+    return to_json(_raw_record(view, county))  # type: ignore[return-value]
 
 
-def _raw_record(view: ProjectView) -> dict[str, Any]:
-    """A project's record with its values as they are (Decimal, int, str, date, enum)."""
+def _raw_record(view: ProjectView, county: bool = False) -> dict[str, Any]:
+    """A project's record with its values as they are (Decimal, int, str, date, enum); with
+    its ``county`` (after the name) when the portfolio is a city's."""
     f, g = view.facts, view.figures
+    named: dict[str, object] = {"id": f.id, "name": f.name}
+    if county:
+        named["county"] = f.county
     rec: dict[str, object] = {
-        "id": f.id, "name": f.name, "category": f.category, "annex_class": f.annex_class,
+        **named, "category": f.category, "annex_class": f.annex_class,
         "construction_type": f.construction_type, "township": f.township,
         "responsible_unit": f.responsible_unit, "start_year": f.start_year,
         "end_year": f.end_year, "total_investment": f.total_investment,
@@ -72,17 +76,22 @@ def _raw_record(view: ProjectView) -> dict[str, Any]:
 
 
 def totals_record(portfolio: Portfolio) -> dict[str, object]:
+    """The overall totals and those by category; a city's portfolio adds ``by_county`` (the
+    counties' figures, which add up to the city's: ``core.groups.by_county``)."""
     by_cat = portfolio.by_category()
-    return to_json({
-        "overall": portfolio.totals(),
-        "by_category": {str(k): v for k, v in by_cat.items()},
-    })  # type: ignore[return-value]
+    out: dict[str, object] = {"overall": portfolio.totals(),
+                              "by_category": {str(k): v for k, v in by_cat.items()}}
+    if portfolio.multi_county:
+        out["by_county"] = {str(k): v for k, v in portfolio.totals_and_by_county()[1].items()}
+    return to_json(out)  # type: ignore[return-value]
 
 
 def portfolio_json(portfolio: Portfolio) -> dict[str, object]:
+    """The JSON contract; in a city's portfolio each project also has its ``county``."""
+    county = portfolio.multi_county
     return {
         "as_of": portfolio.as_of.isoformat(),
-        "projects": [project_record(v) for v in portfolio.projects],
+        "projects": [project_record(v, county) for v in portfolio.projects],
         "totals": totals_record(portfolio),
     }
 
@@ -133,21 +142,23 @@ def _csv_cell(value: object) -> object:
 
 def to_csv(portfolio: Portfolio) -> str:
     """The portfolio as CSV: one row per project, text cells escaped (``safe_csv``),
-    numbers as their exact digits."""
+    numbers as their exact digits; a city's portfolio has a ``county`` column after the name."""
+    county = portfolio.multi_county
+    keys = CSV_KEYS if not county else (*CSV_KEYS[:2], "county", *CSV_KEYS[2:])
     years = sorted({y for v in portfolio.projects for y in v.facts.annual_plan})
     out = _Lines()
     # "\r\n" so that a cell holding a CR or LF is quoted (the csv module quotes a field with
     # a character of the line terminator); each line then ends "\n", as it always has
     writer = csv.writer(out, lineterminator="\r\n")
     sources = funding_sources(portfolio)
-    header = list(CSV_KEYS) + [f"plan_{y}" for y in years] + [f"funding_{s}" for s in sources] + [
+    header = list(keys) + [f"plan_{y}" for y in years] + [f"funding_{s}" for s in sources] + [
         "flag_reasons", "source_file", "source_sheet", "source_row"]
     writer.writerow(header)
     for v in portfolio.projects:
-        rec: dict[str, Any] = _raw_record(v)
+        rec: dict[str, Any] = _raw_record(v, county)
         plan, funding = rec["annual_plan"], rec["funding_plan"]
         src = rec["source"] or {}
-        row = [rec[k] for k in CSV_KEYS] + [plan.get(str(y)) for y in years]
+        row = [rec[k] for k in keys] + [plan.get(str(y)) for y in years]
         row += [funding.get(s) for s in sources]
         row += [";".join(str(r) for r in rec["flag_reasons"]), src.get("file"), src.get("sheet"),
                 src.get("row")]

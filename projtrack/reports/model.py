@@ -289,12 +289,21 @@ class OpenIssueLine:
 
 
 @dataclass(frozen=True)
+class CountyLine:
+    """One county's line of a city's consolidated report (每县一行): its figures, taken from
+    ``core.groups.by_county``; ``county`` "" is the projects of no named county."""
+
+    county: str
+    totals: Totals
+
+
+@dataclass(frozen=True)
 class WeeklyReport:
     period: str  # ISO week, "2026-W48"
     week_start: dt.date
     week_end: dt.date
     as_of: dt.date  # the week's last day
-    county: str | None
+    county: str | None  # the place the title names: the county, or the city (a consolidated one)
     summary: Totals
     categories: tuple[CategoryBlock, ...]
     milestones: tuple[MilestoneAlert, ...]
@@ -317,6 +326,13 @@ class WeeklyReport:
     # the issues open at the week's end, oldest first; None in a report frozen before the
     # issues log existed: its reprint has no such section
     issues: tuple[OpenIssueLine, ...] | None = None
+    # the county of a city's database this report is of (``report --county``); None: the
+    # whole database.  Its snapshot is kept under its own kind (``core.periods.snapshot_kind``)
+    scope: str | None = None
+    # a city's consolidated report: a line per county (the first section's 每县一行 table),
+    # whose figures add up to ``summary``; None in any other report (a county's, or one frozen
+    # before counties were reported)
+    counties: tuple[CountyLine, ...] | None = None
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -130,20 +130,28 @@ def _summary(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:
     pdf.grid([fmt.t("report.item"), fmt.t("report.value"), fmt.t("report.item"),
               fmt.t("report.value")], rows, [45, 93.5, 45, 93.5], size=8.5)
 
+    if r.counties is not None:  # a city's consolidated report: a line per county
+        pdf.heading(fmt.t("report.section.by_county"))
+        _totals_grid(pdf, fmt, "county", [(c.county or fmt.t("report.bd.unfilled"), c.totals)
+                                          for c in r.counties], r.summary)
     pdf.heading(fmt.t("report.section.by_category"))
-    keys = ("category", "count", "annual_plan", "actual_this_year", "annual_rate",
-            "time_progress", "vs_time", "red", "yellow", "green")
-    cat_rows = []
-    for c in r.categories:
-        cat_rows.append(_cat_cells(fmt, fmt.term(c.category), c.totals, None))
-    cat_rows.append(_cat_cells(fmt, fmt.t("report.grand_total"), r.summary, GREY_TOTAL,
-                               bold=True))
-    pdf.grid([fmt.t(f"report.cat.{k}") for k in keys], cat_rows,
-             [40, 20, 32, 32, 27, 27, 27, 24, 24, 24], size=8.5,
-             align=["L"] + ["R"] * 9, fit=range(1, 10))
+    _totals_grid(pdf, fmt, "category", [(fmt.term(c.category), c.totals) for c in r.categories],
+                 r.summary)
 
     pdf.heading(fmt.t("report.section.chart"), need=56)
     _chart(pdf, fmt, r, pdf.l_margin + 10, pdf.get_y() + 2, 200, 50)
+
+
+def _totals_grid(pdf: ReportPDF, fmt: Fmt, first: str, lines: list[tuple[str, Totals]],
+                 total: Totals) -> None:
+    """A line of figures per group (a category, a county), then the total line."""
+    keys = (first, "count", "annual_plan", "actual_this_year", "annual_rate",
+            "time_progress", "vs_time", "red", "yellow", "green")
+    rows = [_cat_cells(fmt, label, totals, None) for label, totals in lines]
+    rows.append(_cat_cells(fmt, fmt.t("report.grand_total"), total, GREY_TOTAL, bold=True))
+    pdf.grid([fmt.t(f"report.cat.{k}") for k in keys], rows,
+             [40, 20, 32, 32, 27, 27, 27, 24, 24, 24], size=8.5,
+             align=["L"] + ["R"] * 9, fit=range(1, 10))
 
 
 def _brief(pdf: ReportPDF, fmt: Fmt, r: WeeklyReport) -> None:

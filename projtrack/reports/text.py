@@ -161,7 +161,8 @@ class Fmt:
 
     # --- blocks ---------------------------------------------------------------------------------
     def title(self, r: WeeklyReport) -> str:
-        key = "report.title_county" if r.county else "report.title"
+        key = "report.title_county" if r.county else \
+            "report.title_city" if r.counties is not None else "report.title"
         return self.t(key, county=r.county or "")
 
     def subtitle(self, r: WeeklyReport) -> str:

@@ -204,7 +204,25 @@ def _detail(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -
 def _category_table(ws, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, int]:
     """学段 | 项目数 | 本年计划 | 本年完成 | 年度完成率 | 序时进度 | 比序时 | 红 | 黄 | 绿; returns the
     first and last data rows (the chart's source)."""
-    names = [fmt.t(f"report.cat.{k}") for k in ("category", "count", "annual_plan",
+    return _totals_table(ws, fmt, "category", [(fmt.term(cat.category), cat.totals)
+                                               for cat in report.categories],
+                         report.summary, top)
+
+
+def _county_table(ws, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, int]:
+    """A city's consolidated report: 区县 | the category table's columns, a line per county
+    (每县一行), the total line the city's (the sum of the counties)."""
+    assert report.counties is not None
+    return _totals_table(ws, fmt, "county", [(c.county or fmt.t("report.bd.unfilled"), c.totals)
+                                             for c in report.counties],
+                         report.summary, top)
+
+
+def _totals_table(ws, fmt: Fmt, first: str, lines: list[tuple[str, Totals]], total: Totals,
+                  top: int) -> tuple[int, int]:
+    """A line of figures per group (``first``: the first column's heading, report.cat.<first>),
+    then the total line; returns the first and last group rows."""
+    names = [fmt.t(f"report.cat.{k}") for k in (first, "count", "annual_plan",
                                                   "actual_this_year", "annual_rate",
                                                   "time_progress", "vs_time", "red", "yellow",
                                                   "green")]
@@ -223,10 +241,10 @@ def _category_table(ws, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, 
         style_row(ws, row, len(values), FILLS["total"] if bold else None, bold)
         row += 1
 
-    for cat in report.categories:
-        line(fmt.term(cat.category), cat.totals, False)
+    for label, totals in lines:
+        line(label, totals, False)
     last = row - 1
-    line(fmt.t("report.grand_total"), report.summary, True)
+    line(fmt.t("report.grand_total"), total, True)
     return top + 1, last
 
 
@@ -295,6 +313,10 @@ def _summary(wb: Workbook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
         _fit(ws, row, [(rules, sum((14, 8, 13, 13, 11, 11, 10, 7, 7, 7)))], line=13)
         row += 1
     row += 1
+    if report.counties is not None:  # a city's consolidated report: a line per county
+        put(ws, row, 1, fmt.t("report.section.by_county")).font = Font(bold=True, size=12)
+        _, last_county = _county_table(ws, fmt, report, row + 1)
+        row = last_county + 3
     put(ws, row, 1, fmt.t("report.section.by_category")).font = Font(bold=True, size=12)
     first, last = _category_table(ws, fmt, report, row + 1)
     chart_row = last + 3

@@ -1,5 +1,6 @@
 """Breakdowns of the portfolio's figures: by township (乡镇), by responsible unit (责任单位), by
-funding source (到位资金 against the annex's funding plan, 拨付 against 到位).
+funding source (到位资金 against the annex's funding plan, 拨付 against 到位), by county (区县, a
+city's database: the total is the city's, the sum of its counties', ``core.groups.by_county``).
 
 Every figure comes from core: a township's or a unit's figures are ``GroupFigures`` of its
 projects (``core.groups``, grouped by ``township_of`` / ``unit_of``), the funding lines are
@@ -17,7 +18,7 @@ from decimal import Decimal
 
 from projtrack.core.figures import GroupFigures
 from projtrack.core.funding import FundingBreakdown, funding_breakdown
-from projtrack.core.groups import UNFILLED, township_of, unfilled_last, unit_of
+from projtrack.core.groups import UNFILLED, county_of, township_of, unfilled_last, unit_of
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.terms import Status
 from projtrack.core.types import ProjectFacts
@@ -38,9 +39,10 @@ from projtrack.reports.text import Fmt
 from projtrack.services.portfolio import load_portfolio
 from projtrack.store.repo import Store
 
-GROUP_KINDS = ("township", "unit")
-KINDS = (*GROUP_KINDS, "funding")
-_KEYS: dict[str, Callable[[ProjectFacts], str]] = {"township": township_of, "unit": unit_of}
+GROUP_KINDS = ("township", "unit", "county")
+KINDS = ("township", "unit", "funding", "county")  # county last: a county's own cycle unchanged
+_KEYS: dict[str, Callable[[ProjectFacts], str]] = {"township": township_of, "unit": unit_of,
+                                                   "county": county_of}
 
 OUTPUTS = ("text", "csv")
 
@@ -54,10 +56,28 @@ class GroupBreakdown:
     """The figures of each township (or unit) and of all of them together (``total``, the
     portfolio's totals)."""
 
-    kind: str  # "township" | "unit"
+    kind: str  # "township" | "unit" | "county"
     as_of: dt.date
     total: GroupFigures
     groups: dict[str, GroupFigures]  # by name, sorted; UNFILLED last
+
+
+COUNTY_SEP = "·"  # 苍南县·灵溪镇: a township (or unit) of a city's database, named with its county
+
+
+def _keyfunc(portfolio: Portfolio, kind: str) -> Callable[[ProjectFacts], str]:
+    """The group key of ``kind``.  In a city's database a township or a unit is one county's:
+    two counties' 城关镇 are two groups, each named with its county (苍南县·城关镇); the projects
+    without one stay the one group ``UNFILLED``."""
+    plain = _KEYS[kind]
+    if kind == "county" or not portfolio.multi_county:
+        return plain
+
+    def qualified(f: ProjectFacts) -> str:
+        key = plain(f)
+        return f"{county_of(f)}{COUNTY_SEP}{key}" if key != UNFILLED else UNFILLED
+
+    return qualified
 
 
 def _check(kind: str, kinds: tuple[str, ...]) -> None:
@@ -66,19 +86,22 @@ def _check(kind: str, kinds: tuple[str, ...]) -> None:
 
 
 def group_breakdown(portfolio: Portfolio, kind: str) -> GroupBreakdown:
-    """By township or by unit, from a loaded portfolio (no query)."""
+    """By township, by unit or by county, from a loaded portfolio (no query)."""
     _check(kind, GROUP_KINDS)
     views = [v for v in portfolio.projects if v.facts.status != Status.WITHDRAWN]
-    total, groups = portfolio.totals_and_by(_KEYS[kind], views)
+    if kind == "county":  # the city is its counties added up, to the last digit
+        total, groups = portfolio.totals_and_by_county(views)
+    else:
+        total, groups = portfolio.totals_and_by(_keyfunc(portfolio, kind), views)
     ordered: dict[Hashable, GroupFigures] = unfilled_last(groups)
     return GroupBreakdown(kind, portfolio.as_of, total,
                           {str(k): g for k, g in ordered.items()})
 
 
 def members(portfolio: Portfolio, kind: str, key: str) -> list[ProjectView]:
-    """The projects of one township's (or unit's) group, in id order (withdrawn left out)."""
+    """The projects of one township's (or unit's, or county's) group, in id order (withdrawn left out)."""
     _check(kind, GROUP_KINDS)
-    keyfunc = _KEYS[kind]
+    keyfunc = _keyfunc(portfolio, kind)
     return [v for v in portfolio.projects
             if v.facts.status != Status.WITHDRAWN and keyfunc(v.facts) == key]
 

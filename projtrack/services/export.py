@@ -12,7 +12,7 @@ from pathlib import Path
 from projtrack.errors import BadUsage
 from projtrack.reports.export import portfolio_json, to_csv
 from projtrack.safefile import check_target, write_file, write_text
-from projtrack.services.portfolio import load_portfolio
+from projtrack.services.portfolio import county_portfolio
 from projtrack.store.repo import Store
 
 FORMATS = ("json", "csv", "xlsx")
@@ -27,10 +27,10 @@ def check_export(fmt: str, out: Path | None) -> None:
         raise BadUsage("err.xlsx_needs_out")
 
 
-def export_text(store: Store, as_of: dt.date, fmt: str) -> str:
-    """The portfolio at ``as_of`` as JSON or CSV text."""
+def export_text(store: Store, as_of: dt.date, fmt: str, county: str | None = None) -> str:
+    """The portfolio at ``as_of`` (of ``county`` alone, when named) as JSON or CSV text."""
     check_export(fmt, None)  # xlsx needs a file
-    portfolio = load_portfolio(store, as_of)
+    portfolio = county_portfolio(store, as_of, county)
     if fmt != "json":
         return to_csv(portfolio)
     data = portfolio_json(portfolio)
@@ -67,15 +67,17 @@ def _add_issues(store: Store, data: dict) -> None:
         rec["issues"] = [issue_json(i) for i in found.get(rec["id"], [])]
 
 
-def export_file(store: Store, as_of: dt.date, fmt: str, out: Path) -> None:
-    """Write the portfolio at ``as_of`` to ``out`` in ``fmt``, through ``projtrack.safefile``
-    (a temporary renamed into place; a symlink, a folder or a missing folder is refused)."""
+def export_file(store: Store, as_of: dt.date, fmt: str, out: Path,
+                county: str | None = None) -> None:
+    """Write the portfolio at ``as_of`` (of ``county`` alone, when named) to ``out`` in
+    ``fmt``, through ``projtrack.safefile`` (a temporary renamed into place; a symlink, a
+    folder or a missing folder is refused)."""
     check_export(fmt, out)
     check_target(out)  # before the seconds a portfolio takes
     if fmt == "xlsx":
         from projtrack.reports.export_xlsx import write_portfolio_xlsx
 
-        portfolio = load_portfolio(store, as_of)
+        portfolio = county_portfolio(store, as_of, county)
         write_file(out, lambda path: write_portfolio_xlsx(portfolio, path))
         return
-    write_text(out, export_text(store, as_of, fmt), encoding=_ENCODING[fmt])
+    write_text(out, export_text(store, as_of, fmt, county), encoding=_ENCODING[fmt])

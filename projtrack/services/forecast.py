@@ -21,7 +21,7 @@ from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.targets import PlacesAtRisk, at_term_risk, merged, places_at_risk
 from projtrack.core.terms import Status
 from projtrack.i18n import t, term
-from projtrack.services.portfolio import load_portfolio
+from projtrack.services.portfolio import county_portfolio
 from projtrack.services.settings import stored_targets
 from projtrack.store.repo import Store
 
@@ -64,10 +64,10 @@ def risk_order(view: ProjectView) -> tuple:
             rate if rate is not None else 0, view.facts.name)
 
 
-def load_forecasts(store: Store, as_of: dt.date) -> PortfolioForecast:
-    """The portfolio's forecasts at ``as_of``, against the plan's targets (the bureau's own,
-    or the published ones)."""
-    portfolio = load_portfolio(store, as_of, include_withdrawn=False)
+def load_forecasts(store: Store, as_of: dt.date, county: str | None = None) -> PortfolioForecast:
+    """The portfolio's forecasts at ``as_of`` (of ``county`` alone, when named), against the
+    plan's targets (the bureau's own, or the published ones)."""
+    portfolio = county_portfolio(store, as_of, county, include_withdrawn=False)
     return forecasts_of(portfolio, merged(stored_targets(store)))
 
 

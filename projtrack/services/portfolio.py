@@ -15,7 +15,9 @@ from projtrack.core.figures import LedgerSums, phase_at, project_figures
 from projtrack.core.money import ZERO
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.targets import period_actual, whole_years
+from projtrack.errors import BadUsage
 from projtrack.gcpause import collector_paused
+from projtrack.i18n import t
 from projtrack.store.repo import Store
 
 
@@ -46,6 +48,28 @@ def _load(store: Store, as_of: dt.date, include_withdrawn: bool,
             rules=rules, milestone_overdue=overdue,
             phase=phase_at(f.phase, after) if after else f.phase, points=points.get(pid, ()))))
     return Portfolio(as_of, rules, tuple(views))
+
+
+def held_county(store: Store, county: str | None) -> str | None:
+    """``county`` as the report keys it (trimmed), after checking the database holds projects
+    of it; BadUsage (exit 2) naming the counties it does hold, when not.  None stays None."""
+    if county is None:
+        return None
+    name = county.strip()
+    known = store.counties()
+    if name not in known:
+        raise BadUsage("err.no_such_county", county=county,
+                       counties="、".join(c or t("report.bd.unfilled") for c in known) or "—")
+    return name
+
+
+def county_portfolio(store: Store, as_of: dt.date, county: str | None, *,
+                     include_withdrawn: bool = True) -> Portfolio:
+    """The portfolio at ``as_of``, of ``county`` alone when one is named (checked as
+    ``held_county`` checks it)."""
+    name = held_county(store, county)
+    portfolio = load_portfolio(store, as_of, include_withdrawn=include_withdrawn)
+    return portfolio if name is None else portfolio.of_county(name)
 
 
 def project_view(store: Store, project_id: int, as_of: dt.date) -> ProjectView | None:

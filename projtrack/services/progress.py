@@ -32,7 +32,7 @@ from projtrack.progress_io.template import select_projects, write_template
 from projtrack.reports.weekly import guess_county
 from projtrack.safefile import check_target
 from projtrack.services.county_choice import check_county
-from projtrack.services.portfolio import load_portfolio
+from projtrack.services.portfolio import county_portfolio
 from projtrack.services.settings import county_name
 from projtrack.store.ledger import ledger_read, ledger_write
 from projtrack.store.repo import Store
@@ -42,8 +42,10 @@ __all__ = ["import_progress", "make_template", "summary_text"]
 
 def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt.date,
                   township: str | None = None, unit: str | None = None,
-                  include_all: bool = False, lang: str) -> tuple[Path, int, str]:
-    """Write the fill-in template for ``week`` (default: the ISO week containing ``as_of``).
+                  include_all: bool = False, lang: str,
+                  county: str | None = None) -> tuple[Path, int, str]:
+    """Write the fill-in template for ``week`` (default: the ISO week containing ``as_of``),
+    of ``county``'s projects alone when named (a city's database; its title names it).
     Current figures are as of ``as_of``, or the week's last day when that is earlier.
     Returns (path, number of projects, period)."""
     try:
@@ -51,11 +53,12 @@ def make_template(store: Store, out: Path, *, week: str | None = None, as_of: dt
     except ValueError as exc:
         raise BadUsage("report.bad_week", week=week) from exc
     check_target(out)  # before the seconds a portfolio takes
-    portfolio = load_portfolio(store, min(as_of, sunday), include_withdrawn=False)
+    portfolio = county_portfolio(store, min(as_of, sunday), county, include_withdrawn=False)
     views = select_projects(portfolio, township=township, unit=unit, include_all=include_all)
-    county = county_name(store) or guess_county(v.facts.name for v in portfolio.projects)
+    place = county.strip() if county else \
+        county_name(store) or guess_county(v.facts.name for v in portfolio.projects)
     write_template(portfolio, views, out, period=period, week_start=monday, week_end=sunday,
-                   lang=lang, county=county, secret=store.secret(SECRET_SETTING) or b"")
+                   lang=lang, county=place, secret=store.secret(SECRET_SETTING) or b"")
     return out, len(views), period
 
 

@@ -24,7 +24,7 @@ from projtrack.errors import BadUsage
 from projtrack.i18n import t
 from projtrack.progress_io.template import EXCLUDED_PHASES
 from projtrack.reports.export import FORMULA_START
-from projtrack.services.portfolio import load_portfolio
+from projtrack.services.portfolio import county_portfolio
 from projtrack.store.ledger import week_answers
 from projtrack.store.repo import Store
 
@@ -77,16 +77,17 @@ class ReturnStatus:
         return sum(len(g.missing) for g in self.groups)
 
 
-def return_status(store: Store, *, week: str | None, as_of: dt.date, by: str = "township"
-                  ) -> ReturnStatus:
-    """The status of ``week`` (default: the ISO week containing ``as_of``), grouped ``by``."""
+def return_status(store: Store, *, week: str | None, as_of: dt.date, by: str = "township",
+                  county: str | None = None) -> ReturnStatus:
+    """The status of ``week`` (default: the ISO week containing ``as_of``), grouped ``by``;
+    of ``county``'s projects alone when named (a city's database)."""
     if by not in BY:
         raise BadUsage("returns.bad_by", found=by, choices="、".join(BY))
     try:
         period, monday, sunday = resolve_week(week, as_of)
     except ValueError as exc:
         raise BadUsage("report.bad_week", week=week) from exc
-    portfolio = load_portfolio(store, min(as_of, sunday), include_withdrawn=False)
+    portfolio = county_portfolio(store, min(as_of, sunday), county, include_withdrawn=False)
     answers = week_answers(store, period, monday, sunday)
     files_of: dict[int, list[str]] = {}
     for run in answers.runs:

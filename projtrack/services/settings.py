@@ -10,11 +10,19 @@ from projtrack.store.repo import Store
 
 TARGETS = "targets"
 COUNTY = "county"
+CITY = "city"
 
 
 def county_name(store: Store) -> str | None:
     """The county's name as set (``county``), or None when none is."""
     value = store.setting(COUNTY)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def city_name(store: Store) -> str | None:
+    """The city's name as set (``city``: what a city's consolidated report's title names, 温州市
+    教育基建项目周报), or None when none is (the title then says 全市)."""
+    value = store.setting(CITY)
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 

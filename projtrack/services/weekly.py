@@ -16,6 +16,12 @@ week" figures are Σ 完成投资 dated in the period (``actual_between``).  ``b
   not frozen; so is any report asked for with ``draft``.
 - "What changed" compares with the latest report issued for an earlier week.
 - A portfolio without a project (a mistyped database, say) is refused: no empty week is issued.
+- A city's database (projects of more than one county): ``county`` gives the report of that
+  county alone (titled with its name, frozen under ``core.periods.snapshot_kind``, compared
+  with that county's previous report); without it, the city's consolidated report, whose first
+  section has a line per county (``WeeklyReport.counties``, adding up to the city's summary)
+  and whose title names the city (the setting ``city``, else 全市).  A county's own database
+  prints as it always did.
 
 Files are written before the week is frozen (``publish``): rendered to temporaries, then the
 week frozen, then the files renamed into place, so that a failed write never leaves a week issued
@@ -46,15 +52,15 @@ from projtrack.errors import BadData, BadUsage
 from projtrack.i18n import current_lang
 from projtrack.reports import FORMATS
 from projtrack.reports import render as render_files
-from projtrack.reports.model import WeeklyReport, from_data, to_data
+from projtrack.reports.model import CountyLine, Totals, WeeklyReport, from_data, to_data
 from projtrack.reports.text import period_key
-from projtrack.reports.weekly import build_weekly
+from projtrack.reports.weekly import build_weekly, totals_of
 from projtrack.safefile import staged
 from projtrack.services.breakdown import weekly_breakdowns
 from projtrack.services.budget import changes as budget_changes
 from projtrack.services.issues import issues as issues_log
-from projtrack.services.portfolio import load_portfolio
-from projtrack.services.settings import county_name, stored_targets
+from projtrack.services.portfolio import held_county, load_portfolio
+from projtrack.services.settings import city_name, county_name, stored_targets
 from projtrack.store.repo import Store, os_user
 
 KIND = "weekly"
@@ -99,21 +105,24 @@ def encode(report: WeeklyReport) -> tuple[str, str]:
     return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_snapshot(store: Store, period: str, kind: str = KIND) -> WeeklyReport | None:
-    data = store.snapshot(kind, period)
+def load_snapshot(store: Store, period: str, kind: str = KIND,
+                  county: str | None = None) -> WeeklyReport | None:
+    """The report of ``kind`` issued for ``period`` (of ``county`` alone, when given)."""
+    data = store.snapshot(kind, period, county)
     return _decode(data) if data is not None else None
 
 
-def previous_snapshot(store: Store, period: str, kind: str = KIND) -> WeeklyReport | None:
+def previous_snapshot(store: Store, period: str, kind: str = KIND,
+                      county: str | None = None) -> WeeklyReport | None:
     """The latest report of ``kind`` issued for a period before ``period`` (a month's previous
-    report is a month's, never a week's)."""
-    data = store.previous_snapshot(kind, period)
+    report is a month's, never a week's; a county's is that county's, the city's the city's)."""
+    data = store.previous_snapshot(kind, period, county)
     return _decode(data) if data is not None else None
 
 
-def issued_periods(store: Store, kind: str = KIND) -> list[str]:
-    """The periods of ``kind`` issued so far, oldest first."""
-    return store.snapshot_periods(kind)
+def issued_periods(store: Store, kind: str = KIND, county: str | None = None) -> list[str]:
+    """The periods of ``kind`` issued so far (for ``county`` alone, when given), oldest first."""
+    return store.snapshot_periods(kind, county)
 
 
 def freeze(store: Store, issued: Issued) -> Issued:
@@ -128,7 +137,8 @@ def freeze(store: Store, issued: Issued) -> Issued:
     action, data = store.freeze_snapshot(report.kind, report.period, as_of=report.as_of,
                                          issued_at=report.issued_at,
                                          issued_by=report.issued_by, data=text, sha256=digest,
-                                         replace_existing=issued.status == IssueStatus.REISSUED)
+                                         replace_existing=issued.status == IssueStatus.REISSUED,
+                                         county=report.scope)
     if action == "kept":  # someone issued it meanwhile
         return Issued(_decode(data), IssueStatus.REPRINTED)
     status = IssueStatus.REISSUED if action == "reissue" else IssueStatus.ISSUED
@@ -166,18 +176,34 @@ def _with_period_actual(portfolio: Portfolio, actual: dict[int, Decimal]) -> Por
         for v in portfolio.projects))
 
 
+def _scoped(store: Store, portfolio: Portfolio, county: str | None
+            ) -> tuple[Portfolio, str | None, tuple[CountyLine, ...] | None, Totals | None]:
+    """The portfolio a report covers, the place its title names, and, for a city's consolidated
+    report, its line per county and its summary (the city's figures: the counties' sums)."""
+    if county is not None:
+        return portfolio.of_county(county), county, None, None
+    if not portfolio.multi_county:
+        return portfolio, county_name(store), None, None
+    city, counties = portfolio.totals_and_by_county()
+    lines = tuple(CountyLine(str(k), totals_of(g)) for k, g in counties.items())
+    # "" (not None): no county guessed from the names; the title then says 全市
+    return portfolio, city_name(store) or "", lines, totals_of(city)
+
+
 def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool = False,
-            reissue: bool = False, kind: str = KIND) -> Issued:
+            reissue: bool = False, kind: str = KIND, county: str | None = None) -> Issued:
     """The report for ``week`` ("2026-W48"; default: the ISO week containing ``as_of``), as of
     the week's last day: the frozen one to reprint, a draft, or one to issue (``pending``,
-    stamped with who and when, frozen by ``freeze`` or ``publish``).  Raises BadUsage for a
-    malformed week, or for ``draft`` with ``reissue``."""
+    stamped with who and when, frozen by ``freeze`` or ``publish``); of ``county`` alone when
+    given (see the module docstring).  Raises BadUsage for a malformed week, for ``draft``
+    with ``reissue``, or for a county the database holds no project of."""
     if draft and reissue:
         raise BadUsage("report.draft_and_reissue")
     span = resolve(kind, week, as_of)
+    county = held_county(store, county)
     period, monday, sunday = span.name, span.start, span.end
     if not draft and not reissue:
-        frozen = load_snapshot(store, period, kind)
+        frozen = load_snapshot(store, period, kind, county)
         if frozen is not None:
             return Issued(frozen, IssueStatus.REPRINTED)
     not_over = sunday > as_of
@@ -188,16 +214,22 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
     # source see the same entries (the sources add up to 到位资金 even while officers write)
     with store.consistent():
         portfolio = load_portfolio(store, day, include_withdrawn=False)
-        if not portfolio.projects:  # an empty week is no report: nothing issued or frozen
-            raise BadData(period_key("report.empty", kind), period=period)
         if kind != KIND:
             portfolio = _with_period_actual(portfolio, actual_between(store, monday, day))
+        portfolio, place, counties, city = _scoped(store, portfolio, county)
+        if not portfolio.projects:  # an empty week is no report: nothing issued or frozen
+            raise BadData(period_key("report.empty", kind), period=period)
+        mine = {v.id for v in portfolio.projects} if county is not None else None
         report = build_weekly(portfolio, period=period, week_start=monday,
-                              previous=previous_snapshot(store, period, kind),
-                              county=county_name(store), targets=merged(stored_targets(store)),
-                              pending=budget_changes(store, pending=True),  # as it is issued
-                              issues=issues_log(store, day=sunday, only_open=False))
-        report = replace(report, breakdowns=weekly_breakdowns(store, portfolio))  # 分项统计
+                              previous=previous_snapshot(store, period, kind, county),
+                              county=place, targets=merged(stored_targets(store)),
+                              pending=[c for c in budget_changes(store, pending=True)
+                                       if mine is None or c.project_id in mine],  # as issued
+                              issues=[i for i in issues_log(store, day=sunday, only_open=False)
+                                      if mine is None or i.project_id in mine])
+        report = replace(report, breakdowns=weekly_breakdowns(store, portfolio),  # 分项统计
+                         scope=county, counties=counties,
+                         summary=city if city is not None else report.summary)
     if kind != KIND:
         report = replace(report, kind=kind, week_end=sunday)
     if draft or not_over:
@@ -208,10 +240,10 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
 
 
 def issue(store: Store, *, week: str | None = None, as_of: dt.date, draft: bool = False,
-          reissue: bool = False, kind: str = KIND) -> Issued:
+          reissue: bool = False, kind: str = KIND, county: str | None = None) -> Issued:
     """``prepare`` then ``freeze``, without writing a file (see the module docstring)."""
     return freeze(store, prepare(store, week=week, as_of=as_of, draft=draft, reissue=reissue,
-                                 kind=kind))
+                                 kind=kind, county=county))
 
 
 @dataclass(frozen=True)
@@ -225,15 +257,16 @@ class Brief:
 
 
 def brief(store: Store, *, period: str | None = None, as_of: dt.date, lang: str | None = None,
-          kind: str = KIND) -> Brief:
-    """The paragraph of ``period`` (default: the one of ``kind`` containing ``as_of``); nothing
-    is issued or frozen."""
+          kind: str = KIND, county: str | None = None) -> Brief:
+    """The paragraph of ``period`` (default: the one of ``kind`` containing ``as_of``; of
+    ``county`` alone when given); nothing is issued or frozen."""
     from projtrack.reports.brief import brief_text
 
     span = resolve(kind, period, as_of)
-    frozen = load_snapshot(store, span.name, kind)
+    county = held_county(store, county)
+    frozen = load_snapshot(store, span.name, kind, county)
     report = frozen if frozen is not None else prepare(
-        store, week=span.name, as_of=as_of, draft=True, kind=kind).report
+        store, week=span.name, as_of=as_of, draft=True, kind=kind, county=county).report
     return Brief(brief_text(report, lang or current_lang()), report, frozen is None)
 
 

@@ -48,6 +48,7 @@ from projtrack.core.forecast import recent_window_start
 from projtrack.core.frozen import maker
 from projtrack.core.jsonvalue import to_json
 from projtrack.core.money import ZERO
+from projtrack.core.periods import snapshot_kind
 from projtrack.core.records import AuditRecord, LedgerRecord, ProgressRecord
 from projtrack.core.rules import RuleRefused, stored_rules
 from projtrack.core.terms import Status
@@ -712,6 +713,14 @@ class Store:
         with self.read() as s:
             return [cls(*row) for row in s.connection().execute(stmt)]
 
+    def counties(self) -> list[str]:
+        """The counties (区县, schema 0010) the projects not withdrawn belong to, by name ("" the
+        projects of no named county)."""
+        with self.read() as s:
+            return list(s.execute(select(col(Project.county)).distinct()
+                                  .where(col(Project.status) != Status.WITHDRAWN)
+                                  .order_by(col(Project.county))).scalars())
+
     # --- issued reports (report_snapshot) ----------------------------------------------------
     # append-only: a re-issue is a new row, and a period's latest row (highest id) is its report
     def _latest(self, kind: str, period: str):
@@ -719,13 +728,14 @@ class Store:
         return (select(r.id, r.data).where(r.kind == kind, r.period == period)
                 .order_by(r.id.desc()).limit(1))
 
-    def snapshot(self, kind: str, period: str) -> str | None:
+    # ``county``: the report of one county of a city's database (``core.periods.snapshot_kind``)
+    def snapshot(self, kind: str, period: str, county: str | None = None) -> str | None:
         """The frozen JSON of the ``kind`` report issued (last) for ``period``, if any.  Raises
         BadData when the stored row no longer matches its hash (``store.chain``): an edited
         report is never handed out as issued."""
         with self.read() as s:
             conn = s.connection()
-            row = conn.execute(self._latest(kind, period)).first()
+            row = conn.execute(self._latest(snapshot_kind(kind, county), period)).first()
             if row is None:
                 return None
             self._require_issued(conn, row.id, row.data, period)
@@ -742,34 +752,36 @@ class Store:
         if problem is not None:
             raise BadData("err.report_tampered", period=period, what=problem.render())
 
-    def previous_snapshot(self, kind: str, period: str) -> str | None:
+    def previous_snapshot(self, kind: str, period: str, county: str | None = None) -> str | None:
         """The frozen JSON of the latest ``kind`` report issued for a period before ``period``
         (ISO week strings sort in order), checked as ``snapshot`` checks it."""
         r = table(ReportSnapshot).c
+        stored = snapshot_kind(kind, county)
         with self.read() as s:
             conn = s.connection()
             row = conn.execute(select(r.id, r.data, r.period)
-                               .where(r.kind == kind, r.period < period)
+                               .where(r.kind == stored, r.period < period)
                                .order_by(r.period.desc(), r.id.desc()).limit(1)).first()
             if row is None:
                 return None
             self._require_issued(conn, row.id, row.data, row.period)
             return row.data
 
-    def snapshot_periods(self, kind: str) -> list[str]:
+    def snapshot_periods(self, kind: str, county: str | None = None) -> list[str]:
         with self.read() as s:
             return list(s.execute(select(col(ReportSnapshot.period)).distinct()
-                                  .where(col(ReportSnapshot.kind) == kind)
+                                  .where(col(ReportSnapshot.kind) == snapshot_kind(kind, county))
                                   .order_by(col(ReportSnapshot.period))).scalars())
 
     def freeze_snapshot(self, kind: str, period: str, *, as_of: dt.date, issued_at: dt.datetime,
                         issued_by: str, data: str, sha256: str,
-                        replace_existing: bool) -> tuple[str, str]:
+                        replace_existing: bool, county: str | None = None) -> tuple[str, str]:
         """Store ``data`` (its hash ``sha256``) as the ``kind`` report of ``period``, audited.
         Returns ("issue" or "reissue", ``data``) when written — a re-issue is a new row, the
         earlier issues are kept — or ("kept", the stored JSON) when the period has one already
         and ``replace_existing`` is false (read in the write transaction: writers queue, so
         another process's issue of the same week is seen here)."""
+        kind = snapshot_kind(kind, county)
         with self.write() as s:
             conn = s.connection()
             latest = conn.execute(self._latest(kind, period)).first()

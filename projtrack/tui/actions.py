@@ -194,12 +194,17 @@ class ActionsMixin(_App):
 
     def action_weekly_report(self) -> None:
         """The weekly report dialog, for the week the CLI's ``report weekly`` defaults to (the
-        one containing the as-of date)."""
+        one containing the as-of date); from the portfolio of one county of a city's database,
+        that county's report (``report weekly --county``)."""
         from projtrack.tui.screens.report import ReportDialog
 
         if not isinstance(self.screen, ReportDialog):
             period, _monday, _sunday = resolve_week(None, self.as_of)
-            self.push_screen(ReportDialog(period, str(self.reports_dir)))
+            in_county = getattr(self.screen, "in_county", None)
+            query = getattr(self.screen, "query_state", None)
+            county = query.county if query is not None and in_county is not None \
+                and in_county() else None
+            self.push_screen(ReportDialog(period, str(self.reports_dir), county=county))
 
     def action_help(self) -> None:
         from projtrack.tui.screens.help import HelpScreen

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from projtrack.core.figures import GroupFigures
-from projtrack.core.groups import category_of
+from projtrack.core.groups import category_of, county_of
 from projtrack.core.portfolio import Portfolio, ProjectView
 from projtrack.core.terms import Flag, Status
 from projtrack.core.types import CATEGORIES
@@ -64,6 +64,7 @@ class Query:
     """What the officer asked to see."""
 
     text: str = ""
+    county: str | None = None  # one county of a city's database; None: every county
     category: str | None = None
     phase: str | None = None
     annex_class: str | None = None
@@ -135,6 +136,7 @@ class PortfolioIndex:
         self._pinyin: dict[int, tuple[str, str]] | None = None  # made on the first filter in letters
         self._orders: dict[tuple[str, bool], list[ProjectView]] = {}
         self._sums: dict[tuple, tuple[GroupFigures, dict | None]] = {}
+        self._counties: tuple[GroupFigures, dict] | None = None
 
     def haystack_of(self, project_id: int) -> str:
         return self._hay.get(project_id, "")
@@ -146,6 +148,13 @@ class PortfolioIndex:
         if self._pinyin is None:
             self._pinyin = {v.id: pinyin_haystack(v) for v in self.portfolio.projects}
         return self._pinyin
+
+    def counties(self) -> tuple[GroupFigures, dict]:
+        """The city's figures and each county's (``core.groups.by_county``: the city is the sum
+        of its counties), computed once per index: the county level's rows."""
+        if self._counties is None:
+            self._counties = self.portfolio.totals_and_by_county()
+        return self._counties
 
     def order(self, column: str, descending: bool) -> list[ProjectView]:
         key = (column, descending)
@@ -162,6 +171,8 @@ class PortfolioIndex:
         for v in self.portfolio.projects if views is None else views:
             f, fig = v.facts, v.figures
             if not q.show_withdrawn and f.status == Status.WITHDRAWN:
+                continue
+            if q.county is not None and county_of(f) != q.county:
                 continue
             if q.category and category_of(f) != q.category:
                 continue
@@ -184,7 +195,8 @@ class PortfolioIndex:
 
     def sums(self, q: Query, views: list[ProjectView]) -> tuple[GroupFigures, dict]:
         """Totals and category subtotals of the filtered projects (any order)."""
-        key = (q.text, q.category, q.phase, q.annex_class, q.flagged_only, q.show_withdrawn)
+        key = (q.text, q.county, q.category, q.phase, q.annex_class, q.flagged_only,
+               q.show_withdrawn)
         if len(self._sums) > 64:
             self._sums.clear()
         if key not in self._sums:

@@ -20,7 +20,7 @@ from projtrack.errors import ProjtrackError
 
 VERSION = 1
 FIELDS: dict[str, type | tuple[type, ...]] = {
-    "text": str, "category": (str, type(None)), "phase": (str, type(None)),
+    "text": str, "county": (str, type(None)), "category": (str, type(None)), "phase": (str, type(None)),
     "annex_class": (str, type(None)), "flagged_only": bool, "show_withdrawn": bool,
     "grouped": bool, "sort": str, "descending": bool,
 }

@@ -66,9 +66,9 @@ def test_unit_and_funding_as_csv(db_url, capsys):
 
 def test_a_bad_kind_or_format_is_a_usage_error(db_url, capsys):
     db = _db(db_url)
-    rc, out, err = run(capsys, db, "county")
+    rc, out, err = run(capsys, db, "village")
     assert (rc, out) == (2, "")
-    assert "county" in err and "township、unit、funding" in err
+    assert "village" in err and "township、unit、funding、county" in err
     rc, out, err = run(capsys, db, "unit", "--format", "xml", lang="en")
     assert (rc, out) == (2, "")
     assert 'no format "xml"' in err

@@ -84,3 +84,18 @@ def test_memory_growth_is_worked_out_from_10000_to_100000():
     assert subject["under_500_at_100000"] is False
     peer = next(r for r in rows if r["side"] == "peer")
     assert peer["growth"] == 1.0 and peer["under_500_at_100000"] is True
+
+
+def test_the_county_level_benchmark_runs_at_a_tiny_n(tmp_path):
+    """bench/counties.py at N = 12 in 3 counties: the county list, a county opened and the
+    city's consolidated report are measured (no timing asserted)."""
+    from bench.counties import bench_counties
+    from bench.counties import table as county_table
+
+    r = bench_counties(12, "weekly", tmp_path / "data", repeat=1, counties=3, log=lambda _m: None)
+    for key in ("portfolio", "tui_counties", "report_xlsx", "report_pdf"):
+        assert "error" not in r[key], (key, r[key])
+        assert r[key]["seconds"] is not None and r[key]["seconds"] > 0, (key, r[key])
+    assert r["tui_counties"]["counties"] == 3
+    assert r["tui_counties"]["open_worst"] is not None and r["tui_counties"]["back_worst"]
+    assert county_table([r]).splitlines()[2].startswith("| 12 (weekly) | 3 |")

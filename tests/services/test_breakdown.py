@@ -114,7 +114,7 @@ def test_the_funds_by_source_query_agrees_with_the_entries(store):
 
 def test_an_unknown_kind_is_refused(store):
     with pytest.raises(BadUsage):
-        breakdown(store, AS_OF, "county")
+        breakdown(store, AS_OF, "village")
 
 
 @pytest.mark.parametrize("kind", ["township", "unit"])

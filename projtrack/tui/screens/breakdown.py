@@ -1,7 +1,7 @@
 """分项统计: the portfolio's figures by township, by responsible unit, or 到位资金 by funding
-source (against the annex's funding plan, with 拨付 against 到位).  ``b`` switches between the
-three; Enter on a township's or unit's row lists its projects (Enter there opens one), Escape
-goes back.  Projects without a township or unit are the “(未填)” row, last; the total line is
+source (against the annex's funding plan, with 拨付 against 到位), and in a city's database by
+county.  ``b`` switches between them; Enter on a group's row lists its projects (Enter there
+opens one), Escape goes back.  Projects without a township or unit are the “(未填)” row, last; the total line is
 the portfolio's.  At a narrow width the columns that matter (完成率, 偏差) come first and the
 others are a key away, scrolled by whole columns."""
 
@@ -187,9 +187,17 @@ class BreakdownScreen(ViewScreen):
                 c.variance(g.variance, g.variance_rate, rules)]
 
     # --- actions ----------------------------------------------------------------------------------
+    def kinds(self) -> tuple[str, ...]:
+        """The breakdowns ``b`` goes through: by county only in a city's database."""
+        portfolio = self.app.portfolio
+        multi = portfolio is not None and portfolio.multi_county
+        return KINDS if multi else tuple(k for k in KINDS if k != "county")
+
     def action_switch(self) -> None:
-        """Township → unit → funding source → township."""
-        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        """Township → unit → funding source (→ county, in a city's database) → township."""
+        kinds = self.kinds()
+        self.kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)] if self.kind in kinds \
+            else kinds[0]
         self.group, self.data = None, None
         groups = self.query_one("#bd-groups", PagedTable)
         groups.clear(columns=True)

@@ -1,6 +1,12 @@
 """项目总览: one row per project, grouped by category with subtotal rows or flat; a filter that
 narrows as you type, quick filters, sort by any column, totals of what is shown, one page of rows
-at a time (the filter, sort and paging run on the loaded portfolio in a worker)."""
+at a time (the filter, sort and paging run on the loaded portfolio in a worker).
+
+In a city's database (projects of more than one county) the view starts a level up: a row per
+county with its figures and the city's total (``core.groups.by_county``); Enter opens a county
+(the portfolio as above, of that county alone, its name on the line above), Escape or Backspace
+goes back up.  The county is remembered with the other filters (``viewstate``).  A county's own
+database has no such level."""
 
 from __future__ import annotations
 
@@ -16,15 +22,17 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
+from projtrack.core.figures import GroupFigures
 from projtrack.core.types import ANNEX_CLASSES, CATEGORIES, PHASES
 from projtrack.errors import ProjtrackError
 from projtrack.services.database import store_name
+from projtrack.tui import cells as c
 from projtrack.tui import rows as R
 from projtrack.tui import viewstate
 from projtrack.tui.model import Page, PortfolioIndex, Query
 from projtrack.tui.screens.base import ViewScreen
 from projtrack.tui.viewstate import ViewState
-from projtrack.tui.widgets.table import PagedTable, by_priority, widths
+from projtrack.tui.widgets.table import PagedTable, by_priority, cursor_key, widths
 
 CYCLES = {"category": (None, *CATEGORIES), "phase": (None, *PHASES),
           "annex_class": (None, *ANNEX_CLASSES)}
@@ -36,6 +44,44 @@ class PageReady(Message):
         super().__init__()
         self.page, self.rows, self.col_widths = page, rows, col_widths
         self.seconds, self.cursor = seconds, cursor
+
+
+class CountiesReady(Message):
+    """The county level's rows (key ``county:<name>``, then ``total``) and the city's figures."""
+
+    def __init__(self, rows: list, city: GroupFigures, seconds: float,
+                 cursor: str | int | None) -> None:
+        super().__init__()
+        self.rows, self.city, self.seconds, self.cursor = rows, city, seconds, cursor
+
+
+# the county level's columns (key, catalog label) and which a narrow terminal shows first
+COUNTY_COLUMNS = (("county", "col.bd_county"), ("count", "col.bd_count"),
+                  ("annual_plan", "col.bd_annual_plan"),
+                  ("actual_this_year", "col.bd_actual_this_year"), ("rate", "col.bd_rate"),
+                  ("variance", "col.bd_variance"), ("red", "col.bd_red"),
+                  ("yellow", "col.bd_yellow"), ("green", "col.bd_green"),
+                  ("total_investment", "col.bd_total_investment"))
+COUNTY_PRIORITY = {"county": 0, "rate": 1, "variance": 2, "actual_this_year": 3,
+                   "annual_plan": 4, "count": 5, "red": 6, "yellow": 6, "green": 7,
+                   "total_investment": 8}
+COUNTY_WIDTH = 16
+_PROJECT_LIST_ACTIONS = frozenset({"focus_filter", "pick_columns", "sort", "reverse", "toggle",
+                                   "cycle", "clear_filters", "page"})  # a county's name, in terminal cells (a Chinese character is two)
+
+
+def county_cells(name: str | Text, g: GroupFigures, rules) -> list:
+    """A county's (or the city's) row of the county level."""
+    def count(n: int, style: str = "") -> Text:
+        return Text(str(n), justify="right", style=style if n else "")
+
+    flags = g.flag_counts
+    return [name, c.number(g.count), c.money(g.annual_plan), c.money(g.actual_this_year),
+            c.rate_vs_time(g.annual_completion_rate, g.points_vs_time, rules),
+            c.variance(g.variance, g.variance_rate, rules),
+            count(flags.get("red", 0), c.LEVEL_STYLES["red"]),
+            count(flags.get("yellow", 0), c.LEVEL_STYLES["yellow"]),
+            count(flags.get("green", 0)), c.money(g.total_investment)]
 
 
 class PortfolioScreen(ViewScreen):
@@ -81,16 +127,20 @@ class PortfolioScreen(ViewScreen):
         self._totals_lines = -1
         self.columns: tuple[str, ...] | None = None  # picked by the officer; None: by width
         self.drilled_from: tuple[Query, str] | None = None  # the grouped view and its row
+        self.county_rows: list = []  # the county level's rows, when the database is a city's
+        self.city: GroupFigures | None = None
         self._saved: ViewState | None = None
         self._restore_state()
 
     def compose_body(self) -> ComposeResult:
+        yield Static(id="scope")
         with Horizontal(id="filter-line"):
             yield Label(self.tr("portfolio.filter_label"), id="filter-label")
             yield Input(value=self.query_state.text, placeholder=self.tr("portfolio.filter_hint"),
                         id="filter")
         yield Static(id="quick")
         yield PagedTable(id="table", fixed_columns=2, whole_columns=True)
+        yield PagedTable(id="counties", fixed_columns=1, whole_columns=True, zebra_stripes=False)
         yield Static(id="status")
         yield Static(id="totals")
 
@@ -104,12 +154,59 @@ class PortfolioScreen(ViewScreen):
 
     # --- computing a page (worker) ------------------------------------------------------------
     def refresh_data(self, project_id: int | None, cursor: str | int | None = None) -> None:
-        if self.app.index is None:
+        index = self.app.index
+        if index is None:
+            return
+        q, portfolio = self.query_state, index.portfolio
+        if q.county is not None and (not portfolio.multi_county
+                                     or q.county not in portfolio.counties):
+            self.query_state = q.but(county=None)  # a county no longer there, or no city's
+        self._asked = perf_counter()
+        if self.county_level():
+            table = self.query_one("#counties", PagedTable)
+            self._compute_counties(index, cursor if cursor is not None else table.current_key())
             return
         table = self.query_one("#table", PagedTable)
-        self._asked = perf_counter()
-        self._compute(self.app.index, self.query_state,
+        self._compute(index, self.query_state,
                       cursor if cursor is not None else table.current_key())
+
+    def multi_county(self) -> bool:
+        """The database is a city's: its projects are of more than one county."""
+        index = self.app.index
+        return index is not None and index.portfolio.multi_county
+
+    def county_level(self) -> bool:
+        """The view shows the counties (a city's database, no county opened)."""
+        return self.multi_county() and self.query_state.county is None
+
+    def in_county(self) -> bool:
+        """The view shows one county of a city's database."""
+        return self.multi_county() and self.query_state.county is not None
+
+    @work(thread=True, exclusive=True, group="portfolio-page")
+    def _compute_counties(self, index: PortfolioIndex, cursor: str | int | None) -> None:
+        start = perf_counter()
+        city, counties = index.counties()
+        rules = index.portfolio.rules
+        rows = [(f"county:{key}", county_cells(c.fit(self._county_label(str(key)),
+                                                     COUNTY_WIDTH), g, rules))
+                for key, g in counties.items()]
+        rows.append(("total", county_cells(Text(self.tr("county.total"), style="bold"), city,
+                                           rules)))
+        if not get_current_worker().is_cancelled:
+            self.post_message(CountiesReady(rows, city, perf_counter() - start, cursor))
+
+    def _county_label(self, key: str) -> str:
+        return key or self.tr("county.unnamed")
+
+    def on_counties_ready(self, message: CountiesReady) -> None:
+        if not self.county_level():
+            return  # a county was opened since
+        self.county_rows, self.city = message.rows, message.city
+        self.filter_seconds = message.seconds
+        self.refresh_bindings()  # the keys of a list of projects are not the counties'
+        self.redraw(message.cursor)
+        self.call_after_refresh(self._painted, self._asked)
 
     @work(thread=True, exclusive=True, group="portfolio-page")
     def _compute(self, index: PortfolioIndex, query: Query, cursor: str | int | None) -> None:
@@ -138,7 +235,45 @@ class PortfolioScreen(ViewScreen):
         self.response_seconds = self.painted_at - asked
 
     # --- drawing --------------------------------------------------------------------------------
+    def _show_level(self) -> None:
+        """The county level's widgets or the portfolio's, and the line naming the county."""
+        level, multi = self.county_level(), self.multi_county()
+        for selector in ("#filter-line", "#quick", "#table"):
+            self.query_one(selector).display = not level
+        self.query_one("#counties").display = level
+        scope = self.query_one("#scope", Static)
+        scope.display = multi
+        # one line (app.tcss): no layout pass, which would repaint the table on every keystroke
+        if level:
+            scope.update(self.tr("county.level", n=len(self.app.index.portfolio.counties)
+                                 if self.app.index is not None else 0), layout=False)
+        elif multi:
+            scope.update(Text(self.tr("county.title", county=self._county_label(
+                self.query_state.county or "")), style="bold"), layout=False)
+
+    def _redraw_counties(self, cursor: str | int | None) -> None:
+        table = self.query_one("#counties", PagedTable)
+        if self.focused is None or not self.focused.display:
+            table.focus()
+        if self.city is None:
+            return
+        columns = [(key, self.tr(label)) for key, label in COUNTY_COLUMNS]
+        table.fit(columns, self.county_rows, self.size.width or self.app.size.width,
+                  COUNTY_PRIORITY, cursor)
+        self._show_totals(R.totals_text(self.city, self.city.count, self.app.lang,
+                                        self.app.rules))
+        parts = [self.rows_line(0, len(self.county_rows), len(self.county_rows), 0, 1)]
+        more = self.more_columns(table)
+        if more:
+            parts.append(more.strip())
+        parts.append(self.tr("portfolio.unit"))
+        self.query_one("#status", Static).update("  ".join(parts), layout=False)
+
     def redraw(self, cursor: str | int | None = None) -> None:
+        self._show_level()
+        if self.county_level():
+            self._redraw_counties(cursor)
+            return
         self._show_quick_line()
         page = self.page
         table = self.query_one("#table", PagedTable)
@@ -168,7 +303,11 @@ class PortfolioScreen(ViewScreen):
         return by_priority(R.COLUMNS, self.col_widths, room, essential=R.ESSENTIAL)
 
     def on_resize(self) -> None:
-        if self.page is not None:
+        if self.page is not None or self.city is not None:
+            self.redraw()
+
+    def on_paged_table_columns_shifted(self, event: PagedTable.ColumnsShifted) -> None:
+        if event.table.id == "counties":
             self.redraw()
 
     def _show_quick_line(self) -> None:
@@ -240,14 +379,24 @@ class PortfolioScreen(ViewScreen):
         self.query_one("#filter", Input).focus()
 
     def action_leave_filter(self) -> None:
-        if self.focused is not self.query_one("#table") or self.drilled_from is None:
+        if self.county_level():
+            return
+        if self.focused is not self.query_one("#table") or (
+                self.drilled_from is None and not self.in_county()):
             self.query_one("#table").focus()
         else:
             self.action_back()
 
     def action_back(self) -> None:
-        """Back from a subtotal's projects to the grouped view, the cursor on that subtotal."""
+        """Back from a subtotal's projects to the grouped view, the cursor on that subtotal;
+        from a county's portfolio to the counties, the cursor on that county."""
         if self.drilled_from is None:
+            if self.in_county():
+                county = self.query_state.county
+                self.page = None
+                self._ask(cursor=f"county:{county}", county=None)
+                self.refresh_bindings()
+                self.redraw()
             return
         query, row = self.drilled_from
         self.drilled_from = None
@@ -257,8 +406,10 @@ class PortfolioScreen(ViewScreen):
         self._ask(cursor=row)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back":
-            return self.drilled_from is not None  # in the footer only while there is a way back
+        if action == "back":  # in the footer only while there is a way back
+            return self.drilled_from is not None or self.in_county()
+        if action in _PROJECT_LIST_ACTIONS and self.county_level():
+            return False  # the counties are neither filtered, sorted nor grouped
         return True
 
     def action_pick_columns(self) -> None:
@@ -329,6 +480,11 @@ class PortfolioScreen(ViewScreen):
         self.action_open()
 
     def action_open(self) -> None:
+        if self.county_level():
+            key = cursor_key(self.query_one("#counties", PagedTable))
+            if key and key.startswith("county:"):
+                self.open_county(key.removeprefix("county:"))
+            return
         pid = self.selected_project_id()
         if pid is not None:
             self.app.open_project(pid)
@@ -339,7 +495,22 @@ class PortfolioScreen(ViewScreen):
                 self.refresh_bindings()
                 self._ask(category=key.split(":", 1)[1], grouped=False)
 
+    def open_county(self, county: str) -> None:
+        """The portfolio of one county (the other filters as they were)."""
+        self.drilled_from, self.page = None, None
+        table = self.query_one("#table", PagedTable)
+        table.clear()
+        self._ask(cursor=0, county=county)
+        self.refresh_bindings()
+        self._show_level()
+        table.focus()
+
+    def _main_widget(self):
+        return self.query_one("#counties" if self.county_level() else "#table")
+
     def selected_project_id(self) -> int | None:
+        if self.county_level():
+            return None
         key = self.query_one("#table", PagedTable).current_key()
         return int(key) if key and key.isdigit() else None
 

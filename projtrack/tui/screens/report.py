@@ -116,10 +116,13 @@ class ReportDialog(ModalScreen[None]):
                 Binding("b", "copy_brief", "ui.key.copy_brief"),
                 Binding("ctrl+b", "copy_brief", "ui.key.copy_brief", show=False)]
 
-    def __init__(self, week: str, folder: str) -> None:
+    def __init__(self, week: str, folder: str, county: str | None = None) -> None:
+        """``county``: the report of that county of a city's database (opened from the
+        portfolio of that county); None: the whole database's."""
         super().__init__()
         self.week = week
         self.folder = folder
+        self.county = county
         self.issued_periods: set[str] = set()
         self.running = False
         self.errors: dict[str, str] = {}
@@ -134,7 +137,8 @@ class ReportDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         tr = self.tr
         with Vertical(classes="form report"):
-            yield Static(tr("report.title"), classes="form-title")
+            yield Static(tr("report.title") if self.county is None else
+                         tr("report.title_county", county=self.county), classes="form-title")
             with VerticalScroll(classes="form-fields", id="report-body"):
                 yield from self._fields()
             with Horizontal(classes="buttons"):
@@ -182,7 +186,7 @@ class ReportDialog(ModalScreen[None]):
     @work(thread=True, group="report-issued")
     def _load_issued(self) -> None:
         try:
-            periods = set(weekly.issued_periods(self.app.store))
+            periods = set(weekly.issued_periods(self.app.store, county=self.county))
         except DatabaseError:
             return  # only the hint needs it; printing reports a database error itself
         self.post_message(IssuedWeeks(periods))
@@ -270,7 +274,8 @@ class ReportDialog(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="report-brief")
     def _make_brief(self, period: str, as_of: dt.date, lang: str) -> None:
         try:
-            made = weekly.brief(self.app.store, period=period, as_of=as_of, lang=lang)
+            made = weekly.brief(self.app.store, period=period, as_of=as_of, lang=lang,
+                                county=self.county)
         except ProjtrackError as exc:
             self.post_message(BriefReady(None, exc.render(lang)))
         else:
@@ -330,7 +335,7 @@ class ReportDialog(ModalScreen[None]):
             self.post_message(ReportProgress(0, t("ui.report.step_issue", lang=lang,
                                                   period=job.period)))
             prepared = weekly.prepare(self.app.store, week=job.period, as_of=job.as_of,
-                                      draft=job.draft, reissue=job.reissue)
+                                      draft=job.draft, reissue=job.reissue, county=self.county)
             done = iter(range(1, len(job.formats) + 1))
 
             def written(_fmt: str) -> None:  # the next format is being written now
