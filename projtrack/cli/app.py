@@ -38,12 +38,25 @@ for sub, name in ((spend_app, "spend"), (progress_app, "progress"), (milestone_a
     app.add_typer(sub, name=name)
 
 
+# what each command needs of the login's role (projtrack.services.roles.NEEDS); the others read
+NEEDS = {
+    **dict.fromkeys(("spend add", "spend undo", "progress add", "progress import",
+                     "milestone set", "undo"), "entry"),
+    **dict.fromkeys(("import annex", "import undo", "plan set", "phase set", "baseline set",
+                     "budget change", "budget approve", "budget reject", "issue add",
+                     "issue update", "issue close", "rules set", "rules reset", "init",
+                     "progress template"), "officer"),
+    **dict.fromkeys(("db check", "db copy", "restore", "demo"), "admin"),
+}
+
+
 class State:
     """What the global options said, for every command of one invocation.  The store is opened
     on first use, so ``--help``, usage errors and ``db upgrade`` never open it."""
 
     def __init__(self, db: str | None):
         self.db = db
+        self.command = ""  # the command being run ("spend add"): what its role must allow
         self.as_of = dt.date.today()
         self.lang: str | None = None
         self._store = None
@@ -65,7 +78,16 @@ class State:
             from projtrack.services.database import open_store
 
             self._store = open_store(self.db, create=False)
+            self._check_role()
         return self._store
+
+    def _check_role(self) -> None:
+        """Refuse, before anything is tried, a command the login's role does not allow (a
+        shared PostgreSQL database; on SQLite everyone may do everything)."""
+        from projtrack.services.roles import require
+
+        assert self._store is not None
+        require(self._store, NEEDS.get(self.command, "read"), self.command or "tui")
 
     def create_store(self):
         """The database, made when it is missing ("created new database PATH" on stderr): for
@@ -76,6 +98,7 @@ class State:
             self._store = open_store(self.db, create=True)
             if self._store.created:
                 say_created(self.db)
+            self._check_role()
         return self._store
 
 
@@ -148,6 +171,8 @@ def command():
     root = typer.main.get_command(app)
     localize(root)
     shared = [p for p in root.params if p.opts[0] in AFTER_COMMAND]
+    for path, cmd in _named(root):
+        _name_when_run(cmd, path)
     for cmd in _commands(root):
         own = {opt for p in cmd.params for opt in p.opts}
         for option in shared:
@@ -167,6 +192,27 @@ def _commands(group):
             yield from _commands(cmd)
         else:
             yield cmd
+
+
+def _named(group, prefix: str = ""):
+    """(``"spend add"``, command) for every command under ``group``."""
+    for name, cmd in group.commands.items():
+        path = f"{prefix}{name}"
+        if hasattr(cmd, "commands"):
+            yield from _named(cmd, path + " ")
+        else:
+            yield path, cmd
+
+
+def _name_when_run(cmd, path: str) -> None:
+    """The State learns which command runs (for the role check), just before it does."""
+    invoke = cmd.invoke
+
+    def named_invoke(ctx):
+        state(ctx).command = path
+        return invoke(ctx)
+
+    cmd.invoke = named_invoke
 
 
 def _set_global(ctx, param, value: str | None) -> None:

@@ -138,6 +138,12 @@ def row_hash(table: str, previous: str, values: Sequence[object]) -> str:
 
 # --- stamping every insert ----------------------------------------------------------------------
 def _last_hash(conn: Connection, table: str) -> str:
+    """The chain's last hash: on PostgreSQL a login under row-level security asks the
+    database's own function (migration 0011), since it may not see the last row."""
+    from projtrack.store.roles import owns
+
+    if not owns(conn):
+        return conn.execute(text("SELECT projtrack_last_hash(:t)"), {"t": table}).scalar_one()
     got = conn.execute(text(f"SELECT row_hash FROM {table} ORDER BY id DESC LIMIT 1")).first()
     return (got[0] or "") if got is not None else ""
 

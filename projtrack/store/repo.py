@@ -61,7 +61,7 @@ from projtrack.core.types import (
     ProjectFacts,
     SourceRef,
 )
-from projtrack.errors import BadData, BadUsage, Conflict, DatabaseError
+from projtrack.errors import AccessRefused, BadData, BadUsage, Conflict, DatabaseError
 from projtrack.store.chain import ChainProblem, verify_row
 from projtrack.store.engine import (
     make_engine,
@@ -200,7 +200,18 @@ def translated_errors() -> Iterator[None]:
         orig = getattr(exc, "orig", None)
         if sqlite_busy(orig):  # the busy timeout ran out: said plainly, never the driver's words
             raise sqlite_busy_error() from exc
+        if orig is not None and getattr(orig, "sqlstate", None) == "42501":  # privilege, RLS
+            raise refused_by_database(orig) from exc
         raise DatabaseError(orig or exc) from exc
+
+
+def refused_by_database(orig: BaseException) -> AccessRefused:
+    """PostgreSQL's refusal (a missing privilege, a row-level security policy) as projtrack's
+    message, naming the login (store.roles, migration 0011)."""
+    pgconn = getattr(orig, "pgconn", None)
+    login = getattr(pgconn, "user", b"") or b""
+    why = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    return AccessRefused("err.db_refused", login=login.decode(errors="replace") or "?", why=why)
 
 
 # the Store and read session of the ``consistent()`` block open in this thread (or task)
@@ -285,9 +296,23 @@ class Store:
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error (a
         database failure raised as DatabaseError)."""
-        with translated_errors(), Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        try:
+            with translated_errors(), Session(self.engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+        except AccessRefused as exc:
+            if exc.params.get("login") == "?":
+                exc.params["login"] = self.login
+            raise
+
+    @property
+    def login(self) -> str:
+        """Who this store's sessions are: the PostgreSQL login (as projtrack.services.roles
+        read it), else the URL's user name, else the OS user (SQLite)."""
+        found = getattr(self, "_projtrack_access", None)
+        if found is not None:
+            return found.login
+        return self.engine.url.username or os_user()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
