@@ -41,6 +41,7 @@ def store_name(store: Store) -> str:
     return store.url
 
 
-def current_user() -> str:
-    """The officer at this machine, as the audit trail records changes (the OS login)."""
-    return os_user()
+def current_user(store: Store | None = None) -> str:
+    """Who the audit trail records as making this session's changes: the PostgreSQL login of
+    ``store``, else the OS user (SQLite, or no store)."""
+    return store.login if store is not None else os_user()

@@ -14,21 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from projtrack.errors import AccessRefused, BadData, BadUsage
-from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.errors import AccessRefused, BadUsage
+from projtrack.store.repo import Store
 from projtrack.store.roles import (
     ADMIN,
     ROLES,
     Access,
-    CannotCreateRole,
     Grant,
-    grants,
-    login_state,
-    owns_schema,
-    remove_grant,
-    write_grant,
+    store_access,
+    store_grant,
+    store_grants,
+    store_login_exists,
+    store_revoke,
 )
-from projtrack.store.roles import access as read_access
 
 __all__ = ["ADMIN", "Access", "Grant", "LoginRoles", "NEEDS", "ROLES", "allows", "grant",
            "login_exists", "may_fill", "require", "revoke", "roles", "whoami"]
@@ -46,8 +44,7 @@ def whoami(store: Store) -> Access:
     cached = getattr(store, "_projtrack_access", None)
     if cached is not None:
         return cached
-    with store.read() as session:
-        found = read_access(session.connection(), os_user())
+    found = store_access(store)
     store._projtrack_access = found  # type: ignore[attr-defined]
     return found
 
@@ -142,65 +139,29 @@ def grant(store: Store, login: str, role: str, *, counties: list[str], township:
     elif role == "officer" and len(counties) != 1:
         raise BadUsage("err.roles_officer_county")
     rows = [Grant(login, role, c, township, unit) for c in (counties or [""])]
-    with store.write() as session:
-        conn = session.connection()
-        state = login_state(conn, login)
-        if state is not None and (state[1] or owns_schema(conn, login)):
-            raise BadUsage("err.roles_owner_login", login=login)
-        secret = password(state is None)
-        if state is None and secret is None:
-            raise BadUsage("err.roles_new_needs_password", login=login)
-        try:
-            write_grant(conn, login, role, rows, secret, create=state is None)
-        except CannotCreateRole as exc:
-            raise AccessRefused("err.roles_createrole", login=whoami(store).login,
-                                why=str(exc)) from exc
-        record_audit(session, action="grant", entity="access_grant", entity_id=None,
-                     project_id=None, field=login,
-                     new=f"{role} county={','.join(counties) or '*'} township={township} "
-                         f"unit={unit}" + (" (password set)" if secret is not None else ""))
-    return state is None
+    audit = f"{role} county={','.join(counties) or '*'} township={township} unit={unit}"
+    return store_grant(store, login, role, rows, password, audit=audit)
 
 
 def login_exists(store: Store, login: str) -> bool:
     """Whether the server has a role named ``login`` (PostgreSQL, as its administrator)."""
     _postgres_admin(store)
-    with store.read() as session:
-        return login_state(session.connection(), login.strip()) is not None
+    return store_login_exists(store, login.strip())
 
 
 def revoke(store: Store, login: str) -> int:
     """Take ``login``'s role away (the login stays, and sees nothing); how many grant rows it
-    had (0: BadData, it had none)."""
+    had (none: BadData)."""
     _postgres_admin(store)
-    with store.write() as session:
-        conn = session.connection()
-        try:
-            removed = remove_grant(conn, login)
-        except CannotCreateRole as exc:
-            raise AccessRefused("err.roles_createrole", login=whoami(store).login,
-                                why=str(exc)) from exc
-        if removed == 0:
-            raise BadData("err.roles_no_grant", login=login)
-        record_audit(session, action="revoke", entity="access_grant", entity_id=None,
-                     project_id=None, field=login, old=str(removed))
-    return removed
+    return store_revoke(store, login.strip())
 
 
 def roles(store: Store) -> list[LoginRoles]:
     """Every login that has a role, with its counties and scope."""
     _postgres_admin(store)
-    with store.read() as session:
-        conn = session.connection()
-        rows = grants(conn)
-        out: dict[str, LoginRoles] = {}
-        for g in rows:
-            seen = out.get(g.login)
-            if seen is None:
-                state = login_state(conn, g.login)
-                out[g.login] = LoginRoles(g.login, g.role, (g.county,), g.township, g.unit,
-                                          bool(state and state[0]))
-            else:
-                out[g.login] = LoginRoles(g.login, g.role, seen.counties + (g.county,),
-                                          g.township, g.unit, seen.can_login)
+    out: dict[str, LoginRoles] = {}
+    for g, can_login in store_grants(store):
+        seen = out.get(g.login)
+        counties = (seen.counties if seen else ()) + (g.county,)
+        out[g.login] = LoginRoles(g.login, g.role, counties, g.township, g.unit, can_login)
     return list(out.values())

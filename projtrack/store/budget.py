@@ -21,7 +21,7 @@ from projtrack.core.types import ProjectFacts
 from projtrack.errors import BadData, BadUsage, Conflict
 from projtrack.store.models import AnnualPlan, BudgetChangeLine, Project, table
 from projtrack.store.models import BudgetChangeRow as ChangeRow
-from projtrack.store.repo import MAX_ID, Store, os_user, record_audit, to_facts
+from projtrack.store.repo import MAX_ID, Store, actor, os_user, record_audit, to_facts
 
 
 def insert_change(session: Session, project_id: int, lines: Sequence[BudgetLine], *,
@@ -170,7 +170,7 @@ def decide(store: Store, change_id: int, state: str, *, doc_no: str | None, day:
             row.doc_no = doc_no
             row.decided_on = day
             row.decided_at = dt.datetime.now(dt.UTC)
-            row.decided_by = os_user()
+            row.decided_by = actor(s)
             row.decision_note = note
             s.flush()
             return read_changes(s, ids=[change_id])[0]

@@ -48,7 +48,7 @@ from projtrack.store.models import (
     Project,
     table,
 )
-from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.store.repo import Store, actor, os_user, record_audit
 from projtrack.store.types import Scaled
 
 FORMAT = 1  # of the ``undo`` JSON
@@ -369,7 +369,7 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
     for model, rows, label in put_back:
         _put_back(s, model, rows, label, ctx)
     run.undone_at = dt.datetime.now(dt.UTC)
-    run.undone_by = os_user()
+    run.undone_by = actor(s)
     record_audit(s, action="undo", entity="import_run", entity_id=run.id, project_id=None,
                  field="file", old=run.file, new=None, context=ctx)
 

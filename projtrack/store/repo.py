@@ -103,6 +103,13 @@ def os_user() -> str:
         return "unknown"
 
 
+def actor(session: Session) -> str:
+    """Who makes a change in ``session``: the PostgreSQL login (store.roles), else the OS user."""
+    from projtrack.store.roles import login_of
+
+    return login_of(session.connection()) or os_user()
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
@@ -308,11 +315,16 @@ class Store:
     @property
     def login(self) -> str:
         """Who this store's sessions are: the PostgreSQL login (as projtrack.services.roles
-        read it), else the URL's user name, else the OS user (SQLite)."""
+        read it, else asked of the server), or the OS user (SQLite)."""
         found = getattr(self, "_projtrack_access", None)
         if found is not None:
             return found.login
-        return self.engine.url.username or os_user()
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            with translated_errors(), self._read_engine.connect() as conn:
+                return conn.execute(text("SELECT session_user")).scalar_one()
+        return os_user()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

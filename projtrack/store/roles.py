@@ -70,10 +70,17 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
     columns = _WHO.get(clauseelement.table)
     if columns is None or clauseelement._values or clauseelement.select is not None:
         return clauseelement, multiparams, params
+    # a login under row-level security: what its trigger will store, always; the owner's rows
+    # as projtrack makes them (the OS user, its default) take the login's name, and rows that
+    # name someone else (a copy, an older projtrack's data) keep it, as the trigger does
+    from projtrack.store.repo import os_user
+
+    default = None if not conn.info.get(OWNER, True) else os_user()
     rows = [dict(r) for r in (multiparams or [params])]
     for row in rows:
         for c in columns:
-            row[c] = login
+            if default is None or row.get(c, default) == default:
+                row[c] = login
     if multiparams:
         return clauseelement, rows, {}
     return clauseelement, [], rows[0]
@@ -239,6 +246,81 @@ def remove_grant(conn: Connection, login: str) -> int:
                         {"l": login}).rowcount
 
 
+# --- through a Store (the services' door) -------------------------------------------------------
+def store_access(store) -> Access:
+    """The Access of ``store``'s sessions (a Store)."""
+    from projtrack.store.repo import os_user
+
+    with store.read() as session:
+        return access(session.connection(), os_user())
+
+
+def store_login_exists(store, login: str) -> bool:
+    with store.read() as session:
+        return login_state(session.connection(), login) is not None
+
+
+def store_grant(store, login: str, role: str, rows: list[Grant], password, *,
+                audit: str) -> bool:
+    """``write_grant`` in one write transaction of ``store``, audited as ``audit`` (never the
+    password); ``password(new)`` gives the password, asked once the login's state is known.
+    Whether the login was made."""
+    from projtrack.errors import AccessRefused, BadUsage
+    from projtrack.store.repo import record_audit
+
+    with store.write() as session:
+        conn = session.connection()
+        state = login_state(conn, login)
+        if state is not None and (state[1] or owns_schema(conn, login)):
+            raise BadUsage("err.roles_owner_login", login=login)
+        secret = password(state is None)
+        if state is None and secret is None:
+            raise BadUsage("err.roles_new_needs_password", login=login)
+        try:
+            write_grant(conn, login, role, rows, secret, create=state is None)
+        except CannotCreateRole as exc:
+            raise AccessRefused("err.roles_createrole", login=login_of(conn) or "?",
+                                why=str(exc)) from exc
+        record_audit(session, action="grant", entity="access_grant", entity_id=None,
+                     project_id=None, field=login,
+                     new=audit + (" (password set)" if secret is not None else ""))
+    return state is None
+
+
+def store_revoke(store, login: str) -> int:
+    """``remove_grant`` in one audited write transaction; BadData when it had no grant."""
+    from projtrack.errors import AccessRefused, BadData
+    from projtrack.store.repo import record_audit
+
+    with store.write() as session:
+        conn = session.connection()
+        try:
+            removed = remove_grant(conn, login)
+        except CannotCreateRole as exc:
+            raise AccessRefused("err.roles_createrole", login=login_of(conn) or "?",
+                                why=str(exc)) from exc
+        if removed == 0:
+            raise BadData("err.roles_no_grant", login=login)
+        record_audit(session, action="revoke", entity="access_grant", entity_id=None,
+                     project_id=None, field=login, old=str(removed))
+    return removed
+
+
+def store_grants(store) -> list[tuple[Grant, bool]]:
+    """Every grant row, with whether its login can log in."""
+    with store.read() as session:
+        conn = session.connection()
+        states: dict[str, bool] = {}
+        out = []
+        for g in grants(conn):
+            if g.login not in states:
+                state = login_state(conn, g.login)
+                states[g.login] = bool(state and state[0])
+            out.append((g, states[g.login]))
+        return out
+
+
 __all__ = ["ADMIN", "Access", "CannotCreateRole", "GROUP", "Grant", "ROLES", "WHO_COLUMNS", "access", "grants",
            "login_of", "login_state", "on_connect", "owns", "owns_schema", "remove_grant",
+           "store_access", "store_grant", "store_grants", "store_login_exists", "store_revoke",
            "write_grant"]

@@ -104,7 +104,7 @@ class ActionsMixin(_App):
         from projtrack.tui.screens.project import ProjectScreen
 
         pid = self.screen.project_id if isinstance(self.screen, ProjectScreen) else None
-        self._find_undo(pid, None if pid is not None else current_user())
+        self._find_undo(pid, None if pid is not None else current_user(self.store))
 
     @work(thread=True, group="undo")
     def _find_undo(self, pid: int | None, user: str | None) -> None:
