@@ -284,6 +284,13 @@ class Store:
                 if fresh and not create:
                     raise BadUsage("err.no_database", db=shown)
                 check_schema(engine, create=create)
+            except SQLAlchemyError as exc:
+                refused = getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501"
+                login = cls(engine).login if refused else ""
+                engine.dispose()
+                if refused:  # a login the schema's tables are not granted to: no role
+                    raise AccessRefused("err.role_none", login=login) from exc
+                raise
             except BaseException:
                 engine.dispose()
                 raise
