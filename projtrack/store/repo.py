@@ -62,6 +62,7 @@ from projtrack.core.types import (
     SourceRef,
 )
 from projtrack.errors import AccessRefused, BadData, BadUsage, Conflict, DatabaseError
+from projtrack.redact import redact
 from projtrack.store.chain import ChainProblem, verify_row
 from projtrack.store.engine import (
     make_engine,
@@ -93,7 +94,8 @@ def display_name(target: str | None) -> str:
     """The database as an officer names it: the file's path, or the URL without a password."""
     url = normalize_url(target)
     path = sqlite_path(url)
-    return str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
+    return str(path) if path is not None else redact(make_url(url).render_as_string(
+        hide_password=True))
 
 
 def os_user() -> str:
@@ -300,7 +302,7 @@ class Store:
 
     @property
     def url(self) -> str:
-        return normalize_url(self.engine.url.render_as_string(hide_password=True))
+        return redact(normalize_url(self.engine.url.render_as_string(hide_password=True)))
 
     def close(self) -> None:
         self.engine.dispose()

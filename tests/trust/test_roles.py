@@ -356,3 +356,35 @@ def test_the_migration_goes_down_and_up_again(shared):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_a_service_file_and_a_password_file_name_the_login_and_no_password_is_shown(
+        shared, capsys, tmp_path, monkeypatch):
+    """``postgresql:///?service=NAME`` (pg_service.conf) and PGPASSFILE work; the URL projtrack
+    prints never holds a password (in the URL, its query, or libpq's key-value words)."""
+    from projtrack.redact import redact
+
+    host, port = shared.base.split(":")
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[jjk]\nhost={host}\nport={port}\ndbname={shared.name}\n"
+                        f"user={_name('lead_a')}\n", encoding="utf-8")
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"{host}:{port}:{shared.name}:{_name('lead_a')}:pw-{RUN}-lead_a\n",
+                        encoding="utf-8")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    rc, out, err = cli(capsys, "postgresql:///?service=jjk", "export")
+    assert rc == 0, err
+    assert len(json.loads(out)["projects"]) == shared.counts[A]  # the leader of A's view
+    rc, out, err = cli(capsys, "postgresql:///?service=jjk", "spend", "add",
+                       str(shared.mine[0]), "1", "--date", "2026-11-23")
+    assert rc == 1 and f"login {_name('lead_a')} (leader) may not" in err
+    secret = f"postgresql+psycopg://{_name('lead_a')}@{shared.base}/nodb?password=pw-{RUN}"
+    rc, out, err = cli(capsys, secret, "export")
+    assert rc == 2 and f"pw-{RUN}" not in err and "password=***" in err
+    for text_, shown in [("postgresql://u:pw@h/db", "postgresql://u:***@h/db"),
+                         ("host=h user=u password=pw dbname=d", "host=h user=u password=*** dbname=d"),
+                         ("password='p w' host=h", "password=*** host=h"),
+                         ("postgresql:///db?service=jjk", "postgresql:///db?service=jjk")]:
+        assert redact(text_) == shown
