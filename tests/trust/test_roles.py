@@ -388,3 +388,46 @@ def test_a_service_file_and_a_password_file_name_the_login_and_no_password_is_sh
                          ("password='p w' host=h", "password=*** host=h"),
                          ("postgresql:///db?service=jjk", "postgresql:///db?service=jjk")]:
         assert redact(text_) == shown
+
+
+async def test_the_tui_shows_a_login_its_projects_and_disables_what_its_role_may_not_do(shared):
+    """A leader's app: only their county's projects, the role said once, the write keys
+    disabled; a reporter's: the spend form opens, the phase form does not."""
+    import datetime as dt
+
+    from projtrack.services.database import open_store
+    from projtrack.tui.app import ProjtrackApp
+    from projtrack.tui.screens.portfolio import PortfolioScreen
+    from projtrack.tui.widgets.entry_forms import SpendForm
+    from tests.tui.helpers import go_to_project, press, settle
+
+    for short, writes in (("lead_a", False), ("rep_town", True)):
+        store = open_store(shared.url(short), create=False)
+        try:
+            app = ProjtrackApp(store, dt.date(2026, 11, 30), "en", steady=True)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await settle(pilot)
+                assert len(app.portfolio.projects) == shared.counts[A]
+                notices = " ".join(n.message for n in app._notifications)
+                assert f"login {_name(short)} (" in notices and "disabled" in notices
+                assert app.check_action("set_phase", ()) is None  # dimmed in the footer
+                await press(pilot, "p")
+                assert isinstance(app.screen, PortfolioScreen)
+                if not writes:
+                    await press(pilot, "e")
+                    await settle(pilot)
+                    assert isinstance(app.screen, PortfolioScreen)
+                    continue
+                await go_to_project(pilot, shared.other_a[0])  # not the reporter's: said why
+                await press(pilot, "e")
+                await settle(pilot)
+                assert not isinstance(app.screen, SpendForm)
+                notices = " ".join(n.message for n in app._notifications)
+                assert f"(reporter) may not do “record money · {shared.other_a[4]}”" in notices
+                await press(pilot, "escape")
+                await go_to_project(pilot, shared.mine[0])
+                await press(pilot, "e")
+                await settle(pilot)
+                assert isinstance(app.screen, SpendForm)
+        finally:
+            store.close()
