@@ -29,7 +29,7 @@ from projtrack.store.roles import (
 )
 
 __all__ = ["ADMIN", "Access", "Grant", "LoginRoles", "NEEDS", "ROLES", "allows", "grant",
-           "login_exists", "may_fill", "require", "revoke", "roles", "whoami"]
+           "login_exists", "may_fill", "require", "require_fill", "revoke", "roles", "whoami"]
 
 # what each kind of action needs: read (every role), entry (money, progress, milestones:
 # officer and reporter), officer (every other write), admin (the schema's owner)
@@ -66,6 +66,19 @@ def require(store: Store, need: str, what: str) -> Access:
         raise AccessRefused("err.role_refused", login=who.login, role=t(f"role.{who.role}"),
                             what=what, may=t(f"role.may.{who.role}"))
     return who
+
+
+def require_fill(store: Store, facts, action: str) -> None:
+    """AccessRefused, before anything is written, when the store's login may not record money,
+    progress or milestones for the project of ``facts`` (a ProjectFacts); ``action`` is the
+    ``ui.action.`` key of what was tried."""
+    from projtrack.i18n import t
+
+    what = t(f"ui.action.{action}")
+    who = require(store, "entry", what)
+    if not may_fill(who, facts.county, facts.township, facts.responsible_unit):
+        raise AccessRefused("err.role_refused", login=who.login, role=t(f"role.{who.role}"),
+                            what=f"{what} · {facts.name}", may=t(f"role.may.{who.role}"))
 
 
 def may_fill(who: Access, county: str, township: str | None, unit: str | None) -> bool:

@@ -251,6 +251,8 @@ def store_access(store) -> Access:
     """The Access of ``store``'s sessions (a Store)."""
     from projtrack.store.repo import os_user
 
+    if store.engine.dialect.name != "postgresql":
+        return Access(os_user(), ADMIN)
     with store.read() as session:
         return access(session.connection(), os_user())
 

@@ -90,6 +90,8 @@ def shared(tmp_path_factory):
         s.other_a = next(r for r in rows if r[1] == A and r[2] != TOWN and r[3] != s.unit_p[3])
         s.in_b = next(r for r in rows if r[1] == B and r[2] == TOWN)
         s.counts = {c: sum(1 for r in rows if r[1] == c) for c in (A, B)}
+        assert main(["--db", owner, "--as-of", "2026-11-30", "spend", "add", str(s.other_a[0]),
+                     "5", "--date", "2026-11-02"]) == 0  # something a reporter may try to undo
         for short, (role, options) in LOGINS.items():
             options = [s.unit_p[3] if o == "UNIT" else o for o in options]
             sys.stdin = io.StringIO(f"pw-{RUN}-{short}\n")  # for --password-stdin
@@ -226,11 +228,13 @@ FORBIDDEN = [  # login, arguments (PID: the project), what the message says, exi
     ("rep_unit", ("import", "annex", str(ANNEX)), "(reporter) may not", 1),
     ("rep_b", ("issue", "add", "PID", "x"), "(reporter) may not", 1),
     ("rep_town", ("spend", "add", "OTHER", "1", "--date", "2026-11-23"),
-     "the database refused this for login", 1),
+     "(reporter) may not do", 1),
     ("rep_unit", ("progress", "add", "OTHER", "--date", "2026-11-23", "--percent", "5"),
-     "the database refused this for login", 1),
+     "(reporter) may not do", 1),
     ("rep_town", ("milestone", "set", "OTHER", "开工", "--actual", "2026-03-02"),
-     "the database refused this for login", 1),
+     "(reporter) may not do", 1),
+    # no check of projtrack's own before the write: the database refuses the reversal
+    ("rep_town", ("spend", "undo", "OTHER", "--yes"), "the database refused this for login", 1),
     ("off_b", ("spend", "add", "PID", "1", "--date", "2026-11-23"), "no project matches", 2),
     ("off_a", ("db", "check"), "(officer) may not", 1),
 ]
