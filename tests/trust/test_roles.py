@@ -435,3 +435,18 @@ async def test_the_tui_shows_a_login_its_projects_and_disables_what_its_role_may
                 assert isinstance(app.screen, SpendForm)
         finally:
             store.close()
+
+
+def test_db_check_notices_a_disabled_who_trigger_or_row_level_security(shared, capsys):
+    rc, out, err = cli(capsys, shared.owner, "db", "check")
+    assert rc == 0, out + err
+    shared.owner_sql("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_who")
+    shared.owner_sql("ALTER TABLE milestone DISABLE ROW LEVEL SECURITY")
+    try:
+        rc, out, err = cli(capsys, shared.owner, "db", "check")
+        assert rc == 1
+        assert "ledger_entry: the trigger ledger_entry_who that records who" in err
+        assert "milestone: row-level security is off" in err
+    finally:
+        shared.owner_sql("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_who")
+        shared.owner_sql("ALTER TABLE milestone ENABLE ROW LEVEL SECURITY")
