@@ -450,3 +450,34 @@ def test_db_check_notices_a_disabled_who_trigger_or_row_level_security(shared, c
     finally:
         shared.owner_sql("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_who")
         shared.owner_sql("ALTER TABLE milestone ENABLE ROW LEVEL SECURITY")
+
+
+def test_a_grant_changes_a_login_s_role_and_revoke_takes_it_away(shared, capsys, monkeypatch):
+    login = _name("moves")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("first-pw\n"))
+    rc, out, err = cli(capsys, shared.owner, "db", "grant", login, "--role", "reporter",
+                       "--county", A, "--township", TOWN, "--password-stdin")
+    assert rc == 0 and f"created login {login}" in out, err
+    try:
+        rc, out, err = cli(capsys, shared.owner, "db", "grant", login, "--role", "officer",
+                           "--county", B)
+        assert rc == 0 and f"login {login} now has the role officer ({B})" in out, err
+        groups = shared.owner_sql(
+            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = :l", l=login)
+        assert groups == [("projtrack_officer",)]
+        url = f"postgresql+psycopg://{login}@{shared.base}/{shared.name}"
+        rc, out, err = cli(capsys, url, "export")
+        assert rc == 0 and len(json.loads(out)["projects"]) == shared.counts[B]
+        rc, out, err = cli(capsys, shared.owner, "db", "revoke", login)
+        assert rc == 0 and "revoked" in out
+        rc, out, err = cli(capsys, url, "export")
+        assert rc == 1 and f"login {login} has no projtrack role" in err
+        rc, out, err = cli(capsys, shared.owner, "db", "revoke", login)
+        assert rc == 1 and "no projtrack role to revoke" in err
+        audit = shared.owner_sql("SELECT action, new_value FROM audit_log WHERE field = :l "
+                                 "ORDER BY id", l=login)
+        assert [a for a, _ in audit] == ["grant", "grant", "revoke"]
+        assert "first-pw" not in str(audit) and "(password set)" in audit[0][1]
+    finally:
+        shared.owner_sql(f'DROP ROLE IF EXISTS "{login}"')
