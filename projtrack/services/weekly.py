@@ -203,10 +203,11 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
     from projtrack.i18n import t
+    from projtrack.services.database import current_user
     from projtrack.services.roles import require
 
-    who = require(store, "officer", t("role.what.issue", period=period))  # a leader: drafts only
-    issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), who.login
+    require(store, "officer", t("role.what.issue", period=period))  # a leader: drafts only
+    issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), current_user(store)
     report = replace(report, issued_at=issued_at, issued_by=issued_by, draft=False)
     return Issued(report, IssueStatus.REISSUED if reissue else IssueStatus.ISSUED, pending=True)
 

@@ -48,7 +48,7 @@ from projtrack.store.models import (
     Project,
     table,
 )
-from projtrack.store.repo import Store, actor, os_user, record_audit
+from projtrack.store.repo import Store, actor, record_audit
 from projtrack.store.types import Scaled
 
 FORMAT = 1  # of the ``undo`` JSON
@@ -126,7 +126,7 @@ def record_import(session: Session, *, file: str, sha256: str, added: int, chang
     session.flush()
     mark = audit_mark(session)
     counts = {"added": added, "changed": changed, "withdrawn": withdrawn}
-    run = ImportRun(user=os_user(), kind="annex", file=file, sha256=sha256,
+    run = ImportRun(user=actor(session), kind="annex", file=file, sha256=sha256,
                     summary=json.dumps(counts), undo=before.to_json(mark), added=added,
                     changed=changed, withdrawn=withdrawn)
     session.add(run)

@@ -106,10 +106,12 @@ def os_user() -> str:
 
 
 def actor(session: Session) -> str:
-    """Who makes a change in ``session``: the PostgreSQL login (store.roles), else the OS user."""
-    from projtrack.store.roles import login_of
+    """Who a change made in ``session`` is recorded as: a PostgreSQL login under row-level
+    security (store.roles), else the OS user (SQLite, or the schema's owner)."""
+    from projtrack.store.roles import login_of, owns
 
-    return login_of(session.connection()) or os_user()
+    conn = session.connection()
+    return os_user() if owns(conn) else (login_of(conn) or os_user())
 
 
 def _text(value: object) -> str | None:

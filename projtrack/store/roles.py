@@ -6,10 +6,12 @@ user to ``session_user`` for every login but the schema owner's); this module on
 so that projtrack can say what a login may do before it tries, and writes the grants
 (``projtrack db grant``), as the owner.
 
-The recorded user: on PostgreSQL every INSERT into a table with a user column carries the
-session's ``session_user`` — read once per connection (``on_connect``) — so that the hash the
-chain computes (``store.chain.stamp``) is over the value the database stores.  On SQLite, which
-has no logins, the OS user as before (``repo.os_user``).
+The recorded user: a login under row-level security (a person's own login, with a role) is
+recorded as that login, by the database's trigger; every INSERT it makes into a table with a
+user column carries its ``session_user`` — read once per connection (``on_connect``) — so that
+the hash the chain computes (``store.chain.stamp``) is over the value the database stores.  The
+schema's owner — a single login that a whole office may share, or the administrator — and
+SQLite, which has no logins, record the OS user, as before: the login would not say who.
 """
 
 from __future__ import annotations
@@ -59,9 +61,10 @@ _WHO: dict[Table, tuple[str, ...]] = {}
 
 def before_execute(conn, clauseelement, multiparams, params, execution_options):
     """The engine event (``retval=True``, before the chain's): an INSERT into a table with a
-    user column carries the session's login (PostgreSQL)."""
+    user column carries the session's login, for a login under row-level security — what the
+    database's trigger will store (PostgreSQL)."""
     login = conn.info.get(LOGIN)
-    if login is None or not isinstance(clauseelement, Insert):
+    if login is None or conn.info.get(OWNER, True) or not isinstance(clauseelement, Insert):
         return clauseelement, multiparams, params
     if not _WHO:
         from projtrack.store.models import metadata
@@ -70,17 +73,10 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
     columns = _WHO.get(clauseelement.table)
     if columns is None or clauseelement._values or clauseelement.select is not None:
         return clauseelement, multiparams, params
-    # a login under row-level security: what its trigger will store, always; the owner's rows
-    # as projtrack makes them (the OS user, its default) take the login's name, and rows that
-    # name someone else (a copy, an older projtrack's data) keep it, as the trigger does
-    from projtrack.store.repo import os_user
-
-    default = None if not conn.info.get(OWNER, True) else os_user()
     rows = [dict(r) for r in (multiparams or [params])]
     for row in rows:
         for c in columns:
-            if default is None or row.get(c, default) == default:
-                row[c] = login
+            row[c] = login
     if multiparams:
         return clauseelement, rows, {}
     return clauseelement, [], rows[0]

@@ -134,7 +134,9 @@ def test_db_roles_lists_every_login_with_its_role_and_the_password_is_nowhere(sh
                              "WHERE action = 'grant'")
     assert len(audit) == len(LOGINS)
     assert all(f"pw-{RUN}" not in str(row) for row in audit)
-    assert all(row[0] == "postgres" for row in audit)
+    from projtrack.store.repo import os_user
+
+    assert all(row[0] == os_user() for row in audit)  # the owner's rows: the OS user, as before
 
 
 def test_db_grant_is_refused_on_sqlite_for_a_non_owner_and_for_a_bad_scope(shared, capsys,
