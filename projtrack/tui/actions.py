@@ -105,13 +105,13 @@ class ActionsMixin(_App):
             self.call_from_thread(self.notify, t("err.project_not_found", lang=self.lang, ref=pid),
                                   severity="error")
             return
-        who, f = self.access, ctx.facts
-        if who is not None and ACTION_NEEDS.get(_FORM_ACTIONS.get(kind, "")) == "entry" \
-                and who.role == "reporter" \
+        who, f, action = self.access, ctx.facts, _FORM_ACTIONS.get(kind, kind)
+        if who is not None and who.role == "reporter" and ACTION_NEEDS.get(action) == "entry" \
                 and not may_fill(who, f.county, f.township, f.responsible_unit):
+            what = f"{t(f'ui.action.{action}', lang=self.lang)} · {f.name}"
             self.call_from_thread(self.notify, t(
-                "err.role_refused", lang=self.lang, login=who.login,
-                role=t("role.reporter", lang=self.lang), what=f"{t(f'ui.action.{_FORM_ACTIONS[kind]}', lang=self.lang)} · {f.name}",
+                "err.role_refused", lang=self.lang, login=who.login, what=what,
+                role=t("role.reporter", lang=self.lang),
                 may=t("role.may.reporter", lang=self.lang)), severity="warning")
             return
         form = FORMS[kind](ctx, **options)
