@@ -57,3 +57,10 @@ class DatabaseBusy(DatabaseError):
 
     def __init__(self, key: str, **params: object):
         ProjtrackError.__init__(self, key, **params)
+
+
+class AccessRefused(BadData):
+    """The login's role does not allow the action (refused by projtrack before trying, or by
+    the database's grants and row-level security): nothing was written."""
+
+    exit_code = 1

@@ -22,7 +22,7 @@ def load_commands() -> None:
     # isort: off
     from projtrack.cli import importing, exporting, tui, admin  # noqa: F401
     from projtrack.cli import entries, reports, forecasting, scale, budget  # noqa: F401
-    from projtrack.cli import breakdown, rules, issues, counties  # noqa: F401
+    from projtrack.cli import breakdown, rules, issues, counties, roles  # noqa: F401
     # isort: on
 
 

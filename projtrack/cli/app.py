@@ -44,12 +44,25 @@ for sub, name in ((spend_app, "spend"), (progress_app, "progress"), (milestone_a
     app.add_typer(sub, name=name)
 
 
+# what each command needs of the login's role (projtrack.services.roles.NEEDS); the others read
+NEEDS = {
+    **dict.fromkeys(("spend add", "spend undo", "progress add", "progress import",
+                     "milestone set", "undo"), "entry"),
+    **dict.fromkeys(("import annex", "import undo", "plan set", "phase set", "baseline set",
+                     "budget change", "budget approve", "budget reject", "issue add",
+                     "issue update", "issue close", "rules set", "rules reset", "init",
+                     "progress template", "county set"), "officer"),
+    **dict.fromkeys(("db check", "db copy", "restore", "demo"), "admin"),
+}
+
+
 class State:
     """What the global options said, for every command of one invocation.  The store is opened
     on first use, so ``--help``, usage errors and ``db upgrade`` never open it."""
 
     def __init__(self, db: str | None):
         self.db = db
+        self.command = ""  # the command being run ("spend add"): what its role must allow
         self.as_of = dt.date.today()
         self.lang: str | None = None
         self._store = None
@@ -71,7 +84,16 @@ class State:
             from projtrack.services.database import open_store
 
             self._store = open_store(self.db, create=False)
+            self._check_role()
         return self._store
+
+    def _check_role(self) -> None:
+        """Refuse, before anything is tried, a command the login's role does not allow (a
+        shared PostgreSQL database; on SQLite everyone may do everything)."""
+        from projtrack.services.roles import require
+
+        assert self._store is not None
+        require(self._store, NEEDS.get(self.command, "read"), self.command or "tui")
 
     def create_store(self):
         """The database, made when it is missing ("created new database PATH" on stderr): for
@@ -82,6 +104,7 @@ class State:
             self._store = open_store(self.db, create=True)
             if self._store.created:
                 say_created(self.db)
+            self._check_role()
         return self._store
 
 
@@ -156,7 +179,7 @@ def command():
     return _group(TyperInfo(app), root=True)
 
 
-def _group(info, root: bool = False):
+def _group(info, root: bool = False, prefix: str = ""):
     """The click group of the Typer group ``info``: its own options now, its commands when
     asked for."""
     sub = info.typer_instance
@@ -171,12 +194,14 @@ def _group(info, root: bool = False):
     localize(group)
     lazy = _Lazy()
     for c in commands:
-        lazy.add(c.name or typer.main.get_command_name(c.callback.__name__),
-                 lambda c=c: _leaf(c), lambda c=c: _listed_command(c))
+        name = c.name or typer.main.get_command_name(c.callback.__name__)
+        lazy.add(name, lambda c=c, path=prefix + name: _leaf(c, path),
+                 lambda c=c: _listed_command(c))
     for g in groups:
         solved = typer.main.solve_typer_info_defaults(g)
         if solved.name:  # as Typer: a group without a name is not a command
-            lazy.add(solved.name, lambda g=g: _group(g), lambda s=solved: _listed_group(s))
+            lazy.add(solved.name, lambda g=g, p=f"{prefix}{solved.name} ": _group(g, prefix=p),
+                     lambda s=solved: _listed_group(s))
     group.commands = lazy
     listing = group.format_commands
 
@@ -193,8 +218,9 @@ def _group(info, root: bool = False):
 _SHARED: list = []  # the root's --as-of and --lang, which every command also takes
 
 
-def _leaf(info):
-    """The click command of the Typer command ``info``, with the global options added."""
+def _leaf(info, path: str):
+    """The click command of the Typer command ``info`` (``path``: "spend add"), with the
+    global options added, telling the State its name when it runs (for the role check)."""
     import copy
 
     cmd = typer.main.get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
@@ -208,6 +234,7 @@ def _leaf(info):
             twin.is_eager = option.name == "lang"  # so an error in --as-of speaks it
             twin.callback = _set_global
             cmd.params.append(twin)
+    _name_when_run(cmd, path)
     return cmd
 
 
@@ -287,6 +314,27 @@ def _commands(group):
             yield from _commands(cmd)
         else:
             yield cmd
+
+
+def _named(group, prefix: str = ""):
+    """(``"spend add"``, command) for every command under ``group``."""
+    for name, cmd in group.commands.items():
+        path = f"{prefix}{name}"
+        if hasattr(cmd, "commands"):
+            yield from _named(cmd, path + " ")
+        else:
+            yield path, cmd
+
+
+def _name_when_run(cmd, path: str) -> None:
+    """The State learns which command runs (for the role check), just before it does."""
+    invoke = cmd.invoke
+
+    def named_invoke(ctx):
+        state(ctx).command = path
+        return invoke(ctx)
+
+    cmd.invoke = named_invoke
 
 
 def _set_global(ctx, param, value: str | None) -> None:

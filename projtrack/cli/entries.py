@@ -123,7 +123,7 @@ def _undo(ctx: typer.Context, project: str | None, yes: bool, kinds) -> None:
 
     c = state(ctx)
     pid = resolve_project(c.store, project) if project else None
-    user = None if pid is not None else current_user()  # without a project: never a colleague's
+    user = None if pid is not None else current_user(c.store)  # without a project: never a colleague's
     change = last_change(c.store, project_id=pid, user=user, kinds=kinds)
     if change is None:
         raise BadUsage("err.nothing_to_undo")

@@ -41,6 +41,12 @@ def store_name(store: Store) -> str:
     return store.url
 
 
-def current_user() -> str:
-    """The officer at this machine, as the audit trail records changes (the OS login)."""
-    return os_user()
+def current_user(store: Store | None = None) -> str:
+    """Who the audit trail records as making this session's changes: the PostgreSQL login of
+    ``store`` when it has a role, else the OS user (SQLite, the schema's owner, or no store)."""
+    if store is None:
+        return os_user()
+    from projtrack.services.roles import ADMIN, whoami
+
+    who = whoami(store)
+    return os_user() if who.role == ADMIN else who.login

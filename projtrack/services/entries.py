@@ -38,6 +38,7 @@ from projtrack.services.checks import (
     pending,
     progress_issues,
 )
+from projtrack.services.roles import require_fill
 from projtrack.store.edits import Edits, edits_write
 from projtrack.store.ledger import NewEntry, NewProgress, ledger_write
 from projtrack.store.repo import Store
@@ -175,6 +176,7 @@ def record_entry(store: Store, project_id: int, *, amount: Decimal, date: dt.dat
     today = today or dt.date.today()
     with ledger_write(store) as w:  # the read, the derivation and the append: one transaction
         p = w.project(project_id)
+        require_fill(store, p, "record_spend")
         amounts = w.amounts(project_id, kind, date)
         derived = derive(amount, cumulative, kind=kind, day=date, amounts=amounts,
                          prior=p.prior_actual)
@@ -209,6 +211,7 @@ def add_progress(store: Store, project_id: int, *, date: dt.date, stage: str | N
     today = today or dt.date.today()
     with ledger_write(store) as w:
         p = w.project(project_id)
+        require_fill(store, p, "add_progress")
         issues = date_issues(date, start_year=p.start_year, today=today) + \
             progress_issues(percent, w.last_percent(project_id, date))
         warnings = _settle(issues, force=force, correction=False, ask=ask)
@@ -236,6 +239,7 @@ def set_milestone(store: Store, project_id: int, name: str, *, planned: object =
     today = today or dt.date.today()
     with edits_write(store, what=name) as w:
         p, _ = w.project(project_id)
+        require_fill(store, p, "set_milestone")
         rows = w.milestones(project_id)
         stored = rows.get(name)
         m = stored[0] if stored else MilestoneFacts(project_id, name)

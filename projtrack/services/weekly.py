@@ -61,7 +61,7 @@ from projtrack.services.budget import changes as budget_changes
 from projtrack.services.issues import issues as issues_log
 from projtrack.services.portfolio import held_county, load_portfolio
 from projtrack.services.settings import city_name, county_name, stored_targets
-from projtrack.store.repo import Store, os_user
+from projtrack.store.repo import Store
 
 KIND = "weekly"
 
@@ -234,7 +234,12 @@ def prepare(store: Store, *, week: str | None = None, as_of: dt.date, draft: boo
         report = replace(report, kind=kind, week_end=sunday)
     if draft or not_over:
         return Issued(replace(report, draft=True), IssueStatus.DRAFT, week_not_over=not_over)
-    issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), os_user()
+    from projtrack.i18n import t
+    from projtrack.services.database import current_user
+    from projtrack.services.roles import require
+
+    require(store, "officer", t("role.what.issue", period=period))  # a leader: drafts only
+    issued_at, issued_by = dt.datetime.now(dt.UTC).replace(microsecond=0), current_user(store)
     report = replace(report, issued_at=issued_at, issued_by=issued_by, draft=False)
     return Issued(report, IssueStatus.REISSUED if reissue else IssueStatus.ISSUED, pending=True)
 

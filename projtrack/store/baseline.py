@@ -29,7 +29,7 @@ from projtrack.store.models import (
     Project,
     table,
 )
-from projtrack.store.repo import Store, _day, os_user, record_audit
+from projtrack.store.repo import Store, _day, actor, record_audit
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def freeze(session: Session, name: str, *, source: str,
            import_run_id: int | None = None) -> BaselineInfo:
     """A new baseline ``name`` of every active project as ``session`` sees it, made current
     (the one current before is no longer), audited.  The caller checks the name is free."""
-    user = os_user()
+    user = actor(session)
     b = table(Baseline)
     conn = session.connection()
     was = conn.execute(select(b.c.id, b.c.name).where(b.c.current.is_(True))).first()

@@ -21,7 +21,7 @@ from projtrack.core.types import ProjectFacts
 from projtrack.errors import BadData, BadUsage, Conflict
 from projtrack.store.models import AnnualPlan, BudgetChangeLine, Project, table
 from projtrack.store.models import BudgetChangeRow as ChangeRow
-from projtrack.store.repo import MAX_ID, Store, os_user, record_audit, to_facts
+from projtrack.store.repo import MAX_ID, Store, actor, record_audit, to_facts
 
 
 def insert_change(session: Session, project_id: int, lines: Sequence[BudgetLine], *,
@@ -30,7 +30,7 @@ def insert_change(session: Session, project_id: int, lines: Sequence[BudgetLine]
                   import_run_id: int | None = None) -> ChangeRow:
     """A new change of ``project_id`` with its ``lines``, audited ("propose", or "approve" for
     one recorded as approved, an annex import's).  Moves no figure: the caller does."""
-    user = os_user()
+    user = actor(session)
     now = dt.datetime.now(dt.UTC)
     decided = state != BudgetState.PROPOSED
     row = ChangeRow(project_id=project_id, state=state, reason=reason, source=source,
@@ -170,7 +170,7 @@ def decide(store: Store, change_id: int, state: str, *, doc_no: str | None, day:
             row.doc_no = doc_no
             row.decided_on = day
             row.decided_at = dt.datetime.now(dt.UTC)
-            row.decided_by = os_user()
+            row.decided_by = actor(s)
             row.decision_note = note
             s.flush()
             return read_changes(s, ids=[change_id])[0]

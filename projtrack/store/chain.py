@@ -138,6 +138,12 @@ def row_hash(table: str, previous: str, values: Sequence[object]) -> str:
 
 # --- stamping every insert ----------------------------------------------------------------------
 def _last_hash(conn: Connection, table: str) -> str:
+    """The chain's last hash: on PostgreSQL a login under row-level security asks the
+    database's own function (migration 0011), since it may not see the last row."""
+    from projtrack.store.roles import owns
+
+    if not owns(conn):
+        return conn.execute(text("SELECT projtrack_last_hash(:t)"), {"t": table}).scalar_one()
     got = conn.execute(text(f"SELECT row_hash FROM {table} ORDER BY id DESC LIMIT 1")).first()
     return (got[0] or "") if got is not None else ""
 
@@ -312,6 +318,26 @@ def _pg_triggers(execute: Execute) -> list[ChainProblem]:
                 out.append(ChainProblem("chain.no_trigger", {"table": t, "trigger": n}))
             elif state == "D":
                 out.append(ChainProblem("chain.trigger_off", {"table": t, "trigger": n}))
+    return out + _pg_roles(execute, have)
+
+
+def _pg_roles(execute: Execute, have: dict) -> list[ChainProblem]:
+    """Migration 0011's guards (a database that has them): the trigger that records who made
+    each row, and row-level security on every table its policies are on."""
+    from projtrack.store.roles import WHO_COLUMNS
+
+    policed = {t: on for t, on in execute(
+        "SELECT c.relname, c.relrowsecurity FROM pg_class c JOIN pg_policy p "
+        "ON p.polrelid = c.oid WHERE c.relnamespace = to_regnamespace(current_schema())", {})}
+    if not policed:  # before 0011, or a database made without it: nothing to check
+        return []
+    out = []
+    for t in WHO_COLUMNS:
+        state = have.get((t, f"{t}_who"))
+        if state is None or state == "D":
+            out.append(ChainProblem("chain.who_trigger", {"table": t, "trigger": f"{t}_who"}))
+    out += [ChainProblem("chain.rls_off", {"table": t}) for t, on in sorted(policed.items())
+            if not on]
     return out
 
 

@@ -15,7 +15,7 @@ from projtrack.core.terms import Status
 from projtrack.errors import BadData
 from projtrack.store.bulk import insert_columns
 from projtrack.store.models import AuditLog, Project, Setting, table
-from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.store.repo import Store, actor, record_audit
 
 COUNTY_SETTING = "county"
 
@@ -76,7 +76,7 @@ def assign_unnamed(session: Session, county: str, *, context: str) -> int:
     n = len(ids)
     now = dt.datetime.now(dt.UTC)
     insert_columns(conn, table(AuditLog), {
-        "at": [now] * n, "user": [os_user()] * n, "action": ["update"] * n,
+        "at": [now] * n, "user": [actor(session)] * n, "action": ["update"] * n,
         "entity": ["project"] * n, "entity_id": ids, "project_id": ids, "field": ["county"] * n,
         "old_value": [""] * n, "new_value": [county] * n, "context": [context] * n})
     return n

@@ -255,8 +255,11 @@ def _seconds(ms: int) -> str:
     return f"{Decimal(ms) / 1000:f}".rstrip("0").rstrip(".") if ms % 1000 else str(ms // 1000)
 
 
-def _pg_on_connect(dbapi_connection, _record) -> None:
-    """Our own sessions' limits and name (see the module's docstring)."""
+def _pg_on_connect(dbapi_connection, record) -> None:
+    """Our own sessions' limits and name (see the module's docstring), and who the session is
+    (store.roles)."""
+    from projtrack.store.roles import on_connect
+
     cur = dbapi_connection.cursor()
     for setting, var in (("lock_timeout", "PROJTRACK_LOCK_WAIT"),
                          ("statement_timeout", "PROJTRACK_STATEMENT_TIMEOUT"),
@@ -264,6 +267,7 @@ def _pg_on_connect(dbapi_connection, _record) -> None:
         cur.execute(f"SET {setting} = {timeout_ms(var)}")
     cur.execute("SELECT set_config('application_name', %s, false)", (application_name(),))
     cur.close()
+    on_connect(dbapi_connection, record)
     dbapi_connection.commit()  # psycopg opened a transaction for the SETs: end it
 
 
@@ -319,7 +323,10 @@ def make_engine(target: str | os.PathLike[str] | None) -> Engine:
 
 
 def _chain_inserts(engine: Engine) -> None:
-    """Every insert into an append-only table gets its place in the hash chain (store.chain)."""
+    """Every insert into an append-only table gets its place in the hash chain (store.chain),
+    after its user column is set to the session's PostgreSQL login (store.roles)."""
     from projtrack.store.chain import before_execute
+    from projtrack.store.roles import before_execute as stamp_who
 
+    event.listen(engine, "before_execute", stamp_who, retval=True)
     event.listen(engine, "before_execute", before_execute, retval=True)

@@ -48,7 +48,7 @@ from projtrack.store.models import (
     Project,
     table,
 )
-from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.store.repo import Store, actor, record_audit
 from projtrack.store.types import Scaled
 
 FORMAT = 1  # of the ``undo`` JSON
@@ -134,7 +134,7 @@ def record_import(session: Session, *, file: str, sha256: str, added: int, chang
     session.flush()
     mark = audit_mark(session)
     counts = {"added": added, "changed": changed, "withdrawn": withdrawn}
-    run = ImportRun(user=os_user(), kind="annex", county=county, file=file, sha256=sha256,
+    run = ImportRun(user=actor(session), kind="annex", county=county, file=file, sha256=sha256,
                     summary=json.dumps(counts), undo=before.to_json(mark), added=added,
                     changed=changed, withdrawn=withdrawn)
     session.add(run)
@@ -393,7 +393,7 @@ def _apply(s: Session, run: ImportRun, data: dict, plan: UndoPlan) -> None:
     for model, rows, label in put_back:
         _put_back(s, model, rows, label, ctx)
     run.undone_at = dt.datetime.now(dt.UTC)
-    run.undone_by = os_user()
+    run.undone_by = actor(s)
     record_audit(s, action="undo", entity="import_run", entity_id=run.id, project_id=None,
                  field="file", old=run.file, new=None, context=ctx)
 

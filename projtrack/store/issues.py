@@ -17,7 +17,7 @@ from sqlmodel import Session
 from projtrack.core.issues import IssueUpdate, ProjectIssue
 from projtrack.errors import BadUsage
 from projtrack.store.models import IssueRow, IssueUpdateRow, Project, table
-from projtrack.store.repo import MAX_ID, Store, os_user, record_audit
+from projtrack.store.repo import MAX_ID, Store, actor, record_audit
 
 CHUNK = 5000
 
@@ -81,7 +81,7 @@ def add_issue(store: Store, project_id: int, *, raised_on: dt.date, text: str,
         if not (0 < project_id <= MAX_ID) or s.get(Project, project_id) is None:
             raise BadUsage("err.project_not_found", ref=project_id)
         row = IssueRow(project_id=project_id, raised_on=raised_on, text=text, owner=owner,
-                       due=due, origin=origin, created_by=os_user())
+                       due=due, origin=origin, created_by=actor(s))
         s.add(row)
         s.flush()
         assert row.id is not None
@@ -122,7 +122,7 @@ def add_update(store: Store, issue_id: int, check: Callable[[ProjectIssue], None
         check(current)
         row = IssueUpdateRow(issue_id=issue_id, project_id=current.project_id,
                              update_date=update_date, text=text, status=status, who=who,
-                             origin=origin, created_by=os_user())
+                             origin=origin, created_by=actor(s))
         s.add(row)
         s.flush()
         if status is not None and status != current.state:

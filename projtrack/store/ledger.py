@@ -29,7 +29,7 @@ from projtrack.store.models import (
     Project,
     table,
 )
-from projtrack.store.repo import MAX_ID, Store, os_user, record_audit, to_facts
+from projtrack.store.repo import MAX_ID, Store, actor, record_audit, to_facts
 from projtrack.store.types import Scaled
 
 
@@ -266,7 +266,7 @@ class Ledger:
     def insert(self, items: Sequence[NewEntry | NewProgress]) -> list[LedgerRecord | ProgressRecord]:
         """Add ``items`` in order, in one flush, without audit rows (``audit`` adds them: a
         batch keeps its write transaction short that way); their records, ids given."""
-        user = os_user()
+        user = actor(self.session)
         rows: list[LedgerEntry | ProgressEntry] = []
         for i in items:
             if isinstance(i, NewEntry):
@@ -317,7 +317,7 @@ class Ledger:
 
     def add_import_run(self, *, kind: str, file: str, sha256: str, summary: str) -> None:
         """Record that a file was imported (its counts in ``summary``, JSON)."""
-        self.session.add(ImportRun(user=os_user(), kind=kind, file=file, sha256=sha256,
+        self.session.add(ImportRun(user=actor(self.session), kind=kind, file=file, sha256=sha256,
                                    summary=summary))
         self.session.flush()
 

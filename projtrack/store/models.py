@@ -473,3 +473,23 @@ class IssueUpdateRow(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=_now)
     created_by: str = ""
     row_hash: str | None = None  # the hash chain (store.chain)
+
+
+class AccessGrant(SQLModel, table=True):
+    """Who may do what on a shared PostgreSQL database (migration 0011): a login's role
+    (leader, officer, reporter) in a county ('' = every county) and, for a reporter, the
+    township or responsible unit whose projects they fill in.  One role per login; a leader
+    of several counties has a row for each.  Written only by the schema's owner
+    (``projtrack db grant``); read by every login, whose row-level security policies it
+    answers.  Empty on SQLite, which has no logins."""
+
+    __tablename__ = "access_grant"
+    __table_args__ = (UniqueConstraint("login", "county", "township", "unit",
+                                       name="uq_access_grant_login_scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(index=True)
+    role: str
+    county: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    township: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    unit: str = Field(default="", sa_column_kwargs={"server_default": ""})

@@ -62,7 +62,8 @@ from projtrack.core.types import (
     ProjectFacts,
     SourceRef,
 )
-from projtrack.errors import BadData, BadUsage, Conflict, DatabaseError
+from projtrack.errors import AccessRefused, BadData, BadUsage, Conflict, DatabaseError
+from projtrack.redact import redact
 from projtrack.store.chain import ChainProblem, verify_row
 from projtrack.store.engine import (
     make_engine,
@@ -94,7 +95,8 @@ def display_name(target: str | None) -> str:
     """The database as an officer names it: the file's path, or the URL without a password."""
     url = normalize_url(target)
     path = sqlite_path(url)
-    return str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
+    return str(path) if path is not None else redact(make_url(url).render_as_string(
+        hide_password=True))
 
 
 def os_user() -> str:
@@ -102,6 +104,15 @@ def os_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name (some containers): still record something
         return "unknown"
+
+
+def actor(session: Session) -> str:
+    """Who a change made in ``session`` is recorded as: a PostgreSQL login under row-level
+    security (store.roles), else the OS user (SQLite, or the schema's owner)."""
+    from projtrack.store.roles import login_of, owns
+
+    conn = session.connection()
+    return os_user() if owns(conn) else (login_of(conn) or os_user())
 
 
 def _text(value: object) -> str | None:
@@ -201,7 +212,18 @@ def translated_errors() -> Iterator[None]:
         orig = getattr(exc, "orig", None)
         if sqlite_busy(orig):  # the busy timeout ran out: said plainly, never the driver's words
             raise sqlite_busy_error() from exc
+        if orig is not None and getattr(orig, "sqlstate", None) == "42501":  # privilege, RLS
+            raise refused_by_database(orig) from exc
         raise DatabaseError(orig or exc) from exc
+
+
+def refused_by_database(orig: BaseException) -> AccessRefused:
+    """PostgreSQL's refusal (a missing privilege, a row-level security policy) as projtrack's
+    message, naming the login (store.roles, migration 0011)."""
+    pgconn = getattr(orig, "pgconn", None)
+    login = getattr(pgconn, "user", b"") or b""
+    why = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    return AccessRefused("err.db_refused", login=login.decode(errors="replace") or "?", why=why)
 
 
 # the Store and read session of the ``consistent()`` block open in this thread (or task)
@@ -267,6 +289,13 @@ class Store:
                 if fresh and not create:
                     raise BadUsage("err.no_database", db=shown)
                 check_schema(engine, create=create)
+            except SQLAlchemyError as exc:
+                refused = getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501"
+                login = cls(engine).login if refused else ""
+                engine.dispose()
+                if refused:  # a login the schema's tables are not granted to: no role
+                    raise AccessRefused("err.role_none", login=login) from exc
+                raise
             except BaseException:
                 engine.dispose()
                 raise
@@ -276,7 +305,7 @@ class Store:
 
     @property
     def url(self) -> str:
-        return normalize_url(self.engine.url.render_as_string(hide_password=True))
+        return redact(normalize_url(self.engine.url.render_as_string(hide_password=True)))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -286,9 +315,28 @@ class Store:
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error (a
         database failure raised as DatabaseError)."""
-        with translated_errors(), Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        try:
+            with translated_errors(), Session(self.engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+        except AccessRefused as exc:
+            if exc.params.get("login") == "?":
+                exc.params["login"] = self.login
+            raise
+
+    @property
+    def login(self) -> str:
+        """Who this store's sessions are: the PostgreSQL login (as projtrack.services.roles
+        read it, else asked of the server), or the OS user (SQLite)."""
+        found = getattr(self, "_projtrack_access", None)
+        if found is not None:
+            return found.login
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            with translated_errors(), self._read_engine.connect() as conn:
+                return conn.execute(text("SELECT session_user")).scalar_one()
+        return os_user()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -30,7 +30,7 @@ from projtrack.store.models import (
     ProgressEntry,
     Project,
 )
-from projtrack.store.repo import Store, os_user, record_audit
+from projtrack.store.repo import Store, actor, record_audit
 
 # the kind of change each audited entity is (a project's phase and remarks are their own kinds)
 ENTITY_KINDS = {"ledger_entry": "money", "progress_entry": "progress", "milestone": "milestone",
@@ -161,7 +161,7 @@ class UndoWork:
         rev = LedgerEntry(project_id=last.project_id, kind=last.kind, entry_date=last.entry_date,
                           amount=-last.amount, source=last.source, reverses_id=last.id,
                           note=f"撤销 #{last.id}" + (f" {last.note}" if last.note else ""),
-                          origin=origin, created_by=os_user())
+                          origin=origin, created_by=actor(self.session))
         self.session.add(rev)
         self.session.flush()
         record_audit(self.session, action="reverse", entity="ledger_entry", entity_id=rev.id,
@@ -178,7 +178,7 @@ class UndoWork:
             raise BadUsage("err.nothing_to_undo")
         rev = ProgressEntry(project_id=last.project_id, entry_date=last.entry_date, stage=None,
                             percent=None, reverses_id=last.id, note=f"撤销 #{last.id}",
-                            origin=origin, created_by=os_user())
+                            origin=origin, created_by=actor(self.session))
         self.session.add(rev)
         self.session.flush()
         record_audit(self.session, action="reverse", entity="progress_entry", entity_id=rev.id,

@@ -17,6 +17,7 @@ from projtrack.core.calendar import resolve_week
 from projtrack.errors import DatabaseError, ProjtrackError
 from projtrack.i18n import t
 from projtrack.services.database import current_user
+from projtrack.services.roles import Access, allows, may_fill
 from projtrack.services.undo import last_change, undo_change
 from projtrack.tui.widgets.entry_forms import FORMS, FormContext
 
@@ -43,8 +44,40 @@ else:
     _App = object
 
 
+# what each of the app's write actions needs of the login's role (projtrack.services.roles)
+ACTION_NEEDS = {
+    **dict.fromkeys(("record_spend", "set_milestone", "add_progress", "undo"), "entry"),
+    **dict.fromkeys(("set_phase", "set_plan", "edit_remarks", "import_annex"), "officer"),
+}
+_FORM_ACTIONS = {"spend": "record_spend", "milestone": "set_milestone", "progress": "add_progress",
+                 "phase": "set_phase", "plan": "set_plan", "remarks": "edit_remarks"}
+
+
 class ActionsMixin(_App):
     """Mixed into ProjtrackApp (which provides store, as_of, lang, tr, reload)."""
+
+    access: Access | None = None  # the login's role, read when the app starts
+
+    def may(self, action: str) -> bool:
+        """Whether the login's role allows ``action`` (one of the app's actions)."""
+        need = ACTION_NEEDS.get(action)
+        return need is None or self.access is None or allows(self.access, need)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A write key the role does not allow is shown disabled in the footer (None)."""
+        return True if self.may(action) else None
+
+    def refused(self, action: str) -> bool:
+        """Say why ``action`` is not the login's to do (True), or False when it may."""
+        if self.may(action):
+            return False
+        who = self.access
+        assert who is not None
+        key = "err.role_none" if who.role is None else "err.role_refused"
+        self.notify(t(key, lang=self.lang, login=who.login, role=t(f"role.{who.role}", lang=self.lang),
+                      what=t(f"ui.action.{action}", lang=self.lang),
+                      may=t(f"role.may.{who.role}", lang=self.lang)), severity="warning")
+        return True
 
     def selected_project(self) -> int | None:
         chooser = getattr(self.screen, "selected_project_id", None)
@@ -57,6 +90,8 @@ class ActionsMixin(_App):
 
     # --- forms ----------------------------------------------------------------------------------
     def open_form(self, kind: str, **options: object) -> None:
+        if self.refused(_FORM_ACTIONS.get(kind, kind)):
+            return
         pid = self.selected_project()
         if pid is None:
             self.notify(self.tr("msg.select_project"), severity="warning")
@@ -69,6 +104,15 @@ class ActionsMixin(_App):
         if ctx is None:
             self.call_from_thread(self.notify, t("err.project_not_found", lang=self.lang, ref=pid),
                                   severity="error")
+            return
+        who, f, action = self.access, ctx.facts, _FORM_ACTIONS.get(kind, kind)
+        if who is not None and who.role == "reporter" and ACTION_NEEDS.get(action) == "entry" \
+                and not may_fill(who, f.county, f.township, f.responsible_unit):
+            what = f"{t(f'ui.action.{action}', lang=self.lang)} · {f.name}"
+            self.call_from_thread(self.notify, t(
+                "err.role_refused", lang=self.lang, login=who.login, what=what,
+                role=t("role.reporter", lang=self.lang),
+                may=t("role.may.reporter", lang=self.lang)), severity="warning")
             return
         form = FORMS[kind](ctx, **options)
         self.call_from_thread(self.push_screen, form, lambda text: self._form_done(pid, text))
@@ -103,8 +147,10 @@ class ActionsMixin(_App):
         own last change, never a colleague's."""
         from projtrack.tui.screens.project import ProjectScreen
 
+        if self.refused("undo"):
+            return
         pid = self.screen.project_id if isinstance(self.screen, ProjectScreen) else None
-        self._find_undo(pid, None if pid is not None else current_user())
+        self._find_undo(pid, None if pid is not None else current_user(self.store))
 
     @work(thread=True, group="undo")
     def _find_undo(self, pid: int | None, user: str | None) -> None:
@@ -185,6 +231,9 @@ class ActionsMixin(_App):
 
     def action_import_annex(self) -> None:
         from projtrack.tui.widgets.import_preview import ImportScreen
+
+        if self.refused("import_annex"):
+            return
 
         def closed(done: bool | None) -> None:
             if done:

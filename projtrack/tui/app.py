@@ -118,8 +118,18 @@ class ProjtrackApp(ActionsMixin, App[object]):
 
     # --- start and load -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        from projtrack.services.roles import ADMIN, whoami
+
         translate_bindings(self, self.lang)
         self._set_titles()
+        self.access = who = whoami(self.store)
+        if who.role is None:
+            self.notify(t("err.role_none", lang=self.lang, login=who.login), severity="error",
+                        timeout=30)
+        elif who.role != ADMIN:  # a shared database's role: said once, its keys disabled
+            self.notify(t("ui.role.notice", lang=self.lang, login=who.login,
+                          role=t(f"role.{who.role}", lang=self.lang),
+                          may=t(f"role.may.{who.role}", lang=self.lang)), timeout=10)
         self.reload()
 
     def reload(self, project_id: int | None = None) -> None:

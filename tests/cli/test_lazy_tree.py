@@ -59,3 +59,13 @@ def test_help_builds_nothing_it_does_not_show_and_reads_as_the_whole_tree(lang):
     assert out["import_built"] == ["annex"]  # the import group's other commands not built
     assert out["pages"] > 10
     assert all(out["same"].values()), [k for k, v in out["same"].items() if not v]
+
+
+def test_every_command_the_role_check_names_is_a_command():
+    """cli.app.NEEDS (what each command needs of the login's role) names commands that exist:
+    a renamed command would otherwise fall back to "read" unseen."""
+    from projtrack.cli import build
+    from projtrack.cli.app import NEEDS, _named
+
+    paths = {path for path, _ in _named(build([]))}
+    assert set(NEEDS) <= paths, sorted(set(NEEDS) - paths)
