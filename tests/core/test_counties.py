@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from projtrack.core.groups import UNFILLED, GroupFigures
+from projtrack.core.groups import GroupFigures
 from projtrack.services.portfolio import load_portfolio
 from tests.conftest import COUNTIES
 from tests.reports.demo import AS_OF
@@ -51,8 +51,8 @@ def test_a_county_portfolio_holds_its_projects_only(county_store):
 
 
 def test_one_county_has_no_county_level(demo_store):
-    p = load_portfolio(demo_store, AS_OF)
-    assert p.counties == (UNFILLED,) and not p.multi_county
+    p = load_portfolio(demo_store, AS_OF)  # the demo is one county's, 平阳县 (its annex's title)
+    assert p.counties == ("平阳县",) and not p.multi_county
     city, counties = p.totals_and_by_county()
-    assert list(counties) == [UNFILLED]
+    assert list(counties) == ["平阳县"]
     assert city.annual_plan == p.totals().annual_plan

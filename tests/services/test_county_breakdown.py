@@ -29,11 +29,12 @@ def test_the_csv_has_a_line_per_county_and_the_city(county_store):
     assert lines[-1].split(",")[1] == str(b.total.count)
 
 
-def test_a_county_database_has_one_unnamed_line(demo_store):
+def test_a_county_database_has_one_line(demo_store):
+    """The demo is one county's (its annex's title names 平阳县): one line, the county's."""
     b = breakdown(demo_store, AS_OF, "county")
-    assert isinstance(b, GroupBreakdown) and list(b.groups) == [""]
+    assert isinstance(b, GroupBreakdown) and list(b.groups) == ["平阳县"]
     text = breakdown_output(demo_store, AS_OF, "county", lang="zh")
-    assert "(未填)" in text
+    assert "平阳县" in text and "(未填)" not in text
 
 
 def test_in_a_city_a_township_is_one_countys(county_store):
