@@ -483,3 +483,51 @@ def test_a_grant_changes_a_login_s_role_and_revoke_takes_it_away(shared, capsys,
         assert "first-pw" not in str(audit) and "(password set)" in audit[0][1]
     finally:
         shared.owner_sql(f'DROP ROLE IF EXISTS "{login}"')
+
+
+def test_an_officer_imports_their_county_s_annex_and_is_refused_another_county_s(tmp_path,
+                                                                                 capsys):
+    """Counties and roles together, on a database of its own: the administrator imports 平阳县's
+    annex; 苍南县's officer imports 苍南县's (its projects go into 苍南县, recorded as the login)
+    and re-imports it one project short (only 苍南县's missing project is withdrawn); the same
+    officer importing 平阳县's annex is refused, naming the role, and nothing is written."""
+    from projtrack.cli import main
+    from tests.counties.countyfiles import county_annex
+
+    admin, name, owner = _pg_database()
+    login = _name("imp_b")
+    s = Shared(owner, name)
+    try:
+        assert main(["--db", owner, "--lang", "en", "import", "annex", str(ANNEX)]) == 0
+        sys.stdin = io.StringIO(f"pw-{RUN}-imp\n")
+        try:
+            assert main(["--db", owner, "--lang", "en", "db", "grant", login, "--role",
+                         "officer", "--county", B, "--password-stdin"]) == 0
+        finally:
+            sys.stdin = sys.__stdin__
+        capsys.readouterr()
+        annex_b = county_annex(tmp_path / "苍南县项目安排表.xlsx", B)
+        rc, out, err = cli(capsys, s.url("imp_b"), "import", "annex", str(annex_b), "--yes")
+        assert rc == 0, out + err
+        counts = dict(s.owner_sql("SELECT county, count(*) FROM project GROUP BY county"))
+        assert counts == {A: 88, B: 88}
+        who = s.owner_sql("SELECT DISTINCT \"user\" FROM audit_log a JOIN project p "
+                          "ON p.id = a.project_id WHERE p.county = :b", b=B)
+        assert who == [(login,)]
+        shorter = county_annex(tmp_path / "苍南县项目安排表-2.xlsx", B, drop=1)
+        rc, out, err = cli(capsys, s.url("imp_b"), "import", "annex", str(shorter), "--yes")
+        assert rc == 0, out + err
+        withdrawn = dict(s.owner_sql("SELECT county, count(*) FROM project "
+                                     "WHERE status = 'withdrawn' GROUP BY county"))
+        assert withdrawn == {B: 1}, withdrawn
+        before = snapshot(owner)
+        rc, out, err = cli(capsys, s.url("imp_b"), "import", "annex", str(ANNEX), "--yes")
+        assert rc == 1 and "Traceback" not in err and login in err, out + err
+        assert snapshot(owner) == before
+        rc, out, err = cli(capsys, owner, "db", "check")
+        assert rc == 0, out + err
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+        admin.dispose()
