@@ -207,3 +207,33 @@ def test_the_installed_wheel_builds_the_demo_and_exports_it(wheel, tmp_path):
                           .read_text(encoding="utf-8"))["by_category"]
     for category, facts in expected.items():
         assert data["totals"]["by_category"][category]["new_places"] == facts["places"], category
+
+
+def test_alembic_imported_under_a_replaced_stdout_writes_to_the_stdout_of_the_moment(tmp_path):
+    """Alembic is imported lazily (first by whatever migrates): its Config's default stream is
+    sys.stdout as it was at that import, so store.migrate hands it the current one — a stream
+    replaced and closed since (a test's capture, the TUI's) is never written to."""
+    import subprocess
+    import sys
+
+    code = """
+import io, sys
+from projtrack.store import migrate
+from projtrack.store.engine import make_engine
+captured = io.StringIO()
+real, sys.stdout = sys.stdout, captured
+migrate.alembic_config()          # Alembic first imported while stdout is replaced
+sys.stdout = real
+captured.close()
+engine = make_engine(sys.argv[1])
+migrate.upgrade(engine)
+from alembic import command
+cfg = migrate.alembic_config(engine)
+with engine.begin() as conn:
+    cfg.attributes["connection"] = conn
+    command.check(cfg)
+print("checked")
+"""
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p.db")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "checked" in done.stdout, done.stderr

@@ -19,9 +19,10 @@ def _key(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-def _named(p: ProjectFacts) -> str:
-    """"#12 城关第一小学(平阳县)": two counties may each have a project of that name."""
-    return f"#{p.id} {p.name}" + (f"({p.county})" if p.county else "")
+def _named(p: ProjectFacts, counties: int = 2) -> str:
+    """"#12 城关第一小学(平阳县)" when the projects named are of ``counties`` > 1 counties (two
+    counties may each have a project of that name); "#12 城关第一小学" within one county."""
+    return f"#{p.id} {p.name}" + (f"({p.county})" if p.county and counties > 1 else "")
 
 
 def match_rows(files: Iterable[ReturnedFile], projects: Iterable[ProjectFacts]) -> list[SheetProblem]:
@@ -60,7 +61,8 @@ def match_rows(files: Iterable[ReturnedFile], projects: Iterable[ProjectFacts]) 
             elif len(hits) > 1:
                 problems.append(SheetProblem(f.name, cell, "progress.err.ambiguous", {
                     "found": value, "how": how,
-                    "projects": "、".join(_named(p) for p in hits[:5])}))
+                    "projects": "、".join(_named(p, len({h.county for h in hits}))
+                                         for p in hits[:5])}))
             else:
                 problems.append(SheetProblem(f.name, cell, "progress.err.unmatched", {
                     "code": r.code or "—", "name": r.name or "—"}))

@@ -12,6 +12,7 @@ A test holds the two readings equal.
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
@@ -35,7 +36,9 @@ class SchemaError(BadData, RuntimeError):
 def alembic_config(engine: Engine | None = None) -> Config:
     from alembic.config import Config
 
-    cfg = Config()
+    # the stream as it is now: Config's default is sys.stdout as it was when Alembic was first
+    # imported — which, imported lazily, may be a stream replaced (and closed) since
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
         # configparser reads % as interpolation: a path or password holding one is escaped
