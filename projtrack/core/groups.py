@@ -252,6 +252,25 @@ def group_by(items: Iterable[tuple[ProjectFacts, Figures]],
             for k in _ordered_keys(list(buckets))}
 
 
+def _buckets(items: Iterable[tuple[ProjectFacts, Figures]],
+             keyfunc: Callable[[ProjectFacts], Hashable],
+             each: Callable[[ProjectFacts, Figures], None] | None = None) -> dict[Hashable, _Sums]:
+    """The sums of each group (``keyfunc``) of the projects not withdrawn, in one pass;
+    ``each`` is told of every project added."""
+    buckets: dict[Hashable, _Sums] = {}
+    for f, fig in items:
+        if f.status == WITHDRAWN:
+            continue
+        k = keyfunc(f)
+        b = buckets.get(k)
+        if b is None:
+            b = buckets[k] = _Sums()
+        b.add(f, fig)
+        if each is not None:
+            each(f, fig)
+    return buckets
+
+
 def group_by_with_total(items: Iterable[tuple[ProjectFacts, Figures]],
                         keyfunc: Callable[[ProjectFacts], Hashable], as_of: dt.date,
                         total_key: object = "total") -> tuple[GroupFigures, dict[Hashable, GroupFigures]]:
@@ -262,21 +281,16 @@ def group_by_with_total(items: Iterable[tuple[ProjectFacts, Figures]],
     28-digit context).  PV is the exception: a project's PV carries a division rounded at
     the 28th digit, so the total's PV is still added project by project, in order, exactly
     as ``group_figures`` adds it."""
-    buckets: dict[Hashable, _Sums] = {}
-    pv = ZERO
-    for f, fig in items:
-        if f.status == WITHDRAWN:
-            continue
-        k = keyfunc(f)
-        b = buckets.get(k)
-        if b is None:
-            b = buckets[k] = _Sums()
-        b.add(f, fig)
-        pv += fig.planned_to_date
+    pv = [ZERO]
+
+    def counted(f: ProjectFacts, fig: Figures) -> None:
+        pv[0] += fig.planned_to_date
+
+    buckets = _buckets(items, keyfunc, counted)
     everything = _Sums()
     for b in buckets.values():
         everything.merge(b)
-    everything.pv = pv
+    everything.pv = pv[0]
     return (everything.figures(as_of, total_key),
             {k: buckets[k].figures(as_of, k) for k in _ordered_keys(list(buckets))})
 
@@ -289,15 +303,7 @@ def by_county(items: Iterable[tuple[ProjectFacts, Figures]], as_of: dt.date,
     included, is the Σ of the counties' own (``_Sums.merge``), so a city's 年度计划, 完成投资,
     偏差 and counts equal the sums of its counties' to the last digit, and its rates are
     worked out from those sums (never an average of the counties' rates)."""
-    buckets: dict[str, _Sums] = {}
-    for f, fig in items:
-        if f.status == WITHDRAWN:
-            continue
-        name = county_of(f)
-        b = buckets.get(name)
-        if b is None:
-            b = buckets[name] = _Sums()
-        b.add(f, fig)
+    buckets = _buckets(items, county_of)
     ordered = sorted(buckets, key=lambda k: (k == UNFILLED, k))
     city = _Sums()
     for k in ordered:
