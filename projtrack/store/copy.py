@@ -170,10 +170,10 @@ def reset_sequences(engine: Engine) -> None:
                               f'FROM "{t.name}"), 0) + 1, false)'), {"seq": seq})
 
 
-def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
-                  progress: Callable[[str, int], None] | None = None) -> CopyReport:
-    """Copy every row of ``source`` into the new or empty database at ``target_url``."""
-    started = time.perf_counter()
+def checked_pair(source: Engine, target_url: str) -> tuple[str, str, str]:
+    """(target URL, source URL, both normalized; the schema head), after checking that
+    ``source`` is at this program's schema and is not the target itself (CopyRefused naming
+    what is wrong): for a copy and a merge."""
     head = head_revision()
     src_rev = current_revision(source)
     if src_rev != head:
@@ -182,6 +182,14 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
     src_url = normalize_url(source.url.render_as_string(hide_password=False))
     if target_url == src_url:
         raise CopyRefused("copy.same", url=source.url.render_as_string(hide_password=True))
+    return target_url, src_url, head
+
+
+def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
+                  progress: Callable[[str, int], None] | None = None) -> CopyReport:
+    """Copy every row of ``source`` into the new or empty database at ``target_url``."""
+    started = time.perf_counter()
+    target_url, src_url, head = checked_pair(source, target_url)
     target = make_engine(target_url)
     try:
         _check_target(target)

@@ -44,9 +44,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from projtrack.errors import BadData
 from projtrack.store.chain import verify
 from projtrack.store.check import rebuild_sums
-from projtrack.store.copy import reset_sequences, sums_trigger
-from projtrack.store.engine import make_engine, normalize_url
-from projtrack.store.migrate import current_revision, head_revision, upgrade
+from projtrack.store.copy import checked_pair, reset_sequences, sums_trigger
+from projtrack.store.engine import make_engine
+from projtrack.store.migrate import current_revision, upgrade
 from projtrack.store.models import DERIVED_TABLES, metadata
 from projtrack.store.repo import os_user
 from projtrack.store.types import Scaled
@@ -122,14 +122,7 @@ def merge_database(source: Engine, target_url: str, *, county: str | None = None
     """Merge the database ``source`` into the one at ``target_url`` (made when new).  BadData
     for a refusal or a mismatch; nothing is then kept in the target."""
     started = time.perf_counter()
-    head = head_revision()
-    src_rev = current_revision(source)
-    if src_rev != head:
-        raise BadData("merge.source_schema", rev=src_rev or "∅", head=head)
-    target_url = normalize_url(target_url)
-    src_url = normalize_url(source.url.render_as_string(hide_password=False))
-    if target_url == src_url:
-        raise BadData("merge.same", url=source.url.render_as_string(hide_password=True))
+    target_url, src_url, head = checked_pair(source, target_url)
     reader = source.execution_options(projtrack_readonly=True)
     if source.dialect.name == "postgresql":
         reader = reader.execution_options(isolation_level="REPEATABLE READ")
