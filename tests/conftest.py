@@ -52,22 +52,32 @@ def demo_file(tmp_path_factory) -> Path:
     return path
 
 
+def fresh_copy(source: Path, folder: Path) -> str:
+    """A copy of the database file ``source`` in ``folder`` (its path): a test writes that."""
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return str(target)
+
+
+def opened(path: str):
+    """The store on ``path``, closed after the test (a fixture's body: ``yield from``)."""
+    from projtrack.store.repo import Store
+
+    store = Store.open(path)
+    yield store
+    store.close()
+
+
 @pytest.fixture
 def demo_db(demo_file, tmp_path) -> str:
     """A fresh copy of the demo database (a file path)."""
-    target = tmp_path / "demo.db"
-    shutil.copyfile(demo_file, target)
-    return str(target)
+    return fresh_copy(demo_file, tmp_path)
 
 
 @pytest.fixture
 def demo_store(demo_db):
     """The store on a fresh copy of the demo database."""
-    from projtrack.store.repo import Store
-
-    store = Store.open(demo_db)
-    yield store
-    store.close()
+    yield from opened(demo_db)
 
 
 @pytest.fixture(scope="session")
@@ -174,16 +184,11 @@ def county_file(demo_file, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def county_db(county_file, tmp_path) -> str:
-    target = tmp_path / "city.db"
-    shutil.copyfile(county_file, target)
-    return str(target)
+    """A fresh copy of the two-county demo database (a file path)."""
+    return fresh_copy(county_file, tmp_path)
 
 
 @pytest.fixture
 def county_store(county_db):
     """The store on a fresh copy of the two-county demo database."""
-    from projtrack.store.repo import Store
-
-    store = Store.open(county_db)
-    yield store
-    store.close()
+    yield from opened(county_db)

@@ -101,20 +101,11 @@ def _references_follow(url: str) -> None:
 
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def city(request, tmp_path):
-    if request.param == "sqlite":
-        yield str(tmp_path / "city.db")
-        return
-    from tests.conftest import PG_ADMIN, _pg_database
-
-    if not PG_ADMIN:
-        pytest.skip("PostgreSQL not configured (PROJTRACK_TEST_PG)")
-    admin, name, url = _pg_database()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+@pytest.fixture
+def city(db_url):
+    """The city database the county files are merged into: a new SQLite file, and a new
+    PostgreSQL database (conftest's ``db_url``)."""
+    return db_url
 
 
 def test_two_county_files_merged_into_a_city_database(sources, city, capsys):
