@@ -43,3 +43,17 @@ async def palette(pilot, text: str) -> None:
     await press(pilot, "ctrl+p")
     await type_text(pilot, text)
     await press(pilot, "enter")
+
+
+BIG, SMALL = (120, 40), (80, 24)  # the terminal sizes the snapshots are taken at
+
+
+def keys(*names: str, tab: str | None = None):
+    """A snapshot's ``run_before``: settle, press ``names``, then show the tab ``tab``."""
+    async def run(pilot) -> None:
+        await settle(pilot)
+        await press(pilot, *names)
+        if tab:
+            pilot.app.screen.query_one("#tabs").active = tab
+            await settle(pilot)
+    return run

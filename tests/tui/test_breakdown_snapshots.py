@@ -4,17 +4,7 @@
 
 from __future__ import annotations
 
-from tests.tui.helpers import press, settle
-
-BIG = (120, 40)
-SMALL = (80, 24)
-
-
-def keys(*names: str):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        await press(pilot, *names)
-    return run
+from tests.tui.helpers import BIG, SMALL, keys
 
 
 def test_breakdown_by_township(snap_compare, make_app):

@@ -4,17 +4,7 @@ counties at 120×40 and at 80×24, and a county opened at 80×24.  Update them o
 
 from __future__ import annotations
 
-from tests.tui.helpers import press, settle
-
-BIG = (120, 40)
-SMALL = (80, 24)
-
-
-def keys(*names: str):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        await press(pilot, *names)
-    return run
+from tests.tui.helpers import BIG, SMALL, keys
 
 
 def test_counties(snap_compare, make_app, county_store):

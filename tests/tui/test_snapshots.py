@@ -3,25 +3,14 @@ Update them on purpose with ``pytest tests/tui --snapshot-update`` and look at t
 
 from __future__ import annotations
 
-from tests.tui.helpers import go_to_project, press, settle
+from tests.tui.helpers import BIG, SMALL, go_to_project, keys, press, settle
 
-BIG = (120, 40)
-SMALL = (80, 24)
 PID = 15
 
 
 async def ready(pilot) -> None:
     await settle(pilot)
 
-
-def keys(*names: str, tab: str | None = None):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        await press(pilot, *names)
-        if tab:
-            pilot.app.screen.query_one("#tabs").active = tab
-            await settle(pilot)
-    return run
 
 
 def project(*names: str, tab: str | None = None):
