@@ -7,6 +7,7 @@ have no county needs --county."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -165,29 +166,36 @@ def test_a_source_without_counties_needs_one(sources, capsys, tmp_path):
     assert rc == 2 and "--merge" in out + err
 
 
+def _tamper(path: Path, entry_id: int) -> None:
+    """Someone edits a ledger entry of the SQLite file ``path`` behind projtrack's back."""
+    engine = create_engine(normalize_url(str(path)))
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER ledger_entry_no_update"))
+        conn.execute(text("UPDATE ledger_entry SET amount = amount + 1 WHERE id = :i"),
+                     {"i": entry_id})
+    engine.dispose()
+
+
 def test_a_source_whose_chain_is_broken_is_refused(sources, capsys, tmp_path):
     a, _ = sources
     bad = tmp_path / "bad.db"
     shutil.copy(a, bad)
-    store_engine = create_engine(normalize_url(str(bad)))
-    with store_engine.begin() as conn:  # someone edits a row behind projtrack's back
-        conn.execute(text("DROP TRIGGER ledger_entry_no_update"))
-        conn.execute(text("UPDATE ledger_entry SET amount = amount + 1 WHERE id = 5"))
-    store_engine.dispose()
+    _tamper(bad, 5)
     city = str(tmp_path / "city.db")
     rc, out, err = _run(capsys, "--db", str(bad), "db", "copy", "--to", city, "--merge")
     assert rc == 1 and "nothing was merged" in out + err
+    if Path(city).exists():  # made for the merge, perhaps: then with no project in it
+        with sqlite3.connect(city) as conn:
+            assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'project'"
+                                ).fetchone()[0] == 0 or conn.execute(
+                "SELECT count(*) FROM project").fetchone()[0] == 0
 
 
 def test_a_target_whose_chain_is_broken_is_refused(sources, capsys, tmp_path):
     a, b = sources
     city = tmp_path / "city.db"
     assert _run(capsys, "--db", str(a), "db", "copy", "--to", str(city), "--merge")[0] == 0
-    engine = create_engine(normalize_url(str(city)))
-    with engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER ledger_entry_no_update"))
-        conn.execute(text("UPDATE ledger_entry SET amount = amount + 1 WHERE id = 7"))
-    engine.dispose()
+    _tamper(city, 7)
     before = _all_rows(str(city))
     rc, out, err = _run(capsys, "--db", str(b), "db", "copy", "--to", str(city), "--merge")
     assert rc == 1 and "target database's append-only records do not verify" in out + err
