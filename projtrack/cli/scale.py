@@ -66,5 +66,7 @@ def _merge(c, to: str, county: str | None, quiet: bool) -> None:
             typer.echo(f"    {table:<20} {n:>10,}")
     if report.settings:
         typer.echo(t("merge.settings", keys="、".join(report.settings)))
+    if report.kept:
+        typer.echo(t("merge.settings_kept", keys="、".join(report.kept)))
     typer.echo(t("msg.db_merged", rows=f"{report.rows:,}", target=report.target,
                  seconds=f"{report.seconds:.1f}"))

@@ -76,6 +76,7 @@ class MergeReport:
     seconds: float
     named: str | None = None  # the county given to the source's projects without one
     settings: list[str] = field(default_factory=list)  # the settings copied, as their keys
+    kept: list[str] = field(default_factory=list)  # the target's own, where the source's differ
 
     @property
     def rows(self) -> int:
@@ -185,7 +186,7 @@ def _in_one_transaction(src: Connection, target: Engine, src_url: str, theirs: l
                              [CountyTally(c) for c in theirs], 0.0,
                              named=fallback if unnamed else None)
         _merge(src, dst, counties, lone, runs, report, progress)
-        report.settings = _settings(src, dst, lone)
+        report.settings, report.kept = _settings(src, dst, lone)
     return report
 
 
@@ -320,17 +321,21 @@ def _difference(want: dict[str, int], got: dict[str, int]) -> str:
     return "?"
 
 
-def _settings(src: Connection, dst: Connection, lone: str) -> list[str]:
+def _settings(src: Connection, dst: Connection, lone: str) -> tuple[list[str], list[str]]:
     """The source's settings into the target: a county's own (KEPT_APART) as key@county, the
-    others where the target has none of the key.  The keys written."""
+    others where the target has none of the key.  The keys written, and the keys whose
+    source value differs from the target's, which the target keeps (said, never dropped
+    unseen)."""
     s = metadata.tables["setting"]
-    have = {k for (k,) in dst.execute(select(s.c.key))}
-    written = []
+    have = dict(dst.execute(select(s.c.key, s.c.value)).tuples().all())
+    written, kept = [], []
     audit = metadata.tables["audit_log"]
     now = dt.datetime.now(dt.UTC)
     for key, value, version in src.execute(select(s.c.key, s.c.value, s.c.version).order_by(s.c.key)):
         new_key = f"{key}@{lone}" if key in KEPT_APART and lone else key
         if new_key in have:
+            if have[new_key] != value:
+                kept.append(new_key)
             continue
         dst.execute(sa_insert(s), [{"key": new_key, "value": value, "version": version}])
         dst.execute(sa_insert(audit), [{  # an explicit id: the sequence moves on after the commit
@@ -338,7 +343,7 @@ def _settings(src: Connection, dst: Connection, lone: str) -> list[str]:
             "entity_id": None, "project_id": None, "field": new_key, "old_value": None,
             "new_value": value, "context": "db merge"}])
         written.append(new_key)
-    return written
+    return written, kept
 
 
 def merged_counties(report: MergeReport) -> Iterable[str]:

@@ -200,3 +200,19 @@ def test_a_target_whose_chain_is_broken_is_refused(sources, capsys, tmp_path):
     rc, out, err = _run(capsys, "--db", str(b), "db", "copy", "--to", str(city), "--merge")
     assert rc == 1 and "target database's append-only records do not verify" in out + err
     assert _all_rows(str(city)) == before
+
+
+def test_a_setting_the_target_holds_otherwise_is_kept_and_said(sources, capsys, tmp_path):
+    """A database-wide setting (here the flag rules) that the city already holds with another
+    value keeps the city's — and the merge says which, never dropping the source's unseen."""
+    a, b = sources
+    city, b2 = str(tmp_path / "city.db"), str(tmp_path / "cangnan.db")
+    assert _run(capsys, "--db", str(b), "backup", b2)[0] == 0  # 苍南县's, to be changed
+    assert _run(capsys, "--db", str(a), "db", "copy", "--to", city, "--merge")[0] == 0
+    rc, out, err = _run(capsys, "--db", city, "rules", "set", "red_behind", "25", "--yes")
+    assert rc == 0, out + err
+    rc, out, err = _run(capsys, "--db", b2, "rules", "set", "red_behind", "30", "--yes")
+    assert rc == 0, out + err
+    rc, out, err = _run(capsys, "--db", b2, "db", "copy", "--to", city, "--merge")
+    assert rc == 0, out + err
+    assert "kept as they are (the source's not used): " in out and "flag_rules" in out
