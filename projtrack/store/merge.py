@@ -327,7 +327,7 @@ def _settings(src: Connection, dst: Connection, lone: str) -> tuple[list[str], l
     source value differs from the target's, which the target keeps (said, never dropped
     unseen)."""
     s = metadata.tables["setting"]
-    have = dict(dst.execute(select(s.c.key, s.c.value)).tuples().all())
+    have = {key: value for key, value in dst.execute(select(s.c.key, s.c.value))}
     written, kept = [], []
     audit = metadata.tables["audit_log"]
     now = dt.datetime.now(dt.UTC)
