@@ -33,9 +33,10 @@ class Run:
     rc: int
     out: str
     err: str
-    seconds: float
+    seconds: float  # wall clock: reported, never a limit (a loaded machine stretches it)
     max_rss_mb: float  # the child's peak resident memory (VmHWM when measured, else wait4's)
     wait4_rss_mb: float = 0.0
+    cpu_seconds: float = 0.0  # the child's own user + system time (wait4): what limits assert
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -69,7 +70,8 @@ def run_process(argv: list[str], *, timeout: float = 60, env: dict[str, str] | N
         err.seek(0)
         rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
         return Run(proc.returncode, out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"), seconds, rss_mb, rss_mb)
+                   err.read().decode("utf-8", "replace"), seconds, rss_mb, rss_mb,
+                   usage.ru_utime + usage.ru_stime)
 
 
 def measured_projtrack(*args: str, timeout: float = 60) -> Run:

@@ -206,7 +206,11 @@ class Probe(threading.Thread):
 
 
 N_PROJECTS = 400
-WAIT = "1.5"  # seconds a writer waits for the lock, in this test
+# seconds a writer waits for the lock, in this test: long enough that a machine loaded many
+# times over does not make a short write look like a held lock (that the plan is made outside
+# the lock is shown without timing by the rechecks below: a change made while the test holds
+# the lock reaches an importer that has already planned)
+WAIT = "10"
 
 
 def test_progress_import_plans_outside_the_lock_while_officers_write(db_url, tmp_path):
@@ -325,7 +329,6 @@ def test_a_stalled_holder_is_named_and_nothing_is_written(db_url, tmp_path):
     holder = Holder(db_url)
     try:
         env = child_env(PROJTRACK_LOCK_WAIT="1")
-        started = time.monotonic()
         waiter = _projtrack(db_url, "spend", "add", "1", "5", "--date", "2025-06-01", env=env)
         if holder.pg:  # projtrack's sessions are named after the command and the officer
             import psycopg
@@ -336,8 +339,7 @@ def test_a_stalled_holder_is_named_and_nothing_is_written(db_url, tmp_path):
                     "SELECT application_name FROM pg_stat_activity WHERE wait_event_type = "
                     "'Lock' AND datname = current_database()").fetchall()]
             assert names == [f"projtrack spend add ({os_user()})"], names
-        rc, out, err = _done(waiter)
-        seconds = time.monotonic() - started
+        rc, out, err = _done(waiter)  # it gave up while the holder still holds the lock
         zh = _projtrack(db_url, "spend", "add", "1", "5", "--date", "2025-06-01", env=env,
                         lang="zh")
         zrc, _zout, zerr = _done(zh)
@@ -345,7 +347,6 @@ def test_a_stalled_holder_is_named_and_nothing_is_written(db_url, tmp_path):
         holder.release()
     assert rc == 1 and zrc == 1, err
     assert "Traceback" not in err and "database is locked" not in err, err
-    assert seconds < 15
     assert "busy" in err and "1 s" in err and "nothing was written" in err, err
     assert "数据库正忙" in zerr and "未写入" in zerr, zerr
     if holder.pg:
