@@ -22,6 +22,7 @@ from projtrack.reports.breakdown import breakdown_tables
 from projtrack.reports.fonts import FontFile, find_cjk_fonts
 from projtrack.reports.model import Totals, WeeklyReport
 from projtrack.reports.pdfgrid import Grid, GridRow, TextMeasure
+from projtrack.reports.pdfops import PageOps
 from projtrack.reports.text import Fmt, main_columns
 
 FONT = "cjk"
@@ -48,6 +49,7 @@ class ReportPDF(FPDF):
         self.set_lang("zh-CN" if fmt.lang == "zh" else "en")
         self.measure = TextMeasure(self, FONT)
         self.bold_measure = TextMeasure(self, FONT, "B")
+        self.ops = PageOps(self)
 
     def _add_face(self, style: str, font: FontFile) -> None:
         extra: dict[str, Any] = {} if font.weight is None else {"variations": {"wght": font.weight}}
@@ -95,7 +97,8 @@ class ReportPDF(FPDF):
         """A table with its heading rows repeated on every page; ``align`` a letter per column
         (default L), ``fit`` the columns of figures (shrunk to fit rather than wrapped)."""
         Grid(self, FONT, widths, headings, size=size, align=align, fit=fit, group_row=group_row,
-             head_fill=GREY_HEAD, measure=self.measure, bold_measure=self.bold_measure).draw(rows)
+             head_fill=GREY_HEAD, measure=self.measure, bold_measure=self.bold_measure,
+             ops=self.ops).draw(rows)
 
 
 def _totals_row(fmt: Fmt, keys: list[str], label: str, s: Totals, fill) -> GridRow:

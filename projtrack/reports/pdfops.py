@@ -1,0 +1,129 @@
+"""Strings, rectangles and rules put on a PDF page in batches, written exactly as fpdf2's
+``FPDF.text``, ``FPDF.rect`` and ``FPDF.line`` write them.
+
+Each of those calls costs fpdf2 some tens of microseconds (argument checks and conversions, the
+font's subset mapping done character by character, one append to the page per call), and a
+report of ten thousand projects makes about 450,000 of them.  ``PageOps`` maps a string's
+characters through a table of the subset codes fpdf2 already gave them (one ``str.translate``;
+a character seen for the first time goes through fpdf2's own ``encode_text``, which picks its
+glyph for the subset) and joins a batch of operators into one append to the page.  The bytes are
+fpdf2's own, operator for operator (tests/reports/test_pdf_ops.py compares them with
+``FPDF.text`` / ``rect`` / ``line`` in every state the report draws in).  When the document is in
+a state whose output this does not reproduce — a text mode other than fill, underline or
+strike-through, text quad points recorded, a core or symbol or colour font — ``text`` flushes
+the batch and calls ``FPDF.text``.
+
+Anything else that writes to the page (``set_fill_color``, ``set_draw_color``, ``add_page``, a
+``cell``) must come after ``flush()``, so that the operators stay in the order they were asked
+for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from fpdf.enums import TextMode
+from fpdf.fonts import TTFFont
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+
+class _FaceCodes(dict):
+    """A face's characters as its subset writes them into a string: each character's subset
+    code as UTF-16BE bytes (read as Latin-1), parentheses, backslashes and carriage returns
+    escaped — what ``encode_text`` writes between the parentheses, character by character.  A
+    character met for the first time is picked for the subset on lookup (``__missing__``, called
+    by ``str.translate`` in the string's order, as ``encode_text`` picks them); a glyph the face
+    lacks maps to None, and is left out as fpdf2 leaves it out."""
+
+    __slots__ = ("font",)
+
+    def __init__(self, font: TTFFont) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, uni: int) -> str | None:
+        font = self.font
+        code = font.subset.pick(uni)
+        mapped = None if code is None else font.escape_text(chr(code))
+        self[uni] = mapped
+        return mapped
+
+
+class PageOps:
+    """Operators for the current page of ``pdf``, kept until ``flush`` appends them at once."""
+
+    def __init__(self, pdf: FPDF):
+        self.pdf = pdf
+        self._parts: list[str] = []
+        self._faces: dict[str, _FaceCodes] = {}
+
+    def _codes(self) -> _FaceCodes | None:
+        """The current face's codes when ``FPDF.text`` would write the plain ``BT … Tj ET``
+        in the current state; None otherwise."""
+        pdf = self.pdf
+        font = pdf.current_font
+        if (not isinstance(font, TTFFont) or not pdf.page or not pdf.font_family
+                or pdf.text_mode != TextMode.FILL or pdf.underline or pdf.strikethrough
+                or pdf._record_text_quad_points or font.is_symbol or font.color_font
+                or pdf.fill_color != pdf.text_color):
+            return None
+        codes = self._faces.get(font.fontkey)
+        if codes is None or codes.font is not font:
+            codes = self._faces[font.fontkey] = _FaceCodes(font)
+        return codes
+
+    def text(self, x: float, y: float, text: str) -> None:
+        """``pdf.text(x, y, text)``: ``text`` set from (x, y) on its baseline in the current
+        font, size and text colour."""
+        self.texts(None, [(None, 0.0, x, y, text)])
+
+    def texts(self, family: str | None,
+              items: Iterable[tuple[str | None, float, float, float, str]]) -> None:
+        """For each (style, size, x, y, text): select ``family`` in ``style`` at ``size`` pt
+        unless that face and size are selected already (style None: keep the current font),
+        then, unless ``text`` is empty, ``pdf.text(x, y, text)``."""
+        pdf = self.pdf
+        parts = self._parts
+        k, page_h = pdf.k, pdf.h
+        face: tuple[str | None, float] | None = None
+        codes: _FaceCodes | None = None
+        for style, size, x, y, text in items:
+            if style is not None and (style, size) != face:
+                face = (style, size)
+                if pdf.font_style != style or pdf.font_size_pt != size:
+                    pdf.set_font(family, style, size)
+                codes = None
+            if not text:
+                continue
+            if codes is None:
+                codes = self._codes()
+                if codes is None:
+                    self.flush()
+                    pdf.text(x, y, text)
+                    continue
+                if not pdf.current_font_is_set_on_page:  # as FPDF.text: Tf before the first
+                    parts.append(pdf._set_font_for_page(codes.font, pdf.font_size_pt))
+            parts.append(f"BT {x * k:.2f} {(page_h - y) * k:.2f} Td "
+                         f"({text.translate(codes)}) Tj ET")
+
+    def rect(self, x: float, y: float, w: float, h: float, operator: str) -> None:
+        """``pdf.rect(x, y, w, h, style)`` for the style whose PDF operator is ``operator``
+        ("S" drawn, "f" filled, "B" both)."""
+        k = self.pdf.k
+        self._parts.append(f"{x * k:.2f} {(self.pdf.h - y) * k:.2f} {w * k:.2f} "
+                           f"{-h * k:.2f} re {operator}")
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        """``pdf.line(x1, y1, x2, y2)``."""
+        k, h = self.pdf.k, self.pdf.h
+        self._parts.append(f"{x1 * k:.2f} {(h - y1) * k:.2f} m {x2 * k:.2f} "
+                           f"{(h - y2) * k:.2f} l S")
+
+    def flush(self) -> None:
+        """Append what was asked for to the page, in order."""
+        if self._parts:
+            self.pdf._out("\n".join(self._parts))
+            self._parts.clear()
