@@ -33,6 +33,7 @@ DeviceColor = DeviceCMYK | DeviceGray | DeviceRGB
 
 ELLIPSIS = "…"
 MAX_LINES = 12  # a cell's text beyond this many lines ends in an ellipsis
+LAYOUT_CACHE = 30_000  # cells kept for their texts' next rows; emptied when full
 MIN_SHRINK = 0.6  # a figure is shrunk down to this fraction of the size before it is wrapped
 # closing punctuation (ASCII and full-width) never starts a line, an opening bracket never ends one
 NO_LINE_START = frozenset(
@@ -221,6 +222,9 @@ class Grid:
         self.max_lines = max(1, min(max_lines, int((page_room - self.head_h - 2 * padding)
                                                    / self.line_h)))
         self._wrap_cache: dict[tuple[int, str, bool], _Cell] = {}
+        # the cells of texts met before in the same column (a township, a date, "—"): about
+        # three in five cells of a large report
+        self._layouts: dict[tuple[int, str, bool], _Cell] = {}
 
     # --- layout ---------------------------------------------------------------------------------
     def _select(self) -> None:
@@ -287,10 +291,27 @@ class Grid:
         ys: list[float] = []  # this page's horizontal rules below the headings
         started = False
         y = pdf.y
+        layouts, layout = self._layouts, self.layout
+        line_h, pads = self.line_h, 2 * self.pad
         for row in rows:
             bold = row.bold
-            cells = [self.layout(j, t, bold) if t else None for j, t in enumerate(row.texts)]
-            h = self.row_height(cells)
+            cells: list[_Cell | None] = []
+            most = 1  # lines in the row's tallest cell
+            for j, t in enumerate(row.texts):
+                if not t:
+                    cells.append(None)
+                    continue
+                key = (j, t, bold)
+                cell = layouts.get(key)
+                if cell is None:
+                    cell = layout(j, t, bold)
+                    if len(layouts) >= LAYOUT_CACHE:
+                        layouts.clear()
+                    layouts[key] = cell
+                if len(cell.lines) > most:
+                    most = len(cell.lines)
+                cells.append(cell)
+            h = most * line_h + pads  # row_height(cells)
             if not started:
                 # the headings never stand alone at the foot of a page
                 if y + self.head_h + h > limit and y > pdf.t_margin + 20:
