@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from fpdf.enums import TextMode
+from fpdf.enums import TextMode, XPos, YPos
 from fpdf.fonts import TTFFont
 
 if TYPE_CHECKING:
@@ -127,3 +127,56 @@ class PageOps:
         if self._parts:
             self.pdf._out("\n".join(self._parts))
             self._parts.clear()
+
+
+class CellReplay:
+    """``FPDF.cell`` for a one-line cell drawn again and again from the same place in the same
+    state — the running header, the footer's title and print date, on each of a thousand pages.
+    fpdf2 lays such a cell out afresh each time (about a quarter of a millisecond: fragments,
+    widths, the line's operators); here it is laid out by ``FPDF.cell`` the first time, and
+    afterwards the bytes that wrote are appended again, the font registered on the page when
+    they select it, and the position left where ``cell`` leaves it.
+
+    Everything ``cell`` reads is part of the key (position, margins, font and size, colours,
+    whether the font is set on the page yet, text mode, spacing, page-break settings, the
+    arguments), so a cell is replayed only where ``cell`` would write the same bytes.  A text
+    holding the total-pages alias (substituted at output), text shaping, fallback fonts or
+    recorded quad points go to ``FPDF.cell`` every time, as does a cell that broke the page."""
+
+    def __init__(self, pdf: FPDF):
+        self.pdf = pdf
+        self._seen: dict[tuple, tuple[bytes, float, float, float, bool]] = {}
+
+    def cell(self, w: float, h: float, text: str, align: str = "L",
+             new_x: XPos = XPos.RIGHT, new_y: YPos = YPos.TOP) -> None:
+        pdf = self.pdf
+        alias = pdf.str_alias_nb_pages
+        font = pdf.current_font
+        if (not pdf.page or font is None or (alias and alias in text) or pdf.text_shaping
+                or pdf._fallback_font_ids or pdf._record_text_quad_points
+                or not isinstance(pdf.pages[pdf.page].contents, bytearray)):
+            pdf.cell(w, h, text, align=align, new_x=new_x, new_y=new_y)
+            return
+        key = (pdf.x, pdf.y, pdf.w, pdf.h, pdf.k, pdf.l_margin, pdf.r_margin, pdf.c_margin,
+               font.fontkey, pdf.font_family, pdf.font_style, pdf.font_size_pt, pdf.text_color,
+               pdf.fill_color, pdf.draw_color, pdf.current_font_is_set_on_page, pdf.underline,
+               pdf.strikethrough, pdf.text_mode, pdf.char_spacing, pdf.font_stretching,
+               pdf.auto_page_break, pdf.page_break_trigger, pdf.in_footer, w, h, text, align,
+               new_x, new_y)
+        seen = self._seen.get(key)
+        if seen is None:
+            page = pdf.page
+            contents = pdf.pages[page].contents
+            assert isinstance(contents, bytearray)
+            start = len(contents)
+            pdf.cell(w, h, text, align=align, new_x=new_x, new_y=new_y)
+            if pdf.page == page:
+                self._seen[key] = (bytes(contents[start:]), pdf.x, pdf.y, pdf._lasth,
+                                   pdf.current_font_is_set_on_page)
+            return
+        data, x, y, lasth, font_set = seen
+        if font_set and not pdf.current_font_is_set_on_page:
+            pdf._set_font_for_page(font, pdf.font_size_pt)  # its Tf is in ``data``
+        if data:
+            pdf._out(data[:-1])  # _out ends it with the newline again
+        pdf.x, pdf.y, pdf._lasth = x, y, lasth

@@ -1,15 +1,19 @@
 """``PageOps`` writes what fpdf2's ``text``, ``rect`` and ``line`` write, byte for byte, and
 picks the same glyphs for the font subset in the same order; in a state it does not reproduce
-it hands the string to ``FPDF.text``."""
+it hands the string to ``FPDF.text``.  ``CellReplay`` writes what ``FPDF.cell`` writes, page
+after page, and leaves the document as ``cell`` leaves it."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from fpdf import FPDF
-from fpdf.enums import TextMode
+from fpdf.enums import TextMode, XPos, YPos
+from pypdf import PdfReader
 
 from projtrack.reports.fonts import find_cjk_fonts
-from projtrack.reports.pdfops import PageOps
+from projtrack.reports.pdfops import CellReplay, PageOps
 
 # enough distinct characters that subset codes 0x0D, 0x28, 0x29 and 0x5C (escaped in a PDF
 # string: \r ( ) \) come up, as the 13th, 40th, 41st and 92nd character picked
@@ -115,3 +119,52 @@ def test_other_states_go_through_fpdf_text(state):
     _same(plain, batched)
     if state == "text_colour":
         assert b"Q\n" in _pages(plain)[0]
+
+
+def _running(doc: FPDF, cell) -> list:
+    """Header and footer cells on four pages, in the ways a report draws them (the font set
+    on the page or not yet, another colour or size in between, a total-pages alias), and the
+    position after each."""
+    after = []
+    for page in range(4):
+        doc.add_page()
+        doc.set_font("cjk", size=7)
+        doc.set_text_color(90)
+        cell(0, 4, "平阳县教育基建项目周报  2026年第48周(2026-11-23 至 2026-11-29)",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        doc.set_text_color(0)
+        doc.ln(1)
+        if page == 2:
+            doc.set_font("cjk", "B", 9)
+            doc.text(20, 40, "小计")
+            doc.set_font("cjk", size=7)
+        doc.set_auto_page_break(False)  # as fpdf2 draws a footer
+        doc.set_y(-10)
+        doc.set_text_color(90)
+        cell(92, 4, "平阳县教育基建项目周报 2026-W48")
+        cell(92, 4, f"第 {doc.page_no()} 页,共 {{nb}} 页", align="C")
+        cell(92, 4, "打印日期:2026-11-30", align="R")
+        doc.set_text_color(0)
+        doc.set_auto_page_break(True, margin=14)
+        after.append((doc.x, doc.y, doc._lasth, doc.current_font_is_set_on_page))
+    return after
+
+
+def _read_back(doc: FPDF) -> list[tuple[bytes, list[str]]]:
+    """Each page's content stream (the total-pages alias substituted) and its fonts."""
+    reader = PdfReader(io.BytesIO(doc.output()))
+    return [(page.get_contents().get_data(), sorted(page["/Resources"].get("/Font", {}).keys()))
+            for page in reader.pages]
+
+
+def test_replayed_cells_write_what_cell_writes():
+    plain, replayed = _doc(), _doc()
+    replay = CellReplay(replayed)
+    assert _running(replayed, replay.cell) == _running(plain, plain.cell)
+    # laid out once each and appended again on the later pages, the footer's first cell laid out
+    # once more where another face was set on the page before it (its Tf differs)
+    assert len(replay._seen) == 5
+    assert _subsets(replayed) == _subsets(plain)
+    pages = _read_back(plain)
+    assert _read_back(replayed) == pages
+    assert b"559.16" in pages[1][0] and b"20.58" in pages[1][0]  # the header and the footer
