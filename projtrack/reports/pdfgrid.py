@@ -388,10 +388,16 @@ class Grid:
         listed, even an empty one (drawn as nothing), so the face is selected for each cell as
         it would be for a cell of text."""
         pad, lh = self.pad, self.line_h
-        style, size = "B" if cell.bold else "", cell.size
+        style, size, lines = "B" if cell.bold else "", cell.size, cell.lines
         # the baseline 0.3 em below a line's middle, where fpdf2 puts it
-        base = y + (h - len(cell.lines) * lh) / 2 + lh / 2 + 0.3 * size / self.pdf.k
-        for line, width in zip(cell.lines, cell.widths, strict=True):
+        base = y + (h - len(lines) * lh) / 2 + lh / 2 + 0.3 * size / self.pdf.k
+        if len(lines) == 1:  # most cells
+            width = cell.widths[0]
+            tx = (x1 - pad - width if align == "R" else (x0 + x1 - width) / 2 if align == "C"
+                  else x0 + pad)
+            items.append((style, size, tx, base, lines[0]))
+            return
+        for line, width in zip(lines, cell.widths, strict=True):
             if align == "R":
                 tx = x1 - pad - width
             elif align == "C":

@@ -88,11 +88,13 @@ class PageOps:
         pdf = self.pdf
         parts = self._parts
         k, page_h = pdf.k, pdf.h
-        face: tuple[str | None, float] | None = None
+        face_style: str | None = None
+        face_size = -1.0
         codes: _FaceCodes | None = None
+        ys: dict[float, str] = {}  # a row's lines share a few baselines
         for style, size, x, y, text in items:
-            if style is not None and (style, size) != face:
-                face = (style, size)
+            if style is not None and (style != face_style or size != face_size):
+                face_style, face_size = style, size
                 if pdf.font_style != style or pdf.font_size_pt != size:
                     pdf.set_font(family, style, size)
                 codes = None
@@ -106,8 +108,10 @@ class PageOps:
                     continue
                 if not pdf.current_font_is_set_on_page:  # as FPDF.text: Tf before the first
                     parts.append(pdf._set_font_for_page(codes.font, pdf.font_size_pt))
-            parts.append(f"BT {x * k:.2f} {(page_h - y) * k:.2f} Td "
-                         f"({text.translate(codes)}) Tj ET")
+            ty = ys.get(y)
+            if ty is None:
+                ty = ys[y] = f"{(page_h - y) * k:.2f}"
+            parts.append(f"BT {x * k:.2f} {ty} Td ({text.translate(codes)}) Tj ET")
 
     def rect(self, x: float, y: float, w: float, h: float, operator: str) -> None:
         """``pdf.rect(x, y, w, h, style)`` for the style whose PDF operator is ``operator``
