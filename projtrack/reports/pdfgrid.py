@@ -21,15 +21,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from fpdf.drawing_primitives import DeviceCMYK, DeviceGray, DeviceRGB, convert_to_device_color
+from fpdf.drawing_primitives import convert_to_device_color
 
-from projtrack.reports.pdfops import PageOps
+from projtrack.reports.pdfops import DeviceColor, PageOps
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
 Color = tuple[int, int, int]
-DeviceColor = DeviceCMYK | DeviceGray | DeviceRGB
 
 ELLIPSIS = "…"
 MAX_LINES = 12  # a cell's text beyond this many lines ends in an ellipsis
@@ -269,13 +268,11 @@ class Grid:
 
     # --- drawing --------------------------------------------------------------------------------
     def _fill(self, color: Color | int) -> None:
-        """``pdf.set_fill_color`` with the colour converted once per grid."""
+        """``pdf.set_fill_color``, the colour converted once per grid."""
         device = self._devices.get(color)
         if device is None:
             device = self._devices[color] = convert_to_device_color(color)
-        if device != self.pdf.fill_color:
-            self.ops.flush()
-            self.pdf.set_fill_color(device)
+        self.ops.fill_color(device)
 
     def _new_page(self) -> None:
         self.ops.flush()

@@ -13,9 +13,9 @@ a state whose output this does not reproduce — a text mode other than fill, un
 strike-through, text quad points recorded, a core or symbol or colour font — ``text`` flushes
 the batch and calls ``FPDF.text``.
 
-Anything else that writes to the page (``set_fill_color``, ``set_draw_color``, ``add_page``, a
-``cell``) must come after ``flush()``, so that the operators stay in the order they were asked
-for.
+Anything else that writes to the page (``set_draw_color``, ``add_page``, a ``cell``; a fill
+colour set other than through ``fill_color``) must come after ``flush()``, so that the operators
+stay in the order they were asked for.
 """
 
 from __future__ import annotations
@@ -23,11 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from fpdf.drawing_primitives import DeviceCMYK, DeviceGray, DeviceRGB
 from fpdf.enums import TextMode, XPos, YPos
 from fpdf.fonts import TTFFont
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+
+DeviceColor = DeviceCMYK | DeviceGray | DeviceRGB
 
 
 class _FaceCodes(dict):
@@ -59,6 +62,7 @@ class PageOps:
         self.pdf = pdf
         self._parts: list[str] = []
         self._faces: dict[str, _FaceCodes] = {}
+        self._colors: dict[DeviceColor, str] = {}
 
     def _codes(self) -> _FaceCodes | None:
         """The current face's codes when ``FPDF.text`` would write the plain ``BT … Tj ET``
@@ -112,6 +116,19 @@ class PageOps:
             if ty is None:
                 ty = ys[y] = f"{(page_h - y) * k:.2f}"
             parts.append(f"BT {x * k:.2f} {ty} Td ({text.translate(codes)}) Tj ET")
+
+    def fill_color(self, color: DeviceColor) -> None:
+        """``pdf.set_fill_color(color)`` for a colour already converted
+        (``fpdf.drawing_primitives.convert_to_device_color``): the operator only when the
+        colour changes, its text worked out once per colour."""
+        pdf = self.pdf
+        if color != pdf.fill_color:
+            pdf.fill_color = color
+            if pdf.page > 0:
+                op = self._colors.get(color)
+                if op is None:
+                    op = self._colors[color] = color.serialize().lower()
+                self._parts.append(op)
 
     def rect(self, x: float, y: float, w: float, h: float, operator: str) -> None:
         """``pdf.rect(x, y, w, h, style)`` for the style whose PDF operator is ``operator``

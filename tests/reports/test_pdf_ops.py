@@ -9,6 +9,7 @@ import io
 
 import pytest
 from fpdf import FPDF
+from fpdf.drawing_primitives import convert_to_device_color
 from fpdf.enums import TextMode, XPos, YPos
 from pypdf import PdfReader
 
@@ -87,6 +88,10 @@ def test_rects_lines_and_pages_in_order():
     plain.rect(10, 40, 30, 4)
     plain.line(10, 50.55, 287, 50.55)
     plain.text(12, 22, "红")
+    plain.set_fill_color(198, 224, 180)
+    plain.rect(10, 60, 30, 4, style="F")
+    plain.set_fill_color(198, 224, 180)
+    plain.set_fill_color(0)
     plain.add_page()  # the font is selected again on the new page before its first string
     plain.text(12, 22, "黄")
     ops.rect(10.123, 20.456, 30.789, 4.2, "f")
@@ -94,6 +99,10 @@ def test_rects_lines_and_pages_in_order():
     ops.rect(10, 40, 30, 4, "S")
     ops.line(10, 50.55, 287, 50.55)
     ops.text(12, 22, "红")
+    ops.fill_color(convert_to_device_color(198, 224, 180))
+    ops.rect(10, 60, 30, 4, "f")
+    ops.fill_color(convert_to_device_color(198, 224, 180))  # unchanged: nothing written
+    ops.fill_color(convert_to_device_color(0))
     ops.flush()
     batched.add_page()
     ops.text(12, 22, "黄")
