@@ -63,6 +63,7 @@ class PageOps:
         self._parts: list[str] = []
         self._faces: dict[str, _FaceCodes] = {}
         self._colors: dict[DeviceColor, str] = {}
+        self._xs: dict[float, str] = {}
 
     def _codes(self) -> _FaceCodes | None:
         """The current face's codes when ``FPDF.text`` would write the plain ``BT … Tj ET``
@@ -96,6 +97,7 @@ class PageOps:
         face_size = -1.0
         codes: _FaceCodes | None = None
         ys: dict[float, str] = {}  # a row's lines share a few baselines
+        xs = self._xs  # and a column's left-aligned or centred lines one x
         for style, size, x, y, text in items:
             if style is not None and (style != face_style or size != face_size):
                 face_style, face_size = style, size
@@ -115,7 +117,12 @@ class PageOps:
             ty = ys.get(y)
             if ty is None:
                 ty = ys[y] = f"{(page_h - y) * k:.2f}"
-            parts.append(f"BT {x * k:.2f} {ty} Td ({text.translate(codes)}) Tj ET")
+            tx = xs.get(x)
+            if tx is None:
+                if len(xs) >= 10_000:
+                    xs.clear()
+                tx = xs[x] = f"{x * k:.2f}"
+            parts.append(f"BT {tx} {ty} Td ({text.translate(codes)}) Tj ET")
 
     def fill_color(self, color: DeviceColor) -> None:
         """``pdf.set_fill_color(color)`` for a colour already converted
