@@ -1,4 +1,5 @@
-"""Tables for the PDF report, drawn with fpdf2's primitives (``text``, ``rect``, ``line``).
+"""Tables for the PDF report, drawn with fpdf2's primitives (``text``, ``rect``, ``line``), a
+row's at once through ``pdfops.PageOps`` (the same bytes, one append to the page).
 
 fpdf2's ``table()`` lays every cell out twice through ``multi_cell``, which at ten thousand
 projects takes most of a minute.  Here the columns' geometry is computed once, a cell's text is

@@ -1,21 +1,25 @@
-"""Strings, rectangles and rules put on a PDF page in batches, written exactly as fpdf2's
-``FPDF.text``, ``FPDF.rect`` and ``FPDF.line`` write them.
+"""Strings, rectangles, rules and fill colours put on a PDF page in batches, written exactly as
+fpdf2's ``FPDF.text``, ``rect``, ``line`` and ``set_fill_color`` write them; and ``CellReplay``
+for the one-line cells every page repeats.
 
 Each of those calls costs fpdf2 some tens of microseconds (argument checks and conversions, the
 font's subset mapping done character by character, one append to the page per call), and a
 report of ten thousand projects makes about 450,000 of them.  ``PageOps`` maps a string's
-characters through a table of the subset codes fpdf2 already gave them (one ``str.translate``;
-a character seen for the first time goes through fpdf2's own ``encode_text``, which picks its
-glyph for the subset) and joins a batch of operators into one append to the page.  The bytes are
-fpdf2's own, operator for operator (tests/reports/test_pdf_ops.py compares them with
-``FPDF.text`` / ``rect`` / ``line`` in every state the report draws in).  When the document is in
-a state whose output this does not reproduce — a text mode other than fill, underline or
-strike-through, text quad points recorded, a core or symbol or colour font — ``text`` flushes
-the batch and calls ``FPDF.text``.
+characters through a table of the subset codes fpdf2 gave them (one ``str.translate``; a
+character seen for the first time is picked for the subset by fpdf2's own ``subset.pick``, in
+the string's order, as ``encode_text`` picks it) and joins a batch of operators into one append
+to the page.  The bytes are fpdf2's own, operator for operator (tests/reports/test_pdf_ops.py
+compares them with ``FPDF.text`` / ``rect`` / ``line`` / ``set_fill_color`` / ``cell``, and the
+subsets' picks).  When the document is in a state whose output this does not reproduce — a text
+mode other than fill, underline or strike-through, text quad points recorded, a text colour
+other than the fill colour, a core or symbol or colour font — ``text`` flushes the batch and
+calls ``FPDF.text``.
 
 Anything else that writes to the page (``set_draw_color``, ``add_page``, a ``cell``; a fill
 colour set other than through ``fill_color``) must come after ``flush()``, so that the operators
-stay in the order they were asked for.
+stay in the order they were asked for.  These lean on fpdf2 2.8's page buffer and font subset
+(``_out``, ``_set_font_for_page``, ``subset.pick``), which is why the dependency is pinned
+below 2.9 and the tests compare bytes.
 """
 
 from __future__ import annotations
