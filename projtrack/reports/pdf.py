@@ -22,6 +22,7 @@ from projtrack.reports.breakdown import breakdown_tables
 from projtrack.reports.fonts import FontFile, find_cjk_fonts
 from projtrack.reports.model import Totals, WeeklyReport
 from projtrack.reports.pdfgrid import Grid, GridRow, TextMeasure
+from projtrack.reports.pdfops import CellReplay, PageOps
 from projtrack.reports.text import Fmt, main_columns
 
 FONT = "cjk"
@@ -48,6 +49,8 @@ class ReportPDF(FPDF):
         self.set_lang("zh-CN" if fmt.lang == "zh" else "en")
         self.measure = TextMeasure(self, FONT)
         self.bold_measure = TextMeasure(self, FONT, "B")
+        self.ops = PageOps(self)
+        self.cells = CellReplay(self)  # the running header and the footer's fixed parts
 
     def _add_face(self, style: str, font: FontFile) -> None:
         extra: dict[str, Any] = {} if font.weight is None else {"variations": {"wght": font.weight}}
@@ -58,8 +61,8 @@ class ReportPDF(FPDF):
             return
         self.set_font(FONT, size=7)
         self.set_text_color(90)
-        self.cell(0, 4, f"{self.fmt.title(self.report)}  {self.fmt.subtitle(self.report)}",
-                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cells.cell(0, 4, f"{self.fmt.title(self.report)}  {self.fmt.subtitle(self.report)}",
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
         self.ln(1)
 
@@ -68,11 +71,11 @@ class ReportPDF(FPDF):
         self.set_font(FONT, size=7)
         self.set_text_color(90)
         third = (self.w - self.l_margin - self.r_margin) / 3
-        self.cell(third, 4, f"{self.fmt.title(self.report)} {self.report.period}")
+        self.cells.cell(third, 4, f"{self.fmt.title(self.report)} {self.report.period}")
         self.cell(third, 4, self.fmt.t("report.footer_page", page=self.page_no(),
                                        pages=self.alias_nb_pages_text()), align="C")
-        self.cell(third, 4, self.fmt.t("report.footer_printed", date=self.printed_on.isoformat()),
-                  align="R")
+        self.cells.cell(third, 4, self.fmt.t("report.footer_printed",
+                                             date=self.printed_on.isoformat()), align="R")
         self.set_text_color(0)
 
     def alias_nb_pages_text(self) -> str:
@@ -95,7 +98,8 @@ class ReportPDF(FPDF):
         """A table with its heading rows repeated on every page; ``align`` a letter per column
         (default L), ``fit`` the columns of figures (shrunk to fit rather than wrapped)."""
         Grid(self, FONT, widths, headings, size=size, align=align, fit=fit, group_row=group_row,
-             head_fill=GREY_HEAD, measure=self.measure, bold_measure=self.bold_measure).draw(rows)
+             head_fill=GREY_HEAD, measure=self.measure, bold_measure=self.bold_measure,
+             ops=self.ops).draw(rows)
 
 
 def _totals_row(fmt: Fmt, keys: list[str], label: str, s: Totals, fill) -> GridRow:

@@ -1,4 +1,5 @@
-"""Tables for the PDF report, drawn with fpdf2's primitives (``text``, ``rect``, ``line``).
+"""Tables for the PDF report, drawn with fpdf2's primitives (``text``, ``rect``, ``line``), a
+row's at once through ``pdfops.PageOps`` (the same bytes, one append to the page).
 
 fpdf2's ``table()`` lays every cell out twice through ``multi_cell``, which at ten thousand
 projects takes most of a minute.  Here the columns' geometry is computed once, a cell's text is
@@ -21,6 +22,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from fpdf.drawing_primitives import convert_to_device_color
+
+from projtrack.reports.pdfops import DeviceColor, PageOps
+
 if TYPE_CHECKING:
     from fpdf import FPDF
 
@@ -28,6 +33,7 @@ Color = tuple[int, int, int]
 
 ELLIPSIS = "…"
 MAX_LINES = 12  # a cell's text beyond this many lines ends in an ellipsis
+LAYOUT_CACHE = 30_000  # cells kept for their texts' next rows; emptied when full
 MIN_SHRINK = 0.6  # a figure is shrunk down to this fraction of the size before it is wrapped
 # closing punctuation (ASCII and full-width) never starts a line, an opening bracket never ends one
 NO_LINE_START = frozenset(
@@ -179,7 +185,7 @@ class Grid:
                  fit: Iterable[int] = (), group_row: Sequence[tuple[str, int]] | None = None,
                  head_fill: Color = (217, 217, 217), padding: float = 0.6,
                  max_lines: int = MAX_LINES, measure: TextMeasure | None = None,
-                 bold_measure: TextMeasure | None = None):
+                 bold_measure: TextMeasure | None = None, ops: PageOps | None = None):
         if len(headings) != len(widths):
             raise ValueError("a heading per column")
         if group_row and sum(span for _, span in group_row) != len(widths):
@@ -194,6 +200,8 @@ class Grid:
         self.align = list(align) if align else ["L"] * len(widths)
         self.fit = frozenset(fit)
         self.head_fill = head_fill
+        self.ops = ops or PageOps(pdf)
+        self._devices: dict[Color | int, DeviceColor] = {}
         self.measure = measure or TextMeasure(pdf, font)
         self.bold_measure = bold_measure or TextMeasure(pdf, font, "B")
         self._select()
@@ -214,10 +222,14 @@ class Grid:
         self.max_lines = max(1, min(max_lines, int((page_room - self.head_h - 2 * padding)
                                                    / self.line_h)))
         self._wrap_cache: dict[tuple[int, str, bool], _Cell] = {}
+        # the cells of texts met before in the same column (a township, a date, "—"): about
+        # three in five cells of a large report
+        self._layouts: dict[tuple[int, str, bool], _Cell] = {}
 
     # --- layout ---------------------------------------------------------------------------------
     def _select(self) -> None:
         pdf = self.pdf
+        self.ops.flush()
         pdf.set_font(self.font, "", self.size)
         pdf.set_draw_color(0)
         pdf.set_fill_color(0)
@@ -256,6 +268,18 @@ class Grid:
         return self._height(len(c.lines) for c in cells if c is not None)
 
     # --- drawing --------------------------------------------------------------------------------
+    def _fill(self, color: Color | int) -> None:
+        """``pdf.set_fill_color``, the colour converted once per grid."""
+        device = self._devices.get(color)
+        if device is None:
+            device = self._devices[color] = convert_to_device_color(color)
+        self.ops.fill_color(device)
+
+    def _new_page(self) -> None:
+        self.ops.flush()
+        self.pdf.add_page()
+        self._select()
+
     def draw(self, rows: Iterable[GridRow]) -> None:
         """Draw the heading rows and ``rows`` from the current y, breaking pages as needed;
         leaves y below the table."""
@@ -265,22 +289,37 @@ class Grid:
         ys: list[float] = []  # this page's horizontal rules below the headings
         started = False
         y = pdf.y
+        layouts, layout = self._layouts, self.layout
+        line_h, pads = self.line_h, 2 * self.pad
         for row in rows:
             bold = row.bold
-            cells = [self.layout(j, t, bold) if t else None for j, t in enumerate(row.texts)]
-            h = self.row_height(cells)
+            cells: list[_Cell | None] = []
+            most = 1  # lines in the row's tallest cell
+            for j, t in enumerate(row.texts):
+                if not t:
+                    cells.append(None)
+                    continue
+                key = (j, t, bold)
+                cell = layouts.get(key)
+                if cell is None:
+                    cell = layout(j, t, bold)
+                    if len(layouts) >= LAYOUT_CACHE:
+                        layouts.clear()
+                    layouts[key] = cell
+                if len(cell.lines) > most:
+                    most = len(cell.lines)
+                cells.append(cell)
+            h = most * line_h + pads  # row_height(cells)
             if not started:
                 # the headings never stand alone at the foot of a page
                 if y + self.head_h + h > limit and y > pdf.t_margin + 20:
-                    pdf.add_page()
-                    self._select()
+                    self._new_page()
                 y = self._draw_headings(pdf.y)
                 ys = [y]
                 started = True
             elif y + h > limit:
                 self._rules(ys)
-                pdf.add_page()
-                self._select()
+                self._new_page()
                 y = self._draw_headings(pdf.y)
                 ys = [y]
             self._draw_row(y, h, row, cells)
@@ -288,28 +327,30 @@ class Grid:
             ys.append(y)
         if not started:
             if pdf.y + self.head_h > limit:
-                pdf.add_page()
-                self._select()
+                self._new_page()
             y = self._draw_headings(pdf.y)
             ys = [y]
         self._rules(ys)
+        self.ops.flush()
         self._face(False, self.size)
         pdf.set_xy(pdf.l_margin, y)
 
     def _draw_headings(self, y: float) -> float:
-        pdf = self.pdf
+        ops = self.ops
         for cells, h in zip(self.heading_rows, self.head_heights, strict=True):
-            pdf.set_fill_color(*self.head_fill)
+            self._fill(self.head_fill)
             for col, span, _ in cells:
-                pdf.rect(self.x[col], y, self.x[col + span] - self.x[col], h, style="DF")
-            pdf.set_fill_color(0)
+                ops.rect(self.x[col], y, self.x[col + span] - self.x[col], h, "B")
+            self._fill(0)
+            items: list[tuple[str, float, float, float, str]] = []
             for col, span, cell in cells:
-                self._draw_text(self.x[col], self.x[col + span], y, h, cell, "C")
+                self._place(items, self.x[col], self.x[col + span], y, h, cell, "C")
+            ops.texts(self.font, items)
             y += h
         return y
 
     def _draw_row(self, y: float, h: float, row: GridRow, cells: Sequence[_Cell | None]) -> None:
-        pdf, x = self.pdf, self.x
+        x, ops = self.x, self.ops
         if row.fill is not None or row.fills:
             colors = [row.fill] * len(cells)
             for j, c in (row.fills or {}).items():
@@ -321,14 +362,16 @@ class Grid:
                 while k < n and colors[k] == c:
                     k += 1
                 if c is not None:
-                    pdf.set_fill_color(*c)
-                    pdf.rect(x[j], y, x[k] - x[j], h, style="F")
+                    self._fill(c)
+                    ops.rect(x[j], y, x[k] - x[j], h, "f")
                 j = k
-            pdf.set_fill_color(0)
-        align = self.align
+            self._fill(0)
+        align, place = self.align, self._place
+        items: list[tuple[str, float, float, float, str]] = []
         for j, cell in enumerate(cells):
             if cell is not None:
-                self._draw_text(x[j], x[j + 1], y, h, cell, align[j])
+                place(items, x[j], x[j + 1], y, h, cell, align[j])
+        ops.texts(self.font, items)
 
     def _face(self, bold: bool, size: float) -> None:
         pdf = self.pdf
@@ -336,21 +379,30 @@ class Grid:
         if pdf.font_style != style or pdf.font_size_pt != size:
             pdf.set_font(self.font, style, size)
 
-    def _draw_text(self, x0: float, x1: float, y: float, h: float, cell: _Cell, align: str
-                   ) -> None:
-        pdf, pad, lh = self.pdf, self.pad, self.line_h
-        self._face(cell.bold, cell.size)
-        # vertically centred; the baseline 0.3 em below a line's middle, where fpdf2 puts it
-        base = y + (h - len(cell.lines) * lh) / 2 + lh / 2 + 0.3 * cell.size / pdf.k
-        for line, width in zip(cell.lines, cell.widths, strict=True):
-            if line:
-                if align == "R":
-                    tx = x1 - pad - width
-                elif align == "C":
-                    tx = (x0 + x1 - width) / 2
-                else:
-                    tx = x0 + pad
-                pdf.text(tx, base, line)
+    def _place(self, items: list[tuple[str, float, float, float, str]], x0: float, x1: float,
+               y: float, h: float, cell: _Cell, align: str) -> None:
+        """The lines of ``cell`` as (style, size, x, y, text) for ``PageOps.texts``: between
+        x0 and x1, vertically centred in the row from ``y`` of height ``h``.  Each line is
+        listed, even an empty one (drawn as nothing), so the face is selected for each cell as
+        it would be for a cell of text."""
+        pad, lh = self.pad, self.line_h
+        style, size, lines = "B" if cell.bold else "", cell.size, cell.lines
+        # the baseline 0.3 em below a line's middle, where fpdf2 puts it
+        base = y + (h - len(lines) * lh) / 2 + lh / 2 + 0.3 * size / self.pdf.k
+        if len(lines) == 1:  # most cells
+            width = cell.widths[0]
+            tx = (x1 - pad - width if align == "R" else (x0 + x1 - width) / 2 if align == "C"
+                  else x0 + pad)
+            items.append((style, size, tx, base, lines[0]))
+            return
+        for line, width in zip(lines, cell.widths, strict=True):
+            if align == "R":
+                tx = x1 - pad - width
+            elif align == "C":
+                tx = (x0 + x1 - width) / 2
+            else:
+                tx = x0 + pad
+            items.append((style, size, tx, base, line))
             base += lh
 
     def _rules(self, ys: list[float]) -> None:
@@ -358,10 +410,10 @@ class Grid:
         covers half a rule)."""
         if len(ys) < 2:
             return
-        pdf = self.pdf
+        line = self.ops.line
         left, right = self.x[0], self.x[-1]
         for y in ys:
-            pdf.line(left, y, right, y)
+            line(left, y, right, y)
         top, bottom = ys[0], ys[-1]
         for x in self.x:
-            pdf.line(x, top, x, bottom)
+            line(x, top, x, bottom)
