@@ -51,7 +51,9 @@ class Exact:
 
 def text(value: str) -> str:
     """A string as a cell holds it: no control characters, at most MAX_TEXT characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+    if not value.isprintable():  # printable text (most of it) holds no control character
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value[:MAX_TEXT]
 
 
 def store(cell, value: object) -> None:

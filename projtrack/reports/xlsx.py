@@ -29,7 +29,7 @@ from projtrack.gcpause import collector_paused
 from projtrack.i18n import t
 from projtrack.reports.breakdown import breakdown_tables
 from projtrack.reports.cells import text as cell_text
-from projtrack.reports.model import Totals, WeeklyReport
+from projtrack.reports.model import ReportRow, Totals, WeeklyReport
 from projtrack.reports.text import Fmt, display_width, main_columns, points
 from projtrack.reports.xlsxbook import PLAIN, Book, Look, Sheet, with_format
 
@@ -213,6 +213,25 @@ def _detail_looks(cols, fill: str | None, bold: bool, flag: str | None):
     return looks
 
 
+FIGURES = ("total_investment", "annual_plan", "actual_this_week", "actual_this_year",
+           "annual_completion_rate", "points_vs_time", "cumulative_actual",
+           "cumulative_completion_rate", "funds_received", "payments", "variance")
+
+
+def project_values(fmt: Fmt, r: ReportRow, seq: int) -> dict[str, object]:
+    """The raw values of ``Fmt.row_cells`` (what the cells hold), without the PDF's text of
+    each figure: a sheet of 10,000 projects need not format 110,000 amounts it never shows."""
+    values: dict[str, object] = {
+        "seq": seq, "name": r.name, "township": r.township, "phase": fmt.term(r.phase),
+        "progress": fmt.progress(r.stage, r.percent_complete)}
+    for key in FIGURES:
+        values[key] = getattr(r, key)
+    values["points_vs_time"] = points(r.points_vs_time)
+    values["flag"] = fmt.flag(r.flag)
+    values["flag_reasons"] = fmt.reasons(r.flag_reasons)
+    return values
+
+
 def _detail(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     s = book.sheet(fmt.t("report.sheet.detail"))
     cols = main_columns(fmt.lang, report.kind)
@@ -223,10 +242,10 @@ def _detail(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> 
     alike = Alike(s)
     row = 6
 
-    def emit(cells: dict[str, tuple[object, str]], fill: str | None, bold: bool,
+    def emit(cells: dict[str, object], fill: str | None, bold: bool,
              flag: str | None = None) -> None:
         nonlocal row
-        values: list[tuple[object, str | None]] = [(cells[k][0], kind) for k, kind in keys]
+        values: list[tuple[object, str | None]] = [(cells[k], kind) for k, kind in keys]
         for i, _ in wrapped:  # the text as the cell holds it, measured for the row's height
             v = values[i][0]
             if isinstance(v, str):
@@ -235,18 +254,20 @@ def _detail(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> 
                   row_height([(values[i][0], w) for i, w in wrapped]))
         row += 1
 
-    emit(fmt.total_cells(fmt.t("report.grand_total"), report.summary), FILLS["total"], True)
+    def totals(label: str, t: Totals) -> dict[str, object]:
+        return {k: v for k, (v, _text) in fmt.total_cells(label, t).items()}
+
+    emit(totals(fmt.t("report.grand_total"), report.summary), FILLS["total"], True)
     seq = 0
     for i, cat in enumerate(report.categories):
         n = cat.totals.count
-        emit(fmt.total_cells(fmt.category_label(i, cat.category, n), cat.totals),
-             FILLS["category"], True)
+        emit(totals(fmt.category_label(i, cat.category, n), cat.totals), FILLS["category"], True)
         for j, block in enumerate(cat.classes):
-            emit(fmt.total_cells(fmt.class_label(j, block.annex_class, block.totals.count),
-                                 block.totals), FILLS["class"], True)
+            emit(totals(fmt.class_label(j, block.annex_class, block.totals.count), block.totals),
+                 FILLS["class"], True)
             for r in block.rows:
                 seq += 1
-                emit(fmt.row_cells(r, seq), None, False, flag=r.flag)
+                emit(project_values(fmt, r, seq), None, False, flag=r.flag)
     widths(s, [c.width for c in cols])
     freeze(s, "C6")
     page_setup(s, fmt, report, (4, 5))

@@ -104,6 +104,20 @@ class _Digits(Exact):
 
     __slots__ = ()
 
+    def __init__(self, value: Decimal):
+        # the common case read off str(): plain digits with at most 6 decimals (the same text
+        # as Exact's, trailing zeros dropped); anything else (an exponent, finer digits) is
+        # Exact's own work
+        s = str(value)
+        dot = s.find(".")
+        if "E" in s or (dot >= 0 and len(s) - dot > 7):
+            super().__init__(value)
+            return
+        if dot >= 0:
+            s = s.rstrip("0").rstrip(".")
+        self.value = value
+        self.digits = "0" if s == "-0" else s
+
     def __format__(self, spec: str) -> str:
         return self.digits
 
@@ -314,8 +328,16 @@ class Sheet:
         ws, r = self.ws, row - 1
         if height is not None:
             ws.set_row_pixels(r, height * _PX_PER_POINT)
+        # ``write`` inlined for the common types: this loop writes most cells of a big report
+        string, number = ws.write_string, ws.write_number
         for col, ((value, kind), f) in enumerate(zip(values, formats, strict=True)):
-            write(ws, r, col, value, kind, f)
+            if type(value) is str and value:
+                string(r, col, text(value), f)
+            elif type(value) is Decimal and value.is_finite():
+                number(r, col, _Digits(value.quantize(RATE_PRECISION) if kind == "rate"
+                                       else value), f)
+            else:
+                write(ws, r, col, value, kind, f)
 
 
 def with_format(look: Look, value: object, kind: str | None) -> Look:
