@@ -261,8 +261,9 @@ class Sheet:
     # --- the row being built ------------------------------------------------------------------
     def _at(self, row: int) -> None:
         if row != self._row:
-            if row <= self._last:
-                raise RowOrderError(f"{self.ws.name}: row {row} after row {self._last}")
+            if row <= self._last or row < self._row:
+                raise RowOrderError(f"{self.ws.name}: row {row} after row "
+                                    f"{max(self._last, self._row)}")
             self.flush()
             self._row = row
 
