@@ -38,7 +38,8 @@ from typing import NamedTuple
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import Worksheet, _preserve_whitespace
 
 from projtrack import marks
 from projtrack.reports.cells import Exact, text
@@ -131,7 +132,44 @@ def exact(value: Decimal, kind: str | None = None) -> _Digits:
     return _Digits(value.quantize(RATE_PRECISION) if kind == "rate" else value)
 
 
+_OWN = frozenset({"Number", "String", "Blank"})  # the cells _Worksheet writes itself
+
+
+def _styled_line(ws: Worksheet, row: int, col: int) -> bool:
+    """Whether the row or the column has a format of its own (an unstyled cell takes it: left
+    to XlsxWriter; the reports set none)."""
+    info = ws.row_info.get(row)
+    if info is not None and info.row_format is not None:
+        return True
+    cinfo = ws.col_info.get(col)
+    return cinfo is not None and cinfo.column_format is not None
+
+
 class _Worksheet(Worksheet):
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        """A number, a text or a styled blank as XlsxWriter writes it in constant memory, with
+        two differences: a text that looks like a rich string ("<r>…</r>") is escaped like any
+        other (XlsxWriter writes it into the XML as it is: a project named "<r></is></r>"
+        made a file no spreadsheet opens), and the cell's attributes, a reference and a style
+        number that need no escaping, are not searched for characters to escape (the inner
+        loop of a big report).  Anything else is XlsxWriter's own."""
+        name = cell.__class__.__name__
+        f = cell.format
+        if name not in _OWN or (f is None and _styled_line(self, row, col)):
+            super()._write_cell(row, col, cell)
+            return
+        s = f' s="{f._get_xf_index()}"' if f else ""
+        ref = xl_rowcol_to_cell_fast(row, col)
+        if name == "Number":
+            self.fh.write(f'<c r="{ref}"{s}><v>{cell.number:.16G}</v></c>')
+        elif name == "String":
+            string = self._escape_control_characters(cell.string)
+            space = ' xml:space="preserve"' if _preserve_whitespace(string) else ""
+            self.fh.write(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>'
+                          f'{self._escape_data(string)}</t></is></c>')
+        else:
+            self.fh.write(f'<c r="{ref}"{s}/>')
+
     def _write_page_setup(self) -> None:
         write = self._xml_empty_tag  # type: ignore[has-type]
 

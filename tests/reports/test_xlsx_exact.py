@@ -144,3 +144,52 @@ def test_fit_to_one_page_wide_is_written_out(report, tmp_path):
         setups = [re.search(r"<pageSetup [^>]*>", zf.read(n).decode()).group(0)
                   for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
     assert setups and all('fitToWidth="1"' in s and 'fitToHeight="0"' in s for s in setups)
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("xl/worksheets/sheet1.xml")
+
+
+def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path):
+    """The report's own cell writer gives XlsxWriter's XML, byte for byte (numbers, texts with
+    spaces to keep, characters to escape, styled blanks, with and without a format)."""
+    import xlsxwriter
+
+    from projtrack.reports import xlsxbook
+
+    def fill(ws, bold) -> None:
+        for r in range(40):
+            ws.write_number(r, 0, r * 1.5, bold if r % 2 else None)
+            ws.write_string(r, 1, [" lead", "a & b < c", "平阳县\u0007", "_x0041_", "x"][r % 5],
+                            bold if r % 3 else None)
+            ws.write_blank(r, 2, None, bold)
+            ws.write_number(r, 3, xlsxbook.exact(Decimal("123456789012.345678")), bold)
+        ws.set_row(3, 30)
+        ws.set_column(1, 1, 40)
+
+    paths = []
+    for own in (True, False):
+        path = tmp_path / f"{own}.xlsx"
+        wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        ws = wb.add_worksheet("x", worksheet_class=xlsxbook._Worksheet if own else None)
+        fill(ws, wb.add_format({"bold": True}))
+        wb.close()
+        paths.append(path)
+    ours, theirs = (_sheet_xml(p) for p in paths)
+    # the page set-up is the one difference: fit to one page wide written out (none here)
+    assert ours == theirs
+
+
+def test_a_text_like_a_rich_string_is_text(report, tmp_path):
+    rows = report.rows
+    names = ["<r>平阳</r>", "<r></is></c></row></r>", "<r><t>x</t></r>"]
+    renamed = {rows[i].id: n for i, n in enumerate(names)}
+    cats = tuple(replace(c, classes=tuple(replace(b, rows=tuple(
+        replace(r, name=renamed.get(r.id, r.name)) for r in b.rows)) for b in c.classes))
+        for c in report.categories)
+    path = xlsx.write_xlsx(replace(report, categories=cats), tmp_path / "rich.xlsx", lang="zh",
+                           printed_on=PRINTED)
+    ws = openpyxl.load_workbook(path)["项目明细"]  # the file opens: no raw XML from a name
+    held = {c.value for row in ws.iter_rows(min_row=6) for c in row if isinstance(c.value, str)}
+    assert set(names) <= held
