@@ -31,7 +31,7 @@ from projtrack.reports.breakdown import breakdown_tables
 from projtrack.reports.cells import text as cell_text
 from projtrack.reports.model import ReportRow, Totals, WeeklyReport
 from projtrack.reports.text import Fmt, display_width, main_columns, points
-from projtrack.reports.xlsxbook import PLAIN, Book, Look, Sheet, with_format
+from projtrack.reports.xlsxbook import PLAIN, Look, ReportBook, ReportSheet, with_format
 
 FILLS = {"header": "D9D9D9", "total": "BFBFBF", "category": "D9D9D9", "class": "EDEDED",
          "red": "F4B6B6", "yellow": "FFE699", "green": "C6E0B4"}
@@ -59,7 +59,7 @@ def footer_parts(title: str, period: str, lang: str) -> tuple[str, str, str]:
             footer_text(t("report.footer_printed", lang=lang, date=code + "D")).replace(code, "&"))
 
 
-def page_setup(s: Sheet, fmt: Fmt, report: WeeklyReport, title_rows: tuple[int, int] | None,
+def page_setup(s: ReportSheet, fmt: Fmt, report: WeeklyReport, title_rows: tuple[int, int] | None,
                ) -> None:
     """A4 landscape, one page wide (as many tall as needed), centred, ``title_rows`` (first,
     last; 1-based) repeated on every page, the footer in 8 pt."""
@@ -76,14 +76,14 @@ def page_setup(s: Sheet, fmt: Fmt, report: WeeklyReport, title_rows: tuple[int, 
     ws.set_footer(f"&L&8 {left}&C&8 {centre}&R&8 {right}", {"margin": FOOTER_MARGIN})
 
 
-def widths(s: Sheet, values: tuple[float, ...] | list[float]) -> None:
+def widths(s: ReportSheet, values: tuple[float, ...] | list[float]) -> None:
     """Column widths in characters, stored as given (``width × 7`` pixels of the default
     font's digit; XlsxWriter's ``set_column`` would add the cell padding)."""
     for col, w in enumerate(values):
         s.ws.set_column_pixels(col, col, w * _DIGIT_PX)
 
 
-def freeze(s: Sheet, cell: str) -> None:
+def freeze(s: ReportSheet, cell: str) -> None:
     """Freeze the rows above and the columns left of ``cell`` ("C6")."""
     col = ord(cell[0]) - ord("A")
     s.ws.freeze_panes(int(cell[1:]) - 1, col)
@@ -107,7 +107,7 @@ def row_height(texts: list[tuple[object, float]], line: float = 14.5) -> float |
     return line * lines + 2 if lines > 1 else None
 
 
-def _fit(s: Sheet, row: int, texts: list[tuple[object, float]], line: float = 14.5) -> None:
+def _fit(s: ReportSheet, row: int, texts: list[tuple[object, float]], line: float = 14.5) -> None:
     h = row_height(texts, line)
     if h is not None:
         s.height(row, h)
@@ -126,7 +126,7 @@ def styled(look: Look, value: object, fill: str | None, bold: bool) -> Look:
     return look
 
 
-def style_row(s: Sheet, row: int, ncols: int, fill: str | None, bold: bool = False) -> None:
+def style_row(s: ReportSheet, row: int, ncols: int, fill: str | None, bold: bool = False) -> None:
     """``styled`` on the cells 1..ncols of ``row`` (empty ones too: a boxed blank)."""
     for col in range(1, ncols + 1):
         s.restyle(row, col, styled(s.look(row, col), s.value(row, col), fill, bold))
@@ -137,7 +137,7 @@ class Alike:
     caller's ``key`` and the type of each cell's value; ``looks(values)`` gives the looks of
     the first row of each."""
 
-    def __init__(self, s: Sheet):
+    def __init__(self, s: ReportSheet):
         self.s = s
         self.formats: dict[tuple, list] = {}
 
@@ -164,7 +164,7 @@ def table_looks(fill: str | None, bold: bool, right: bool = False):
     return looks
 
 
-def _title(s: Sheet, fmt: Fmt, report: WeeklyReport, width: int, printed_on: dt.date,
+def _title(s: ReportSheet, fmt: Fmt, report: WeeklyReport, width: int, printed_on: dt.date,
            note: str | None = None) -> None:
     s.put(1, 1, fmt.title(report) + (fmt.t("report.draft_mark") if report.draft else ""),
           look=Look(bold=True, size=16, align="center", valign="center"))
@@ -177,7 +177,7 @@ def _title(s: Sheet, fmt: Fmt, report: WeeklyReport, width: int, printed_on: dt.
     s.merge(3, 1, width)
 
 
-def _header(s: Sheet, row: int, names: list[str], groups: list[str] | None = None) -> None:
+def _header(s: ReportSheet, row: int, names: list[str], groups: list[str] | None = None) -> None:
     if groups:
         start = 1
         for col in range(1, len(groups) + 2):
@@ -232,7 +232,7 @@ def project_values(fmt: Fmt, r: ReportRow, seq: int) -> dict[str, object]:
     return values
 
 
-def _detail(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+def _detail(book: ReportBook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     s = book.sheet(fmt.t("report.sheet.detail"))
     cols = main_columns(fmt.lang, report.kind)
     _title(s, fmt, report, len(cols), printed_on, note=fmt.t("report.units_note"))
@@ -273,7 +273,7 @@ def _detail(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> 
     page_setup(s, fmt, report, (4, 5))
 
 
-def _category_table(s: Sheet, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, int]:
+def _category_table(s: ReportSheet, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, int]:
     """学段 | 项目数 | 本年计划 | 本年完成 | 年度完成率 | 序时进度 | 比序时 | 红 | 黄 | 绿; returns the
     first and last data rows (the chart's source)."""
     return _totals_table(s, fmt, "category", [(fmt.term(cat.category), cat.totals)
@@ -281,7 +281,7 @@ def _category_table(s: Sheet, fmt: Fmt, report: WeeklyReport, top: int) -> tuple
                          report.summary, top)
 
 
-def _county_table(s: Sheet, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, int]:
+def _county_table(s: ReportSheet, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[int, int]:
     """A city's consolidated report: 区县 | the category table's columns, a line per county
     (每县一行), the total line the city's (the sum of the counties)."""
     assert report.counties is not None
@@ -290,7 +290,7 @@ def _county_table(s: Sheet, fmt: Fmt, report: WeeklyReport, top: int) -> tuple[i
                          report.summary, top)
 
 
-def _totals_table(s: Sheet, fmt: Fmt, first: str, lines: list[tuple[str, Totals]], total: Totals,
+def _totals_table(s: ReportSheet, fmt: Fmt, first: str, lines: list[tuple[str, Totals]], total: Totals,
                   top: int) -> tuple[int, int]:
     """A line of figures per group (``first``: the first column's heading, report.cat.<first>),
     then the total line; returns the first and last group rows."""
@@ -321,7 +321,7 @@ def _totals_table(s: Sheet, fmt: Fmt, first: str, lines: list[tuple[str, Totals]
     return top + 1, last
 
 
-def _chart(book: Book, s: Sheet, fmt: Fmt, first: int, last: int, row: int) -> None:
+def _chart(book: ReportBook, s: ReportSheet, fmt: Fmt, first: int, last: int, row: int) -> None:
     """The category table's annual completion rate (dark grey columns, labelled) against its
     time progress (a dashed black line with diamonds), on one scale; its top left at ``row``
     (1-based), column A."""
@@ -350,7 +350,7 @@ def _chart(book: Book, s: Sheet, fmt: Fmt, first: int, last: int, row: int) -> N
 SUMMARY_WIDTHS = (14, 8, 13, 13, 11, 11, 10, 7, 7, 7)
 
 
-def _summary(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+def _summary(book: ReportBook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     s = book.sheet(fmt.t("report.sheet.summary"))
     width = 10
     _title(s, fmt, report, width, printed_on)
@@ -391,7 +391,7 @@ def _summary(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) ->
     page_setup(s, fmt, report, None)
 
 
-def _brief(s: Sheet, fmt: Fmt, report: WeeklyReport, width: int, widths: tuple[float, ...]) -> None:
+def _brief(s: ReportSheet, fmt: Fmt, report: WeeklyReport, width: int, widths: tuple[float, ...]) -> None:
     """The 通报 paragraph (``reports.brief``) in row 4, merged across the sheet and wrapped, the
     row as tall as its lines."""
     from projtrack.reports.brief import brief_text
@@ -402,7 +402,7 @@ def _brief(s: Sheet, fmt: Fmt, report: WeeklyReport, width: int, widths: tuple[f
     _fit(s, 4, [(cell_text(text), sum(widths))], line=15)
 
 
-def _milestones(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+def _milestones(book: ReportBook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     s = book.sheet(fmt.t("report.sheet.milestones"))
     keys = ("seq", "project", "township", "unit", "milestone", "planned", "days")
     names = [fmt.t(f"report.ms.{k}") for k in keys]
@@ -444,7 +444,7 @@ def _milestones(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date)
     page_setup(s, fmt, report, (4, 4))
 
 
-def _forecasts(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+def _forecasts(book: ReportBook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     """预测与风险: one sheet, its tables one under another (none for a report frozen before
     forecasts were reported)."""
     if report.forecasts is None:
@@ -475,7 +475,7 @@ def _forecasts(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) 
     page_setup(s, fmt, report, None)
 
 
-def _changes(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+def _changes(book: ReportBook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     s = book.sheet(fmt.t("report.sheet.changes"))
     width = 6
     _title(s, fmt, report, width, printed_on)
@@ -530,7 +530,7 @@ def _changes(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) ->
     page_setup(s, fmt, report, None)
 
 
-def _breakdowns(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+def _breakdowns(book: ReportBook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     """分项统计: a sheet for each breakdown (by township, by unit, by funding source); none
     for a report frozen before the breakdowns were reported."""
     if report.breakdowns is None:
@@ -559,7 +559,7 @@ def _breakdowns(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date)
         page_setup(s, fmt, report, (5, 5))
 
 
-def _issues(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
+def _issues(book: ReportBook, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> None:
     """存在问题及协调事项: the issues open at the week's end, oldest first (no sheet for a report
     frozen before the issues log existed)."""
     if report.issues is None:
@@ -603,7 +603,7 @@ def _issues(book: Book, fmt: Fmt, report: WeeklyReport, printed_on: dt.date) -> 
 
 def write_xlsx(report: WeeklyReport, path: Path, *, lang: str, printed_on: dt.date) -> Path:
     fmt = Fmt(lang, report.kind)
-    with collector_paused(), Book(path, marks.WEEKLY_REPORT) as book:
+    with collector_paused(), ReportBook(path, marks.WEEKLY_REPORT) as book:
         _summary(book, fmt, report, printed_on)
         _detail(book, fmt, report, printed_on)
         _milestones(book, fmt, report, printed_on)

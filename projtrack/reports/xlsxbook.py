@@ -3,11 +3,11 @@
 XlsxWriter's ``constant_memory`` mode writes each row to a temporary file as soon as a later row
 is begun, so a workbook of 100,000 projects holds one row in memory, not the sheet.  The price is
 order: a row cannot be written to once a later one was, strings are written inline, and merges
-are written with their row.  ``Sheet`` keeps the row being written as cells that can still be
+are written with their row.  ``ReportSheet`` keeps the row being written as cells that can still be
 restyled (``put``, ``style``, ``merge``, ``height``) and sends it to XlsxWriter when a later row
 is touched, in order, failing loudly (``RowOrderError``) on a row already written.
 
-Each cell's look is a ``Look`` (font, fill, border, alignment, number format); ``Book.format``
+Each cell's look is a ``Look`` (font, fill, border, alignment, number format); ``ReportBook.format``
 makes one XlsxWriter ``Format`` per distinct look, so a workbook holds as many styles as it uses.
 
 Values: text is always text (never a formula, a link or a number, whatever it starts with; the
@@ -217,7 +217,7 @@ class _DefaultNamespace:
 _CHART_CLASSES: dict[type, type] = {}
 
 
-class Book:
+class ReportBook:
     """One workbook being written to ``path`` (created by ``close``)."""
 
     def __init__(self, path: Path, kind: str):
@@ -233,7 +233,7 @@ class Book:
         # the mark the annex importer knows a projtrack workbook by (``projtrack.marks``)
         self.wb.set_custom_property(marks.PROPERTY, kind)
         self._formats: dict[Look, object] = {}
-        self._sheets: list[Sheet] = []
+        self._sheets: list[ReportSheet] = []
 
     def format(self, look: Look):
         """The one Format of ``look`` in this workbook (None for the plain look)."""
@@ -244,8 +244,8 @@ class Book:
             f = self._formats[look] = self.wb.add_format(_properties(look))
         return f
 
-    def sheet(self, name: str) -> Sheet:
-        s = Sheet(self, self.wb.add_worksheet(name, worksheet_class=_Worksheet))
+    def sheet(self, name: str) -> ReportSheet:
+        s = ReportSheet(self, self.wb.add_worksheet(name, worksheet_class=_Worksheet))
         self._sheets.append(s)
         return s
 
@@ -258,7 +258,7 @@ class Book:
         chart.__class__ = wrapped
         return chart
 
-    def __enter__(self) -> Book:
+    def __enter__(self) -> ReportBook:
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
@@ -284,10 +284,10 @@ class Book:
             raise OSError(str(exc)) from exc
 
 
-class Sheet:
+class ReportSheet:
     """One worksheet, written row after row (rows and columns are 1-based, as openpyxl's)."""
 
-    def __init__(self, book: Book, ws: Worksheet):
+    def __init__(self, book: ReportBook, ws: Worksheet):
         self.book = book
         self.ws = ws
         self._row = 0  # the row being built (0: none)
@@ -358,7 +358,7 @@ class Sheet:
     def row(self, row: int, values: list[tuple[object, str | None]], formats: list,
             height: float | None = None) -> None:
         """A whole row at once: ``values`` (value, kind) for columns 1, 2, … with their
-        ``formats`` (``Book.format`` of each cell's look, worked out by the caller); nothing
+        ``formats`` (``ReportBook.format`` of each cell's look, worked out by the caller); nothing
         more can be written in it."""
         self._at(row)
         self.flush()

@@ -18,7 +18,7 @@ import pytest
 from projtrack import marks
 from projtrack.reports import xlsx
 from projtrack.reports.text import Fmt, main_columns
-from projtrack.reports.xlsxbook import Book, Look, RowOrderError
+from projtrack.reports.xlsxbook import Look, ReportBook, RowOrderError
 from projtrack.services.weekly import issue as issue_weekly
 from tests.reports.demo import AS_OF
 
@@ -81,7 +81,7 @@ def test_every_money_cell_reads_back_as_the_report_s_decimal(report, tmp_path):
 
 def test_the_digits_as_written(tmp_path):
     path = tmp_path / "d.xlsx"
-    with Book(path, marks.WEEKLY_REPORT) as book:
+    with ReportBook(path, marks.WEEKLY_REPORT) as book:
         s = book.sheet("x")
         for i, v in enumerate(MANY, 1):
             s.put(i, 1, v, "money")
@@ -100,7 +100,7 @@ def test_the_digits_as_written(tmp_path):
 
 def test_rows_go_out_in_order(tmp_path):
     with pytest.raises(RowOrderError, match="row 2 after row 3"), \
-            Book(tmp_path / "o.xlsx", marks.WEEKLY_REPORT) as book:
+            ReportBook(tmp_path / "o.xlsx", marks.WEEKLY_REPORT) as book:
         s = book.sheet("x")
         s.put(2, 1, "a")
         s.put(3, 1, "b")
@@ -114,7 +114,7 @@ def test_a_failed_book_leaves_no_file_and_no_temporaries(tmp_path, monkeypatch):
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
-    with pytest.raises(RuntimeError), Book(tmp_path / "f.xlsx", marks.WEEKLY_REPORT) as book:
+    with pytest.raises(RuntimeError), ReportBook(tmp_path / "f.xlsx", marks.WEEKLY_REPORT) as book:
         s = book.sheet("x")
         for r in range(1, 500):
             s.put(r, 1, "row", look=Look(bold=True))
@@ -125,7 +125,7 @@ def test_a_failed_book_leaves_no_file_and_no_temporaries(tmp_path, monkeypatch):
 
 def test_a_file_that_cannot_be_made_is_the_system_s_error(tmp_path):
     with pytest.raises(FileNotFoundError), \
-            Book(tmp_path / "no-such-folder" / "f.xlsx", marks.WEEKLY_REPORT) as book:
+            ReportBook(tmp_path / "no-such-folder" / "f.xlsx", marks.WEEKLY_REPORT) as book:
         book.sheet("x").put(1, 1, "a")
 
 
