@@ -3,12 +3,14 @@
 XlsxWriter's ``constant_memory`` mode writes each row to a temporary file as soon as a later row
 is begun, so a workbook of 100,000 projects holds one row in memory, not the sheet.  The price is
 order: a row cannot be written to once a later one was, strings are written inline, and merges
-are written with their row.  ``ReportSheet`` keeps the row being written as cells that can still be
-restyled (``put``, ``style``, ``merge``, ``height``) and sends it to XlsxWriter when a later row
-is touched, in order, failing loudly (``RowOrderError``) on a row already written.
+are written with their row.  ``ReportSheet`` keeps the row being written as cells that can
+still be restyled (``put``, ``restyle``, ``merge``, ``height``) and sends it to XlsxWriter when a
+later row is touched, in order, failing loudly (``RowOrderError``) on a row already written;
+``ReportSheet.row`` writes a whole row at once (the big tables).
 
-Each cell's look is a ``Look`` (font, fill, border, alignment, number format); ``ReportBook.format``
-makes one XlsxWriter ``Format`` per distinct look, so a workbook holds as many styles as it uses.
+Each cell's look is a ``Look`` (font, fill, border, alignment, number format);
+``ReportBook.format`` makes one XlsxWriter ``Format`` per distinct look, so a workbook holds as
+many styles as it uses.
 
 Values: text is always text (never a formula, a link or a number, whatever it starts with; the
 control characters xlsx cannot hold removed, at most 32,767 characters: ``reports.cells.text``);
@@ -23,10 +25,16 @@ What this relies on that is not XlsxWriter's documented API, and what catches a 
 - ``_Worksheet`` (passed as ``worksheet_class``, which is documented) writes ``fitToWidth="1"``
   into ``<pageSetup>``, which XlsxWriter leaves out as the schema's default: readers that do not
   apply the default (openpyxl reads None) would otherwise miss the fit to one page wide.
-- ``_chart`` makes the chart's part use the chart namespace as the default one (``<barChart>``,
-  not ``<c:barChart>``: the same XML to any reader of namespaces, and what the earlier writer
-  wrote), by wrapping XlsxWriter's element writers.  ``tests/reports/test_render.py`` looks for
-  ``<barChart>`` and ``<lineChart>`` in the chart part and reads the chart back with openpyxl.
+- ``_Worksheet._write_cell`` writes the numbers, texts and styled blanks itself, as XlsxWriter
+  does but for a text like a rich string ("<r>…</r>"), which XlsxWriter's constant memory
+  writes into the XML unescaped; ``test_cells_are_written_as_xlsxwriter_writes_them`` compares
+  its XML with XlsxWriter's byte for byte, ``test_a_text_like_a_rich_string_is_text`` reads
+  such names back.
+- ``ReportBook.chart`` makes the chart's part use the chart namespace as the default one
+  (``<barChart>``, not ``<c:barChart>``: the same XML to any reader of namespaces, and what the
+  earlier writer wrote), by wrapping XlsxWriter's element writers.
+  ``tests/reports/test_render.py`` looks for ``<barChart>`` and ``<lineChart>`` in the chart
+  part and reads the chart back with openpyxl.
 """
 
 from __future__ import annotations
