@@ -13,13 +13,15 @@ export, the progress fill-in sheet.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from projtrack.core.money import QUANTUM, quantize, to_plain
 
 MAX_TEXT = 32767  # characters in one cell
+# the control characters an xlsx cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, kept here
+# so that a writer other than openpyxl, XlsxWriter, cleans text the same way)
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 class Exact:
@@ -49,7 +51,9 @@ class Exact:
 
 def text(value: str) -> str:
     """A string as a cell holds it: no control characters, at most MAX_TEXT characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+    if not value.isprintable():  # printable text (most of it) holds no control character
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value[:MAX_TEXT]
 
 
 def store(cell, value: object) -> None:

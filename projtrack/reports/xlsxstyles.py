@@ -1,20 +1,19 @@
-"""The weekly workbook's quick way with openpyxl's styles, behind one module.
+"""openpyxl's styles for the workbooks openpyxl still writes (the progress fill-in sheet:
+``put``, ``BOX``, ``FILLS``), and the quick way of styling rows that look alike in openpyxl.
 
-A sheet of 10,000 projects is 180,000 cells; openpyxl registers every font, fill, border,
-alignment and number format a cell is given, hashing each one, which is most of the time of a
-big report.  The code here writes exactly the cells the slow way writes, faster, by relying on
-openpyxl internals that are not its public API:
+The weekly report's workbook is no longer written with openpyxl (``reports.xlsxbook``, with
+XlsxWriter in constant memory); ``Looks`` and ``style_row`` are the quick way it was styled
+while it was, kept for a big openpyxl sheet and held to the slow way by
+tests/reports/test_xlsx_writer.py.  They rely on openpyxl internals that are not its public API:
 
 - ``Cell._style`` is a ``StyleArray`` of indices into the workbook's style tables, which can be
   copied from one cell to another of the same workbook (``Looks``, ``style_row``);
 - ``Cell(ws, row=, column=, style_array=)`` takes such an array, ``cell._value`` and
   ``cell.data_type`` can be set directly, and ``ws._add_cell`` adds a new cell to the sheet.
 
-What catches a change of those internals in a new openpyxl: tests/reports/test_xlsx_writer.py
-(``test_the_report_is_the_file_the_slow_way_writes`` compares every cell of the quick workbook
-with the one written the slow way, ``test_rows_that_look_alike_get_the_cells_of_the_slow_way``
-and ``test_styles_of_a_sample_of_cells``).  The benchmark (bench/README.md) measures whether it
-still pays.
+What catches a change of those internals in a new openpyxl:
+``test_rows_that_look_alike_get_the_cells_of_the_slow_way`` in tests/reports/test_xlsx_writer.py
+compares the quick cells with the ones written the slow way.
 """
 
 from __future__ import annotations
