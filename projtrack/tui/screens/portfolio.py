@@ -214,6 +214,8 @@ class PortfolioScreen(ViewScreen):
         if not self.county_level():
             return  # a county was opened since
         self.county_rows, self.city = message.rows, message.city
+        self.first_rows = None
+        self.query_one("#counties", PagedTable).can_focus = True
         self.filter_seconds = message.seconds
         self.refresh_bindings()  # the keys of a list of projects are not the counties'
         self.redraw(message.cursor)
@@ -268,6 +270,8 @@ class PortfolioScreen(ViewScreen):
             self.query_state = self.query_state.but(county=first.ask.county)
         if first.multi_county and first.ask.county is None:
             self.first_rows = []
+            # nothing to move over yet: the keys go to the screen, which says it is waiting
+            self.query_one("#counties", PagedTable).can_focus = False
             self._show_level()
             self.query_one("#status", Static).update(self.tr(
                 "county.waiting", n=f"{first.project_count:,}"), layout=False)
