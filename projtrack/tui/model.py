@@ -77,7 +77,7 @@ def _sorted_parts(views: list[ProjectView], column: str
             known.append(v)
             values.append(value)
     ids = [v.facts.id or 0 for v in known]
-    if all(a < b for a, b in zip(ids, ids[1:])):
+    if all(a < b for a, b in zip(ids, ids[1:], strict=False)):  # one shorter
         at = sorted(range(len(values)), key=values.__getitem__)
     else:
         at = sorted(range(len(values)), key=lambda i: (values[i], ids[i]))
