@@ -208,6 +208,8 @@ class ProjtrackApp(ActionsMixin, App[object]):
     # --- start and load -----------------------------------------------------------------------
     def on_mount(self) -> None:
         translate_bindings(self, self.lang)
+        # the app is not mounted yet, so that said nothing: the footer is told here
+        self.screen.refresh_bindings()
         self._set_titles()
         if self.store is None:
             self._read_first_page(self.size.height)
