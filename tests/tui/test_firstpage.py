@@ -317,3 +317,20 @@ async def test_the_county_levels_footer(make_app, county_store, lang):
         assert spend in footer
         await press(pilot, "backspace")
         assert screen.county_level()
+
+
+# --- the command line's quick start -------------------------------------------------------------
+def test_only_the_bare_tui_invocation_skips_the_command_line(demo_db, tmp_path, monkeypatch):
+    from projtrack.cli.quick import tui_invocation
+
+    monkeypatch.delenv("PROJTRACK_DB", raising=False)
+    day = dt.date(2026, 11, 29)
+    assert tui_invocation(["--db", demo_db, "--as-of", "2026-11-29"]) == (demo_db, day, None)
+    assert tui_invocation([f"--db={demo_db}", "tui", "--lang", "en", "--as-of=2026-11-29"]) == (
+        demo_db, day, "en")
+    monkeypatch.setenv("PROJTRACK_DB", demo_db)
+    assert tui_invocation(["--as-of", "2026年11月29日"]) == (demo_db, day, None)
+    for args in (["--help"], ["export"], ["--as-of", "11/29"], ["--lang", "fr"], ["tui", "--db", demo_db],
+                 ["--db", str(tmp_path / "missing.db")], ["--db", "postgresql://u@h/db"],
+                 ["--as-of"], ["tui", "tui"], ["--version"]):
+        assert tui_invocation(args) is None, args
