@@ -51,10 +51,9 @@ SQL_SORTS: dict[str, str] = {
     "township": "p.township", "total_investment": "p.total_investment", "land_mu": "p.land_mu",
     "new_places": "p.new_places",
 }
-# the group a project is under (core.groups.category_of: its own, else 其他) and its place
+# the group a project is under (core.groups.category_of: its own, else 其他)
 _GROUP = f"COALESCE(NULLIF(p.category, ''), '{Category.OTHER.value}')"
-_GROUP_PLACE = "CASE " + _GROUP + " " + " ".join(
-    f"WHEN '{c.value}' THEN {i}" for i, c in enumerate(CATEGORIES)) + " ELSE 99 END"
+
 
 _make_facts = maker(ProjectFacts)
 _make_entry = maker(Entry)
@@ -130,43 +129,70 @@ def read(path: str | Path, as_of: dt.date, ask: Ask) -> Read | None:
 
 
 def _read(conn: sqlite3.Connection, as_of: dt.date, ask: Ask) -> Read | None:
+    """The queries read the project table's indexes where they can (its rows are wide — the
+    annex's text and facts — and a scan of 100,000 of them took seconds): the categories,
+    counties and counts from the category and county indexes, the withdrawn projects (few)
+    through the status index and left out in Python, the order from an index holding the
+    columns it sorts on when there is one.  A filter on the county or the annex class reads
+    the rows themselves."""
+    withdrawn_value = Status.WITHDRAWN.value
     categories = {r[0] for r in conn.execute("SELECT DISTINCT category FROM project")}
     if categories - {None, ""} - {c.value for c in CATEGORIES}:
         return None  # a category the table groups by first appearance: left to the full load
-    raw_counties = [r[0] for r in conn.execute(
-        "SELECT DISTINCT county FROM project WHERE status <> ?", (Status.WITHDRAWN.value,))]
-    counties = tuple(sorted({county_of(_county_only(c)) for c in raw_counties},
+    withdrawn = {pid: (category, county) for pid, category, county in conn.execute(
+        "SELECT id, category, county FROM project WHERE status = ?", (withdrawn_value,))}
+    per_county: dict[str, int] = {}
+    for raw, n in conn.execute("SELECT county, COUNT(*) FROM project GROUP BY county"):
+        per_county[raw] = n
+    for _, raw in withdrawn.values():
+        per_county[raw] -= 1
+    counties = tuple(sorted({county_of(_county_only(c)) for c, n in per_county.items() if n > 0},
                             key=lambda k: (k == "", k)))
-    where, params = [], []
-    if not ask.show_withdrawn:
-        where.append("p.status <> ?")
-        params.append(Status.WITHDRAWN.value)
+    where: list[str] = []
+    params: list[object] = []
     if ask.county is not None:  # county_of trims in Python: the stored spellings that trim to it
-        spelled = [c for c in _all_counties(conn) if county_of(_county_only(c)) == ask.county]
+        spelled = [c for c in per_county if county_of(_county_only(c)) == ask.county]
         where.append(f"p.county IN ({', '.join('?' * len(spelled)) or 'NULL'})")
         params.extend(spelled)
-    if ask.category:
-        where.append(f"{_GROUP} = ?")
-        params.append(ask.category)
     if ask.annex_class:
         where.append("p.annex_class = ?")
         params.append(ask.annex_class)
+    by_rows = bool(where)  # filters the indexes do not hold
+    if ask.category:
+        cond, values = _group_is(ask.category)
+        where.append(cond)
+        params.extend(values)
+    skip: set[int] = set() if ask.show_withdrawn else set(withdrawn)
+    if by_rows and not ask.show_withdrawn:
+        where.append("p.status <> ?")
+        params.append(withdrawn_value)
     scope = (" WHERE " + " AND ".join(where)) if where else ""
-    counts, active = {}, {}
-    for group, n, kept in conn.execute(
-            f"SELECT {_GROUP}, COUNT(*), SUM(CASE WHEN p.status <> ? THEN 1 ELSE 0 END) "
-            f"FROM project p{scope} GROUP BY 1", [Status.WITHDRAWN.value, *params]):
-        counts[str(group)], active[str(group)] = n, kept
-    key, direction = SQL_SORTS[ask.sort], "DESC" if ask.descending else "ASC"
-    # tui.model.sort_views: known values by (value, id) either way, then the missing by id
-    order = [f"({key}) IS NULL", f"CASE WHEN ({key}) IS NULL THEN p.id END",
-             f"{key} {direction}", f"p.id {direction}"]
-    if ask.grouped:
-        order.insert(0, _GROUP_PLACE)
-    rows = conn.execute(
-        f"SELECT {_PROJECT_COLUMNS} FROM project p{scope} ORDER BY {', '.join(order)} LIMIT ?",
-        [*params, max(ask.limit, 0)]).fetchall()
-    ids = [r[0] for r in rows]
+    counts: dict[str, int] = {}
+    active: dict[str, int] = {}
+    if by_rows:
+        for group, n, kept in conn.execute(
+                f"SELECT {_GROUP}, COUNT(*), SUM(CASE WHEN p.status <> ? THEN 1 ELSE 0 END) "
+                f"FROM project p{scope} GROUP BY 1", [withdrawn_value, *params]):
+            counts[str(group)], active[str(group)] = n, kept
+    else:
+        for category, n in conn.execute(f"SELECT p.category, COUNT(*) FROM project p{scope} "
+                                        "GROUP BY p.category", params):
+            group = category or Category.OTHER.value  # core.groups.category_of
+            counts[group] = active[group] = counts.get(group, 0) + n
+        for category, _ in withdrawn.values():
+            group = category or Category.OTHER.value
+            if group not in counts:
+                continue  # not in the category asked for
+            active[group] -= 1
+            if not ask.show_withdrawn:
+                counts[group] -= 1
+        counts = {g: n for g, n in counts.items() if n > 0}
+        active = {g: active[g] for g in counts}
+    ids = _ordered_ids(conn, ask, where, params, skip)
+    place = {pid: i for i, pid in enumerate(ids)}
+    rows = sorted(conn.execute(
+        f"SELECT {_PROJECT_COLUMNS} FROM project p WHERE p.id IN ({_in(ids)})").fetchall(),
+        key=lambda r: place[r[0]])
     facts = _facts(conn, rows, ids)
     stored = conn.execute("SELECT value FROM setting WHERE key = ?", (RULES_KEY,)).fetchone()
     return Read(facts=facts, entries=_entries(conn, ids, as_of),
@@ -176,12 +202,46 @@ def _read(conn: sqlite3.Connection, as_of: dt.date, ask: Ask) -> Read | None:
                 counties=counties)
 
 
+def _group_is(group: str) -> tuple[str, list[object]]:
+    """SQL for "in the category group ``group``" (``core.groups.category_of``) that the category
+    index can answer."""
+    if group == Category.OTHER.value:
+        return "(p.category = ? OR p.category = '' OR p.category IS NULL)", [group]
+    return "p.category = ?", [group]
+
+
+def _ordered_ids(conn: sqlite3.Connection, ask: Ask, where: list[str], params: list[object],
+                 skip: set[int]) -> list[int]:
+    """The first ``ask.limit`` ids in the table's order (``skip`` left out): grouped, one
+    query per category group in the groups' order (each from the category index, already in
+    id order for the default sort), read only as far as the page needs."""
+    key, direction = SQL_SORTS[ask.sort], "DESC" if ask.descending else "ASC"
+    if ask.sort == "id":  # never missing
+        order = f"p.id {direction}"
+    else:  # tui.model.sort_views: known values by (value, id) either way, then the missing by id
+        order = ", ".join((f"({key}) IS NULL", f"CASE WHEN ({key}) IS NULL THEN p.id END",
+                           f"{key} {direction}", f"p.id {direction}"))
+    blocks: list[tuple[list[str], list[object]]] = [([], [])]
+    if ask.grouped:
+        blocks = [([cond], values) for cond, values in
+                  (_group_is(c.value) for c in CATEGORIES if not ask.category or c == ask.category)]
+    ids: list[int] = []
+    for extra, values in blocks:
+        if len(ids) >= ask.limit:
+            break
+        clauses = [*where, *extra]
+        scope = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        for (pid,) in conn.execute(f"SELECT p.id FROM project p{scope} ORDER BY {order}",
+                                   [*params, *values]):
+            if pid not in skip:
+                ids.append(pid)
+                if len(ids) >= ask.limit:
+                    break
+    return ids
+
+
 def _county_only(county: str | None) -> ProjectFacts:
     return ProjectFacts(id=None, name="", county=county or "")
-
-
-def _all_counties(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT DISTINCT county FROM project")]
 
 
 _PROJECT_COLUMNS = ", ".join("p." + c for c in (
