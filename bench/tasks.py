@@ -266,6 +266,15 @@ async def _until(pilot, predicate: Callable[[], bool], timeout: float = 60.0) ->
     return False
 
 
+def _own_state() -> None:
+    """The app's remembered view (tui.viewstate) in a folder of this process's own: the sorts
+    measured here would otherwise be remembered for the database, and the next run (or the
+    tmux row of bench.peers) would start sorted by them."""
+    import tempfile
+
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="projtrack-bench-state-")
+
+
 @task("tui")
 def tui(args) -> dict:
     """Headless (Pilot): start → first painted portfolio; a keystroke in the filter → the
@@ -349,15 +358,6 @@ def tui(args) -> dict:
 
 
 @task("tui_counties")
-def _own_state() -> None:
-    """The app's remembered view (tui.viewstate) in a folder of this process's own: the sorts
-    measured here would otherwise be remembered for the database, and the next run (or the
-    tmux row of bench.peers) would start sorted by them."""
-    import tempfile
-
-    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="projtrack-bench-state-")
-
-
 def tui_counties(args) -> dict:
     """Headless (Pilot), a province's database (``bench.counties``): start → the first painted
     county list (the view a city's officers open on); Enter on the first county → its
