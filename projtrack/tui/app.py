@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from projtrack.services.database import Store
     from projtrack.services.firstpage import FirstPage
+    from projtrack.tui.early import EarlyPage
 
 
 # the other views, imported when first shown: their modules import the services (and through
@@ -125,7 +126,8 @@ class ProjtrackApp(ActionsMixin, App[object]):
 
     def __init__(self, store: Store | None, as_of: dt.date, lang: str | None = None, *,
                  imports_dir: Path | str | None = None, reports_dir: Path | str | None = None,
-                 steady: bool = False, database: str | None = None):
+                 steady: bool = False, database: str | None = None,
+                 early: EarlyPage | None = None):
         """``reports_dir`` is the weekly report dialog's default folder (``reports`` under the
         current directory).  ``steady`` switches off what varies between runs (cursor blink,
         animation) for tests and snapshots.
@@ -134,7 +136,9 @@ class ProjtrackApp(ActionsMixin, App[object]):
         the app paints its first screen of projects from SQL before anything else is imported
         or read (``services.firstpage``), then opens the store and loads the portfolio in a
         worker, which takes the table over (the same rows and cells, the cursor where it was).
-        A key that needs the loaded portfolio or the store says it is waiting until then."""
+        A key that needs the loaded portfolio or the store says it is waiting until then.
+        ``early``: that first page, already being read (``tui.early``), used when it is the
+        one the portfolio view asks for."""
         super().__init__()
         if store is None and database is None:
             raise ValueError("a store, or the database to open")
@@ -142,6 +146,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
         # ``waiting()`` first
         self.store = cast("Store", store)
         self.database = database
+        self._early = early
         self.as_of = as_of
         self.lang = lang if lang in ("zh", "en") else "zh"
         self.imports_dir = Path(imports_dir) if imports_dir else Path.cwd() / "imports"
@@ -241,7 +246,10 @@ class ProjtrackApp(ActionsMixin, App[object]):
         path = sqlite_file(self.database)
         screen = self._portfolio_view()
         ask = screen.first_ask(height) if screen is not None else None
-        if path is not None and ask is not None:
+        early, self._early = self._early, None
+        if early is not None and ask is not None and early.ask == ask and early.as_of == self.as_of:
+            page = early.result()
+        elif path is not None and ask is not None:
             page = first_page(path, self.as_of, ask)
         self.post_message(FirstPageRead(page, perf_counter() - start))
 

@@ -26,12 +26,16 @@ def run_tui_on(target: str | None, as_of: dt.date, lang: str | None,
     which says what is wrong with it) and handed over open."""
     from projtrack.services.firstpage import sqlite_file
 
-    if target is None or sqlite_file(target) is None:
+    path = sqlite_file(target) if target is not None else None
+    if target is None or path is None:
         run_tui(open_store(), as_of, lang)
         return
+    from projtrack.tui.early import start
+
+    early = start(target, path, as_of)  # read while the app is imported
     from projtrack.tui.app import ProjtrackApp
 
-    app = ProjtrackApp(None, as_of, lang or "zh", database=target)
+    app = ProjtrackApp(None, as_of, lang or "zh", database=target, early=early)
     app.run()
     if app.failed is not None:
         raise app.failed

@@ -334,3 +334,31 @@ def test_only_the_bare_tui_invocation_skips_the_command_line(demo_db, tmp_path, 
                  ["--db", str(tmp_path / "missing.db")], ["--db", "postgresql://u@h/db"],
                  ["--as-of"], ["tui", "tui"], ["--version"]):
         assert tui_invocation(args) is None, args
+
+
+# --- the page read while the app is imported (tui.early) ----------------------------------------
+@pytest.mark.parametrize("limit, used", [(40, True), (999, False)])
+async def test_the_early_page_is_taken_only_when_it_is_the_one_asked_for(demo_db, limit, used):
+    from projtrack.tui.app import ProjtrackApp
+    from projtrack.tui.early import EarlyPage
+
+    early = EarlyPage(Path(demo_db), AS_OF, Ask(limit=limit))
+    app = ProjtrackApp(None, AS_OF, "zh", database=demo_db, steady=True, early=early)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.first_painted_at is not None)
+        assert (app.first_page is early.result()) is used
+        assert len(app.first_page.views) == 40  # the screen's height in projects
+
+
+def test_the_early_page_is_the_remembered_views(demo_db):
+    from projtrack.tui import viewstate
+    from projtrack.tui.early import start
+
+    key = state_key(demo_db)
+    viewstate.save(key, viewstate.ViewState({"sort": "name", "descending": True,
+                                             "grouped": False}, None))
+    early = start(demo_db, Path(demo_db), AS_OF)
+    assert early is not None and (early.ask.sort, early.ask.descending, early.ask.grouped) == (
+        "name", True, False)
+    viewstate.save(key, viewstate.ViewState({"text": "鳌江"}, None))
+    assert start(demo_db, Path(demo_db), AS_OF) is None  # a text filter: only the load has it
