@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from projtrack.services.database import Store
-    from projtrack.services.firstpage import FirstPage
+    from projtrack.services.firstpage import Ask, FirstPage
     from projtrack.tui.early import EarlyPage
 
 
@@ -147,6 +147,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
         self.store = cast("Store", store)
         self.database = database
         self._early = early
+        self._first_asked = False
         self.as_of = as_of
         self.lang = lang if lang in ("zh", "en") else "zh"
         self.imports_dir = Path(imports_dir) if imports_dir else Path.cwd() / "imports"
@@ -217,8 +218,7 @@ class ProjtrackApp(ActionsMixin, App[object]):
         self.screen.refresh_bindings()
         self._set_titles()
         if self.store is None:
-            self._read_first_page(self.size.height)
-            return
+            return  # the portfolio view asks for its first page as it mounts (first_page_for)
         self._said_role()
         self.reload()
 
@@ -235,8 +235,16 @@ class ProjtrackApp(ActionsMixin, App[object]):
                           role=t(f"role.{who.role}", lang=self.lang),
                           may=t(f"role.may.{who.role}", lang=self.lang)), timeout=10)
 
+    def first_page_for(self, screen: PortfolioScreen) -> None:
+        """The portfolio view has mounted (the app was handed the database only): read its
+        first screen of projects behind it, once."""
+        if self.store is not None or self._first_asked:
+            return
+        self._first_asked = True
+        self._read_first_page(screen.first_ask(self.size.height))
+
     @work(thread=True, exclusive=True, group="first-page")
-    def _read_first_page(self, height: int) -> None:
+    def _read_first_page(self, ask: Ask | None) -> None:
         """The first screen's projects, in the order and with the filters the portfolio view
         was left in, when SQL can give them so; else None (the load paints the first screen)."""
         from projtrack.services.firstpage import first_page, sqlite_file
@@ -244,8 +252,6 @@ class ProjtrackApp(ActionsMixin, App[object]):
         start = perf_counter()
         page = None
         path = sqlite_file(self.database)
-        screen = self._portfolio_view()
-        ask = screen.first_ask(height) if screen is not None else None
         early, self._early = self._early, None
         if early is not None and ask is not None and early.ask == ask and early.as_of == self.as_of:
             page = early.result()

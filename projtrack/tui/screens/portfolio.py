@@ -154,6 +154,7 @@ class PortfolioScreen(ViewScreen):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).cursor_blink = not self.app.steady
         super().on_mount()
+        self.app.first_page_for(self)
 
     async def relabel(self) -> None:
         await super().relabel()
