@@ -16,6 +16,7 @@ import datetime as dt
 import inspect
 import io
 import json
+import os
 import pstats
 import resource
 import sys
@@ -265,6 +266,15 @@ async def _until(pilot, predicate: Callable[[], bool], timeout: float = 60.0) ->
     return False
 
 
+def _own_state() -> None:
+    """The app's remembered view (tui.viewstate) in a folder of this process's own: the sorts
+    measured here would otherwise be remembered for the database, and the next run (or the
+    tmux row of bench.peers) would start sorted by them."""
+    import tempfile
+
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="projtrack-bench-state-")
+
+
 @task("tui")
 def tui(args) -> dict:
     """Headless (Pilot): start → first painted portfolio; a keystroke in the filter → the
@@ -273,6 +283,7 @@ def tui(args) -> dict:
         from projtrack.tui.app import ProjtrackApp
     except ImportError as exc:
         raise Missing(f"projtrack.tui.app.ProjtrackApp: {exc}") from exc
+    _own_state()
     store = _open(args.db)
     as_of = dt.date.fromisoformat(args.as_of)
     out: dict = {"start_s": [], "filter_s": [], "sort_s": [], "load_s": [], "noop_s": [],
@@ -356,6 +367,7 @@ def tui_counties(args) -> dict:
         from projtrack.tui.app import ProjtrackApp
     except ImportError as exc:
         raise Missing(f"projtrack.tui.app.ProjtrackApp: {exc}") from exc
+    _own_state()
     store = _open(args.db)
     as_of = dt.date.fromisoformat(args.as_of)
     out: dict = {"start_s": [], "open_s": [], "back_s": [], "load_s": []}

@@ -61,6 +61,11 @@ def build(args: list[str] | None = None):
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` (default: the process's) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    from projtrack.cli.quick import run_quick
+
+    quick = run_quick(args)  # the terminal UI on a SQLite file: no command line to build
+    if quick is not None:
+        return quick
     from projtrack.cli.exits import exit_code
 
     try:

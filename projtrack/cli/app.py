@@ -155,9 +155,10 @@ def main_options(
     if as_of:
         ctx.obj.use_as_of(as_of)
     if ctx.invoked_subcommand is None:
-        from projtrack.tui.run import run_tui
+        from projtrack.tui.run import run_tui_on
 
-        run_tui(ctx.obj.store, ctx.obj.as_of, lang)
+        c = ctx.obj
+        run_tui_on(c.db, c.as_of, lang, lambda: c.store)
 
 
 # --- the global options, also after a command ------------------------------------------------

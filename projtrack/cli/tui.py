@@ -37,10 +37,10 @@ def demo_cmd(
 @app.command("tui", help=t("cli.help.tui"))
 def tui_cmd(ctx: typer.Context) -> None:
     """Open the terminal UI (the same as running projtrack with no command)."""
-    from projtrack.tui.run import run_tui
+    from projtrack.tui.run import run_tui_on
 
     c = state(ctx)
-    run_tui(c.store, c.as_of, c.lang)
+    run_tui_on(c.db, c.as_of, c.lang, lambda: c.store)
 
 
 @app.command("init", help=t("cli.help.init"))

@@ -11,21 +11,19 @@ A test holds the two readings equal.
 
 from __future__ import annotations
 
-import re
 import sys
-from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
 from projtrack.errors import BadData
+from projtrack.store.revisions import MIGRATIONS, head_revision, known_revisions
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# Alembic reads its scripts from a folder: the package's own, on the file system once installed
-MIGRATIONS = files("projtrack.store") / "migrations"
+__all__ = ["MIGRATIONS", "SchemaError", "check_schema", "current_revision", "head_revision",
+           "known_revisions", "upgrade"]
 
 
 class SchemaError(BadData, RuntimeError):
@@ -45,38 +43,6 @@ def alembic_config(engine: Engine | None = None) -> Config:
         url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
         cfg.set_main_option("sqlalchemy.url", url)
     return cfg
-
-
-_REVISION = re.compile(r"^revision(?::[^=]+)?=\s*['\"]([^'\"]+)['\"]", re.M)
-_DOWN = re.compile(r"^down_revision(?::[^=]+)?=\s*(?:['\"]([^'\"]+)['\"]|None)", re.M)
-
-
-@cache
-def _graph() -> dict[str, str | None]:
-    """Each migration script's revision and the one it revises (None for the first)."""
-    out: dict[str, str | None] = {}
-    for f in (MIGRATIONS / "versions").iterdir():
-        if not f.name.endswith(".py") or f.name.startswith("_"):
-            continue
-        body = f.read_text(encoding="utf-8")
-        rev, down = _REVISION.search(body), _DOWN.search(body)
-        if rev is None or down is None:
-            raise RuntimeError(f"migration script {f.name} has no revision / down_revision line")
-        out[rev[1]] = down[1]
-    return out
-
-
-def head_revision() -> str:
-    graph = _graph()
-    revised = set(graph.values())
-    heads = sorted(r for r in graph if r not in revised)
-    if len(heads) != 1:
-        raise RuntimeError(f"the migration scripts have {len(heads)} heads: {heads}")
-    return heads[0]
-
-
-def known_revisions() -> set[str]:
-    return set(_graph())
 
 
 def _reading(engine: Engine) -> Engine:

@@ -16,11 +16,9 @@ from textual import work
 from projtrack.core.calendar import resolve_week
 from projtrack.errors import DatabaseError, ProjtrackError
 from projtrack.i18n import t
-from projtrack.services.database import current_user
-from projtrack.services.roles import Access, allows, may_fill
-from projtrack.services.undo import last_change, undo_change
-from projtrack.tui.widgets.entry_forms import FORMS, FormContext
 
+# the services (and the entry forms, which use them) are imported where a verb needs them: the
+# first screen is painted without them (see ProjtrackApp)
 if TYPE_CHECKING:  # for the type checker, the mixin is the app it is mixed into
     from pathlib import Path
 
@@ -28,6 +26,7 @@ if TYPE_CHECKING:  # for the type checker, the mixin is the app it is mixed into
 
     from projtrack.core.portfolio import Portfolio
     from projtrack.services.database import Store
+    from projtrack.services.roles import Access
 
     class _App(App[object]):
         store: Store
@@ -40,6 +39,7 @@ if TYPE_CHECKING:  # for the type checker, the mixin is the app it is mixed into
         def tr(self, key: str, **params: object) -> str: ...
         def reload(self, project_id: int | None = None) -> None: ...
         def set_as_of(self, day: dt.date) -> None: ...
+        def waiting(self) -> bool: ...
 else:
     _App = object
 
@@ -49,6 +49,8 @@ ACTION_NEEDS = {
     **dict.fromkeys(("record_spend", "set_milestone", "add_progress", "undo"), "entry"),
     **dict.fromkeys(("set_phase", "set_plan", "edit_remarks", "import_annex"), "officer"),
 }
+_PROJECT_ACTIONS = frozenset({"record_spend", "set_milestone", "set_phase", "set_plan",
+                              "edit_remarks", "add_progress", "undo"})
 _FORM_ACTIONS = {"spend": "record_spend", "milestone": "set_milestone", "progress": "add_progress",
                  "phase": "set_phase", "plan": "set_plan", "remarks": "edit_remarks"}
 
@@ -61,10 +63,20 @@ class ActionsMixin(_App):
     def may(self, action: str) -> bool:
         """Whether the login's role allows ``action`` (one of the app's actions)."""
         need = ACTION_NEEDS.get(action)
-        return need is None or self.access is None or allows(self.access, need)
+        if need is None or self.access is None:
+            return True
+        from projtrack.services.roles import allows
+
+        return allows(self.access, need)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A write key the role does not allow is shown disabled in the footer (None)."""
+        """A write key the role does not allow is shown disabled in the footer (None); a
+        project's write keys are not shown where the view lists no projects (a city's county
+        list: the view's own binding of the key says so when it is pressed)."""
+        if action in _PROJECT_ACTIONS:
+            lists_counties = getattr(self.screen, "lists_counties", None)
+            if lists_counties is not None and lists_counties():
+                return False
         return True if self.may(action) else None
 
     def refused(self, action: str) -> bool:
@@ -84,13 +96,15 @@ class ActionsMixin(_App):
         return chooser() if chooser else None
 
     def open_project(self, project_id: int) -> None:
+        if self.waiting():
+            return
         from projtrack.tui.screens.project import ProjectScreen
 
         self.push_screen(ProjectScreen(project_id))
 
     # --- forms ----------------------------------------------------------------------------------
     def open_form(self, kind: str, **options: object) -> None:
-        if self.refused(_FORM_ACTIONS.get(kind, kind)):
+        if self.waiting() or self.refused(_FORM_ACTIONS.get(kind, kind)):
             return
         pid = self.selected_project()
         if pid is None:
@@ -100,6 +114,9 @@ class ActionsMixin(_App):
 
     @work(thread=True, group="form-context")
     def _fetch_form(self, kind: str, pid: int, options: dict) -> None:
+        from projtrack.services.roles import may_fill
+        from projtrack.tui.widgets.entry_forms import FORMS, FormContext
+
         ctx = FormContext.fetch(self.store, pid, self.as_of, self.lang)
         if ctx is None:
             self.call_from_thread(self.notify, t("err.project_not_found", lang=self.lang, ref=pid),
@@ -145,15 +162,18 @@ class ActionsMixin(_App):
         """Undo the last change, named and asked first: in a project's view, that project's
         last change (whoever made it: the dialog says who); anywhere else, only the officer's
         own last change, never a colleague's."""
+        from projtrack.services.database import current_user
         from projtrack.tui.screens.project import ProjectScreen
 
-        if self.refused("undo"):
+        if self.waiting() or self.refused("undo"):
             return
         pid = self.screen.project_id if isinstance(self.screen, ProjectScreen) else None
         self._find_undo(pid, None if pid is not None else current_user(self.store))
 
     @work(thread=True, group="undo")
     def _find_undo(self, pid: int | None, user: str | None) -> None:
+        from projtrack.services.undo import last_change
+
         try:
             change = last_change(self.store, project_id=pid, user=user)
         except DatabaseError as exc:
@@ -181,6 +201,8 @@ class ActionsMixin(_App):
 
     @work(thread=True, group="undo")
     def _undo(self, audit_id: int, pid: int | None, user: str | None) -> None:
+        from projtrack.services.undo import undo_change
+
         try:
             done = undo_change(self.store, expected=audit_id, project_id=pid, user=user,
                                origin="tui")
@@ -198,7 +220,7 @@ class ActionsMixin(_App):
         """R: the 红黄绿 rules form, with the flags a change would change (see rules_form)."""
         from projtrack.tui.widgets.rules_form import RulesForm
 
-        if not isinstance(self.screen, RulesForm):
+        if not isinstance(self.screen, RulesForm) and not self.waiting():
             self._open_rules()
 
     @work(thread=True, exclusive=True, group="rules")
@@ -223,6 +245,9 @@ class ActionsMixin(_App):
     def action_change_as_of(self) -> None:
         from projtrack.tui.widgets.settings_forms import AsOfForm
 
+        if self.waiting():
+            return
+
         def chosen(iso: str | None) -> None:
             if iso:
                 self.set_as_of(dt.date.fromisoformat(iso))
@@ -232,7 +257,7 @@ class ActionsMixin(_App):
     def action_import_annex(self) -> None:
         from projtrack.tui.widgets.import_preview import ImportScreen
 
-        if self.refused("import_annex"):
+        if self.waiting() or self.refused("import_annex"):
             return
 
         def closed(done: bool | None) -> None:
@@ -247,7 +272,7 @@ class ActionsMixin(_App):
         that county's report (``report weekly --county``)."""
         from projtrack.tui.screens.report import ReportDialog
 
-        if not isinstance(self.screen, ReportDialog):
+        if not isinstance(self.screen, ReportDialog) and not self.waiting():
             period, _monday, _sunday = resolve_week(None, self.as_of)
             in_county = getattr(self.screen, "in_county", None)
             query = getattr(self.screen, "query_state", None)

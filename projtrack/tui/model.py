@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from operator import itemgetter
 
 from projtrack.core.figures import GroupFigures
 from projtrack.core.groups import category_of, county_of
@@ -20,6 +21,7 @@ from projtrack.core.types import CATEGORIES
 from projtrack.tui.spelling import full_pattern, spell
 
 PAGE_SIZE = 200
+_VALUE_AND_ID = itemgetter(0, 1)
 FLAG_ORDER = {Flag.RED: 0, Flag.YELLOW: 1, Flag.GREEN: 2}
 
 
@@ -51,12 +53,44 @@ SORT_KEYS: dict[str, Callable[[ProjectView], object]] = {
 
 
 def sort_views(views: list[ProjectView], column: str, descending: bool = False) -> list[ProjectView]:
-    """Stable sort on the raw value; None (and unknown) last whichever the direction."""
+    """Sorted on the raw value, ties by id (so the order is total: descending is ascending
+    reversed); None (and unknown) last whichever the direction, in the order given."""
+    known, missing = _sorted_parts(views, column)
+    return (known[::-1] if descending else known) + missing
+
+
+def _sorted_parts(views: list[ProjectView], column: str
+                  ) -> tuple[list[ProjectView], list[ProjectView]]:
+    """The views with a value for ``column`` in ascending (value, id) order, and those
+    without (``_sorted_ids``' views)."""
+    known, _, missing, _ = _sorted_ids(views, column)
+    return known, missing
+
+
+def _sorted_ids(views: list[ProjectView], column: str
+                ) -> tuple[list[ProjectView], list[int], list[ProjectView], list[int]]:
+    """The views with a value for ``column`` in ascending (value, id) order and their ids,
+    then those without and theirs.  Each value is read once; views already in id order (a
+    portfolio's) are sorted on the value alone, the sort being stable (at 100,000 projects the
+    (value, id) pairs and their comparisons were most of a sort)."""
     get = SORT_KEYS.get(column, SORT_KEYS["id"])
-    known = [v for v in views if get(v) is not None]
-    missing = [v for v in views if get(v) is None]
-    known.sort(key=lambda v: (get(v), v.id), reverse=descending)
-    return known + missing
+    known: list[ProjectView] = []
+    values: list = []  # the column's raw values: Decimal, int, str, date or tuple
+    missing: list[ProjectView] = []
+    for v in views:
+        value = get(v)
+        if value is None:
+            missing.append(v)
+        else:
+            known.append(v)
+            values.append(value)
+    ids = [v.facts.id or 0 for v in known]
+    if all(a < b for a, b in zip(ids, ids[1:], strict=False)):  # one shorter
+        at = sorted(range(len(values)), key=values.__getitem__)
+    else:
+        at = sorted(range(len(values)), key=lambda i: (values[i], ids[i]))
+    return ([known[i] for i in at], [ids[i] for i in at], missing,
+            [v.facts.id or 0 for v in missing])
 
 
 @dataclass(frozen=True)
@@ -134,7 +168,11 @@ class PortfolioIndex:
         self.portfolio = portfolio
         self._hay = {v.id: haystack(v) for v in portfolio.projects}
         self._pinyin: dict[int, tuple[str, str]] | None = None  # made on the first filter in letters
-        self._orders: dict[tuple[str, bool], list[ProjectView]] = {}
+        self._orders: dict[tuple[str, bool], tuple[list[ProjectView], list[int]]] = {}
+        self._parts: dict[str, tuple[list[ProjectView], list[int], list[ProjectView],
+                                     list[int]]] = {}
+        self._group_of: dict[int | None, str] = {v.facts.id: category_of(v.facts) for v in portfolio.projects}
+        self._withdrawn = any(v.facts.status == Status.WITHDRAWN for v in portfolio.projects)
         self._sums: dict[tuple, tuple[GroupFigures, dict | None]] = {}
         self._counties: tuple[GroupFigures, dict] | None = None
 
@@ -157,14 +195,29 @@ class PortfolioIndex:
         return self._counties
 
     def order(self, column: str, descending: bool) -> list[ProjectView]:
+        """Every project in the order of ``column`` (``sort_views``); one sort serves both
+        directions."""
+        return self._ordered(column, descending)[0]
+
+    def _ordered(self, column: str, descending: bool) -> tuple[list[ProjectView], list[int]]:
+        """``order`` and the ids in it (so a page's ids and groups are had without reading
+        100,000 projects again)."""
         key = (column, descending)
         if key not in self._orders:
-            self._orders[key] = sort_views(list(self.portfolio.projects), column, descending)
+            if column not in self._parts:
+                self._parts[column] = _sorted_ids(list(self.portfolio.projects), column)
+            known, known_ids, missing, missing_ids = self._parts[column]
+            if descending:
+                self._orders[key] = (known[::-1] + missing, known_ids[::-1] + missing_ids)
+            else:
+                self._orders[key] = (known + missing, known_ids + missing_ids)
         return self._orders[key]
 
     def select(self, q: Query, views: list[ProjectView] | None = None) -> list[ProjectView]:
         """The projects that pass the filter, in the order of ``views`` (default: by id)."""
         needle = "".join(q.text.split()).lower()
+        if self._all_pass(q):
+            return list(self.portfolio.projects if views is None else views)
         spelled = self.pinyin_hay() if needle.isascii() and needle.isalpha() else None
         full = full_pattern(needle) if spelled is not None else None
         out = []
@@ -193,6 +246,12 @@ class PortfolioIndex:
         """``needle`` in the initials, or in the full reading from a syllable's start."""
         return needle in spelled[1] or full.search(spelled[0]) is not None
 
+    def _all_pass(self, q: Query) -> bool:
+        """No filter leaves a project out."""
+        return not ("".join(q.text.split()) or q.county is not None or q.category or q.phase
+                    or q.annex_class or q.flagged_only) and (q.show_withdrawn
+                                                            or not self._withdrawn)
+
     def sums(self, q: Query, views: list[ProjectView]) -> tuple[GroupFigures, dict]:
         """Totals and category subtotals of the filtered projects (any order)."""
         key = (q.text, q.county, q.category, q.phase, q.annex_class, q.flagged_only,
@@ -213,15 +272,26 @@ class PortfolioIndex:
     def page(self, q: Query, page_size: int = PAGE_SIZE) -> Page:
         """One page of display rows.  Only the page's own rows are built: at 10,000 projects a
         Row for every match, to keep 200 of them, was most of a filter keystroke's work."""
-        views = self.select(q, self.order(q.sort, q.descending))
+        ordered, ordered_ids = self._ordered(q.sort, q.descending)
+        if self._all_pass(q):
+            views, ids = ordered, ordered_ids
+        else:
+            views = self.select(q, ordered)
+            ids = [v.facts.id or 0 for v in views]
         totals, groups = self.sums(q, views)
         if q.grouped:
-            by_cat: dict[object, list[ProjectView]] = {}
-            for v in views:
-                by_cat.setdefault(category_of(v.facts), []).append(v)
-            blocks = [(key, by_cat[key]) for key in
-                      sorted(by_cat, key=lambda k: CATEGORIES.index(k) if k in CATEGORIES else 99)]
+            by_cat: dict[object, tuple[list[ProjectView], list[int]]] = {}
+            group_of = self._group_of
+            for v, pid in zip(views, ids, strict=True):  # the ids, not the projects, are read
+                bucket = by_cat.get(group := group_of[pid])
+                if bucket is None:
+                    bucket = by_cat[group] = ([], [])
+                bucket[0].append(v)
+                bucket[1].append(pid)
+            keys = sorted(by_cat, key=lambda k: CATEGORIES.index(k) if k in CATEGORIES else 99)
+            blocks = [(key, by_cat[key][0]) for key in keys]
             views = [v for _, members in blocks for v in members]
+            ids = [pid for key in keys for pid in by_cat[key][1]]
             total_rows = len(blocks) + len(views)
         else:
             blocks, total_rows = [], len(views)
@@ -245,7 +315,7 @@ class PortfolioIndex:
             rows = [PageRow(str(v.id), view=v) for v in views[first:end]]
         return Page(query=replace(q, page=page), rows=rows, first=first, total_rows=total_rows,
                     project_count=len(views), totals=totals, page_size=page_size,
-                    ids=[v.id for v in views])
+                    ids=ids)
 
 
 def ranked_by_variance(portfolio: Portfolio) -> list[ProjectView]:

@@ -5,12 +5,15 @@ Runs in worker threads: Rich Text only, the language passed in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 
 from projtrack.core.figures import GroupFigures
+from projtrack.core.groups import category_of
 from projtrack.core.portfolio import ProjectView
 from projtrack.core.terms import Flag, Status
-from projtrack.core.types import FlagRules
+from projtrack.core.types import CATEGORIES, FlagRules
 from projtrack.i18n import t, term
 from projtrack.tui import cells as c
 from projtrack.tui.model import PageRow
@@ -148,3 +151,31 @@ def totals_text(g: GroupFigures, shown: int, lang: str, rules: FlagRules) -> Tex
         value.justify = None
         text.append(value.plain.replace(" ", ""), style=value.style)
     return text
+
+
+def first_rows(views: Sequence[ProjectView], grouped: bool, group_counts: dict[str, int],
+               lang: str, rules: FlagRules, limit: int) -> list[tuple[str, list[object]]]:
+    """The first screen's display rows before the portfolio is loaded (``services.firstpage``):
+    each project's row exactly as ``page_rows`` makes it; in a grouped table, each group's row
+    before its first project, with its label and count but its subtotals said to be pending
+    (they need every project of the group).  At most ``limit`` rows."""
+    out: list[tuple[str, list[object]]] = []
+    group = None
+    for v in views:
+        if grouped and category_of(v.facts) != group:
+            group = category_of(v.facts)
+            place = CATEGORIES.index(group) if group in CATEGORIES else 0
+            label = group_label(group, place, group_counts.get(str(group), 0), lang)
+            out.append((f"group:{group}", pending_group_cells(label, lang)))
+        out.append((str(v.id), project_cells(v, lang, rules)))
+    return out[:limit]
+
+
+def pending_group_cells(label: str, lang: str) -> list[object]:
+    """A group's row whose subtotals are not worked out yet: its label, "loading" in them."""
+    pending = t("ui.first.pending", lang=lang)
+    cells = {"name": Text(c.fit(label, COLUMNS[1].min_width(lang)), style=GROUP_STYLE)}
+    for col in COLUMNS:
+        if col.numeric:
+            cells[col.key] = Text(pending, style="dim", justify="right")
+    return [cells.get(col.key, "") for col in COLUMNS]

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent
+from textual.widgets import Header, TabbedContent
 
 from projtrack.core.portfolio import Portfolio
 from projtrack.tui.keys import translate_bindings
+from projtrack.tui.widgets.footer import ViewFooter
 from projtrack.tui.widgets.nav import NavBar
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class ViewScreen(Screen):
         yield Header(icon="=")
         yield NavBar(self.VIEW or self.app.current_mode)
         yield from self.compose_body()
-        yield Footer()
+        yield ViewFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from projtrack.core.figures import GroupFigures
 from projtrack.core.types import ANNEX_CLASSES, CATEGORIES, PHASES
 from projtrack.errors import ProjtrackError
-from projtrack.services.database import store_name
+from projtrack.services.firstpage import SQL_SORTS, Ask, FirstPage
 from projtrack.tui import cells as c
 from projtrack.tui import rows as R
 from projtrack.tui import viewstate
@@ -91,6 +91,7 @@ class PortfolioScreen(ViewScreen):
         Binding("slash", "focus_filter", "ui.key.filter"),
         Binding("escape", "leave_filter", "ui.key.leave_filter", show=False),
         Binding("backspace", "back", "ui.key.back_to_groups"),
+        Binding("backspace", "back_to_counties", "ui.key.back_to_counties"),
         Binding("C", "pick_columns", "ui.key.columns"),
         Binding("enter", "open", "ui.key.open"),
         Binding("s", "sort", "ui.key.sort"),
@@ -111,6 +112,10 @@ class PortfolioScreen(ViewScreen):
         Binding("r", "app.edit_remarks", "ui.key.remarks", show=False),
         Binding("v", "app.add_progress", "ui.key.progress", show=False),
         Binding("u", "app.undo", "ui.key.undo", show=False),
+        # the same keys on a city's county list, where no project is under the cursor (the
+        # app hides the write keys there, ActionsMixin.check_action): said, not done
+        *(Binding(key, "no_project_here", "ui.key.open", show=False)
+          for key in ("e", "m", "p", "y", "r", "v", "u")),
     ]
 
     def __init__(self) -> None:
@@ -130,6 +135,8 @@ class PortfolioScreen(ViewScreen):
         self.county_rows: list = []  # the county level's rows, when the database is a city's
         self.city: GroupFigures | None = None
         self._saved: ViewState | None = None
+        self.first_rows: list | None = None  # the first screen's rows, until the load
+        self.first_painted_at: float | None = None  # perf_counter() when they were painted
         self._restore_state()
 
     def compose_body(self) -> ComposeResult:
@@ -147,6 +154,7 @@ class PortfolioScreen(ViewScreen):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).cursor_blink = not self.app.steady
         super().on_mount()
+        self.app.first_page_for(self)
 
     async def relabel(self) -> None:
         await super().relabel()
@@ -156,6 +164,8 @@ class PortfolioScreen(ViewScreen):
     def refresh_data(self, project_id: int | None, cursor: str | int | None = None) -> None:
         index = self.app.index
         if index is None:
+            if self.first_rows is not None and self.app.first_page is not None:
+                self.show_first_page(self.app.first_page, again=True)  # e.g. in a new language
             return
         q, portfolio = self.query_state, index.portfolio
         if q.county is not None and (not portfolio.multi_county
@@ -172,7 +182,9 @@ class PortfolioScreen(ViewScreen):
 
     def multi_county(self) -> bool:
         """The database is a city's: its projects are of more than one county."""
-        index = self.app.index
+        index, first = self.app.index, self.app.first_page
+        if index is None and first is not None:
+            return first.multi_county
         return index is not None and index.portfolio.multi_county
 
     def county_level(self) -> bool:
@@ -203,6 +215,8 @@ class PortfolioScreen(ViewScreen):
         if not self.county_level():
             return  # a county was opened since
         self.county_rows, self.city = message.rows, message.city
+        self.first_rows = None
+        self.query_one("#counties", PagedTable).can_focus = True
         self.filter_seconds = message.seconds
         self.refresh_bindings()  # the keys of a list of projects are not the counties'
         self.redraw(message.cursor)
@@ -224,6 +238,7 @@ class PortfolioScreen(ViewScreen):
         if message.page.query.but(page=0) != self.query_state.but(page=0):
             return  # the officer has typed on since
         self.page, self.page_rows = message.page, message.rows
+        self.first_rows = None  # the loaded table takes over
         self.col_widths, self.filter_seconds = message.col_widths, message.seconds
         self.query_state = message.page.query
         self.redraw(message.cursor)
@@ -233,6 +248,83 @@ class PortfolioScreen(ViewScreen):
         """The screen has been refreshed with the new page: how long that took since the ask."""
         self.painted_at = perf_counter()
         self.response_seconds = self.painted_at - asked
+
+    # --- the first screen, before the load -----------------------------------------------------
+    def first_ask(self, height: int) -> Ask | None:
+        """What the first screen shows, as ``services.firstpage`` reads it before the load:
+        None when the view was left sorted or filtered on a figure or a text (only the load
+        can order or filter those as the table does).  ``height``: the terminal's lines (the
+        table shows fewer rows than that)."""
+        q = self.query_state
+        if q.text or q.flagged_only or q.phase or q.sort not in SQL_SORTS:
+            return None
+        return Ask(sort=q.sort, descending=q.descending, grouped=q.grouped, county=q.county,
+                   category=q.category, annex_class=q.annex_class,
+                   show_withdrawn=q.show_withdrawn, limit=max(height, 20))
+
+    def show_first_page(self, first: FirstPage, again: bool = False) -> None:
+        """Paint the first screen's projects (their rows exactly as the loaded table's); the
+        groups' subtotals and the totals say they are pending.  A city's county level needs
+        every project's figures: it says it waits for them.  Once painted, the app opens the
+        store and loads the portfolio, which takes the table over."""
+        if first.ask.county != self.query_state.county:
+            self.query_state = self.query_state.but(county=first.ask.county)
+        if first.multi_county and first.ask.county is None:
+            self.first_rows = []
+            # nothing to move over yet: the keys go to the screen, which says it is waiting
+            self.query_one("#counties", PagedTable).can_focus = False
+            self._show_level()
+            self.query_one("#status", Static).update(self.tr(
+                "county.waiting", n=f"{first.project_count:,}"), layout=False)
+        else:
+            lang = self.app.lang
+            self.first_rows = R.first_rows(first.views, first.ask.grouped, first.group_counts,
+                                           lang, first.rules, first.ask.limit)
+            labels = [str(lb) for lb in R.labels(lang)]
+            self.col_widths = widths(R.COLUMNS, self.first_rows, lang, labels)
+            self.redraw()
+        if not again:
+            self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        self.first_painted_at = perf_counter()
+        self.app.open_and_load()
+
+    def _redraw_first(self, cursor: str | int | None) -> None:
+        first = self.app.first_page
+        table = self.query_one("#table", PagedTable)
+        if first is None or not self.first_rows:
+            return
+        q = first.ask
+        lang = self.app.lang
+        labels = R.labels(lang, q.sort if q.sort != "id" else None, q.descending)
+        room = table.room(self.size.width or self.app.size.width)
+        shown = self.shown_columns(room)
+        table.fixed_columns = next((n for n, i in enumerate(shown)
+                                    if R.COLUMNS[i].key not in ("flag", "name")), len(shown))
+        table.show([R.COLUMNS[i] for i in shown], [labels[i] for i in shown],
+                   [(key, [cells[i] for i in shown]) for key, cells in self.first_rows],
+                   [self.col_widths[i] for i in shown], cursor, room=room)
+        table.has_prev = False
+        table.has_next = len(self.first_rows) < first.project_count
+        self._show_totals(Text(self.tr("first.totals_pending",
+                                       n=f"{first.project_count:,}"), style="dim"))
+        parts = [self.tr("first.status", shown=len(self.first_rows),
+                         n=f"{first.project_count:,}")]
+        if q.sort != "id":
+            col = next(c for c in R.COLUMNS if c.key == q.sort)
+            parts.append(self.tr("portfolio.sorted", column=self.tr(col.label),
+                                 direction=self.tr("sort.desc" if q.descending else "sort.asc")))
+        more = self.more_columns(table)
+        if more:
+            parts.append(more.strip())
+        parts.append(self.tr("portfolio.unit"))
+        self.query_one("#status", Static).update("  ".join(parts), layout=False)
+        self.ensure_focus()
+
+    def _loading_first(self) -> bool:
+        """The first screen is shown and the portfolio is still being loaded."""
+        return self.app.index is None and self.app.first_page is not None
 
     # --- drawing --------------------------------------------------------------------------------
     def _show_level(self) -> None:
@@ -245,8 +337,10 @@ class PortfolioScreen(ViewScreen):
         scope.display = multi
         # one line (app.tcss): no layout pass, which would repaint the table on every keystroke
         if level:
-            scope.update(self.tr("county.level", n=len(self.app.index.portfolio.counties)
-                                 if self.app.index is not None else 0), layout=False)
+            first = self.app.first_page
+            n = (len(self.app.index.portfolio.counties) if self.app.index is not None
+                 else len(first.counties) if first is not None else 0)
+            scope.update(self.tr("county.level", n=n), layout=False)
         elif multi:
             scope.update(Text(self.tr("county.title", county=self._county_label(
                 self.query_state.county or "")), style="bold"), layout=False)
@@ -278,6 +372,8 @@ class PortfolioScreen(ViewScreen):
         page = self.page
         table = self.query_one("#table", PagedTable)
         if page is None:
+            if self._loading_first():
+                self._redraw_first(cursor)
             return
         lang, q = self.app.lang, page.query
         labels = R.labels(lang, q.sort if q.sort != "id" else None, q.descending)
@@ -303,7 +399,7 @@ class PortfolioScreen(ViewScreen):
         return by_priority(R.COLUMNS, self.col_widths, room, essential=R.ESSENTIAL)
 
     def on_resize(self) -> None:
-        if self.page is not None or self.city is not None:
+        if self.page is not None or self.city is not None or self.first_rows:
             self.redraw()
 
     def on_paged_table_columns_shifted(self, event: PagedTable.ColumnsShifted) -> None:
@@ -362,6 +458,8 @@ class PortfolioScreen(ViewScreen):
     # --- actions ----------------------------------------------------------------------------------
     def _ask(self, cursor: str | int | None = None, **changes: object) -> None:
         self.query_state = self.query_state.but(**changes)
+        if self._loading_first():  # kept, and shown as soon as the portfolio is loaded
+            self.app.say_waiting()
         self._show_quick_line()
         self.refresh_data(None, cursor)
         self._save_later()
@@ -405,9 +503,24 @@ class PortfolioScreen(ViewScreen):
         self.query_state = query
         self._ask(cursor=row)
 
+    def lists_counties(self) -> bool:
+        """The view shows a city's counties, not projects (the app hides the write keys)."""
+        return self.county_level()
+
+    def action_no_project_here(self) -> None:
+        self.app.notify(self.tr("msg.no_project_on_counties"), severity="warning")
+
+    def action_back_to_counties(self) -> None:
+        self.action_back()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back":  # in the footer only while there is a way back
-            return self.drilled_from is not None or self.in_county()
+        if action == "no_project_here":
+            return True if self.county_level() else False
+        # in the footer only while there is a way back, named for where it goes
+        if action == "back":
+            return self.drilled_from is not None
+        if action == "back_to_counties":
+            return self.drilled_from is None and self.in_county()
         if action in _PROJECT_LIST_ACTIONS and self.county_level():
             return False  # the counties are neither filtered, sorted nor grouped
         return True
@@ -444,6 +557,8 @@ class PortfolioScreen(ViewScreen):
 
     def action_page(self, step: int) -> None:
         if self.page is None:
+            if self._loading_first():
+                self.app.say_waiting()
             return
         target = self.page.query.page + step
         if 0 <= target < self.page.pages:
@@ -481,6 +596,9 @@ class PortfolioScreen(ViewScreen):
 
     def action_open(self) -> None:
         if self.county_level():
+            if self.city is None and self._loading_first():
+                self.app.say_waiting()  # the county list waits for the load
+                return
             key = cursor_key(self.query_one("#counties", PagedTable))
             if key and key.startswith("county:"):
                 self.open_county(key.removeprefix("county:"))
@@ -519,7 +637,7 @@ class PortfolioScreen(ViewScreen):
         """The view, sort, filters and columns the officer left this database's portfolio in;
         an unusable state file is said once and ignored."""
         try:
-            saved = viewstate.load(store_name(self.app.store), known_columns=R.SORTABLE,
+            saved = viewstate.load(self.app.state_key, known_columns=R.SORTABLE,
                                    known_values={k: v for k, v in CYCLES.items()})
         except viewstate.StateUnreadable as exc:
             self.app.notify(self.tr("msg.state_ignored", path=str(exc.path), why=exc.why),
@@ -547,7 +665,7 @@ class PortfolioScreen(ViewScreen):
         if state == self._saved:
             return
         try:
-            viewstate.save(store_name(self.app.store), state)
+            viewstate.save(self.app.state_key, state)
         except viewstate.SAVE_ERRORS as exc:
             why = exc.render(self.app.lang) if isinstance(exc, ProjtrackError) else \
                 (exc.strerror or type(exc).__name__)
