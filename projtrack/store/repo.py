@@ -107,12 +107,11 @@ def os_user() -> str:
 
 
 def actor(session: Session) -> str:
-    """Who a change made in ``session`` is recorded as: a PostgreSQL login under row-level
-    security (store.roles), else the OS user (SQLite, or the schema's owner)."""
-    from projtrack.store.roles import login_of, owns
+    """Who a change made in ``session`` is recorded as: its PostgreSQL login, whoever it is (the
+    database's trigger sets it: store.roles), else the OS user (SQLite)."""
+    from projtrack.store.roles import recorded_user
 
-    conn = session.connection()
-    return os_user() if owns(conn) else (login_of(conn) or os_user())
+    return recorded_user(session.connection())
 
 
 def _text(value: object) -> str | None:
@@ -132,7 +131,7 @@ def _text(value: object) -> str | None:
 def record_audit(session: Session, *, action: str, entity: str, entity_id: int | None,
                  project_id: int | None, field: str | None = None, old: object = None,
                  new: object = None, context: str | None = None) -> None:
-    session.add(AuditLog(user=os_user(), action=action, entity=entity, entity_id=entity_id,
+    session.add(AuditLog(user=actor(session), action=action, entity=entity, entity_id=entity_id,
                          project_id=project_id, field=field, old_value=_text(old),
                          new_value=_text(new), context=context))
 
