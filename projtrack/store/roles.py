@@ -199,8 +199,11 @@ def _privileged(conn: Connection, sql: str) -> None:
 def ensure_groups(conn: Connection) -> None:
     """The group roles (NOLOGIN) and their privileges on this database's tables: SELECT for
     every role; an officer writes every table but the grants and what the database keeps
-    itself (the sums, the chain's heads);
-    a reporter inserts entries, progress, milestones, audit rows and returns."""
+    itself (the sums, the chain's heads); a reporter inserts entries, progress, milestones,
+    audit rows and returns.  Into a chained table (``store.chain.TABLES``) a login inserts
+    every column but ``id``: the sequence numbers its rows, so they join the chain at its end
+    (a row given an id of its own could come before rows written later)."""
+    from projtrack.store.chain import TABLES as CHAINED
     from projtrack.store.models import metadata
 
     for group in GROUP.values():
@@ -213,12 +216,26 @@ def ensure_groups(conn: Connection) -> None:
     conn.exec_driver_sql(f"GRANT SELECT ON {', '.join(tables)} TO {groups}")
     writers = ", ".join(_q(conn, GROUP[r]) for r in ("officer", "reporter"))
     conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {writers}")
-    officer_tables = ", ".join(t for t in tables if t not in _NO_WRITE)
-    conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {officer_tables} "
-                         f"TO {_q(conn, GROUP['officer'])}")
-    for privilege, names in REPORTER_WRITES.items():
-        conn.exec_driver_sql(f"GRANT {privilege} ON {', '.join(names)} "
-                             f"TO {_q(conn, GROUP['reporter'])}")
+    officer = [t for t in tables if t not in _NO_WRITE]
+    inserts = {"officer": [t for t in officer if t not in CHAINED],
+               "reporter": [t for t in REPORTER_WRITES["INSERT"] if t not in CHAINED]}
+    chained = {"officer": [t for t in officer if t in CHAINED],
+               "reporter": [t for t in REPORTER_WRITES["INSERT"] if t in CHAINED]}
+    officer_group = _q(conn, GROUP["officer"])
+    conn.exec_driver_sql(f"GRANT INSERT ON {', '.join(inserts['officer'])} TO {officer_group}")
+    conn.exec_driver_sql(f"GRANT UPDATE, DELETE ON {', '.join(officer)} TO {officer_group}")
+    conn.exec_driver_sql(f"GRANT INSERT ON {', '.join(inserts['reporter'])} "
+                         f"TO {_q(conn, GROUP['reporter'])}")
+    conn.exec_driver_sql(f"GRANT UPDATE ON {', '.join(REPORTER_WRITES['UPDATE'])} "
+                         f"TO {_q(conn, GROUP['reporter'])}")
+    for role, names in chained.items():
+        group = _q(conn, GROUP[role])
+        for name in names:
+            columns = ", ".join(_q(conn, c.name) for c in metadata.tables[name].columns
+                                if c.name != "id")
+            # a table-wide INSERT (0011's) would let the id through: taken back first
+            conn.exec_driver_sql(f"REVOKE INSERT ON {name} FROM {group}")
+            conn.exec_driver_sql(f"GRANT INSERT ({columns}) ON {name} TO {group}")
 
 
 def login_state(conn: Connection, login: str) -> tuple[bool, bool] | None:

@@ -267,6 +267,16 @@ def test_no_login_writes_the_chain_s_heads_and_the_database_moves_them(db, login
             with pytest.raises(psycopg.errors.FeatureNotSupported):
                 conn.execute("SELECT projtrack_chain_head()")
             conn.rollback()
+            # a row of its own id, ahead of the sequence, would come before projtrack's later
+            # rows in the chain: the id is the sequence's only
+            for sql in ("INSERT INTO progress_entry (id, project_id, entry_date, percent, origin, "
+                        "created_at, created_by) VALUES (2000000000, %s, '2026-11-21', 1, "
+                        "'psql', now(), 'x')",
+                        'INSERT INTO audit_log (id, at, "user", action, entity, project_id) '
+                        "VALUES (2000000000, now(), 'x', 'entry', 'x', %s)"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(sql, (db.mine,))
+                conn.rollback()
     assert snapshot(db.owner) == before
     heads = dict(db.sql("SELECT name, rows FROM chain_head"))
     audit = db.sql("SELECT count(*) FROM audit_log")[0][0]
@@ -323,14 +333,25 @@ def test_db_check_notices_a_disabled_head_trigger(db, capsys):
     assert cli(capsys, db.owner, "db", "check")[0] == 0
 
 
-def test_migration_0012_goes_down_and_up_again(db, capsys, monkeypatch):
-    """Down to 0011: the owner's rows keep what the client sends and the heads' triggers are
-    gone; up again: the database names the owner, and the database is whole."""
+def _inserts_id(db: Db, group: str) -> tuple[bool, bool]:
+    """(table-wide INSERT on progress_entry, INSERT of its id) of ``group``."""
+    return db.sql("SELECT has_table_privilege(:g, 'progress_entry', 'INSERT'), "
+                  "has_column_privilege(:g, 'progress_entry', 'id', 'INSERT')", g=group)[0]
+
+
+def test_migration_0012_goes_down_and_up_again(db, capsys, monkeypatch, logins):
+    """Down to 0011: the owner's rows keep what the client sends, the heads' triggers are
+    gone and a reporter inserts the id again; up again: the database names the owner, the id
+    is the sequence's, and the database is whole."""
     from alembic import command
 
     from projtrack.store.engine import make_engine
     from projtrack.store.migrate import alembic_config, upgrade
 
+    reporter = _name("rep4")
+    _grant(db, reporter, "reporter", "--county", A, "--township", TOWN)
+    logins.append(reporter)
+    assert _inserts_id(db, "projtrack_reporter") == (False, False)
     engine = make_engine(db.owner)
     try:
         with engine.begin() as conn:
@@ -345,7 +366,11 @@ def test_migration_0012_goes_down_and_up_again(db, capsys, monkeypatch):
         with db.raw(db.owner_login) as conn:
             assert conn.execute(AUDIT, ("someone",)).fetchone() == ("someone",)
             conn.rollback()
+        assert _inserts_id(db, "projtrack_reporter") == (True, True)
         upgrade(engine)
+        assert _inserts_id(db, "projtrack_reporter") == (False, False)
+        assert db.sql("SELECT has_column_privilege('projtrack_reporter', 'progress_entry', "
+                      "'percent', 'INSERT')") == [(True,)]
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM pg_trigger WHERE tgname LIKE "
                                      "'%_chain_head'")).scalar_one() == 6

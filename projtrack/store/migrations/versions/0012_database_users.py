@@ -9,6 +9,10 @@ PostgreSQL only (SQLite has no logins: nothing changes there).
   ``projtrack.keep_users`` to ``on`` (``SET LOCAL``), rows keep the user they carry — honoured
   only when ``session_user`` owns the table (or is a superuser); any other login may set the
   setting, and its rows are still its own.
+- A login inserts into a chained table every column but ``id`` (column privileges of the group
+  roles, when the cluster has them; ``store.roles.ensure_groups`` grants the same): the
+  sequence numbers its rows, so they join the chain at its end — a row given an id of its own
+  (ahead of the sequence) would put the rows projtrack writes later before it.
 - ``chain_head`` is written by the database only: an AFTER INSERT trigger on each chained
   table (one per statement, over its new rows) moves the table's head on — the row count and
   the hash of the last row inserted — in a SECURITY DEFINER function; the INSERT and UPDATE
@@ -35,6 +39,9 @@ CHAINED = ("ledger_entry", "progress_entry", "audit_log", "report_snapshot", "is
            "issue_update")
 GROUPS = ("projtrack_officer", "projtrack_reporter")
 HEAD_WRITERS = "projtrack_role() IN ('officer', 'reporter')"  # 0011's policies on chain_head
+# the chained tables each group inserts into (0011's grants)
+INSERTS = {"projtrack_officer": CHAINED,
+           "projtrack_reporter": ("ledger_entry", "progress_entry", "audit_log")}
 
 _LOOP = ("FOREACH arg IN ARRAY TG_ARGV LOOP col := split_part(arg, ':', 2); "
          "IF split_part(arg, ':', 1) = 'set' OR (split_part(arg, ':', 1) = 'changed' AND "
@@ -75,6 +82,24 @@ def _groups(sql: str, groups: Sequence[str] = GROUPS) -> str:
             f"WHERE rolname IN ({names}) LOOP EXECUTE format('{sql}', g); END LOOP; END $$")
 
 
+def _inserts(columns: bool) -> str:
+    """Each group's INSERT on its chained tables: every column but id (``columns``), or the
+    table-wide INSERT of 0011 — where the group (the cluster has it) was given the other (by
+    ``db grant``: a database no grant was made in is left as it is)."""
+    pairs = ", ".join(f"('{g}', '{t}')" for g, tables in INSERTS.items() for t in tables)
+    grant = ("EXECUTE format('GRANT INSERT (%s) ON %I TO %I', (SELECT string_agg("
+             "quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM "
+             "information_schema.columns WHERE table_schema = current_schema() AND "
+             "table_name = p.t AND column_name <> 'id'), p.t, p.g); " if columns else
+             "EXECUTE format('GRANT INSERT ON %I TO %I', p.t, p.g); ")
+    return ("DO $$ DECLARE p record; BEGIN FOR p IN SELECT v.g, v.t FROM (VALUES "
+            f"{pairs}) AS v(g, t) JOIN pg_roles r ON r.rolname = v.g WHERE "
+            f"{'has_table_privilege' if columns else 'has_any_column_privilege'}"
+            "(v.g, v.t, 'INSERT') LOOP "
+            "EXECUTE format('REVOKE INSERT ON %I FROM %I', p.t, p.g); "
+            f"{grant}END LOOP; END $$")
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
@@ -89,6 +114,7 @@ def upgrade() -> None:
     op.execute("DROP POLICY IF EXISTS projtrack_insert ON chain_head")
     op.execute("DROP POLICY IF EXISTS projtrack_update ON chain_head")
     op.execute(_groups("REVOKE INSERT, UPDATE, DELETE ON chain_head FROM %I"))
+    op.execute(_inserts(columns=True))
 
 
 def downgrade() -> None:
@@ -104,5 +130,6 @@ def downgrade() -> None:
         op.execute(f"CREATE POLICY projtrack_{command.lower()} ON chain_head FOR {command} "
                    f"TO PUBLIC {clause} ({HEAD_WRITERS})")
     # what 0011's grants gave them (store.roles.ensure_groups of that time)
+    op.execute(_inserts(columns=False))
     op.execute(_groups("GRANT INSERT, UPDATE, DELETE ON chain_head TO %I", ("projtrack_officer",)))
     op.execute(_groups("GRANT INSERT, UPDATE ON chain_head TO %I", ("projtrack_reporter",)))
