@@ -175,6 +175,31 @@ def test_raw_sql_cannot_claim_another_user_and_only_the_owner_may_keep_one(db, l
     assert _users(db, "progress_entry", "created_by") == set()
 
 
+def test_a_function_of_a_login_s_own_does_not_answer_for_the_trigger(db, logins):
+    """On a server where logins may create objects in public (the default before 15), a
+    login's own pg_has_role put before pg_catalog does not make the trigger keep its claim."""
+    reporter = _name("rep5")
+    _grant(db, reporter, "reporter", "--county", A, "--township", TOWN)
+    logins.append(reporter)
+    db.sql(f'GRANT CREATE ON SCHEMA public TO "{reporter}"')
+    try:
+        with db.raw(reporter) as conn:
+            conn.execute("CREATE FUNCTION public.pg_has_role(name, oid, text) RETURNS boolean "
+                         "LANGUAGE sql AS 'SELECT true'")
+            conn.execute("CREATE FUNCTION public.current_setting(text, boolean) RETURNS text "
+                         "LANGUAGE sql AS $$SELECT 'on'$$")
+            conn.execute("SET search_path = public, pg_catalog")
+            conn.execute("SET LOCAL projtrack.keep_users = 'on'")
+            got = conn.execute(
+                'INSERT INTO audit_log (at, "user", action, entity, project_id) VALUES '
+                "(now(), 'someone', 'entry', 'progress_entry', %s) RETURNING \"user\"",
+                (db.mine,)).fetchone()
+            assert got == (reporter,)
+            conn.rollback()
+    finally:
+        db.sql(f'REVOKE CREATE ON SCHEMA public FROM "{reporter}"')
+
+
 # --- db copy and --merge keep who made each row -----------------------------------------------
 def test_db_copy_from_sqlite_keeps_every_row_s_user(tmp_path, capsys, monkeypatch):
     county = str(tmp_path / "county.db")

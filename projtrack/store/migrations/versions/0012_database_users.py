@@ -53,7 +53,10 @@ _LOOP = ("FOREACH arg IN ARRAY TG_ARGV LOOP col := split_part(arg, ':', 2); "
 _OWNER = ("pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), "
           "'MEMBER')")
 
-WHO_0012 = ("CREATE OR REPLACE FUNCTION projtrack_who() RETURNS trigger LANGUAGE plpgsql AS $$ "
+# its search_path pinned: a login that could create a function in a schema it puts before
+# pg_catalog (public, on servers before 15) must not answer for pg_has_role or current_setting
+WHO_0012 = ("CREATE OR REPLACE FUNCTION projtrack_who() RETURNS trigger LANGUAGE plpgsql "
+            "SET search_path = pg_catalog, pg_temp AS $$ "
             "DECLARE arg text; col text; BEGIN "
             "IF coalesce(current_setting('projtrack.keep_users', true), '') = 'on' "
             f"AND {_OWNER} THEN RETURN NEW; END IF; " + _LOOP)
