@@ -227,10 +227,12 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
     rows = [dict(r) for r in (multiparams or [params])]
     stamp(conn, name, rows)
     if multiparams:
-        if conn.dialect.name == "postgresql" and len(rows) > 1 and not clauseelement._returning:
+        if conn.dialect.name == "postgresql" and len(rows) > 1 and not (
+                clauseelement._returning or clauseelement._return_defaults):
             # many rows in a few statements (SQLAlchemy's "insertmanyvalues" batches, which
             # RETURNING selects): the heads' trigger runs once a statement, and one row per
-            # statement would update a table's head once per row in one transaction
+            # statement would update a table's head once per row in one transaction (a
+            # statement that returns its defaults is batched so already)
             clauseelement = clauseelement.returning(clauseelement.table.c.id)
         return clauseelement, rows, {}
     return clauseelement, [], rows[0]
