@@ -95,12 +95,15 @@ def _inserts(columns: bool) -> str:
              "information_schema.columns WHERE table_schema = current_schema() AND "
              "table_name = p.t AND column_name <> 'id'), p.t, p.g); " if columns else
              "EXECUTE format('GRANT INSERT ON %I TO %I', p.t, p.g); ")
+    had = "has_table_privilege" if columns else "has_any_column_privilege"
+    # the role's existence tested first, on its own: the privilege function refuses an
+    # unknown role, and a query's WHERE may be evaluated in any order
     return ("DO $$ DECLARE p record; BEGIN FOR p IN SELECT v.g, v.t FROM (VALUES "
-            f"{pairs}) AS v(g, t) JOIN pg_roles r ON r.rolname = v.g WHERE "
-            f"{'has_table_privilege' if columns else 'has_any_column_privilege'}"
-            "(v.g, v.t, 'INSERT') LOOP "
+            f"{pairs}) AS v(g, t) LOOP "
+            "IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p.g) THEN "
+            f"IF {had}(p.g, p.t, 'INSERT') THEN "
             "EXECUTE format('REVOKE INSERT ON %I FROM %I', p.t, p.g); "
-            f"{grant}END LOOP; END $$")
+            f"{grant}END IF; END IF; END LOOP; END $$")
 
 
 def upgrade() -> None:
