@@ -173,8 +173,10 @@ def stamp(conn: Connection, table: str, rows: list[dict]) -> None:
                 value = _SCALED.process_bind_param(value, None)
             stored.append(value)
         previous = row["row_hash"] = row_hash(table, previous, stored)
-    if conn.dialect.name == "postgresql":  # the database's trigger moves the head (0012)
-        return
+    if conn.dialect.name == "postgresql" and conn.execute(text(
+            "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(:t) "
+            "AND tgname = :n)"), {"t": table, "n": f"{table}_chain_head"}).scalar_one():
+        return  # the database's trigger moves the head (0012; not in an older schema's)
     conn.execute(text(
         f"INSERT INTO {HEAD_TABLE} (name, rows, last_hash) VALUES (:name, :rows, :last) "
         f"ON CONFLICT (name) DO UPDATE SET rows = {HEAD_TABLE}.rows + excluded.rows, "

@@ -75,6 +75,11 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
     columns = _WHO.get(clauseelement.table)
     if columns is None or clauseelement._values or clauseelement.select is not None:
         return clauseelement, multiparams, params
+    name = clauseelement.table.name
+    if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = "
+                             "to_regclass(:t) AND tgname = :n)"),
+                        {"t": name, "n": f"{name}_who"}).scalar_one():
+        return clauseelement, multiparams, params  # an older schema's: stored as sent
     rows = [dict(r) for r in (multiparams or [params])]
     for row in rows:
         for c in columns:
