@@ -43,10 +43,6 @@ def store_name(store: Store) -> str:
 
 def current_user(store: Store | None = None) -> str:
     """Who the audit trail records as making this session's changes: the PostgreSQL login of
-    ``store`` when it has a role, else the OS user (SQLite, the schema's owner, or no store)."""
-    if store is None:
-        return os_user()
-    from projtrack.services.roles import ADMIN, whoami
-
-    who = whoami(store)
-    return os_user() if who.role == ADMIN else who.login
+    ``store``, whoever it is (the database records it), else the OS user (SQLite, or no
+    store)."""
+    return store.login if store is not None else os_user()

@@ -26,8 +26,9 @@ from projtrack.core.text import clean_text
 from projtrack.errors import BadData
 from projtrack.i18n import t, term
 from projtrack.reports.export import safe_csv
+from projtrack.services.database import current_user
 from projtrack.store import issues as store_issues
-from projtrack.store.repo import Store, os_user
+from projtrack.store.repo import Store
 
 MAX_TEXT = 500  # characters of an issue's or an update's text
 MAX_OWNER = 100
@@ -94,7 +95,7 @@ def update(store: Store, issue_id: int, text: str | None, *, status: str | None 
     (a state word, or None to keep it).  The text is required unless ``closing``."""
     state = read_state(status)
     words = _text(text, "update_text", MAX_TEXT, required=not closing)
-    by = _text(who, "who", MAX_OWNER, required=False) or os_user()
+    by = _text(who, "who", MAX_OWNER, required=False) or current_user(store)
     day = date or dt.date.today()
 
     def check(current: ProjectIssue) -> None:

@@ -2,11 +2,11 @@
 several people") on a shared PostgreSQL server, and the administrator's ``db grant`` /
 ``db revoke`` / ``db roles``.
 
-The database enforces the roles (migration 0011: grants, row-level security, the recorded
-user); projtrack reads them once (``whoami``) so that a front end can refuse a forbidden action
+The database enforces the roles (migrations 0011 and 0012: grants, row-level security, the
+user every row records — the login, whoever it is); projtrack reads them once (``whoami``) so that a front end can refuse a forbidden action
 before it tries, with a message naming the login, its role and what was refused
 (``require``), and hide or disable what the login may not use.  On SQLite there are no logins:
-everyone is the administrator, and the OS user is recorded as before.
+everyone is the administrator, and the OS user is recorded.
 """
 
 from __future__ import annotations

@@ -13,9 +13,14 @@ One place computes the hashes of every insert: ``before_execute``, an engine eve
 one of the chained tables (``TABLES``) — the ORM's flushes (``LedgerEntry(...)``,
 ``record_audit``), ORM bulk inserts and Core ``insert(table)`` alike — reads the chain's last
 hash inside the write transaction (writers are serialized: SQLite's BEGIN IMMEDIATE,
-PostgreSQL's advisory lock), stamps each row and moves ``chain_head`` on.  An INSERT it cannot stamp (``.values()`` inline,
+PostgreSQL's advisory lock), stamps each row and, on SQLite, moves ``chain_head`` on.  On
+PostgreSQL the database moves the heads itself (migration 0012: a trigger after each INSERT
+into a chained table), and no login may write ``chain_head`` — whatever a login inserts
+through other tools, the head counts it, and a row without a valid hash is named by ``verify``
+with the user the database recorded for it.  An INSERT it cannot stamp (``.values()`` inline,
 ``INSERT … SELECT``) is refused.  ``db copy`` moves rows with their hashes through a twin of
-each table that this event does not stamp again, so a copy keeps the chain as it was.
+each table that this event does not stamp again (and the heads as they were, the heads'
+triggers off in its transaction: ``head_triggers``), so a copy keeps the chain as it was.
 
 ``verify`` (a SQLAlchemy connection) and ``verify_sqlite`` (a raw ``sqlite3`` connection, for a
 backup before it is restored) check the append-only triggers, every row and the heads, and say
@@ -43,6 +48,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert
 
 from projtrack.errors import BadData
+from projtrack.store.roles import WHO_COLUMNS
 from projtrack.store.types import Scaled
 
 VERSION = 1  # of the canonical form; part of every hash
@@ -167,6 +173,10 @@ def stamp(conn: Connection, table: str, rows: list[dict]) -> None:
                 value = _SCALED.process_bind_param(value, None)
             stored.append(value)
         previous = row["row_hash"] = row_hash(table, previous, stored)
+    if conn.dialect.name == "postgresql" and conn.execute(text(
+            "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(:t) "
+            "AND tgname = :n)"), {"t": table, "n": f"{table}_chain_head"}).scalar_one():
+        return  # the database's trigger moves the head (0012; not in an older schema's)
     conn.execute(text(
         f"INSERT INTO {HEAD_TABLE} (name, rows, last_hash) VALUES (:name, :rows, :last) "
         f"ON CONFLICT (name) DO UPDATE SET rows = {HEAD_TABLE}.rows + excluded.rows, "
@@ -219,6 +229,13 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
     rows = [dict(r) for r in (multiparams or [params])]
     stamp(conn, name, rows)
     if multiparams:
+        if conn.dialect.name == "postgresql" and len(rows) > 1 and not (
+                clauseelement._returning or clauseelement._return_defaults):
+            # many rows in a few statements (SQLAlchemy's "insertmanyvalues" batches, which
+            # RETURNING selects): the heads' trigger runs once a statement, and one row per
+            # statement would update a table's head once per row in one transaction (a
+            # statement that returns its defaults is batched so already)
+            clauseelement = clauseelement.returning(clauseelement.table.c.id)
         return clauseelement, rows, {}
     return clauseelement, [], rows[0]
 
@@ -250,27 +267,35 @@ def select_rows(table: str, where: str = "") -> str:
 Execute = Callable[[str, dict], Iterable[Sequence[object]]]
 
 
+# each table's column naming who made a row (the database sets it on PostgreSQL)
+WHO = {t: WHO_COLUMNS[t][0] for t in TABLES}
+SHOWN = 20  # broken rows of one table named one by one before "N rows in all"
+
+
 def _check_rows(table: str, rows: Iterable[Sequence[object]], previous: str = ""
                 ) -> tuple[list[ChainProblem], int, str]:
-    """Walk ``rows`` (id, row_hash, content…, by id): the first broken one, how many are
-    broken, how many rows, and the last hash (as stored)."""
-    first: ChainProblem | None = None
+    """Walk ``rows`` (id, row_hash, content…, by id): each broken one (the first SHOWN, with
+    the user recorded for it), how many are broken, how many rows, and the last hash (as
+    stored)."""
+    who = [n for n, _ in COLUMNS[table]].index(WHO[table])
+    problems: list[ChainProblem] = []
     broken = count = 0
     for row in rows:
         count += 1
         rid, stored, values = row[0], row[1], row[2:]
         if stored is None:
-            problem = ChainProblem("chain.no_hash", {"table": table, "id": rid})
+            key = "chain.no_hash"
         elif stored != row_hash(table, previous, values):
-            problem = ChainProblem("chain.broken", {"table": table, "id": rid})
+            key = "chain.broken"
         else:
-            problem = None
-        if problem is not None:
+            key = ""
+        if key:
             broken += 1
-            first = first or problem
+            if broken <= SHOWN:
+                problems.append(ChainProblem(key, {"table": table, "id": rid,
+                                                   "user": values[who] or "?"}))
         previous = str(stored or "")
-    problems = [first] if first else []
-    if broken > 1:
+    if broken > SHOWN:
         problems.append(ChainProblem("chain.more", {"table": table, "count": broken}))
     return problems, count, previous
 
@@ -324,8 +349,6 @@ def _pg_triggers(execute: Execute) -> list[ChainProblem]:
 def _pg_roles(execute: Execute, have: dict) -> list[ChainProblem]:
     """Migration 0011's guards (a database that has them): the trigger that records who made
     each row, and row-level security on every table its policies are on."""
-    from projtrack.store.roles import WHO_COLUMNS
-
     policed = {t: on for t, on in execute(
         "SELECT c.relname, c.relrowsecurity FROM pg_class c JOIN pg_policy p "
         "ON p.polrelid = c.oid WHERE c.relnamespace = to_regnamespace(current_schema())", {})}
@@ -336,9 +359,25 @@ def _pg_roles(execute: Execute, have: dict) -> list[ChainProblem]:
         state = have.get((t, f"{t}_who"))
         if state is None or state == "D":
             out.append(ChainProblem("chain.who_trigger", {"table": t, "trigger": f"{t}_who"}))
+    for t in TABLES:  # migration 0012: the database moves the heads
+        state = have.get((t, f"{t}_chain_head"))
+        if state is None or state == "D":
+            out.append(ChainProblem("chain.head_trigger", {"table": t,
+                                                           "trigger": f"{t}_chain_head"}))
     out += [ChainProblem("chain.rls_off", {"table": t}) for t, on in sorted(policed.items())
             if not on]
     return out
+
+
+def head_triggers(conn: Connection, *, on: bool) -> None:
+    """PostgreSQL: switch the triggers that move the chain's heads (migration 0012) off for a
+    copy, which brings the heads with the rows, and on again, inside its transaction (as the
+    schema's owner; the change is the transaction's own).  Nothing to do on SQLite."""
+    if conn.dialect.name != "postgresql":
+        return
+    for t in TABLES:
+        conn.exec_driver_sql(f"ALTER TABLE {t} {'ENABLE' if on else 'DISABLE'} "
+                             f"TRIGGER {t}_chain_head")
 
 
 def verify(conn: Connection) -> list[ChainProblem]:
@@ -403,6 +442,6 @@ def require_intact(problems: list[ChainProblem], what: str) -> None:
         raise BadData("err.chain_broken", file=what, what=problems[0].render())
 
 
-__all__ = ["COLUMNS", "ChainProblem", "TABLES", "TABLES_0007", "applies", "before_execute",
-           "require_intact", "row_hash", "stamp", "tables_at", "verify", "verify_file",
+__all__ = ["COLUMNS", "ChainProblem", "TABLES", "TABLES_0007", "WHO", "applies", "before_execute",
+           "head_triggers", "require_intact", "row_hash", "stamp", "tables_at", "verify", "verify_file",
            "verify_row", "verify_sqlite"]

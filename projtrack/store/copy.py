@@ -11,7 +11,9 @@ kept; PostgreSQL sequences are moved past the copied ids; then row counts and th
 money column (scaled integers, so exact) are compared table by table.  A table the database
 keeps itself (``ledger_year``, ``ledger_month``: sums its trigger adds each entry to) is not
 copied: the trigger is off during the copy, the sums are rebuilt from the copied entries in one
-statement each, and compared with the source's the same way.  All rows go in one target
+statement each, and compared with the source's the same way.  Every row keeps the user it
+records (``roles.keep_users``: on PostgreSQL the database would otherwise record the copy's
+login) and its hash; the chain's heads are copied too, their triggers off meanwhile.  All rows go in one target
 transaction: a failure leaves the target with an empty schema, ready for another try.
 
 The source is read in one transaction (a snapshot); entries recorded elsewhere while the copy
@@ -41,10 +43,12 @@ from sqlalchemy import insert as sa_insert
 
 from projtrack.errors import BadData
 from projtrack.i18n import current_lang
+from projtrack.store.chain import head_triggers
 from projtrack.store.check import rebuild_sums
 from projtrack.store.engine import make_engine, normalize_url
 from projtrack.store.migrate import current_revision, head_revision, known_revisions, upgrade
 from projtrack.store.models import DERIVED_TABLES, metadata
+from projtrack.store.roles import keep_users
 from projtrack.store.types import Scaled
 
 SUMS_TRIGGER = "ledger_entry_sums"  # migration 0004
@@ -202,6 +206,8 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
         derived: list[tuple[Table, TableCopy]] = []
         with reader.connect() as src, target.begin() as dst:
             with src.begin():
+                dst = keep_users(dst)  # every row's user as it was recorded
+                head_triggers(dst, on=False)  # the heads are copied with the rows
                 trigger = sums_trigger(dst, on=False)  # not two upserts per copied entry
                 for t in metadata.sorted_tables:
                     want = table_stats(src, t)
@@ -225,6 +231,7 @@ def copy_database(source: Engine, target_url: str, *, chunk: int = CHUNK,
                         raise CopyRefused("copy.mismatch", what=_difference(want, got))
                     copied.append(got)
                 sums_trigger(dst, on=True, sql=trigger)
+                head_triggers(dst, on=True)
                 rebuild_sums(dst)  # the yearly and monthly sums, set-based, in this transaction
                 for t, want in derived:
                     got = table_stats(dst, t)

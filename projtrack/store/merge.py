@@ -14,7 +14,10 @@ adds one database's counties to a target that may already hold others':
   ``entity_id`` by its ``entity``).
 - The append-only rows (ledger, progress, audit, issues, report snapshots) are stamped into the
   target's hash chain as they are inserted (``chain.before_execute``), so ``db check`` on the
-  target passes; the yearly and monthly sums are rebuilt from the entries.
+  target passes; the yearly and monthly sums are rebuilt from the entries.  Every row keeps
+  the user it records (``roles.keep_users``, for the target's owner; another login's merge is
+  recorded as that login, as the database records it); the audit rows of the settings the
+  merge writes name the merge's own user.
 - What is a county's own is kept as such: a report snapshot's ``kind`` becomes
   ``<kind>@<county>`` ("weekly@平阳县"); a baseline whose name the target has already gets
   "@<county>" after it, and stays current only when the target has no current baseline;
@@ -48,7 +51,7 @@ from projtrack.store.copy import checked_pair, reset_sequences, sums_trigger
 from projtrack.store.engine import make_engine
 from projtrack.store.migrate import current_revision, upgrade
 from projtrack.store.models import DERIVED_TABLES, metadata
-from projtrack.store.repo import os_user
+from projtrack.store.roles import keep_users, recorded_user
 from projtrack.store.types import Scaled
 
 CHUNK = 5_000
@@ -176,6 +179,7 @@ def _in_one_transaction(src: Connection, target: Engine, src_url: str, theirs: l
     if problems:  # stamping onto a broken chain would hide where it broke
         raise BadData("merge.target_chain", what=problems[0].render())
     with target.begin() as dst:
+        dst = keep_users(dst)  # the county's rows keep who made them (store.roles)
         p = metadata.tables["project"].c
         present = sorted({c for (c,) in dst.execute(select(p.county).distinct())}
                          & set(theirs))
@@ -339,7 +343,7 @@ def _settings(src: Connection, dst: Connection, lone: str) -> tuple[list[str], l
             continue
         dst.execute(sa_insert(s), [{"key": new_key, "value": value, "version": version}])
         dst.execute(sa_insert(audit), [{  # an explicit id: the sequence moves on after the commit
-            "id": _max_id(dst, audit) + 1, "at": now, "user": os_user(), "action": "merge", "entity": "setting",
+            "id": _max_id(dst, audit) + 1, "at": now, "user": recorded_user(dst), "action": "merge", "entity": "setting",
             "entity_id": None, "project_id": None, "field": new_key, "old_value": None,
             "new_value": value, "context": "db merge"}])
         written.append(new_key)

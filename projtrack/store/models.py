@@ -245,7 +245,8 @@ class Milestone(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
-    """Every change: what (entity, field), old and new value as text, when, which OS user."""
+    """Every change: what (entity, field), old and new value as text, when, and who (the OS user
+    on SQLite; on PostgreSQL the login, set by the database: store.roles)."""
 
     __tablename__ = "audit_log"
 

@@ -107,12 +107,11 @@ def os_user() -> str:
 
 
 def actor(session: Session) -> str:
-    """Who a change made in ``session`` is recorded as: a PostgreSQL login under row-level
-    security (store.roles), else the OS user (SQLite, or the schema's owner)."""
-    from projtrack.store.roles import login_of, owns
+    """Who a change made in ``session`` is recorded as: its PostgreSQL login, whoever it is (the
+    database's trigger sets it: store.roles), else the OS user (SQLite)."""
+    from projtrack.store.roles import recorded_user
 
-    conn = session.connection()
-    return os_user() if owns(conn) else (login_of(conn) or os_user())
+    return recorded_user(session.connection())
 
 
 def _text(value: object) -> str | None:
@@ -132,7 +131,7 @@ def _text(value: object) -> str | None:
 def record_audit(session: Session, *, action: str, entity: str, entity_id: int | None,
                  project_id: int | None, field: str | None = None, old: object = None,
                  new: object = None, context: str | None = None) -> None:
-    session.add(AuditLog(user=os_user(), action=action, entity=entity, entity_id=entity_id,
+    session.add(AuditLog(user=actor(session), action=action, entity=entity, entity_id=entity_id,
                          project_id=project_id, field=field, old_value=_text(old),
                          new_value=_text(new), context=context))
 
@@ -214,16 +213,33 @@ def translated_errors() -> Iterator[None]:
             raise sqlite_busy_error() from exc
         if orig is not None and getattr(orig, "sqlstate", None) == "42501":  # privilege, RLS
             raise refused_by_database(orig) from exc
+        if orig is not None and password_refused(orig):
+            raise AccessRefused("err.db_password", login=_login_of(orig)) from exc
         raise DatabaseError(orig or exc) from exc
+
+
+# libpq's words when the server asks for a password and is given a wrong one or none (a failed
+# connection carries no SQLSTATE; the server's part is in English unless its lc_messages say
+# otherwise, then the driver's message is shown as for any other failure)
+_PASSWORD_REFUSED = ("password authentication failed", "no password supplied")
+
+
+def password_refused(orig: BaseException) -> bool:
+    """Whether ``orig`` is PostgreSQL's refusal of a login's password (wrong, or none given)."""
+    return any(words in str(orig) for words in _PASSWORD_REFUSED)
+
+
+def _login_of(orig: BaseException) -> str:
+    pgconn = getattr(orig, "pgconn", None)
+    login = getattr(pgconn, "user", b"") or b""
+    return login.decode(errors="replace") or "?"
 
 
 def refused_by_database(orig: BaseException) -> AccessRefused:
     """PostgreSQL's refusal (a missing privilege, a row-level security policy) as projtrack's
     message, naming the login (store.roles, migration 0011)."""
-    pgconn = getattr(orig, "pgconn", None)
-    login = getattr(pgconn, "user", b"") or b""
     why = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
-    return AccessRefused("err.db_refused", login=login.decode(errors="replace") or "?", why=why)
+    return AccessRefused("err.db_refused", login=_login_of(orig), why=why)
 
 
 # the Store and read session of the ``consistent()`` block open in this thread (or task)

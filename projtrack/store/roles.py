@@ -1,17 +1,18 @@
-"""Roles on a shared PostgreSQL database (migration 0011): who this session is, what its grant
-allows, and the user every row records.
+"""Roles on a shared PostgreSQL database (migrations 0011 and 0012): who this session is,
+what its grant allows, and the user every row records.
 
 The database enforces the roles (row-level security, grants, and a trigger that sets each row's
-user to ``session_user`` for every login but the schema owner's); this module only reads them,
-so that projtrack can say what a login may do before it tries, and writes the grants
-(``projtrack db grant``), as the owner.
+user to ``session_user``); this module only reads them, so that projtrack can say what a login
+may do before it tries, and writes the grants (``projtrack db grant``), as the owner.
 
-The recorded user: a login under row-level security (a person's own login, with a role) is
-recorded as that login, by the database's trigger; every INSERT it makes into a table with a
-user column carries its ``session_user`` — read once per connection (``on_connect``) — so that
-the hash the chain computes (``store.chain.stamp``) is over the value the database stores.  The
-schema's owner — a single login that a whole office may share, or the administrator — and
-SQLite, which has no logins, record the OS user, as before: the login would not say who.
+The recorded user: on PostgreSQL every row names the login that made it — a person's own login
+with a role, the schema's owner, a superuser alike — set by the database's trigger whatever the
+client sent.  Every INSERT projtrack makes into a table with a user column carries the
+session's ``session_user`` — read once per connection (``on_connect``) — so that the hash the
+chain computes (``store.chain.stamp``) is over the value the database stores.  ``db copy`` and
+its ``--merge`` move rows made elsewhere and keep their users (``keep_users``: a setting of
+the copy's transaction that the trigger honours for the schema's owner only).  SQLite, which
+has no logins, records the OS user.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ WHO_COLUMNS = {
     "import_run": ("user",), "baseline": ("created_by",), "budget_change": ("proposed_by",),
 }
 LOGIN, OWNER = "projtrack_login", "projtrack_owner"  # keys of a connection's info
+KEEP_USERS = "projtrack_keep_users"  # the execution option of a copy's connection (keep_users)
 
 
 def on_connect(dbapi_connection, record) -> None:
@@ -61,10 +63,10 @@ _WHO: dict[Table, tuple[str, ...]] = {}
 
 def before_execute(conn, clauseelement, multiparams, params, execution_options):
     """The engine event (``retval=True``, before the chain's): an INSERT into a table with a
-    user column carries the session's login, for a login under row-level security — what the
-    database's trigger will store (PostgreSQL)."""
+    user column carries the session's login — what the database's trigger will store
+    (PostgreSQL) — except on a connection that keeps the users of the rows it copies."""
     login = conn.info.get(LOGIN)
-    if login is None or conn.info.get(OWNER, True) or not isinstance(clauseelement, Insert):
+    if login is None or execution_options.get(KEEP_USERS) or not isinstance(clauseelement, Insert):
         return clauseelement, multiparams, params
     if not _WHO:
         from projtrack.store.models import metadata
@@ -73,6 +75,11 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
     columns = _WHO.get(clauseelement.table)
     if columns is None or clauseelement._values or clauseelement.select is not None:
         return clauseelement, multiparams, params
+    name = clauseelement.table.name
+    if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = "
+                             "to_regclass(:t) AND tgname = :n)"),
+                        {"t": name, "n": f"{name}_who"}).scalar_one():
+        return clauseelement, multiparams, params  # an older schema's: stored as sent
     rows = [dict(r) for r in (multiparams or [params])]
     for row in rows:
         for c in columns:
@@ -80,6 +87,28 @@ def before_execute(conn, clauseelement, multiparams, params, execution_options):
     if multiparams:
         return clauseelement, rows, {}
     return clauseelement, [], rows[0]
+
+
+def keep_users(conn: Connection) -> Connection:
+    """``conn`` (in its transaction, the schema's owner's: ``db copy``, ``--merge``) made to keep
+    the user every row it inserts carries: projtrack does not stamp its login on them, and on
+    PostgreSQL ``projtrack.keep_users`` is set for this transaction only, which the trigger of
+    migration 0012 honours when ``session_user`` owns the table (or is a superuser) — any other
+    login's rows are still recorded as its own, and projtrack stamps them so (``conn`` is then
+    left as it is)."""
+    if not owns(conn):
+        return conn
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL projtrack.keep_users = 'on'")
+    return conn.execution_options(**{KEEP_USERS: True})
+
+
+def recorded_user(conn: Connection) -> str:
+    """The user a row ``conn`` inserts is recorded as: its PostgreSQL login (the database sets
+    it), else the OS user (SQLite)."""
+    from projtrack.store.repo import os_user
+
+    return conn.info.get(LOGIN) or os_user()
 
 
 @dataclass(frozen=True)
@@ -133,10 +162,11 @@ def grants(conn: Connection) -> list[Grant]:
 
 
 # --- writing grants (the schema's owner, with CREATEROLE) ----------------------------------------
-_NO_WRITE = ("access_grant", "alembic_version", "ledger_year", "ledger_month")
-REPORTER_WRITES = {"INSERT": ("ledger_entry", "progress_entry", "audit_log", "chain_head",
-                              "import_run", "milestone"),
-                   "UPDATE": ("milestone", "chain_head")}
+# the database writes these itself: the sums (0004's trigger), the chain's heads (0012's)
+_NO_WRITE = ("access_grant", "alembic_version", "ledger_year", "ledger_month", "chain_head")
+REPORTER_WRITES = {"INSERT": ("ledger_entry", "progress_entry", "audit_log", "import_run",
+                              "milestone"),
+                   "UPDATE": ("milestone",)}
 
 
 class CannotCreateRole(Exception):
@@ -173,8 +203,12 @@ def _privileged(conn: Connection, sql: str) -> None:
 
 def ensure_groups(conn: Connection) -> None:
     """The group roles (NOLOGIN) and their privileges on this database's tables: SELECT for
-    every role; an officer writes every table but the grants and the sums the database keeps;
-    a reporter inserts entries, progress, milestones, audit rows and returns."""
+    every role; an officer writes every table but the grants and what the database keeps
+    itself (the sums, the chain's heads); a reporter inserts entries, progress, milestones,
+    audit rows and returns.  Into a chained table (``store.chain.TABLES``) a login inserts
+    every column but ``id``: the sequence numbers its rows, so they join the chain at its end
+    (a row given an id of its own could come before rows written later)."""
+    from projtrack.store.chain import TABLES as CHAINED
     from projtrack.store.models import metadata
 
     for group in GROUP.values():
@@ -187,12 +221,26 @@ def ensure_groups(conn: Connection) -> None:
     conn.exec_driver_sql(f"GRANT SELECT ON {', '.join(tables)} TO {groups}")
     writers = ", ".join(_q(conn, GROUP[r]) for r in ("officer", "reporter"))
     conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {writers}")
-    officer_tables = ", ".join(t for t in tables if t not in _NO_WRITE)
-    conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {officer_tables} "
-                         f"TO {_q(conn, GROUP['officer'])}")
-    for privilege, names in REPORTER_WRITES.items():
-        conn.exec_driver_sql(f"GRANT {privilege} ON {', '.join(names)} "
-                             f"TO {_q(conn, GROUP['reporter'])}")
+    officer = [t for t in tables if t not in _NO_WRITE]
+    inserts = {"officer": [t for t in officer if t not in CHAINED],
+               "reporter": [t for t in REPORTER_WRITES["INSERT"] if t not in CHAINED]}
+    chained = {"officer": [t for t in officer if t in CHAINED],
+               "reporter": [t for t in REPORTER_WRITES["INSERT"] if t in CHAINED]}
+    officer_group = _q(conn, GROUP["officer"])
+    conn.exec_driver_sql(f"GRANT INSERT ON {', '.join(inserts['officer'])} TO {officer_group}")
+    conn.exec_driver_sql(f"GRANT UPDATE, DELETE ON {', '.join(officer)} TO {officer_group}")
+    conn.exec_driver_sql(f"GRANT INSERT ON {', '.join(inserts['reporter'])} "
+                         f"TO {_q(conn, GROUP['reporter'])}")
+    conn.exec_driver_sql(f"GRANT UPDATE ON {', '.join(REPORTER_WRITES['UPDATE'])} "
+                         f"TO {_q(conn, GROUP['reporter'])}")
+    for role, names in chained.items():
+        group = _q(conn, GROUP[role])
+        for name in names:
+            columns = ", ".join(_q(conn, c.name) for c in metadata.tables[name].columns
+                                if c.name != "id")
+            # a table-wide INSERT (0011's) would let the id through: taken back first
+            conn.exec_driver_sql(f"REVOKE INSERT ON {name} FROM {group}")
+            conn.exec_driver_sql(f"GRANT INSERT ({columns}) ON {name} TO {group}")
 
 
 def login_state(conn: Connection, login: str) -> tuple[bool, bool] | None:
@@ -318,7 +366,7 @@ def store_grants(store) -> list[tuple[Grant, bool]]:
         return out
 
 
-__all__ = ["ADMIN", "Access", "CannotCreateRole", "GROUP", "Grant", "ROLES", "WHO_COLUMNS", "access", "grants",
-           "login_of", "login_state", "on_connect", "owns", "owns_schema", "remove_grant",
-           "store_access", "store_grant", "store_grants", "store_login_exists", "store_revoke",
-           "write_grant"]
+__all__ = ["ADMIN", "Access", "CannotCreateRole", "GROUP", "Grant", "ROLES", "WHO_COLUMNS", "access",
+           "grants", "keep_users", "login_of", "login_state", "on_connect", "owns", "owns_schema",
+           "recorded_user", "remove_grant", "store_access", "store_grant", "store_grants",
+           "store_login_exists", "store_revoke", "write_grant"]

@@ -1,11 +1,14 @@
 """Undo through the command line, on both engines: it names what it reverses and asks first,
 covers the last change of every kind an officer makes, reverses each by a new audited record,
-and without a project undoes only one's own last change, never a colleague's."""
+and without a project undoes only one's own last change, never a colleague's.  Who one is: the
+OS user on SQLite, the login on PostgreSQL (recorded by the database, whatever the OS user): a
+colleague there is a login of their own."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -24,6 +27,37 @@ def db(db_url, capsys):
     rc, out, err = run(capsys, db_url, "import", str(SAMPLE))
     assert rc == 0, out + err
     return db_url
+
+
+def me(db: str) -> str:
+    """Who the changes made on ``db`` are recorded as."""
+    from sqlalchemy.engine import make_url
+
+    return os_user() if "://" not in db else make_url(db).username
+
+
+@pytest.fixture
+def colleague(db, monkeypatch):
+    """``as_colleague()``: the database as another officer opens it — on SQLite another OS
+    user (LOGNAME, undone by ``monkeypatch.undo()``), on PostgreSQL a login of its own
+    (dropped afterwards)."""
+    if "://" not in db:
+        def on_sqlite() -> str:
+            monkeypatch.setenv("LOGNAME", "colleague")
+            return db
+        yield on_sqlite
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    login = f"colleague_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(db, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{login}" LOGIN SUPERUSER'))
+    yield lambda: make_url(db).set(username=login).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+    admin.dispose()
 
 
 def state(db, name=NAME):
@@ -74,7 +108,7 @@ def test_every_kind_of_change_is_undone_newest_first_by_a_new_record(db, capsys)
     for text in expected:
         rc, out, err = run(capsys, db, "undo", NAME, "--yes")
         assert rc == 0 and text in out, (text, out, err)
-        assert f"({os_user()} " in out  # who made it
+        assert f"({me(db)} " in out  # who made it
     end = state(db)
     for key in ("actual", "percent", "开工", "plan2026", "phase", "remarks"):
         assert end[key] == start[key], key
@@ -84,10 +118,10 @@ def test_every_kind_of_change_is_undone_newest_first_by_a_new_record(db, capsys)
     assert rc == 2 and "没有可撤销的修改" in err
 
 
-def test_without_a_project_only_ones_own_last_change(db, capsys, monkeypatch):
+def test_without_a_project_only_ones_own_last_change(db, capsys, monkeypatch, colleague):
     assert run(capsys, db, "spend", "add", NAME, "300", "--date", "2023-05-01")[0] == 0
-    monkeypatch.setenv("LOGNAME", "colleague")  # another officer, later
-    assert run(capsys, db, "spend", "add", OTHER, "77", "--date", "2023-05-02")[0] == 0
+    other = colleague()  # another officer, later
+    assert run(capsys, other, "spend", "add", OTHER, "77", "--date", "2023-05-02")[0] == 0
     monkeypatch.undo()
     rc, out, err = run(capsys, db, "undo", "--yes")
     assert rc == 0 and "300.00" in out and "77.00" not in out, out
@@ -99,10 +133,10 @@ def test_without_a_project_only_ones_own_last_change(db, capsys, monkeypatch):
     assert state(db, OTHER)["actual"] == before - Decimal(77)
 
 
-def test_a_field_changed_again_since_is_not_overwritten(db, capsys, monkeypatch):
+def test_a_field_changed_again_since_is_not_overwritten(db, capsys, monkeypatch, colleague):
     assert run(capsys, db, "phase", "set", NAME, "在建")[0] == 0
-    monkeypatch.setenv("LOGNAME", "colleague")
-    assert run(capsys, db, "phase", "set", NAME, "竣工")[0] == 0
+    other = colleague()
+    assert run(capsys, other, "phase", "set", NAME, "竣工")[0] == 0
     monkeypatch.undo()
     rc, out, err = run(capsys, db, "undo", "--yes")  # one's own: the colleague's came after
     assert rc == 1 and "之后又有修改" in err and "竣工" in err, err

@@ -13,7 +13,6 @@ from projtrack.core.terms import IssueState
 from projtrack.errors import BadData, BadUsage
 from projtrack.services import issues
 from projtrack.store import chain
-from projtrack.store.repo import os_user
 from tests.conftest import new_project
 from tests.trust.helpers import snapshot
 
@@ -27,18 +26,19 @@ def _rows(store, table: str) -> int:
 
 def test_an_issue_moves_forward_through_dated_updates_and_is_audited(store):
     pid = new_project(store, "平阳县鳌江镇第七小学新建工程")
+    me = store.login  # the OS user on SQLite, the database's login on PostgreSQL
     raised = issues.add(store, pid, "  用地指标未落实 ", owner="县自然资源局", due=D(2026, 12, 31),
                         raised_on=D(2026, 11, 2))
     assert (raised.text, raised.owner, raised.state, raised.updates) == (
         "用地指标未落实", "县自然资源局", IssueState.PENDING, ())
-    assert raised.project == "平阳县鳌江镇第七小学新建工程" and raised.created_by == os_user()
+    assert raised.project == "平阳县鳌江镇第七小学新建工程" and raised.created_by == me
     moved = issues.update(store, raised.id, "已召开协调会", status="协调中", date=D(2026, 11, 10),
                           who="王科长")
     assert moved.state == IssueState.COORDINATING and moved.updates[0].who == "王科长"
     kept = issues.update(store, raised.id, "等待批复", date=D(2026, 11, 20))  # state unchanged
     assert kept.state == IssueState.COORDINATING and kept.updates[-1].status is None
     done = issues.close(store, raised.id, date=D(2026, 11, 25))
-    assert done.state == IssueState.RESOLVED and done.updates[-1].who == os_user()
+    assert done.state == IssueState.RESOLVED and done.updates[-1].who == me
     # read back as the week knew it
     assert done.state_on(D(2026, 11, 9)) == IssueState.PENDING
     assert done.state_on(D(2026, 11, 24)) == IssueState.COORDINATING
@@ -50,10 +50,10 @@ def test_an_issue_moves_forward_through_dated_updates_and_is_audited(store):
     trail = [(a.action, a.entity, a.field, a.old_value, a.new_value, a.user)
              for a in reversed(store.audit(limit=4))]
     assert trail == [
-        ("create", "issue", "issue", None, "用地指标未落实", os_user()),
-        ("update", "issue", "status", "待协调", "协调中", os_user()),
-        ("entry", "issue_update", "update", None, "等待批复", os_user()),
-        ("update", "issue", "status", "协调中", "已解决", os_user()),
+        ("create", "issue", "issue", None, "用地指标未落实", me),
+        ("update", "issue", "status", "待协调", "协调中", me),
+        ("entry", "issue_update", "update", None, "等待批复", me),
+        ("update", "issue", "status", "协调中", "已解决", me),
     ]
     assert (_rows(store, "issue"), _rows(store, "issue_update")) == (1, 3)
     with store.engine.connect() as conn:

@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sa_text
 
 from projtrack.progress_io.layout import FIRST_ROW, META_SHEET
 from projtrack.store.engine import PG_WRITE_LOCK, sqlite_path
@@ -287,7 +288,14 @@ def test_a_change_between_plan_and_write_is_rechecked_not_counted_twice(db_url, 
         _wait_for_writers(db_url, [importer])  # it has planned, and waits for the lock
     rc, out, err = _done(importer)
     assert rc == 0, err
-    assert f"#{pid} " in out and "checked again" in out and "colleague" in out, out
+    # who made it, as the database recorded it: "colleague" on SQLite; on PostgreSQL the
+    # database records the login that wrote it, whatever the client said
+    with store.engine.connect() as conn:
+        by = conn.execute(sa_text("SELECT created_by FROM ledger_entry WHERE id = :i"),
+                          {"i": e.id}).scalar_one()
+    assert by == ("colleague" if "sqlite" in store.engine.dialect.name
+                  else store.engine.url.username)
+    assert f"#{pid} " in out and "checked again" in out and f"#{e.id} {by}" in out, out
     (entry,) = _imported(store, pid)
     assert entry.amount == Decimal("50")  # 80 typed over the record, 30 of it the colleague's
     assert _total(store, pid) == typed

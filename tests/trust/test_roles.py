@@ -134,9 +134,10 @@ def test_db_roles_lists_every_login_with_its_role_and_the_password_is_nowhere(sh
                              "WHERE action = 'grant'")
     assert len(audit) == len(LOGINS)
     assert all(f"pw-{RUN}" not in str(row) for row in audit)
-    from projtrack.store.repo import os_user
+    from sqlalchemy.engine import make_url
 
-    assert all(row[0] == os_user() for row in audit)  # the owner's rows: the OS user, as before
+    # the owner's rows: its login, recorded by the database (not the OS user the client knows)
+    assert all(row[0] == make_url(shared.owner).username for row in audit)
 
 
 def test_db_grant_is_refused_on_sqlite_for_a_non_owner_and_for_a_bad_scope(shared, capsys,
