@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
@@ -228,13 +229,13 @@ class _Run:
 
     def hidden_sheet(self, sheet: Sheet) -> None:
         """A hidden sheet next to visible tables is not read; say so when it holds a table."""
-        rows = [list(r) for r in sheet.read_rows()]
+        rows = _as_lists(sheet.read_rows())
         if isinstance(find_header(rows, sheet.scan().merges), Header):
             self.log.warning("hidden_sheet", f"Sheet {sheet.name} is hidden and holds a project "
                              "table; it was not read (unhide it to import it).", sheet=sheet.name)
 
     def sheet(self, sheet: Sheet) -> Header | HeaderMiss | None:
-        rows = [list(r) for r in sheet.read_rows()]
+        rows = _as_lists(sheet.read_rows())
         scan = sheet.scan()
         header = find_header(rows, scan.merges, frozenset(scan.hidden_columns))
         if header is None:
@@ -348,19 +349,24 @@ class _Run:
         once per column with its cells."""
         cols = [c for c in [*header.columns.values(), *header.years, *header.funding]
                 if c.field not in ("name", "seq", "content")]
+        sections: dict[int, bool] = {}  # row → it is a section row (by its label, once a row)
         for col in cols:
             above, cells = None, []
             for r in range(header.last_row + 1, len(rows) + 1):
                 row = rows[r - 1]
                 value = row[col.index] if col.index < len(row) else None
-                if isinstance(value, str) and normalize_text(value) in _DITTO:
+                if isinstance(value, str) and _is_ditto(value):
                     if above is None:
                         continue  # nothing above to repeat: read (and reported) as it is
                     row[col.index] = above
+                    sections.pop(r, None)  # the row changed: its label may have
                     cells.append(f"{col.letter}{r}")
                 elif value is not None and not (isinstance(value, str) and not value.strip()):
-                    label = row_label(tuple(row), header)
-                    if not (label and section_of(label)):
+                    section = sections.get(r)
+                    if section is None:
+                        label = row_label(tuple(row), header)
+                        section = sections[r] = bool(label and section_of(label))
+                    if not section:
                         above = value
             if cells:
                 self.log.warning(
@@ -613,6 +619,17 @@ class _Run:
 
 
 _DITTO = frozenset({"同上", "〃", "\"", "”", "''", "同前", "同上栏", "仝上", "々"})
+
+
+def _as_lists(rows: list) -> list[list]:
+    """A sheet's rows as lists the reader may change (calamine's come as lists already)."""
+    return [r if type(r) is list else list(r) for r in rows]
+
+
+@lru_cache(maxsize=8192)
+def _is_ditto(text: str) -> bool:
+    """The cell says 同上 (cells of a column repeat the same few words: asked once each)."""
+    return normalize_text(text) in _DITTO
 _AFTER_NOTE = re.compile(r"以下(?:为|是|均为)(.+?项目)")
 _TRAILING_MARK = re.compile(r"[*※△▲☆★#]+$")
 _MARK_ONLY = re.compile(r"[*※△▲☆★#]+|[①②③④⑤⑥⑦⑧⑨⑩]")

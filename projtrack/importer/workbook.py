@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import DefusedXmlException
+from python_calamine import CalamineError
 
 from projtrack.importer.xlsxscan import (
     MAX_COLUMNS,
@@ -332,20 +333,21 @@ class Sheet:
             self._instead._scan = self._scan
         return self._instead
 
-    def read_rows(self) -> list[tuple]:
+    def read_rows(self) -> list[tuple] | list[list]:
         """Cell values row by row from row 1 (None for empty cells), up to the last non-empty row
-        before EMPTY_ROWS_STOP consecutive empty rows."""
+        before EMPTY_ROWS_STOP consecutive empty rows: MAX_COLUMNS values a row, as tuples (as
+        lists from calamine, which the reader then need not copy)."""
         scan = self.light_pass()
         if scan.irregular is not None or self.book.cal is None:
             return self._openpyxl().read_rows()
         try:
-            grid = self.book.cal.get_sheet_by_name(self.name).to_python(skip_empty_area=False)
-        except Exception:  # noqa: BLE001 - what calamine cannot read, openpyxl may
-            return self._openpyxl().read_rows()
-        if scan.negatives and any(r <= len(grid) and c <= len(grid[r - 1]) and type(
-                grid[r - 1][c - 1]) is dt.time for r, c in scan.negatives):
-            return self._openpyxl().read_rows()  # calamine reads a negative date as midnight
-        return table_rows(_values(grid, scan))
+            sheet = self.book.cal.get_sheet_by_name(self.name)
+            if scan.negatives and _time_at(sheet, scan.negatives):
+                return self._openpyxl().read_rows()  # calamine reads a negative date as midnight
+            first = sheet.start  # (row, column) of the first cell, None for an empty sheet
+            return table_rows(_values(sheet.iter_rows(), scan, first[1] if first else 0))
+        except (CalamineError, ValueError, OverflowError):  # what calamine cannot read
+            return self._openpyxl().read_rows()  # openpyxl may (or says why it cannot)
 
     def scan(self) -> SheetScan:
         """Merged ranges, hidden rows and columns, whether any formula lacks a cached value."""
@@ -375,13 +377,21 @@ class Sheet:
         return {k: v for k, v in scan.formulas.items() if k[0] <= max(last_row, 1)}
 
 
-_EMPTY = (None,) * MAX_COLUMNS
+def _time_at(sheet, cells: set[tuple[int, int]]) -> bool:
+    """Whether calamine gives a time of day for any of ``cells`` (rows, columns from 1)."""
+    skipped = sheet.start[1] if sheet.start else 0
+    for r, raw in enumerate(sheet.iter_rows(), 1):
+        for c in (c for row, c in cells if row == r):
+            if 0 < c - skipped <= len(raw) and type(raw[c - skipped - 1]) is dt.time:
+                return True
+    return False
 
 
-def _values(grid: list[list], scan: SheetScan) -> Iterator[tuple]:
+def _values(grid: Iterable[list], scan: SheetScan, skipped: int = 0) -> Iterator[list]:
     """calamine's rows as openpyxl gives them: None for an empty cell, an int for a whole
     number, a datetime for a date, the error's text for an error cell, numbers a float would
-    change as written; MAX_COLUMNS values a row."""
+    change as written; MAX_COLUMNS values a row (a list: the reader changes its rows).
+    ``grid``: calamine's rows from row 1, each from the column after the ``skipped`` empty ones."""
     fixes: dict[int, list[tuple[int, object]]] = {}
     for (r, c), text in scan.errors.items():
         fixes.setdefault(r, []).append((c, text))
@@ -389,11 +399,11 @@ def _values(grid: list[list], scan: SheetScan) -> Iterator[tuple]:
     for (r, c), number in numbers.items():
         fixes.setdefault(r, []).append((c, number))
     width = MAX_COLUMNS
-    date, datetime, time = dt.date, dt.datetime, dt.time
+    date, datetime = dt.date, dt.datetime
     for r, raw in enumerate(grid, 1):
         row: list = [None] * width
-        i = 0
-        for v in raw[:width]:
+        i = skipped
+        for v in raw[:width - skipped] if skipped < width else ():
             kind = type(v)
             if kind is str:
                 if v:
@@ -410,8 +420,7 @@ def _values(grid: list[list], scan: SheetScan) -> Iterator[tuple]:
                 current = row[c - 1]
                 if (r, c) not in numbers or (type(current) in (int, float)):
                     row[c - 1] = fix
-        yield tuple(row) if i else _EMPTY
-    del time
+        yield row
 
 
 class OpenpyxlSheet(Sheet):
@@ -599,11 +608,11 @@ def _enum_word(value: object) -> str:
     return str(value).rsplit(".", 1)[-1].lower()
 
 
-def is_empty(values: tuple) -> bool:
+def is_empty(values: tuple | list) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def table_rows(values: Iterable[tuple]) -> list[tuple]:
+def table_rows(values: Iterable) -> list:
     """A sheet's rows as read, up to EMPTY_ROWS_STOP empty rows in a row (the table is over:
     what lies below is not read), the empty rows at the end dropped."""
     rows: list[tuple] = []
