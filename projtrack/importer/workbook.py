@@ -27,6 +27,7 @@ import posixpath
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -322,7 +323,8 @@ class Sheet:
                     self._scan = scan_sheet(self.book.zip, self._part)
                 except UnsafeSheet as exc:
                     raise _unsafe(self.name) from exc
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+                        RuntimeError) as exc:
                     raise WorkbookError("unreadable", f"The sheet {self.name} could not be read: "
                                         f"{' '.join(str(exc).split())}", self.name) from exc
         return self._scan

@@ -573,6 +573,15 @@ def test_an_import_links_each_new_project_to_its_own_rows(store, tmp_path):
             assert p.annex_facts == snapshot_json(facts) and p.source_file == facts.source.file
 
 
+def test_new_projects_written_a_chunk_at_a_time_keep_their_own_rows(store, tmp_path, monkeypatch):
+    """The bulk insert writes a province's new projects a chunk at a time: across chunk
+    boundaries each project still gets its own plans, milestones and audit row."""
+    import projtrack.store.annex as store_annex
+
+    monkeypatch.setattr(store_annex, "CREATE_CHUNK", 2)
+    test_an_import_links_each_new_project_to_its_own_rows(store, tmp_path)
+
+
 def test_reading_pauses_the_collector_and_restores_it(tmp_path):
     import gc
 
