@@ -337,8 +337,9 @@ class Sheet:
 
     def read_rows(self) -> list[tuple] | list[list]:
         """Cell values row by row from row 1 (None for empty cells), up to the last non-empty row
-        before EMPTY_ROWS_STOP consecutive empty rows: MAX_COLUMNS values a row, as tuples (as
-        lists from calamine, which the reader then need not copy)."""
+        before EMPTY_ROWS_STOP consecutive empty rows: tuples of MAX_COLUMNS values from
+        openpyxl; from calamine lists (which the reader then need not copy) as wide as the
+        sheet's last filled column, at most MAX_COLUMNS."""
         scan = self.light_pass()
         if scan.irregular is not None or self.book.cal is None:
             return self._openpyxl().read_rows()
@@ -346,8 +347,11 @@ class Sheet:
             sheet = self.book.cal.get_sheet_by_name(self.name)
             if scan.negatives and _time_at(sheet, scan.negatives):
                 return self._openpyxl().read_rows()  # calamine reads a negative date as midnight
-            first = sheet.start  # (row, column) of the first cell, None for an empty sheet
-            return table_rows(_values(sheet.iter_rows(), scan, first[1] if first else 0))
+            first, last = sheet.start, sheet.end  # (row, column) from 0; None: an empty sheet
+            width = max([last[1] + 1 if last else 0] + [c for _r, c in scan.errors]
+                        + [c for _r, c in scan.numbers] + [c for _r, c in scan.formulas])
+            return table_rows(_values(sheet.iter_rows(), scan, first[1] if first else 0,
+                                      min(width, MAX_COLUMNS)))
         except (CalamineError, ValueError, OverflowError):  # what calamine cannot read
             return self._openpyxl().read_rows()  # openpyxl may (or says why it cannot)
 
@@ -389,18 +393,20 @@ def _time_at(sheet, cells: set[tuple[int, int]]) -> bool:
     return False
 
 
-def _values(grid: Iterable[list], scan: SheetScan, skipped: int = 0) -> Iterator[list]:
+def _values(grid: Iterable[list], scan: SheetScan, skipped: int = 0,
+            width: int = MAX_COLUMNS) -> Iterator[list]:
     """calamine's rows as openpyxl gives them: None for an empty cell, an int for a whole
     number, a datetime for a date, the error's text for an error cell, numbers a float would
-    change as written; MAX_COLUMNS values a row (a list: the reader changes its rows).
-    ``grid``: calamine's rows from row 1, each from the column after the ``skipped`` empty ones."""
+    change as written; ``width`` values a row, the sheet's own (at most MAX_COLUMNS: what lies
+    right of its last filled column is empty, and rows of 100 slots cost memory and time over a
+    province's 100,000 rows); each a list, which the reader changes.  ``grid``: calamine's rows
+    from row 1, each from the column after the ``skipped`` empty ones."""
     fixes: dict[int, list[tuple[int, object]]] = {}
     for (r, c), text in scan.errors.items():
         fixes.setdefault(r, []).append((c, text))
     numbers = scan.numbers
     for (r, c), number in numbers.items():
         fixes.setdefault(r, []).append((c, number))
-    width = MAX_COLUMNS
     date, datetime = dt.date, dt.datetime
     for r, raw in enumerate(grid, 1):
         row: list = [None] * width

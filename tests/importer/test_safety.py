@@ -184,9 +184,9 @@ def test_a_million_empty_formatted_rows_stay_cheap(tmp_path, small, monkeypatch,
 
     monkeypatch.setattr(wbmod, "_values", counting_values)
     monkeypatch.setattr(WorkSheetParser, "parse_row", lambda *a: pytest.fail("openpyxl parsed"))
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own work, whatever else the machine runs
     result = read_annex(path)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert result.issues == [] and len(result.projects) == 5
     assert 10 < laid_out < 20 + wbmod.EMPTY_ROWS_STOP + 10  # not a million
     assert elapsed < 10
