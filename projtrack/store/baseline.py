@@ -75,10 +75,13 @@ def freeze(session: Session, name: str, *, source: str,
     # copied inside the database (INSERT … SELECT): the stored money is copied as it is stored,
     # and 10,000 projects' rows do not come through Python and back
     bp, bpl, bm = table(BaselineProjectRow), table(BaselinePlan), table(BaselineMilestone)
-    projects = conn.execute(insert(bp).from_select(
+    conn.execute(insert(bp).from_select(
         ["baseline_id", "project_id", "name", "total_investment"],
         select(bid_, p.id, p.name, p.total_investment)
-        .where(p.status == Status.ACTIVE).order_by(p.id))).rowcount
+        .where(p.status == Status.ACTIVE).order_by(p.id)))
+    # counted, not taken from the statement's rowcount (psycopg gives -1 for INSERT … SELECT)
+    projects = conn.execute(select(func.count()).select_from(bp)
+                            .where(bp.c.baseline_id == bid)).scalar_one()
     conn.execute(insert(bpl).from_select(
         ["baseline_id", "project_id", "year", "amount"],
         select(bid_, a.project_id, a.year, a.amount)
