@@ -1,6 +1,7 @@
 """Reading the annex spreadsheet (附件:项目安排表) into ProjectFacts and issues.
 
-``read_annex`` is imported lazily, so importing this package does not load openpyxl.
+``read_annex`` is imported lazily, so importing this package does not load openpyxl (nor does
+reading an annex, unless a sheet needs openpyxl's parser: see ``workbook``).
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def apply_import(store: Store, parsed, sha256: str, *, keep_missing: bool = Fals
                              for f in plan.added],
                      statuses=[kept[f.name][1] if f.name in kept else Status.ACTIVE
                                for f in plan.added],
-                     snapshots=[snapshot_json(f) for f in plan.added])
+                     snapshot=snapshot_json)
         for change in plan.changed:
             write.update(change.project_id, change.facts, change.changes,
                          snapshot=snapshot_json(change.facts), reactivate=change.reactivated,

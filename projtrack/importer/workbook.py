@@ -1,47 +1,54 @@
-"""Safe opening of an .xlsx workbook — the only module of the importer that imports openpyxl
-(an .xls is opened after the same sniffing by ``xlsbook``, through python-calamine).
+"""Safe opening of an .xlsx workbook, read through python-calamine (an .xls is opened after the
+same sniffing by ``xlsbook``, through calamine too).
 
-Before openpyxl sees a file: its magic bytes are sniffed (empty, old .xls, encrypted OOXML, Word,
-CSV …), the zip's declared sizes and compression ratios are checked (zip bombs), and the XML parts
-are searched for DOCTYPE/ENTITY declarations, which Excel never writes.  defusedxml is imported
-first so that openpyxl parses with it (a second guard against entity expansion).
+Before any parser sees a file: its magic bytes are sniffed (empty, old .xls, encrypted OOXML, Word,
+CSV …), the zip's declared sizes and compression ratios are checked (zip bombs), the shared-string
+table's size and count are bounded, and the XML parts are searched for DOCTYPE/ENTITY
+declarations, which Excel never writes (a worksheet's whole text by the light pass below, before
+calamine parses it).
 
-Sheets are read in read-only mode with their declared dimensions ignored (they can lie, and a
-sheet without one would be parsed whole while loading), at most ``MAX_COLUMNS`` columns wide, and
-a sheet stops after ``EMPTY_ROWS_STOP`` consecutive empty rows, so a million formatted empty rows
-cost nothing.  The rows come from openpyxl's own sheet parser with its row step replaced (``xlsxfast``,
-which names the private openpyxl API that relies on and the tests that watch it).  Merged ranges (not available in read-only
-mode) and the presence of formulas without a cached value are found by streaming the sheet's XML
-once.
+Each sheet's values come from calamine; one light streaming pass over the sheet's XML
+(``xlsxscan``) gives what calamine does not: merged ranges, hidden rows and columns, the formula
+text of cells without a cached value, the text of error cells, the exact text of numbers a float
+would change.  Values are given as openpyxl gives them (an int for a whole number, a datetime for
+a date), which the importer's tests pin.  A sheet calamine might read otherwise than openpyxl —
+rows out of order, a cell referring to another row, cells beyond column ``MAX_COLUMNS``, unusual
+XML — or that calamine cannot read is read by openpyxl's streaming parser instead (``xlsxfast``,
+defusedxml first), as is a workbook calamine cannot open; openpyxl is imported only then.
+
+A sheet stops after ``EMPTY_ROWS_STOP`` consecutive empty rows, at most ``MAX_COLUMNS`` columns
+wide.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import posixpath
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import defusedxml  # noqa: F401  (openpyxl uses defusedxml only when it is importable)
-import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.xml import DEFUSEDXML
+from python_calamine import CalamineError
 
-from projtrack.importer.xlsxfast import sheet_values, unsized_sheets
+from projtrack.importer.xlsxscan import (
+    MAX_COLUMNS,
+    MAX_MERGES,  # noqa: F401  (xlsbook takes it from here)
+    SheetScan,
+    UnsafeSheet,
+    scan_sheet,
+)
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # declared bytes, all members together
 MAX_RATIO = 100  # uncompressed / compressed, for members bigger than RATIO_MIN_SIZE
 RATIO_MIN_SIZE = 4 * 1024 * 1024
 MAX_MEMBERS = 10_000
-MAX_COLUMNS = 100  # a table wider than this is not an annex
 EMPTY_ROWS_STOP = 200  # consecutive empty rows that end a sheet
-MAX_MERGES = 100_000
 # Size bounds checked before any parser runs, far above the largest real annex (a county: a few
 # thousand projects; a province: tens of thousands, each with a score of text cells).
 MAX_SHARED_STRINGS = 2_000_000  # the sharedStrings part's declared count, and its <si> elements
@@ -50,15 +57,25 @@ SHARED_STRINGS = "xl/sharedStrings.xml"
 _PROLOG_BYTES = 64 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD_MARKERS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le"))
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"')
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
-_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
-_ATTR = {name: re.compile(rb'\b' + name + rb'="(\d+)"') for name in (b"r", b"min", b"max")}
 _UNCACHED = re.compile(
     rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
     rb"\s*</(?:\w+:)?c>"
 )
+_WORKSHEETS = "xl/worksheets/"
+
+
+def _defusedxml_available() -> bool:
+    """As openpyxl decides whether it parses with defusedxml (importable, not switched off)."""
+    import os
+
+    try:
+        import defusedxml  # noqa: F401
+    except ImportError:
+        return False
+    return os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True"
+
+
+DEFUSEDXML = _defusedxml_available()
 SAVE_AS = "open it in Excel or WPS and save it as an Excel Workbook (.xlsx), then import that file"
 
 
@@ -229,21 +246,32 @@ def check_sheet_rows(zf: zipfile.ZipFile, limit: int) -> None:
 
 
 def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """A DOCTYPE comes before the root element: the head of a part is enough while openpyxl
-    parses with defusedxml; without it, the whole part is searched."""
+    """A DOCTYPE comes before the root element.  A worksheet's head is enough here while
+    defusedxml is there: its whole text is searched by the light pass before calamine parses
+    it (and openpyxl, should it read the sheet instead, parses with defusedxml); without
+    defusedxml, and for every other part (calamine parses them as the workbook opens), the
+    whole part is searched."""
+    whole = not DEFUSEDXML or not info.filename.lstrip("/").startswith(_WORKSHEETS)
     tail = b""
     with zf.open(info) as fh:
         while chunk := fh.read(_PROLOG_BYTES):
             buf = tail + chunk
             if any(marker in buf for marker in _DTD_MARKERS):
                 return True
-            if DEFUSEDXML:
+            if not whole:
                 return False
             tail = buf[-32:]
     return False
 
 
 def _load(path: Path, data_only: bool):
+    """The openpyxl workbook (read-only, defusedxml first), for what calamine does not read."""
+    import defusedxml  # noqa: F401  (openpyxl uses defusedxml only when it is importable)
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from projtrack.importer.xlsxfast import unsized_sheets
+
     try:
         with unsized_sheets(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -271,56 +299,156 @@ def _caused_by_unsafe_xml(exc: BaseException | None) -> bool:
     return False
 
 
-@dataclass
-class SheetScan:
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_row, min_col, max_row, max_col
-    uncached_formulas: bool = False
-    hidden_rows: set[int] = field(default_factory=set)
-    hidden_columns: set[int] = field(default_factory=set)  # 1-based column numbers
+def _unsafe(sheet: str) -> WorkbookError:
+    return WorkbookError("unsafe_xml", f"The sheet {sheet} declares XML entities (an entity-"
+                         "expansion attack); the file was not read.", sheet)
 
 
 class Sheet:
-    def __init__(self, book: Book, ws: ReadOnlyWorksheet):
-        self.book, self._ws, self.name = book, ws, ws.title
-        self.hidden = getattr(ws, "sheet_state", "visible") in ("hidden", "veryHidden")
-        self._part = str(getattr(ws, "_worksheet_path", "") or "").lstrip("/")
+    """One worksheet of an .xlsx: values from calamine, the rest from the light pass."""
 
-    def read_rows(self) -> list[tuple]:
+    def __init__(self, book: Book, name: str, hidden: bool, part: str) -> None:
+        self.book, self.name, self.hidden, self._part = book, name, hidden, part
+        self._scan: SheetScan | None = None
+        self._instead: Sheet | None = None  # openpyxl's reading, for a sheet calamine might misread
+
+    def light_pass(self) -> SheetScan:
+        """The sheet's light pass (once): merges, hidden rows and columns, uncached formulas,
+        error cells, exact numbers, and whether calamine reads it as openpyxl does."""
+        if self._scan is None:
+            if self._part not in self.book.names:
+                self._scan = SheetScan()
+            else:
+                try:
+                    self._scan = scan_sheet(self.book.zip, self._part)
+                except UnsafeSheet as exc:
+                    raise _unsafe(self.name) from exc
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+                        RuntimeError) as exc:
+                    raise WorkbookError("unreadable", f"The sheet {self.name} could not be read: "
+                                        f"{' '.join(str(exc).split())}", self.name) from exc
+        return self._scan
+
+    def _openpyxl(self) -> Sheet:
+        if self._instead is None:
+            self._instead = OpenpyxlSheet(self.book, self.book.openpyxl()[self.name])
+            self._instead._scan = self._scan
+        return self._instead
+
+    def read_rows(self) -> list[tuple] | list[list]:
         """Cell values row by row from row 1 (None for empty cells), up to the last non-empty row
-        before EMPTY_ROWS_STOP consecutive empty rows."""
-        with _parse_errors(self.name), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return table_rows(self._values())
-
-    def _values(self) -> Iterator[tuple]:
-        """What ``iter_rows(max_col=MAX_COLUMNS, values_only=True)`` of the read-only sheet gives
-        with its dimensions reset: a tuple of MAX_COLUMNS values for each row from row 1 (rows
-        missing from the XML as empty ones; a row repeating an earlier number is skipped)."""
-        return sheet_values(self._ws, self.book._wb, MAX_COLUMNS)
+        before EMPTY_ROWS_STOP consecutive empty rows: tuples of MAX_COLUMNS values from
+        openpyxl; from calamine lists (which the reader then need not copy) as wide as the
+        sheet's last filled column, at most MAX_COLUMNS."""
+        scan = self.light_pass()
+        if scan.irregular is not None or self.book.cal is None:
+            return self._openpyxl().read_rows()
+        try:
+            sheet = self.book.cal.get_sheet_by_name(self.name)
+            if scan.negatives and _time_at(sheet, scan.negatives):
+                return self._openpyxl().read_rows()  # calamine reads a negative date as midnight
+            first, last = sheet.start, sheet.end  # (row, column) from 0; None: an empty sheet
+            width = max([last[1] + 1 if last else 0] + [c for _r, c in scan.errors]
+                        + [c for _r, c in scan.numbers] + [c for _r, c in scan.formulas])
+            return table_rows(_values(sheet.iter_rows(), scan, first[1] if first else 0,
+                                      min(width, MAX_COLUMNS)))
+        except (CalamineError, ValueError, OverflowError):  # what calamine cannot read
+            return self._openpyxl().read_rows()  # openpyxl may (or says why it cannot)
 
     def scan(self) -> SheetScan:
-        """Merged ranges and whether any formula lacks a cached value, from the sheet's XML."""
-        scan = SheetScan()
+        """Merged ranges, hidden rows and columns, whether any formula lacks a cached value."""
+        scan = self.light_pass()
+        if scan.irregular is not None and not scan.uncached_formulas:  # the pass stopped looking
+            scan.uncached_formulas = self._any_uncached()
+        return scan
+
+    def _any_uncached(self) -> bool:
         if self._part not in self.book.names:
-            return scan
-        seen: set[bytes] = set()
+            return False
         tail = b""
         with _parse_errors(self.name), self.book.zip.open(self._part) as fh:
             while chunk := fh.read(1 << 20):
                 buf = tail + chunk
-                # each search runs only where the words it needs occur (a quick byte search)
-                for m in _MERGE.finditer(buf) if b"mergeCell" in buf else ():
-                    if m[1] not in seen and len(seen) < MAX_MERGES:
-                        seen.add(m[1])
-                        min_col, min_row, max_col, max_row = range_boundaries(m[1].decode())
-                        scan.merges.append((min_row, min_col, max_row, max_col))
-                if not scan.uncached_formulas and (b"<f" in buf or b":f" in buf) and (
-                        _UNCACHED.search(buf)):
-                    scan.uncached_formulas = True
-                if b"hidden" in buf:
-                    _hidden(buf, scan)
+                if (b"<f" in buf or b":f" in buf) and _UNCACHED.search(buf):
+                    return True
                 tail = buf[-16384:]
-        return scan
+        return False
+
+    def formulas(self, last_row: int) -> dict[tuple[int, int], str]:
+        """Formula text ("=…") of the cells in rows 1..last_row without a cached value, keyed
+        by (row, column)."""
+        scan = self.light_pass()
+        if scan.irregular is not None or self.book.cal is None:
+            return self._openpyxl().formulas(last_row)
+        return {k: v for k, v in scan.formulas.items() if k[0] <= max(last_row, 1)}
+
+
+def _time_at(sheet, cells: set[tuple[int, int]]) -> bool:
+    """Whether calamine gives a time of day for any of ``cells`` (rows, columns from 1)."""
+    skipped = sheet.start[1] if sheet.start else 0
+    for r, raw in enumerate(sheet.iter_rows(), 1):
+        for c in (c for row, c in cells if row == r):
+            if 0 < c - skipped <= len(raw) and type(raw[c - skipped - 1]) is dt.time:
+                return True
+    return False
+
+
+def _values(grid: Iterable[list], scan: SheetScan, skipped: int = 0,
+            width: int = MAX_COLUMNS) -> Iterator[list]:
+    """calamine's rows as openpyxl gives them: None for an empty cell, an int for a whole
+    number, a datetime for a date, the error's text for an error cell, numbers a float would
+    change as written; ``width`` values a row, the sheet's own (at most MAX_COLUMNS: what lies
+    right of its last filled column is empty, and rows of 100 slots cost memory and time over a
+    province's 100,000 rows); each a list, which the reader changes.  ``grid``: calamine's rows
+    from row 1, each from the column after the ``skipped`` empty ones."""
+    fixes: dict[int, list[tuple[int, object]]] = {}
+    for (r, c), text in scan.errors.items():
+        fixes.setdefault(r, []).append((c, text))
+    numbers = scan.numbers
+    for (r, c), number in numbers.items():
+        fixes.setdefault(r, []).append((c, number))
+    date, datetime = dt.date, dt.datetime
+    for r, raw in enumerate(grid, 1):
+        row: list = [None] * width
+        i = skipped
+        for v in raw[:width - skipped] if skipped < width else ():
+            kind = type(v)
+            if kind is str:
+                if v:
+                    row[i] = v
+            elif kind is float:
+                row[i] = int(v) if v.is_integer() else v
+            elif kind is date:
+                row[i] = datetime(v.year, v.month, v.day)
+            else:  # bool, datetime, time, timedelta
+                row[i] = v
+            i += 1
+        if r in fixes:
+            for c, fix in fixes[r]:
+                current = row[c - 1]
+                if (r, c) not in numbers or (type(current) in (int, float)):
+                    row[c - 1] = fix
+        yield row
+
+
+class OpenpyxlSheet(Sheet):
+    """A sheet read by openpyxl's streaming parser (``xlsxfast``), with the old second pass
+    for formula text: for a sheet calamine might read otherwise, or a workbook calamine cannot
+    open."""
+
+    def __init__(self, book: Book, ws) -> None:  # noqa: D107
+        self.book, self._ws, self.name = book, ws, ws.title
+        self.hidden = getattr(ws, "sheet_state", "visible") in ("hidden", "veryHidden")
+        self._part = str(getattr(ws, "_worksheet_path", "") or "").lstrip("/")
+        self._scan = None
+        self._instead = self
+
+    def read_rows(self) -> list[tuple]:
+        from projtrack.importer.xlsxfast import sheet_values
+
+        with _parse_errors(self.name), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return table_rows(sheet_values(self._ws, self.book.openpyxl(), MAX_COLUMNS))
 
     def formulas(self, last_row: int) -> dict[tuple[int, int], str]:
         """Formula text of the cells in rows 1..last_row, keyed by (row, column)."""
@@ -342,34 +470,71 @@ class Sheet:
         return found
 
 
-def _hidden(buf: bytes, scan: SheetScan) -> None:
-    """Hidden rows (<row r="12" hidden="1">) and columns (<col min="3" max="4" hidden="1"/>)."""
-    for m in _ROW_TAG.finditer(buf):
-        if _HIDDEN.search(m[1]) and (r := _ATTR[b"r"].search(m[1])) and len(scan.hidden_rows) < MAX_MERGES:
-            scan.hidden_rows.add(int(r[1]))
-    for m in _COL_TAG.finditer(buf):
-        if _HIDDEN.search(m[1]) and (lo := _ATTR[b"min"].search(m[1])):
-            hi = _ATTR[b"max"].search(m[1])
-            first = int(lo[1])
-            last = min(int(hi[1]) if hi else first, MAX_COLUMNS)
-            scan.hidden_columns.update(range(first, last + 1))
-
-
 @contextmanager
 def _parse_errors(sheet: str) -> Iterator[None]:
     try:
         yield
     except WorkbookError:
         raise
-    except DefusedXmlException as exc:
-        raise WorkbookError("unsafe_xml", f"The sheet {sheet} declares XML entities (an entity-"
-                            "expansion attack); the file was not read.", sheet) from exc
     except Exception as exc:  # noqa: BLE001
         if _caused_by_unsafe_xml(exc):
-            raise WorkbookError("unsafe_xml", f"The sheet {sheet} declares XML entities (an entity-"
-                                "expansion attack); the file was not read.", sheet) from exc
+            raise _unsafe(sheet) from exc
         raise WorkbookError("unreadable", f"The sheet {sheet} could not be read: "
                             f"{' '.join(str(exc).split())}", sheet) from exc
+
+
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
+class _NotForCalamine(Exception):
+    """The workbook's structure is not the plain one the calamine path reads (openpyxl does)."""
+
+
+def _part_xml(zf: zipfile.ZipFile, name: str):
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        return fromstring(zf.read(name))
+    except KeyError as exc:
+        raise _NotForCalamine(name) from exc
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id → (type, target part)."""
+    folder, base = posixpath.split(part)
+    root = _part_xml(zf, posixpath.join(folder, "_rels", base + ".rels"))
+    out = {}
+    for rel in root.iter(_REL):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        out[rel.get("Id", "")] = (rel.get("Type", ""), target)
+    return out
+
+
+def workbook_sheets(zf: zipfile.ZipFile) -> list[tuple[str, bool, str]]:
+    """The worksheets of the package as openpyxl lists them: (name, hidden, part), in order.
+    Raises _NotForCalamine for a structure openpyxl is to read (a dialog or macro sheet, a
+    missing part)."""
+    names = set(zf.namelist())
+    book = next((t for kind, t in _rels(zf, "").values() if kind.endswith(_OFFICE_DOCUMENT)),
+                None)
+    if book is None or book not in names:
+        raise _NotForCalamine("no workbook part")
+    rels = _rels(zf, book)
+    out = []
+    for sheet in _part_xml(zf, book).iter(_MAIN + "sheet"):
+        kind, part = rels.get(sheet.get(_R_ID, ""), ("", ""))
+        if kind.endswith("/chartsheet"):
+            continue
+        if not kind.endswith("/worksheet") or part not in names:
+            raise _NotForCalamine(f"sheet {sheet.get('name')}")
+        out.append((sheet.get("name", ""), sheet.get("state", "visible") in ("hidden", "veryHidden"),
+                    part))
+    return out
 
 
 class Book:
@@ -379,6 +544,8 @@ class Book:
         self.path = path
         self.kind = sniff_kind(path)
         self.sheets: list[Sheet]
+        self.cal: Any = None  # the calamine workbook
+        self._wb = None  # openpyxl's, loaded only when a sheet needs it
         if self.kind == "xls":  # a legacy binary workbook: read through calamine (xlsbook)
             from projtrack.importer.xlsbook import open_xls, xls_sheets
 
@@ -394,17 +561,47 @@ class Book:
         self.names = set(self.zip.namelist())
         try:
             check_zip(self.zip)
-            self._wb = _load(path, data_only=True)
+            self.sheets = self._calamine_sheets()
         except BaseException:
             self.zip.close()
             raise
-        self.sheets = [Sheet(self, ws) for ws in self._wb.worksheets]
+
+    def _calamine_sheets(self) -> list[Sheet]:
+        """The sheets through calamine; through openpyxl when calamine cannot open the
+        workbook or its structure is not the plain one."""
+        try:
+            from python_calamine import CalamineWorkbook
+
+            listed = workbook_sheets(self.zip)
+            self.cal = CalamineWorkbook.from_path(str(self.path))
+            if [m.name for m in self.cal.sheets_metadata if _enum_word(m.typ) == "worksheet"] != [
+                    name for name, _hidden, _part in listed]:
+                raise _NotForCalamine("sheets")
+        except Exception:  # noqa: BLE001 - openpyxl reads it, or says why it cannot
+            self._close_calamine()
+            return [OpenpyxlSheet(self, ws) for ws in self.openpyxl().worksheets]
+        return [Sheet(self, name, hidden, part) for name, hidden, part in listed]
+
+    def openpyxl(self):
+        """openpyxl's read-only workbook of the file (loaded once, when first needed)."""
+        if self._wb is None:
+            self._wb = _load(self.path, data_only=True)
+        return self._wb
+
+    def _close_calamine(self) -> None:
+        if self.cal is not None:
+            try:
+                self.cal.close()
+            finally:
+                self.cal = None
 
     def close(self) -> None:
         if self.kind == "xls":
             self._xls.close()
             return
-        self._wb.close()
+        self._close_calamine()
+        if self._wb is not None:
+            self._wb.close()
         self.zip.close()
 
     def __enter__(self) -> Book:
@@ -414,11 +611,16 @@ class Book:
         self.close()
 
 
-def is_empty(values: tuple) -> bool:
+def _enum_word(value: object) -> str:
+    """A calamine enum member's name, lower case ("SheetTypeEnum.WorkSheet" → "worksheet")."""
+    return str(value).rsplit(".", 1)[-1].lower()
+
+
+def is_empty(values: tuple | list) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def table_rows(values: Iterable[tuple]) -> list[tuple]:
+def table_rows(values: Iterable) -> list:
     """A sheet's rows as read, up to EMPTY_ROWS_STOP empty rows in a row (the table is over:
     what lies below is not read), the empty rows at the end dropped."""
     rows: list[tuple] = []
@@ -436,4 +638,4 @@ def table_rows(values: Iterable[tuple]) -> list[tuple]:
     return rows
 
 
-DEFUSED: bool = DEFUSEDXML  # True when openpyxl parses with defusedxml
+DEFUSED: bool = DEFUSEDXML  # True when openpyxl (reading what calamine does not) parses with defusedxml

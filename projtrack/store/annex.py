@@ -11,7 +11,7 @@ between the diff and the write.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Protocol
@@ -40,6 +40,8 @@ from projtrack.store.models import (
     table,
 )
 from projtrack.store.repo import Store, os_user, record_audit
+
+CREATE_CHUNK = 5_000  # new projects written a statement at a time (with their rows)
 
 
 class ChangedField(Protocol):
@@ -91,64 +93,78 @@ class AnnexWrite:
             self._before.project(p)
 
     def create(self, added: Sequence[ProjectFacts], *, fields: Sequence[str],
-               phases: Sequence[str], statuses: Sequence[str], snapshots: Sequence[str]) -> None:
+               phases: Sequence[str], statuses: Sequence[str],
+               snapshot: Callable[[ProjectFacts], str]) -> None:
         """Insert new projects (``fields`` of each one's facts, its phase, status and annex
-        snapshot) with their plans, default milestones, funding plans and audit rows in bulk:
-        one executemany per table instead of four round trips per project."""
+        snapshot, ``snapshot(facts)``) with their plans, default milestones, funding plans and
+        audit rows in bulk: one executemany per table and ``CREATE_CHUNK`` projects instead of
+        four round trips per project, so that the rows of a province's annex (a million
+        milestones) are never all built at once."""
         if not added:
             return
         now = dt.datetime.now(dt.UTC)
         user = os_user()
         ctx = self.context
-        n = len(added)
-        sources = [f.source for f in added]
-        projects: dict[str, list] = {fld: [getattr(f, fld) for f in added] for fld in fields}
-        projects.update(
-            name=[f.name for f in added], county=[f.county for f in added], phase=list(phases), status=list(statuses),
-            annex_facts=list(snapshots), created_at=[now] * n, updated_at=[now] * n,
-            version=[1] * n, source_file=[src.file if src else None for src in sources],
-            source_sheet=[src.sheet if src else None for src in sources],
-            source_row=[src.row if src else None for src in sources])
         conn = self.session.connection()  # the session's transaction
-        insert_columns(conn, table(Project), projects)
+        for start in range(0, len(added), CREATE_CHUNK):
+            part = added[start:start + CREATE_CHUNK]
+            n = len(part)
+            sources = [f.source for f in part]
+            projects: dict[str, list] = {fld: [getattr(f, fld) for f in part] for fld in fields}
+            projects.update(
+                name=[f.name for f in part], county=[f.county for f in part],
+                phase=list(phases[start:start + n]), status=list(statuses[start:start + n]),
+                annex_facts=[snapshot(f) for f in part], created_at=[now] * n,
+                updated_at=[now] * n, version=[1] * n,
+                source_file=[src.file if src else None for src in sources],
+                source_sheet=[src.sheet if src else None for src in sources],
+                source_row=[src.row if src else None for src in sources])
+            insert_columns(conn, table(Project), projects)
         # the new ids, by county and name: a project's name is unique within its county (a
         # constraint), and within this write transaction no other writer can add one
         by_name = self.store.ids_by_name(self.session, {f.county for f in added})
         ids = [by_name[(f.county, f.name)] for f in added]
-        plans: dict[str, list] = {"project_id": [], "year": [], "amount": []}
-        for pid, facts in zip(ids, added, strict=True):
-            for year, amount in sorted(facts.annual_plan.items()):
-                plans["project_id"].append(pid)
-                plans["year"].append(year)
-                plans["amount"].append(amount)
-        plans["version"] = [1] * len(plans["year"])
+        del by_name
         planned: dict[tuple[int | None, int | None], list] = {}  # by start and end year
-        dates = []
-        for facts in added:
-            span = (facts.start_year, facts.end_year)
-            if span not in planned:
-                defaults = default_milestone_dates(*span)
-                planned[span] = [defaults.get(name) for name in MILESTONES]
-            dates += planned[span]
         m = len(MILESTONES)
-        milestones: dict[str, list] = {"project_id": [pid for pid in ids for _ in range(m)],
-                      "name": list(MILESTONES) * n, "seq": list(range(m)) * n, "planned": dates,
-                      "actual": [None] * (m * n), "version": [1] * (m * n)}
-        audits: dict[str, list] = {"at": [now] * n, "user": [user] * n, "action": ["create"] * n,
-                  "entity": ["project"] * n, "entity_id": ids, "project_id": ids,
-                  "field": ["name"] * n, "old_value": [None] * n,
-                  "new_value": [f.name for f in added], "context": [ctx] * n}
-        funding: dict[str, list] = {"project_id": [], "source": [], "amount": []}
-        for pid, facts in zip(ids, added, strict=True):
-            for source, amount in sorted(facts.funding_plan.items()):
-                funding["project_id"].append(pid)
-                funding["source"].append(source)
-                funding["amount"].append(amount)
-        tables: tuple[tuple[type[SQLModel], dict[str, list]], ...] = (
-            (AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits), (FundingPlan, funding))
-        for model, columns in tables:
-            if model is not FundingPlan or columns["project_id"]:
-                insert_columns(conn, table(model), columns)
+        for start in range(0, len(added), CREATE_CHUNK):
+            part, part_ids = added[start:start + CREATE_CHUNK], ids[start:start + CREATE_CHUNK]
+            n = len(part)
+            plans: dict[str, list] = {"project_id": [], "year": [], "amount": []}
+            for pid, facts in zip(part_ids, part, strict=True):
+                for year, amount in sorted(facts.annual_plan.items()):
+                    plans["project_id"].append(pid)
+                    plans["year"].append(year)
+                    plans["amount"].append(amount)
+            plans["version"] = [1] * len(plans["year"])
+            dates = []
+            for facts in part:
+                span = (facts.start_year, facts.end_year)
+                if span not in planned:
+                    defaults = default_milestone_dates(*span)
+                    planned[span] = [defaults.get(name) for name in MILESTONES]
+                dates += planned[span]
+            milestones: dict[str, list] = {
+                "project_id": [pid for pid in part_ids for _ in range(m)],
+                "name": list(MILESTONES) * n, "seq": list(range(m)) * n, "planned": dates,
+                "actual": [None] * (m * n), "version": [1] * (m * n)}
+            audits: dict[str, list] = {
+                "at": [now] * n, "user": [user] * n, "action": ["create"] * n,
+                "entity": ["project"] * n, "entity_id": part_ids, "project_id": part_ids,
+                "field": ["name"] * n, "old_value": [None] * n,
+                "new_value": [f.name for f in part], "context": [ctx] * n}
+            funding: dict[str, list] = {"project_id": [], "source": [], "amount": []}
+            for pid, facts in zip(part_ids, part, strict=True):
+                for source, amount in sorted(facts.funding_plan.items()):
+                    funding["project_id"].append(pid)
+                    funding["source"].append(source)
+                    funding["amount"].append(amount)
+            tables: tuple[tuple[type[SQLModel], dict[str, list]], ...] = (
+                (AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits),
+                (FundingPlan, funding))
+            for model, columns in tables:
+                if columns["project_id"]:
+                    insert_columns(conn, table(model), columns)
         self._before.added = ids
 
     def update(self, project_id: int, facts: ProjectFacts, changes: Iterable[ChangedField], *,

@@ -12,13 +12,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import String, func, select, type_coerce, update
+from sqlalchemy import Integer, String, func, insert, literal, select, type_coerce, update
 from sqlmodel import Session
 
 from projtrack.core.baseline import BaselineProject
 from projtrack.core.terms import Status
 from projtrack.errors import BadData
-from projtrack.store.bulk import insert_columns
 from projtrack.store.models import (
     AnnualPlan,
     Baseline,
@@ -72,28 +71,29 @@ def freeze(session: Session, name: str, *, source: str,
     bid = row.id
     p, a, m = table(Project).c, table(AnnualPlan).c, table(Milestone).c
     active = select(p.id).where(p.status == Status.ACTIVE)
-    projects = conn.execute(select(p.id, p.name, p.total_investment)
-                            .where(p.status == Status.ACTIVE).order_by(p.id)).all()
-    insert_columns(conn, table(BaselineProjectRow), {
-        "baseline_id": [bid] * len(projects), "project_id": [r.id for r in projects],
-        "name": [r.name for r in projects],
-        "total_investment": [r.total_investment for r in projects]})
-    plans = conn.execute(select(a.project_id, a.year, a.amount)
-                         .where(a.project_id.in_(active)).order_by(a.project_id, a.year)).all()
-    if plans:
-        insert_columns(conn, table(BaselinePlan), {
-            "baseline_id": [bid] * len(plans), "project_id": [r[0] for r in plans],
-            "year": [r[1] for r in plans], "amount": [r[2] for r in plans]})
-    dates = conn.execute(select(m.project_id, m.name, m.planned)
-                         .where(m.project_id.in_(active)).order_by(m.project_id, m.seq)).all()
-    if dates:
-        insert_columns(conn, table(BaselineMilestone), {
-            "baseline_id": [bid] * len(dates), "project_id": [r[0] for r in dates],
-            "name": [r[1] for r in dates], "planned": [r[2] for r in dates]})
+    bid_ = literal(bid, Integer)
+    # copied inside the database (INSERT … SELECT): the stored money is copied as it is stored,
+    # and 10,000 projects' rows do not come through Python and back
+    bp, bpl, bm = table(BaselineProjectRow), table(BaselinePlan), table(BaselineMilestone)
+    conn.execute(insert(bp).from_select(
+        ["baseline_id", "project_id", "name", "total_investment"],
+        select(bid_, p.id, p.name, p.total_investment)
+        .where(p.status == Status.ACTIVE).order_by(p.id)))
+    # counted, not taken from the statement's rowcount (psycopg gives -1 for INSERT … SELECT)
+    projects = conn.execute(select(func.count()).select_from(bp)
+                            .where(bp.c.baseline_id == bid)).scalar_one()
+    conn.execute(insert(bpl).from_select(
+        ["baseline_id", "project_id", "year", "amount"],
+        select(bid_, a.project_id, a.year, a.amount)
+        .where(a.project_id.in_(active)).order_by(a.project_id, a.year)))
+    conn.execute(insert(bm).from_select(
+        ["baseline_id", "project_id", "name", "planned"],
+        select(bid_, m.project_id, m.name, m.planned)
+        .where(m.project_id.in_(active)).order_by(m.project_id, m.seq)))
     record_audit(session, action="baseline", entity="baseline", entity_id=bid, project_id=None,
                  field="current", old=was.name if was is not None else None, new=name,
                  context=source)
-    return BaselineInfo(bid, name, row.created_at, user, source, True, len(projects),  # type: ignore[arg-type]
+    return BaselineInfo(bid, name, row.created_at, user, source, True, projects,  # type: ignore[arg-type]
                         import_run_id)
 
 
