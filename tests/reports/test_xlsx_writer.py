@@ -13,10 +13,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
-from projtrack.reports import xlsx, xlsxstyles
+from projtrack.reports import xlsx
 from projtrack.reports.model import Change, Changes, RateMove
 from projtrack.reports.text import main_columns
 from projtrack.services.weekly import issue as issue_weekly
@@ -63,25 +61,6 @@ def report(demo_store):
                       Decimal("0.9123")),
              RateMove("", None, Decimal("0.5"), None, Decimal("0.9123")))
     return replace(r, changes=Changes("2026-W47", dt.date(2026, 11, 22), items, rates))
-
-
-def _slow_way(monkeypatch) -> None:
-    """Every row styled attribute by attribute."""
-    row = xlsxstyles.Looks.row
-
-    def every_row_first(self, *args, **kwargs):
-        self.styles.clear()
-        return row(self, *args, **kwargs)
-
-    monkeypatch.setattr(xlsxstyles.Looks, "row", every_row_first)
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_report_is_the_file_the_slow_way_writes(report, tmp_path, monkeypatch, lang):
-    quick = xlsx.write_xlsx(report, tmp_path / "quick.xlsx", lang=lang, printed_on=PRINTED)
-    _slow_way(monkeypatch)
-    slow = xlsx.write_xlsx(report, tmp_path / "slow.xlsx", lang=lang, printed_on=PRINTED)
-    _assert_same_file(quick, slow)
 
 
 def test_styles_of_a_sample_of_cells(report, tmp_path):
@@ -139,47 +118,6 @@ def test_styles_of_a_sample_of_cells(report, tmp_path):
     evil = [c for row in changes.iter_rows() for c in row
             if c.value == '=HYPERLINK("http://x","y")']
     assert len(evil) == 1 and evil[0].data_type == "s"
-
-
-def test_rows_that_look_alike_get_the_cells_of_the_slow_way():
-    values = [
-        [(1, "int"), ("平阳县第一中学\x01", None), (None, "money"), (Decimal("0.123456789"), "rate"),
-         (Decimal("10.5"), "money")],
-        [(2, "int"), ("x" * 40000, None), (Decimal("3"), "money"), (None, "rate"),
-         (Decimal("-1.25"), "money")],
-        [(3, "int"), ("", None), (Decimal("3"), "money"), (Decimal("1"), "rate"),
-         (dt.date(2026, 1, 1), None)],
-        [(True, "int"), ("=1", None), (7, "money"), (0.25, "rate"), ("#N/A", "money")],
-    ] * 3
-
-    def style(ws, row: int, flag: str | None) -> None:
-        xlsxstyles.style_row(ws, row, 5, xlsxstyles.FILLS[flag] if flag else None, bold=flag == "red")
-        ws.cell(row=row, column=5).alignment = Alignment(horizontal="right")
-        if flag:
-            ws.cell(row=row, column=1).font = Font(color="FF0000")
-
-    books = []
-    for quick in (True, False):
-        wb = Workbook()
-        ws = wb.active
-        looks = xlsxstyles.Looks(ws)
-        for i, row in enumerate(values):
-            flag = (None, "red", "green")[i % 3]
-            if not quick:
-                looks.styles.clear()
-            cells = looks.row(i + 1, row, (flag,), lambda r, f=flag, ws=ws: style(ws, r, f))
-            assert [c.column for c in cells] == [1, 2, 3, 4, 5]
-        books.append(wb)
-    quick, slow = books
-    assert quick.active._current_row == slow.active._current_row == len(values)
-    a, b = quick.active._cells, slow.active._cells
-    assert list(a) == list(b)
-    for key in a:
-        assert (a[key]._value, type(a[key]._value), a[key].data_type, a[key]._style) == (
-            b[key]._value, type(b[key]._value), b[key].data_type, b[key]._style), key
-    for table in ("_fonts", "_fills", "_borders", "_alignments", "_number_formats",
-                  "_protections"):
-        assert list(getattr(quick, table)) == list(getattr(slow, table)), table
 
 
 def test_the_collector_rests_only_while_writing(report, tmp_path, monkeypatch):
