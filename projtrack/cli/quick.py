@@ -23,9 +23,6 @@ _OPTIONS = ("--db", "--as-of", "--lang")
 def tui_invocation(args: list[str]) -> tuple[str, dt.date, str | None] | None:
     """(database, as-of date, language) when ``args`` only open the terminal UI on a SQLite
     file; else None."""
-    from projtrack.services.firstpage import sqlite_file
-    from projtrack.typed import read_date
-
     values: dict[str, str] = {}
     command = False
     i = 0
@@ -46,7 +43,13 @@ def tui_invocation(args: list[str]) -> tuple[str, dt.date, str | None] | None:
         i += 1
     db = values.get("--db", os.environ.get("PROJTRACK_DB"))
     lang = values.get("--lang")
-    if not db or (lang is not None and lang not in LANGS) or sqlite_file(db) is None:
+    if not db or (lang is not None and lang not in LANGS):
+        return None
+    # only now what reads the file (--help, another command … never load the store's modules)
+    from projtrack.services.firstpage import sqlite_file
+    from projtrack.typed import read_date
+
+    if sqlite_file(db) is None:
         return None
     as_of = dt.date.today()
     if "--as-of" in values:
