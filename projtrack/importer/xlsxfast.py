@@ -9,6 +9,7 @@ that rely on openpyxl's private API.
   straight into the row's tuple, without a dict per cell and a second pass to lay the row out.
 - ``unsized_sheets``: ``ReadOnlyWorksheet._get_size`` switched off while a workbook loads (a
   sheet without a <dimension> record was parsed whole to measure it; dimensions are ignored).
+- ``translate_shared_formula``: openpyxl's public Translator, for the light pass's shared formulas.
 - ``sheet_values``: the rows of a read-only sheet (its private ``_get_source`` and
   ``_shared_strings``, the workbook's ``_date_formats`` and ``_timedelta_formats``).
 
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from openpyxl.cell.text import Text
+from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -165,3 +167,10 @@ def sheet_values(ws: ReadOnlyWorksheet, wb, width: int) -> Iterator[tuple]:
             if counter <= idx:
                 counter += 1
                 yield values
+
+
+def translate_shared_formula(formula: str, origin: str, cell: str) -> str:
+    """A shared formula written at ``origin`` as it reads at ``cell`` — openpyxl's Translator,
+    which its own sheet parser uses for the same (the light pass, ``xlsxscan``, gives the text
+    of uncached formulas; a shared one is written once, at its first cell)."""
+    return Translator(formula, origin).translate_formula(cell)

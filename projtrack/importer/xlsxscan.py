@@ -295,10 +295,10 @@ def _ref(row: int, col: int) -> str:
 
 def _translate(formula: str, origin: str, cell: str) -> str:
     """A shared formula written at ``origin``, as it reads at ``cell`` (openpyxl's Translator,
-    which openpyxl uses for the same)."""
-    from openpyxl.formula.translate import Translator
+    behind ``xlsxfast`` with the rest of openpyxl; imported only for a sheet that has one)."""
+    from projtrack.importer.xlsxfast import translate_shared_formula
 
-    return Translator(formula, origin).translate_formula(cell)
+    return translate_shared_formula(formula, origin, cell)
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
