@@ -290,36 +290,31 @@ class PortfolioScreen(ViewScreen):
         self.first_painted_at = perf_counter()
         self.app.open_and_load()
 
+    def _show_rows(self, table: PagedTable, q, rows, cursor: str | int | None) -> None:
+        """The table's columns (those the width has room for, the flag and name fixed), its
+        headers with the sort's mark, and ``rows`` — the first page's or a loaded page's."""
+        labels = R.labels(self.app.lang, q.sort if q.sort != "id" else None, q.descending)
+        room = table.room(self.size.width or self.app.size.width)
+        shown = self.shown_columns(room)
+        table.fixed_columns = next((n for n, i in enumerate(shown)
+                                    if R.COLUMNS[i].key not in ("flag", "name")), len(shown))
+        table.show([R.COLUMNS[i] for i in shown], [labels[i] for i in shown],
+                   [(key, [cells[i] for i in shown]) for key, cells in rows],
+                   [self.col_widths[i] for i in shown], cursor, room=room)
+
     def _redraw_first(self, cursor: str | int | None) -> None:
         first = self.app.first_page
         table = self.query_one("#table", PagedTable)
         if first is None or not self.first_rows:
             return
         q = first.ask
-        lang = self.app.lang
-        labels = R.labels(lang, q.sort if q.sort != "id" else None, q.descending)
-        room = table.room(self.size.width or self.app.size.width)
-        shown = self.shown_columns(room)
-        table.fixed_columns = next((n for n, i in enumerate(shown)
-                                    if R.COLUMNS[i].key not in ("flag", "name")), len(shown))
-        table.show([R.COLUMNS[i] for i in shown], [labels[i] for i in shown],
-                   [(key, [cells[i] for i in shown]) for key, cells in self.first_rows],
-                   [self.col_widths[i] for i in shown], cursor, room=room)
+        self._show_rows(table, q, self.first_rows, cursor)
         table.has_prev = False
         table.has_next = len(self.first_rows) < first.project_count
         self._show_totals(Text(self.tr("first.totals_pending",
                                        n=f"{first.project_count:,}"), style="dim"))
-        parts = [self.tr("first.status", shown=len(self.first_rows),
-                         n=f"{first.project_count:,}")]
-        if q.sort != "id":
-            col = next(c for c in R.COLUMNS if c.key == q.sort)
-            parts.append(self.tr("portfolio.sorted", column=self.tr(col.label),
-                                 direction=self.tr("sort.desc" if q.descending else "sort.asc")))
-        more = self.more_columns(table)
-        if more:
-            parts.append(more.strip())
-        parts.append(self.tr("portfolio.unit"))
-        self.query_one("#status", Static).update("  ".join(parts), layout=False)
+        rows = self.tr("first.status", shown=len(self.first_rows), n=f"{first.project_count:,}")
+        self.query_one("#status", Static).update(self._status_of(rows, q), layout=False)
         self.ensure_focus()
 
     def _loading_first(self) -> bool:
@@ -375,15 +370,8 @@ class PortfolioScreen(ViewScreen):
             if self._loading_first():
                 self._redraw_first(cursor)
             return
-        lang, q = self.app.lang, page.query
-        labels = R.labels(lang, q.sort if q.sort != "id" else None, q.descending)
-        room = table.room(self.size.width or self.app.size.width)
-        shown = self.shown_columns(room)
-        table.fixed_columns = next((n for n, i in enumerate(shown)
-                                    if R.COLUMNS[i].key not in ("flag", "name")), len(shown))
-        table.show([R.COLUMNS[i] for i in shown], [labels[i] for i in shown],
-                   [(key, [cells[i] for i in shown]) for key, cells in self.page_rows],
-                   [self.col_widths[i] for i in shown], cursor, room=room)
+        lang = self.app.lang
+        self._show_rows(table, page.query, self.page_rows, cursor)
         table.has_prev = page.first > 0
         table.has_next = page.first + len(page.rows) < page.total_rows
         self._show_totals(R.totals_text(page.totals, page.project_count, lang, self.app.rules))
@@ -425,7 +413,13 @@ class PortfolioScreen(ViewScreen):
 
     def _status_line(self, page: Page) -> str:
         q = page.query
-        parts = [self.rows_line(page.first, len(page.rows), page.total_rows, q.page, page.pages)]
+        return self._status_of(
+            self.rows_line(page.first, len(page.rows), page.total_rows, q.page, page.pages), q)
+
+    def _status_of(self, rows: str, q) -> str:
+        """The status line: which rows are shown (``rows``), the sort, the columns left out,
+        where a drill came from, the unit of amounts."""
+        parts = [rows]
         if q.sort != "id":
             col = next(c for c in R.COLUMNS if c.key == q.sort)
             parts.append(self.tr("portfolio.sorted", column=self.tr(col.label),
