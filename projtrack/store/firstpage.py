@@ -20,11 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from types import MappingProxyType
 
 from projtrack.core.frozen import maker
 from projtrack.core.groups import county_of
@@ -35,9 +34,9 @@ from projtrack.core.types import (
     MilestoneFacts,
     ProgressPoint,
     ProjectFacts,
-    SourceRef,
 )
 from projtrack.store.exact import from_units
+from projtrack.store.factrows import FACT_COLUMNS, facts_of
 from projtrack.store.revisions import head_revision
 
 RULES_KEY = "flag_rules"  # the setting the 红黄绿 rules are kept under (as store.repo's)
@@ -55,9 +54,7 @@ SQL_SORTS: dict[str, str] = {
 _GROUP = f"COALESCE(NULLIF(p.category, ''), '{Category.OTHER.value}')"
 
 
-_make_facts = maker(ProjectFacts)
 _make_entry = maker(Entry)
-_NO_SOURCES: Mapping[str, Decimal] = MappingProxyType({})  # shared, so read-only
 
 
 @dataclass(frozen=True)
@@ -244,11 +241,7 @@ def _county_only(county: str | None) -> ProjectFacts:
     return ProjectFacts(id=None, name="", county=county or "")
 
 
-_PROJECT_COLUMNS = ", ".join("p." + c for c in (
-    "id", "name", "category", "annex_class", "construction_type", "township", "responsible_unit",
-    "start_year", "end_year", "total_investment", "period_plan", "land_mu", "floor_area_m2",
-    "classes", "new_places", "content", "remarks", "project_code", "prior_actual", "phase",
-    "status", "source_file", "source_sheet", "source_row", "county"))
+_PROJECT_COLUMNS = ", ".join("p." + c for c in FACT_COLUMNS)
 
 
 def _in(ids: Sequence[int]) -> str:
@@ -275,21 +268,7 @@ def _facts(conn: sqlite3.Connection, rows: list, ids: list[int]) -> list[Project
             f"SELECT project_id, source, amount FROM funding_plan WHERE project_id IN ({_in(ids)}) "
             "ORDER BY project_id, source"):
         funding.setdefault(pid, {})[source] = from_units(int(amount))
-    out = []
-    for (pid, name, category, annex_class, construction_type, township, unit, start, end,
-         total, period_plan, land, floor, classes, places, content, remarks, code, prior,
-         phase, status, file, sheet, row, county) in rows:
-        out.append(_make_facts(
-            id=pid, name=name, category=category, annex_class=annex_class,
-            construction_type=construction_type, township=township, responsible_unit=unit,
-            start_year=start, end_year=end, total_investment=_money(total),
-            period_plan=_money(period_plan), annual_plan=plans.get(pid) or {},
-            land_mu=_money(land), floor_area_m2=_money(floor), classes=classes,
-            new_places=places, content=content, remarks=remarks, project_code=code,
-            prior_actual=_money(prior), phase=phase, status=status,
-            funding_plan=funding.get(pid) or _NO_SOURCES,
-            source=SourceRef(file, sheet or "", row or 0) if file else None, county=county))
-    return out
+    return facts_of(rows, plans, funding, _money)
 
 
 def _entries(conn: sqlite3.Connection, ids: list[int], as_of: dt.date) -> dict[int, list[Entry]]:

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from types import MappingProxyType
 from typing import TypeVar
 
 from sqlalchemy import (
@@ -72,6 +71,7 @@ from projtrack.store.engine import (
     sqlite_busy_error,
     sqlite_path,
 )
+from projtrack.store.factrows import FACT_COLUMNS, NO_SOURCES, facts_of
 from projtrack.store.migrate import check_schema, current_revision, is_empty
 from projtrack.store.models import (
     AnnualPlan,
@@ -245,9 +245,7 @@ def refused_by_database(orig: BaseException) -> AccessRefused:
 # the Store and read session of the ``consistent()`` block open in this thread (or task)
 _CONSISTENT: ContextVar[tuple[Store, Session] | None] = ContextVar("projtrack_consistent",
                                                                   default=None)
-_make_facts = maker(ProjectFacts)
 _make_sums = maker(LedgerSums)
-_NO_SOURCES: Mapping[str, Decimal] = MappingProxyType({})  # shared, so read-only
 
 
 _ANY = object()  # set_setting without an expected value
@@ -427,34 +425,13 @@ class Store:
         # instances costs more than the query itself
         c = table(Project).c
         ids = list(project_ids) if project_ids is not None else None
-        stmt = select(c.id, c.name, c.category, c.annex_class, c.construction_type,
-                      c.township, c.responsible_unit, c.start_year, c.end_year,
-                      c.total_investment, c.period_plan, c.land_mu, c.floor_area_m2,
-                      c.classes, c.new_places, c.content, c.remarks, c.project_code,
-                      c.prior_actual, c.phase, c.status, c.source_file, c.source_sheet,
-                      c.source_row, c.county).order_by(c.id)
+        stmt = select(*(c[name] for name in FACT_COLUMNS)).order_by(c.id)
         if not include_withdrawn:
             stmt = stmt.where(c.status == Status.ACTIVE)
         if ids is not None:
             stmt = stmt.where(c.id.in_(ids))
         rows = session.connection().execute(stmt).all()
-        plans = self.plans(session, ids)
-        funding = self.funding(session, ids)
-        out = []
-        for (pid, name, category, annex_class, construction_type, township, unit, start, end,
-             total, period_plan, land, floor, classes, places, content, remarks, code, prior,
-             phase, status, file, sheet, row, county) in rows:
-            out.append(_make_facts(
-                id=pid, name=name, category=category, annex_class=annex_class,
-                construction_type=construction_type, township=township, responsible_unit=unit,
-                start_year=start, end_year=end, total_investment=total, period_plan=period_plan,
-                annual_plan=plans.get(pid) or {}, land_mu=land, floor_area_m2=floor,
-                classes=classes, new_places=places, content=content, remarks=remarks,
-                project_code=code, prior_actual=prior, phase=phase, status=status,
-                funding_plan=funding.get(pid) or _NO_SOURCES,
-                source=SourceRef(file, sheet or "", row or 0) if file else None,
-                county=county))
-        return out
+        return facts_of(rows, self.plans(session, ids), self.funding(session, ids))
 
     def annex_snapshots(self, session: Session) -> dict[int, dict | None]:
         """Each project's annex row as last imported (``annex_facts``), read in ``session``: an
@@ -590,7 +567,7 @@ class Store:
         return {pid: _make_sums(actual_to_date=_units(actual), actual_this_year=_units(year),
                                 actual_this_week=_units(week), funds_to_date=_units(funds),
                                 payments_to_date=_units(payments), last_actual_date=_day(last),
-                                funds_by_source=_NO_SOURCES, actual_recent=_units(recent))
+                                funds_by_source=NO_SOURCES, actual_recent=_units(recent))
                 for pid, actual, year, week, funds, payments, last, recent in rows}
 
     def actual_by_years(self, first: int, last: int,
