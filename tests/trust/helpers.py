@@ -120,3 +120,32 @@ def integrity(path: str | Path) -> str:
         return ";".join(r[0] for r in con.execute("PRAGMA integrity_check").fetchall())
     finally:
         con.close()
+
+
+class PgDatabase:
+    """A PostgreSQL database of a test: its owner's URL, a login's URL and raw psycopg
+    connection (trust or a password from the environment), and SQL run as the owner."""
+
+    def __init__(self, owner: str, name: str):
+        self.owner, self.name = owner, name
+        self.base = owner.rsplit("/", 1)[0].split("://", 1)[1].split("@", 1)[1]  # host:port
+
+    def login_url(self, login: str) -> str:
+        return f"postgresql+psycopg://{login}@{self.base}/{self.name}"
+
+    def connect(self, login: str):
+        import psycopg
+
+        host, port = self.base.split(":")
+        return psycopg.connect(host=host, port=port, dbname=self.name, user=login)
+
+    def owner_sql(self, sql: str, **params):
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.owner)
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(text(sql), params)
+                return result.fetchall() if result.returns_rows else []
+        finally:
+            engine.dispose()

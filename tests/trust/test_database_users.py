@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_ADMIN, _pg_database
-from tests.trust.helpers import cli, snapshot
+from tests.trust.helpers import PgDatabase, cli, snapshot
 
 pytestmark = pytest.mark.skipif(not PG_ADMIN, reason="PostgreSQL not configured (PROJTRACK_TEST_PG)")
 
@@ -35,29 +35,17 @@ def _name(short: str) -> str:
     return f"{RUN}_{short}"
 
 
-class Db:
+class Db(PgDatabase):
     """A database of its own: its owner's URL, logins' URLs and raw connections."""
 
     def __init__(self, admin, name: str, owner: str):
-        self.admin, self.name, self.owner = admin, name, owner
-        self.base = owner.rsplit("/", 1)[0].split("://", 1)[1].split("@", 1)[1]
+        super().__init__(owner, name)
+        self.admin = admin
         self.owner_login = make_url(owner).username
 
-    def url(self, login: str) -> str:
-        return f"postgresql+psycopg://{login}@{self.base}/{self.name}"
-
-    def raw(self, login: str) -> psycopg.Connection:
-        host, port = self.base.split(":")
-        return psycopg.connect(host=host, port=port, dbname=self.name, user=login)
-
-    def sql(self, sql: str, **params):
-        engine = create_engine(self.owner)
-        try:
-            with engine.begin() as conn:
-                result = conn.execute(text(sql), params)
-                return result.fetchall() if result.returns_rows else []
-        finally:
-            engine.dispose()
+    url = PgDatabase.login_url
+    raw = PgDatabase.connect
+    sql = PgDatabase.owner_sql
 
     def drop(self) -> None:
         with self.admin.connect() as conn:

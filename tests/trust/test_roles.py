@@ -17,10 +17,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from tests.conftest import PG_ADMIN, _pg_database
-from tests.trust.helpers import cli, snapshot
+from tests.trust.helpers import PgDatabase, cli, snapshot
 
 pytestmark = pytest.mark.skipif(not PG_ADMIN, reason="PostgreSQL not configured (PROJTRACK_TEST_PG)")
 
@@ -34,29 +34,18 @@ def _name(short: str) -> str:
     return f"{RUN}_{short}"
 
 
-class Shared:
+class Shared(PgDatabase):
     """The database, its owner's URL, a login's URL, and the projects the tests act on."""
 
     def __init__(self, owner: str, name: str):
-        self.owner, self.name = owner, name
-        self.base = owner.rsplit("/", 1)[0].split("://", 1)[1].split("@", 1)[1]
+        super().__init__(owner, name)
         self.logins: dict[str, str] = {}
 
     def url(self, short: str) -> str:
-        return f"postgresql+psycopg://{_name(short)}@{self.base}/{self.name}"
+        return self.login_url(_name(short))
 
     def raw(self, short: str) -> psycopg.Connection:
-        host, port = self.base.split(":")
-        return psycopg.connect(host=host, port=port, dbname=self.name, user=_name(short))
-
-    def owner_sql(self, sql: str, **params):
-        engine = create_engine(self.owner)
-        try:
-            with engine.begin() as conn:
-                result = conn.execute(text(sql), params)
-                return result.fetchall() if result.returns_rows else []
-        finally:
-            engine.dispose()
+        return self.connect(_name(short))
 
 
 LOGINS = {  # short name → (role, grant's options)
