@@ -8,6 +8,8 @@ Every view registers itself and redraws when the portfolio or the language chang
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from time import perf_counter
@@ -43,39 +45,11 @@ if TYPE_CHECKING:
 
 # the other views, imported when first shown: their modules import the services (and through
 # them SQLAlchemy), which the first screen does without (see ProjtrackApp)
-def _milestones() -> Screen:
-    from projtrack.tui.screens.milestones import MilestonesScreen
-    return MilestonesScreen()
-
-
-def _variance() -> Screen:
-    from projtrack.tui.screens.variance import VarianceScreen
-    return VarianceScreen()
-
-
-def _targets() -> Screen:
-    from projtrack.tui.screens.targets import TargetsScreen
-    return TargetsScreen()
-
-
-def _forecast() -> Screen:
-    from projtrack.tui.screens.forecast import ForecastScreen
-    return ForecastScreen()
-
-
-def _returns() -> Screen:
-    from projtrack.tui.screens.returns import ReturnsScreen
-    return ReturnsScreen()
-
-
-def _issues() -> Screen:
-    from projtrack.tui.screens.issues import IssuesScreen
-    return IssuesScreen()
-
-
-def _breakdown() -> Screen:
-    from projtrack.tui.screens.breakdown import BreakdownScreen
-    return BreakdownScreen()
+def _later(module: str, name: str) -> Callable[[], Screen]:
+    """A view's screen, its module imported when the view is first shown."""
+    def make() -> Screen:
+        return getattr(importlib.import_module(f"projtrack.tui.screens.{module}"), name)()
+    return make
 
 
 class FirstPageRead(Message):
@@ -99,9 +73,14 @@ class PortfolioLoaded(Message):
 
 class ProjtrackApp(ActionsMixin, App[object]):
     CSS_PATH = "app.tcss"
-    MODES = {"portfolio": PortfolioScreen, "milestones": _milestones, "variance": _variance,
-             "targets": _targets, "forecast": _forecast, "returns": _returns, "issues": _issues,
-             "breakdown": _breakdown}
+    MODES = {"portfolio": PortfolioScreen,
+             "milestones": _later("milestones", "MilestonesScreen"),
+             "variance": _later("variance", "VarianceScreen"),
+             "targets": _later("targets", "TargetsScreen"),
+             "forecast": _later("forecast", "ForecastScreen"),
+             "returns": _later("returns", "ReturnsScreen"),
+             "issues": _later("issues", "IssuesScreen"),
+             "breakdown": _later("breakdown", "BreakdownScreen")}
     DEFAULT_MODE = "portfolio"
     COMMANDS = {ProjtrackCommands}
     BINDINGS = [
