@@ -130,12 +130,7 @@ class AnnexWrite:
         for start in range(0, len(added), CREATE_CHUNK):
             part, part_ids = added[start:start + CREATE_CHUNK], ids[start:start + CREATE_CHUNK]
             n = len(part)
-            plans: dict[str, list] = {"project_id": [], "year": [], "amount": []}
-            for pid, facts in zip(part_ids, part, strict=True):
-                for year, amount in sorted(facts.annual_plan.items()):
-                    plans["project_id"].append(pid)
-                    plans["year"].append(year)
-                    plans["amount"].append(amount)
+            plans = _per_key(part_ids, [f.annual_plan for f in part], "year")
             plans["version"] = [1] * len(plans["year"])
             dates = []
             for facts in part:
@@ -153,12 +148,7 @@ class AnnexWrite:
                 "entity": ["project"] * n, "entity_id": part_ids, "project_id": part_ids,
                 "field": ["name"] * n, "old_value": [None] * n,
                 "new_value": [f.name for f in part], "context": [ctx] * n}
-            funding: dict[str, list] = {"project_id": [], "source": [], "amount": []}
-            for pid, facts in zip(part_ids, part, strict=True):
-                for source, amount in sorted(facts.funding_plan.items()):
-                    funding["project_id"].append(pid)
-                    funding["source"].append(source)
-                    funding["amount"].append(amount)
+            funding = _per_key(part_ids, [f.funding_plan for f in part], "source")
             tables: tuple[tuple[type[SQLModel], dict[str, list]], ...] = (
                 (AnnualPlan, plans), (Milestone, milestones), (AuditLog, audits),
                 (FundingPlan, funding))
@@ -306,3 +296,15 @@ def _amount(value: object) -> Decimal | None:
 def _set_source(p: Project, source: SourceRef | None) -> None:
     if source:
         p.source_file, p.source_sheet, p.source_row = source.file, source.sheet, source.row
+
+
+def _per_key(ids: list[int], amounts: list[Mapping], key: str) -> dict[str, list]:
+    """The columns of a project's amounts by year or by source (annual_plan, funding_plan),
+    each project's in key order: project_id, ``key``, amount."""
+    columns: dict[str, list] = {"project_id": [], key: [], "amount": []}
+    for pid, by_key in zip(ids, amounts, strict=True):
+        for k, amount in sorted(by_key.items()):
+            columns["project_id"].append(pid)
+            columns[key].append(k)
+            columns["amount"].append(amount)
+    return columns
