@@ -254,8 +254,7 @@ def test_error_cells_read_as_openpyxl_reads_them(tmp_path):
             '<c r="E1" t="e"><f>A1</f><v>#VALUE!</v></c><c r="F1" t="e"/></row>'
             '<row r="3"><c r="CV3" t="e"><v>#NAME?</v></c><c r="B3" t="str"><f>"#N/A"</f><v>#N/A</v></c></row>')
     small = save(tmp_path / "small.xlsx", annex())
-    for prefix in ("", "x"):
-        path = replace_part(small, SHEET, _sheet(body, prefix), tmp_path / f"errors{prefix}.xlsx")
+    for path in _with_each_prefix(small, body, tmp_path, "errors"):
         assert_rows_as_openpyxl(path, None)
     path = replace_part(small, SHEET, _sheet(body.replace('<c r="CV3"', '<c r="C3"')),
                         tmp_path / "errors.xlsx")
@@ -268,12 +267,18 @@ def test_numbers_a_float_would_change_read_as_written(tmp_path):
             '<c r="F1" t="n"><v>99999999999999999999</v></c><c r="G1" s="0"><v>7</v></c>'
             '<c r="H1"><f>A1*2</f><v>24691357802469134</v></c><c r="I1"><v>2.50</v></c></row>')
     small = save(tmp_path / "small.xlsx", annex())
-    for prefix in ("", "x"):
-        path = replace_part(small, SHEET, _sheet(body, prefix), tmp_path / f"numbers{prefix}.xlsx")
+    for path in _with_each_prefix(small, body, tmp_path, "numbers"):
         assert_rows_as_openpyxl(path)
     with wbmod.Book(path) as book:
         [row] = book.sheets[0].read_rows()
     assert tuple(row[:3]) == (12345678901234567, 9000.0, 1000.0) and type(row[1]) is float
+
+
+def _with_each_prefix(small: Path, body: str, folder: Path, stem: str) -> list[Path]:
+    """``small`` with its sheet's rows replaced by ``body``, written with the default
+    namespace and with a prefixed one (``x:``): the same sheet, two ways of spelling it."""
+    return [replace_part(small, SHEET, _sheet(body, prefix), folder / f"{stem}{prefix}.xlsx")
+            for prefix in ("", "x")]
 
 
 def _sheet(body: str, prefix: str = "") -> bytes:
@@ -611,8 +616,7 @@ def test_a_sheet_scan_finds_what_a_plain_scan_finds(tmp_path):
     body = ('<row r="1" hidden="1"><c r="A1"><f>SUM(B1:C1)</f></c></row><row r="2"><c r="A2"><v>1</v></c></row>'
             '</sheetData><mergeCells count="1"><mergeCell ref="A1:B2"/></mergeCells><sheetData>')
     small = save(tmp_path / "small.xlsx", annex())
-    for prefix in ("", "x"):
-        path = replace_part(small, SHEET, _sheet(body, prefix), tmp_path / f"scan{prefix}.xlsx")
+    for path in _with_each_prefix(small, body, tmp_path, "scan"):
         with wbmod.Book(path) as book:
             scan = book.sheets[0].scan()
         assert scan.merges == [(1, 1, 2, 2)] and scan.hidden_rows == {1} and scan.uncached_formulas
